@@ -1,0 +1,71 @@
+"""Every path and setting of the project; the only module that reads ``os.environ``.
+
+Environment variables:
+
+``SMARTIDF_DATA_DIR``
+    Folder for downloads, caches and the database (default: ``data/`` of the checkout, or
+    ``~/.smartidf`` when the package is installed elsewhere).
+``SMARTIDF_DB``
+    Path of the DuckDB database (default: ``$SMARTIDF_DATA_DIR/smartidf.duckdb``).
+``SMARTIDF_MIRROR``
+    Folder holding an offline mirror of the official files (read before any download).
+``SMARTIDF_OFFLINE``
+    ``1`` forbids downloads (the mirror or the synthetic region only).
+``SMARTIDF_DASK_ADDRESS``
+    Address of a ``dask.distributed`` scheduler; unset means local threads.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+REPO_DIR = PACKAGE_DIR.parent
+SQL_DIR = PACKAGE_DIR / "sql"
+
+
+def data_dir() -> Path:
+    """Folder for downloads, caches and the database."""
+    env = os.environ.get("SMARTIDF_DATA_DIR")
+    if env:
+        return Path(env).expanduser().resolve()
+    if (REPO_DIR / "pyproject.toml").exists():
+        return REPO_DIR / "data"
+    return Path.home() / ".smartidf"
+
+
+def db_path() -> Path:
+    """Path of the DuckDB database file."""
+    env = os.environ.get("SMARTIDF_DB")
+    return Path(env).expanduser().resolve() if env else data_dir() / "smartidf.duckdb"
+
+
+def mirror_dir() -> Path | None:
+    """The offline mirror folder, or None when ``SMARTIDF_MIRROR`` is unset or empty."""
+    env = os.environ.get("SMARTIDF_MIRROR", "").strip()
+    return Path(env).expanduser().resolve() if env else None
+
+
+def download_dir() -> Path:
+    """Where downloaded official files are cached."""
+    return data_dir() / "downloads"
+
+
+def offline() -> bool:
+    """True when downloads are forbidden."""
+    return os.environ.get("SMARTIDF_OFFLINE", "").strip().lower() in {"1", "true", "yes"}
+
+
+def dask_address() -> str | None:
+    """Address of a dask.distributed scheduler, or None for local threads."""
+    return os.environ.get("SMARTIDF_DASK_ADDRESS") or None
+
+
+def serve_settings() -> dict[str, str | None]:
+    """Settings of the served app (auth and cookie secret come from the environment)."""
+    return {
+        "basic_auth": os.environ.get("SMARTIDF_BASIC_AUTH"),
+        "cookie_secret": os.environ.get("SMARTIDF_COOKIE_SECRET"),
+        "oauth_provider": os.environ.get("SMARTIDF_OAUTH_PROVIDER"),
+    }
