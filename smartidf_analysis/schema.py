@@ -177,7 +177,7 @@ TABLES: dict[str, Table] = {
                 "y_l93": "DOUBLE",
                 "commune_code": "VARCHAR",
             },
-            key=("station_id",),
+            key=("station_id", "line"),
         ),
         Table(
             "station_validations",

@@ -25,3 +25,29 @@ def isolated_data_dir(tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("SMARTIDF_DATA_DIR", str(data))
     monkeypatch.setenv("SMARTIDF_DB", str(data / "smartidf.duckdb"))
     return data
+
+
+@pytest.fixture(scope="session")
+def real_db(mirror, tmp_path_factory) -> Path:
+    """The database built once from the mirror for the whole test session."""
+    from smartidf_analysis import build
+
+    path = tmp_path_factory.mktemp("realdb") / "smartidf.duckdb"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SMARTIDF_MIRROR", str(mirror))
+        result = build.build(path=path, progress=False)
+    assert result.changed and not result.synthetic
+    return path
+
+
+@pytest.fixture(scope="session")
+def app_db(tmp_path_factory) -> Path:
+    """The database the UI tests serve: real data when the mirror is set, else synthetic."""
+    from smartidf_analysis import build
+
+    env = os.environ.get("SMARTIDF_MIRROR", "").strip()
+    if env and Path(env).is_dir():
+        return tmp_path_factory.getfixturevalue("real_db")
+    path = tmp_path_factory.mktemp("appdb") / "smartidf.duckdb"
+    build.build(synthetic=True, path=path, progress=False)
+    return path

@@ -1,0 +1,59 @@
+"""Page labels in French (default, for the region's officials) and English.
+
+Code, docs and logs stay in English; only what a page shows goes through :func:`tr`.
+The language comes from the ``lang`` URL parameter (``?lang=en``).
+"""
+
+from __future__ import annotations
+
+import math
+
+LANGS = ("fr", "en")
+
+LABELS: dict[str, tuple[str, str]] = {
+    "app_title": ("Smart IDF — analyses territoriales", "Smart IDF — territorial analysis"),
+    "overview": ("Vue d'ensemble", "Overview"),
+    "broadband": ("Très haut débit", "Broadband"),
+    "commuting": ("Déplacements domicile-travail", "Commuting"),
+    "telecentres": ("Télécentres", "Telecentres"),
+    "solar": ("Potentiel solaire", "Solar potential"),
+    "synthetic_banner": (
+        "Données SYNTHÉTIQUES de démonstration : aucun chiffre de cette page ne décrit "
+        "l'Île-de-France réelle.",
+        "SYNTHETIC demo data: no figure on this page describes the real Île-de-France."),
+    "catalogue": ("Catalogue des données", "Data catalogue"),
+    "build_issues": ("Anomalies de construction (codes non rapprochés)",
+                     "Build issues (unmatched codes)"),
+    "population_map": ("Population municipale par commune", "Population by commune"),
+    "density_map": ("Densité de population (hab./km²)", "Population density (inh./km²)"),
+    "indicator": ("Indicateur", "Indicator"),
+    "population": ("Population", "Population"),
+    "density_per_km2": ("Densité (hab./km²)", "Density (inh./km²)"),
+    "paris_as_one": ("Paris en une seule commune", "Paris as one commune"),
+    "download_csv": ("Télécharger (CSV)", "Download (CSV)"),
+    "communes": ("communes", "communes"),
+    "inhabitants": ("habitants", "inhabitants"),
+    "area": ("superficie", "area"),
+    "source": ("Source", "Source"),
+    "error": ("Une erreur est survenue ; le détail est dans le journal du serveur.",
+              "Something went wrong; details are in the server log."),
+    "no_database": ("Base de données absente : lancer `smartidf data build`.",
+                    "No database: run `smartidf data build`."),
+    "language": ("English", "Français"),
+}
+
+
+def tr(key: str, lang: str = "fr") -> str:
+    """The label ``key`` in ``lang`` (French when the language is unknown)."""
+    fr, en = LABELS[key]
+    return en if lang == "en" else fr
+
+
+def fmt_number(value: float | None, lang: str = "fr", digits: int = 0) -> str:
+    """A number formatted the French way (``12 345,6``) or the English way (``12,345.6``)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    text = f"{value:,.{digits}f}"
+    if lang == "en":
+        return text
+    return text.replace(",", "\u202f").replace(".", ",")

@@ -1,0 +1,111 @@
+"""Overview page: the data catalogue, build issues and a map of communes by population."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import panel as pn
+import param
+
+from .. import db, plots
+from .i18n import fmt_number, tr
+from .shell import guarded, template
+
+METRICS = ("population", "density_per_km2")
+
+
+@pn.cache(max_items=4)
+def _communes(paris_as_one: bool) -> pd.DataFrame:
+    return db.query("communes_map", paris_as_one=paris_as_one)
+
+
+class OverviewState(param.Parameterized):
+    """State of the overview page (synced to the URL)."""
+
+    metric = param.Selector(default="population", objects=list(METRICS))
+    paris_as_one = param.Boolean(default=False)
+
+    @param.depends("paris_as_one")
+    def communes(self) -> pd.DataFrame:
+        return _communes(self.paris_as_one)
+
+
+class OverviewPage(pn.viewable.Viewer):
+    """Catalogue (dataset, vintage, licence, rows, build issues) and a population map."""
+
+    state = param.ClassSelector(class_=OverviewState)
+    lang = param.String(default="fr")
+
+    def __init__(self, **params):
+        params.setdefault("state", OverviewState())
+        super().__init__(**params)
+        self._map = pn.pane.HoloViews(sizing_mode="stretch_width", min_height=540,
+                                      linked_axes=False)
+        self.state.param.watch(self._redraw, ["metric", "paris_as_one"])
+        self._redraw()
+
+    def _redraw(self, *_):
+        lang, metric = self.lang, self.state.metric
+        with pn.param.set_values(self._map, loading=True):
+            frame = self.state.communes()
+            self._map.object = plots.choropleth(
+                frame, metric, label=tr(metric, lang), cmap="viridis", tolerance=0.0003,
+                logz=True, title=tr("population_map" if metric == "population" else "density_map",
+                                    lang))
+
+    def _catalogue(self) -> pd.DataFrame:
+        return db.query("overview_catalogue")
+
+    def __panel__(self):
+        lang = self.lang
+        totals = db.query("region_totals").iloc[0]
+        catalogue = self._catalogue()
+        issues = db.query("build_issues")
+        headline = pn.pane.Markdown(
+            f"### Île-de-France : {fmt_number(totals['communes'], lang)} {tr('communes', lang)}, "
+            f"{fmt_number(totals['population'], lang)} {tr('inhabitants', lang)}, "
+            f"{tr('area', lang)} {fmt_number(totals['area_km2'], lang)} km²\n\n"
+            f"{tr('source', lang)} : INSEE, populations légales 2023 ; IGN ADMIN EXPRESS 2018 ; "
+            f"INSEE COG 2026.", sizing_mode="stretch_width")
+        shown = catalogue[["dataset_id", "title", "producer", "vintage", "licence", "rows",
+                           "build_issues"]]
+        table = pn.widgets.Tabulator(shown, disabled=True, show_index=False, pagination="local",
+                                     page_size=12, sizing_mode="stretch_width", name="catalogue")
+        issues_table = pn.widgets.Tabulator(issues, disabled=True, show_index=False,
+                                            pagination="local", page_size=10,
+                                            sizing_mode="stretch_width", name="build_issues")
+        downloads = pn.Row(
+            pn.widgets.FileDownload(callback=lambda: _csv(shown), filename="catalogue.csv",
+                                    label=tr("download_csv", lang), button_type="primary"),
+            pn.widgets.FileDownload(callback=lambda: _csv(issues), filename="build_issues.csv",
+                                    label=tr("download_csv", lang) + " — " + tr("build_issues", lang)),
+        )
+        controls = [
+            pn.widgets.RadioButtonGroup.from_param(
+                self.state.param.metric, options={tr(m, lang): m for m in METRICS},
+                name=tr("indicator", lang)),
+            pn.widgets.Checkbox.from_param(self.state.param.paris_as_one,
+                                           name=tr("paris_as_one", lang)),
+        ]
+        if pn.state.location is not None:
+            pn.state.location.sync(self.state, ["metric", "paris_as_one"])
+        main = [headline, self._map,
+                pn.pane.Markdown(f"{tr('source', lang)} : INSEE, populations légales 2023 "
+                                 "(population municipale) ; IGN ADMIN EXPRESS COG 2018 ; Ville de "
+                                 "Paris, arrondissements.", sizing_mode="stretch_width"),
+                pn.pane.Markdown(f"## {tr('catalogue', lang)}"), table,
+                pn.pane.Markdown(f"## {tr('build_issues', lang)}"), issues_table, downloads]
+        return template("overview", main, sidebar=controls, lang=lang)
+
+
+def _csv(frame: pd.DataFrame) -> io.StringIO:
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False)
+    buffer.seek(0)
+    return buffer
+
+
+def app():
+    """The served overview page (guarded: errors become a short message)."""
+    return guarded(lambda lang: OverviewPage(lang=lang).__panel__(), "overview")

@@ -1,0 +1,113 @@
+"""The ``smartidf`` command: ``data list | data build | serve | notebooks run``.
+
+Errors of the project's own kind (bad input, missing files) are printed as one line naming
+the file, line and column, with exit status 1 and no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from . import config
+from .errors import SmartidfError
+
+
+def _data_list(args: argparse.Namespace) -> int:
+    from . import fetch
+
+    rows = fetch.status()
+    mirror = config.mirror_dir()
+    print(f"mirror: {mirror or '(SMARTIDF_MIRROR not set)'}; downloads: {config.download_dir()}")
+    headers = ("id", "vintage", "producer", "licence", "status", "file")
+    widths = [max(len(h), *(len(str(r[h])) for r in rows)) for h in headers]
+    widths[2] = min(widths[2], 34)
+    line = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))
+    print(line)
+    print("  ".join("-" * w for w in widths))
+    for r in rows:
+        print("  ".join(str(r[h])[:w].ljust(w) for h, w in zip(headers, widths, strict=True)))
+    present = sum(r["status"] in ("mirror", "cache") for r in rows)
+    print(f"{present}/{len(rows)} dataset files present locally")
+    return 0
+
+
+def _data_build(args: argparse.Namespace) -> int:
+    from .build import build
+
+    synthetic = True if args.synthetic else None
+    result = build(synthetic=synthetic, scale=args.scale, seed=args.seed,
+                   verify=not args.no_verify, force=args.force, progress=not args.quiet)
+    print(result.message)
+    if result.synthetic:
+        from .synthetic import SYNTHETIC_NOTICE
+
+        print(f"NOTE: {SYNTHETIC_NOTICE}")
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from .serve import serve
+
+    return serve(args)
+
+
+def _notebooks_run(args: argparse.Namespace) -> int:
+    from .reports import run_notebooks
+
+    return run_notebooks(out=args.out)
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``smartidf`` command."""
+    p = argparse.ArgumentParser(prog="smartidf", description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(dest="command", required=True)
+
+    data = sub.add_parser("data", help="the open-data catalogue and the database build")
+    data_sub = data.add_subparsers(dest="data_command", required=True)
+    data_sub.add_parser("list", help="list the catalogue and which files are present"
+                        ).set_defaults(func=_data_list)
+    b = data_sub.add_parser("build", help="build data/smartidf.duckdb (atomic)")
+    b.add_argument("--synthetic", action="store_true", help="build the synthetic demo region")
+    b.add_argument("--scale", type=float, default=1.0, help="population multiplier (synthetic)")
+    b.add_argument("--seed", type=int, default=0, help="random seed (synthetic)")
+    b.add_argument("--no-verify", action="store_true",
+                   help="accept mirror files whose sha256 differs from the catalogue")
+    b.add_argument("--force", action="store_true", help="rebuild even if inputs are unchanged")
+    b.add_argument("--quiet", action="store_true", help="no progress bar")
+    b.set_defaults(func=_data_build)
+
+    s = sub.add_parser("serve", help="serve the dashboards with panel serve")
+    s.add_argument("--port", type=int, default=5006)
+    s.add_argument("--address", default="127.0.0.1")
+    s.add_argument("--allow-websocket-origin", action="append", default=None,
+                   help="host[:port] allowed to open websockets (default: address:port)")
+    s.add_argument("--auth", choices=["none", "basic", "oauth"], default="none")
+    s.add_argument("--num-threads", type=int, default=4)
+    s.add_argument("--show", action="store_true", help="open a browser")
+    s.add_argument("--dev", action="store_true", help="autoreload")
+    s.set_defaults(func=_serve)
+
+    nb = sub.add_parser("notebooks", help="run the notebook studies")
+    nb_sub = nb.add_subparsers(dest="nb_command", required=True)
+    r = nb_sub.add_parser("run", help="execute every notebook to stamped HTML reports")
+    r.add_argument("--out", default="reports", help="output folder")
+    r.set_defaults(func=_notebooks_run)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``smartidf`` console script."""
+    args = parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except SmartidfError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,97 @@
+"""HoloViews builders shared by notebooks and dashboards (no Panel here).
+
+Maps are drawn in Web Mercator (EPSG:3857) from geometries projected once
+(:func:`mercator_paths`, cached per geometry set), so they render offline without tiles
+or cartopy; :func:`choropleth` adds tiles only when asked (they need the network).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+
+import holoviews as hv
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import Transformer
+
+_TO_MERCATOR = Transformer.from_crs("EPSG:4326", "EPSG:3857", always_xy=True)
+
+
+def _ring_xy(ring) -> tuple[np.ndarray, np.ndarray]:
+    coords = np.asarray(ring.coords)
+    return _TO_MERCATOR.transform(coords[:, 0], coords[:, 1])
+
+
+def _paths(geom) -> dict:
+    """One geometry as HoloViews polygon data: x/y with NaN between parts, plus holes."""
+    parts = list(geom.geoms) if hasattr(geom, "geoms") else [geom]
+    xs, ys, holes = [], [], []
+    for i, part in enumerate(parts):
+        x, y = _ring_xy(part.exterior)
+        if i:
+            xs.append([np.nan])
+            ys.append([np.nan])
+        xs.append(x)
+        ys.append(y)
+        holes.append([np.column_stack(_ring_xy(r)) for r in part.interiors])
+    return {"x": np.concatenate(xs), "y": np.concatenate(ys), "holes": holes}
+
+
+@lru_cache(maxsize=16)
+def _cached_paths(codes: tuple[str, ...], wkbs: tuple[bytes, ...], tolerance: float) -> tuple:
+    geoms = shapely.from_wkb(np.array(wkbs, dtype=object))
+    if tolerance:
+        geoms = shapely.simplify(geoms, tolerance, preserve_topology=True)
+    return tuple(_paths(g) for g in geoms)
+
+
+def mercator_paths(codes: Sequence[str], wkbs: Sequence[bytes], tolerance: float = 0.0) -> tuple:
+    """Projected polygon data for each WKB geometry (WGS84), cached by content.
+
+    ``tolerance`` [degrees] simplifies geometries first (0.0005 ≈ 50 m).
+    """
+    return _cached_paths(tuple(codes), tuple(bytes(w) for w in wkbs), tolerance)
+
+
+def choropleth(frame: pd.DataFrame, value: str, *, label: str | None = None,
+               hover: Sequence[str] = ("commune_code", "commune_name"), cmap: str = "viridis",
+               title: str = "", tiles: bool = False, tolerance: float = 0.0,
+               missing_color: str = "#d9d9d9", clim: tuple[float, float] | None = None,
+               logz: bool = False, height: int = 520) -> hv.Overlay | hv.Polygons:
+    """A commune choropleth of ``frame[value]``; ``frame`` has ``geometry_wkb``.
+
+    Rows whose value is missing are drawn grey ("no data") — never as zero.
+    """
+    has_geom = frame["geometry_wkb"].notna().to_numpy()
+    frame = frame[has_geom]
+    paths = mercator_paths(frame["commune_code"].tolist(), frame["geometry_wkb"].tolist(),
+                           tolerance)
+    data = []
+    for path, (_, row) in zip(paths, frame.iterrows(), strict=True):
+        item = dict(path)
+        item[value] = row[value]
+        for h in hover:
+            item[h] = row[h]
+        data.append(item)
+    vdims = [hv.Dimension(value, label=label or value), *[h for h in hover if h != value]]
+    polys = hv.Polygons(data, vdims=vdims).opts(
+        color=value, cmap=cmap, colorbar=True, line_color="white", line_width=0.3,
+        tools=["hover", "tap"], nonselection_alpha=0.6, xaxis=None, yaxis=None,
+        responsive=True, min_height=height, height=height, title=title, data_aspect=1,
+        clipping_colors={"NaN": missing_color}, logz=logz, active_tools=["wheel_zoom"],
+    )
+    if clim is not None:
+        polys = polys.opts(clim=clim)
+    if tiles:
+        from holoviews.element.tiles import CartoLight
+
+        return CartoLight() * polys
+    return polys
+
+
+def source_caption(rows: pd.DataFrame) -> str:
+    """'Source: producer, title (vintage); …' from provenance rows (one per dataset)."""
+    parts = [f"{r.producer}, {r.title} ({r.vintage})" for r in rows.itertuples()]
+    return "Source: " + "; ".join(dict.fromkeys(parts))

@@ -1,0 +1,61 @@
+"""``smartidf serve``: ``panel serve`` on the dashboards with the project's settings."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from . import config
+from .errors import SmartidfError
+
+DASHBOARDS = config.REPO_DIR / "dashboards"
+
+
+def panel_command(args: argparse.Namespace) -> list[str]:
+    """The ``panel serve`` command line for ``args`` (see ``smartidf serve --help``)."""
+    pages = sorted(str(p) for p in DASHBOARDS.glob("*.py") if not p.name.startswith("_"))
+    if not pages:
+        raise SmartidfError(f"no dashboards found in {DASHBOARDS}")
+    origins = args.allow_websocket_origin or [f"{args.address}:{args.port}"]
+    if args.address in ("127.0.0.1", "0.0.0.0"):
+        origins.append(f"localhost:{args.port}")
+    cmd = [sys.executable, "-m", "panel", "serve", *pages, "--address", args.address,
+           "--port", str(args.port), "--num-threads", str(args.num_threads),
+           "--index", "overview", "--unused-session-lifetime", "60000",
+           "--check-unused-sessions", "10000", "--warm"]
+    for origin in dict.fromkeys(origins):
+        cmd += ["--allow-websocket-origin", origin]
+    settings = config.serve_settings()
+    if args.auth != "none":
+        secret = settings["cookie_secret"]
+        if not secret:
+            raise SmartidfError("authentication needs a cookie secret: set SMARTIDF_COOKIE_SECRET")
+        cmd += ["--cookie-secret", secret]
+        if args.auth == "basic":
+            creds = settings["basic_auth"]
+            if not creds:
+                raise SmartidfError("--auth basic needs SMARTIDF_BASIC_AUTH: a password, or the "
+                                    "path of a JSON file {user: password}")
+            cmd += ["--basic-auth", creds]
+        else:
+            if not settings["oauth_provider"]:
+                raise SmartidfError("--auth oauth needs SMARTIDF_OAUTH_PROVIDER and Panel's "
+                                    "PANEL_OAUTH_KEY / PANEL_OAUTH_SECRET variables")
+            cmd += ["--oauth-provider", settings["oauth_provider"]]
+    if args.show:
+        cmd.append("--show")
+    if args.dev:
+        cmd.append("--dev")
+    return cmd
+
+
+def serve(args: argparse.Namespace) -> int:
+    """Run ``panel serve``; the database must exist (opened read-only by every page)."""
+    db = config.db_path()
+    if not Path(db).exists():
+        raise SmartidfError(f"no database at {db}: run `smartidf data build` first")
+    env = {**os.environ, "SMARTIDF_DB": str(db)}
+    return subprocess.call(panel_command(args), env=env)

@@ -1,0 +1,155 @@
+"""db: named SQL with bound parameters, whitelists, read-only cursors, Dask reads."""
+
+from __future__ import annotations
+
+import threading
+
+import duckdb
+import pandas as pd
+import pytest
+
+from smartidf_analysis import build, db
+
+HOSTILE = "75056'; DROP TABLE communes; --"
+
+
+@pytest.fixture(scope="module")
+def synthetic_db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("syndb") / "smartidf.duckdb"
+    build.build(synthetic=True, path=path, progress=False)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SMARTIDF_DB", str(path))
+        yield path
+    db.close_shared()
+
+
+def _count(path, table):
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+    finally:
+        con.close()
+
+
+def test_query_binds_parameters(synthetic_db):
+    assert len(db.query("commune", commune_code="75101")) == 1
+    before = _count(synthetic_db, "communes")
+    assert db.query("commune", commune_code=HOSTILE).empty
+    assert _count(synthetic_db, "communes") == before
+
+
+@pytest.mark.parametrize("name", sorted(db.query_names()))
+def test_every_named_query_is_safe_against_hostile_values(synthetic_db, name):
+    """Every string parameter of every named query gets the hostile value: no rows change."""
+    before = {t: _count(synthetic_db, t) for t in ("communes", "commuting_flows", "provenance")}
+    params = {}
+    for p in db.query_parameters(name):
+        params[p] = {"paris_as_one": False, "tables": [HOSTILE]}.get(p, HOSTILE)
+    try:
+        result = db.query(name, **params)
+    except duckdb.ConversionException:
+        result = pd.DataFrame()  # a hostile string where a number is expected: rejected
+    if any(isinstance(v, str) for v in params.values()):
+        assert HOSTILE not in result.to_string()
+    assert {t: _count(synthetic_db, t) for t in before} == before
+
+
+def test_unknown_query_and_parameters_are_rejected(synthetic_db):
+    with pytest.raises(ValueError, match="unknown query"):
+        db.query("no_such_query")
+    with pytest.raises(ValueError, match="invalid query name"):
+        db.query("../secrets")
+    with pytest.raises(ValueError, match="missing"):
+        db.query("commune")
+    with pytest.raises(ValueError, match="unexpected"):
+        db.query("commune", commune_code="75101", extra=1)
+
+
+def test_read_table_whitelists_identifiers(synthetic_db):
+    with pytest.raises(ValueError, match="unknown table"):
+        db.read_table("communes; DROP TABLE communes")
+    with pytest.raises(ValueError, match="unknown column"):
+        db.read_table("communes", columns=['commune_code" FROM communes; --'])
+    with pytest.raises(ValueError, match="unsupported operator"):
+        db.read_table("communes", filters=[("commune_code", "OR 1=1 --", "x")])
+    assert db.read_table("communes", filters=[("commune_code", "==", HOSTILE)]).empty
+    got = db.read_table("communes", ["commune_code"], [("commune_code", "in", ["75101", "75102"])])
+    assert sorted(got["commune_code"]) == ["75101", "75102"]
+
+
+def test_served_connection_is_read_only(synthetic_db):
+    with pytest.raises(duckdb.Error):
+        db.cursor().execute("CREATE TABLE hacked AS SELECT 1")
+
+
+def test_cursors_are_per_thread(synthetic_db):
+    seen, errors = [], []
+    barrier = threading.Barrier(6)
+
+    def work():
+        try:
+            seen.append(db.cursor())  # keep the cursor alive so ids cannot be reused
+            barrier.wait(timeout=10)
+            db.query("region_totals")
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors and len({id(c) for c in seen}) == 6
+
+
+def _expected_od(path):
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute("""SELECT home_code, work_code, sum(workers) AS workers
+                              FROM commuting_flows GROUP BY ALL""").df()
+    finally:
+        con.close()
+
+
+def _sorted(frame):
+    return frame.sort_values(["home_code", "work_code"]).reset_index(drop=True)
+
+
+def test_read_dask_both_forms_match_duckdb(synthetic_db):
+    expected = _sorted(_expected_od(synthetic_db))
+    raw = db.read_dask("commuting_flows", ["home_code", "work_code", "workers"], npartitions=4)
+    assert raw.npartitions == 4
+    via_raw = _sorted(raw.groupby(["home_code", "work_code"])["workers"].sum().reset_index()
+                      .compute())
+    pushed = _sorted(db.read_dask_grouped("commuting_flows", ["home_code", "work_code"],
+                                          ["workers"], npartitions=4).compute().reset_index())
+    for got in (via_raw, pushed):
+        assert got["home_code"].tolist() == expected["home_code"].tolist()
+        assert got["work_code"].tolist() == expected["work_code"].tolist()
+        assert (got["workers"] - expected["workers"]).abs().max() < 1e-6
+
+
+def test_read_dask_filters_are_bound(synthetic_db):
+    part = db.read_dask("commuting_flows", ["home_code", "workers"],
+                        filters=[("home_code", "==", "75101")], npartitions=3).compute()
+    assert set(part["home_code"]) == {"75101"}
+    assert db.read_dask("commuting_flows", ["home_code"],
+                        filters=[("home_code", "==", HOSTILE)]).compute().empty
+
+
+@pytest.mark.slow
+def test_dask_forms_on_a_distributed_cluster(synthetic_db):
+    distributed = pytest.importorskip("distributed")
+    expected = _sorted(_expected_od(synthetic_db))
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        raw = db.read_dask("commuting_flows", ["home_code", "work_code", "workers"],
+                           npartitions=4)
+        via_raw = client.compute(raw.groupby(["home_code", "work_code"])["workers"].sum()
+                                 .reset_index()).result()
+        pushed = client.compute(db.read_dask_grouped(
+            "commuting_flows", ["home_code", "work_code"], ["workers"], npartitions=4)).result()
+    for got in (_sorted(via_raw), _sorted(pushed.reset_index())):
+        assert len(got) == len(expected)
+        assert (got["workers"] - expected["workers"]).abs().max() < 1e-6
