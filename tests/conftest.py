@@ -41,13 +41,26 @@ def real_db(mirror, tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def app_db(tmp_path_factory) -> Path:
+def app_db(request, tmp_path_factory) -> Path:
     """The database the UI tests serve: real data when the mirror is set, else synthetic."""
     from smartidf_analysis import build
 
     env = os.environ.get("SMARTIDF_MIRROR", "").strip()
     if env and Path(env).is_dir():
-        return tmp_path_factory.getfixturevalue("real_db")
+        return request.getfixturevalue("real_db")
     path = tmp_path_factory.mktemp("appdb") / "smartidf.duckdb"
     build.build(synthetic=True, path=path, progress=False)
     return path
+
+
+@pytest.fixture(scope="session")
+def synthetic_db(tmp_path_factory):
+    """A synthetic-region database, set as SMARTIDF_DB for the session's db.* calls."""
+    from smartidf_analysis import build, db
+
+    path = tmp_path_factory.mktemp("syndb") / "smartidf.duckdb"
+    build.build(synthetic=True, path=path, progress=False)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SMARTIDF_DB", str(path))
+        yield path
+    db.close_shared()

@@ -8,19 +8,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from smartidf_analysis import build, db
+from smartidf_analysis import db
 
 HOSTILE = "75056'; DROP TABLE communes; --"
-
-
-@pytest.fixture(scope="module")
-def synthetic_db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("syndb") / "smartidf.duckdb"
-    build.build(synthetic=True, path=path, progress=False)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SMARTIDF_DB", str(path))
-        yield path
-    db.close_shared()
 
 
 def _count(path, table):

@@ -43,6 +43,14 @@ LABELS: dict[str, tuple[str, str]] = {
 }
 
 
+def register(labels: dict[str, tuple[str, str]]) -> None:
+    """Add a page's own labels (key -> (French, English)); a key may not change meaning."""
+    for key, value in labels.items():
+        if key in LABELS and LABELS[key] != value:
+            raise ValueError(f"label {key!r} already registered as {LABELS[key]!r}")
+        LABELS[key] = value
+
+
 def tr(key: str, lang: str = "fr") -> str:
     """The label ``key`` in ``lang`` (French when the language is unknown)."""
     fr, en = LABELS[key]

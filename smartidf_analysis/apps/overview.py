@@ -42,6 +42,7 @@ class OverviewPage(pn.viewable.Viewer):
         super().__init__(**params)
         self._map = pn.pane.HoloViews(sizing_mode="stretch_width", min_height=540,
                                       linked_axes=False)
+        self._caption = pn.pane.Markdown(sizing_mode="stretch_width", css_classes=["map-caption"])
         self.state.param.watch(self._redraw, ["metric", "paris_as_one"])
         self._redraw()
 
@@ -49,10 +50,14 @@ class OverviewPage(pn.viewable.Viewer):
         lang, metric = self.lang, self.state.metric
         with pn.param.set_values(self._map, loading=True):
             frame = self.state.communes()
+            title = tr("population_map" if metric == "population" else "density_map", lang)
             self._map.object = plots.choropleth(
                 frame, metric, label=tr(metric, lang), cmap="viridis", tolerance=0.0003,
-                logz=True, title=tr("population_map" if metric == "population" else "density_map",
-                                    lang))
+                logz=True, title=title)
+            self._caption.object = (
+                f"**{title}** — {fmt_number(len(frame), lang)} {tr('communes', lang)}. "
+                f"{tr('source', lang)} : INSEE, populations légales 2023 (population municipale) ; "
+                "IGN ADMIN EXPRESS COG 2018 ; Ville de Paris, arrondissements.")
 
     def _catalogue(self) -> pd.DataFrame:
         return db.query("overview_catalogue")
@@ -68,10 +73,10 @@ class OverviewPage(pn.viewable.Viewer):
             f"{tr('area', lang)} {fmt_number(totals['area_km2'], lang)} km²\n\n"
             f"{tr('source', lang)} : INSEE, populations légales 2023 ; IGN ADMIN EXPRESS 2018 ; "
             f"INSEE COG 2026.", sizing_mode="stretch_width")
-        shown = catalogue[["dataset_id", "title", "producer", "vintage", "licence", "rows",
+        shown = catalogue[["dataset_id", "table_name", "title", "producer", "vintage", "licence", "rows",
                            "build_issues"]]
         table = pn.widgets.Tabulator(shown, disabled=True, show_index=False, pagination="local",
-                                     page_size=12, sizing_mode="stretch_width", name="catalogue")
+                                     page_size=30, sizing_mode="stretch_width", name="catalogue")
         issues_table = pn.widgets.Tabulator(issues, disabled=True, show_index=False,
                                             pagination="local", page_size=10,
                                             sizing_mode="stretch_width", name="build_issues")
@@ -90,10 +95,7 @@ class OverviewPage(pn.viewable.Viewer):
         ]
         if pn.state.location is not None:
             pn.state.location.sync(self.state, ["metric", "paris_as_one"])
-        main = [headline, self._map,
-                pn.pane.Markdown(f"{tr('source', lang)} : INSEE, populations légales 2023 "
-                                 "(population municipale) ; IGN ADMIN EXPRESS COG 2018 ; Ville de "
-                                 "Paris, arrondissements.", sizing_mode="stretch_width"),
+        main = [headline, self._map, self._caption,
                 pn.pane.Markdown(f"## {tr('catalogue', lang)}"), table,
                 pn.pane.Markdown(f"## {tr('build_issues', lang)}"), issues_table, downloads]
         return template("overview", main, sidebar=controls, lang=lang)

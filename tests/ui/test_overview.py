@@ -15,7 +15,7 @@ def _open(page, url):
 def test_overview_renders_map_without_console_errors(page, served_app, console_errors):
     _open(page, f"{served_app}/overview")
     expect(page.get_by_text("Catalogue des données")).to_be_visible(timeout=TIMEOUT)
-    expect(page.get_by_text("insee_mobpro_2014").first).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_text("commuting_flows").first).to_be_visible(timeout=TIMEOUT)
     canvas_count = page.locator("canvas").count()
     assert canvas_count >= 1
     page.wait_for_timeout(1000)
@@ -24,8 +24,11 @@ def test_overview_renders_map_without_console_errors(page, served_app, console_e
 
 def test_overview_state_is_in_the_url(page, served_app, console_errors):
     _open(page, f"{served_app}/overview?metric=density_per_km2")
-    expect(page.get_by_text("Densité de population").first).to_be_visible(timeout=TIMEOUT)
-    page.get_by_text("Paris en une seule commune").click()
+    caption = page.locator(".map-caption")
+    expect(caption).to_contain_text("Densité de population", timeout=TIMEOUT)
+    expect(caption).to_contain_text("1 285 communes", timeout=TIMEOUT)
+    page.get_by_role("checkbox").first.check()  # the only checkbox: Paris as one commune
+    expect(caption).to_contain_text("1 266 communes", timeout=TIMEOUT)
     page.wait_for_function("window.location.search.includes('paris_as_one=true')",
                            timeout=TIMEOUT)
     assert console_errors == []

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 import holoviews as hv
+import holoviews.plotting.bokeh  # noqa: F401 - registers the Bokeh backend for .opts()
 import numpy as np
 import pandas as pd
 import shapely
@@ -79,7 +80,7 @@ def choropleth(frame: pd.DataFrame, value: str, *, label: str | None = None,
     polys = hv.Polygons(data, vdims=vdims).opts(
         color=value, cmap=cmap, colorbar=True, line_color="white", line_width=0.3,
         tools=["hover", "tap"], nonselection_alpha=0.6, xaxis=None, yaxis=None,
-        responsive=True, min_height=height, height=height, title=title, data_aspect=1,
+        responsive=True, min_height=height, title=title, data_aspect=1,
         clipping_colors={"NaN": missing_color}, logz=logz, active_tools=["wheel_zoom"],
     )
     if clim is not None:
