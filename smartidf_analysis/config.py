@@ -11,6 +11,10 @@ Environment variables:
     Folder holding an offline mirror of the official files (read before any download).
 ``SMARTIDF_OFFLINE``
     ``1`` forbids downloads (the mirror or the synthetic region only).
+``SMARTIDF_REPORT_DIR``
+    Folder for the key-result CSVs of a notebook run (set by ``smartidf notebooks run``).
+``SMARTIDF_REPORT_DIR``, ``SMARTIDF_NOTEBOOK``
+    Set by ``smartidf notebooks run``: where key-result CSVs go, and for which notebook.
 ``SMARTIDF_DASK_ADDRESS``
     Address of a ``dask.distributed`` scheduler; unset means local threads.
 """
@@ -69,3 +73,15 @@ def serve_settings() -> dict[str, str | None]:
         "cookie_secret": os.environ.get("SMARTIDF_COOKIE_SECRET"),
         "oauth_provider": os.environ.get("SMARTIDF_OAUTH_PROVIDER"),
     }
+
+
+def report_dir() -> Path | None:
+    """Folder where notebooks write their key-result CSVs (set by ``smartidf notebooks run``
+    through ``SMARTIDF_REPORT_DIR``), or None when a notebook runs interactively."""
+    env = os.environ.get("SMARTIDF_REPORT_DIR", "").strip()
+    return Path(env).expanduser().resolve() if env else None
+
+
+def notebook_name() -> str:
+    """Name of the notebook being run by ``smartidf notebooks run`` (``SMARTIDF_NOTEBOOK``)."""
+    return os.environ.get("SMARTIDF_NOTEBOOK", "").strip() or "notebook"
