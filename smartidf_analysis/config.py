@@ -11,8 +11,6 @@ Environment variables:
     Folder holding an offline mirror of the official files (read before any download).
 ``SMARTIDF_OFFLINE``
     ``1`` forbids downloads (the mirror or the synthetic region only).
-``SMARTIDF_REPORT_DIR``
-    Folder for the key-result CSVs of a notebook run (set by ``smartidf notebooks run``).
 ``SMARTIDF_REPORT_DIR``, ``SMARTIDF_NOTEBOOK``
     Set by ``smartidf notebooks run``: where key-result CSVs go, and for which notebook.
 ``SMARTIDF_DASK_ADDRESS``
