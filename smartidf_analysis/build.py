@@ -101,14 +101,20 @@ def _code_digest() -> str:
     return digest.hexdigest()
 
 
-def _real_tables(verify: bool, progress: bool) -> tuple[dict[str, pd.DataFrame], pd.DataFrame,
-                                                        harmonise.Issues, dict[str, str]]:
-    paths, shas, frames = {}, {}, {}
+def _inputs(verify: bool) -> tuple[dict[str, Path], dict[str, str]]:
+    """Local path and sha256 of every catalogue file (catalogue checksums when verified)."""
+    paths = {ds.id: fetch.fetch(ds, verify=verify) for ds in catalog.DATASETS}
+    shas = {ds.id: ds.sha256 if verify else fetch.sha256_of(paths[ds.id])
+            for ds in catalog.DATASETS}
+    return paths, shas
+
+
+def _real_tables(paths: dict[str, Path], shas: dict[str, str], progress: bool,
+                 ) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, harmonise.Issues]:
+    frames = {}
     steps = tqdm(catalog.DATASETS, desc="read sources", disable=not progress, unit="file")
     for ds in steps:
         steps.set_postfix_str(ds.id)
-        paths[ds.id] = fetch.fetch(ds, verify=verify)
-        shas[ds.id] = fetch.sha256_of(paths[ds.id]) if not verify else ds.sha256
         frames[ds.id] = _read(ds, paths[ds.id])
     issues = harmonise.Issues()
     cog = frames["insee_cog_2026"]
@@ -131,7 +137,10 @@ def _real_tables(verify: bool, progress: bool) -> tuple[dict[str, pd.DataFrame],
         if ds.table in CODE_COLUMNS:
             columns, measure, mode = CODE_COLUMNS[ds.table]
             remapped = harmonise.remap(frame, columns, mapping, issues, ds.id, measure)
-            frame = remapped if mode == "remap" else frame
+            if mode == "report":
+                harmonise.report_superseded(frame, remapped, columns, issues, ds.id, measure)
+            else:
+                frame = remapped
         validate(ds.table, frame, str(paths[ds.id]))
         tables.setdefault(ds.table, []).append(frame)
     out = {name: pd.concat(parts) if len(parts) > 1 else parts[0] for name, parts in tables.items()}
@@ -142,7 +151,7 @@ def _real_tables(verify: bool, progress: bool) -> tuple[dict[str, pd.DataFrame],
     _locate_stations(out["stations"], communes, frames["ign_communes_2018"], mapping, issues)
     out["communes"] = communes
     out["commune_code_map"] = mapping
-    return out, _provenance(shas, out, synthetic=False), issues, shas
+    return out, _provenance(shas, out, synthetic=False), issues
 
 
 def _locate_stations(stations: pd.DataFrame, communes: pd.DataFrame, geo2018: pd.DataFrame,
@@ -182,7 +191,7 @@ def _provenance(shas: dict[str, str], tables: dict[str, pd.DataFrame], synthetic
 
 
 def _synthetic_tables(seed: int, scale: float) -> tuple[dict[str, pd.DataFrame], pd.DataFrame,
-                                                         harmonise.Issues, dict[str, str]]:
+                                                         harmonise.Issues]:
     from . import synthetic
 
     tables = synthetic.build_tables(seed=seed, scale=scale)
@@ -196,7 +205,7 @@ def _synthetic_tables(seed: int, scale: float) -> tuple[dict[str, pd.DataFrame],
         "vintage": f"seed {seed}, scale {scale:g}", "licence": "MIT (generated)",
         "built_at": now, "package_version": __version__, "synthetic": True,
     } for name, frame in tables.items()])
-    return tables, prov, harmonise.Issues(), {"seed": str(seed), "scale": str(scale)}
+    return tables, prov, harmonise.Issues()
 
 
 def build(*, synthetic: bool | None = None, scale: float = 1.0, seed: int = 0,
@@ -220,14 +229,18 @@ def build(*, synthetic: bool | None = None, scale: float = 1.0, seed: int = 0,
         except FetchError as exc:
             synthetic, note = True, f"official files unavailable ({exc}); "
     if synthetic:
-        tables, prov, issues, shas = _synthetic_tables(seed, scale)
+        paths, shas = {}, {"seed": str(seed), "scale": str(scale)}
     else:
-        tables, prov, issues, shas = _real_tables(verify, progress)
+        paths, shas = _inputs(verify)
     fingerprint = _fingerprint(shas, synthetic, scale)
-    rows = {name: len(frame) for name, frame in tables.items()}
     if not force and target.exists() and db.read_metadata(target).get("fingerprint") == fingerprint:
-        return BuildResult(target, False, synthetic, rows, len(issues.rows),
+        return BuildResult(target, False, synthetic, {}, 0,
                            f"{note}database {target} is up to date (inputs unchanged): nothing to do")
+    if synthetic:
+        tables, prov, issues = _synthetic_tables(seed, scale)
+    else:
+        tables, prov, issues = _real_tables(paths, shas, progress)
+    rows = {name: len(frame) for name, frame in tables.items()}
     tables["provenance"] = prov
     tables["build_issues"] = issues.frame()
     tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")

@@ -91,6 +91,21 @@ def remap(frame: pd.DataFrame, columns: dict[str, str], mapping: pd.DataFrame, i
     return out
 
 
+def report_superseded(original: pd.DataFrame, remapped: pd.DataFrame, columns: dict[str, str],
+                      issues: Issues, dataset_id: str, measure: str | None) -> None:
+    """List codes kept as published although the COG maps them onto another current commune
+    (e.g. a delegated commune whose median income cannot be merged into its parent's)."""
+    for target, source in columns.items():
+        changed = (original[source].astype("string") != remapped[target].astype("string"))
+        changed = changed.fillna(False).to_numpy()
+        for code, group in original[changed].groupby(source, sort=True):
+            new = remapped.loc[group.index, target].iloc[0]
+            affected = group[measure].sum() if measure else len(group)
+            issues.add(dataset_id, str(code), f"{source} superseded by {new} in the current COG "
+                       "(kept as published: values cannot be merged)", len(group),
+                       measure or "rows", affected)
+
+
 def _l93_metrics(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray,
                                               np.ndarray]:
     """Area [km²], centroid lon/lat and Lambert-93 x/y of WGS84 geometries."""
