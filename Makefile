@@ -29,7 +29,7 @@ chromium:
 	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium; }
 
 lint: install
-	$(BIN)/ruff check smartidf_analysis dashboards tests benchmarks notebooks
+	$(BIN)/ruff check $(wildcard smartidf_analysis dashboards tests benchmarks notebooks)
 
 test: install chromium lint
 	$(BIN)/python -m pytest -q -p no:cacheprovider

@@ -1,5 +1,6 @@
 """Overview: data catalogue, build issues and communes by population (`smartidf serve`)."""
 
-from smartidf_analysis.apps.overview import app
+from smartidf_analysis.apps.overview import build_page
+from smartidf_analysis.apps.shell import serve
 
-app().servable()
+serve(build_page, "overview")

@@ -10,7 +10,7 @@ import param
 
 from .. import db, plots
 from .i18n import fmt_number, tr
-from .shell import guarded, template
+from .shell import guarded, sync_url, template
 
 METRICS = ("population", "density_per_km2")
 
@@ -93,8 +93,7 @@ class OverviewPage(pn.viewable.Viewer):
             pn.widgets.Checkbox.from_param(self.state.param.paris_as_one,
                                            name=tr("paris_as_one", lang)),
         ]
-        if pn.state.location is not None:
-            pn.state.location.sync(self.state, ["metric", "paris_as_one"])
+        sync_url(self.state, ["metric", "paris_as_one"])
         main = [headline, self._map, self._caption,
                 pn.pane.Markdown(f"## {tr('catalogue', lang)}"), table,
                 pn.pane.Markdown(f"## {tr('build_issues', lang)}"), issues_table, downloads]
@@ -108,6 +107,11 @@ def _csv(frame: pd.DataFrame) -> io.StringIO:
     return buffer
 
 
+def build_page(lang: str):
+    """The overview page in ``lang``."""
+    return OverviewPage(lang=lang).__panel__()
+
+
 def app():
-    """The served overview page (guarded: errors become a short message)."""
-    return guarded(lambda lang: OverviewPage(lang=lang).__panel__(), "overview")
+    """The overview page, guarded (errors become a short message), for notebooks."""
+    return guarded(build_page, "overview")

@@ -42,6 +42,25 @@ def is_synthetic() -> bool:
     return bool(frame["synthetic"].iloc[0])
 
 
+def sync_url(state, names: list[str]) -> None:
+    """Sync ``names`` of the param object ``state`` with the URL query, so a copied link
+    reopens the same view. Invalid or hostile values (wrong type, unknown option, script
+    text, huge numbers) are rejected one by one by param's own validation and logged; the
+    parameter keeps its default and nothing reaches the browser but the valid state."""
+    if pn.state.location is None:
+        return
+
+    def apply_valid(mapped: dict) -> None:
+        for name, value in mapped.items():
+            try:
+                state.param.update(**{name: value})
+            except Exception as exc:  # noqa: BLE001 - param validation of a URL value
+                log.warning("rejected URL value for %s: %.80r (%s)", name, value,
+                            type(exc).__name__)
+
+    pn.state.location.sync(state, list(names), on_error=apply_valid)
+
+
 def navigation(lang: str, active: str) -> pn.pane.Markdown:
     """Links to every page, keeping the language."""
     suffix = "?lang=en" if lang == "en" else ""
@@ -71,6 +90,34 @@ def template(page: str, main: list, sidebar: list | None = None, lang: str = "fr
         header_background="#1f5c99", sidebar_width=300,
     )
     return tpl
+
+
+MAX_URL_VALUE = 512  # characters of one URL query value
+MAX_URL_QUERY = 4096  # characters of all of them
+
+
+def url_args_ok() -> bool:
+    """False when the URL query is oversized (hostile): the page then ignores the URL.
+
+    Panel parses every query value (e.g. ``int()`` of a 5,000-digit number raises deep in
+    its Location model), so oversized queries are refused before anything reads them.
+    """
+    args = pn.state.session_args or {}
+    sizes = [len(v) for values in args.values() for v in values]
+    return all(n <= MAX_URL_VALUE for n in sizes) and sum(sizes) <= MAX_URL_QUERY
+
+
+def serve(build, page: str) -> None:
+    """Make the page servable: ``build(lang)`` through :func:`guarded`, URL state only when
+    the query is sane (see :func:`url_args_ok`)."""
+    if not url_args_ok():
+        log.warning("oversized URL query refused on page %s", page)
+        setup()  # a bare page: the template would read the URL through its location model
+        pn.Column(pn.pane.Alert(f"{tr('bad_url', 'fr')} / {tr('bad_url', 'en')}",
+                                alert_type="warning"),
+                  pn.pane.Markdown(f"[{tr(page, 'fr')}](./{page})")).servable(location=False)
+        return
+    guarded(build, page).servable()
 
 
 def guarded(build, page: str):

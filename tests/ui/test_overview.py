@@ -38,3 +38,30 @@ def test_overview_in_english(page, served_app, console_errors):
     _open(page, f"{served_app}/overview?lang=en")
     expect(page.get_by_text("Data catalogue")).to_be_visible(timeout=TIMEOUT)
     assert console_errors == []
+
+
+HOSTILE_QUERIES = [
+    "metric=%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+    "metric=population'%3B%20DROP%20TABLE%20communes%3B%20--&paris_as_one=1%3BDROP",
+    "lang=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E",
+]
+
+
+def test_hostile_url_parameters_are_rejected(page, served_app, console_errors):
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    for query in HOSTILE_QUERIES:
+        _open(page, f"{served_app}/overview?{query}")
+        caption = page.locator(".map-caption")
+        # the defaults stand: population of the communes with Paris by arrondissement
+        expect(caption).to_contain_text("Population municipale", timeout=TIMEOUT)
+        expect(caption).to_contain_text("1\u202f285 communes", timeout=TIMEOUT)
+        assert page.locator("img[src=x]").count() == 0  # no injected markup
+    assert dialogs == []
+    assert console_errors == []
+
+
+def test_oversized_url_is_refused_with_a_message(page, served_app, console_errors):
+    page.goto(f"{served_app}/overview?paris_as_one={'9' * 5000}", timeout=TIMEOUT)
+    expect(page.get_by_text("Adresse invalide").first).to_be_visible(timeout=TIMEOUT)
+    assert console_errors == []

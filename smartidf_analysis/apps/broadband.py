@@ -1,0 +1,472 @@
+"""Broadband page: FttH coverage map by quarter, department series to 2024, commune
+inspector, gap list, zoning breakdown and the projection backtest.
+
+The map is a :class:`~smartidf_analysis.plots.broadband.CoverageMap` built once per session:
+moving the quarter slider only replaces its value column (milliseconds of server time).
+Indicators are computed once per database file (``pn.cache``). State is in the URL.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import panel as pn
+import param
+
+from .. import broadband as bb
+from .. import broadband_indicators as bi
+from .. import config, db, plots
+from ..plots import broadband as pb
+from .broadband_labels import LABELS, quarter_text
+from .i18n import fmt_number, register, tr
+from .shell import guarded, template
+
+log = logging.getLogger("smartidf.apps.broadband")
+register(LABELS)
+
+INDICATORS = ("rate", "class", "premises", "growth")
+DEPARTMENTS = ("all", "75", "77", "78", "91", "92", "93", "94", "95")
+SOURCES = {"fibre": ["arcep_ftth_communes", "arcep_communes_info"],
+           "series": ["etalab_barometre_territoires", "ditp_fibre_2022_2024",
+                      "arcep_ftth_communes"],
+           "income": ["insee_filosofi_2021", "insee_population_2023"]}
+
+
+@pn.cache(max_items=2)
+def _load(db_file: str, mtime: float):
+    """Tables, indicators and map geometry of one database file (cached per file state)."""
+    data = bb.load(db_file)
+    return data, bi.compute_indicators(data), db.query("broadband_map", path=db_file)
+
+
+def load_cached():
+    db_file = config.db_path()
+    return _load(str(db_file), Path(db_file).stat().st_mtime)
+
+
+class BroadbandState(param.Parameterized):
+    """Page state (synced to the URL)."""
+
+    quarter = param.Selector(default="2018Q1", objects=["2017Q3", "2017Q4", "2018Q1"])
+    indicator = param.Selector(default="rate", objects=list(INDICATORS))
+    department = param.Selector(default="all", objects=list(DEPARTMENTS))
+    commune = param.String(default="75056")
+    threshold = param.Number(default=0.8, bounds=(0.05, 1.0), step=0.05)
+    rank_by = param.Selector(default="premises", objects=["premises", "population"])
+
+
+def _csv(frame: pd.DataFrame) -> io.StringIO:
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False)
+    buffer.seek(0)
+    return buffer
+
+
+def _formatters(frame: pd.DataFrame, lang: str) -> dict:
+    """Tabulator number formatters: thousands separated, French or English style."""
+    sep, dec = ("\u202f", ",") if lang == "fr" else (",", ".")
+    out = {}
+    for col in frame.columns:
+        if pd.api.types.is_numeric_dtype(frame[col]) and not pd.api.types.is_bool_dtype(frame[col]):
+            digits = 0 if col in ("rank",) or not col.endswith(("_pct", "_points", "rate",
+                                                                  "share_of_premises")) else 1
+            if col == "growth_points":
+                digits = 2
+            out[col] = {"type": "money", "thousand": sep, "decimal": dec, "precision": digits}
+    return out
+
+
+def _pct(x, lang: str, digits: int = 1) -> str:
+    return "—" if x is None or not np.isfinite(x) else f"{fmt_number(100 * x, lang, digits)} %"
+
+
+class BroadbandPage(pn.viewable.Viewer):
+    """The broadband page of one session."""
+
+    state = param.ClassSelector(class_=BroadbandState)
+    lang = param.String(default="fr")
+
+    def __init__(self, **params):
+        params.setdefault("state", BroadbandState())
+        super().__init__(**params)
+        self.data, self.ind, geometry = load_cached()
+        quarters = self.ind.quarters
+        self.state.param.quarter.objects = quarters
+        if self.state.quarter not in quarters:
+            self.state.quarter = quarters[-1]
+        self._by_quarter = {q: f.set_index("commune_code").reindex(geometry["commune_code"])
+                            for q, f in self.ind.coverage.groupby("quarter")}
+        self._scales = self._fixed_scales()
+        self.names = self.data.departments.drop_duplicates("department_code").set_index(
+            "department_code")["department_name"].to_dict()
+        self.map = pb.CoverageMap(geometry, value_label=tr("bb_value", self.lang))
+        self.map.on_select(self._tapped)
+        self._bounds = self._department_bounds()
+        self.map_pane = pn.pane.Bokeh(self.map.figure, sizing_mode="stretch_width",
+                                      min_height=560)
+        self.caption = pn.pane.Markdown(sizing_mode="stretch_width",
+                                        css_classes=["broadband-map-caption"])
+        self.series_pane = pn.pane.HoloViews(sizing_mode="stretch_width", min_height=380,
+                                             linked_axes=False)
+        self.inspector_chart = pn.pane.HoloViews(sizing_mode="stretch_width", min_height=300,
+                                                 linked_axes=False)
+        self.inspector_text = pn.pane.Markdown(sizing_mode="stretch_width",
+                                               css_classes=["broadband-inspector"])
+        self.gap_table = pn.widgets.Tabulator(disabled=True, show_index=False,
+                                              pagination="local", page_size=12,
+                                              sizing_mode="stretch_width", name="gaps")
+        self.gap_caption = pn.pane.Markdown(sizing_mode="stretch_width",
+                                            css_classes=["broadband-gap-caption"])
+        self.state.param.watch(self._on_map, ["quarter", "indicator", "department"])
+        self.state.param.watch(self._on_department, ["department"])
+        self.state.param.watch(self._on_commune, ["commune"])
+        self.state.param.watch(self._on_gaps, ["quarter", "department", "threshold", "rank_by"])
+        self._redraw_map()
+        self._redraw_series()
+        self._redraw_inspector()
+        self._redraw_gaps()
+
+    # ------------------------------------------------------------------ set-up helpers
+    def _fixed_scales(self) -> dict[str, pb.ColorScale]:
+        cov = self.ind.coverage
+        growth = cov["growth_points"].abs().quantile(0.95)
+        return {"rate": pb.rate_scale(), "class": pb.class_scale(),
+                "premises": pb.count_scale(cov["connectable_premises"].quantile(0.95)),
+                "growth": pb.growth_scale(growth if np.isfinite(growth) else 0.05)}
+
+    @staticmethod
+    def _on_bokeh(func) -> None:
+        """Run ``func`` (which changes the map's raw Bokeh models) with the document lock:
+        scheduled on the session's event loop when called from a worker thread."""
+        if pn.state.curdoc is not None:
+            pn.state.execute(func)
+        else:
+            func()
+
+    def _guard(self, func, *args):
+        try:
+            func(*args)
+        except Exception:  # noqa: BLE001 - never a traceback in the browser
+            log.exception("broadband callback %s failed", func.__name__)
+            if pn.state.notifications is not None:
+                pn.state.notifications.error(tr("error", self.lang), duration=6000)
+
+    def _on_map(self, *_):
+        self._guard(self._redraw_map)
+
+    def _on_department(self, *_):
+        self._guard(self._redraw_series)
+        self._guard(self._zoom)
+
+    def _on_commune(self, *_):
+        self._guard(self._redraw_inspector)
+
+    def _on_gaps(self, *_):
+        self._guard(self._redraw_gaps)
+
+    def _tapped(self, code: str):
+        self.state.commune = code
+
+    # ------------------------------------------------------------------------- map
+    def _map_values(self, quarter: str, indicator: str) -> tuple[np.ndarray, np.ndarray]:
+        f = self._by_quarter[quarter]
+        if indicator == "rate":
+            v = f["coverage_rate"].to_numpy(float)
+        elif indicator == "class":
+            v = pd.Series(f["arcep_class"].to_numpy(float)).map(
+                {c: i for i, c in enumerate(bb.ARCEP_CLASSES)}).to_numpy(float)
+        elif indicator == "premises":
+            v = f["connectable_premises"].where(f["no_data_reason"] != "no_fibre_row").to_numpy(float)
+        else:
+            v = f["growth_points"].to_numpy(float)
+        reason = f["no_data_reason"].fillna("no_fibre_row").to_numpy(object)
+        return v, reason
+
+    def _display(self, values: np.ndarray, reasons: np.ndarray, indicator: str, quarter: str):
+        lang = self.lang
+        first = quarter == self.ind.quarters[0]
+        out = []
+        for v, r in zip(values, reasons, strict=True):
+            if np.isfinite(v):
+                if indicator == "rate":
+                    text = _pct(v, lang) + (" ⚠ > 100 %" if v > 1 else "")
+                elif indicator == "class":
+                    text = pb.CLASS_LABELS[int(v)]
+                elif indicator == "premises":
+                    text = fmt_number(v, lang)
+                else:
+                    text = f"{fmt_number(100 * v, lang, 2)} pts"
+            elif r:
+                text = f"{tr('bb_no_data', lang)} — {tr('bb_reason_' + r, lang)}"
+            elif indicator == "growth" and first:
+                text = f"{tr('bb_no_data', lang)} — {tr('bb_first_quarter', lang)}"
+            elif indicator == "class":
+                text = f"{tr('bb_no_data', lang)} — {tr('bb_merged_class', lang)}"
+            else:
+                text = tr("bb_no_data", lang)
+            out.append(text)
+        return out
+
+    def _redraw_map(self):
+        lang, q, ind = self.lang, self.state.quarter, self.state.indicator
+        values, reasons = self._map_values(q, ind)
+        title = f"{tr('bb_ind_' + ind, lang)} — {quarter_text(q, lang)}"
+        display, scale, commune = self._display(values, reasons, ind, q), self._scales[ind], \
+            self.state.commune
+
+        def patch():
+            self.map.update(values, display, scale, title=title,
+                            value_label=tr("bb_ind_" + ind, lang))
+            self.map.select(commune)
+
+        self._on_bokeh(patch)
+        shown = int(np.isfinite(values).sum())
+        missing = len(values) - shown
+        above = int((values > 1).sum()) if ind == "rate" else 0
+        note = tr("bb_above_note", lang).format(n=fmt_number(above, lang)) if above else ""
+        off_map = self.ind.coverage[(self.ind.coverage["quarter"] == q)
+                                    & ~self.ind.coverage["has_boundary"]]
+        self.caption.object = (
+            f"**{title}** — {fmt_number(shown, lang)} {tr('communes', lang)} "
+            f"{tr('bb_with_value', lang)}, {fmt_number(missing, lang)} {tr('bb_no_data', lang)} "
+            f"({tr('bb_grey', lang)}). {note}{tr('bb_off_map', lang).format(n=len(off_map))} "
+            f"{tr('bb_paris_note', lang)}\n\n{self._source('fibre')}")
+
+    def _zoom(self):
+        x0, x1, y0, y1 = self._bounds[self.state.department]
+
+        def patch():
+            self.map.figure.x_range.update(start=x0, end=x1)
+            self.map.figure.y_range.update(start=y0, end=y1)
+
+        self._on_bokeh(patch)
+
+    def _department_bounds(self) -> dict[str, tuple[float, float, float, float]]:
+        """Padded Web Mercator bounds of the region and of each department's communes."""
+        data = self.map.source.data
+        flat = [(code[:2], np.concatenate([np.concatenate(r) for r in xs]),
+                 np.concatenate([np.concatenate(r) for r in ys]))
+                for code, xs, ys in zip(self.map.codes, data["xs"], data["ys"], strict=True)]
+        bounds = {}
+        for dep in DEPARTMENTS:
+            parts = [(x, y) for d, x, y in flat if dep in ("all", d)]
+            xs = np.concatenate([p[0] for p in parts])
+            ys = np.concatenate([p[1] for p in parts])
+            px, py = 0.05 * np.ptp(xs), 0.05 * np.ptp(ys)
+            bounds[dep] = (xs.min() - px, xs.max() + px, ys.min() - py, ys.max() + py)
+        return bounds
+
+    def _source(self, key: str) -> str:
+        prov = self.data.provenance
+        rows = prov[prov["dataset_id"].isin(SOURCES[key])]
+        text = plots.source_caption(rows) if len(rows) else ""
+        return text.replace("Source:", f"{tr('source', self.lang)} :", 1) if self.lang == "fr" \
+            else text
+
+    # ------------------------------------------------------------- series, inspector
+    def _redraw_series(self):
+        lang, dep = self.lang, self.state.department
+        zones = [*self.names] if dep == "all" else [dep]
+        zones = [*zones, "R11"]
+        names = {**self.names, "R11": "Île-de-France"}
+        with pn.param.set_values(self.series_pane, loading=True):
+            self.series_pane.object = pb.department_series_chart(
+                self.ind.trajectory, zones, names=names, projected=self.ind.department_projection,
+                title=tr("bb_series_title", lang), ylabel="%")
+
+    def _redraw_inspector(self):
+        lang, code = self.lang, self.state.commune
+        cov = self.ind.coverage[self.ind.coverage["commune_code"] == code]
+        if cov.empty:
+            self.inspector_text.object = tr("bb_pick_commune", lang)
+            self.inspector_chart.object = None
+            return
+        name = cov["commune_name"].iloc[0]
+        series = bi.commune_series(self.ind, code)
+        p = self.ind.projection[self.ind.projection["commune_code"] == code]
+        lines = [f"### {name} ({code})"]
+        for r in cov.itertuples():
+            value = _pct(r.coverage_rate, lang) if np.isfinite(r.coverage_rate) else (
+                f"{tr('bb_no_data', lang)} — {tr('bb_reason_' + r.no_data_reason, lang)}")
+            lines.append(f"- {quarter_text(r.quarter, lang)} : {value}, "
+                         f"{fmt_number(r.connectable_premises, lang)} / "
+                         f"{fmt_number(r.premises_total, lang)} {tr('bb_premises_unit', lang)}")
+        target = None
+        if len(p):
+            p = p.iloc[0]
+            target = p["target"]
+            lines.append(tr("bb_verdict_line", lang).format(
+                verdict=tr("bb_verdict_" + p["verdict"], lang), target=quarter_text(target, lang),
+                full_by=self._when(p["full_by"]), earliest=self._when(p["full_by_earliest"]),
+                latest=self._when(p["full_by_latest"])))
+        lines.append(f"\n*{tr('bb_caveat', lang)}*")
+        self.inspector_text.object = "\n".join(lines)
+        self._on_bokeh(lambda: self.map.select(code))
+        with pn.param.set_values(self.inspector_chart, loading=True):
+            self.inspector_chart.object = pb.commune_chart(
+                series, title=name, observed=tr("bb_observed", lang),
+                projected=tr("bb_projected", lang), target=target)
+
+    def _when(self, quarter) -> str:
+        return quarter_text(quarter, self.lang) if quarter else tr("bb_never", self.lang)
+
+    # --------------------------------------------------------------------------- gaps
+    def gaps(self) -> pd.DataFrame:
+        dep = None if self.state.department == "all" else self.state.department
+        return bb.gap_list(self.ind.coverage, self.state.quarter, self.state.threshold,
+                           self.state.rank_by, dep)
+
+    def _redraw_gaps(self):
+        lang, gaps = self.lang, self.gaps()
+        shown = gaps.assign(coverage_rate=(100 * gaps["coverage_rate"]).round(1),
+                            growth_points=(100 * gaps["growth_points"]).round(2),
+                            uncovered_population=gaps["uncovered_population"].round(0))
+        self.gap_table.formatters = _formatters(shown, lang)
+        self.gap_table.value = shown
+        self.gap_table.titles = {c: tr("bb_col_" + c, lang) for c in shown.columns}
+        self.gap_caption.object = tr("bb_gap_caption", lang).format(
+            n=fmt_number(len(gaps), lang), threshold=_pct(self.state.threshold, lang, 0),
+            quarter=quarter_text(self.state.quarter, lang),
+            premises=fmt_number(gaps["uncovered_premises"].sum(), lang),
+            rank=tr("bb_rank_" + self.state.rank_by, lang)) + f"\n\n{self._source('fibre')}"
+
+    # ----------------------------------------------------------------------- layout
+    def _headline(self) -> pn.pane.Markdown:
+        lang, s = self.lang, self.ind.status.iloc[0]
+        return pn.pane.Markdown(tr("bb_headline", lang).format(
+            quarter=quarter_text(s["quarter"], lang), rate=_pct(s["coverage_rate"], lang),
+            connectable=fmt_number(s["connectable_premises"], lang),
+            total=fmt_number(s["premises_total"], lang), goal=_pct(s["goal"], lang, 0),
+            gap=fmt_number(100 * s["gap_points"], lang, 1),
+            private=_pct(s["private_zones_rate"], lang),
+            share=_pct(s["private_zones_share_of_premises"], lang)) + "\n\n" + self._source("fibre"),
+            sizing_mode="stretch_width", css_classes=["broadband-headline"])
+
+    def _table(self, frame: pd.DataFrame, name: str, filename: str,
+               shown: pd.DataFrame | None = None) -> list:
+        """A table (``shown``, formatted for reading) and the CSV of the raw ``frame``."""
+        lang, shown = self.lang, frame if shown is None else shown
+        table = pn.widgets.Tabulator(shown, disabled=True, show_index=False, pagination="local",
+                                     page_size=10, sizing_mode="stretch_width", name=name,
+                                     formatters=_formatters(shown, lang),
+                                     titles={c: tr("bb_col_" + c, lang) for c in shown.columns
+                                             if "bb_col_" + c in LABELS})
+        button = pn.widgets.FileDownload(callback=lambda: _csv(frame), filename=filename,
+                                         label=f"{tr('download_csv', lang)} — {filename}")
+        return [table, button]
+
+    def _no_data_shown(self) -> pd.DataFrame:
+        lang, d = self.lang, bb.no_data_communes(self.ind.coverage, self.state.quarter)
+        reason = [" ; ".join(t for t in (
+            tr("bb_reason_" + k, lang) if k else "", "" if on_map else tr("bb_not_on_map", lang))
+            if t) for k, on_map in zip(d["no_data_reason"], d["has_boundary"], strict=True)]
+        return pd.DataFrame({"commune_code": d["commune_code"], "commune_name": d["commune_name"],
+                             "department_code": d["department_code"],
+                             "coverage_rate": (100 * d["coverage_rate"]).round(1),
+                             "reason": reason})
+
+    def _backtest_shown(self) -> pd.DataFrame:
+        b = self.ind.backtest
+        names = {**self.names, "R11": "Île-de-France"}
+        cols = ["projected_pct", "projected_pct_slow", "projected_pct_fast", "actual_pct",
+                "error_points", "trend_pct", "trend_error_points"]
+        out = b[["zone_code", "quarter"]].assign(zone_name=b["zone_code"].map(names))
+        out = pd.concat([out, b[cols].round(1), b[["actual_source"]]], axis=1)
+        out["quarter"] = out["quarter"].map(lambda q: quarter_text(q, self.lang))
+        return out
+
+    def _zoning_shown(self) -> pd.DataFrame:
+        z = self.ind.zoning
+        return pd.DataFrame({
+            "zone": z["zone"].map(lambda k: tr("bb_zone_" + k, self.lang)),
+            "quarter": z["quarter"].map(lambda q: quarter_text(q, self.lang)),
+            "communes": z["communes"], "premises_total": z["premises_total"],
+            "connectable_premises": z["connectable_premises"],
+            "coverage_rate": (100 * z["coverage_rate"]).round(1),
+            "share_of_premises": (100 * z["share_of_premises"]).round(1)})
+
+    def __panel__(self):
+        lang, st = self.lang, self.state
+        quarter_options = {quarter_text(q, lang): q for q in self.ind.quarters}
+        controls = [
+            pn.widgets.RadioButtonGroup.from_param(
+                st.param.indicator, options={tr("bb_ind_" + i, lang): i for i in INDICATORS},
+                name=tr("indicator", lang), orientation="vertical"),
+            pn.widgets.DiscreteSlider.from_param(st.param.quarter, options=quarter_options,
+                                                 name=tr("bb_quarter", lang)),
+            pn.widgets.Select.from_param(
+                st.param.department, name=tr("bb_department", lang),
+                options={(tr("bb_all_departments", lang) if d == "all"
+                          else f"{d} {self.names.get(d, '')}"): d for d in DEPARTMENTS}),
+            pn.widgets.FloatSlider.from_param(st.param.threshold, name=tr("bb_threshold", lang),
+                                              format="0%"),
+            pn.widgets.RadioButtonGroup.from_param(
+                st.param.rank_by, name=tr("bb_rank_by", lang), orientation="vertical",
+                options={tr("bb_rank_" + r, lang): r for r in ("premises", "population")}),
+            self._commune_picker(),
+        ]
+        if pn.state.location is not None:
+            pn.state.location.sync(st, ["quarter", "indicator", "department", "commune",
+                                        "threshold", "rank_by"], on_error=self._from_url)
+        gap_download = pn.widgets.FileDownload(
+            callback=lambda: _csv(self.gaps()), filename="broadband_gaps.csv",
+            label=f"{tr('download_csv', lang)} — broadband_gaps.csv", button_type="primary")
+        zone_labels = {z: tr("bb_zone_" + z, lang) for z in bb.ZONES}
+        zoning = pn.pane.HoloViews(pb.zoning_chart(self.ind.zoning, zone_labels,
+                                                   title=tr("bb_zoning_title", lang)),
+                                   sizing_mode="stretch_width", min_height=320, linked_axes=False)
+        main = [
+            self._headline(), self.map_pane, self.caption,
+            pn.pane.Markdown(f"#### {tr('bb_no_data_title', lang)}"),
+            *self._table(bb.no_data_communes(self.ind.coverage), "no_data",
+                         "broadband_no_data.csv", self._no_data_shown()),
+            pn.pane.Markdown(f"## {tr('bb_series_heading', lang)}"), self.series_pane,
+            pn.pane.Markdown(tr("bb_series_caption", lang) + "\n\n" + self._source("series"),
+                             sizing_mode="stretch_width"),
+            *self._table(self.ind.backtest, "backtest", "broadband_backtest.csv",
+                         self._backtest_shown()),
+            pn.pane.Markdown(f"## {tr('bb_inspector_title', lang)}"),
+            pn.Row(self.inspector_chart, self.inspector_text, sizing_mode="stretch_width"),
+            pn.pane.Markdown(f"## {tr('bb_gap_title', lang)}"), self.gap_caption,
+            self.gap_table, gap_download,
+            pn.pane.Markdown(f"## {tr('bb_zoning_title', lang)}"), zoning,
+            *self._table(self.ind.zoning, "zoning", "broadband_zoning.csv",
+                         self._zoning_shown()),
+            pn.pane.Markdown(self._source("fibre"), sizing_mode="stretch_width"),
+        ]
+        return template("broadband", main, sidebar=controls, lang=lang)
+
+    def _from_url(self, mapped: dict) -> None:
+        """URL values the location sync could not set: codes such as ``77`` or ``77186`` come
+        back from the query string as numbers; set them one by one as text."""
+        for name, value in mapped.items():
+            try:
+                is_text = isinstance(self.state.param[name], (param.Selector, param.String))
+                setattr(self.state, name, str(value) if is_text else value)
+            except Exception:  # noqa: BLE001 - a bad URL value keeps the default
+                log.warning("ignored URL value %s=%r", name, value)
+
+    def _commune_picker(self):
+        cov = self.ind.coverage.drop_duplicates("commune_code")
+        options = {f"{n} ({c})": c for c, n in zip(cov["commune_code"], cov["commune_name"],
+                                                    strict=True)}
+        picker = pn.widgets.AutocompleteInput(name=tr("bb_commune", self.lang),
+                                              options=list(options), case_sensitive=False,
+                                              search_strategy="includes", min_characters=2,
+                                              placeholder=tr("bb_pick_commune", self.lang))
+
+        def _picked(event):
+            if event.new in options:
+                self.state.commune = options[event.new]
+
+        picker.param.watch(_picked, "value")
+        return picker
+
+
+def app():
+    """The served broadband page (guarded: errors become a short message)."""
+    return guarded(lambda lang: BroadbandPage(lang=lang).__panel__(), "broadband")

@@ -1,0 +1,67 @@
+"""Serving helpers for browser tests: start `smartidf serve` on 127.0.0.1 and wait for it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_http(url: str, timeout: float = 180.0) -> None:
+    """Wait until ``url`` answers HTTP 200 (panel's first request imports everything)."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=30) as response:
+                if response.status == 200:
+                    return
+        except Exception as exc:  # noqa: BLE001 - still starting
+            last = exc
+        time.sleep(0.5)
+    raise RuntimeError(f"{url} did not answer in {timeout} s: {last}")
+
+
+def start_server(db_path: Path, tmp: Path, *extra: str, env: dict | None = None):
+    """Start `smartidf serve` on a free port; returns (process, base_url, log_path)."""
+    port = _free_port()
+    log_path = tmp / f"serve-{port}.log"
+    log = open(log_path, "w")
+    full_env = {**os.environ, "SMARTIDF_DB": str(db_path), **(env or {})}
+    smartidf = shutil.which("smartidf", path=str(Path(sys.executable).parent)) or "smartidf"
+    proc = subprocess.Popen([smartidf, "serve", "--port", str(port), "--address", "127.0.0.1",
+                             *extra], stdout=log, stderr=subprocess.STDOUT, env=full_env)
+    return proc, f"http://127.0.0.1:{port}", log_path
+
+
+def stop_server(proc) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+BENIGN = ("WebSocketClosedError", "StreamClosedError")
+
+
+def server_errors(log_text: str) -> list[str]:
+    """Tracebacks in a server log, except the benign ones of browsers closing websockets."""
+    blocks = log_text.split("Traceback (most recent call last):")[1:]
+    return [b[:2000] for b in blocks if not any(name in b for name in BENIGN)]

@@ -1,0 +1,65 @@
+"""`smartidf serve --auth basic`: login page for strangers, wrong passwords refused."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from playwright.sync_api import expect
+from serving import start_server, stop_server, wait_http
+
+from smartidf_analysis import cli
+
+TIMEOUT = 60_000
+
+
+@pytest.fixture(scope="module")
+def auth_app(app_db, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("auth")
+    credentials = tmp / "credentials.json"
+    credentials.write_text(json.dumps({"elu": "correct-horse"}))
+    proc, url, log_path = start_server(
+        app_db, tmp, "--auth", "basic",
+        env={"SMARTIDF_BASIC_AUTH": str(credentials), "SMARTIDF_COOKIE_SECRET": "x" * 32})
+    try:
+        wait_http(f"{url}/login")
+    except RuntimeError:
+        stop_server(proc)
+        raise RuntimeError(log_path.read_text()) from None
+    yield url
+    stop_server(proc)
+
+
+def _login(page, url, user, password):
+    page.goto(f"{url}/overview", timeout=TIMEOUT)
+    expect(page).to_have_url(f"{url}/login?next=%2Foverview", timeout=TIMEOUT)
+    page.fill("input[name=username]", user)
+    page.fill("input[name=password]", password)
+    page.locator("button, input[type=submit]").first.click()
+
+
+def test_unauthenticated_visit_gets_the_login_page(page, auth_app):
+    page.goto(f"{auth_app}/overview", timeout=TIMEOUT)
+    assert "/login" in page.url
+    expect(page.locator("input[name=password]")).to_be_visible(timeout=TIMEOUT)
+
+
+def test_wrong_password_is_refused(page, auth_app):
+    _login(page, auth_app, "elu", "wrong")
+    page.wait_for_load_state()
+    assert "/login" in page.url
+    assert page.locator("canvas").count() == 0
+
+
+def test_right_password_opens_the_app(page, auth_app):
+    _login(page, auth_app, "elu", "correct-horse")
+    page.wait_for_selector("canvas", timeout=TIMEOUT)
+    assert "/overview" in page.url
+
+
+def test_auth_requires_a_cookie_secret(monkeypatch, app_db, capsys):
+    monkeypatch.setenv("SMARTIDF_DB", str(app_db))
+    monkeypatch.delenv("SMARTIDF_COOKIE_SECRET", raising=False)
+    monkeypatch.setenv("SMARTIDF_BASIC_AUTH", "secret")
+    assert cli.main(["serve", "--auth", "basic"]) == 1
+    assert "cookie secret" in capsys.readouterr().err
