@@ -84,7 +84,12 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--allow-websocket-origin", action="append", default=None,
                    help="host[:port] allowed to open websockets (default: address:port)")
     s.add_argument("--auth", choices=["none", "basic", "oauth"], default="none")
-    s.add_argument("--num-threads", type=int, default=4)
+    s.add_argument("--num-threads", type=int, default=4,
+                   help="threads running callbacks (panel --num-threads)")
+    s.add_argument("--unused-session-lifetime", type=int, default=60_000,
+                   help="ms after which a closed session's memory is released")
+    s.add_argument("--check-unused-sessions", type=int, default=10_000,
+                   help="ms between checks for unused sessions")
     s.add_argument("--show", action="store_true", help="open a browser")
     s.add_argument("--dev", action="store_true", help="autoreload")
     s.set_defaults(func=_serve)

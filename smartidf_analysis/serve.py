@@ -24,8 +24,9 @@ def panel_command(args: argparse.Namespace) -> list[str]:
         origins.append(f"localhost:{args.port}")
     cmd = [sys.executable, "-m", "panel", "serve", *pages, "--address", args.address,
            "--port", str(args.port), "--num-threads", str(args.num_threads),
-           "--index", "overview", "--unused-session-lifetime", "60000",
-           "--check-unused-sessions", "10000", "--warm"]
+           "--index", "overview",
+           "--unused-session-lifetime", str(args.unused_session_lifetime),
+           "--check-unused-sessions", str(args.check_unused_sessions), "--warm"]
     for origin in dict.fromkeys(origins):
         cmd += ["--allow-websocket-origin", origin]
     settings = config.serve_settings()

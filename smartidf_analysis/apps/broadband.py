@@ -21,19 +21,18 @@ from .. import broadband as bb
 from .. import broadband_indicators as bi
 from .. import config, db, plots
 from ..plots import broadband as pb
-from .broadband_labels import LABELS, quarter_text
-from .i18n import fmt_number, register, tr
+from . import broadband_display as show
+from .broadband_display import pct, quarter_text
+from .i18n import fmt_number, tr
 from .shell import guarded, template
 
 log = logging.getLogger("smartidf.apps.broadband")
-register(LABELS)
 
 INDICATORS = ("rate", "class", "premises", "growth")
+MAP_ASPECT = 1.6  # width / height of the map on a usual screen, to fit a department in view
 DEPARTMENTS = ("all", "75", "77", "78", "91", "92", "93", "94", "95")
-SOURCES = {"fibre": ["arcep_ftth_communes", "arcep_communes_info"],
-           "series": ["etalab_barometre_territoires", "ditp_fibre_2022_2024",
-                      "arcep_ftth_communes"],
-           "income": ["insee_filosofi_2021", "insee_population_2023"]}
+SOURCES = {"fibre": ["fibre_deployment", "premises"],  # tables whose provenance is cited
+           "series": ["fibre_department_series", "fibre_deployment"]}
 
 
 @pn.cache(max_items=2)
@@ -64,24 +63,6 @@ def _csv(frame: pd.DataFrame) -> io.StringIO:
     frame.to_csv(buffer, index=False)
     buffer.seek(0)
     return buffer
-
-
-def _formatters(frame: pd.DataFrame, lang: str) -> dict:
-    """Tabulator number formatters: thousands separated, French or English style."""
-    sep, dec = ("\u202f", ",") if lang == "fr" else (",", ".")
-    out = {}
-    for col in frame.columns:
-        if pd.api.types.is_numeric_dtype(frame[col]) and not pd.api.types.is_bool_dtype(frame[col]):
-            digits = 0 if col in ("rank",) or not col.endswith(("_pct", "_points", "rate",
-                                                                  "share_of_premises")) else 1
-            if col == "growth_points":
-                digits = 2
-            out[col] = {"type": "money", "thousand": sep, "decimal": dec, "precision": digits}
-    return out
-
-
-def _pct(x, lang: str, digits: int = 1) -> str:
-    return "—" if x is None or not np.isfinite(x) else f"{fmt_number(100 * x, lang, digits)} %"
 
 
 class BroadbandPage(pn.viewable.Viewer):
@@ -118,10 +99,10 @@ class BroadbandPage(pn.viewable.Viewer):
                                                css_classes=["broadband-inspector"])
         self.gap_table = pn.widgets.Tabulator(disabled=True, show_index=False,
                                               pagination="local", page_size=12,
-                                              sizing_mode="stretch_width", name="gaps")
+                                              sizing_mode="stretch_width")
         self.gap_caption = pn.pane.Markdown(sizing_mode="stretch_width",
                                             css_classes=["broadband-gap-caption"])
-        self.state.param.watch(self._on_map, ["quarter", "indicator", "department"])
+        self.state.param.watch(self._on_map, ["quarter", "indicator"])
         self.state.param.watch(self._on_department, ["department"])
         self.state.param.watch(self._on_commune, ["commune"])
         self.state.param.watch(self._on_gaps, ["quarter", "department", "threshold", "rank_by"])
@@ -193,7 +174,7 @@ class BroadbandPage(pn.viewable.Viewer):
         for v, r in zip(values, reasons, strict=True):
             if np.isfinite(v):
                 if indicator == "rate":
-                    text = _pct(v, lang) + (" ⚠ > 100 %" if v > 1 else "")
+                    text = pct(v, lang) + (" ⚠ > 100 %" if v > 1 else "")
                 elif indicator == "class":
                     text = pb.CLASS_LABELS[int(v)]
                 elif indicator == "premises":
@@ -233,7 +214,8 @@ class BroadbandPage(pn.viewable.Viewer):
         self.caption.object = (
             f"**{title}** — {fmt_number(shown, lang)} {tr('communes', lang)} "
             f"{tr('bb_with_value', lang)}, {fmt_number(missing, lang)} {tr('bb_no_data', lang)} "
-            f"({tr('bb_grey', lang)}). {note}{tr('bb_off_map', lang).format(n=len(off_map))} "
+            f"({tr('bb_grey', lang)}). {note}"
+            f"{tr('bb_off_map', lang).format(n=len(off_map)) if len(off_map) else ''} "
             f"{tr('bb_paris_note', lang)}\n\n{self._source('fibre')}")
 
     def _zoom(self):
@@ -256,13 +238,15 @@ class BroadbandPage(pn.viewable.Viewer):
             parts = [(x, y) for d, x, y in flat if dep in ("all", d)]
             xs = np.concatenate([p[0] for p in parts])
             ys = np.concatenate([p[1] for p in parts])
-            px, py = 0.05 * np.ptp(xs), 0.05 * np.ptp(ys)
-            bounds[dep] = (xs.min() - px, xs.max() + px, ys.min() - py, ys.max() + py)
+            cx, cy = (xs.min() + xs.max()) / 2, (ys.min() + ys.max()) / 2
+            half_x, half_y = 0.55 * np.ptp(xs), 0.55 * np.ptp(ys)
+            half_x, half_y = max(half_x, half_y * MAP_ASPECT), max(half_y, half_x / MAP_ASPECT)
+            bounds[dep] = (cx - half_x, cx + half_x, cy - half_y, cy + half_y)
         return bounds
 
     def _source(self, key: str) -> str:
         prov = self.data.provenance
-        rows = prov[prov["dataset_id"].isin(SOURCES[key])]
+        rows = prov[prov["table_name"].isin(SOURCES[key])]
         text = plots.source_caption(rows) if len(rows) else ""
         return text.replace("Source:", f"{tr('source', self.lang)} :", 1) if self.lang == "fr" \
             else text
@@ -290,7 +274,7 @@ class BroadbandPage(pn.viewable.Viewer):
         p = self.ind.projection[self.ind.projection["commune_code"] == code]
         lines = [f"### {name} ({code})"]
         for r in cov.itertuples():
-            value = _pct(r.coverage_rate, lang) if np.isfinite(r.coverage_rate) else (
+            value = pct(r.coverage_rate, lang) if np.isfinite(r.coverage_rate) else (
                 f"{tr('bb_no_data', lang)} — {tr('bb_reason_' + r.no_data_reason, lang)}")
             lines.append(f"- {quarter_text(r.quarter, lang)} : {value}, "
                          f"{fmt_number(r.connectable_premises, lang)} / "
@@ -312,7 +296,9 @@ class BroadbandPage(pn.viewable.Viewer):
                 projected=tr("bb_projected", lang), target=target)
 
     def _when(self, quarter) -> str:
-        return quarter_text(quarter, self.lang) if quarter else tr("bb_never", self.lang)
+        if isinstance(quarter, str) and quarter:
+            return quarter_text(quarter, self.lang)
+        return tr("bb_never", self.lang)
 
     # --------------------------------------------------------------------------- gaps
     def gaps(self) -> pd.DataFrame:
@@ -322,14 +308,12 @@ class BroadbandPage(pn.viewable.Viewer):
 
     def _redraw_gaps(self):
         lang, gaps = self.lang, self.gaps()
-        shown = gaps.assign(coverage_rate=(100 * gaps["coverage_rate"]).round(1),
-                            growth_points=(100 * gaps["growth_points"]).round(2),
-                            uncovered_population=gaps["uncovered_population"].round(0))
-        self.gap_table.formatters = _formatters(shown, lang)
+        shown = show.gaps_shown(gaps)
+        self.gap_table.formatters = show.formatters(shown, lang)
+        self.gap_table.titles = show.titles(shown, lang)
         self.gap_table.value = shown
-        self.gap_table.titles = {c: tr("bb_col_" + c, lang) for c in shown.columns}
         self.gap_caption.object = tr("bb_gap_caption", lang).format(
-            n=fmt_number(len(gaps), lang), threshold=_pct(self.state.threshold, lang, 0),
+            n=fmt_number(len(gaps), lang), threshold=pct(self.state.threshold, lang, 0),
             quarter=quarter_text(self.state.quarter, lang),
             premises=fmt_number(gaps["uncovered_premises"].sum(), lang),
             rank=tr("bb_rank_" + self.state.rank_by, lang)) + f"\n\n{self._source('fibre')}"
@@ -338,56 +322,24 @@ class BroadbandPage(pn.viewable.Viewer):
     def _headline(self) -> pn.pane.Markdown:
         lang, s = self.lang, self.ind.status.iloc[0]
         return pn.pane.Markdown(tr("bb_headline", lang).format(
-            quarter=quarter_text(s["quarter"], lang), rate=_pct(s["coverage_rate"], lang),
+            quarter=quarter_text(s["quarter"], lang), rate=pct(s["coverage_rate"], lang),
             connectable=fmt_number(s["connectable_premises"], lang),
-            total=fmt_number(s["premises_total"], lang), goal=_pct(s["goal"], lang, 0),
+            total=fmt_number(s["premises_total"], lang), goal=pct(s["goal"], lang, 0),
             gap=fmt_number(100 * s["gap_points"], lang, 1),
-            private=_pct(s["private_zones_rate"], lang),
-            share=_pct(s["private_zones_share_of_premises"], lang)) + "\n\n" + self._source("fibre"),
+            private=pct(s["private_zones_rate"], lang),
+            share=pct(s["private_zones_share_of_premises"], lang)) + "\n\n" + self._source("fibre"),
             sizing_mode="stretch_width", css_classes=["broadband-headline"])
 
-    def _table(self, frame: pd.DataFrame, name: str, filename: str,
-               shown: pd.DataFrame | None = None) -> list:
+    def _table(self, frame: pd.DataFrame, filename: str, shown: pd.DataFrame) -> list:
         """A table (``shown``, formatted for reading) and the CSV of the raw ``frame``."""
-        lang, shown = self.lang, frame if shown is None else shown
+        lang = self.lang
         table = pn.widgets.Tabulator(shown, disabled=True, show_index=False, pagination="local",
-                                     page_size=10, sizing_mode="stretch_width", name=name,
-                                     formatters=_formatters(shown, lang),
-                                     titles={c: tr("bb_col_" + c, lang) for c in shown.columns
-                                             if "bb_col_" + c in LABELS})
+                                     page_size=10, sizing_mode="stretch_width",
+                                     formatters=show.formatters(shown, lang),
+                                     titles=show.titles(shown, lang))
         button = pn.widgets.FileDownload(callback=lambda: _csv(frame), filename=filename,
                                          label=f"{tr('download_csv', lang)} — {filename}")
         return [table, button]
-
-    def _no_data_shown(self) -> pd.DataFrame:
-        lang, d = self.lang, bb.no_data_communes(self.ind.coverage, self.state.quarter)
-        reason = [" ; ".join(t for t in (
-            tr("bb_reason_" + k, lang) if k else "", "" if on_map else tr("bb_not_on_map", lang))
-            if t) for k, on_map in zip(d["no_data_reason"], d["has_boundary"], strict=True)]
-        return pd.DataFrame({"commune_code": d["commune_code"], "commune_name": d["commune_name"],
-                             "department_code": d["department_code"],
-                             "coverage_rate": (100 * d["coverage_rate"]).round(1),
-                             "reason": reason})
-
-    def _backtest_shown(self) -> pd.DataFrame:
-        b = self.ind.backtest
-        names = {**self.names, "R11": "Île-de-France"}
-        cols = ["projected_pct", "projected_pct_slow", "projected_pct_fast", "actual_pct",
-                "error_points", "trend_pct", "trend_error_points"]
-        out = b[["zone_code", "quarter"]].assign(zone_name=b["zone_code"].map(names))
-        out = pd.concat([out, b[cols].round(1), b[["actual_source"]]], axis=1)
-        out["quarter"] = out["quarter"].map(lambda q: quarter_text(q, self.lang))
-        return out
-
-    def _zoning_shown(self) -> pd.DataFrame:
-        z = self.ind.zoning
-        return pd.DataFrame({
-            "zone": z["zone"].map(lambda k: tr("bb_zone_" + k, self.lang)),
-            "quarter": z["quarter"].map(lambda q: quarter_text(q, self.lang)),
-            "communes": z["communes"], "premises_total": z["premises_total"],
-            "connectable_premises": z["connectable_premises"],
-            "coverage_rate": (100 * z["coverage_rate"]).round(1),
-            "share_of_premises": (100 * z["share_of_premises"]).round(1)})
 
     def __panel__(self):
         lang, st = self.lang, self.state
@@ -395,17 +347,17 @@ class BroadbandPage(pn.viewable.Viewer):
         controls = [
             pn.widgets.RadioButtonGroup.from_param(
                 st.param.indicator, options={tr("bb_ind_" + i, lang): i for i in INDICATORS},
-                name=tr("indicator", lang), orientation="vertical"),
+                label=tr("indicator", lang), orientation="vertical"),
             pn.widgets.DiscreteSlider.from_param(st.param.quarter, options=quarter_options,
-                                                 name=tr("bb_quarter", lang)),
+                                                 label=tr("bb_quarter", lang)),
             pn.widgets.Select.from_param(
-                st.param.department, name=tr("bb_department", lang),
+                st.param.department, label=tr("bb_department", lang),
                 options={(tr("bb_all_departments", lang) if d == "all"
                           else f"{d} {self.names.get(d, '')}"): d for d in DEPARTMENTS}),
-            pn.widgets.FloatSlider.from_param(st.param.threshold, name=tr("bb_threshold", lang),
+            pn.widgets.FloatSlider.from_param(st.param.threshold, label=tr("bb_threshold", lang),
                                               format="0%"),
             pn.widgets.RadioButtonGroup.from_param(
-                st.param.rank_by, name=tr("bb_rank_by", lang), orientation="vertical",
+                st.param.rank_by, label=tr("bb_rank_by", lang), orientation="vertical",
                 options={tr("bb_rank_" + r, lang): r for r in ("premises", "population")}),
             self._commune_picker(),
         ]
@@ -414,7 +366,7 @@ class BroadbandPage(pn.viewable.Viewer):
                                         "threshold", "rank_by"], on_error=self._from_url)
         gap_download = pn.widgets.FileDownload(
             callback=lambda: _csv(self.gaps()), filename="broadband_gaps.csv",
-            label=f"{tr('download_csv', lang)} — broadband_gaps.csv", button_type="primary")
+            label=f"{tr('download_csv', lang)} — broadband_gaps.csv", color="primary")
         zone_labels = {z: tr("bb_zone_" + z, lang) for z in bb.ZONES}
         zoning = pn.pane.HoloViews(pb.zoning_chart(self.ind.zoning, zone_labels,
                                                    title=tr("bb_zoning_title", lang)),
@@ -422,20 +374,20 @@ class BroadbandPage(pn.viewable.Viewer):
         main = [
             self._headline(), self.map_pane, self.caption,
             pn.pane.Markdown(f"#### {tr('bb_no_data_title', lang)}"),
-            *self._table(bb.no_data_communes(self.ind.coverage), "no_data",
-                         "broadband_no_data.csv", self._no_data_shown()),
+            *self._table(bb.no_data_communes(self.ind.coverage), "broadband_no_data.csv",
+                         show.no_data_shown(self.ind.coverage, self.ind.quarters[-1], lang)),
             pn.pane.Markdown(f"## {tr('bb_series_heading', lang)}"), self.series_pane,
             pn.pane.Markdown(tr("bb_series_caption", lang) + "\n\n" + self._source("series"),
                              sizing_mode="stretch_width"),
-            *self._table(self.ind.backtest, "backtest", "broadband_backtest.csv",
-                         self._backtest_shown()),
+            *self._table(self.ind.backtest, "broadband_backtest.csv",
+                         show.backtest_shown(self.ind.backtest, self.names, lang)),
             pn.pane.Markdown(f"## {tr('bb_inspector_title', lang)}"),
             pn.Row(self.inspector_chart, self.inspector_text, sizing_mode="stretch_width"),
             pn.pane.Markdown(f"## {tr('bb_gap_title', lang)}"), self.gap_caption,
             self.gap_table, gap_download,
             pn.pane.Markdown(f"## {tr('bb_zoning_title', lang)}"), zoning,
-            *self._table(self.ind.zoning, "zoning", "broadband_zoning.csv",
-                         self._zoning_shown()),
+            *self._table(self.ind.zoning, "broadband_zoning.csv",
+                         show.zoning_shown(self.ind.zoning, lang)),
             pn.pane.Markdown(self._source("fibre"), sizing_mode="stretch_width"),
         ]
         return template("broadband", main, sidebar=controls, lang=lang)
@@ -454,7 +406,7 @@ class BroadbandPage(pn.viewable.Viewer):
         cov = self.ind.coverage.drop_duplicates("commune_code")
         options = {f"{n} ({c})": c for c, n in zip(cov["commune_code"], cov["commune_name"],
                                                     strict=True)}
-        picker = pn.widgets.AutocompleteInput(name=tr("bb_commune", self.lang),
+        picker = pn.widgets.AutocompleteInput(label=tr("bb_commune", self.lang),
                                               options=list(options), case_sensitive=False,
                                               search_strategy="includes", min_characters=2,
                                               placeholder=tr("bb_pick_commune", self.lang))
@@ -467,6 +419,11 @@ class BroadbandPage(pn.viewable.Viewer):
         return picker
 
 
+def build_page(lang: str):
+    """The broadband page in ``lang``."""
+    return BroadbandPage(lang=lang).__panel__()
+
+
 def app():
-    """The served broadband page (guarded: errors become a short message)."""
-    return guarded(lambda lang: BroadbandPage(lang=lang).__panel__(), "broadband")
+    """The broadband page, guarded (errors become a short message), for notebooks."""
+    return guarded(build_page, "broadband")

@@ -52,11 +52,17 @@ def sync_url(state, names: list[str]) -> None:
 
     def apply_valid(mapped: dict) -> None:
         for name, value in mapped.items():
-            try:
-                state.param.update(**{name: value})
-            except Exception as exc:  # noqa: BLE001 - param validation of a URL value
+            # Panel's query parser turns "77" into 77: give string parameters their text back
+            candidates = [value, str(value)] if isinstance(value, int | float) else [value]
+            for candidate in candidates:
+                try:
+                    state.param.update(**{name: candidate})
+                    break
+                except Exception as exc:  # noqa: BLE001 - param validation of a URL value
+                    error = exc
+            else:
                 log.warning("rejected URL value for %s: %.80r (%s)", name, value,
-                            type(exc).__name__)
+                            type(error).__name__)
 
     pn.state.location.sync(state, list(names), on_error=apply_valid)
 

@@ -4,6 +4,6 @@
 theme adds its own module (``plots.commuting``, ``plots.broadband``…).
 """
 
-from .maps import choropleth, mercator_paths, source_caption
+from .maps import choropleth, mercator_paths, polygons_frame, source_caption
 
-__all__ = ["choropleth", "mercator_paths", "source_caption"]
+__all__ = ["choropleth", "mercator_paths", "polygons_frame", "source_caption"]

@@ -1,0 +1,6 @@
+"""Broadband: FttH coverage by commune and quarter, department series to 2024 (`smartidf serve`)."""
+
+from smartidf_analysis.apps.broadband import build_page
+from smartidf_analysis.apps.shell import serve
+
+serve(build_page, "broadband")

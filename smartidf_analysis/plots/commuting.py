@@ -1,0 +1,166 @@
+"""HoloViews figures of the commuting theme (no Panel): indicator choropleth, flow lines,
+dominant-flow map, distance distribution and mode shares. Maps are in Web Mercator and need
+no tiles (offline), like :func:`smartidf_analysis.plots.maps.choropleth`.
+"""
+
+from __future__ import annotations
+
+import holoviews as hv
+import numpy as np
+import pandas as pd
+from holoviews.util.transform import lon_lat_to_easting_northing
+
+from .maps import choropleth
+
+OUT_COLOR, IN_COLOR = "#c0392b", "#1f78b4"
+SEGMENT_VDIMS = ["workers", "width", "direction", "home_code", "home_name", "work_code",
+                 "work_name"]
+
+# indicator -> (colormap, colour limits or None, logarithmic colour scale)
+INDICATOR_STYLE: dict[str, tuple[str, tuple[float, float] | None, bool]] = {
+    "resident_workers": ("viridis", None, True),
+    "jobs": ("viridis", None, True),
+    "balance": ("RdBu_r", None, False),
+    "relative_balance": ("RdBu_r", (-1.0, 1.0), False),
+    "self_containment": ("YlGnBu", (0.0, 1.0), False),
+    "self_sufficiency": ("YlGnBu", (0.0, 1.0), False),
+    "leaving_share": ("YlOrRd", (0.0, 1.0), False),
+    "mean_distance_residents_km": ("magma_r", None, False),
+    "median_distance_residents_km": ("magma_r", None, False),
+    "mean_distance_workers_km": ("magma_r", None, False),
+    "median_distance_workers_km": ("magma_r", None, False),
+}
+
+
+def indicator_style(frame: pd.DataFrame, indicator: str
+                    ) -> tuple[np.ndarray, tuple[float, float], str, bool]:
+    """Values to colour (NaN = no data), colour limits, colormap and log flag of one
+    indicator column of ``frame`` (log scales show zero or negative values as no data)."""
+    cmap, clim, logz = INDICATOR_STYLE.get(indicator, ("viridis", (0.0, 1.0), False))
+    values = frame[indicator].to_numpy(dtype=float)
+    if logz and not (values > 0).any():
+        logz = False
+    if logz:
+        values = np.where(values > 0, values, np.nan)
+    if indicator == "balance":
+        bound = float(np.nanmax(np.abs(values))) if np.isfinite(values).any() else 1.0
+        clim = (-bound, bound)
+    return values, clim or _finite_range(pd.Series(values)), cmap, logz
+
+
+def indicator_map(frame: pd.DataFrame, indicator: str, *, label: str, title: str = "",
+                  height: int = 520, hooks: list | None = None) -> hv.Polygons:
+    """Choropleth of one commune indicator; ``frame`` has ``geometry_wkb``, ``commune_code``,
+    ``commune_name`` and the indicator (NaN = grey "no data"). The coloured column is called
+    ``value`` (labelled ``label``), so that a page can later patch only the values."""
+    values, clim, cmap, logz = indicator_style(frame, indicator)
+    frame = frame[["commune_code", "commune_name", "geometry_wkb"]].assign(value=values)
+    polys = choropleth(frame, "value", label=label, cmap=cmap, clim=clim, logz=logz,
+                       title=title, tolerance=0.0003, height=height)
+    if hooks:
+        polys = polys.opts(hooks=hooks)
+    return _freeze_ranges(polys, clim)
+
+
+def _finite_range(values: pd.Series) -> tuple[float, float]:
+    known = values.dropna()
+    if known.empty:
+        return (0.0, 1.0)
+    lo, hi = float(known.min()), float(known.max())
+    return (lo, hi) if hi > lo else (lo - 0.5, hi + 0.5)
+
+
+def _freeze_ranges(polys: hv.Polygons, clim: tuple[float, float]) -> hv.Polygons:
+    """Declare the polygons' ranges and categorical values up front, so that HoloViews does
+    not rescan 1,300 geometries whenever an overlaid element (the flow lines) updates."""
+    data = polys.data
+    xs = np.concatenate([np.asarray(d["x"], dtype=float) for d in data]) if data else np.zeros(1)
+    ys = np.concatenate([np.asarray(d["y"], dtype=float) for d in data]) if data else np.zeros(1)
+    ranges = {"x": (float(np.nanmin(xs)), float(np.nanmax(xs))),
+              "y": (float(np.nanmin(ys)), float(np.nanmax(ys))), "value": clim}
+    values = {d.name: list(dict.fromkeys(str(item[d.name]) for item in data))
+              for d in polys.vdims[1:]}
+    return polys.redim.range(**ranges).redim.values(**values)
+
+
+def _mercator(communes: pd.DataFrame) -> pd.DataFrame:
+    x, y = lon_lat_to_easting_northing(communes["centroid_lon"].to_numpy(dtype=float),
+                                       communes["centroid_lat"].to_numpy(dtype=float))
+    names = communes.get("commune_name", communes["commune_code"])
+    return pd.DataFrame({"x": x, "y": y, "name": names.to_numpy()},
+                        index=communes["commune_code"].to_numpy())
+
+
+def segment_frame(flows: pd.DataFrame, communes: pd.DataFrame, max_width: float = 10.0,
+                  direction: str | None = None) -> pd.DataFrame:
+    """Line coordinates (Web Mercator) for flows between distinct communes with known
+    centroids: ``x0, y0, x1, y1`` plus :data:`SEGMENT_VDIMS` (``width`` [px] ∝ workers)."""
+    pos = _mercator(communes.drop_duplicates("commune_code"))
+    f = flows[(flows["home_code"] != flows["work_code"])
+              & flows["home_code"].isin(pos.index) & flows["work_code"].isin(pos.index)]
+    home, work = pos.reindex(f["home_code"].to_numpy()), pos.reindex(f["work_code"].to_numpy())
+    top = float(f["workers"].max()) if len(f) else 1.0
+    return pd.DataFrame({
+        "x0": home["x"].to_numpy(), "y0": home["y"].to_numpy(),
+        "x1": work["x"].to_numpy(), "y1": work["y"].to_numpy(),
+        "workers": f["workers"].to_numpy(dtype=float),
+        "width": 1.0 + (max_width - 1.0) * f["workers"].to_numpy(dtype=float) / (top or 1.0),
+        "direction": f["direction"].to_numpy() if "direction" in f else (direction or "flow"),
+        "home_code": f["home_code"].to_numpy(), "home_name": home["name"].to_numpy(),
+        "work_code": f["work_code"].to_numpy(), "work_name": work["name"].to_numpy(),
+    })
+
+
+def flow_lines(segments: pd.DataFrame, *, workers_label: str = "workers") -> hv.Segments:
+    """Flow lines from :func:`segment_frame`: width by workers, red outbound, blue inbound."""
+    vdims = [hv.Dimension("workers", label=workers_label), *SEGMENT_VDIMS[1:]]
+    return hv.Segments(segments, kdims=["x0", "y0", "x1", "y1"], vdims=vdims).opts(
+        color="direction", cmap={"out": OUT_COLOR, "in": IN_COLOR, "flow": OUT_COLOR},
+        line_width="width", alpha=0.85, tools=["hover"], show_legend=False)
+
+
+def dominant_flow_map(selection, communes: pd.DataFrame, *, title: str = "",
+                      height: int = 600) -> hv.Overlay:
+    """Dominant flows (a :class:`~smartidf_analysis.commuting_flows.FlowSelection` from
+    ``dominant_flows``) as lines over points for the dominant centres sized by weight."""
+    seg = segment_frame(selection.flows.assign(direction="flow"), communes, max_width=8.0)
+    pos = _mercator(communes.drop_duplicates("commune_code"))
+    centres = selection.nodes[selection.nodes["role"] == "dominant"]
+    centres = centres[centres["code"].isin(pos.index)]
+    pts = pd.DataFrame({"x": pos.reindex(centres["code"])["x"].to_numpy(),
+                        "y": pos.reindex(centres["code"])["y"].to_numpy(),
+                        "weight": centres["weight"].to_numpy(dtype=float),
+                        "code": centres["code"].to_numpy(),
+                        "name": pos.reindex(centres["code"])["name"].to_numpy()})
+    top = pts["weight"].max() if len(pts) else 1.0
+    pts["size"] = 4 + 20 * np.sqrt(pts["weight"] / top)
+    lines = flow_lines(seg).opts(color="#555555", alpha=0.7)
+    points = hv.Points(pts, ["x", "y"], ["weight", "size", "code", "name"]).opts(
+        size="size", color="#c0392b", alpha=0.8, tools=["hover"], line_color="white")
+    return (lines * points).opts(
+        title=title, xaxis=None, yaxis=None, data_aspect=1, responsive=True,
+        min_height=height)
+
+
+def distance_bars(distribution: pd.DataFrame, *, xlabel: str = "crow-fly distance [km]",
+                  ylabel: str = "share of workers [%]", title: str = "") -> hv.Bars:
+    """Bar chart of a :func:`~smartidf_analysis.commuting.distance_distribution` table."""
+    labels = [f"{a:g}–{b:g}" for a, b in zip(distribution["from_km"], distribution["to_km"],
+                                              strict=True)]
+    data = pd.DataFrame({"class": labels, "share": 100 * distribution["share"].to_numpy()})
+    return hv.Bars(data, hv.Dimension("class", label=xlabel),
+                   hv.Dimension("share", label=ylabel)).opts(
+        title=title, color="#1f5c99", tools=["hover"], responsive=True, min_height=320)
+
+
+def mode_share_bars(shares: pd.DataFrame, mode_labels: dict[str, str], *, title: str = "",
+                    ylabel: str = "share of workers [%]") -> hv.Bars:
+    """Stacked bars of mode shares per unit (a :func:`~smartidf_analysis.commuting.mode_shares`
+    table); ``mode_labels`` maps ``share_<mode>`` columns to legend labels."""
+    long = shares.melt(id_vars=["unit_code", "unit_name"], value_vars=list(mode_labels),
+                       var_name="mode", value_name="share")
+    long["mode"] = long["mode"].map(mode_labels)
+    long["share"] = 100 * long["share"]
+    return hv.Bars(long, ["unit_name", "mode"], hv.Dimension("share", label=ylabel)).opts(
+        stacked=True, title=title, tools=["hover"], responsive=True, min_height=360,
+        xrotation=45, legend_position="right", cmap="Category10")

@@ -1,0 +1,130 @@
+"""HoloViews builders of the solar theme (no Panel): yield-cube heat map, monthly bars, roof
+maps coloured by red / yellow / blue class (polygons for building extracts, Datashader
+rasters above :data:`RASTER_THRESHOLD` roofs), the modelled irradiance field.
+
+Maps are in Web Mercator without tiles (offline), like :mod:`smartidf_analysis.plots.maps`.
+"""
+
+from __future__ import annotations
+
+import holoviews as hv
+import holoviews.plotting.bokeh  # noqa: F401 - registers the Bokeh backend for .opts()
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from ..solar_roofs import CLASS_COLORS, SOLAR_CLASSES
+from .maps import mercator_paths
+
+RASTER_THRESHOLD = 50_000  # roofs above which the map is rasterised (Datashader)
+EARTH_RADIUS_M = 6_378_137.0
+MONTHS_FR = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.",
+             "déc.")
+MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _size(height: int, width: int | None) -> dict:
+    """Fixed size when a width is given (notebook layouts), else responsive (dashboards)."""
+    if width:
+        return {"height": height, "width": width, "responsive": False}
+    return {"min_height": height, "responsive": True}
+
+
+def to_mercator(lon, lat) -> tuple[np.ndarray, np.ndarray]:
+    """WGS84 degrees -> Web Mercator metres (EPSG:3857), vectorised."""
+    lon = np.asarray(lon, dtype=float)
+    lat = np.clip(np.asarray(lat, dtype=float), -85.0, 85.0)
+    return (np.radians(lon) * EARTH_RADIUS_M,
+            np.log(np.tan(np.pi / 4 + np.radians(lat) / 2)) * EARTH_RADIUS_M)
+
+
+def cube_heatmap(cube: xr.Dataset, variable: str = "specific_yield_kwh_kwp", *, label: str | None = None,
+                 title: str = "", tilt_max: float = 60.0, azimuth_range=(90.0, 270.0),
+                 cmap: str = "inferno", height: int = 320, width: int | None = None) -> hv.Image:
+    """Heat map of a cube variable over azimuth (x, east 90 -> west 270) x tilt (y, 0 -> ``tilt_max``)."""
+    da = cube[variable].sel(tilt=slice(0, tilt_max), azimuth=slice(*azimuth_range))
+    da = da.transpose("tilt", "azimuth")
+    units = cube[variable].attrs.get("units", "")
+    img = hv.Image((da["azimuth"].to_numpy(), da["tilt"].to_numpy(), da.to_numpy()),
+                   kdims=[hv.Dimension("azimuth", label="azimut (°, 180 = sud)"),
+                          hv.Dimension("tilt", label="inclinaison (°)")],
+                   vdims=[hv.Dimension(variable, label=label or f"{variable} [{units}]")])
+    return img.opts(cmap=cmap, colorbar=True, tools=["hover"], title=title,
+                    xticks=[90, 135, 180, 225, 270], **_size(height, width))
+
+
+def monthly_bars(monthly: pd.DataFrame, value: str = "production_kwh", *, label: str = "kWh",
+                 title: str = "", lang: str = "fr", color: str = "#1f5c99", height: int = 260) -> hv.Bars:
+    """Bars of a monthly table (``month`` 1-12 and ``value``) with month names."""
+    names = MONTHS_EN if lang == "en" else MONTHS_FR
+    data = pd.DataFrame({"month": [names[m - 1] for m in monthly["month"]], value: monthly[value]})
+    return hv.Bars(data, kdims=[hv.Dimension("month", label="mois" if lang != "en" else "month")],
+                   vdims=[hv.Dimension(value, label=label)]).opts(
+        color=color, tools=["hover"], title=title, responsive=True, min_height=height,
+        yformatter="%.0f")
+
+
+def _class_labels(series: pd.Series) -> np.ndarray:
+    return pd.Categorical(series.astype("string").fillna("blue"), categories=list(SOLAR_CLASSES)).astype(str)
+
+
+def roof_polygons(production: pd.DataFrame, *, title: str = "", height: int = 480,
+                  hover=("roof_id", "annual_kwh", "irradiation_kwh_m2")) -> hv.Polygons:
+    """Roof footprints (``geometry_wkb``, WGS84) coloured by ``solar_class``; supports ``tap``."""
+    frame = production[production["geometry_wkb"].notna()]
+    paths = mercator_paths(frame["roof_id"].astype(str).tolist(), frame["geometry_wkb"].tolist())
+    classes = _class_labels(frame["solar_class"])
+    data = []
+    for path, cls, (_, row) in zip(paths, classes, frame.iterrows(), strict=True):
+        item = dict(path)
+        item["solar_class"] = cls
+        for h in hover:
+            item[h] = row[h]
+        data.append(item)
+    polys = hv.Polygons(data, vdims=["solar_class", *hover])
+    return polys.opts(color="solar_class", cmap=CLASS_COLORS, line_color="#555555", line_width=0.3,
+                      tools=["hover", "tap"], nonselection_alpha=0.35, xaxis=None, yaxis=None,
+                      responsive=True, min_height=height, data_aspect=1, title=title,
+                      show_legend=True, legend_position="bottom_right", active_tools=["wheel_zoom"])
+
+
+def roof_points_raster(points: pd.DataFrame, *, title: str = "", height: int = 480,
+                       width: int | None = None):
+    """Datashader raster of many roofs (``lon``, ``lat``, ``solar_class``): one pixel colour per
+    class mix (count_cat), re-aggregated on zoom when served."""
+    import datashader as ds
+    from holoviews.operation.datashader import datashade, dynspread
+
+    x, y = to_mercator(points["lon"], points["lat"])
+    frame = pd.DataFrame({"x": x.astype(np.float32), "y": y.astype(np.float32),
+                          "solar_class": pd.Categorical(points["solar_class"].astype("string").fillna("blue"),
+                                                        categories=list(SOLAR_CLASSES))})
+    pts = hv.Points(frame, kdims=["x", "y"], vdims=["solar_class"])
+    shaded = dynspread(datashade(pts, aggregator=ds.count_cat("solar_class"), color_key=CLASS_COLORS,
+                                 min_alpha=60), threshold=0.6, max_px=2)
+    legend = hv.NdOverlay({cls: hv.Points([(float(x[0]), float(y[0]))], label=cls).opts(
+        color=CLASS_COLORS[cls], size=0) for cls in SOLAR_CLASSES} if len(x) else {})
+    return (shaded * legend).opts(
+        hv.opts.RGB(xaxis=None, yaxis=None, title=title, active_tools=["wheel_zoom"],
+                    **({"data_aspect": 1} if not width else {}), **_size(height, width)),
+        hv.opts.NdOverlay(legend_position="bottom_right"))
+
+
+def roof_map(production: pd.DataFrame, *, title: str = "", height: int = 480,
+             threshold: int = RASTER_THRESHOLD, width: int | None = None):
+    """Polygons when the table has ``geometry_wkb`` and at most ``threshold`` roofs, else a
+    Datashader raster of roof positions."""
+    if "geometry_wkb" in production.columns and len(production) <= threshold:
+        return roof_polygons(production, title=title, height=height)
+    return roof_points_raster(production, title=title, height=height, width=width)
+
+
+def field_image(field: xr.Dataset, *, label: str = "kWh/m²/an", title: str = "",
+                cmap: str = "viridis", height: int = 360) -> hv.Image:
+    """Annual MODELLED horizontal irradiation of :func:`~smartidf_analysis.solar.irradiance_field`
+    over lon x lat [kWh/m2/yr]."""
+    annual = field["ghi_kwh_m2"].sum("month").transpose("lat", "lon").compute()
+    img = hv.Image((annual["lon"].to_numpy(), annual["lat"].to_numpy(), annual.to_numpy()),
+                   kdims=["lon", "lat"], vdims=[hv.Dimension("ghi_kwh_m2", label=label)])
+    return img.opts(cmap=cmap, colorbar=True, tools=["hover"], title=title, responsive=True,
+                    min_height=height, data_aspect=1 / np.cos(np.radians(48.8)))
