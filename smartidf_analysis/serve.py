@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -59,4 +58,7 @@ def serve(args: argparse.Namespace) -> int:
     if not Path(db).exists():
         raise SmartidfError(f"no database at {db}: run `smartidf data build` first")
     env = {**os.environ, "SMARTIDF_DB": str(db)}
-    return subprocess.call(panel_command(args), env=env)
+    cmd = panel_command(args)
+    # replace this process, so that stopping `smartidf serve` stops the server itself
+    os.execve(cmd[0], cmd, env)
+    return 0  # not reached

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 
 import panel as pn
@@ -89,13 +90,30 @@ def template(page: str, main: list, sidebar: list | None = None, lang: str = "fr
                                     sizing_mode="stretch_width", css_classes=["synthetic-banner"])]
     except Exception:  # noqa: BLE001 - a missing database is reported by the page itself
         log.exception("could not read provenance")
+    snapshot = pn.widgets.FileDownload(
+        callback=lambda: snapshot_html(page, [*banner, *main], lang),
+        filename=f"smartidf-{page}.html", label=tr("save_html", lang),
+        button_type="light", sizing_mode="stretch_width")
     tpl = pn.template.FastListTemplate(
         title=f"{tr('app_title', lang)} — {tr(page, lang)}",
-        sidebar=[navigation(lang, page), *(sidebar or [])],
+        sidebar=[navigation(lang, page), *(sidebar or []), snapshot],
         main=[*banner, *main], font="sans-serif", accent="#1f5c99",
         header_background="#1f5c99", sidebar_width=300,
     )
     return tpl
+
+
+def snapshot_html(page: str, objects: list, lang: str) -> io.StringIO:
+    """The page's current content as one standalone HTML file (resources inlined, no
+    server needed): what a decision maker attaches to an e-mail."""
+    from bokeh.resources import INLINE
+
+    buffer = io.StringIO()
+    title = f"{tr('app_title', lang)} — {tr(page, lang)}"
+    pn.Column(pn.pane.Markdown(f"# {title}"), *objects).save(
+        buffer, title=title, resources=INLINE, embed=False)
+    buffer.seek(0)
+    return buffer
 
 
 MAX_URL_VALUE = 512  # characters of one URL query value

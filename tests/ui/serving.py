@@ -46,16 +46,23 @@ def start_server(db_path: Path, tmp: Path, *extra: str, env: dict | None = None)
     full_env = {**os.environ, "SMARTIDF_DB": str(db_path), **(env or {})}
     smartidf = shutil.which("smartidf", path=str(Path(sys.executable).parent)) or "smartidf"
     proc = subprocess.Popen([smartidf, "serve", "--port", str(port), "--address", "127.0.0.1",
-                             *extra], stdout=log, stderr=subprocess.STDOUT, env=full_env)
+                             *extra], stdout=log, stderr=subprocess.STDOUT, env=full_env,
+                            start_new_session=True)
     return proc, f"http://127.0.0.1:{port}", log_path
 
 
 def stop_server(proc) -> None:
-    proc.terminate()
+    """Stop the server and anything it started (its own process group)."""
+    import signal
+
     try:
+        os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=20)
+    except ProcessLookupError:
+        return
     except subprocess.TimeoutExpired:
-        proc.kill()
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=20)
 
 
 BENIGN = ("WebSocketClosedError", "StreamClosedError")

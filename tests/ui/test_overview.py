@@ -65,3 +65,16 @@ def test_oversized_url_is_refused_with_a_message(page, served_app, console_error
     page.goto(f"{served_app}/overview?paris_as_one={'9' * 5000}", timeout=TIMEOUT)
     expect(page.get_by_text("Adresse invalide").first).to_be_visible(timeout=TIMEOUT)
     assert console_errors == []
+
+
+def test_catalogue_csv_and_html_snapshot_download(page, served_app, console_errors):
+    _open(page, f"{served_app}/overview")
+    with page.expect_download(timeout=TIMEOUT) as info:
+        page.get_by_role("button", name="Télécharger (CSV)", exact=True).click()
+    csv_text = open(info.value.path(), encoding="utf-8").read()
+    assert csv_text.startswith("dataset_id,") and "commuting_flows" in csv_text
+    with page.expect_download(timeout=TIMEOUT) as info:
+        page.get_by_role("button", name="Enregistrer la page (HTML autonome)").click()
+    html = open(info.value.path(), encoding="utf-8").read()
+    assert "<html" in html.lower() and "ensemble" in html and "Bokeh" in html
+    assert console_errors == []
