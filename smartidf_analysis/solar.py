@@ -13,9 +13,18 @@ project file, a database connection or a widget. The chain, all in pvlib [1]_:
 
 :func:`yield_cube` evaluates that chain once for a whole grid of orientations (numpy
 broadcasting, the solar position computed once); :func:`irradiance_field` models the regional
-variation. Roofs (production by interpolation in the cube, classes, totals, roofs from
-buildings, the synthetic stock, the cadastre comparison) live in
-:mod:`smartidf_analysis.solar_roofs`.
+variation. The rest of the theme:
+
+* :mod:`smartidf_analysis.solar_roofs` - production of many roofs by interpolation in the cube,
+  red / yellow / blue classes, totals per commune and class (also importable from here:
+  ``solar.estimate_roof_production`` ...);
+* :mod:`smartidf_analysis.solar_stock` - roofs from buildings and from the cadastre, and the
+  synthetic regional stock (pandas or Dask partitions generated on the workers);
+* :mod:`smartidf_analysis.solar_shading` - shading of roofs by taller neighbours;
+* :mod:`smartidf_analysis.solar_weights` - exact instant totals for parameter sweeps;
+* :mod:`smartidf_analysis.solar_cadastre` - validation against the solar cadastre;
+* :mod:`smartidf_analysis.solar_data` - database inputs and caches;
+  :mod:`smartidf_analysis.solar_study` - the notebook's result tables.
 
 References
 ----------
@@ -141,9 +150,9 @@ def _hourly_inputs(irradiance, latitude, longitude, altitude, albedo) -> dict[st
     return {k: v[day] for k, v in out.items()}
 
 
-def _pv_chain(tilt, azimuth, h, *, transposition, gamma_pdc, system_losses_pct, dc_ac_ratio,
-              inverter_efficiency, u0, u1, iam):
-    """POA global [W/m2] and AC power [kW/kWp] for orientations broadcast against hours."""
+def _plane(tilt, azimuth, h, *, transposition, u0, u1, iam):
+    """POA global and effective (after incidence losses) irradiance [W/m2], cell temperature
+    [C], for orientations broadcast against hours."""
     tot = pvlib.irradiance.get_total_irradiance(
         tilt, azimuth, h["zenith"], h["sun_azimuth"], h["dni"], h["ghi"], h["dhi"],
         dni_extra=h["dni_extra"], airmass=h["airmass"], albedo=h["albedo"], model=transposition,
@@ -155,11 +164,16 @@ def _pv_chain(tilt, azimuth, h, *, transposition, gamma_pdc, system_losses_pct, 
         aoi = pvlib.irradiance.aoi(tilt, azimuth, h["zenith"], h["sun_azimuth"])
         beam = beam * np.nan_to_num(pvlib.iam.physical(aoi))
     temp_cell = pvlib.temperature.faiman(poa_global, h["temp_air"], h["wind_speed"], u0=u0, u1=u1)
-    pdc = pvlib.pvsystem.pvwatts_dc(beam + diffuse, temp_cell, pdc0=1.0, gamma_pdc=gamma_pdc)
+    return poa_global, beam + diffuse, temp_cell
+
+
+def _electrical(effective, temp_cell, *, gamma_pdc, system_losses_pct, dc_ac_ratio, inverter_efficiency):
+    """PVWatts DC power, lumped DC losses and PVWatts inverter: AC power [kW/kWp]."""
+    pdc = pvlib.pvsystem.pvwatts_dc(effective, temp_cell, pdc0=1.0, gamma_pdc=gamma_pdc)
     pdc = pdc * (1.0 - system_losses_pct / 100.0)
     pac = pvlib.inverter.pvwatts(pdc, pdc0=1.0 / (dc_ac_ratio * inverter_efficiency),
                                  eta_inv_nom=inverter_efficiency)
-    return poa_global, np.nan_to_num(np.asarray(pac, dtype=float))
+    return np.nan_to_num(np.asarray(pac, dtype=float))
 
 
 # --------------------------------------------------------------------------------------------
@@ -189,7 +203,9 @@ def yield_cube(
 
     Solar position is computed once; the transposition, temperature and PVWatts chain run
     vectorised over (azimuth x hour) for each tilt. Everything is per kWp, so the cube is
-    independent of module efficiency and roof area.
+    independent of module efficiency and roof area. The work is split in an optical half
+    (:func:`plane_arrays`) and an electrical half (:func:`cube_from_plane`), so that other
+    losses or inverter settings can reuse the first.
 
     Parameters
     ----------
@@ -233,18 +249,56 @@ def yield_cube(
         ``*_monthly_*`` (month, tilt, azimuth), and ``performance_ratio`` [-]; the parameters
         are in ``attrs``.
     """
+    plane = plane_arrays(irradiance, tilts=tilts, azimuths=azimuths, latitude=latitude, longitude=longitude,
+                         altitude=altitude, transposition=transposition, albedo=albedo, u0=u0, u1=u1, iam=iam)
+    return cube_from_plane(plane, gamma_pdc=gamma_pdc, system_losses_pct=system_losses_pct,
+                           dc_ac_ratio=dc_ac_ratio, inverter_efficiency=inverter_efficiency)
+
+
+def plane_arrays(irradiance: pd.DataFrame, *, tilts: Sequence[float] = DEFAULT_TILTS,
+                 azimuths: Sequence[float] = DEFAULT_AZIMUTHS, latitude: float = PARIS_LATITUDE,
+                 longitude: float = PARIS_LONGITUDE, altitude: float = PARIS_ALTITUDE_M,
+                 transposition: str = "perez", albedo: float | None = None, u0: float = 25.0,
+                 u1: float = 6.84, iam: bool = True) -> dict:
+    """The optical and thermal half of :func:`yield_cube` (slow: solar position, transposition),
+    kept so that the electrical half (:func:`cube_from_plane`: losses, inverter) can be
+    re-run in a fraction of a second. Parameters as in :func:`yield_cube`.
+
+    Returns
+    -------
+    dict
+        ``tilts``, ``azimuths`` [deg], ``month`` (T,), float32 arrays (tilt, azimuth, T) of
+        day-time hours: ``poa_global`` and ``effective`` [W/m2], ``temp_cell`` [C]; ``attrs``.
+    """
     tilts = np.asarray(tilts, dtype=float)
     azimuths = np.asarray(azimuths, dtype=float)
     h = _hourly_inputs(irradiance, latitude, longitude, altitude, albedo)
-    onehot = (h["month"][None, :] == np.arange(1, 13)[:, None]).astype(float)  # (12, T)
-    params = dict(transposition=transposition, gamma_pdc=gamma_pdc, system_losses_pct=system_losses_pct,
-                  dc_ac_ratio=dc_ac_ratio, inverter_efficiency=inverter_efficiency, u0=u0, u1=u1, iam=iam)
-    poa_m = np.empty((12, len(tilts), len(azimuths)))
-    ac_m = np.empty_like(poa_m)
+    shape = (len(tilts), len(azimuths), len(h["month"]))
+    out = {k: np.empty(shape, dtype=np.float32) for k in ("poa_global", "effective", "temp_cell")}
     for i, tilt in enumerate(tilts):
-        poa, ac = _pv_chain(np.full((len(azimuths), 1), tilt), azimuths[:, None], h, **params)
-        poa_m[:, i, :] = (np.broadcast_to(poa, (len(azimuths), onehot.shape[1])) @ onehot.T).T / 1000.0
-        ac_m[:, i, :] = (np.broadcast_to(ac, (len(azimuths), onehot.shape[1])) @ onehot.T).T
+        parts = _plane(np.full((len(azimuths), 1), tilt), azimuths[:, None], h,
+                       transposition=transposition, u0=u0, u1=u1, iam=iam)
+        for key, value in zip(("poa_global", "effective", "temp_cell"), parts, strict=True):
+            out[key][i] = np.broadcast_to(value, shape[1:])
+    out.update(tilts=tilts, azimuths=azimuths, month=h["month"], attrs={
+        "latitude": latitude, "longitude": longitude, "altitude_m": altitude,
+        "transposition": transposition, "u0": u0, "u1": u1, "iam": str(iam)})
+    return out
+
+
+def cube_from_plane(plane: dict, *, gamma_pdc: float = -0.0037, system_losses_pct: float = 14.0,
+                    dc_ac_ratio: float = 1.1, inverter_efficiency: float = 0.96) -> xr.Dataset:
+    """The electrical half of :func:`yield_cube` on :func:`plane_arrays` (parameters and result
+    as in :func:`yield_cube`)."""
+    tilts, azimuths = plane["tilts"], plane["azimuths"]
+    onehot = (plane["month"][:, None] == np.arange(1, 13)[None, :]).astype(float)  # (T, 12)
+    ac = _electrical(plane["effective"].astype(float), plane["temp_cell"].astype(float), gamma_pdc=gamma_pdc,
+                     system_losses_pct=system_losses_pct, dc_ac_ratio=dc_ac_ratio,
+                     inverter_efficiency=inverter_efficiency)
+    poa_m = np.moveaxis(plane["poa_global"].astype(float) @ onehot, -1, 0) / 1000.0  # (12, tilt, az)
+    ac_m = np.moveaxis(ac @ onehot, -1, 0)
+    params = dict(gamma_pdc=gamma_pdc, system_losses_pct=system_losses_pct, dc_ac_ratio=dc_ac_ratio,
+                  inverter_efficiency=inverter_efficiency)
     dims, mdims = ("tilt", "azimuth"), ("month", "tilt", "azimuth")
     ds = xr.Dataset(
         {
@@ -266,8 +320,7 @@ def yield_cube(
         "title": "PV yield cube (pvlib: SPA, transposition, Faiman, PVWatts)",
         "data_kind": "modelled",
         "source": "NSRDB typical meteorological year (irradiance_hourly)",
-        "latitude": latitude, "longitude": longitude, "altitude_m": altitude,
-        **{k: (str(v) if isinstance(v, bool) else v) for k, v in params.items()},
+        **plane["attrs"], **params,
     }
     return ds
 
@@ -395,3 +448,21 @@ def spatial_factor_grid(field: xr.Dataset) -> tuple[np.ndarray, np.ndarray, np.n
     annual = np.asarray(field["ghi_kwh_m2"].sum("month").values, dtype=float)
     ref = float(np.asarray(field["reference_ghi_kwh_m2"]).sum())
     return field["lat"].to_numpy(), field["lon"].to_numpy(), annual / ref
+
+
+_REEXPORTS = {
+    "estimate_roof_production": "solar_roofs", "monthly_roof_production": "solar_roofs",
+    "production_totals": "solar_roofs", "class_totals": "solar_roofs", "solar_class": "solar_roofs",
+    "validate_roofs": "solar_roofs", "roofs_from_buildings": "solar_stock",
+    "roofs_from_cadastre": "solar_stock", "synthetic_roof_stock": "solar_stock",
+    "synthetic_roof_stock_dask": "solar_stock", "compare_with_cadastre": "solar_cadastre",
+}
+
+
+def __getattr__(name: str):
+    """Lazy access to the roof API of the sibling modules (they import this one)."""
+    if name in _REEXPORTS:
+        import importlib
+
+        return getattr(importlib.import_module(f"smartidf_analysis.{_REEXPORTS[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

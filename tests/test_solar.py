@@ -1,4 +1,7 @@
-"""Tests of smartidf_analysis.solar and solar_roofs (pure functions; real data from the mirror)."""
+"""Tests of the solar theme: cube and field (solar), roofs (solar_roofs), roof sources and the
+synthetic stock (solar_stock), shading (solar_shading), cadastre comparison (solar_cadastre) and
+the database layer (solar_data). Pure functions get hand-made tables; real data come from the
+mirror (``mirror`` fixture) or the database built from it (``real_db``)."""
 
 from __future__ import annotations
 
@@ -10,35 +13,20 @@ import xarray as xr
 
 from smartidf_analysis import solar
 from smartidf_analysis import solar_roofs as roofs_mod
-from smartidf_analysis.solar_roofs import (
-    compare_with_cadastre,
+from smartidf_analysis.solar_cadastre import compare_with_cadastre, ratio_by_shape, system_factors
+from smartidf_analysis.solar_shading import horizon_profile, horizon_shading
+from smartidf_analysis.solar_stock import (
     roof_shape,
     roofs_from_buildings,
     roofs_from_cadastre,
     synthetic_roof_stock,
+    synthetic_roof_stock_dask,
 )
+from smartidf_analysis.sources.apur import read_saint_denis_solar_roofs
+from smartidf_analysis.sources.nsrdb import read_tmy
 
 TMY = "nsrdb_paris_48.85N_2.34E_hourly.csv"
 GPKG = "dfg_saint-denis_ecoles_bdtopo-batiments_cadastre-solaire.gpkg"
-
-
-def read_tmy(path) -> pd.DataFrame:
-    """The canonical irradiance_hourly table: the project reader when present, else a local parse."""
-    try:
-        from smartidf_analysis.sources.nsrdb import read_tmy as reader
-    except ImportError:
-        reader = None
-    if reader is not None:
-        return reader(path)
-    d = pd.read_csv(path, skiprows=2)
-    t = pd.to_datetime(dict(year=d.Year, month=d.Month, day=d.Day, hour=d.Hour, minute=d.Minute), utc=True)
-    return pd.DataFrame({
-        "time_utc": t, "ghi_w_m2": d["GHI"], "dni_w_m2": d["DNI"], "dhi_w_m2": d["DHI"],
-        "clearsky_ghi_w_m2": d["Clearsky GHI"], "clearsky_dni_w_m2": d["Clearsky DNI"],
-        "clearsky_dhi_w_m2": d["Clearsky DHI"], "temp_air_c": d["Temperature"],
-        "wind_speed_m_s": d["Wind Speed"], "albedo": d["Surface Albedo"], "pressure_hpa": d["Pressure"],
-        "solar_zenith_deg": d["Solar Zenith Angle"],
-    })
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +41,8 @@ def cube(irradiance):
 
 @pytest.fixture(scope="module")
 def field(irradiance):
-    return solar.irradiance_field(irradiance)
+    """The regional field, computed once (it is lazy: every use would recompute it)."""
+    return solar.irradiance_field(irradiance).compute()
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +64,16 @@ def roofs_frame(n=6, **overrides):
     return pd.DataFrame({k: np.broadcast_to(v, n).copy() for k, v in base.items()})
 
 
-def direct_pvlib_yield(irr: pd.DataFrame, tilt: float, azimuth: float, **p) -> tuple[float, float]:
+def _communes():
+    return pd.DataFrame({
+        "commune_code": ["75113", "93066", "77288", "95127"],
+        "centroid_lon": [2.362, 2.358, 2.655, 2.071],
+        "centroid_lat": [48.828, 48.936, 48.540, 49.036],
+        "population": [177_000, 113_000, 15_000, 29_000],
+    })
+
+
+def direct_pvlib_yield(irr: pd.DataFrame, tilt: float, azimuth: float) -> tuple[float, float]:
     """Plane irradiation [kWh/m2] and AC yield [kWh/kWp] by a plain pandas pvlib chain, one orientation."""
     loc = pvlib.location.Location(solar.PARIS_LATITUDE, solar.PARIS_LONGITUDE,
                                   altitude=solar.PARIS_ALTITUDE_M)
@@ -84,19 +82,18 @@ def direct_pvlib_yield(irr: pd.DataFrame, tilt: float, azimuth: float, **p) -> t
     w = irr.set_index(times)
     poa = pvlib.irradiance.get_total_irradiance(
         tilt, azimuth, sp["apparent_zenith"], sp["azimuth"], w["dni_w_m2"], w["ghi_w_m2"], w["dhi_w_m2"],
-        dni_extra=pvlib.irradiance.get_extra_radiation(times),
+        dni_extra=pvlib.irradiance.get_extra_radiation(times.day_of_year.to_numpy().astype(float)),
         airmass=pvlib.atmosphere.get_relative_airmass(sp["apparent_zenith"]),
         albedo=w["albedo"], model="perez").fillna(0)
     aoi = pvlib.irradiance.aoi(tilt, azimuth, sp["apparent_zenith"], sp["azimuth"])
     eff = poa["poa_direct"] * pvlib.iam.physical(aoi).fillna(0) + poa["poa_diffuse"]
     tcell = pvlib.temperature.faiman(poa["poa_global"], w["temp_air_c"], w["wind_speed_m_s"])
-    pdc = pvlib.pvsystem.pvwatts_dc(eff, tcell, pdc0=1.0, gamma_pdc=-0.0037)
-    pdc = pdc * (1 - p.get("losses", 14.0) / 100)
+    pdc = pvlib.pvsystem.pvwatts_dc(eff, tcell, pdc0=1.0, gamma_pdc=-0.0037) * (1 - 0.14)
     pac = pvlib.inverter.pvwatts(pdc, pdc0=1 / (1.1 * 0.96), eta_inv_nom=0.96).fillna(0)
     return poa["poa_global"].sum() / 1000, pac.sum()
 
 
-# ---------------------------------------------------------------------------------------------- time
+# ---------------------------------------------------------------------------------------------- cube
 
 
 def test_reference_year_times_maps_mixed_years_and_feb29():
@@ -104,10 +101,6 @@ def test_reference_year_times_maps_mixed_years_and_feb29():
     out = solar.reference_year_times(t)
     assert (out.year == solar.REFERENCE_YEAR).all()
     assert list(out.strftime("%m-%d %H:%M")) == ["02-28 12:30", "07-01 00:30", "12-31 23:30"]
-    assert str(out.tz) == "UTC"
-
-
-# ---------------------------------------------------------------------------------------------- cube
 
 
 def test_cube_matches_direct_pvlib(irradiance, cube):
@@ -131,15 +124,15 @@ def test_cube_shape_units_and_paris_yield(cube, irradiance):
     assert set(cube.dims) == {"tilt", "azimuth", "month"}
     assert cube.irradiation_kwh_m2.attrs["units"] == "kWh/m2/yr"
     np.testing.assert_allclose(cube.irradiation_monthly_kwh_m2.sum("month"), cube.irradiation_kwh_m2)
-    # horizontal plane = observed GHI (1,155 kWh/m2 in SOURCES.md)
-    ghi = irradiance["ghi_w_m2"].sum() / 1000
+    ghi = irradiance["ghi_w_m2"].sum() / 1000  # horizontal plane = observed GHI
     assert cube.irradiation_kwh_m2.sel(tilt=0).values == pytest.approx(ghi, rel=1e-3)
-    sy = cube.specific_yield_kwh_kwp.sel(tilt=35, azimuth=180).item()
-    print(f"Paris 35 deg south specific yield: {sy:.0f} kWh/kWp")
-    assert 1000 <= sy <= 1100  # PVGIS Paris, 14 % losses: about 1,000-1,100 kWh/kWp
-    # optimum near 30-40 deg south, and east-to-west symmetric within a few %
+    from smartidf_analysis.solar_study import PVGIS_PARIS_KWH_KWP, paris_reference_yield
+
+    ref = paris_reference_yield(cube).iloc[0]
+    assert ref["within_10pct"]
+    assert PVGIS_PARIS_KWH_KWP[0] * 0.9 <= ref["specific_yield_kwh_kwp"] <= PVGIS_PARIS_KWH_KWP[1] * 1.1
     best = cube.specific_yield_kwh_kwp.where(cube.azimuth.isin([90, 180, 270])).argmax(...)
-    assert 25 <= float(cube.tilt[best["tilt"]]) <= 40
+    assert 25 <= float(cube.tilt[best["tilt"]]) <= 40  # optimum near 30-40 deg south
     ew = cube.specific_yield_kwh_kwp.sel(tilt=30)
     assert ew.sel(azimuth=90).item() == pytest.approx(ew.sel(azimuth=270).item(), rel=0.05)
 
@@ -151,24 +144,37 @@ def test_cube_higher_losses_less_yield(irradiance):
     assert hi.irradiation_kwh_m2.item() == pytest.approx(lo.irradiation_kwh_m2.item())
 
 
-# ---------------------------------------------------------------------------------------------- field
-
-
-def test_field_is_modelled_chunked_and_matches_paris(field, irradiance):
-    assert field.attrs["data_kind"] == "modelled"
-    assert "Linke" in field.attrs["method"]
+def test_field_is_modelled_chunked_and_matches_paris(irradiance):
+    field = solar.irradiance_field(irradiance)
+    assert field.attrs["data_kind"] == "modelled" and "Linke" in field.attrs["method"]
     assert field["ghi_kwh_m2"].chunks is not None  # dask-backed
     assert field["ghi_kwh_m2"].dims == ("lat", "lon", "month")
     at_paris = field["ghi_kwh_m2"].interp(lat=solar.PARIS_LATITUDE, lon=solar.PARIS_LONGITUDE).compute()
-    obs = irradiance["ghi_w_m2"].sum() / 1000
-    assert float(at_paris.sum()) == pytest.approx(obs, rel=0.01)
+    assert float(at_paris.sum()) == pytest.approx(irradiance["ghi_w_m2"].sum() / 1000, rel=0.01)
     lat, lon, fac = solar.spatial_factor_grid(field)
     assert 0.93 < fac.min() <= 1.0 <= fac.max() < 1.07
-    # the field does vary in space (turbidity, latitude, altitude), and is lazy until computed
     assert fac.max() - fac.min() > 0.005
 
 
+def test_reexports_from_solar():
+    assert solar.estimate_roof_production is roofs_mod.estimate_roof_production
+    with pytest.raises(AttributeError):
+        solar.no_such_function  # noqa: B018
+
+
 # ---------------------------------------------------------------------------------------------- roofs
+
+
+def test_bilinear_matches_scipy():
+    from scipy.interpolate import RegularGridInterpolator
+
+    rng = np.random.default_rng(0)
+    xg, yg = np.arange(0.0, 91.0, 5.0), np.array([0.0, 10, 25, 40, 90, 200, 360])  # regular / not
+    planes = rng.random((len(xg), len(yg), 2))
+    x, y = rng.uniform(-5, 95, 500), rng.uniform(-1, 361, 500)
+    ours = roofs_mod.bilinear(xg, yg, planes, x, y)
+    ref = RegularGridInterpolator((xg, yg), planes)(np.column_stack([np.clip(x, 0, 90), np.clip(y, 0, 360)]))
+    np.testing.assert_allclose(ours, ref, atol=1e-12)
 
 
 def test_more_area_more_kwh_and_losses_reduce(toy_cube):
@@ -183,8 +189,7 @@ def test_more_area_more_kwh_and_losses_reduce(toy_cube):
 
 
 def test_south_beats_north(cube):
-    roofs = roofs_frame(3, azimuth_deg=np.array([180.0, 0.0, 90.0]))
-    out = roofs_mod.estimate_roof_production(roofs, cube)
+    out = roofs_mod.estimate_roof_production(roofs_frame(3, azimuth_deg=np.array([180.0, 0.0, 90.0])), cube)
     south, north, east = out["annual_kwh"]
     assert south > east > north
     assert north < 0.75 * south
@@ -208,7 +213,7 @@ def test_bad_roofs_reported_with_row_ids_and_left_out(toy_cube):
     roofs.loc["r5", "tilt_deg"] = -1.0
     roofs["commune_code"] = "75113"
     out = roofs_mod.estimate_roof_production(roofs, toy_cube)
-    bad = out.attrs["bad_roofs"].set_index("row_id")["reason"]
+    bad = roofs_mod.bad_roofs(out).set_index("row_id")["reason"]
     assert list(bad.index) == ["r1", "r2", "r3", "r4", "r5"]
     assert "negative usable_area_m2" in bad["r1"]
     assert "tilt_deg outside 0-90" in bad["r2"] and "tilt_deg outside 0-90" in bad["r5"]
@@ -219,21 +224,34 @@ def test_bad_roofs_reported_with_row_ids_and_left_out(toy_cube):
     tot = roofs_mod.production_totals(out)
     assert tot.loc["75113", "roofs"] == 2
     assert tot.loc["75113", "annual_gwh"] == pytest.approx(out["annual_kwh"].sum() / 1e6)
-    v = roofs_mod.validate_roofs(roofs)
-    assert list(v["row_id"]) == ["r1", "r2", "r3", "r4", "r5"]
+    assert list(roofs_mod.validate_roofs(roofs)["row_id"]) == ["r1", "r2", "r3", "r4", "r5"]
+    assert out.nlargest(1, "annual_kwh").shape[0] == 1  # attrs do not break pandas operations
     with pytest.raises(KeyError, match="tilt_deg"):
         roofs_mod.estimate_roof_production(roofs.drop(columns="tilt_deg"), toy_cube)
+
+
+def test_monthly_production_sums_to_annual(cube, field):
+    roof = dict(usable_area_m2=80.0, tilt_deg=27.0, azimuth_deg=150.0, lat=48.9, lon=2.2, shading_factor=0.1)
+    annual = roofs_mod.estimate_roof_production(pd.DataFrame([roof]), cube, field=field).iloc[0]
+    months = roofs_mod.monthly_roof_production(roof, cube, field=field)
+    assert len(months) == 12
+    assert months["production_kwh"].sum() == pytest.approx(annual["annual_kwh"], rel=1e-9)
+    assert months["irradiation_kwh_m2"].sum() == pytest.approx(annual["irradiation_kwh_m2"], rel=1e-9)
+    assert months.loc[months["month"] == 6, "production_kwh"].item() > 3 * months.loc[
+        months["month"] == 12, "production_kwh"].item()
+    with pytest.raises(ValueError, match="negative"):
+        roofs_mod.monthly_roof_production({**roof, "usable_area_m2": -1.0}, cube)
 
 
 def test_dask_partitions_give_same_result(toy_cube):
     import dask.dataframe as dd
 
-    roofs = synthetic_roof_stock(20_000, _communes(), seed=3)
+    roofs = synthetic_roof_stock(20_000, _communes(), seed=3, block_size=7_000)
     roofs.loc[[5, 17], "tilt_deg"] = 120.0
     one = roofs_mod.estimate_roof_production(roofs, toy_cube)
     parts = roofs_mod.estimate_roof_production(roofs, toy_cube, npartitions=4)
     pd.testing.assert_frame_equal(one, parts)
-    assert list(parts.attrs["bad_roofs"]["row_id"]) == [5, 17]
+    assert list(roofs_mod.bad_roofs(parts)["row_id"]) == [5, 17]
     lazy = roofs_mod.estimate_roof_production(dd.from_pandas(roofs, npartitions=3), toy_cube)
     assert "bad_reason" in lazy.columns
     pd.testing.assert_frame_equal(roofs_mod.production_totals(lazy), roofs_mod.production_totals(one))
@@ -241,13 +259,15 @@ def test_dask_partitions_give_same_result(toy_cube):
 
 def test_totals_same_on_distributed_cluster(toy_cube):
     distributed = pytest.importorskip("distributed")
-    roofs = synthetic_roof_stock(50_000, _communes(), seed=1)
-    local = roofs_mod.production_totals(roofs_mod.estimate_roof_production(roofs, toy_cube))
+    local = roofs_mod.production_totals(roofs_mod.estimate_roof_production(
+        synthetic_roof_stock(60_000, _communes(), seed=1, block_size=15_000), toy_cube))
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster, distributed.Client(cluster):
-        est = roofs_mod.estimate_roof_production(roofs, toy_cube, npartitions=4)
-        remote = roofs_mod.production_totals(est)
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        lazy = synthetic_roof_stock_dask(60_000, _communes(), seed=1, block_size=15_000)  # made on workers
+        remote = roofs_mod.production_totals(roofs_mod.estimate_roof_production(lazy, toy_cube))
+        workers_used = client.run(lambda dask_worker: len(dask_worker.data))
     pd.testing.assert_frame_equal(local, remote)
+    assert len(workers_used) == 2
 
 
 def test_totals_per_commune_and_class(toy_cube):
@@ -261,7 +281,10 @@ def test_totals_per_commune_and_class(toy_cube):
     assert tot["roofs"].tolist() == [2, 2]
     assert tot["annual_gwh"].sum() == pytest.approx(out["annual_kwh"].sum() / 1e6)
     cls = roofs_mod.class_totals(out)
+    assert list(cls.index.astype(str)) == ["blue", "yellow", "red"]
     assert cls.loc["red", "roofs"] == 2 and cls["energy_share"].sum() == pytest.approx(1.0)
+    only_red = roofs_mod.class_totals(out.iloc[:2])  # absent classes listed with 0 roofs
+    assert only_red.loc["blue", "roofs"] == 0 and only_red.loc["red", "roof_share"] == 1.0
 
 
 def test_field_factor_applied(cube, field):
@@ -275,24 +298,23 @@ def test_field_factor_applied(cube, field):
 # ---------------------------------------------------------------------------------------------- roof sources
 
 
-def _communes():
-    return pd.DataFrame({
-        "commune_code": ["75113", "93066", "77288", "95127"],
-        "centroid_lon": [2.362, 2.358, 2.655, 2.071],
-        "centroid_lat": [48.828, 48.936, 48.540, 49.036],
-        "population": [177_000, 113_000, 15_000, 29_000],
-    })
-
-
 def test_synthetic_stock_is_deterministic_weighted_and_labelled():
     a = synthetic_roof_stock(100_000, _communes(), seed=7)
-    b = synthetic_roof_stock(100_000, _communes(), seed=7)
-    pd.testing.assert_frame_equal(a, b)
+    pd.testing.assert_frame_equal(a, synthetic_roof_stock(100_000, _communes(), seed=7))
+    assert not a.equals(synthetic_roof_stock(100_000, _communes(), seed=8))
     assert a.attrs["synthetic"] is True and (a["source"] == "synthetic").all()
     share = a["commune_code"].value_counts(normalize=True)
     assert share["75113"] == pytest.approx(177 / 334, abs=0.01)
     assert roofs_mod.validate_roofs(a).empty
     assert a["tilt_deg"].between(0, 90).all() and a["azimuth_deg"].between(90, 270).all()
+    assert a["roof_id"].is_unique and list(a.index) == list(range(100_000))
+
+
+def test_synthetic_stock_dask_equals_pandas():
+    eager = synthetic_roof_stock(45_000, _communes(), seed=2, block_size=10_000)
+    lazy = synthetic_roof_stock_dask(45_000, _communes(), seed=2, block_size=10_000)
+    assert lazy.npartitions == 5
+    pd.testing.assert_frame_equal(lazy.compute(), eager, check_categorical=False)
 
 
 def test_roofs_from_buildings_assumptions():
@@ -302,8 +324,7 @@ def test_roofs_from_buildings_assumptions():
         "floors": [6.0, 1.0, np.nan, np.nan, 2.0], "height_m": [np.nan, np.nan, 15.0, 6.0, 6.0],
         "roof_material": [None, None, None, "10", None], "lon": 2.36, "lat": 48.93,
     })
-    shape = roof_shape(b)
-    assert shape.tolist() == ["flat", "pitched", "flat", "pitched", "pitched"]
+    assert roof_shape(b).tolist() == ["flat", "pitched", "flat", "pitched", "pitched"]
     r = roofs_from_buildings(b)
     assert r.loc[0, "usable_area_m2"] == pytest.approx(100.0)
     assert r.loc[1, "usable_area_m2"] == pytest.approx(200 / 2 / np.cos(np.radians(35)) * 0.8)
@@ -312,30 +333,180 @@ def test_roofs_from_buildings_assumptions():
     assert bad["roof_id"].tolist() == ["e"] and "missing usable_area_m2" in bad["reason"].iloc[0]
 
 
-def _read_cadastre(path) -> pd.DataFrame:
-    """The canonical solar_cadastre_roofs table: the project reader when present, else a local parse."""
-    try:
-        from smartidf_analysis.sources.apur import read_saint_denis_solar_roofs as reader
-    except ImportError:
-        reader = None
-    if reader is not None:
-        return reader(path)
-    import geopandas as gpd
-
-    t = gpd.read_file(path, layer="potentielsolaire_toitures")
-    c = t.geometry.to_crs(2154).centroid.to_crs(4326)
-    return pd.DataFrame({"roof_id": t["id"].astype(str) + "_" + t.index.astype(str),
-                         "usable_area_m2": t["surf_util"], "production_kwh": t["production"],
-                         "roof_shape": t["forme"], "lon": c.x, "lat": c.y})
+def test_horizon_shading_from_neighbours(irradiance):
+    dlat = 0.0002  # ~22 m
+    # roof 0, a 20 m tower 22 m to its south, roof 2 44 m north of the tower, roof 3 without height
+    b = pd.DataFrame({"lon": 2.35, "lat": [48.85, 48.85 - dlat, 48.85 + dlat, 48.90],
+                      "footprint_m2": 100.0, "height_m": [6.0, 20.0, 6.0, np.nan], "floors": np.nan})
+    profile = horizon_profile(b)
+    assert profile[0, 4] > 30 and profile[0].sum() == profile[0, 4]  # due south: sector 180-225
+    assert profile[1].sum() == 0  # the tower itself sees nothing taller
+    roofs = pd.DataFrame({"tilt_deg": 35.0, "azimuth_deg": 180.0}, index=b.index)
+    shade = horizon_shading(b, roofs, irradiance)
+    assert shade[0] > shade[2] > 0  # the nearer the tower, the more shade
+    assert shade[1] == 0 and shade[3] == 0 and shade.attrs["unknown_height"] == 1
+    higher = horizon_shading(b.assign(height_m=[6.0, 30.0, 6.0, np.nan]), roofs, irradiance)
+    assert higher[0] > shade[0]
+    north = horizon_shading(b.assign(lat=[48.85, 48.85 + dlat, 48.85 - dlat, 48.90]), roofs, irradiance)
+    assert north[0] < shade[0] / 3  # the same tower due north shades far less
 
 
 def test_compare_with_saint_denis_cadastre(mirror, cube, field):
-    cad = _read_cadastre(mirror / GPKG)
-    roofs = roofs_from_cadastre(cad)
-    est = roofs_mod.estimate_roof_production(roofs, cube, field=field, module_efficiency=0.17)
+    cad = read_saint_denis_solar_roofs(mirror / GPKG)
+    k = system_factors(cad)
+    assert k.loc["plat", "k_median"] < k.loc["Npans", "k_median"]  # the cadastre's two system factors
+    assert (k["k_max"] - k["k_min"]).max() < 1e-6  # production = area x irradiation x k, exactly
+    est = roofs_mod.estimate_roof_production(roofs_from_cadastre(cad), cube, field=field,
+                                             module_efficiency=0.17)
     summary, pairs = compare_with_cadastre(est, cad)
-    print(summary.round(3).to_dict())
-    assert summary["roofs"] > 200
-    assert 0.5 < summary["median_ratio"] < 2.0
-    assert summary["pearson_r"] > 0.8  # both scale with usable area
-    assert (pairs["ratio"] > 0).all()
+    assert summary["roofs"] > 200 and summary["cadastre_zero_roofs"] > 0
+    assert summary["roofs"] + summary["cadastre_zero_roofs"] == len(cad)
+    assert 0.5 < summary["median_ratio"] < 2.0 and summary["pearson_r"] > 0.8
+    np.testing.assert_allclose(pairs["ratio"], pairs["irradiation_ratio"] * pairs["system_ratio"])
+    assert 0.9 < summary["median_ratio_same_system"] < 1.2  # irradiation alone: within ~10 %
+    by_shape = ratio_by_shape(pairs)
+    assert by_shape.loc["flat", "median_system_ratio"] > by_shape.loc["pitched", "median_system_ratio"]
+
+
+# ---------------------------------------------------------------------------------------------- database
+
+
+@pytest.fixture(scope="module")
+def solar_db(real_db):
+    from smartidf_analysis import db
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SMARTIDF_DB", str(real_db))
+        yield real_db
+    db.close_shared()
+
+
+def test_stock_communes_keep_every_dwelling(solar_db):
+    from smartidf_analysis import db, solar_data
+
+    units = solar_data.stock_communes()
+    unplaced = solar_data.unplaced_dwellings()
+    total = db.read_table("premises")["dwellings"].sum()
+    assert units["dwellings"].sum() + unplaced["dwellings"].sum() == pytest.approx(total)
+    assert set(unplaced["commune_code"]) <= {"77028", "77149", "78503", "91182", "95259", "95282"}
+    arr = units[units["kind"] == "ARM"]
+    assert len(arr) == 20 and "75056" not in set(units["commune_code"])
+    assert (arr["dwellings_method"] == "paris_split_by_population").all()
+
+
+def test_cached_cube_and_real_sets(solar_db):
+    from smartidf_analysis import solar_data
+
+    a = solar_data.paris_yield_cube()
+    assert solar_data.paris_yield_cube() is a  # cached
+    lossy = solar_data.paris_yield_cube(system_losses_pct=20.0)
+    assert (lossy["specific_yield_kwh_kwp"] < a["specific_yield_kwh_kwp"]).all()
+    inputs = {"saint_denis_buildings": len(solar_data.buildings("dfg_saint_denis_buildings")),
+              "paris13_volumes": len(solar_data.buildings("apur_volumes_paris13")),
+              "saint_denis_cadastre": len(solar_data.cadastre())}
+    for roof_set, n in inputs.items():
+        prod = solar_data.real_set_production(roof_set)
+        assert n > 0 and len(prod) + prod.attrs["n_bad"] == n  # every roof estimated or reported
+        assert prod["geometry_wkb"].notna().all()
+    paris = solar_data.roofs_for_set("paris13_volumes")
+    assert paris["shading_factor"].max() > 0.2  # dense block: some roofs are shaded
+    lower = solar_data.real_set_production("paris13_volumes", system_losses_pct=25.0)
+    assert solar_data.set_totals(lower)["annual_gwh"].item() < solar_data.set_totals(
+        solar_data.real_set_production("paris13_volumes"))["annual_gwh"].item()
+
+
+def test_stock_summary_matches_pandas(solar_db):
+    from smartidf_analysis import solar_data
+
+    s = solar_data.stock_summary(n=40_000, top=10)
+    stock = synthetic_roof_stock(40_000, solar_data.stock_communes(), weight="dwellings")
+    est = roofs_mod.estimate_roof_production(stock, solar_data.paris_yield_cube(),
+                                             field=solar_data.regional_field())
+    ref = roofs_mod.production_totals(est)
+    ref.index = ref.index.astype(str)
+    pd.testing.assert_frame_equal(s.commune_totals, ref, check_names=False)
+    assert s.class_totals["roofs"].sum() == 40_000
+    assert s.top_roofs["annual_kwh"].iloc[0] == pytest.approx(est["annual_kwh"].max())
+    pts = solar_data.stock_points(n=40_000)
+    assert len(pts) == 40_000 and pts["solar_class"].dtype == "category"
+
+
+def test_electrical_half_reuses_the_optical_half(irradiance):
+    kw = dict(tilts=[0.0, 30.0, 60.0], azimuths=[90.0, 180.0, 270.0])
+    plane = solar.plane_arrays(irradiance, **kw)
+    for losses in (8.0, 20.0):
+        direct = solar.yield_cube(irradiance, system_losses_pct=losses, **kw)
+        split = solar.cube_from_plane(plane, system_losses_pct=losses)
+        np.testing.assert_allclose(split["specific_yield_kwh_kwp"], direct["specific_yield_kwh_kwp"],
+                                   rtol=1e-5)
+        assert split.attrs["system_losses_pct"] == losses
+
+
+def test_orientation_weights_give_exact_totals(cube, field):
+    import dask.dataframe as dd
+
+    from smartidf_analysis.solar_weights import orientation_weights, totals_from_weights
+
+    stock = synthetic_roof_stock(30_000, _communes(), seed=4)
+    stock.loc[[3, 9], "usable_area_m2"] = -1.0  # bad roofs: left out of both
+    other = cube.copy()
+    other["specific_yield_kwh_kwp"] = cube["specific_yield_kwh_kwp"] * (1 + cube["tilt"] / 300)  # any cube
+    for by in ("commune_code", "solar_class"):
+        weights = orientation_weights(stock, cube, field=field, by=by)
+        lazy = orientation_weights(dd.from_pandas(stock, npartitions=3), cube, field=field, by=by)
+        np.testing.assert_allclose(lazy["weight_m2"], weights["weight_m2"], rtol=1e-12)
+        fast = totals_from_weights(weights, other, module_efficiency=0.18, usable_fraction=0.7)
+        ref = roofs_mod.production_totals(roofs_mod.estimate_roof_production(
+            stock, other, field=field, module_efficiency=0.18, usable_fraction=0.7), by=by)
+        ref.index = ref.index.astype(str)
+        pd.testing.assert_frame_equal(fast, ref, check_names=False, check_index_type=False, rtol=1e-9)
+    with pytest.raises(ValueError, match="grid"):
+        totals_from_weights(weights, cube.isel(tilt=slice(0, 5)))
+
+
+def test_study_tables(irradiance, cube):
+    from smartidf_analysis import solar_study
+
+    climate = solar_study.monthly_climate(irradiance)
+    assert list(climate.index) == [str(m) for m in range(1, 13)] + ["year"]
+    assert climate.loc["year", "ghi_kwh_m2"] == pytest.approx(climate.drop(index="year")["ghi_kwh_m2"].sum())
+    assert climate.loc["year", "ghi_kwh_m2"] == pytest.approx(irradiance["ghi_w_m2"].sum() / 1000)
+    table = solar_study.cube_table(cube)
+    assert table.loc[35, "azimuth_180"] == table.max().max()  # 35 deg south is the best cell
+
+
+def test_plots_build_and_rasterise_large_sets(cube):
+    import holoviews as hv
+    import shapely
+
+    from smartidf_analysis.plots import solar as splots
+
+    hv.extension("bokeh")
+    classes = list(roofs_mod.SOLAR_CLASSES)
+    square = shapely.to_wkb(shapely.box(2.30, 48.80, 2.31, 48.81))
+    small = pd.DataFrame({"roof_id": ["a", "b"], "annual_kwh": [1.0, 2.0],
+                          "irradiation_kwh_m2": [950.0, 650.0], "geometry_wkb": [square, square],
+                          "solar_class": pd.Categorical(["red", "blue"], categories=classes)})
+    assert isinstance(splots.roof_map(small), hv.Polygons)
+    many = pd.DataFrame({"lon": np.linspace(2, 3, 60_000), "lat": 48.8,
+                         "solar_class": pd.Categorical(["red"] * 60_000, categories=classes)})
+    assert isinstance(splots.roof_map(many, threshold=50_000), hv.DynamicMap)  # datashaded
+    monthly = roofs_mod.monthly_roof_production(roofs_frame(1).iloc[0], cube)
+    for element in (splots.cube_heatmap(cube), splots.roof_map(small), splots.monthly_bars(monthly)):
+        hv.render(element)
+
+
+def test_page_reacts_to_its_parameters(solar_db):
+    from smartidf_analysis.apps.solar import SolarPage
+
+    page = SolarPage(lang="en")
+    page.__panel__()
+    before = page._totals.object
+    assert "GWh/yr" in before and not page._alert.visible
+    page.state.system_losses_pct = 25.0
+    assert page._totals.object != before and not page._error.visible
+    first = page._table.value.iloc[0]["roof_id"]
+    page.state.roof_id = first
+    assert first in page._inspector.object and page._bars_box.visible
+    page.state.roof_set = "paris13_volumes"
+    assert "Paris 13e" in page._totals.object and page.state.roof_id == ""

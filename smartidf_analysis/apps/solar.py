@@ -18,7 +18,6 @@ import pandas as pd
 import panel as pn
 import param
 
-from .. import db
 from .. import solar_data as sd
 from ..plots import choropleth
 from ..plots import solar as splots
@@ -30,7 +29,7 @@ from .shell import guarded, sync_url, template
 log = logging.getLogger("smartidf.apps.solar")
 
 ROOF_SETS = tuple(sd.ROOF_SETS)
-INDICATORS = ("annual_gwh", "peak_power_mwp", "yield_kwh_kwp")
+INDICATORS = ("yield_kwh_kwp", "annual_gwh", "peak_power_mwp")
 URL_PARAMETERS = ("roof_set", "module_efficiency", "system_losses_pct", "usable_fraction", "indicator",
                   "roof_id")
 TABLE_COLUMNS = ["roof_id", "commune_code", "roof_shape", "usable_area_m2", "tilt_deg", "azimuth_deg",
@@ -51,8 +50,7 @@ def _stock(efficiency: float, losses: float, usable: float) -> sd.StockSummary:
 
 @pn.cache(max_items=1)
 def _communes_geo() -> pd.DataFrame:
-    frame = db.query("communes_map", paris_as_one=False)
-    return frame[frame["geometry_wkb"].notna()].reset_index(drop=True)
+    return sd.commune_geometries()
 
 
 @pn.cache(max_items=8)
@@ -84,7 +82,7 @@ class SolarState(param.Parameterized):
     module_efficiency = param.Number(default=0.20, bounds=(0.10, 0.25), step=0.01)
     system_losses_pct = param.Number(default=14.0, bounds=(0.0, 30.0), step=1.0)
     usable_fraction = param.Number(default=1.0, bounds=(0.3, 1.0), step=0.05)
-    indicator = param.Selector(default="annual_gwh", objects=list(INDICATORS))
+    indicator = param.Selector(default="yield_kwh_kwp", objects=list(INDICATORS))
     roof_id = param.String(default="")
 
     def key(self) -> tuple[float, float, float]:
@@ -148,6 +146,8 @@ class SolarPage(pn.viewable.Viewer):
         self._tap.param.watch(self._on_tap, "index")
         self._map = pn.pane.HoloViews(self._roof_dmap, min_height=480, linked_axes=False, **md)
         self._bars = pn.pane.HoloViews(hv.Bars([]), min_height=260, **md)
+        # shown once a roof is chosen (toggling a HoloViews pane's own visibility fails in Panel 1.9)
+        self._bars_box = pn.Column(self._bars, visible=False, **md)
         self._commune_pipe = hv.streams.Pipe(data=None)
         self._commune_map = pn.pane.HoloViews(hv.DynamicMap(self._choropleth, streams=[self._commune_pipe]),
                                               min_height=520, linked_axes=False, **md)
@@ -258,7 +258,7 @@ class SolarPage(pn.viewable.Viewer):
         match = roofs[roofs["roof_id"].astype(str) == roof_id] if roof_id else roofs.iloc[0:0]
         if match.empty:
             self._inspector.object = tr("sol_pick", lang)
-            self._bars.object = hv.Bars([])
+            self._bars_box.visible = False
             return
         row = match.iloc[0]
         eff, losses, usable = self.state.key()
@@ -267,6 +267,7 @@ class SolarPage(pn.viewable.Viewer):
                                           usable_fraction=usable)
         self._bars.object = splots.monthly_bars(monthly, label=tr("sol_monthly", lang), lang=lang,
                                                 title=f"{tr('sol_inspector', lang)} {roof_id}")
+        self._bars_box.visible = True
         fr = lang != "en"
         cls = tr("sol_class_" + str(row["solar_class"]), lang)
         shade = 100 * float(row.get("shading_factor", 0) or 0)
@@ -346,9 +347,9 @@ class SolarPage(pn.viewable.Viewer):
         ]
         sync_url(state, list(URL_PARAMETERS))
         main = [
-            self._alert, self._error, self._totals,
+            pn.Column(self._alert, self._error, self._totals, sizing_mode="stretch_width"),
             pn.Row(pn.Column(self._map, self._map_caption, sizing_mode="stretch_width"),
-                   pn.Column(self._inspector, self._bars, sizing_mode="stretch_width"),
+                   pn.Column(self._inspector, self._bars_box, sizing_mode="stretch_width"),
                    sizing_mode="stretch_width"),
             pn.pane.Markdown(f"## {tr('sol_table', lang)}"), self._table, self._downloads(),
             pn.pane.Markdown(f"## {tr('sol_commune_title', lang)}"), self._commune_map, self._commune_caption,

@@ -46,8 +46,8 @@ def cube_heatmap(cube: xr.Dataset, variable: str = "specific_yield_kwh_kwp", *, 
     da = da.transpose("tilt", "azimuth")
     units = cube[variable].attrs.get("units", "")
     img = hv.Image((da["azimuth"].to_numpy(), da["tilt"].to_numpy(), da.to_numpy()),
-                   kdims=[hv.Dimension("azimuth", label="azimut (°, 180 = sud)"),
-                          hv.Dimension("tilt", label="inclinaison (°)")],
+                   kdims=[hv.Dimension("azimuth", label="azimuth (°, 180 = south)"),
+                          hv.Dimension("tilt", label="tilt (°)")],
                    vdims=[hv.Dimension(variable, label=label or f"{variable} [{units}]")])
     return img.opts(cmap=cmap, colorbar=True, tools=["hover"], title=title,
                     xticks=[90, 135, 180, 225, 270], **_size(height, width))
@@ -102,12 +102,10 @@ def roof_points_raster(points: pd.DataFrame, *, title: str = "", height: int = 4
     pts = hv.Points(frame, kdims=["x", "y"], vdims=["solar_class"])
     shaded = dynspread(datashade(pts, aggregator=ds.count_cat("solar_class"), color_key=CLASS_COLORS,
                                  min_alpha=60), threshold=0.6, max_px=2)
-    legend = hv.NdOverlay({cls: hv.Points([(float(x[0]), float(y[0]))], label=cls).opts(
-        color=CLASS_COLORS[cls], size=0) for cls in SOLAR_CLASSES} if len(x) else {})
-    return (shaded * legend).opts(
-        hv.opts.RGB(xaxis=None, yaxis=None, title=title, active_tools=["wheel_zoom"],
-                    **({"data_aspect": 1} if not width else {}), **_size(height, width)),
-        hv.opts.NdOverlay(legend_position="bottom_right"))
+    # HoloViews adds the class legend of a categorical datashade (color_key) itself
+    return shaded.opts(hv.opts.RGB(xaxis=None, yaxis=None, title=title, active_tools=["wheel_zoom"],
+                                   legend_position="bottom_right",
+                                   **({"data_aspect": 1} if not width else {}), **_size(height, width)))
 
 
 def roof_map(production: pd.DataFrame, *, title: str = "", height: int = 480,
@@ -119,12 +117,12 @@ def roof_map(production: pd.DataFrame, *, title: str = "", height: int = 480,
     return roof_points_raster(production, title=title, height=height, width=width)
 
 
-def field_image(field: xr.Dataset, *, label: str = "kWh/m²/an", title: str = "",
-                cmap: str = "viridis", height: int = 360) -> hv.Image:
+def field_image(field: xr.Dataset, *, label: str = "kWh/m²/yr", title: str = "",
+                cmap: str = "viridis", height: int = 360, width: int | None = None) -> hv.Image:
     """Annual MODELLED horizontal irradiation of :func:`~smartidf_analysis.solar.irradiance_field`
     over lon x lat [kWh/m2/yr]."""
     annual = field["ghi_kwh_m2"].sum("month").transpose("lat", "lon").compute()
     img = hv.Image((annual["lon"].to_numpy(), annual["lat"].to_numpy(), annual.to_numpy()),
                    kdims=["lon", "lat"], vdims=[hv.Dimension("ghi_kwh_m2", label=label)])
-    return img.opts(cmap=cmap, colorbar=True, tools=["hover"], title=title, responsive=True,
-                    min_height=height, data_aspect=1 / np.cos(np.radians(48.8)))
+    return img.opts(cmap=cmap, colorbar=True, tools=["hover"], title=title, **_size(height, width),
+                    **({} if width else {"data_aspect": 1 / np.cos(np.radians(48.8))}))
