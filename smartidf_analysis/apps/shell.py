@@ -24,7 +24,7 @@ def setup() -> None:
     from panel.theme.fast import Fast
 
     Fast._resources = {**Fast._resources, "font": {}}  # Google Fonts fail offline
-    pn.extension("tabulator", notifications=True, loading_indicator=True,
+    pn.extension("tabulator", notifications=bool(pn.state.served), loading_indicator=True,
                  defer_load=False, throttled=True)
     _READY = True
 
@@ -94,6 +94,10 @@ def template(page: str, main: list, sidebar: list | None = None, lang: str = "fr
         callback=lambda: snapshot_html(page, [*banner, *main], lang),
         filename=f"smartidf-{page}.html", label=tr("save_html", lang),
         button_type="light", sizing_mode="stretch_width")
+    if not pn.state.served:  # inline in JupyterLab: the template's CSS would not load there
+        return pn.Row(pn.Column(navigation(lang, page), *(sidebar or []), width=300),
+                      pn.Column(*banner, *main, sizing_mode="stretch_width"),
+                      sizing_mode="stretch_width")
     tpl = pn.template.FastListTemplate(
         title=f"{tr('app_title', lang)} — {tr(page, lang)}",
         sidebar=[navigation(lang, page), *(sidebar or []), snapshot],
