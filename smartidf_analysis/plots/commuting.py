@@ -73,12 +73,8 @@ def _finite_range(values: pd.Series) -> tuple[float, float]:
 def _freeze_ranges(polys: hv.Polygons, clim: tuple[float, float]) -> hv.Polygons:
     """Declare the polygons' ranges and categorical values up front, so that HoloViews does
     not rescan 1,300 geometries whenever an overlaid element (the flow lines) updates."""
-    data = polys.data
-    xs = np.concatenate([np.asarray(d["x"], dtype=float) for d in data]) if data else np.zeros(1)
-    ys = np.concatenate([np.asarray(d["y"], dtype=float) for d in data]) if data else np.zeros(1)
-    ranges = {"x": (float(np.nanmin(xs)), float(np.nanmax(xs))),
-              "y": (float(np.nanmin(ys)), float(np.nanmax(ys))), "value": clim}
-    values = {d.name: list(dict.fromkeys(str(item[d.name]) for item in data))
+    ranges = {"x": polys.range("x"), "y": polys.range("y"), "value": clim}
+    values = {d.name: [str(v) for v in polys.dimension_values(d, expanded=False)]
               for d in polys.vdims[1:]}
     return polys.redim.range(**ranges).redim.values(**values)
 

@@ -1,0 +1,128 @@
+"""State and data of the Commuting page: cached loads (keyed by database and selection),
+a frozen :class:`View` of the page values, and the param-driven :class:`CommutingState`
+(synced to the URL by the page). No layout here (see :mod:`.commuting`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import panel as pn
+import param
+
+from .. import commuting as cm
+from .. import config, db
+from ..commuting_flows import commune_flows
+from ..errors import UnknownCodeError
+
+PAGE_INDICATORS = ("leaving_share", "self_containment", "self_sufficiency", "relative_balance",
+                   "balance", "resident_workers", "jobs", "mean_distance_residents_km",
+                   "median_distance_residents_km", "mean_distance_workers_km",
+                   "median_distance_workers_km", "share_tc", "share_vp", "share_nm",
+                   "share_domicile")
+URL_PARAMETERS = ("indicator", "modes", "csps", "paris_as_one", "commune", "n_flows")
+
+
+# Loaded once per database and selection (keyed by the database path, so that a rebuilt
+# or different database is never served from a stale cache).
+def _database() -> str:
+    return str(config.db_path())
+
+
+@pn.cache(max_items=4)
+def _cached_communes(database: str) -> pd.DataFrame:
+    return cm.load_communes(database)
+
+
+@pn.cache(max_items=8)
+def _cached_map_frame(database: str, paris_as_one: bool) -> pd.DataFrame:
+    frame = db.query("communes_map", path=database, paris_as_one=paris_as_one)
+    return frame[frame["geometry_wkb"].notna()].reset_index(drop=True)
+
+
+@pn.cache(max_items=16)
+def _cached_pairs(database: str, modes: tuple, csps: tuple, paris_as_one: bool) -> pd.DataFrame:
+    flows = cm.add_distances(cm.load_pairs((), modes, csps, path=database),
+                             _cached_communes(database))
+    return cm.collapse_paris(flows) if paris_as_one else flows
+
+
+@pn.cache(max_items=16)
+def _cached_indicators(database: str, modes: tuple, csps: tuple,
+                       paris_as_one: bool) -> pd.DataFrame:
+    return cm.indicators(modes, csps, paris_as_one=paris_as_one, path=database)
+
+
+@pn.cache(max_items=4)
+def _cached_source(database: str) -> str:
+    rows = db.query("provenance_for_tables", path=database, tables=["commuting_flows"])
+    return "; ".join(f"{r.producer}, {r.title} ({r.vintage})" for r in rows.itertuples())
+
+
+def communes_table() -> pd.DataFrame:
+    """Commune attributes (names, groups, centroids) of the served database."""
+    return _cached_communes(_database())
+
+
+def map_frame(paris_as_one: bool) -> pd.DataFrame:
+    """Communes with a geometry, in map order, at one Paris resolution."""
+    return _cached_map_frame(_database(), paris_as_one)
+
+
+def _pairs(modes: tuple, csps: tuple, paris_as_one: bool) -> pd.DataFrame:
+    return _cached_pairs(_database(), modes, csps, paris_as_one)
+
+
+def _indicators(modes: tuple, csps: tuple, paris_as_one: bool) -> pd.DataFrame:
+    return _cached_indicators(_database(), modes, csps, paris_as_one)
+
+
+def source_text() -> str:
+    """'producer, title (vintage)' of the commuting flows, from the provenance table."""
+    return _cached_source(_database())
+
+
+@dataclass(frozen=True)
+class View:
+    """One consistent set of page values (see :meth:`CommutingState.view`)."""
+
+    indicator: str
+    modes: tuple
+    csps: tuple
+    paris_as_one: bool
+    commune: str
+    n_flows: int
+
+    def selection(self) -> tuple[tuple, tuple]:
+        modes, csps = cm.check_selection(self.modes, self.csps)
+        return tuple(sorted(modes)), tuple(sorted(csps))
+
+
+class CommutingState(param.Parameterized):
+    """State of the commuting page (synced to the URL)."""
+
+    indicator = param.Selector(default="leaving_share", objects=list(PAGE_INDICATORS))
+    modes = param.ListSelector(default=list(cm.MODES), objects=list(cm.MODES))
+    csps = param.ListSelector(default=list(cm.CSPS), objects=list(cm.CSPS))
+    paris_as_one = param.Boolean(default=False)
+    commune = param.String(default="")
+    n_flows = param.Integer(default=10, bounds=(1, 30))
+
+    def view(self) -> View:
+        """The current values, frozen: an update computes from one consistent view even
+        when the user changes a widget meanwhile (callbacks run in a thread pool)."""
+        return View(self.indicator, tuple(self.modes), tuple(self.csps),
+                    bool(self.paris_as_one), str(self.commune).strip(), int(self.n_flows))
+
+    def indicator_table(self, view: View | None = None) -> pd.DataFrame:
+        view = view or self.view()
+        return _indicators(*view.selection(), view.paris_as_one)
+
+    def commune_table(self, view: View | None = None) -> pd.DataFrame:
+        """Top flows of the selected commune (UnknownCodeError for a code not on the map)."""
+        view = view or self.view()
+        pairs = _pairs(*view.selection(), view.paris_as_one)  # EmptySelectionError first
+        known = map_frame(view.paris_as_one)["commune_code"]
+        if view.commune and view.commune not in set(known):
+            raise UnknownCodeError(f"unknown commune code(s): {view.commune}")
+        return commune_flows(pairs, view.commune, view.n_flows, known_codes=known)
