@@ -1,0 +1,69 @@
+"""Telecentres page in Chromium: renders with KPIs and no console errors, changing p changes
+the KPI cards (and the URL), impossible settings give a message, English labels."""
+
+from __future__ import annotations
+
+import time
+
+from playwright.sync_api import expect
+
+TIMEOUT = 60_000
+
+
+def _open(page, url):
+    page.goto(url, timeout=TIMEOUT)
+    page.wait_for_selector("canvas", timeout=TIMEOUT)
+
+
+def _kpis(page) -> list[str]:
+    cards = page.locator(".tc-kpi")
+    return [cards.nth(i).inner_text() for i in range(cards.count())]
+
+
+def _wait_for_new_kpis(page, before: list[str], timeout_s: float = 60.0) -> list[str]:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        now = _kpis(page)
+        if len(now) == len(before) and now[0] != before[0]:
+            return now
+        page.wait_for_timeout(25)
+    raise AssertionError(f"KPI cards did not change from {before}")
+
+
+def test_changing_p_changes_the_kpis(page, served_app, console_errors):
+    _open(page, f"{served_app}/telecentres")
+    first = page.locator(".tc-kpi").first
+    expect(first).to_contain_text("usagers par jour", timeout=TIMEOUT)
+    expect(page.locator(".tc-caption")).to_contain_text("Source", timeout=TIMEOUT)
+    expect(page.locator(".tc-caption")).to_contain_text("2014", timeout=TIMEOUT)
+    before = _kpis(page)
+    assert len(before) == 7 and all(any(ch.isdigit() for ch in k) for k in before)
+    slider = page.get_by_role("slider").first  # p, the number of telecentres
+    slider.focus()
+    started = time.perf_counter()
+    slider.press("Home")  # p = 1
+    after = _wait_for_new_kpis(page, before)
+    print(f"p change to KPI change in the browser: {time.perf_counter() - started:.2f} s")
+    page.wait_for_function("window.location.search.includes('n_sites=1')", timeout=TIMEOUT)
+    assert len(after) == 7 and after != before
+    assert page.locator(".tabulator-row").count() >= 1
+    assert console_errors == []
+
+
+def test_impossible_settings_give_a_message(page, served_app, console_errors):
+    for query, text in (("radius_km=0", "rayon de desserte"),
+                        ("n_sites=400", "gares candidates"),
+                        ("teleworkable_factor=0", "Demande nulle")):
+        _open(page, f"{served_app}/telecentres?{query}")
+        expect(page.locator(".tc-alert")).to_contain_text(text, timeout=TIMEOUT)
+        expect(page.locator(".tc-kpi").first).to_contain_text("—", timeout=TIMEOUT)
+        assert page.get_by_text("Traceback").count() == 0
+    assert console_errors == []
+
+
+def test_english_page_and_url_state(page, served_app, console_errors):
+    _open(page, f"{served_app}/telecentres?lang=en&n_sites=50&model=pmedian")
+    expect(page.locator(".tc-kpi").first).to_contain_text("users per day", timeout=TIMEOUT)
+    expect(page.locator(".tc-caption")).to_contain_text("50 sites among", timeout=TIMEOUT)
+    expect(page.locator(".tc-caption")).to_contain_text("p-median", timeout=TIMEOUT)
+    assert console_errors == []
