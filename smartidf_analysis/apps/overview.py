@@ -8,7 +8,7 @@ import pandas as pd
 import panel as pn
 import param
 
-from .. import db, plots
+from .. import db, headlines, plots
 from .i18n import fmt_number, tr
 from .shell import guarded, sync_url, template
 
@@ -94,10 +94,34 @@ class OverviewPage(pn.viewable.Viewer):
                                            name=tr("paris_as_one", lang)),
         ]
         sync_url(self.state, ["metric", "paris_as_one"])
-        main = [headline, self._map, self._caption,
+        main = [headline, self._headline_cards(), self._map, self._caption,
                 pn.pane.Markdown(f"## {tr('catalogue', lang)}"), table,
                 pn.pane.Markdown(f"## {tr('build_issues', lang)}"), issues_table, downloads]
         return template("overview", main, sidebar=controls, lang=lang)
+
+
+    def _headline_cards(self) -> pn.Row:
+        """One card per theme: its headline figure, source and vintage, and a link."""
+        lang = self.lang
+        suffix = "?lang=en" if lang == "en" else ""
+        cards = []
+        for row in headlines.theme_headlines().itertuples():
+            if row.error:
+                body = f"*{tr('no_data', lang)}*"
+            else:
+                digits = 1 if row.unit == "%" else 0
+                value = fmt_number(row.value, lang, digits)
+                unit = f" {row.unit}" if row.unit and row.unit != "%" else row.unit
+                label = row.label_en if lang == "en" else row.label_fr
+                body = (f"<span style='font-size:1.8em;font-weight:600'>{value}{unit}</span>"
+                        f"<br>{label}<br><small>{tr('source', lang)} : {row.source} "
+                        f"({row.vintage})</small>")
+            cards.append(pn.pane.Markdown(
+                f"#### [{tr(row.theme, lang)}](./{row.theme}{suffix})\n\n{body}",
+                css_classes=["headline-card", f"headline-{row.theme}"], min_width=220,
+                sizing_mode="stretch_width", styles={"border": "1px solid #d0d7e2",
+                                                     "border-radius": "6px", "padding": "6px"}))
+        return pn.Row(*cards, sizing_mode="stretch_width")
 
 
 def _csv(frame: pd.DataFrame) -> io.StringIO:

@@ -24,9 +24,15 @@ def setup() -> None:
     from panel.theme.fast import Fast
 
     Fast._resources = {**Fast._resources, "font": {}}  # Google Fonts fail offline
-    pn.extension("tabulator", notifications=bool(pn.state.served), loading_indicator=True,
+    pn.extension("tabulator", notifications=is_served(), loading_indicator=True,
                  defer_load=False, throttled=True)
     _READY = True
+
+
+def is_served() -> bool:
+    """True inside a `panel serve` session (a Bokeh server document), False in notebooks."""
+    doc = pn.state.curdoc
+    return bool(pn.state.served or (doc is not None and doc.session_context is not None))
 
 
 def current_lang() -> str:
@@ -94,7 +100,7 @@ def template(page: str, main: list, sidebar: list | None = None, lang: str = "fr
         callback=lambda: snapshot_html(page, [*banner, *main], lang),
         filename=f"smartidf-{page}.html", label=tr("save_html", lang),
         button_type="light", sizing_mode="stretch_width")
-    if not pn.state.served:  # inline in JupyterLab: the template's CSS would not load there
+    if not is_served():  # inline in JupyterLab: the template's CSS would not load there
         return pn.Row(pn.Column(navigation(lang, page), *(sidebar or []), width=300),
                       pn.Column(*banner, *main, sizing_mode="stretch_width"),
                       sizing_mode="stretch_width")

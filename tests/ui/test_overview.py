@@ -78,3 +78,13 @@ def test_catalogue_csv_and_html_snapshot_download(page, served_app, console_erro
     html = open(info.value.path(), encoding="utf-8").read()
     assert "<html" in html.lower() and "ensemble" in html and "Bokeh" in html
     assert console_errors == []
+
+
+def test_overview_shows_a_headline_per_theme_with_links(page, served_app, console_errors):
+    _open(page, f"{served_app}/overview")
+    for theme in ("broadband", "commuting", "telecentres", "solar"):
+        card = page.locator(f".headline-{theme}")
+        expect(card).to_contain_text("Source", timeout=TIMEOUT)
+        expect(card.get_by_role("link")).to_have_attribute("href", f"./{theme}")
+    expect(page.locator(".headline-commuting")).to_contain_text("%")
+    assert console_errors == []
