@@ -1,5 +1,6 @@
 """Commuting: commune indicators, a commune's main home-to-work flows (`smartidf serve`)."""
 
-from smartidf_analysis.apps.commuting import app
+from smartidf_analysis.apps.commuting import build_page
+from smartidf_analysis.apps.shell import serve
 
-app().servable()
+serve(build_page, "commuting")

@@ -379,6 +379,11 @@ class CommutingPage(pn.viewable.Viewer):
         return template("commuting", main, sidebar=controls, lang=lang)
 
 
+def build_page(lang: str):
+    """The commuting page in ``lang``."""
+    return CommutingPage(lang=lang).__panel__()
+
+
 def app():
-    """The served commuting page (guarded: errors become a short message)."""
-    return guarded(lambda lang: CommutingPage(lang=lang).__panel__(), "commuting")
+    """The commuting page, guarded (errors become a short message), for notebooks."""
+    return guarded(build_page, "commuting")
