@@ -416,5 +416,5 @@ def test_page_updates_map_in_place_and_downloads(synthetic_db):
     gaps = page.gaps()
     assert (gaps["coverage_rate"] < 0.5).all()
     assert page_mod._csv(gaps).read().startswith("rank,commune_code")
-    layout = page.__panel__()
-    assert isinstance(layout, pn.template.BaseTemplate)
+    layout = page.__panel__()  # outside a server: the inline layout (the template when served)
+    assert isinstance(layout, pn.template.BaseTemplate | pn.Row)
