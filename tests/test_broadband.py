@@ -415,6 +415,6 @@ def test_page_updates_map_in_place_and_downloads(synthetic_db):
     page.state.threshold = 0.5
     gaps = page.gaps()
     assert (gaps["coverage_rate"] < 0.5).all()
-    assert page_mod._csv(gaps).read().startswith("rank,commune_code")
+    assert page_mod.csv_buffer(gaps).read().startswith("rank,commune_code")
     layout = page.__panel__()  # outside a server: the inline layout (the template when served)
     assert isinstance(layout, pn.template.BaseTemplate | pn.Row)

@@ -8,7 +8,6 @@ Indicators are computed once per database file (``pn.cache``). State is in the U
 
 from __future__ import annotations
 
-import io
 import logging
 from pathlib import Path
 
@@ -24,7 +23,7 @@ from ..plots import broadband as pb
 from . import broadband_display as show
 from .broadband_display import pct, quarter_text
 from .i18n import fmt_number, tr
-from .shell import guarded, template
+from .shell import csv_buffer, guarded, template
 
 log = logging.getLogger("smartidf.apps.broadband")
 
@@ -56,13 +55,6 @@ class BroadbandState(param.Parameterized):
     commune = param.String(default="75056")
     threshold = param.Number(default=0.8, bounds=(0.05, 1.0), step=0.05)
     rank_by = param.Selector(default="premises", objects=["premises", "population"])
-
-
-def _csv(frame: pd.DataFrame) -> io.StringIO:
-    buffer = io.StringIO()
-    frame.to_csv(buffer, index=False)
-    buffer.seek(0)
-    return buffer
 
 
 class BroadbandPage(pn.viewable.Viewer):
@@ -337,7 +329,7 @@ class BroadbandPage(pn.viewable.Viewer):
                                      page_size=10, sizing_mode="stretch_width",
                                      formatters=show.formatters(shown, lang),
                                      titles=show.titles(shown, lang))
-        button = pn.widgets.FileDownload(callback=lambda: _csv(frame), filename=filename,
+        button = pn.widgets.FileDownload(callback=lambda: csv_buffer(frame), filename=filename,
                                          label=f"{tr('download_csv', lang)} — {filename}")
         return [table, button]
 
@@ -365,7 +357,7 @@ class BroadbandPage(pn.viewable.Viewer):
             pn.state.location.sync(st, ["quarter", "indicator", "department", "commune",
                                         "threshold", "rank_by"], on_error=self._from_url)
         gap_download = pn.widgets.FileDownload(
-            callback=lambda: _csv(self.gaps()), filename="broadband_gaps.csv",
+            callback=lambda: csv_buffer(self.gaps()), filename="broadband_gaps.csv",
             label=f"{tr('download_csv', lang)} — broadband_gaps.csv", color="primary")
         zone_labels = {z: tr("bb_zone_" + z, lang) for z in bb.ZONES}
         zoning = pn.pane.HoloViews(pb.zoning_chart(self.ind.zoning, zone_labels,

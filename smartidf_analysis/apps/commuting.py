@@ -12,7 +12,6 @@ widget events get lost when a user clicked quickly.
 
 from __future__ import annotations
 
-import io
 import json
 import logging
 import threading
@@ -36,19 +35,12 @@ from .commuting_state import (
     source_text,
 )
 from .i18n import fmt_number, tr
-from .shell import guarded, template
+from .shell import csv_buffer, guarded, template
 
 log = logging.getLogger("smartidf.apps.commuting")
 
 FLOW_COLUMNS = ["direction", "rank", "home_code", "home_name", "work_code", "work_name",
                 "workers", "share", "distance_km"]
-
-
-def _csv(frame: pd.DataFrame) -> io.StringIO:
-    buffer = io.StringIO()
-    frame.to_csv(buffer, index=False)
-    buffer.seek(0)
-    return buffer
 
 
 class CommutingPage(pn.viewable.Viewer):
@@ -367,10 +359,10 @@ class CommutingPage(pn.viewable.Viewer):
                           options={f"{c} — {tr(f'cm_csp_{c}', lang)}": c for c in cm.CSPS}),
         ]
         downloads = pn.Row(
-            pn.widgets.FileDownload(callback=lambda: _csv(self._export(self._flows)),
+            pn.widgets.FileDownload(callback=lambda: csv_buffer(self._export(self._flows)),
                                     filename="commuting_flows.csv",
                                     label=tr("cm_download_flows", lang), button_type="primary"),
-            pn.widgets.FileDownload(callback=lambda: _csv(self._indicator_frame),
+            pn.widgets.FileDownload(callback=lambda: csv_buffer(self._indicator_frame),
                                     filename="commuting_indicators.csv",
                                     label=tr("cm_download_indicators", lang)))
         main = [pn.Column(self._alert, self._map, self._map_caption, sizing_mode="stretch_width"),

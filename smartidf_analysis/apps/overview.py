@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import io
-
 import pandas as pd
 import panel as pn
 import param
 
 from .. import db, headlines, plots
 from .i18n import fmt_number, tr
-from .shell import guarded, sync_url, template
+from .shell import csv_buffer, guarded, sync_url, template
 
 METRICS = ("population", "density_per_km2")
 
@@ -81,9 +79,9 @@ class OverviewPage(pn.viewable.Viewer):
                                             pagination="local", page_size=10,
                                             sizing_mode="stretch_width", name="build_issues")
         downloads = pn.Row(
-            pn.widgets.FileDownload(callback=lambda: _csv(shown), filename="catalogue.csv",
+            pn.widgets.FileDownload(callback=lambda: csv_buffer(shown), filename="catalogue.csv",
                                     label=tr("download_csv", lang), button_type="primary"),
-            pn.widgets.FileDownload(callback=lambda: _csv(issues), filename="build_issues.csv",
+            pn.widgets.FileDownload(callback=lambda: csv_buffer(issues), filename="build_issues.csv",
                                     label=tr("download_csv", lang) + " — " + tr("build_issues", lang)),
         )
         controls = [
@@ -122,13 +120,6 @@ class OverviewPage(pn.viewable.Viewer):
                 sizing_mode="stretch_width", styles={"border": "1px solid #d0d7e2",
                                                      "border-radius": "6px", "padding": "6px"}))
         return pn.Row(*cards, sizing_mode="stretch_width")
-
-
-def _csv(frame: pd.DataFrame) -> io.StringIO:
-    buffer = io.StringIO()
-    frame.to_csv(buffer, index=False)
-    buffer.seek(0)
-    return buffer
 
 
 def build_page(lang: str):

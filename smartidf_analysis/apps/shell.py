@@ -113,6 +113,14 @@ def template(page: str, main: list, sidebar: list | None = None, lang: str = "fr
     return tpl
 
 
+def csv_buffer(frame) -> io.StringIO:
+    """A table as CSV text for a ``FileDownload`` (UTF-8, no index)."""
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False)
+    buffer.seek(0)
+    return buffer
+
+
 def snapshot_html(page: str, objects: list, lang: str) -> io.StringIO:
     """The page's current content as one standalone HTML file (resources inlined, no
     server needed): what a decision maker attaches to an e-mail."""

@@ -10,7 +10,6 @@ cached), the roof map pushed through a ``hv.streams.Pipe``.
 
 from __future__ import annotations
 
-import io
 import logging
 
 import holoviews as hv
@@ -24,7 +23,7 @@ from ..plots import solar as splots
 from ..solar_roofs import SOLAR_CLASSES, monthly_roof_production
 from . import solar_labels  # noqa: F401 - registers the page's labels
 from .i18n import fmt_number, tr
-from .shell import guarded, sync_url, template
+from .shell import csv_buffer, guarded, sync_url, template
 
 log = logging.getLogger("smartidf.apps.solar")
 
@@ -66,13 +65,6 @@ def _provenance() -> pd.DataFrame:
 @pn.cache(max_items=1)
 def _unplaced() -> float:
     return float(sd.unplaced_dwellings()["dwellings"].sum())
-
-
-def _csv(frame: pd.DataFrame) -> io.StringIO:
-    buffer = io.StringIO()
-    frame.to_csv(buffer, index=False)
-    buffer.seek(0)
-    return buffer
 
 
 class SolarState(param.Parameterized):
@@ -323,11 +315,12 @@ class SolarPage(pn.viewable.Viewer):
     def _downloads(self) -> pn.Row:
         lang = self.lang
         return pn.Row(
-            pn.widgets.FileDownload(callback=lambda: _csv(self._table_frame()), filename="solar_roofs.csv",
+            pn.widgets.FileDownload(callback=lambda: csv_buffer(self._table_frame()),
+                                    filename="solar_roofs.csv",
                                     label=tr("sol_download_roofs", lang), button_type="primary"),
-            pn.widgets.FileDownload(callback=lambda: _csv(self._commune_table),
+            pn.widgets.FileDownload(callback=lambda: csv_buffer(self._commune_table),
                                     filename="solar_communes.csv", label=tr("sol_download_communes", lang)),
-            pn.widgets.FileDownload(callback=lambda: _csv(self._results["classes"].reset_index()),
+            pn.widgets.FileDownload(callback=lambda: csv_buffer(self._results["classes"].reset_index()),
                                     filename="solar_classes.csv", label=tr("sol_download_classes", lang)))
 
     def __panel__(self):

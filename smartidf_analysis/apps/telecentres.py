@@ -10,7 +10,6 @@ only the site points (a ``hv.streams.Pipe``), the KPI cards and the tables chang
 
 from __future__ import annotations
 
-import io
 import logging
 import time
 from functools import lru_cache
@@ -27,7 +26,7 @@ from ..plots import telecentres as tplots
 from ..siting import SitingSettingsError
 from . import telecentres_labels  # noqa: F401 - registers the page's labels
 from .i18n import fmt_number, tr
-from .shell import guarded, sync_url, template
+from .shell import csv_buffer, guarded, sync_url, template
 
 log = logging.getLogger("smartidf.apps.telecentres")
 
@@ -56,13 +55,6 @@ def _result(db_file: str, scenario: tc.Scenario) -> ts.ScenarioResult:
 @lru_cache(maxsize=2)
 def _outlines(db_file: str) -> hv.Polygons:
     return tplots.outline_map(db.query("communes_map", paris_as_one=False))
-
-
-def _csv(frame: pd.DataFrame) -> io.StringIO:
-    buffer = io.StringIO()
-    frame.to_csv(buffer, index=False)
-    buffer.seek(0)
-    return buffer
 
 
 def error_message(exc: Exception, lang: str) -> str:
@@ -275,10 +267,10 @@ class TelecentresPage(pn.viewable.Viewer):
         add.on_click(self.pin)
         downloads = pn.Row(
             pn.widgets.FileDownload(
-                callback=lambda: _csv(self.result.sites if self.result else pd.DataFrame()),
+                callback=lambda: csv_buffer(self.result.sites if self.result else pd.DataFrame()),
                 filename="telecentres_sites.csv", label=tr("tc_download_sites", lang),
                 button_type="primary"),
-            pn.widgets.FileDownload(callback=lambda: _csv(self._comparison()),
+            pn.widgets.FileDownload(callback=lambda: csv_buffer(self._comparison()),
                                     filename="telecentres_scenarios.csv",
                                     label=tr("tc_download_compare", lang)))
         sync_url(state, URL_PARAMETERS)
