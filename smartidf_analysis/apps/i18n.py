@@ -40,6 +40,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "no_database": ("Base de données absente : lancer `smartidf data build`.",
                     "No database: run `smartidf data build`."),
     "language": ("English", "Français"),
+    "log_scale": ("échelle logarithmique", "logarithmic scale"),
     "no_data": ("pas de donnée (voir le journal du serveur)", "no data (see the server log)"),
     "save_html": ("Enregistrer la page (HTML autonome)", "Save the page (standalone HTML)"),
     "bad_url": ("Adresse invalide : paramètres trop longs. Ouvrez la page sans paramètres.",

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import panel as pn
 import param
+from bokeh.palettes import Viridis256
 
-from .. import db, headlines, plots
+from .. import db, headlines
+from ..plots.broadband import ColorScale, CoverageMap
 from .i18n import fmt_number, tr
 from .shell import csv_buffer, guarded, sync_url, template
 
@@ -38,24 +41,45 @@ class OverviewPage(pn.viewable.Viewer):
     def __init__(self, **params):
         params.setdefault("state", OverviewState())
         super().__init__(**params)
-        self._map = pn.pane.HoloViews(sizing_mode="stretch_width", min_height=540,
-                                      linked_axes=False)
+        self._maps: dict[bool, CoverageMap] = {}  # one Bokeh map per Paris geometry set
+        self._map = pn.pane.Bokeh(sizing_mode="stretch_width", min_height=540)
         self._caption = pn.pane.Markdown(sizing_mode="stretch_width", css_classes=["map-caption"])
         self.state.param.watch(self._redraw, ["metric", "paris_as_one"])
         self._redraw()
 
+    def _map_for(self, frame: pd.DataFrame, paris_as_one: bool) -> CoverageMap:
+        if paris_as_one not in self._maps:
+            self._maps[paris_as_one] = CoverageMap(frame, value_label=tr("population", self.lang))
+        return self._maps[paris_as_one]
+
     def _redraw(self, *_):
+        """Recolour the map in place (only values travel to the browser); a new geometry set
+        (Paris as one commune or as arrondissements) swaps the figure."""
         lang, metric = self.lang, self.state.metric
-        with pn.param.set_values(self._map, loading=True):
-            frame = self.state.communes()
-            title = tr("population_map" if metric == "population" else "density_map", lang)
-            self._map.object = plots.choropleth(
-                frame, metric, label=tr(metric, lang), cmap="viridis", tolerance=0.0003,
-                logz=True, title=title)
-            self._caption.object = (
-                f"**{title}** — {fmt_number(len(frame), lang)} {tr('communes', lang)}. "
-                f"{tr('source', lang)} : INSEE, populations légales 2023 (population municipale) ; "
-                "IGN ADMIN EXPRESS COG 2018 ; Ville de Paris, arrondissements.")
+        frame = self.state.communes()
+        title = tr("population_map" if metric == "population" else "density_map", lang)
+        cmap = self._map_for(frame, self.state.paris_as_one)
+        values = frame.set_index("commune_code")[metric].reindex(cmap.codes).to_numpy(float)
+        display = [fmt_number(v, lang) for v in values]
+        logs = np.log10(np.where(values > 0, values, np.nan))
+        decades = np.arange(np.floor(np.nanmin(logs)), np.ceil(np.nanmax(logs)) + 1)
+        scale = ColorScale(Viridis256, float(decades[0]), float(decades[-1]),
+                           ticks={float(d): fmt_number(10 ** d, lang) for d in decades})
+
+        def patch():
+            cmap.update(logs, display, scale, title=title, value_label=tr(metric, lang))
+            if self._map.object is not cmap.figure:
+                self._map.object = cmap.figure
+
+        if pn.state.curdoc is not None and self._map.object is not None:
+            pn.state.execute(patch)  # raw Bokeh models: change them under the document lock
+        else:
+            patch()
+        self._caption.object = (
+            f"**{title}** — {fmt_number(len(frame), lang)} {tr('communes', lang)} "
+            f"({tr('log_scale', lang)}). {tr('source', lang)} : INSEE, populations légales "
+            "2023 (population municipale) ; IGN ADMIN EXPRESS COG 2018 ; Ville de Paris, "
+            "arrondissements.")
 
     def _catalogue(self) -> pd.DataFrame:
         return db.query("overview_catalogue")
