@@ -5,7 +5,8 @@ Starts `smartidf serve` on a free local port, then N headless Chromium pages (De
 (the overview's population / density buttons: the map is recoloured in place),
 timing widget-to-update latency until the map caption reflects the new state. Bounded:
 --duration seconds, at most --max-changes changes per session. Then 100 sessions are
-opened and closed in batches and the server's memory is compared before and after (once unused sessions have been cleaned up).
+opened and closed in batches and the server's memory is compared before and after (once
+unused sessions have been cleaned up).
 
     SMARTIDF_DB=data/smartidf.duckdb .venv/bin/python benchmarks/load.py --sessions 20
 """
