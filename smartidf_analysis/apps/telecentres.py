@@ -99,6 +99,9 @@ class TelecentresPage(pn.viewable.Viewer):
         self.inputs = _inputs(self._db)
         self._seams = tc.data_seams(self.inputs).set_index("seam")["count"]
         n_candidates = int(self.inputs.candidates(tc.DEFAULT)["candidate"].sum())
+        # the reference scenario of the comparison table must be feasible too (a small,
+        # synthetic region has fewer candidate stations than the default p)
+        self._reference = tc.DEFAULT.but(n_sites=max(1, min(tc.DEFAULT.n_sites, n_candidates)))
         if 0 < n_candidates < self.state.n_sites:  # small (synthetic) region: a feasible start
             self.state.n_sites = n_candidates // 2 or 1
         self.result: ts.ScenarioResult | None = None
@@ -183,7 +186,7 @@ class TelecentresPage(pn.viewable.Viewer):
         return f'<div style="display:flex;flex-wrap:wrap;gap:8px">{cards}</div>'
 
     def _comparison(self) -> pd.DataFrame:
-        rows = {tr("tc_reference", self.lang): _result(self._db, tc.DEFAULT)}
+        rows = {tr("tc_reference", self.lang): _result(self._db, self._reference)}
         for name, res in self._pinned:
             rows[name] = res
         if self.result is not None:
