@@ -1,7 +1,7 @@
 """Broadband page: FttH coverage map by quarter, department series to 2024, commune
 inspector, gap list, zoning breakdown and the projection backtest.
 
-The map is a :class:`~smartidf_analysis.plots.broadband.CoverageMap` built once per session:
+The map is a :class:`~smartidf_analysis.plots.polygon_map.PolygonMap` built once per session:
 moving the quarter slider only replaces its value column (milliseconds of server time).
 Indicators are computed once per database file (``pn.cache``). State is in the URL.
 """

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import panel as pn
 import param
 from bokeh.palettes import Viridis256
 
 from .. import db, headlines
-from ..plots.broadband import ColorScale, CoverageMap
+from ..plots.polygon_map import PolygonMap, decade_scale
 from .i18n import fmt_number, tr
 from .shell import csv_buffer, guarded, sync_url, template
 
@@ -41,15 +40,15 @@ class OverviewPage(pn.viewable.Viewer):
     def __init__(self, **params):
         params.setdefault("state", OverviewState())
         super().__init__(**params)
-        self._maps: dict[bool, CoverageMap] = {}  # one Bokeh map per Paris geometry set
+        self._maps: dict[bool, PolygonMap] = {}  # one Bokeh map per Paris geometry set
         self._map = pn.pane.Bokeh(sizing_mode="stretch_width", min_height=540)
         self._caption = pn.pane.Markdown(sizing_mode="stretch_width", css_classes=["map-caption"])
         self.state.param.watch(self._redraw, ["metric", "paris_as_one"])
         self._redraw()
 
-    def _map_for(self, frame: pd.DataFrame, paris_as_one: bool) -> CoverageMap:
+    def _map_for(self, frame: pd.DataFrame, paris_as_one: bool) -> PolygonMap:
         if paris_as_one not in self._maps:
-            self._maps[paris_as_one] = CoverageMap(frame, value_label=tr("population", self.lang))
+            self._maps[paris_as_one] = PolygonMap(frame, value_label=tr("population", self.lang))
         return self._maps[paris_as_one]
 
     def _redraw(self, *_):
@@ -59,12 +58,9 @@ class OverviewPage(pn.viewable.Viewer):
         frame = self.state.communes()
         title = tr("population_map" if metric == "population" else "density_map", lang)
         cmap = self._map_for(frame, self.state.paris_as_one)
-        values = frame.set_index("commune_code")[metric].reindex(cmap.codes).to_numpy(float)
+        values = cmap.values_for(frame, metric)
         display = [fmt_number(v, lang) for v in values]
-        logs = np.log10(np.where(values > 0, values, np.nan))
-        decades = np.arange(np.floor(np.nanmin(logs)), np.ceil(np.nanmax(logs)) + 1)
-        scale = ColorScale(Viridis256, float(decades[0]), float(decades[-1]),
-                           ticks={float(d): fmt_number(10 ** d, lang) for d in decades})
+        logs, scale = decade_scale(values, Viridis256, lambda v: fmt_number(v, lang))
 
         def patch():
             cmap.update(logs, display, scale, title=title, value_label=tr(metric, lang))

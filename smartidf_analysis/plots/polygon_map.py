@@ -1,0 +1,170 @@
+"""Bokeh polygon maps recoloured in place — every served choropleth uses them.
+
+:class:`PolygonMap` is built **once** per geometry set (communes, arrondissements or roof
+footprints, projected to Web Mercator by :func:`~smartidf_analysis.plots.maps.mercator_paths`);
+a new indicator, quarter or parameter only replaces the value columns of its data source
+and the colour scale. Served, that sends a few kilobytes of values to the browser instead
+of ~1 MB of geometries, and costs milliseconds of server time instead of the 0.3–2 s a
+HoloViews choropleth of 1,300 polygons takes to re-render (``benchmarks/load.py``,
+``benchmarks/bench_broadband.py``). Missing values are grey ("no data"), never a colour of
+the scale. No Panel here: notebooks show ``PolygonMap.figure`` directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from bokeh.models import (
+    ColorBar,
+    ColumnDataSource,
+    FixedTicker,
+    HoverTool,
+    LinearColorMapper,
+    TapTool,
+)
+from bokeh.palettes import Viridis256
+from bokeh.plotting import figure
+
+from .maps import mercator_paths
+
+NO_DATA_COLOR = "#d9d9d9"
+
+
+@dataclass(frozen=True)
+class ColorScale:
+    """A colour scale: palette from ``low`` to ``high``; values above ``high`` take
+    ``high_color`` (default: the last colour); ``ticks`` labels fixed positions."""
+
+    palette: Sequence[str]
+    low: float
+    high: float
+    high_color: str | None = None
+    low_color: str | None = None
+    ticks: dict[float, str] = field(default_factory=dict)
+
+
+def named_palette(name: str, n: int = 256) -> list[str]:
+    """A colormap by its HoloViews / Matplotlib name (``YlOrRd``, ``RdBu_r``, ``magma_r``…)
+    as ``n`` hex colours, low to high, as HoloViews would draw it."""
+    from holoviews.plotting.util import process_cmap
+
+    return process_cmap(name, ncolors=n)
+
+
+def decade_scale(values: np.ndarray, palette: Sequence[str],
+                 label: Callable[[float], str]) -> tuple[np.ndarray, ColorScale]:
+    """A logarithmic scale: log10 of the positive ``values`` (others NaN = no data) and a
+    scale whose ticks are the decades, labelled ``label(10**d)``."""
+    values = np.asarray(values, dtype=float)
+    logs = np.log10(np.where(values > 0, values, np.nan))
+    if not np.isfinite(logs).any():
+        return logs, ColorScale(palette, 0.0, 1.0)
+    decades = np.arange(np.floor(np.nanmin(logs)), np.ceil(np.nanmax(logs)) + 1)
+    if len(decades) < 2:
+        decades = np.array([decades[0], decades[0] + 1])
+    return logs, ColorScale(palette, float(decades[0]), float(decades[-1]),
+                            ticks={float(d): label(10 ** d) for d in decades})
+
+
+def _multipolygon(path: dict) -> list:
+    """mercator_paths item -> Bokeh multi_polygons nesting for one geometry."""
+    x, y, holes = path["x"], path["y"], path["holes"]
+    breaks = np.flatnonzero(np.isnan(x))
+    starts = np.r_[0, breaks + 1]
+    stops = np.r_[breaks, len(x)]
+    xs, ys = [], []
+    for part, (a, b) in enumerate(zip(starts, stops, strict=True)):
+        rings_x, rings_y = [x[a:b]], [y[a:b]]
+        for hole in holes[part] if part < len(holes) else []:
+            rings_x.append(hole[:, 0])
+            rings_y.append(hole[:, 1])
+        xs.append(rings_x)
+        ys.append(rings_y)
+    return [xs, ys]
+
+
+class PolygonMap:
+    """A map of polygons whose colours are updated in place.
+
+    ``geometry`` has ``id_column``, ``name_column`` and ``geometry_wkb`` (WGS84); rows
+    without geometry are left out. :attr:`codes` gives the row order :meth:`update`
+    expects. ``tolerance`` [degrees] simplifies the outlines (0.0003 ≈ 30 m).
+    """
+
+    def __init__(self, geometry: pd.DataFrame, *, height: int = 560, tolerance: float = 0.0003,
+                 value_label: str = "value", id_column: str = "commune_code",
+                 name_column: str = "commune_name", line_color: str = "white",
+                 line_width: float = 0.3):
+        geometry = geometry[geometry["geometry_wkb"].notna()].reset_index(drop=True)
+        self.codes = geometry[id_column].astype(str).tolist()
+        self._index = {code: i for i, code in enumerate(self.codes)}
+        paths = mercator_paths(self.codes, geometry["geometry_wkb"].tolist(), tolerance)
+        polys = [_multipolygon(p) for p in paths]
+        n = len(self.codes)
+        self.source = ColumnDataSource({
+            "xs": [p[0] for p in polys], "ys": [p[1] for p in polys],
+            "code": self.codes, "name": geometry[name_column].astype(str).tolist(),
+            "value": np.full(n, np.nan), "display": [""] * n})
+        self.mapper = LinearColorMapper(palette=list(Viridis256), low=0, high=1,
+                                        nan_color=NO_DATA_COLOR)
+        self.figure = figure(height=height, sizing_mode="stretch_width", match_aspect=True,
+                             tools="pan,wheel_zoom,reset,save", active_scroll="wheel_zoom",
+                             toolbar_location="above", x_axis_type=None, y_axis_type=None)
+        self.figure.grid.visible = False
+        self.figure.outline_line_color = None
+        self.renderer = self.figure.multi_polygons(
+            "xs", "ys", source=self.source, line_color=line_color, line_width=line_width,
+            fill_color={"field": "value", "transform": self.mapper},
+            selection_line_color="black", selection_line_width=2,
+            nonselection_fill_alpha=0.75, nonselection_line_alpha=0.6)
+        self._same_name = id_column == name_column or geometry[name_column].astype(str).equals(
+            geometry[id_column].astype(str))
+        self.hover = HoverTool(renderers=[self.renderer], tooltips=self._tooltips(value_label))
+        self.figure.add_tools(self.hover, TapTool(renderers=[self.renderer]))
+        self.ticker = FixedTicker(ticks=[])  # one ticker, updated in place (a new model
+        # would make Bokeh recompute every reference of the document: ~0.2 s per redraw)
+        self.colorbar = ColorBar(color_mapper=self.mapper, width=12, location=(0, 0),
+                                 ticker=self.ticker, major_label_text_font_size="11px")
+        self.figure.add_layout(self.colorbar, "right")
+
+    def _tooltips(self, value_label: str) -> list[tuple[str, str]]:
+        first = "@code" if self._same_name else "@name (@code)"
+        return [("", first), (value_label, "@display")]
+
+    def update(self, values: Sequence[float], display: Sequence[str], scale: ColorScale,
+               title: str = "", value_label: str | None = None) -> None:
+        """New values (in :attr:`codes` order), hover texts, colour scale and title."""
+        self.source.data.update(value=np.asarray(values, dtype=float), display=list(display))
+        palette = list(scale.palette)
+        self.mapper.update(palette=palette, low=scale.low, high=scale.high,
+                           high_color=scale.high_color or palette[-1],
+                           low_color=scale.low_color or palette[0])
+        ticks = scale.ticks or {float(t): f"{t:,.3g}"
+                                for t in np.linspace(scale.low, scale.high, 5)}
+        self.ticker.ticks = [float(t) for t in ticks]
+        self.colorbar.major_label_overrides = {float(k): v for k, v in ticks.items()}
+        self.figure.title.text = title
+        if value_label is not None:
+            self.hover.tooltips = self._tooltips(value_label)
+
+    def values_for(self, frame: pd.DataFrame, column: str, id_column: str = "commune_code"
+                   ) -> np.ndarray:
+        """``frame[column]`` in :attr:`codes` order (NaN where a code has no row)."""
+        keyed = frame.assign(_code=frame[id_column].astype(str)).drop_duplicates("_code")
+        return keyed.set_index("_code")[column].reindex(self.codes).to_numpy(dtype=float)
+
+    def select(self, code: str | None) -> None:
+        """Highlight one polygon (or none)."""
+        index = self._index.get(str(code)) if code else None
+        self.source.selected.indices = [] if index is None else [index]
+
+    def on_select(self, callback: Callable[[str], None]) -> None:
+        """Call ``callback(code)`` when a polygon is tapped."""
+        def _changed(attr, old, new):
+            if new:
+                callback(self.codes[new[0]])
+
+        self.source.selected.on_change("indices", _changed)
