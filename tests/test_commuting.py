@@ -329,6 +329,32 @@ def test_page_reports_unknown_commune_and_empty_selection(syn):
     assert not page._alert.visible and len(page._table.value) > 1
 
 
+
+def test_page_map_is_recoloured_in_place(syn):
+    """An indicator or mode change patches the values of the same Bokeh map (no new
+    geometry); a commune fills the flow-line layer; the Paris switch swaps the map."""
+    pytest.importorskip("panel")
+    from smartidf_analysis.apps.commuting import CommutingPage
+
+    page = CommutingPage(lang="fr")
+    pmap, lines = page._maps[False]
+    figure, source, xs = page._map.object, pmap.source, pmap.source.data["xs"]
+    before = np.array(source.data["value"], dtype=float)
+    page.state.indicator = "jobs"  # log scale: log10 of the jobs
+    after = np.array(source.data["value"], dtype=float)
+    assert page._map.object is figure and pmap.source is source and source.data["xs"] is xs
+    assert not np.allclose(np.nan_to_num(before), np.nan_to_num(after))
+    jobs = page._indicator_frame.set_index("commune_code")["jobs"]
+    code = pmap.codes[int(np.nanargmax(after))]
+    assert jobs[code] == jobs.max()  # the darkest commune has the most jobs
+    page.state.modes = ["TC"]
+    assert not np.allclose(np.nan_to_num(after), np.nan_to_num(source.data["value"]))
+    assert len(lines.data["x0"]) == 0
+    page.state.commune = page._commune_select.values[1]
+    assert len(lines.data["x0"]) > 0 and source.selected.indices
+    page.state.paris_as_one = True
+    assert page._map.object is page._maps[True][0].figure is not figure
+
 # ---------------------------------------------------------- real data, independent SQL
 @pytest.fixture(scope="module")
 def raw(mirror):

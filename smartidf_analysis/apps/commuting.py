@@ -2,12 +2,12 @@
 list) draws its top inbound and outbound flows as lines with a table; mode and CSP filters,
 Paris switch, CSV downloads, source and vintage. State lives in the URL.
 
-Server work per newly selected commune: the flows of one commune from a cached pair table
-(:func:`commuting_flows.commune_flows`), a small line overlay pushed through a
-``hv.streams.Pipe`` (the choropleth is not redrawn) and the table. A mode or CSP change
-recolours the drawn choropleth in place (values only); an indicator or Paris change redraws
-it. Sending 1,300 geometries again at each click took seconds and made the browser's next
-widget events get lost when a user clicked quickly.
+The map is a :class:`~smartidf_analysis.plots.polygon_map.PolygonMap` per Paris resolution,
+built once per session: an indicator, mode or CSP change only recolours it (values and
+colour scale travel, not 1,300 geometries: 0.6 s of server CPU and 1.3 MB per change with a
+HoloViews redraw); a new commune refills the small flow-line layer
+(:func:`~smartidf_analysis.plots.commuting.add_flow_layer`) and the table, from a cached
+pair table (:func:`commuting_flows.commune_flows`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import json
 import logging
 import threading
 
-import holoviews as hv
+import numpy as np
 import pandas as pd
 import panel as pn
 import param
@@ -24,6 +24,7 @@ import param
 from .. import commuting as cm
 from ..errors import SmartidfError, UnknownCodeError
 from ..plots import commuting as cplots
+from ..plots.polygon_map import PolygonMap
 from . import commuting_labels  # noqa: F401 - registers the page's labels
 from .commuting_state import (
     PAGE_INDICATORS,
@@ -67,17 +68,12 @@ class CommutingPage(pn.viewable.Viewer):
         self._pending_map = self._scheduled = False
         self._flows = pd.DataFrame()
         self._indicator_frame = pd.DataFrame()
-        self._map_codes: list[str] = []
-        self._lines_pipe = hv.streams.Pipe(data=cplots.segment_frame(
-            pd.DataFrame(columns=["home_code", "work_code", "workers"]), communes_table()))
-        self._lines = hv.DynamicMap(self._flow_lines, streams=[self._lines_pipe])
-        self._tap: hv.streams.Selection1D | None = None
-        self._drawn = None  # (Bokeh source, colour mapper) of the rendered choropleth
-        self._drawn_key: tuple = ()
-        self._map = pn.pane.HoloViews(sizing_mode="stretch_width", min_height=540,
-                                      linked_axes=False)
+        self._maps: dict[bool, tuple[PolygonMap, object]] = {}  # (map, flow-line source)
+        self._map = pn.pane.Bokeh(sizing_mode="stretch_width", min_height=540)
+        # the spinner goes on a wrapper: `loading` on a Bokeh pane fails in Panel 1.9.4
+        self._map_box = pn.Column(self._map, sizing_mode="stretch_width")
         view = self.state.view()
-        self._set_map(self._map_data(view), view)
+        self._draw_map(self._map_data(view), view)
         self._commune_select = pn.widgets.Select(label=tr("cm_commune", lang),
                                                  options=self._commune_options())
         self._commune_select.param.watch(self._on_select, "value")
@@ -120,58 +116,51 @@ class CommutingPage(pn.viewable.Viewer):
         frame = map_frame(view.paris_as_one).merge(
             table.drop(columns=["commune_name", "department_code"]), on="commune_code",
             how="left")
-        self._map_codes = frame["commune_code"].tolist()
         self._indicator_frame = table
         self._update_map_caption(frame, label, view)
         return frame, view.indicator, label
 
-    def _set_map(self, data, view: View) -> None:
-        """A new choropleth (static element) under the flow-line layer; the map is replaced
-        as a whole on filter changes, while a commune change only streams new lines."""
+    def _map_for(self, paris_as_one: bool) -> tuple[PolygonMap, object]:
+        """The session's map at one Paris resolution (built on first use) and its flow-line
+        source."""
+        if paris_as_one not in self._maps:
+            pmap = PolygonMap(map_frame(paris_as_one), height=540)
+            lines = cplots.add_flow_layer(pmap.figure, workers_label=tr("cm_workers", self.lang))
+            pmap.on_select(self._on_tap)
+            self._maps[paris_as_one] = (pmap, lines)
+        return self._maps[paris_as_one]
+
+    def _hover_texts(self, values: np.ndarray, indicator: str) -> list[str]:
+        """Hover texts: shares in percent, distances in km, counts whole, French style."""
+        lang = self.lang
+        if indicator in ("leaving_share", "self_containment", "self_sufficiency") or \
+                indicator.startswith("share_"):
+            return [f"{fmt_number(100 * v, lang, 1)} %" for v in values]
+        if indicator.endswith("_km"):
+            return [f"{fmt_number(v, lang, 1)} km" for v in values]
+        return [fmt_number(v, lang, 2 if indicator == "relative_balance" else 0)
+                for v in values]
+
+    def _draw_map(self, data, view: View) -> None:
+        """Recolour the map of ``view``'s Paris resolution in place (no data: all grey)."""
+        pmap, _ = self._map_for(view.paris_as_one)
         if data is None:
-            data = (map_frame(view.paris_as_one).assign(value=float("nan")), "value", "")
-        frame, indicator, label = data
-        self._drawn = None
-        choropleth = cplots.indicator_map(frame, indicator, label=label, title=label,
-                                          hooks=[self._capture])
-        self._drawn_key = (indicator, view.paris_as_one, len(frame))
-        if self._tap is not None:
-            self._tap.source = None
-        self._tap = hv.streams.Selection1D(source=choropleth)
-        self._tap.param.watch(self._on_tap, "index")
-        self._map.object = choropleth * self._lines
-
-    def _capture(self, plot, element) -> None:
-        """HoloViews hook: keep the choropleth's Bokeh data source and colour mapper."""
-        glyph = plot.handles.get("glyph")
-        mapper = getattr(getattr(glyph, "fill_color", None), "transform", None)
-        self._drawn = (plot.handles.get("source"), mapper)
-
-    def _patch_map(self, data, view: View) -> bool:
-        """Recolour the drawn choropleth in place (only the values and colour limits travel
-        to the browser, not 1,300 geometries); False when it must be redrawn instead."""
-        frame, indicator, _ = data
-        if self._drawn is None or self._drawn_key != (indicator, view.paris_as_one, len(frame)):
-            return False
-        source, mapper = self._drawn
-        if source is None or len(source.data.get("value", ())) != len(frame):
-            return False
-        values, clim, _, _ = cplots.indicator_style(frame, indicator)
-
-        def recolour() -> None:
-            source.data.update({"value": values, "color": values})
-            if mapper is not None:
-                mapper.update(low=clim[0], high=clim[1])
-
-        doc = source.document
-        if doc is not None and doc.session_context is not None:
-            doc.add_next_tick_callback(recolour)  # served: under the document lock
+            values = np.full(len(pmap.codes), np.nan)
+            colours, scale = cplots.indicator_scale(pd.DataFrame({"value": values}), "value",
+                                                    self._tick)
+            pmap.update(colours, [""] * len(values), scale, title="")
         else:
-            recolour()
-        return True
+            frame, indicator, label = data
+            values = pmap.values_for(frame, indicator)
+            colours, scale = cplots.indicator_scale(pd.DataFrame({indicator: values}),
+                                                    indicator, self._tick)
+            pmap.update(colours, self._hover_texts(values, indicator), scale, title=label,
+                        value_label=label)
+        if self._map.object is not pmap.figure:
+            self._map.object = pmap.figure
 
-    def _flow_lines(self, data):
-        return cplots.flow_lines(data, workers_label=tr("cm_workers", self.lang))
+    def _tick(self, value: float) -> str:
+        return fmt_number(value, self.lang, 0 if abs(value) >= 10 or value == 0 else 2)
 
     def _export(self, flows: pd.DataFrame) -> pd.DataFrame:
         """The flows table with commune names (CSV: shares 0–1, distances in km)."""
@@ -219,14 +208,17 @@ class CommutingPage(pn.viewable.Viewer):
 
     def _update_flows(self, view: View) -> None:
         lang, code = self.lang, view.commune
-        empty_lines = self._lines_pipe.data.iloc[0:0]
+        pmap, lines = self._map_for(view.paris_as_one)
+        pmap.select(code)
+        empty_lines = cplots.flow_layer_data(cplots.segment_frame(
+            pd.DataFrame(columns=["home_code", "work_code", "workers"]), communes_table()))
         try:
             table = self.state.commune_table(view) if code else pd.DataFrame()
         except SmartidfError as exc:
             self._show_error(exc, view)
             self._flows = pd.DataFrame()
             self._table.value = self._display(self._flows)
-            self._lines_pipe.send(empty_lines)
+            lines.data = empty_lines
             self._flows_caption.object = tr("cm_pick", lang)
             return
         self._show_error(None)
@@ -236,10 +228,12 @@ class CommutingPage(pn.viewable.Viewer):
         if self._commune_select.value != shown:
             self._commune_select.value = shown
         if table.empty:
-            self._lines_pipe.send(empty_lines)
+            lines.data = empty_lines
             self._flows_caption.object = tr("cm_pick", lang)
             return
-        self._lines_pipe.send(cplots.segment_frame(table, communes_table()))
+        segments = cplots.segment_frame(table, communes_table())
+        lines.data = cplots.flow_layer_data(
+            segments, [fmt_number(w, lang) for w in segments["workers"]])
         name = self._commune_select.labels[self._commune_select.values.index(code)] \
             if code in self._commune_select.values else code
         self._flows_caption.object = (
@@ -256,7 +250,7 @@ class CommutingPage(pn.viewable.Viewer):
                 self.state.commune = cm.PARIS_CODE
             elif not one and code == cm.PARIS_CODE:
                 self.state.commune = ""
-        self._map.loading = True
+        self._map_box.loading = True
         self._request(redraw_map=True)
 
     def _on_commune(self, *_) -> None:
@@ -285,13 +279,12 @@ class CommutingPage(pn.viewable.Viewer):
                 data = self._map_data(view)
                 if data is not None:
                     self._show_error(None)
-                    if not self._patch_map(data, view):
-                        self._set_map(data, view)
+                self._draw_map(data, view)
             self._update_flows(view)
         except Exception as exc:  # noqa: BLE001 - never a traceback in the browser
             self._show_error(exc, view)
         finally:
-            self._map.loading = False
+            self._map_box.loading = False
             self._table.loading = False
 
     def _on_select(self, event) -> None:
@@ -328,9 +321,9 @@ class CommutingPage(pn.viewable.Viewer):
             query[name] = value if isinstance(value, str) else json.dumps(value)
         location.update_query(**query)
 
-    def _on_tap(self, event) -> None:
-        if event.new and event.new[0] < len(self._map_codes):
-            self.state.commune = self._map_codes[event.new[0]]
+    def _on_tap(self, code: str) -> None:
+        if code != self.state.commune:
+            self.state.commune = code
 
     # ---------------------------------------------------------------- layout
     def _control(self, widget_class, name: str, **kwargs):
@@ -365,7 +358,7 @@ class CommutingPage(pn.viewable.Viewer):
             pn.widgets.FileDownload(callback=lambda: csv_buffer(self._indicator_frame),
                                     filename="commuting_indicators.csv",
                                     label=tr("cm_download_indicators", lang)))
-        main = [pn.Column(self._alert, self._map, self._map_caption, sizing_mode="stretch_width"),
+        main = [pn.Column(self._alert, self._map_box, self._map_caption, sizing_mode="stretch_width"),
                 pn.Column(self._flows_caption, self._table, downloads,
                           sizing_mode="stretch_width")]
         return template("commuting", main, sidebar=controls, lang=lang)

@@ -1,16 +1,22 @@
-"""HoloViews figures of the commuting theme (no Panel): indicator choropleth, flow lines,
-dominant-flow map, distance distribution and mode shares. Maps are in Web Mercator and need
+"""Figures of the commuting theme (no Panel): indicator choropleth, flow lines,
+dominant-flow map, distance distribution and mode shares (HoloViews), and the served page's
+in-place Bokeh map (:func:`indicator_scale` + :func:`add_flow_layer` on a
+:class:`~smartidf_analysis.plots.polygon_map.PolygonMap`). Maps are in Web Mercator and need
 no tiles (offline), like :func:`smartidf_analysis.plots.maps.choropleth`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import holoviews as hv
 import numpy as np
 import pandas as pd
+from bokeh.models import ColumnDataSource, HoverTool
 from holoviews.util.transform import lon_lat_to_easting_northing
 
 from .maps import choropleth
+from .polygon_map import ColorScale, decade_scale, named_palette
 
 OUT_COLOR, IN_COLOR = "#c0392b", "#1f78b4"
 SEGMENT_VDIMS = ["workers", "width", "direction", "home_code", "home_name", "work_code",
@@ -60,6 +66,51 @@ def indicator_map(frame: pd.DataFrame, indicator: str, *, label: str, title: str
     if hooks:
         polys = polys.opts(hooks=hooks)
     return _freeze_ranges(polys, clim)
+
+
+def indicator_scale(frame: pd.DataFrame, indicator: str, label: Callable[[float], str]
+                    ) -> tuple[np.ndarray, ColorScale]:
+    """Values to colour and the colour scale of one indicator for a
+    :class:`~smartidf_analysis.plots.polygon_map.PolygonMap`: the colormap, limits and log
+    flag of :data:`INDICATOR_STYLE` (log scales: decades, ticks labelled ``label(v)``;
+    shares 0–1: ticks in percent)."""
+    values, clim, cmap, logz = indicator_style(frame, indicator)
+    palette = named_palette(cmap)
+    if logz:
+        return decade_scale(values, palette, label)
+    ticks = {}
+    if clim == (0.0, 1.0):
+        ticks = {t: f"{label(100 * t)} %" for t in (0.0, 0.25, 0.5, 0.75, 1.0)}
+    return values, ColorScale(palette, clim[0], clim[1], ticks=ticks)
+
+
+def add_flow_layer(fig, *, workers_label: str = "workers") -> ColumnDataSource:
+    """Flow lines drawn over a Bokeh map ``fig``: a segment glyph fed by the returned data
+    source (fill it with :func:`flow_layer_data`); width by workers, red outbound, blue
+    inbound, hover names and workers."""
+    source = ColumnDataSource(flow_layer_data(segment_frame(
+        pd.DataFrame(columns=["home_code", "work_code", "workers"]), pd.DataFrame(
+            columns=["commune_code", "centroid_lon", "centroid_lat"]))))
+    renderer = fig.segment("x0", "y0", "x1", "y1", source=source, line_width="width",
+                           line_color="color", line_alpha=0.85)
+    fig.add_tools(HoverTool(renderers=[renderer], tooltips=[
+        ("", "@home_name → @work_name"), (workers_label, "@display")]))
+    return source
+
+
+def flow_layer_data(segments: pd.DataFrame, display: list[str] | None = None) -> dict:
+    """Columns for :func:`add_flow_layer` from :func:`segment_frame`; ``display`` is the
+    workers as text (default: rounded)."""
+    colors = {"out": OUT_COLOR, "in": IN_COLOR}
+    workers = segments["workers"].to_numpy(dtype=float)
+    return {
+        "x0": segments["x0"].to_numpy(dtype=float), "y0": segments["y0"].to_numpy(dtype=float),
+        "x1": segments["x1"].to_numpy(dtype=float), "y1": segments["y1"].to_numpy(dtype=float),
+        "width": segments["width"].to_numpy(dtype=float),
+        "color": [colors.get(d, OUT_COLOR) for d in segments["direction"]],
+        "home_name": [str(v) for v in segments["home_name"]],
+        "work_name": [str(v) for v in segments["work_name"]],
+        "display": display if display is not None else [f"{w:,.0f}" for w in workers]}
 
 
 def _finite_range(values: pd.Series) -> tuple[float, float]:
