@@ -1,12 +1,22 @@
-"""Load benchmark of the served app: N concurrent browser sessions against 127.0.0.1.
+"""Load benchmark of the served app: N concurrent sessions against 127.0.0.1.
 
-Starts `smartidf serve` on a free local port, then N headless Chromium pages (Debian's
-/usr/bin/chromium, Playwright async API) each open a page and repeatedly change a widget
-(the overview's population / density buttons: the map is recoloured in place),
-timing widget-to-update latency until the map caption reflects the new state. Bounded:
---duration seconds, at most --max-changes changes per session. Then 100 sessions are
-opened and closed in batches and the server's memory is compared before and after (once
-unused sessions have been cleaned up).
+Starts `smartidf serve` on a free local port and opens N sessions over the pages (round
+robin). Each session opens its page and keeps changing one widget (overview: population /
+density; broadband: the quarter; commuting: the map indicator; solar: the system losses;
+telecentres: the number of sites p) with a random think time between changes, for
+--duration seconds (at most --max-changes changes), timing widget-to-update latency: from
+the change until the element showing the result (caption, totals, KPIs) has changed.
+
+Drivers (--driver):
+- ``client`` (default): N-1 browserless Bokeh protocol sessions (load_client.py: HTTP GET
+  of the page, then its websocket; only the server's work is timed) plus one real headless
+  Chromium page (the *browser probe*, overview page), which reports what a user sees in a
+  browser while the others load the server;
+- ``browser``: all N sessions are Chromium pages on the overview (on a 2-core machine the
+  browsers' rendering competes with the server: a test-machine figure, not a server one).
+
+Then --churn sessions are opened and closed in batches of 10 and the server's memory is
+compared before and after, once unused sessions have been cleaned up.
 
     SMARTIDF_DB=data/smartidf.duckdb .venv/bin/python benchmarks/load.py --sessions 20
 """
@@ -25,9 +35,11 @@ import psutil
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests" / "ui"))
-from serving import CHROMIUM, CHROMIUM_ARGS, start_server, stop_server, wait_http  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import load_client  # noqa: E402
+from serving import CHROMIUM, CHROMIUM_ARGS, server_errors, start_server, stop_server, wait_http  # noqa: E402
 
-PAGE = "overview"
+BROWSER_PAGE = "overview"
 CAPTION = ".map-caption p"  # the text lives in the pane's shadow DOM
 
 
@@ -37,18 +49,32 @@ def rss_mib(proc: psutil.Process) -> float:
     return sum(p.memory_info().rss for p in procs if p.is_running()) / 2**20
 
 
-async def one_session(browser, url: str, duration: float, max_changes: int,
-                      latencies: list[float], errors: list[str]) -> None:
+def summary(latencies: list[float], what: str = "changes") -> str:
+    if len(latencies) < 2:
+        return f"{len(latencies)} {what}"
+    q = statistics.quantiles(latencies, n=100)
+    return (f"{len(latencies)} {what}, p50 {statistics.median(latencies):.3f} s, "
+            f"p95 {q[94]:.3f} s, max {max(latencies):.3f} s")
+
+
+async def browser_session(browser, url: str, duration: float, max_changes: int, think: float,
+                          latencies: list[float], errors: list[str], barrier=None) -> None:
+    """One Chromium page on the overview, clicking population / density."""
+    import random
+
+    rng = random.Random(1)
     context = await browser.new_context()
     page = await context.new_page()
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("pageerror", lambda exc: errors.append(f"browser: {exc}"))
     try:
-        await page.goto(f"{url}/{PAGE}", timeout=120_000)
+        await page.goto(f"{url}/{BROWSER_PAGE}", timeout=120_000)
         caption = page.locator(CAPTION).first
         await caption.wait_for(timeout=120_000)
         await page.wait_for_selector("canvas", timeout=120_000)  # the session is live
         buttons = [page.get_by_role("button", name="Densité (hab./km²)"),
                    page.get_by_role("button", name="Population", exact=True)]
+        if barrier is not None:
+            await asyncio.to_thread(barrier.wait, 600)
         deadline = time.monotonic() + duration  # from when this session's page is ready
         for change in range(max_changes):
             if time.monotonic() > deadline:
@@ -59,71 +85,110 @@ async def one_session(browser, url: str, duration: float, max_changes: int,
             for _ in range(600):  # at most 30 s
                 if await caption.inner_text() != before:
                     break
-                await asyncio.sleep(0.05)
+                await asyncio.sleep(0.02)
             else:
-                errors.append("no update within 30 s")
+                errors.append("browser: no update within 30 s")
                 continue
             latencies.append(time.perf_counter() - start)
-            await asyncio.sleep(0.5)
+            await asyncio.sleep(think * rng.uniform(0.5, 1.5))
     except Exception as exc:  # noqa: BLE001 - counted as an error of the run
-        errors.append(f"{type(exc).__name__}: {exc}")
+        errors.append(f"browser: {type(exc).__name__}: {exc}")
+        if barrier is not None:
+            barrier.abort()
     finally:
         await context.close()
 
 
-async def run(url: str, sessions: int, duration: float, max_changes: int, proc, churn: int):
+async def load_phase(url: str, args) -> tuple[list[float], list[str], dict]:
+    """The concurrent sessions; returns (all latencies, errors, {label: latencies})."""
     from playwright.async_api import async_playwright
 
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        latencies: list[float] = []
-        errors: list[str] = []
-        await asyncio.gather(*(one_session(browser, url, duration, max_changes, latencies,
-                                           errors) for _ in range(sessions)))
-        print(f"{sessions} concurrent sessions, {len(latencies)} widget changes, "
-              f"{len(errors)} errors")
-        if latencies:
-            q = statistics.quantiles(latencies, n=100)
-            print(f"widget-to-update latency: p50 {statistics.median(latencies):.3f} s, "
-                  f"p95 {q[94]:.3f} s, max {max(latencies):.3f} s")
-        for e in errors[:5]:
-            print("  error:", e)
-        # memory hygiene: open and close `churn` sessions, let the server clean them up
-        await asyncio.sleep(15)
-        before = rss_mib(proc)
-        churn_errors: list[str] = []
-        for start in range(0, churn, 10):
-            batch = min(10, churn - start)
-            await asyncio.gather(*(one_session(browser, url, 0, 0, [], churn_errors)
-                                   for _ in range(batch)))
-        await asyncio.sleep(25)  # > unused-session lifetime + check interval
-        after = rss_mib(proc)
-        await browser.close()
-    print(f"server memory: {before:.0f} MiB before {churn} sessions, {after:.0f} MiB after "
-          f"(growth {100 * (after - before) / before:+.1f} %), {len(churn_errors)} errors")
+        try:
+            if args.driver == "browser":
+                latencies: list[float] = []
+                errors: list[str] = []
+                await asyncio.gather(*(browser_session(
+                    browser, url, args.duration, args.max_changes, args.think, latencies,
+                    errors) for _ in range(args.sessions)))
+                return latencies, errors, {"overview (Chromium)": latencies}
+            clients = args.sessions - (1 if args.browser_probe else 0)
+            result, barrier, threads = load_client.run_sessions(
+                url, args.pages, clients, duration=args.duration, max_changes=args.max_changes,
+                think=args.think, extra_parties=1 if args.browser_probe else 0)
+            probe: list[float] = []
+            if args.browser_probe:
+                await browser_session(browser, url, args.duration, args.max_changes,
+                                      args.think, probe, result.errors, barrier)
+            for thread in threads:
+                await asyncio.to_thread(thread.join)
+        finally:
+            await browser.close()
+    by_label = {f"{page} (client)": [] for page in args.pages}
+    for latency, page in zip(result.latencies, result.pages, strict=True):
+        by_label[f"{page} (client)"].append(latency)
+    if args.browser_probe:
+        by_label["overview (Chromium probe)"] = probe
+    print(f"page opening (GET to live document, 2 at a time): {summary(result.open_times, 'pages')}")
+    return result.latencies + probe, result.errors, by_label
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument("--pages", default=",".join(load_client.RECIPES),
+                        help="comma-separated pages the client sessions use, round robin")
+    parser.add_argument("--driver", choices=("client", "browser"), default="client")
+    parser.add_argument("--no-browser-probe", dest="browser_probe", action="store_false")
     parser.add_argument("--duration", type=float, default=120.0, help="seconds of changes")
-    parser.add_argument("--max-changes", type=int, default=40, help="per session")
+    parser.add_argument("--max-changes", type=int, default=60, help="per session")
+    parser.add_argument("--think", type=float, default=1.0,
+                        help="mean seconds between an update and the next change")
     parser.add_argument("--churn", type=int, default=100, help="sessions for the memory test")
     parser.add_argument("--num-threads", type=int, default=4)
     args = parser.parse_args()
+    args.pages = [p for p in args.pages.split(",") if p]
+    unknown = set(args.pages) - set(load_client.RECIPES)
+    if unknown:
+        parser.error(f"unknown pages {sorted(unknown)}; known: {sorted(load_client.RECIPES)}")
     db = Path(os.environ.get("SMARTIDF_DB", REPO / "data" / "smartidf.duckdb"))
     tmp = REPO / "data" / "bench"
     tmp.mkdir(parents=True, exist_ok=True)
     server, url, log = start_server(db, tmp, "--num-threads", str(args.num_threads),
                                     "--unused-session-lifetime", "5000",
                                     "--check-unused-sessions", "2000")
+    proc = psutil.Process(server.pid)
     try:
-        wait_http(f"{url}/{PAGE}")
-        asyncio.run(run(url, args.sessions, args.duration, args.max_changes,
-                        psutil.Process(server.pid), args.churn))
+        for page in sorted({*args.pages, BROWSER_PAGE}):
+            wait_http(f"{url}/{page}")  # first requests import and warm the caches
+        began = time.monotonic()
+        latencies, errors, by_label = asyncio.run(load_phase(url, args))
+        print(f"{args.sessions} concurrent sessions ({args.driver} driver), "
+              f"{time.monotonic() - began:.0f} s, think time {args.think:g} s ± 50 %: "
+              f"{len(errors)} errors")
+        print(f"widget-to-update latency, all sessions: {summary(latencies)}")
+        for label, values in by_label.items():
+            print(f"  {label}: {summary(values)}")
+        for error in errors[:5]:
+            print("  error:", error)
+        time.sleep(15)  # let the sessions of the load phase be cleaned up
+        before = rss_mib(proc)
+        churn_errors = []
+        for i, page in enumerate(args.pages):  # the churn spread over the pages
+            count = args.churn // len(args.pages) + (i < args.churn % len(args.pages))
+            churn_errors += load_client.churn(url, page, count)
+        time.sleep(25)  # > unused-session lifetime + check interval
+        after = rss_mib(proc)
+        print(f"server memory: {before:.0f} MiB before {args.churn} sessions, {after:.0f} MiB "
+              f"after (growth {100 * (after - before) / before:+.1f} %), "
+              f"{len(churn_errors)} errors")
     finally:
         stop_server(server)
-    print(f"server log: {log}")
+    tracebacks = server_errors(Path(log).read_text(errors="replace"))
+    print(f"server log: {log} ({len(tracebacks)} tracebacks)")
+    for block in tracebacks[:3]:
+        print(block[-600:])
 
 
 if __name__ == "__main__":
