@@ -395,9 +395,13 @@ def test_page_reacts_to_p_and_reports_impossible_settings(real_db, monkeypatch):
     page = page_module.TelecentresPage(lang="fr")
     first = page._kpis.object
     assert "usagers par jour" in first and not page._alert.visible
+    source, xs = page._site_source, page._figure.renderers[0].data_source.data["xs"]
     page.state.n_sites = 20
     assert page._kpis.object != first and not page._alert.visible
     assert len(page._sites.value) == 20
+    # only the site layer changed: same Bokeh source, 20 points; outlines untouched
+    assert page._site_source is source and len(source.data["x"]) == 20
+    assert page._figure.renderers[0].data_source.data["xs"] is xs
     assert page.last_update_s < 5
     for change, text in ((dict(radius_km=0.0), "rayon"), (dict(n_sites=400), "400"),
                          (dict(teleworkable_factor=0.0), "Demande nulle")):

@@ -58,6 +58,38 @@ def site_points(points: pd.DataFrame, *, users_label: str = "daily users",
         tools=["hover"], responsive=True, xaxis=None, yaxis=None)
 
 
+def site_map(frame: pd.DataFrame, *, users_label: str = "daily users",
+             name_label: str = "station", height: int = 560):
+    """The served page's map: light commune outlines drawn once (a
+    :class:`~smartidf_analysis.plots.polygon_map.PolygonMap` with no values) and a circle
+    layer of sites; returns ``(map, site source)``, to refill with :func:`site_layer_data`."""
+    from bokeh.models import ColumnDataSource, HoverTool
+
+    from .polygon_map import PolygonMap
+
+    outlines = PolygonMap(frame, height=height, tolerance=0.0005, line_color="#bdbdbd")
+    outlines.mapper.nan_color = "#f2f2f2"
+    outlines.colorbar.visible = False
+    outlines.hover.renderers = []  # the sites carry the hover
+    source = ColumnDataSource(site_layer_data(site_points_frame(pd.DataFrame())))
+    sites = outlines.figure.scatter("x", "y", source=source, size="size", color=SITE_COLOR,
+                                    alpha=0.65, line_color="white", line_width=0.6)
+    outlines.figure.add_tools(HoverTool(renderers=[sites], tooltips=[
+        (name_label, "@station_name (@lines)"), (users_label, "@display")]))
+    return outlines, source
+
+
+def site_layer_data(points: pd.DataFrame, display: list[str] | None = None) -> dict:
+    """Columns of :func:`site_map`'s site source from :func:`site_points_frame`;
+    ``display`` is the daily users as text (default: rounded)."""
+    users = points["daily_users"].to_numpy(dtype=float)
+    return {"x": points["x"].to_numpy(dtype=float), "y": points["y"].to_numpy(dtype=float),
+            "size": points["size"].to_numpy(dtype=float),
+            "station_name": [str(v) for v in points["station_name"]],
+            "lines": [str(v) for v in points["lines"]],
+            "display": display if display is not None else [f"{u:,.0f}" for u in users]}
+
+
 def outline_map(frame: pd.DataFrame, height: int = 560) -> hv.Polygons:
     """Light commune outlines (a static base map under the sites)."""
     base = frame.assign(no_value=np.nan)
