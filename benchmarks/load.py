@@ -49,6 +49,18 @@ def rss_mib(proc: psutil.Process) -> float:
     return sum(p.memory_info().rss for p in procs if p.is_running()) / 2**20
 
 
+def cpu_seconds(proc: psutil.Process) -> float:
+    """CPU time of the server process and its children (the --num-procs workers) [s]."""
+    total = 0.0
+    for p in [proc, *proc.children(recursive=True)]:
+        try:
+            times = p.cpu_times()
+            total += times.user + times.system
+        except psutil.NoSuchProcess:
+            pass
+    return total
+
+
 def summary(latencies: list[float], what: str = "changes") -> str:
     if len(latencies) < 2:
         return f"{len(latencies)} {what}"
@@ -147,6 +159,7 @@ def main() -> None:
                         help="mean seconds between an update and the next change")
     parser.add_argument("--churn", type=int, default=100, help="sessions for the memory test")
     parser.add_argument("--num-threads", type=int, default=4)
+    parser.add_argument("--num-procs", type=int, default=1, help="server processes")
     args = parser.parse_args()
     args.pages = [p for p in args.pages.split(",") if p]
     unknown = set(args.pages) - set(load_client.RECIPES)
@@ -156,6 +169,7 @@ def main() -> None:
     tmp = REPO / "data" / "bench"
     tmp.mkdir(parents=True, exist_ok=True)
     server, url, log = start_server(db, tmp, "--num-threads", str(args.num_threads),
+                                    "--num-procs", str(args.num_procs),
                                     "--unused-session-lifetime", "5000",
                                     "--check-unused-sessions", "2000")
     proc = psutil.Process(server.pid)
@@ -163,7 +177,16 @@ def main() -> None:
         for page in sorted({*args.pages, BROWSER_PAGE}):
             wait_http(f"{url}/{page}")  # first requests import and warm the caches
         began = time.monotonic()
+        driver, cpu_before = psutil.Process(), cpu_seconds(proc)
+        driver_before = driver.cpu_times()
         latencies, errors, by_label = asyncio.run(load_phase(url, args))
+        wall = time.monotonic() - began
+        driver_after = driver.cpu_times()
+        driver_cpu = (driver_after.user + driver_after.system
+                      - driver_before.user - driver_before.system)
+        server_cpu = cpu_seconds(proc) - cpu_before
+        print(f"CPU over the load phase ({psutil.cpu_count()} cores): server "
+              f"{100 * server_cpu / wall:.0f} %, load driver {100 * driver_cpu / wall:.0f} % (+ Chromium)")
         print(f"{args.sessions} concurrent sessions ({args.driver} driver), "
               f"{time.monotonic() - began:.0f} s, think time {args.think:g} s ± 50 %: "
               f"{len(errors)} errors")

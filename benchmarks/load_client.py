@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import random
 import re
+import sys
 import threading
 import time
 import urllib.request
@@ -31,6 +32,11 @@ from bokeh.util.token import get_session_id
 
 TOKEN = re.compile(r'"token":"([A-Za-z0-9_\-.]+)"')
 TIMEOUT = 30.0  # seconds to wait for an update before counting an error
+# Bokeh's client awaits its next message from inside the handler of the previous one, so
+# its stack deepens with every message (~15 per widget change); the default limit of 1,000
+# frames ends a session after a few dozen changes with a RecursionError.
+sys.setrecursionlimit(200_000)
+threading.stack_size(512 * 2**20)  # room for that depth in each session's IO thread
 OPENING = threading.Semaphore(2)  # pages being opened at once (a ramp-up: the server
 # builds each page's document in one Python thread; 20 at once time out the websockets)
 

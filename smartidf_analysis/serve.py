@@ -45,6 +45,11 @@ def panel_command(args: argparse.Namespace) -> list[str]:
                 raise SmartidfError("--auth oauth needs SMARTIDF_OAUTH_PROVIDER and Panel's "
                                     "PANEL_OAUTH_KEY / PANEL_OAUTH_SECRET variables")
             cmd += ["--oauth-provider", settings["oauth_provider"]]
+    procs = getattr(args, "num_procs", 1)
+    if procs != 1:
+        if args.dev:
+            raise SmartidfError("--num-procs cannot be combined with --dev (autoreload)")
+        cmd += ["--num-procs", str(procs)]
     if args.show:
         cmd.append("--show")
     if args.dev:

@@ -1,0 +1,43 @@
+"""`smartidf serve` builds the `panel serve` command line from its options."""
+
+from __future__ import annotations
+
+import argparse
+
+import pytest
+
+from smartidf_analysis.errors import SmartidfError
+from smartidf_analysis.serve import panel_command
+
+
+def _args(**over) -> argparse.Namespace:
+    base = dict(port=5006, address="127.0.0.1", allow_websocket_origin=None, auth="none",
+                num_threads=4, num_procs=1, unused_session_lifetime=60_000,
+                check_unused_sessions=10_000, show=False, dev=False)
+    return argparse.Namespace(**{**base, **over})
+
+
+def _value(cmd: list[str], flag: str) -> str:
+    return cmd[cmd.index(flag) + 1]
+
+
+def test_command_has_threads_hygiene_and_origins():
+    cmd = panel_command(_args())
+    assert _value(cmd, "--num-threads") == "4" and "--num-procs" not in cmd
+    assert _value(cmd, "--unused-session-lifetime") == "60000"
+    assert _value(cmd, "--check-unused-sessions") == "10000"
+    origins = [cmd[i + 1] for i, a in enumerate(cmd) if a == "--allow-websocket-origin"]
+    assert origins == ["127.0.0.1:5006", "localhost:5006"]
+    assert sum(a.endswith(".py") for a in cmd) == 5  # the five pages
+
+
+def test_several_processes_but_not_with_autoreload():
+    assert _value(panel_command(_args(num_procs=2)), "--num-procs") == "2"
+    with pytest.raises(SmartidfError, match="--dev"):
+        panel_command(_args(num_procs=2, dev=True))
+
+
+def test_auth_needs_a_cookie_secret(monkeypatch):
+    monkeypatch.delenv("SMARTIDF_COOKIE_SECRET", raising=False)
+    with pytest.raises(SmartidfError, match="cookie secret"):
+        panel_command(_args(auth="basic"))
