@@ -510,3 +510,36 @@ def test_page_reacts_to_its_parameters(solar_db):
     assert first in page._inspector.object and page._bars_box.visible
     page.state.roof_set = "paris13_volumes"
     assert "Paris 13e" in page._totals.object and page.state.roof_id == ""
+
+
+def test_losses_change_recolours_the_maps_in_place(solar_db):
+    """A parameter change patches the values of the Bokeh maps (same data sources, same
+    figures); the geometries are not rebuilt, and a roof tap or table row selects the roof."""
+    from smartidf_analysis.apps.solar import SolarPage
+
+    page = SolarPage(lang="fr")
+    page.__panel__()
+    communes, roofs = page._commune_map, page._roof_maps[page.state.roof_set]
+    commune_source, roof_source = communes.source, roofs.source
+    commune_xs, roof_xs = commune_source.data["xs"], roof_source.data["xs"]
+    commune_values = commune_source.data["value"].copy()
+    roof_display = list(roof_source.data["display"])
+    assert page._map.object is roofs.figure and page._commune_pane.object is communes.figure
+    assert set(np.unique(roof_source.data["value"])) <= {0.0, 1.0, 2.0}  # class indices
+    assert roofs.colorbar.major_label_overrides == {0.0: "bleu", 1.0: "jaune", 2.0: "rouge"}
+    page.state.system_losses_pct = 25.0
+    assert page._commune_map.source is commune_source and communes.source.data["xs"] is commune_xs
+    assert page._roof_maps[page.state.roof_set].source is roof_source
+    assert roof_source.data["xs"] is roof_xs and page._map.object is roofs.figure
+    changed = np.isfinite(commune_values)
+    assert (commune_source.data["value"][changed] < commune_values[changed]).all()  # more losses
+    assert roof_source.data["display"] != roof_display  # same classes, less energy
+    roofs.source.selected.indices = [3]  # a tap on the map
+    assert page.state.roof_id == roofs.codes[3] and roofs.codes[3] in page._inspector.object
+    page.state.roof_id = roofs.codes[7]  # a table row or the URL
+    assert roof_source.selected.indices == [7]
+    page.state.roof_set = "synthetic_stock"
+    assert page._raster_box.visible and not page._polygons_box.visible
+    page.state.roof_set = "saint_denis_buildings"
+    assert page._roof_maps["saint_denis_buildings"] is roofs and page._map.object is roofs.figure
+    assert page._polygons_box.visible and not page._raster_box.visible

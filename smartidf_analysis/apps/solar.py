@@ -5,7 +5,9 @@ losses, usable share) that update every figure, CSV downloads, sources. State in
 
 Work per parameter change: a cached yield cube per losses value, the roofs of the chosen set
 re-estimated (milliseconds for the extracts; about 3 s for the synthetic stock on Dask, then
-cached), the roof map pushed through a ``hv.streams.Pipe``.
+cached). Both polygon maps are :class:`~smartidf_analysis.plots.polygon_map.PolygonMap`
+figures built once (the communes per session, the roofs per roof set): a change only sends
+new colour values to the browser, not the geometries.
 """
 
 from __future__ import annotations
@@ -16,10 +18,11 @@ import holoviews as hv
 import pandas as pd
 import panel as pn
 import param
+from bokeh.palettes import Viridis256
 
 from .. import solar_data as sd
-from ..plots import choropleth
 from ..plots import solar as splots
+from ..plots.polygon_map import PolygonMap, named_palette
 from ..solar_roofs import SOLAR_CLASSES, monthly_roof_production
 from . import solar_labels  # noqa: F401 - registers the page's labels
 from .i18n import fmt_number, tr
@@ -122,8 +125,8 @@ class SolarPage(pn.viewable.Viewer):
         super().__init__(**params)
         self._results: dict = {}
         self._commune_table = pd.DataFrame()
-        self._map_ids: list[str] = []
-        self._raster = None
+        self._roof_maps: dict[str, PolygonMap] = {}  # one Bokeh map per real roof set
+        self._raster = None  # the synthetic stock's Datashader raster, made on first use
         md = dict(sizing_mode="stretch_width")
         self._totals = pn.pane.Markdown(css_classes=["solar-totals"], **md)
         self._alert = pn.pane.Alert(tr("sol_synthetic_alert", self.lang), alert_type="warning",
@@ -132,17 +135,20 @@ class SolarPage(pn.viewable.Viewer):
         self._map_caption = pn.pane.Markdown(css_classes=["solar-map-caption"], **md)
         self._inspector = pn.pane.Markdown(tr("sol_pick", self.lang), css_classes=["solar-inspector"], **md)
         self._commune_caption = pn.pane.Markdown(css_classes=["solar-commune-caption"], **md)
-        self._roof_pipe = hv.streams.Pipe(data=None)
-        self._roof_dmap = hv.DynamicMap(self._polygons, streams=[self._roof_pipe])
-        self._tap = hv.streams.Selection1D(source=self._roof_dmap)
-        self._tap.param.watch(self._on_tap, "index")
-        self._map = pn.pane.HoloViews(self._roof_dmap, min_height=480, linked_axes=False, **md)
+        # roof polygons (Bokeh pane, figure swapped per roof set) or the synthetic raster
+        # (HoloViews pane); the Columns around them are toggled, not the panes themselves
+        self._map = pn.pane.Bokeh(min_height=480, **md)
+        self._raster_pane = pn.pane.HoloViews(min_height=480, linked_axes=False, **md)
+        self._polygons_box = pn.Column(self._map, **md)
+        self._raster_box = pn.Column(self._raster_pane, visible=False, **md)
+        self._map_box = pn.Column(self._polygons_box, self._raster_box, **md)
         self._bars = pn.pane.HoloViews(hv.Bars([]), min_height=260, **md)
         # shown once a roof is chosen (toggling a HoloViews pane's own visibility fails in Panel 1.9)
         self._bars_box = pn.Column(self._bars, visible=False, **md)
-        self._commune_pipe = hv.streams.Pipe(data=None)
-        self._commune_map = pn.pane.HoloViews(hv.DynamicMap(self._choropleth, streams=[self._commune_pipe]),
-                                              min_height=520, linked_axes=False, **md)
+        self._commune_map = PolygonMap(_communes_geo(), height=520)
+        self._commune_pane = pn.pane.Bokeh(self._commune_map.figure, min_height=520, **md)
+        # the spinner goes on a wrapper: `loading` on a Bokeh pane fails in Panel 1.9.4
+        self._commune_box = pn.Column(self._commune_pane, **md)
         self._table = pn.widgets.Tabulator(pd.DataFrame(columns=TABLE_COLUMNS), disabled=True,
                                            show_index=False, selectable=1, pagination="local",
                                            page_size=12, name="roofs", **md)
@@ -153,29 +159,25 @@ class SolarPage(pn.viewable.Viewer):
         self.state.param.watch(self._on_roof, ["roof_id"])
         self._update_all()
 
-    # ---------------------------------------------------------------- figures
-    def _polygons(self, data):
-        if data is None or len(data) == 0:
-            return hv.Polygons([]).opts(responsive=True, min_height=480)
-        title = f"{tr('sol_map_title', self.lang)} — {tr('sol_set_' + self.state.roof_set, self.lang)}"
-        return splots.roof_polygons(data, title=title).opts(framewise=True)
-
-    def _choropleth(self, data):
-        if data is None:
-            return hv.Polygons([]).opts(responsive=True, min_height=520)
-        frame, indicator, label = data
-        cmap = "viridis" if indicator == "yield_kwh_kwp" else "YlOrRd"
-        return choropleth(frame, indicator, label=label, title=label, cmap=cmap,
-                          tolerance=0.0003).opts(framewise=True)
-
     # ---------------------------------------------------------------- updates
+    @staticmethod
+    def _on_bokeh(func, figure) -> None:
+        """Run ``func``, which changes raw Bokeh models of ``figure``: under the document lock
+        (on the session's event loop) once the figure is in a served document."""
+        if pn.state.curdoc is not None and figure.document is not None:
+            pn.state.execute(func)
+        else:
+            func()
+
     def _update_all(self) -> None:
+        """Every figure; the totals last: once they change in the browser, all has arrived
+        (served, each change is queued on the session's event loop in this order)."""
         self._results = self.state.results()
-        self._update_totals()
         self._update_map()
         self._update_table()
         self._update_communes()
         self._update_inspector()
+        self._update_totals()
 
     def _update_totals(self) -> None:
         lang, r = self.lang, self._results
@@ -197,23 +199,54 @@ class SolarPage(pn.viewable.Viewer):
         rows = prov[prov["dataset_id"].isin(datasets)].drop_duplicates("dataset_id")
         return "; ".join(f"{r.producer}, {r.title} ({r.vintage})" for r in rows.itertuples())
 
+    def _roof_map(self) -> PolygonMap:
+        """The Bokeh map of the current (real) roof set, built on first use."""
+        roof_set = self.state.roof_set
+        if roof_set not in self._roof_maps:
+            roof_map = splots.roof_class_map(self._results["roofs"],
+                                             value_label=tr("sol_potential", self.lang))
+            roof_map.on_select(self._on_tap)
+            self._roof_maps[roof_set] = roof_map
+        return self._roof_maps[roof_set]
+
+    def _recolour_roofs(self) -> None:
+        lang, prod = self.lang, self._results["roofs"]
+        roof_map = self._roof_map()
+        values = splots.roof_class_values(roof_map, prod)
+        rows = prod.assign(_id=prod["roof_id"].astype(str)).drop_duplicates("_id").set_index("_id")
+        rows = rows.reindex(roof_map.codes)
+        fr = lang != "en"
+        display = [f"{tr('sol_class_' + str(c), lang) if isinstance(c, str) else '—'} · "
+                   f"{fmt_number(kwh, lang)} {'kWh/an' if fr else 'kWh/yr'} · "
+                   f"{fmt_number(irr, lang)} {'kWh/m²/an' if fr else 'kWh/m²/yr'}"
+                   for c, kwh, irr in zip(rows["solar_class"].astype(object), rows["annual_kwh"],
+                                          rows["irradiation_kwh_m2"], strict=True)]
+        scale = splots.roof_class_scale({c: tr("sol_class_" + c, lang) for c in SOLAR_CLASSES})
+        title = f"{tr('sol_map_title', lang)} — {tr('sol_set_' + self.state.roof_set, lang)}"
+        roof_id = self.state.roof_id
+
+        def patch():
+            roof_map.update(values, display, scale, title=title)
+            roof_map.select(roof_id)
+            if self._map.object is not roof_map.figure:
+                self._map.object = roof_map.figure
+
+        self._on_bokeh(patch, roof_map.figure)
+
     def _update_map(self) -> None:
-        lang, roof_set = self.lang, self.state.roof_set
+        lang, roof_set, synthetic = self.lang, self.state.roof_set, self.state.synthetic
         datasets = ["nsrdb_paris_tmy"]
-        if self.state.synthetic:
+        if synthetic:
             if self._raster is None:
                 title = f"{tr('sol_map_title', lang)} — {tr('sol_set_synthetic_stock', lang)}"
                 self._raster = splots.roof_points_raster(sd.stock_points(), title=title)
-            self._map.object = self._raster
-            self._map_ids = []
+                self._raster_pane.object = self._raster
             datasets += ["arcep_communes_info", "ign_communes_2018"]
         else:
-            prod = self._results["roofs"]
-            self._map_ids = prod["roof_id"].astype(str).tolist()
-            self._roof_pipe.send(prod)
-            if self._map.object is not self._roof_dmap:
-                self._map.object = self._roof_dmap
+            self._recolour_roofs()
             datasets.append(sd.ROOF_SETS[roof_set])
+        self._polygons_box.visible = not synthetic
+        self._raster_box.visible = synthetic
         self._map_caption.object = (
             f"{tr('sol_classes_note', lang)}. {tr('source', lang)} : {self._sources(datasets)}; "
             f"pvlib. {tr('sol_assumptions', lang)}")
@@ -233,7 +266,13 @@ class SolarPage(pn.viewable.Viewer):
         frame = self.state.commune_frame()
         self._commune_table = frame.drop(columns=["geometry_wkb"])
         label = tr(f"sol_ind_{ind}", lang)
-        self._commune_pipe.send((frame, ind, label))
+        cmap = self._commune_map
+        values = cmap.values_for(frame, ind)
+        palette = list(Viridis256) if ind == "yield_kwh_kwp" else named_palette("YlOrRd")
+        scale, digits = splots.value_scale(values, palette, lambda v, d: fmt_number(v, lang, d))
+        display = [fmt_number(v, lang, digits) for v in values]
+        self._on_bokeh(lambda: cmap.update(values, display, scale, title=label, value_label=label),
+                       cmap.figure)
         if ind == "yield_kwh_kwp":
             note = (f"{tr('sol_modelled', lang)} : NSRDB × pvlib Linke turbidity / clear sky; "
                     f"{tr('source', lang)} : {self._sources(['nsrdb_paris_tmy', 'ign_communes_2018'])}")
@@ -253,6 +292,9 @@ class SolarPage(pn.viewable.Viewer):
             self._bars_box.visible = False
             return
         row = match.iloc[0]
+        roof_map = None if self.state.synthetic else self._roof_maps.get(self.state.roof_set)
+        if roof_map is not None:
+            self._on_bokeh(lambda: roof_map.select(roof_id), roof_map.figure)
         eff, losses, usable = self.state.key()
         monthly = monthly_roof_production(row, sd.paris_yield_cube(system_losses_pct=losses),
                                           field=sd.regional_field(), module_efficiency=eff,
@@ -281,8 +323,8 @@ class SolarPage(pn.viewable.Viewer):
 
     def _on_params(self, *events) -> None:
         try:
-            with pn.param.set_values(self._map, loading=True), \
-                    pn.param.set_values(self._commune_map, loading=True):
+            with pn.param.set_values(self._map_box, loading=True), \
+                    pn.param.set_values(self._commune_box, loading=True):
                 if any(e.name == "roof_set" for e in events):
                     self.state.roof_id = ""
                 self._update_all()
@@ -292,7 +334,7 @@ class SolarPage(pn.viewable.Viewer):
 
     def _on_indicator(self, *_) -> None:
         try:
-            with pn.param.set_values(self._commune_map, loading=True):
+            with pn.param.set_values(self._commune_box, loading=True):
                 self._update_communes()
         except Exception as exc:  # noqa: BLE001
             self._fail(exc)
@@ -303,9 +345,8 @@ class SolarPage(pn.viewable.Viewer):
         except Exception as exc:  # noqa: BLE001
             self._fail(exc)
 
-    def _on_tap(self, event) -> None:
-        if event.new and event.new[0] < len(self._map_ids):
-            self.state.roof_id = self._map_ids[event.new[0]]
+    def _on_tap(self, roof_id: str) -> None:
+        self.state.roof_id = roof_id
 
     def _on_row(self, event) -> None:
         if event.new and event.new[0] < len(self._table.value):
@@ -341,11 +382,12 @@ class SolarPage(pn.viewable.Viewer):
         sync_url(state, list(URL_PARAMETERS))
         main = [
             pn.Column(self._alert, self._error, self._totals, sizing_mode="stretch_width"),
-            pn.Row(pn.Column(self._map, self._map_caption, sizing_mode="stretch_width"),
+            pn.Row(pn.Column(self._map_box, self._map_caption, sizing_mode="stretch_width"),
                    pn.Column(self._inspector, self._bars_box, sizing_mode="stretch_width"),
                    sizing_mode="stretch_width"),
             pn.pane.Markdown(f"## {tr('sol_table', lang)}"), self._table, self._downloads(),
-            pn.pane.Markdown(f"## {tr('sol_commune_title', lang)}"), self._commune_map, self._commune_caption,
+            pn.pane.Markdown(f"## {tr('sol_commune_title', lang)}"), self._commune_box,
+            self._commune_caption,
         ]
         return template("solar", main, sidebar=controls, lang=lang)
 

@@ -61,6 +61,7 @@ LABELS = {
         "heights / floors × 3 m); NSRDB typical year for Paris; pvlib chain (Perez, Faiman, "
         "PVWatts)."),
     "sol_month": ("Mois", "Month"),
+    "sol_potential": ("Potentiel", "Potential"),
     "sol_error": ("Calcul impossible avec ces paramètres ; le détail est dans le journal.",
                   "Could not compute with these parameters; details are in the log."),
 }

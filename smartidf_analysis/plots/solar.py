@@ -1,6 +1,8 @@
 """HoloViews builders of the solar theme (no Panel): yield-cube heat map, monthly bars, roof
 maps coloured by red / yellow / blue class (polygons for building extracts, Datashader
-rasters above :data:`RASTER_THRESHOLD` roofs), the modelled irradiance field.
+rasters above :data:`RASTER_THRESHOLD` roofs), the modelled irradiance field; and the
+Bokeh roof map of the dashboard (:func:`roof_class_map`, a
+:class:`~smartidf_analysis.plots.polygon_map.PolygonMap` recoloured in place).
 
 Maps are in Web Mercator without tiles (offline), like :mod:`smartidf_analysis.plots.maps`.
 """
@@ -15,6 +17,7 @@ import xarray as xr
 
 from ..solar_roofs import CLASS_COLORS, SOLAR_CLASSES
 from .maps import mercator_paths
+from .polygon_map import ColorScale, PolygonMap
 
 RASTER_THRESHOLD = 50_000  # roofs above which the map is rasterised (Datashader)
 EARTH_RADIUS_M = 6_378_137.0
@@ -86,6 +89,44 @@ def roof_polygons(production: pd.DataFrame, *, title: str = "", height: int = 48
                       tools=["hover", "tap"], nonselection_alpha=0.35, xaxis=None, yaxis=None,
                       responsive=True, min_height=height, data_aspect=1, title=title,
                       show_legend=True, legend_position="bottom_right", active_tools=["wheel_zoom"])
+
+
+def roof_class_map(production: pd.DataFrame, *, height: int = 480,
+                   value_label: str = "class") -> PolygonMap:
+    """A Bokeh map of the roof footprints of ``production`` (``roof_id``, ``geometry_wkb``),
+    built once per roof set and recoloured with :func:`roof_class_values` and
+    :func:`roof_class_scale` (outlines not simplified: roofs are a few metres wide)."""
+    return PolygonMap(production, height=height, tolerance=0.0, value_label=value_label,
+                      id_column="roof_id", name_column="roof_id", line_color="#555555")
+
+
+def roof_class_values(roof_map: PolygonMap, production: pd.DataFrame) -> np.ndarray:
+    """Class index (0 blue, 1 yellow, 2 red; NaN unknown) of each roof of ``roof_map``."""
+    index = {c: float(i) for i, c in enumerate(SOLAR_CLASSES)}
+    frame = pd.DataFrame({"roof_id": production["roof_id"].astype(str),
+                          "class_index": production["solar_class"].astype(object).map(index)})
+    return roof_map.values_for(frame, "class_index", id_column="roof_id")
+
+
+def roof_class_scale(labels: dict[str, str] | None = None) -> ColorScale:
+    """The three-colour class scale of :func:`roof_class_values`, ticks labelled ``labels``
+    (class -> text, e.g. translated names)."""
+    labels = labels or {c: c for c in SOLAR_CLASSES}
+    return ColorScale([CLASS_COLORS[c] for c in SOLAR_CLASSES], -0.5, 2.5,
+                      ticks={float(i): labels[c] for i, c in enumerate(SOLAR_CLASSES)})
+
+
+def value_scale(values, palette, label) -> tuple[ColorScale, int]:
+    """A linear scale over the finite ``values`` (all missing: 0-1) with five ticks labelled
+    ``label(value, digits)``, and the decimal digits that suit its span."""
+    values = np.asarray(values, dtype=float)
+    finite = values[np.isfinite(values)]
+    low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+    if high <= low:
+        high = low + 1.0
+    digits = 0 if high - low >= 20 else 1 if high - low >= 2 else 2
+    ticks = {float(t): label(float(t), digits) for t in np.linspace(low, high, 5)}
+    return ColorScale(list(palette), low, high, ticks=ticks), digits
 
 
 def roof_points_raster(points: pd.DataFrame, *, title: str = "", height: int = 480,

@@ -25,7 +25,7 @@ SELECTION = {"commuting": "?commune=92062"}
 
 def _open(page, url):
     page.goto(url, timeout=TIMEOUT)
-    page.wait_for_selector("canvas", timeout=TIMEOUT)
+    page.wait_for_selector("canvas:visible", timeout=TIMEOUT)
 
 
 @pytest.mark.parametrize("name", PAGES)

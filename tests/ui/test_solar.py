@@ -15,7 +15,7 @@ def _open(page, url):
     page.set_viewport_size({"width": 1400, "height": 1100})
     page.goto(url, timeout=TIMEOUT)
     page.wait_for_selector(".solar-totals", timeout=TIMEOUT)
-    page.wait_for_selector("canvas", timeout=TIMEOUT)
+    page.wait_for_selector("canvas:visible", timeout=TIMEOUT)  # the hidden map has one too
 
 
 def _text(locator) -> str:
