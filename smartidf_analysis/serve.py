@@ -11,6 +11,7 @@ from . import config
 from .errors import SmartidfError
 
 DASHBOARDS = config.REPO_DIR / "dashboards"
+SETUP = Path(__file__).resolve().parent / "apps" / "warmup.py"  # caches filled, heap frozen
 
 
 def panel_command(args: argparse.Namespace) -> list[str]:
@@ -25,7 +26,8 @@ def panel_command(args: argparse.Namespace) -> list[str]:
            "--port", str(args.port), "--num-threads", str(args.num_threads),
            "--index", "overview",
            "--unused-session-lifetime", str(args.unused_session_lifetime),
-           "--check-unused-sessions", str(args.check_unused_sessions), "--warm"]
+           "--check-unused-sessions", str(args.check_unused_sessions), "--warm",
+           "--setup", str(SETUP)]
     for origin in dict.fromkeys(origins):
         cmd += ["--allow-websocket-origin", origin]
     settings = config.serve_settings()

@@ -28,7 +28,9 @@ def test_command_has_threads_hygiene_and_origins():
     assert _value(cmd, "--check-unused-sessions") == "10000"
     origins = [cmd[i + 1] for i, a in enumerate(cmd) if a == "--allow-websocket-origin"]
     assert origins == ["127.0.0.1:5006", "localhost:5006"]
-    assert sum(a.endswith(".py") for a in cmd) == 5  # the five pages
+    pages = [a for a in cmd if a.endswith(".py") and "/dashboards/" in a]
+    assert len(pages) == 5  # the five pages
+    assert _value(cmd, "--setup").endswith("apps/warmup.py") and "--warm" in cmd
 
 
 def test_several_processes_but_not_with_autoreload():

@@ -23,7 +23,7 @@ from ..plots import broadband as pb
 from . import broadband_display as show
 from .broadband_display import pct, quarter_text
 from .i18n import fmt_number, tr
-from .shell import csv_buffer, guarded, template
+from .shell import apply_changes, csv_buffer, guarded, template
 
 log = logging.getLogger("smartidf.apps.broadband")
 
@@ -111,15 +111,6 @@ class BroadbandPage(pn.viewable.Viewer):
                 "premises": pb.count_scale(cov["connectable_premises"].quantile(0.95)),
                 "growth": pb.growth_scale(growth if np.isfinite(growth) else 0.05)}
 
-    @staticmethod
-    def _on_bokeh(func) -> None:
-        """Run ``func`` (which changes the map's raw Bokeh models) with the document lock:
-        scheduled on the session's event loop when called from a worker thread."""
-        if pn.state.curdoc is not None:
-            pn.state.execute(func)
-        else:
-            func()
-
     def _guard(self, func, *args):
         try:
             func(*args)
@@ -190,25 +181,26 @@ class BroadbandPage(pn.viewable.Viewer):
         title = f"{tr('bb_ind_' + ind, lang)} — {quarter_text(q, lang)}"
         display, scale, commune = self._display(values, reasons, ind, q), self._scales[ind], \
             self.state.commune
-
-        def patch():
-            self.map.update(values, display, scale, title=title,
-                            value_label=tr("bb_ind_" + ind, lang))
-            self.map.select(commune)
-
-        self._on_bokeh(patch)
         shown = int(np.isfinite(values).sum())
         missing = len(values) - shown
         above = int((values > 1).sum()) if ind == "rate" else 0
         note = tr("bb_above_note", lang).format(n=fmt_number(above, lang)) if above else ""
         off_map = self.ind.coverage[(self.ind.coverage["quarter"] == q)
                                     & ~self.ind.coverage["has_boundary"]]
-        self.caption.object = (
+        caption = (
             f"**{title}** — {fmt_number(shown, lang)} {tr('communes', lang)} "
             f"{tr('bb_with_value', lang)}, {fmt_number(missing, lang)} {tr('bb_no_data', lang)} "
             f"({tr('bb_grey', lang)}). {note}"
             f"{tr('bb_off_map', lang).format(n=len(off_map)) if len(off_map) else ''} "
             f"{tr('bb_paris_note', lang)}\n\n{self._source('fibre')}")
+
+        def apply():
+            self.map.update(values, display, scale, title=title,
+                            value_label=tr("bb_ind_" + ind, lang))
+            self.map.select(commune)
+            self.caption.object = caption
+
+        apply_changes(apply)
 
     def _zoom(self):
         x0, x1, y0, y1 = self._bounds[self.state.department]
@@ -217,7 +209,7 @@ class BroadbandPage(pn.viewable.Viewer):
             self.map.figure.x_range.update(start=x0, end=x1)
             self.map.figure.y_range.update(start=y0, end=y1)
 
-        self._on_bokeh(patch)
+        apply_changes(patch)
 
     def _department_bounds(self) -> dict[str, tuple[float, float, float, float]]:
         """Padded Web Mercator bounds of the region and of each department's communes."""
@@ -281,7 +273,7 @@ class BroadbandPage(pn.viewable.Viewer):
                 latest=self._when(p["full_by_latest"])))
         lines.append(f"\n*{tr('bb_caveat', lang)}*")
         self.inspector_text.object = "\n".join(lines)
-        self._on_bokeh(lambda: self.map.select(code))
+        apply_changes(lambda: self.map.select(code))
         with pn.param.set_values(self.inspector_chart, loading=True):
             self.inspector_chart.object = pb.commune_chart(
                 series, title=name, observed=tr("bb_observed", lang),
@@ -301,14 +293,18 @@ class BroadbandPage(pn.viewable.Viewer):
     def _redraw_gaps(self):
         lang, gaps = self.lang, self.gaps()
         shown = show.gaps_shown(gaps)
-        self.gap_table.formatters = show.formatters(shown, lang)
-        self.gap_table.titles = show.titles(shown, lang)
-        self.gap_table.value = shown
-        self.gap_caption.object = tr("bb_gap_caption", lang).format(
+        formatters, titles = show.formatters(shown, lang), show.titles(shown, lang)
+        caption = tr("bb_gap_caption", lang).format(
             n=fmt_number(len(gaps), lang), threshold=pct(self.state.threshold, lang, 0),
             quarter=quarter_text(self.state.quarter, lang),
             premises=fmt_number(gaps["uncovered_premises"].sum(), lang),
             rank=tr("bb_rank_" + self.state.rank_by, lang)) + f"\n\n{self._source('fibre')}"
+
+        def apply():
+            self.gap_table.param.update(formatters=formatters, titles=titles, value=shown)
+            self.gap_caption.object = caption
+
+        apply_changes(apply)
 
     # ----------------------------------------------------------------------- layout
     def _headline(self) -> pn.pane.Markdown:

@@ -270,6 +270,10 @@ class CommutingPage(pn.viewable.Viewer):
         pn.state.execute(self._refresh, schedule=True)  # immediate outside a server
 
     def _refresh(self) -> None:
+        with pn.io.unlocked():  # on the event loop: all the changes in one message
+            self._refresh_now()
+
+    def _refresh_now(self) -> None:
         with self._lock:
             redraw_map, self._pending_map, self._scheduled = self._pending_map, False, False
         view = self.state.view()
@@ -354,7 +358,7 @@ class CommutingPage(pn.viewable.Viewer):
         downloads = pn.Row(
             pn.widgets.FileDownload(callback=lambda: csv_buffer(self._export(self._flows)),
                                     filename="commuting_flows.csv",
-                                    label=tr("cm_download_flows", lang), button_type="primary"),
+                                    label=tr("cm_download_flows", lang), color="primary"),
             pn.widgets.FileDownload(callback=lambda: csv_buffer(self._indicator_frame),
                                     filename="commuting_indicators.csv",
                                     label=tr("cm_download_indicators", lang)))

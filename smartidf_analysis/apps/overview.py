@@ -10,7 +10,7 @@ from bokeh.palettes import Viridis256
 from .. import db, headlines
 from ..plots.polygon_map import PolygonMap, decade_scale
 from .i18n import fmt_number, tr
-from .shell import csv_buffer, guarded, sync_url, template
+from .shell import apply_changes, csv_buffer, guarded, sync_url, template
 
 METRICS = ("population", "density_per_km2")
 
@@ -53,7 +53,8 @@ class OverviewPage(pn.viewable.Viewer):
 
     def _redraw(self, *_):
         """Recolour the map in place (only values travel to the browser); a new geometry set
-        (Paris as one commune or as arrondissements) swaps the figure."""
+        (Paris as one commune or as arrondissements) swaps the figure. Computed here (a
+        worker thread when served), applied in one message by :func:`apply_changes`."""
         lang, metric = self.lang, self.state.metric
         frame = self.state.communes()
         title = tr("population_map" if metric == "population" else "density_map", lang)
@@ -62,20 +63,19 @@ class OverviewPage(pn.viewable.Viewer):
         display = [fmt_number(v, lang) for v in values]
         logs, scale = decade_scale(values, Viridis256, lambda v: fmt_number(v, lang))
 
-        def patch():
-            cmap.update(logs, display, scale, title=title, value_label=tr(metric, lang))
-            if self._map.object is not cmap.figure:
-                self._map.object = cmap.figure
-
-        if pn.state.curdoc is not None and self._map.object is not None:
-            pn.state.execute(patch)  # raw Bokeh models: change them under the document lock
-        else:
-            patch()
-        self._caption.object = (
+        caption = (
             f"**{title}** — {fmt_number(len(frame), lang)} {tr('communes', lang)} "
             f"({tr('log_scale', lang)}). {tr('source', lang)} : INSEE, populations légales "
             "2023 (population municipale) ; IGN ADMIN EXPRESS COG 2018 ; Ville de Paris, "
             "arrondissements.")
+
+        def apply():
+            cmap.update(logs, display, scale, title=title, value_label=tr(metric, lang))
+            if self._map.object is not cmap.figure:
+                self._map.object = cmap.figure
+            self._caption.object = caption
+
+        apply_changes(apply)
 
     def _catalogue(self) -> pd.DataFrame:
         return db.query("overview_catalogue")
@@ -100,7 +100,7 @@ class OverviewPage(pn.viewable.Viewer):
                                             sizing_mode="stretch_width", name="build_issues")
         downloads = pn.Row(
             pn.widgets.FileDownload(callback=lambda: csv_buffer(shown), filename="catalogue.csv",
-                                    label=tr("download_csv", lang), button_type="primary"),
+                                    label=tr("download_csv", lang), color="primary"),
             pn.widgets.FileDownload(callback=lambda: csv_buffer(issues), filename="build_issues.csv",
                                     label=tr("download_csv", lang) + " — " + tr("build_issues", lang)),
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 
@@ -99,7 +100,7 @@ def template(page: str, main: list, sidebar: list | None = None, lang: str = "fr
     snapshot = pn.widgets.FileDownload(
         callback=lambda: snapshot_html(page, [*banner, *main], lang),
         filename=f"smartidf-{page}.html", label=tr("save_html", lang),
-        button_type="light", sizing_mode="stretch_width")
+        color="light", sizing_mode="stretch_width")
     if not is_served():  # inline in JupyterLab: the template's CSS would not load there
         return pn.Row(pn.Column(navigation(lang, page), *(sidebar or []), width=300),
                       pn.Column(*banner, *main, sizing_mode="stretch_width"),
@@ -111,6 +112,25 @@ def template(page: str, main: list, sidebar: list | None = None, lang: str = "fr
         header_background="#1f5c99", sidebar_width=300,
     )
     return tpl
+
+
+def apply_changes(func) -> None:
+    """Run ``func``, which only sets panes, widgets and raw Bokeh models of the page (the
+    work is done before), so that all its changes reach the browser as **one** message.
+
+    Served, a widget callback runs in a worker thread (``--num-threads``): there every pane
+    assignment is queued on the event loop separately and Bokeh sends one PATCH-DOC per
+    property changed, each serialised against every model of the document (12–16 messages,
+    40 % of the server's CPU per widget change on the broadband page). Here ``func`` runs on
+    the session's event loop with the document lock held (raw Bokeh models are safe to
+    change) inside ``pn.io.unlocked``, which sends the changes together. Outside a served
+    session (page being built, notebook, tests) it runs at once.
+    """
+    def batched() -> None:
+        with pn.io.unlocked():
+            func()
+
+    pn.state.execute(batched)
 
 
 def csv_buffer(frame) -> io.StringIO:
@@ -159,7 +179,12 @@ def serve(build, page: str) -> None:
                                 alert_type="warning"),
                   pn.pane.Markdown(f"[{tr(page, 'fr')}](./{page})")).servable(location=False)
         return
-    guarded(build, page).servable()
+    doc = pn.state.curdoc
+    # A template adds each of its items as a separate root, and Bokeh re-walks every model
+    # of the document after each add_root: with the references frozen it walks once
+    # (broadband page: 2.7 s -> 1.3 s of server CPU per opened page, benchmarks/load.py).
+    with doc.models.freeze() if doc is not None else contextlib.nullcontext():
+        guarded(build, page).servable()
 
 
 def guarded(build, page: str):

@@ -26,7 +26,7 @@ from ..plots.polygon_map import PolygonMap, named_palette
 from ..solar_roofs import SOLAR_CLASSES, monthly_roof_production
 from . import solar_labels  # noqa: F401 - registers the page's labels
 from .i18n import fmt_number, tr
-from .shell import csv_buffer, guarded, sync_url, template
+from .shell import apply_changes, csv_buffer, guarded, sync_url, template
 
 log = logging.getLogger("smartidf.apps.solar")
 
@@ -43,6 +43,17 @@ TABLE_COLUMNS = ["roof_id", "commune_code", "roof_shape", "usable_area_m2", "til
 def _real(roof_set: str, efficiency: float, losses: float, usable: float) -> pd.DataFrame:
     return sd.real_set_production(roof_set, module_efficiency=efficiency, system_losses_pct=losses,
                                   usable_fraction=usable)
+
+
+@pn.cache(max_items=16)
+def _real_results(roof_set: str, efficiency: float, losses: float, usable: float) -> dict:
+    """Roof table, totals, classes and left-out roofs of a real roof set (shared by sessions:
+    callers do not modify them)."""
+    from ..solar_roofs import bad_roofs, class_totals
+
+    prod = _real(roof_set, efficiency, losses, usable)
+    return {"roofs": prod, "totals": sd.set_totals(prod), "classes": class_totals(prod),
+            "bad": bad_roofs(prod)}
 
 
 @pn.cache(max_items=8)
@@ -98,11 +109,7 @@ class SolarState(param.Parameterized):
                                     "annual_gwh": t["annual_gwh"].sum()}])
             return {"roofs": s.top_roofs, "totals": totals, "classes": s.class_totals,
                     "bad": pd.DataFrame(columns=["row_id", "roof_id", "reason"])}
-        prod = _real(self.roof_set, *self.key())
-        from ..solar_roofs import bad_roofs, class_totals
-
-        return {"roofs": prod, "totals": sd.set_totals(prod), "classes": class_totals(prod),
-                "bad": bad_roofs(prod)}
+        return _real_results(self.roof_set, *self.key())
 
     def commune_frame(self) -> pd.DataFrame:
         """Communes with the chosen indicator (synthetic-stock totals or modelled yield)."""
@@ -160,26 +167,18 @@ class SolarPage(pn.viewable.Viewer):
         self._update_all()
 
     # ---------------------------------------------------------------- updates
-    @staticmethod
-    def _on_bokeh(func, figure) -> None:
-        """Run ``func``, which changes raw Bokeh models of ``figure``: under the document lock
-        (on the session's event loop) once the figure is in a served document."""
-        if pn.state.curdoc is not None and figure.document is not None:
-            pn.state.execute(func)
-        else:
-            func()
-
+    # Each ``_x_changes`` method computes (in the worker thread, when served) and returns a
+    # function that only sets panes and Bokeh models, applied by ``apply_changes``: all the
+    # changes of one parameter move reach the browser in one message.
     def _update_all(self) -> None:
-        """Every figure; the totals last: once they change in the browser, all has arrived
-        (served, each change is queued on the session's event loop in this order)."""
+        """Every figure, in one message (the totals, which tests and the load benchmark watch,
+        change together with everything else)."""
         self._results = self.state.results()
-        self._update_map()
-        self._update_table()
-        self._update_communes()
-        self._update_inspector()
-        self._update_totals()
+        changes = [self._map_changes(), self._table_changes(), self._commune_changes(),
+                   self._inspector_changes(), self._totals_changes()]
+        apply_changes(lambda: [change() for change in changes])
 
-    def _update_totals(self) -> None:
+    def _totals_changes(self):
         lang, r = self.lang, self._results
         t, cls = r["totals"].iloc[0], r["classes"]
         shares = " · ".join(
@@ -187,12 +186,14 @@ class SolarPage(pn.viewable.Viewer):
             for c in reversed(SOLAR_CLASSES))
         synthetic = f" ({tr('sol_synthetic', lang)})" if self.state.synthetic else ""
         bad = (f" — {fmt_number(len(r['bad']), lang)} {tr('sol_left_out', lang)}" if len(r["bad"]) else "")
-        self._totals.object = (
+        text = (
             f"### {tr('sol_set_' + self.state.roof_set, lang)}{synthetic}\n"
             f"**{fmt_number(t['roofs'], lang)} {tr('sol_roofs', lang)}** · "
             f"**{fmt_number(t['peak_power_mwp'], lang, 2)} {tr('sol_mwp', lang)}** · "
             f"**{fmt_number(t['annual_gwh'], lang, 2)} {tr('sol_per_year', lang)}** · {shares}{bad}")
-        self._alert.visible = self.state.synthetic
+        visible = self.state.synthetic
+        return lambda: (self._totals.param.update(object=text),
+                        self._alert.param.update(visible=visible))
 
     def _sources(self, datasets: list[str]) -> str:
         prov = _provenance()
@@ -209,7 +210,7 @@ class SolarPage(pn.viewable.Viewer):
             self._roof_maps[roof_set] = roof_map
         return self._roof_maps[roof_set]
 
-    def _recolour_roofs(self) -> None:
+    def _roof_changes(self):
         lang, prod = self.lang, self._results["roofs"]
         roof_map = self._roof_map()
         values = splots.roof_class_values(roof_map, prod)
@@ -231,25 +232,32 @@ class SolarPage(pn.viewable.Viewer):
             if self._map.object is not roof_map.figure:
                 self._map.object = roof_map.figure
 
-        self._on_bokeh(patch, roof_map.figure)
+        return patch
 
-    def _update_map(self) -> None:
+    def _map_changes(self):
         lang, roof_set, synthetic = self.lang, self.state.roof_set, self.state.synthetic
-        datasets = ["nsrdb_paris_tmy"]
+        datasets, roofs = ["nsrdb_paris_tmy"], None
         if synthetic:
             if self._raster is None:
                 title = f"{tr('sol_map_title', lang)} — {tr('sol_set_synthetic_stock', lang)}"
                 self._raster = splots.roof_points_raster(sd.stock_points(), title=title)
-                self._raster_pane.object = self._raster
             datasets += ["arcep_communes_info", "ign_communes_2018"]
         else:
-            self._recolour_roofs()
+            roofs = self._roof_changes()
             datasets.append(sd.ROOF_SETS[roof_set])
-        self._polygons_box.visible = not synthetic
-        self._raster_box.visible = synthetic
-        self._map_caption.object = (
-            f"{tr('sol_classes_note', lang)}. {tr('source', lang)} : {self._sources(datasets)}; "
-            f"pvlib. {tr('sol_assumptions', lang)}")
+        caption = (f"{tr('sol_classes_note', lang)}. {tr('source', lang)} : {self._sources(datasets)}; "
+                   f"pvlib. {tr('sol_assumptions', lang)}")
+
+        def apply():
+            if roofs is not None:
+                roofs()
+            elif self._raster_pane.object is not self._raster:
+                self._raster_pane.object = self._raster
+            self._polygons_box.visible = not synthetic
+            self._raster_box.visible = synthetic
+            self._map_caption.object = caption
+
+        return apply
 
     def _table_frame(self) -> pd.DataFrame:
         roofs = self._results["roofs"]
@@ -258,10 +266,11 @@ class SolarPage(pn.viewable.Viewer):
         out["solar_class"] = out["solar_class"].astype(str)
         return out.sort_values("annual_kwh", ascending=False).reset_index(drop=True)
 
-    def _update_table(self) -> None:
-        self._table.value = self._table_frame().round(3)
+    def _table_changes(self):
+        frame = self._table_frame().round(3)
+        return lambda: self._table.param.update(value=frame)
 
-    def _update_communes(self) -> None:
+    def _commune_changes(self):
         lang, ind = self.lang, self.state.indicator
         frame = self.state.commune_frame()
         self._commune_table = frame.drop(columns=["geometry_wkb"])
@@ -271,8 +280,6 @@ class SolarPage(pn.viewable.Viewer):
         palette = list(Viridis256) if ind == "yield_kwh_kwp" else named_palette("YlOrRd")
         scale, digits = splots.value_scale(values, palette, lambda v, d: fmt_number(v, lang, d))
         display = [fmt_number(v, lang, digits) for v in values]
-        self._on_bokeh(lambda: cmap.update(values, display, scale, title=label, value_label=label),
-                       cmap.figure)
         if ind == "yield_kwh_kwp":
             note = (f"{tr('sol_modelled', lang)} : NSRDB × pvlib Linke turbidity / clear sky; "
                     f"{tr('source', lang)} : {self._sources(['nsrdb_paris_tmy', 'ign_communes_2018'])}")
@@ -280,32 +287,34 @@ class SolarPage(pn.viewable.Viewer):
             note = (f"**{tr('sol_synthetic', lang)}** — {tr('sol_synthetic_alert', lang)} "
                     f"{fmt_number(_unplaced(), lang)} {tr('sol_unplaced', lang)}. {tr('source', lang)} : "
                     f"{self._sources(['arcep_communes_info', 'insee_population_2023', 'ign_communes_2018'])}")
-        self._commune_caption.object = (
-            f"**{label}** — {fmt_number(int(frame[ind].notna().sum()), lang)} {tr('communes', lang)}. {note}")
+        caption = (f"**{label}** — {fmt_number(int(frame[ind].notna().sum()), lang)} "
+                   f"{tr('communes', lang)}. {note}")
 
-    def _update_inspector(self) -> None:
+        def apply():
+            cmap.update(values, display, scale, title=label, value_label=label)
+            self._commune_caption.object = caption
+
+        return apply
+
+    def _inspector_changes(self):
         lang, roof_id = self.lang, self.state.roof_id
         roofs = self._results["roofs"]
         match = roofs[roofs["roof_id"].astype(str) == roof_id] if roof_id else roofs.iloc[0:0]
         if match.empty:
-            self._inspector.object = tr("sol_pick", lang)
-            self._bars_box.visible = False
-            return
+            return lambda: (self._inspector.param.update(object=tr("sol_pick", lang)),
+                            self._bars_box.param.update(visible=False))
         row = match.iloc[0]
         roof_map = None if self.state.synthetic else self._roof_maps.get(self.state.roof_set)
-        if roof_map is not None:
-            self._on_bokeh(lambda: roof_map.select(roof_id), roof_map.figure)
         eff, losses, usable = self.state.key()
         monthly = monthly_roof_production(row, sd.paris_yield_cube(system_losses_pct=losses),
                                           field=sd.regional_field(), module_efficiency=eff,
                                           usable_fraction=usable)
-        self._bars.object = splots.monthly_bars(monthly, label=tr("sol_monthly", lang), lang=lang,
-                                                title=f"{tr('sol_inspector', lang)} {roof_id}")
-        self._bars_box.visible = True
+        bars = splots.monthly_bars(monthly, label=tr("sol_monthly", lang), lang=lang,
+                                   title=f"{tr('sol_inspector', lang)} {roof_id}")
         fr = lang != "en"
         cls = tr("sol_class_" + str(row["solar_class"]), lang)
         shade = 100 * float(row.get("shading_factor", 0) or 0)
-        self._inspector.object = (
+        text = (
             f"**{tr('sol_inspector', lang)} {roof_id}** — {cls} ; "
             f"{fmt_number(row['usable_area_m2'], lang)} m², "
             f"{fmt_number(row['peak_power_kwp'], lang, 1)} {'kWc' if fr else 'kWp'}, "
@@ -313,6 +322,15 @@ class SolarPage(pn.viewable.Viewer):
             f"{fmt_number(row['irradiation_kwh_m2'], lang)} {'kWh/m²/an' if fr else 'kWh/m²/yr'} ; "
             f"{'ombrage' if fr else 'shading'} {fmt_number(shade, lang)} %, "
             f"{tr('sol_losses', lang).lower()} {fmt_number(losses, lang)}.")
+
+        def apply():
+            if roof_map is not None:
+                roof_map.select(roof_id)
+            self._bars.object = bars
+            self._bars_box.visible = True
+            self._inspector.object = text
+
+        return apply
 
     def _fail(self, exc: Exception) -> None:
         log.exception("solar page update failed", exc_info=exc)
@@ -335,13 +353,13 @@ class SolarPage(pn.viewable.Viewer):
     def _on_indicator(self, *_) -> None:
         try:
             with pn.param.set_values(self._commune_box, loading=True):
-                self._update_communes()
+                apply_changes(self._commune_changes())
         except Exception as exc:  # noqa: BLE001
             self._fail(exc)
 
     def _on_roof(self, *_) -> None:
         try:
-            self._update_inspector()
+            apply_changes(self._inspector_changes())
         except Exception as exc:  # noqa: BLE001
             self._fail(exc)
 
@@ -358,7 +376,7 @@ class SolarPage(pn.viewable.Viewer):
         return pn.Row(
             pn.widgets.FileDownload(callback=lambda: csv_buffer(self._table_frame()),
                                     filename="solar_roofs.csv",
-                                    label=tr("sol_download_roofs", lang), button_type="primary"),
+                                    label=tr("sol_download_roofs", lang), color="primary"),
             pn.widgets.FileDownload(callback=lambda: csv_buffer(self._commune_table),
                                     filename="solar_communes.csv", label=tr("sol_download_communes", lang)),
             pn.widgets.FileDownload(callback=lambda: csv_buffer(self._results["classes"].reset_index()),

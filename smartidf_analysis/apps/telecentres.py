@@ -27,7 +27,7 @@ from ..plots import telecentres as tplots
 from ..siting import SitingSettingsError
 from . import telecentres_labels  # noqa: F401 - registers the page's labels
 from .i18n import fmt_number, tr
-from .shell import csv_buffer, guarded, sync_url, template
+from .shell import apply_changes, csv_buffer, guarded, sync_url, template
 
 log = logging.getLogger("smartidf.apps.telecentres")
 
@@ -226,24 +226,24 @@ class TelecentresPage(pn.viewable.Viewer):
         self.last_update_s = time.perf_counter() - started
 
     def _show(self, result, message: str | None) -> None:
+        """Show ``result`` (or ``message``): computed here, applied in one message."""
         self.result = result
-        self._alert.object = message or ""
-        self._alert.visible = message is not None
         points = tplots.site_points_frame(result.sites if result is not None else pd.DataFrame())
         data = tplots.site_layer_data(points, [fmt_number(u, self.lang)
                                                for u in points["daily_users"]])
+        kpis, caption = self._kpi_html(result), self._caption_text(result)
+        sites, comparison = self._site_display(result), self._comparison()
 
-        def patch() -> None:
-            self._site_source.data = data
+        def apply() -> None:
+            self._alert.object = message or ""
+            self._alert.visible = message is not None
+            self._site_source.data = data  # raw Bokeh model: under the document lock
+            self._kpis.object = kpis
+            self._caption.object = caption
+            self._sites.value = sites
+            self._compare.value = comparison
 
-        if pn.state.curdoc is not None and self._site_source.document is not None:
-            pn.state.execute(patch)  # raw Bokeh model: changed under the document lock
-        else:
-            patch()
-        self._kpis.object = self._kpi_html(result)
-        self._caption.object = self._caption_text(result)
-        self._sites.value = self._site_display(result)
-        self._compare.value = self._comparison()
+        apply_changes(apply)
 
     def pin(self, *_) -> None:
         """Add the current scenario to the comparison table."""
@@ -270,13 +270,13 @@ class TelecentresPage(pn.viewable.Viewer):
                 state.param.method, name=tr("tc_method", lang),
                 options={tr(f"tc_{m}", lang): m for m in ("greedy", "milp")}),
         ]
-        add = pn.widgets.Button(name=tr("tc_add", lang), button_type="default")
+        add = pn.widgets.Button(label=tr("tc_add", lang), color="default")
         add.on_click(self.pin)
         downloads = pn.Row(
             pn.widgets.FileDownload(
                 callback=lambda: csv_buffer(self.result.sites if self.result else pd.DataFrame()),
                 filename="telecentres_sites.csv", label=tr("tc_download_sites", lang),
-                button_type="primary"),
+                color="primary"),
             pn.widgets.FileDownload(callback=lambda: csv_buffer(self._comparison()),
                                     filename="telecentres_scenarios.csv",
                                     label=tr("tc_download_compare", lang)))
