@@ -8,10 +8,11 @@ telecentres: the number of sites p) with a random think time between changes, fo
 the change until the element showing the result (caption, totals, KPIs) has changed.
 
 Drivers (--driver):
-- ``client`` (default): N-1 browserless Bokeh protocol sessions (load_client.py: HTTP GET
-  of the page, then its websocket; only the server's work is timed) plus one real headless
-  Chromium page (the *browser probe*, overview page), which reports what a user sees in a
-  browser while the others load the server;
+- ``client`` (default): N-1 browserless sessions speaking the Bokeh server protocol
+  (load_client.py: HTTP GET of the page, its websocket, the whole document pulled; only the
+  server's work is timed, and the driver itself costs a few per cent of a core) plus one
+  real headless Chromium page (the *browser probe*, overview page), which reports what a
+  user sees in a browser while the others load the server;
 - ``browser``: all N sessions are Chromium pages on the overview (on a 2-core machine the
   browsers' rendering competes with the server: a test-machine figure, not a server one).
 

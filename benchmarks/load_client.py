@@ -1,44 +1,45 @@
-"""Browserless sessions for the load benchmark: Bokeh protocol clients, one per thread.
+"""Browserless sessions for the load benchmark: the Bokeh server protocol spoken directly.
 
-A session does what a browser does to the server: an HTTP GET of the page (the server
-builds the page's document, as for a browser), then a websocket on that session, which
-receives the whole document. It then changes one widget of the page, as a click would
-(a PATCH-DOC message), and times how long the server takes to send back the change of the
-element that shows the result (a caption or a KPI block) — widget-to-update latency
-without a browser's rendering. Only server work is measured, so 20 of these fit on the
-machine that runs the server; a browser probe (load.py) measures what a user sees.
+A session does to the server what a browser does: an HTTP GET of the page (the server
+builds the page's document), then the session's websocket (subprotocol ``bokeh`` + the
+token from the page), a PULL-DOC request (the whole document travels, as to a browser) and
+the ``document_ready`` event BokehJS sends once the page is rendered (Panel runs its on-load
+callbacks then, and defers server-side updates until it). It then changes one widget as a
+click would (a PATCH-DOC ``ModelChanged`` message) and times how long the server takes to
+send back the change of the element that shows the result (a caption or a KPI block):
+widget-to-update latency without a browser's rendering (the Chromium probe in load.py
+measures that).
+
+Each message is read as the wire gives it (header, metadata, content, binary buffers);
+only the pulled document and the messages that name the watched element are parsed as
+JSON, and no Bokeh document is kept. All the sessions share one asyncio loop in one thread:
+the driver costs a few per cent of a core, so on a 2-core machine the server's CPU is what
+is measured (the previous driver, Bokeh's Python client, took ~60 % of a core
+deserialising every patch into 19 documents, beside the server it measured).
 """
 
 from __future__ import annotations
 
+import asyncio
+import json
 import random
 import re
-import sys
 import threading
 import time
 import urllib.request
-from collections.abc import Callable
-from dataclasses import dataclass
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 
-import panel.models  # noqa: F401 - registers Panel's Bokeh models for deserialisation
-import panel.models.tabulator  # noqa: F401
-from bokeh.client.session import ClientSession
-from bokeh.client.util import websocket_url_for_server_url
-from bokeh.document.events import MessageSentEvent
-from bokeh.events import DocumentReady
-from bokeh.model import Model
-from bokeh.models import RadioButtonGroup, Select, Slider
-from bokeh.util.token import get_session_id
+from tornado.websocket import websocket_connect
 
 TOKEN = re.compile(r'"token":"([A-Za-z0-9_\-.]+)"')
 TIMEOUT = 30.0  # seconds to wait for an update before counting an error
-# Bokeh's client awaits its next message from inside the handler of the previous one, so
-# its stack deepens with every message (~15 per widget change); the default limit of 1,000
-# frames ends a session after a few dozen changes with a RecursionError.
-sys.setrecursionlimit(200_000)
-threading.stack_size(512 * 2**20)  # room for that depth in each session's IO thread
-OPENING = threading.Semaphore(2)  # pages being opened at once (a ramp-up: the server
-# builds each page's document in one Python thread; 20 at once time out the websockets)
+OPENING = 2  # pages opened at once (a ramp-up: the server builds each document in one thread)
+DOCUMENT_READY = {"kind": "MessageSent", "msg_type": "bokeh_event",
+                  "msg_data": {"type": "event", "name": "document_ready", "values": {"type": "map"}}}
+
+Model = dict  # a serialised Bokeh model: {"type": "object", "name", "id", "attributes"}
 
 
 @dataclass(frozen=True)
@@ -46,31 +47,31 @@ class Recipe:
     """How to change a widget of ``page`` and see the result."""
 
     page: str
-    find_widget: Callable[[Model], bool]
-    values: Callable[[Model], tuple]  # two property dicts the widget alternates between
+    find_widget: Callable[[str, dict], bool]  # (model type without module, attributes)
+    values: Callable[[dict], tuple]  # two {property: value} dicts the widget alternates between
     marker: str  # css class of the element whose text changes with the result
 
 
-def _slider(title: str) -> Callable[[Model], bool]:
-    return lambda m: isinstance(m, Slider) and m.title == title
+def _slider(title: str) -> Callable[[str, dict], bool]:
+    return lambda name, a: name == "Slider" and a.get("title") == title
 
 
-def _slider_values(a, b) -> Callable[[Model], tuple]:
-    # the sliders are throttled: Panel reads value_throttled (sent on release)
+def _slider_values(a, b) -> Callable[[dict], tuple]:
+    # the sliders are throttled: Panel reads value_throttled (BokehJS sets it on release)
     return lambda m: ({"value": a, "value_throttled": a}, {"value": b, "value_throttled": b})
 
 
 RECIPES = {
     "overview": Recipe(
-        "overview", lambda m: isinstance(m, RadioButtonGroup) and "Population" in m.labels,
-        lambda m: ({"active": 1}, {"active": 0}), "map-caption"),
+        "overview", lambda name, a: name == "RadioButtonGroup" and "Population" in a.get("labels", []),
+        lambda a: ({"active": 1}, {"active": 0}), "map-caption"),
     "broadband": Recipe(  # the quarter slider (no title): last quarter and the one before
-        "broadband", lambda m: isinstance(m, Slider) and not m.title and m.start == 0,
-        lambda m: ({"value": m.end - 1, "value_throttled": m.end - 1},
-                   {"value": m.end, "value_throttled": m.end}), "broadband-map-caption"),
+        "broadband", lambda name, a: name == "Slider" and not a.get("title") and a.get("start") == 0,
+        lambda a: ({"value": a["end"] - 1, "value_throttled": a["end"] - 1},
+                   {"value": a["end"], "value_throttled": a["end"]}), "broadband-map-caption"),
     "commuting": Recipe(
-        "commuting", lambda m: isinstance(m, Select) and m.title == "Indicateur",
-        lambda m: ({"value": m.options[1][0]}, {"value": m.options[0][0]}),
+        "commuting", lambda name, a: name.endswith("Select") and a.get("title") == "Indicateur",
+        lambda a: ({"value": a["options"][1][0]}, {"value": a["options"][0][0]}),
         "commuting-map-caption"),
     "solar": Recipe("solar", _slider("Pertes du système (%)"), _slider_values(16.0, 14.0),
                     "solar-totals"),
@@ -79,172 +80,206 @@ RECIPES = {
 }
 
 
-class _ServerTokenSession(ClientSession):
-    """A client session joining the session the server made for the HTTP GET of the page."""
-
-    def __init__(self, token: str, websocket_url: str):
-        self._server_token = token
-        super().__init__(session_id=get_session_id(token), websocket_url=websocket_url)
-
-    @property
-    def token(self) -> str:
-        return self._server_token
-
-
-def open_session(base_url: str, page: str) -> _ServerTokenSession:
-    """GET the page like a browser, then join its session over the websocket."""
-    url = f"{base_url}/{page}"
-    with urllib.request.urlopen(f"{url}?lang=fr", timeout=120) as response:
-        html = response.read().decode("utf-8")
-    match = TOKEN.search(html)
-    if match is None:
-        raise RuntimeError(f"no session token in the page {url}")
-    session = _ServerTokenSession(match.group(1), websocket_url_for_server_url(url))
-    session.pull()  # the whole document travels, as to a browser
-    _document_ready(session)
-    return session
+def _models(value) -> Iterator[Model]:
+    """Every serialised model in a pulled document (models are nested where first used)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if item.get("type") == "object" and "id" in item:
+                yield item
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
 
 
-def _document_ready(session: ClientSession) -> None:
-    """Tell the server the page is rendered, as BokehJS does: Panel runs its on-load
-    callbacks then, and until then defers (HoloViews: reschedules) every server-side
-    update of the document."""
-    doc = session.document
-    doc.callbacks.trigger_on_change(
-        MessageSentEvent(doc, "bokeh_event", DocumentReady(), setter=None))
+def _message(msgtype: str, content: dict) -> list[str]:
+    header = {"msgid": uuid.uuid4().hex, "msgtype": msgtype}
+    return [json.dumps(header), "{}", json.dumps(content)]
 
 
-def _find(session: ClientSession, predicate: Callable[[Model], bool], what: str) -> Model:
-    for model in session.document.models:
-        if predicate(model):
-            return model
-    raise RuntimeError(f"{what} not found in the page")
+class Session:
+    """One page's session over the raw websocket (use from the driver's asyncio loop)."""
 
+    def __init__(self, base_url: str, recipe: Recipe):
+        self.url, self.recipe = f"{base_url}/{recipe.page}", recipe
+        self.socket = self._listener = None
+        self.widget_id = self.marker_id = ""
+        self.widget: dict = {}
+        self._changed = asyncio.Event()
 
-def _marker(session: ClientSession, css_class: str) -> Model:
-    return _find(session, lambda m: css_class in (getattr(m, "css_classes", None) or []),
-                 f"element .{css_class}")
+    async def open(self) -> None:
+        """GET the page, join its session, pull the document, say it is rendered."""
+        html = await asyncio.to_thread(self._get)
+        match = TOKEN.search(html)
+        if match is None:
+            raise RuntimeError(f"no session token in the page {self.url}")
+        ws_url = self.url.replace("http://", "ws://", 1) + "/ws"
+        self.socket = await websocket_connect(ws_url, subprotocols=["bokeh", match.group(1)],
+                                              max_message_size=2**30)
+        await self._read()  # ACK
+        for frame in _message("PULL-DOC-REQ", {}):
+            await self.socket.write_message(frame)
+        while True:
+            header, content = await self._read(parse=True)
+            if header["msgtype"] == "PULL-DOC-REPLY":
+                break
+        self._find(content["doc"])
+        await self._send([DOCUMENT_READY])
+        self._listener = asyncio.get_running_loop().create_task(self._listen())
 
+    def _get(self) -> str:
+        with urllib.request.urlopen(f"{self.url}?lang=fr", timeout=120) as response:
+            return response.read().decode("utf-8")
 
-class LiveSession:
-    """An open session whose IO loop runs in a thread of its own; the document is touched
-    only on that loop (Bokeh documents are not thread-safe), the caller waits on events."""
+    def _find(self, doc: dict) -> None:
+        for model in _models(doc):
+            attrs = model.get("attributes", {})
+            kind = model.get("name", "").rsplit(".", 1)[-1]  # panel.models.widgets.CustomSelect
+            if not self.widget_id and self.recipe.find_widget(kind, attrs):
+                self.widget_id, self.widget = model["id"], attrs
+            if not self.marker_id and self.recipe.marker in (attrs.get("css_classes") or []):
+                self.marker_id = model["id"]
+        if not (self.widget_id and self.marker_id):
+            raise RuntimeError(f"widget or element .{self.recipe.marker} not found in {self.url}")
 
-    def __init__(self, base_url: str, page: str, marker_class: str):
-        self.session = open_session(base_url, page)
-        self.marker = _marker(self.session, marker_class)
-        self._updated = threading.Event()
-        self.marker.on_change("text", lambda attr, old, new: self._updated.set())
-        connection = self.session._connection  # noqa: SLF001 - no public loop handle
-        self.loop = connection.io_loop
-        self._thread = threading.Thread(target=connection.loop_until_closed, daemon=True)
-        self._thread.start()
+    async def _read(self, parse: bool = False) -> tuple[dict, dict | str]:
+        """One whole message: (header, content as parsed JSON or raw text); buffers skipped."""
+        frames = [await self.socket.read_message() for _ in range(3)]
+        if frames[0] is None:
+            raise ConnectionError("websocket closed")
+        header = json.loads(frames[0])
+        for _ in range(2 * header.get("num_buffers", 0)):
+            await self.socket.read_message()
+        return header, json.loads(frames[2]) if parse else frames[2]
 
-    def change(self, widget: Model, values: dict, timeout: float = TIMEOUT) -> float | None:
-        """Change ``widget`` as a browser would; seconds until the marker's text changed,
-        or None after ``timeout`` seconds."""
-        self._updated.clear()
+    async def _listen(self) -> None:
+        """Set the update event when a PATCH-DOC changes the watched element's text."""
+        needle = f'"{self.marker_id}"'
+        try:
+            while True:
+                header, content = await self._read()
+                if header["msgtype"] != "PATCH-DOC" or needle not in content:
+                    continue
+                if any(e.get("kind") == "ModelChanged" and e.get("attr") == "text"
+                       and e.get("model", {}).get("id") == self.marker_id
+                       for e in json.loads(content)["events"]):
+                    self._changed.set()
+        except (ConnectionError, asyncio.CancelledError):
+            return
+        except Exception:  # noqa: BLE001 - a closed stream ends the session
+            return
+
+    async def _send(self, events: list[dict]) -> None:
+        for frame in _message("PATCH-DOC", {"events": events}):
+            await self.socket.write_message(frame)
+
+    async def change(self, values: dict, timeout: float = TIMEOUT) -> float | None:
+        """Set the widget's properties as a browser would; seconds until the watched element
+        changed, or None after ``timeout`` seconds."""
+        self._changed.clear()
         began = time.perf_counter()
-        self.loop.add_callback(_change, widget, values)
-        return time.perf_counter() - began if self._updated.wait(timeout) else None
-
-    @property
-    def connected(self) -> bool:
-        return self.session.connected
+        await self._send([{"kind": "ModelChanged", "model": {"id": self.widget_id}, "attr": name,
+                           "new": value} for name, value in values.items()])
+        try:
+            await asyncio.wait_for(self._changed.wait(), timeout)
+        except TimeoutError:
+            return None
+        return time.perf_counter() - began
 
     def close(self) -> None:
-        self.loop.add_callback(self.session.close)
-        self._thread.join(timeout=30)
-
-
-def _change(widget: Model, values: dict) -> None:
-    """Set widget properties as the browser does (``value_throttled`` is read-only in
-    Python: BokehJS sets it when a slider is released)."""
-    for name, value in values.items():
-        if name == "value_throttled":
-            widget.set_from_json(name, value)
-        else:
-            setattr(widget, name, value)
+        if self._listener is not None:
+            self._listener.cancel()
+        if self.socket is not None:
+            self.socket.close()
 
 
 @dataclass
 class SessionResult:
-    latencies: list[float]
-    pages: list[str]  # the page of each latency
-    errors: list[str]
-    open_times: list[float]  # seconds from the HTTP GET to a live document
+    latencies: list[float] = field(default_factory=list)
+    pages: list[str] = field(default_factory=list)  # the page of each latency
+    errors: list[str] = field(default_factory=list)
+    open_times: list[float] = field(default_factory=list)  # seconds from the GET to a live document
 
 
-def run_session(base_url: str, recipe: Recipe, *, duration: float, max_changes: int,
-                think: float, seed: int, start: threading.Barrier | None,
-                result: SessionResult) -> None:
-    """One session: open ``recipe.page``, then alternate the widget between two values,
-    waiting a random think time (uniform 0.5–1.5 × ``think`` seconds) between changes."""
-    rng = random.Random(seed)
-    live = None
-    try:
-        with OPENING:
+async def _run(base_url: str, recipes: list[Recipe], *, duration: float, max_changes: int,
+               think: float, seed: int, barrier: threading.Barrier, result: SessionResult) -> None:
+    opening = asyncio.Semaphore(OPENING)
+
+    async def open_one(recipe: Recipe) -> Session | None:
+        async with opening:
             began = time.perf_counter()
-            live = LiveSession(base_url, recipe.page, recipe.marker)
+            session = Session(base_url, recipe)
+            try:
+                await session.open()
+            except Exception as exc:  # noqa: BLE001 - counted as an error of the run
+                result.errors.append(f"{recipe.page}: {type(exc).__name__}: {exc}")
+                session.close()
+                return None
             result.open_times.append(time.perf_counter() - began)
-        widget = _find(live.session, recipe.find_widget, f"widget of {recipe.page}")
-        values = recipe.values(widget)
-        if start is not None:
-            start.wait(timeout=600)
+            return session
+
+    sessions = await asyncio.gather(*(open_one(r) for r in recipes))
+    try:
+        await asyncio.to_thread(barrier.wait, 600)  # the browser probe is ready too
+    except threading.BrokenBarrierError:
+        result.errors.append("the browser probe failed: no load phase")
+        return
+
+    async def drive(i: int, session: Session) -> None:
+        rng = random.Random(seed + i)
+        values = session.recipe.values(session.widget)
         deadline = time.monotonic() + duration
         for change in range(max_changes):
             if time.monotonic() > deadline:
                 break
-            latency = live.change(widget, values[change % 2])
-            if latency is not None:
-                result.latencies.append(latency)
-                result.pages.append(recipe.page)
+            latency = await session.change(values[change % 2])
+            if latency is None:
+                result.errors.append(f"{session.recipe.page}: no update within {TIMEOUT:.0f} s")
             else:
-                result.errors.append(f"{recipe.page}: no update within {TIMEOUT:.0f} s")
-                if not live.connected:
-                    break
-            time.sleep(think * rng.uniform(0.5, 1.5))
-    except Exception as exc:  # noqa: BLE001 - counted as an error of the run
-        result.errors.append(f"{recipe.page}: {type(exc).__name__}: {exc}")
-        if start is not None:
-            start.abort()  # the others would wait for this session forever
-    finally:
-        if live is not None:
-            live.close()
+                result.latencies.append(latency)
+                result.pages.append(session.recipe.page)
+            await asyncio.sleep(think * rng.uniform(0.5, 1.5))
+
+    await asyncio.gather(*(drive(i, s) for i, s in enumerate(sessions) if s is not None))
+    for session in sessions:
+        if session is not None:
+            session.close()
 
 
 def run_sessions(base_url: str, pages: list[str], sessions: int, *, duration: float,
                  max_changes: int, think: float, seed: int = 0,
                  extra_parties: int = 0) -> tuple[SessionResult, threading.Barrier, list]:
-    """Start ``sessions`` client sessions over ``pages`` (round robin), in threads; they
-    start changing widgets together once all are open (``extra_parties`` more, e.g. a
-    browser, join the same barrier). Returns the shared result, the barrier and threads."""
-    result = SessionResult([], [], [], [])
-    barrier = threading.Barrier(sessions + extra_parties)
-    threads = [threading.Thread(
-        target=run_session, daemon=True,
-        args=(base_url, RECIPES[pages[i % len(pages)]]),
-        kwargs=dict(duration=duration, max_changes=max_changes, think=think, seed=seed + i,
-                    start=barrier, result=result)) for i in range(sessions)]
-    for thread in threads:
-        thread.start()
-    return result, barrier, threads
+    """Start ``sessions`` sessions over ``pages`` (round robin) on one asyncio loop in a
+    thread; they start changing widgets together once all are open and ``extra_parties``
+    others (e.g. a browser) have joined the returned barrier. Returns (result, barrier,
+    [thread])."""
+    result = SessionResult()
+    barrier = threading.Barrier(1 + extra_parties)
+    recipes = [RECIPES[pages[i % len(pages)]] for i in range(sessions)]
+    thread = threading.Thread(target=asyncio.run, daemon=True, args=(_run(
+        base_url, recipes, duration=duration, max_changes=max_changes, think=think, seed=seed,
+        barrier=barrier, result=result),))
+    thread.start()
+    return result, barrier, [thread]
 
 
 def churn(base_url: str, page: str, count: int, batch: int = 10) -> list[str]:
     """Open and close ``count`` sessions of ``page``, ``batch`` at a time; their errors."""
     errors: list[str] = []
 
-    def one():
+    async def one() -> None:
+        session = Session(base_url, RECIPES[page])
         try:
-            open_session(base_url, page).close()
+            await session.open()
         except Exception as exc:  # noqa: BLE001 - counted
             errors.append(f"{type(exc).__name__}: {exc}")
+        finally:
+            session.close()
 
-    for first in range(0, count, batch):
-        threads = [threading.Thread(target=one) for _ in range(min(batch, count - first))]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+    async def all_batches() -> None:
+        for first in range(0, count, batch):
+            await asyncio.gather(*(one() for _ in range(min(batch, count - first))))
+
+    asyncio.run(all_batches())
     return errors
