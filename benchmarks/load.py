@@ -207,6 +207,8 @@ def main() -> None:
         print(f"server memory: {before:.0f} MiB before {args.churn} sessions, {after:.0f} MiB "
               f"after (growth {100 * (after - before) / before:+.1f} %), "
               f"{len(churn_errors)} errors")
+        for error in churn_errors[:3]:
+            print("  churn error:", error)
     finally:
         stop_server(server)
     tracebacks = server_errors(Path(log).read_text(errors="replace"))
