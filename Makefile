@@ -7,7 +7,7 @@ BIN     = $(VENV)/bin
 PORT   ?= 5006
 ADDRESS ?= 127.0.0.1
 
-.PHONY: serve test install data chromium lint bench clean
+.PHONY: serve test install data chromium jemalloc lint bench clean
 
 $(BIN)/smartidf: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,7 @@ install: $(BIN)/smartidf
 data: install
 	$(BIN)/smartidf data build
 
-serve: data
+serve: data jemalloc
 	$(BIN)/smartidf serve --port $(PORT) --address $(ADDRESS)
 
 chromium:
@@ -28,10 +28,18 @@ chromium:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium; }
 
+# optional: the served app releases closed sessions' memory with it (smartidf_analysis/serve.py)
+jemalloc:
+	@ldconfig -p 2>/dev/null | grep -q libjemalloc.so.2 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  { $$SUDO apt-get install -y -q libjemalloc2 || \
+	    { $$SUDO apt-get update -q && $$SUDO apt-get install -y -q libjemalloc2; }; } || \
+	  echo "libjemalloc2 not installed: the server keeps CPython's allocator"; }
+
 lint: install
 	$(BIN)/ruff check $(wildcard smartidf_analysis dashboards tests benchmarks notebooks)
 
-test: install chromium lint
+test: install chromium jemalloc lint
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 bench: install

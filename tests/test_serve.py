@@ -7,7 +7,7 @@ import argparse
 import pytest
 
 from smartidf_analysis.errors import SmartidfError
-from smartidf_analysis.serve import panel_command
+from smartidf_analysis.serve import panel_command, server_environment
 
 
 def _args(**over) -> argparse.Namespace:
@@ -43,3 +43,12 @@ def test_auth_needs_a_cookie_secret(monkeypatch):
     monkeypatch.delenv("SMARTIDF_COOKIE_SECRET", raising=False)
     with pytest.raises(SmartidfError, match="cookie secret"):
         panel_command(_args(auth="basic"))
+
+
+def test_server_uses_jemalloc_when_the_system_has_it():
+    env = server_environment({"LD_PRELOAD": "libother.so"}, find=lambda name: f"lib{name}.so.2")
+    assert env["LD_PRELOAD"] == "libjemalloc.so.2 libother.so"
+    assert env["PYTHONMALLOC"] == "malloc" and "background_thread:true" in env["MALLOC_CONF"]
+    assert server_environment({}, find=lambda name: None) == {}  # not installed: pymalloc
+    kept = {"SMARTIDF_ALLOCATOR": "pymalloc"}
+    assert server_environment(kept, find=lambda name: "libjemalloc.so.2") == kept
