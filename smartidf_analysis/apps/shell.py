@@ -33,9 +33,9 @@ def setup() -> None:
 def is_served() -> bool:
     """True inside a `panel serve` session (a Bokeh server document), False in notebooks.
 
-    Not ``pn.state.served``: it calls ``inspect.stack()``, which reads the source of every
-    frame into ``linecache`` (≈30,000 lines kept, 3 MiB, allocated during the first sessions
-    and pinning Python's memory arenas), and it only looks at its direct caller's module.
+    Not ``pn.state.served``: it calls ``inspect.stack()`` (a stat and a source look-up for
+    every frame of the stack, at each page build) and only looks at its direct caller's
+    module, this one, so it was always False here.
     """
     doc = pn.state.curdoc
     return doc is not None and doc.session_context is not None
