@@ -16,8 +16,12 @@ Drivers (--driver):
 - ``browser``: all N sessions are Chromium pages on the overview (on a 2-core machine the
   browsers' rendering competes with the server: a test-machine figure, not a server one).
 
-Then --churn sessions are opened and closed in batches of 10 and the server's memory is
-compared before and after, once unused sessions have been cleaned up.
+Then --churn sessions are opened and closed in batches of 10 (their opening times are
+printed) and the server's memory is compared before and after, once unused sessions have
+been cleaned up. The server runs with `smartidf serve`'s own session settings
+(--unused-session-lifetime 60 s, checked every 10 s): a shorter lifetime than the time a
+page waits between its GET and its websocket (10 pages opened at once queue for seconds)
+makes Bokeh discard the session built for the GET and build it again for the websocket.
 
     SMARTIDF_DB=data/smartidf.duckdb .venv/bin/python benchmarks/load.py --sessions 20
 """
@@ -33,6 +37,8 @@ import time
 from pathlib import Path
 
 import psutil
+
+from smartidf_analysis import cli
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests" / "ui"))
@@ -169,10 +175,11 @@ def main() -> None:
     db = Path(os.environ.get("SMARTIDF_DB", REPO / "data" / "smartidf.duckdb"))
     tmp = REPO / "data" / "bench"
     tmp.mkdir(parents=True, exist_ok=True)
+    serve_defaults = cli.parser().parse_args(["serve"])
+    cleanup = (serve_defaults.unused_session_lifetime
+               + serve_defaults.check_unused_sessions) / 1000 + 5  # [s] closed sessions freed
     server, url, log = start_server(db, tmp, "--num-threads", str(args.num_threads),
-                                    "--num-procs", str(args.num_procs),
-                                    "--unused-session-lifetime", "5000",
-                                    "--check-unused-sessions", "2000")
+                                    "--num-procs", str(args.num_procs))
     proc = psutil.Process(server.pid)
     try:
         for page in sorted({*args.pages, BROWSER_PAGE}):
@@ -196,13 +203,17 @@ def main() -> None:
             print(f"  {label}: {summary(values)}")
         for error in errors[:5]:
             print("  error:", error)
-        time.sleep(15)  # let the sessions of the load phase be cleaned up
+        time.sleep(cleanup)  # the sessions of the load phase are cleaned up
         before = rss_mib(proc)
-        churn_errors = []
+        churn_errors, churn_open = [], {}
         for i, page in enumerate(args.pages):  # the churn spread over the pages
             count = args.churn // len(args.pages) + (i < args.churn % len(args.pages))
-            churn_errors += load_client.churn(url, page, count)
-        time.sleep(25)  # > unused-session lifetime + check interval
+            errors_of_page, churn_open[page] = load_client.churn(url, page, count)
+            churn_errors += errors_of_page
+        print("page opening in the churn (10 at once, GET to live document):")
+        for page, times in churn_open.items():
+            print(f"  {page}: {summary(times, 'pages')}")
+        time.sleep(cleanup)
         after = rss_mib(proc)
         print(f"server memory: {before:.0f} MiB before {args.churn} sessions, {after:.0f} MiB "
               f"after (growth {100 * (after - before) / before:+.1f} %), "

@@ -36,6 +36,9 @@ from tornado.websocket import websocket_connect
 TOKEN = re.compile(r'"token":"([A-Za-z0-9_\-.]+)"')
 TIMEOUT = 30.0  # seconds to wait for an update before counting an error
 OPENING = 2  # pages opened at once (a ramp-up: the server builds each document in one thread)
+# seconds for the websocket handshake (tornado's default, kept explicit): stricter than a
+# browser (Chromium waits minutes), so a page whose opening queues that long is an error
+WS_CONNECT_TIMEOUT = 20.0
 DOCUMENT_READY = {"kind": "MessageSent", "msg_type": "bokeh_event",
                   "msg_data": {"type": "event", "name": "document_ready", "values": {"type": "map"}}}
 
@@ -116,7 +119,8 @@ class Session:
             raise RuntimeError(f"no session token in the page {self.url}")
         ws_url = self.url.replace("http://", "ws://", 1) + "/ws"
         self.socket = await websocket_connect(ws_url, subprotocols=["bokeh", match.group(1)],
-                                              max_message_size=2**30)
+                                              max_message_size=2**30,
+                                              connect_timeout=WS_CONNECT_TIMEOUT)
         await self._read()  # ACK
         for frame in _message("PULL-DOC-REQ", {}):
             await self.socket.write_message(frame)
@@ -264,14 +268,18 @@ def run_sessions(base_url: str, pages: list[str], sessions: int, *, duration: fl
     return result, barrier, [thread]
 
 
-def churn(base_url: str, page: str, count: int, batch: int = 10) -> list[str]:
-    """Open and close ``count`` sessions of ``page``, ``batch`` at a time; their errors."""
+def churn(base_url: str, page: str, count: int, batch: int = 10) -> tuple[list[str], list[float]]:
+    """Open and close ``count`` sessions of ``page``, ``batch`` at a time; their errors and
+    the opening times of the others (GET to live document) [s]."""
     errors: list[str] = []
+    open_times: list[float] = []
 
     async def one() -> None:
         session = Session(base_url, RECIPES[page])
+        began = time.perf_counter()
         try:
             await session.open()
+            open_times.append(time.perf_counter() - began)
         except Exception as exc:  # noqa: BLE001 - counted
             errors.append(f"{type(exc).__name__}: {exc}")
         finally:
@@ -282,4 +290,4 @@ def churn(base_url: str, page: str, count: int, batch: int = 10) -> list[str]:
             await asyncio.gather(*(one() for _ in range(min(batch, count - first))))
 
     asyncio.run(all_batches())
-    return errors
+    return errors, open_times

@@ -63,27 +63,39 @@ def department_series_chart(trajectory: pd.DataFrame, zones: Sequence[str], *,
                             title: str = "", ylabel: str = "%", height: int = 380):
     """Preferred Baromètre values (end 2017 – mid 2024) as lines per zone, the commune-file
     rates (2017Q3–2018Q1) as dots and, if given, the projected rates at the checkpoints
-    (``projected``: ``zone_code``, ``quarter``, ``projected_pct``) as crosses."""
+    (``projected``: ``zone_code``, ``quarter``, ``projected_pct``) as crosses.
+
+    One ``Curve`` per zone (the legend), but all the dots in one ``Scatter`` and all the
+    crosses in another, coloured by zone, and both target dates in one ``VLines``: HoloViews
+    renders each element of an overlay as its own subplot (about 14 ms each), so 9 zones
+    cost 12 elements instead of 29 (the page opens and the department changes that much
+    faster).
+    """
     names = names or {}
-    layers = []
     colors = hv.Cycle("Category10").values
-    for i, zone in enumerate(zones):
-        color = colors[i % len(colors)]
+    zone_colors = {names.get(z, z): colors[i % len(colors)] for i, z in enumerate(zones)}
+    layers, dots, crosses = [], [], []
+    for zone in zones:
         label = names.get(zone, zone)
         t = trajectory[(trajectory["zone_code"] == zone)]
         bar = t[t["preferred"] & (t["source"] != "arcep_ftth_communes")]
         com = t[t["source"] == "arcep_ftth_communes"]
         layers.append(hv.Curve((_dates(bar["quarter"]), bar["coverage_pct"]), "date", ylabel,
-                               label=label).opts(color=color, line_width=2))
-        layers.append(hv.Scatter((_dates(com["quarter"]), com["coverage_pct"]), "date",
-                                 ylabel).opts(color=color, size=7))
+                               label=label).opts(color=zone_colors[label], line_width=2))
+        dots.append(pd.DataFrame({"date": _dates(com["quarter"]).to_numpy(),
+                                  ylabel: com["coverage_pct"].to_numpy(), "zone": label}))
         if projected is not None:
             p = projected[projected["zone_code"] == zone]
-            layers.append(hv.Scatter((_dates(p["quarter"]), p["projected_pct"]), "date",
-                                     ylabel).opts(color=color, marker="x", size=11))
-    targets = [hv.VLine(pd.Timestamp(d)).opts(color="grey", line_dash="dashed", line_width=1)
-               for d in ("2021-12-31", "2023-12-31")]
-    return hv.Overlay(layers + targets).opts(
+            crosses.append(pd.DataFrame({"date": _dates(p["quarter"]).to_numpy(),
+                                         ylabel: p["projected_pct"].to_numpy(), "zone": label}))
+    for frames, style in ((dots, {"size": 7}), (crosses, {"marker": "x", "size": 11})):
+        if frames:
+            points = pd.concat(frames, ignore_index=True)
+            layers.append(hv.Scatter(points, "date", [ylabel, "zone"]).opts(
+                color="zone", cmap=zone_colors, show_legend=False, **style))
+    layers.append(hv.VLines([pd.Timestamp("2021-12-31"), pd.Timestamp("2023-12-31")]).opts(
+        color="grey", line_dash="dashed", line_width=1))
+    return hv.Overlay(layers).opts(
         title=title, height=height, responsive=True, ylim=(0, 105), legend_position="right",
         legend_limit=100, show_grid=True, toolbar="above", xlabel="",
         xlim=(pd.Timestamp("2017-06-01"), pd.Timestamp("2024-10-31")))
