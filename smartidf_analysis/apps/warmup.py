@@ -1,5 +1,6 @@
 """Server process setup, run by ``panel serve --setup`` (``smartidf serve``): the heap is
-frozen after warm-up.
+frozen after warm-up, and document events raised in callback threads are handed to the
+event loop (:mod:`.loop_events`: Bokeh loses some otherwise).
 
 ``panel serve --warm`` builds every page once, which imports its modules and fills the
 shared caches (tables, indicators, projected geometries, yield cubes). Once the server's
@@ -34,10 +35,15 @@ def freeze_heap() -> None:
 
 
 def setup() -> None:
-    """Freeze the heap once the server is up, i.e. after ``--warm`` (once per process)."""
+    """Once the server's loop runs (after ``--warm``, once per process): route thread
+    events through the loop, freeze the heap."""
     from tornado.ioloop import IOLoop
 
-    IOLoop.current().add_callback(freeze_heap)
+    from smartidf_analysis.apps import loop_events  # absolute: run as a script by --setup
+
+    loop = IOLoop.current()
+    loop.add_callback(loop_events.install, loop)  # called on the loop's own thread
+    loop.add_callback(freeze_heap)
 
 
 if __name__ == "panel_setup_module":  # executed by `panel serve --setup <this file>`

@@ -1,0 +1,133 @@
+"""Document events raised in callback threads reach the session: none lost to a hold."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import threading
+
+import pytest
+
+pytest.importorskip("bokeh")
+from bokeh.document import Document  # noqa: E402
+from bokeh.document.events import SessionCallbackAdded  # noqa: E402
+from tornado.ioloop import IOLoop  # noqa: E402
+
+from smartidf_analysis.apps import loop_events  # noqa: E402
+
+CALLBACKS = 5_000
+
+
+class _Session:
+    """Stands for a server session context: a document with one is a served page."""
+
+
+@pytest.fixture
+def fast_switching():
+    """Switch threads as often as possible, so that interleavings happen."""
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    yield
+    sys.setswitchinterval(before)
+
+
+def _served_document() -> tuple[Document, list]:
+    session = _Session()
+    doc = Document()
+    doc._session_context = lambda: session  # what Bokeh's server sets (a weak reference)
+    received: list = []
+    doc.on_change(lambda e: received.append((e, threading.get_ident()))
+                  if isinstance(e, SessionCallbackAdded) else None)
+    return doc, received
+
+
+def _run_loop_holding(doc: Document, stop: threading.Event, ready: threading.Event,
+                      state: dict) -> None:
+    """The server's side: its loop holds and unholds the document continuously (what Panel
+    does around each batch of changes it applies)."""
+    async def main() -> None:
+        loop = IOLoop.current()
+        state["thread"] = threading.get_ident()
+        if state["install"]:
+            loop_events.install(loop)
+        ready.set()
+        while not stop.is_set():
+            doc.hold("combine")
+            await asyncio.sleep(0)
+            doc.unhold()
+            await asyncio.sleep(0)
+        for _ in range(100):  # events handed over at the end are delivered too
+            await asyncio.sleep(0)
+
+    asyncio.run(main())
+
+
+def _add_callbacks_from_a_thread(install: bool) -> tuple[int, set]:
+    doc, received = _served_document()
+    stop, ready, state = threading.Event(), threading.Event(), {"install": install}
+    server = threading.Thread(target=_run_loop_holding, args=(doc, stop, ready, state))
+    server.start()
+    try:
+        assert ready.wait(10)
+        for _ in range(CALLBACKS):  # a callback thread scheduling its page changes
+            doc.add_next_tick_callback(lambda: None)
+    finally:
+        stop.set()
+        server.join(30)
+        loop_events.uninstall()
+    doc.unhold()
+    return len(received), {thread for _, thread in received} - {state["thread"]}
+
+
+def test_every_callback_added_from_a_thread_reaches_the_session(fast_switching):
+    delivered, other_threads = _add_callbacks_from_a_thread(install=True)
+    assert delivered == CALLBACKS
+    assert not other_threads  # all raised on the loop's thread
+
+
+def test_without_the_hand_over_bokeh_loses_some(fast_switching):
+    """Why the hand-over exists: Bokeh alone loses some of these events (5-10 of 5,000 per
+    attempt here). If no attempt loses one, the race did not show on this machine (or a
+    new Bokeh fixed it: then :mod:`loop_events` may go): skipped, not failed."""
+    for _ in range(5):
+        delivered, _threads = _add_callbacks_from_a_thread(install=False)
+        assert delivered <= CALLBACKS
+        if delivered < CALLBACKS:
+            return
+    pytest.skip("the race did not show in 5 attempts")
+
+
+def test_documents_without_session_are_untouched():
+    loop_events.install(IOLoop.current())
+    try:
+        doc, received = Document(), []
+        doc.on_change(lambda e: received.append(threading.get_ident()))
+        worker = threading.Thread(target=lambda: doc.add_next_tick_callback(lambda: None))
+        worker.start()
+        worker.join()
+        assert len(received) == 1 and received[0] == worker.ident  # synchronous, in place
+        assert loop_events.installed()
+    finally:
+        loop_events.uninstall()
+    assert not loop_events.installed()
+
+
+
+def test_model_changes_made_off_the_loop_keep_bokehs_own_path():
+    """Not handed over (Panel's temporary CDN stylesheet URLs during a snapshot must not
+    reach the browser): raised at once, in the thread that made them."""
+    from bokeh.models import Div
+
+    doc, _ = _served_document()
+    div = Div(text="before")
+    doc.add_root(div)
+    changes: list = []
+    doc.on_change(lambda e: changes.append((getattr(e, "attr", None), threading.get_ident())))
+    loop_events.install(IOLoop.current())
+    try:
+        worker = threading.Thread(target=lambda: setattr(div, "text", "after"))
+        worker.start()
+        worker.join()
+    finally:
+        loop_events.uninstall()
+    assert changes == [("text", worker.ident)]
