@@ -1,6 +1,6 @@
 """Server process setup, run by ``panel serve --setup`` (``smartidf serve``): the heap is
-frozen after warm-up, and document events raised in callback threads are handed to the
-event loop (:mod:`.loop_events`: Bokeh loses some otherwise).
+frozen after warm-up, and session callbacks scheduled from callback threads are never lost
+to a document hold (:mod:`.loop_events`).
 
 ``panel serve --warm`` builds every page once, which imports its modules and fills the
 shared caches (tables, indicators, projected geometries, yield cubes). Once the server's
@@ -42,7 +42,7 @@ def setup() -> None:
     from smartidf_analysis.apps import loop_events  # absolute: run as a script by --setup
 
     loop = IOLoop.current()
-    loop.add_callback(loop_events.install, loop)  # called on the loop's own thread
+    loop.add_callback(loop_events.install)  # on the loop's own thread
     loop.add_callback(freeze_heap)
 
 
