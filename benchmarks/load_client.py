@@ -36,8 +36,8 @@ from tornado.websocket import websocket_connect
 TOKEN = re.compile(r'"token":"([A-Za-z0-9_\-.]+)"')
 TIMEOUT = 30.0  # seconds to wait for an update before counting an error
 OPENING = 2  # pages opened at once (a ramp-up: the server builds each document in one thread)
-# seconds for the websocket handshake (tornado's default, kept explicit): stricter than a
-# browser (Chromium waits minutes), so a page whose opening queues that long is an error
+# seconds for the websocket handshake (tornado's default, kept explicit; a browser waits
+# longer): a page whose opening queues that long is counted as an error
 WS_CONNECT_TIMEOUT = 20.0
 DOCUMENT_READY = {"kind": "MessageSent", "msg_type": "bokeh_event",
                   "msg_data": {"type": "event", "name": "document_ready", "values": {"type": "map"}}}

@@ -35,8 +35,8 @@ def freeze_heap() -> None:
 
 
 def setup() -> None:
-    """Once the server's loop runs (after ``--warm``, once per process): route thread
-    events through the loop, freeze the heap."""
+    """Once the server's loop runs (after ``--warm``, once per process): session callbacks
+    from callback threads no longer lost to a hold (:mod:`.loop_events`), heap frozen."""
     from tornado.ioloop import IOLoop
 
     from smartidf_analysis.apps import loop_events  # absolute: run as a script by --setup
