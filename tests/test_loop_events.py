@@ -132,3 +132,26 @@ def test_model_changes_made_off_the_loop_keep_bokehs_own_path():
     finally:
         loop_events.uninstall()
     assert [attr for attr, _ in changes] == ["text"]
+
+
+def test_thread_dispatch_leaves_bokehs_curdoc_stack_alone():
+    """Bokeh's own path pushes the document on its process-wide ``curdoc()`` stack from the
+    thread, under the loop's feet; the dispatch here does not touch it."""
+    from bokeh.io import doc as bokeh_doc
+
+    depths: list[int] = []
+    doc, _ = _served_document()
+    doc.on_change(lambda e: depths.append(len(bokeh_doc._PATCHED_CURDOCS)))
+
+    def add_from_a_thread() -> None:
+        worker = threading.Thread(target=lambda: doc.add_next_tick_callback(lambda: None))
+        worker.start()
+        worker.join()
+
+    add_from_a_thread()  # Bokeh alone
+    loop_events.install()
+    try:
+        add_from_a_thread()
+    finally:
+        loop_events.uninstall()
+    assert depths == [1, 0]

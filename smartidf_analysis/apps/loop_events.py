@@ -20,13 +20,17 @@ The fix: :func:`install` wraps ``DocumentCallbackManager.trigger_on_change`` so 
 session-callback event raised off the loop's thread, on a served document, skips the hold
 and goes straight to the document's change callbacks (the server session, which hands the
 callback to tornado's thread-safe ``add_callback``), as it does anyway when no hold is on.
-Holding such an event batches nothing: it only delays when the callback is scheduled.
-(Handing the event itself to the loop instead would cost one more loop turn per change,
-behind every other session's work.) Model changes keep Bokeh's
-own path: Panel makes some off the loop that are not meant for the browser (while a page
-is saved as an HTML snapshot it points the shared stylesheet models at its CDN for a
-moment). Documents without a session (notebooks, the snapshot's own document) are
-untouched.
+Holding such an event batches nothing: it only delays when the callback is scheduled
+(handing the event itself to the loop instead would cost one more loop turn per change,
+behind every other session's work). Nor does Bokeh's ``patch_curdoc`` wrap that call, as
+it does in its own path: it pushes the document on a process-wide stack
+(``bokeh.io.doc._PATCHED_CURDOCS``) that the loop pushes and pops at the same time for
+other sessions, so a thread's push and pop can change which document ``curdoc()`` is on
+the loop in the middle of another session's callback. The server session only hands the
+callback to tornado here; it needs no current document. Model changes keep Bokeh's own
+path: Panel makes some off the loop that are not meant for the browser (while a page is
+saved as an HTML snapshot it points the shared stylesheet models at its CDN for a moment).
+Documents without a session (notebooks, the snapshot's own document) are untouched.
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ from __future__ import annotations
 import logging
 import threading
 
-from bokeh.document.callbacks import DocumentCallbackManager, invoke_with_curdoc
+from bokeh.document.callbacks import DocumentCallbackManager
 from bokeh.document.events import SessionCallbackAdded, SessionCallbackRemoved
 
 log = logging.getLogger("smartidf.apps.loop_events")
@@ -48,12 +52,9 @@ def _trigger_on_change(self: DocumentCallbackManager, event) -> None:
             and isinstance(event, SessionCallbackAdded | SessionCallbackRemoved)):
         doc = self._document()
         if doc is not None and doc.session_context is not None:
-            # what Bokeh does with no hold on: the change callbacks, now
-            def invoke_callbacks() -> None:
-                for callback in self.change_callbacks():
-                    callback(event)
-
-            invoke_with_curdoc(doc, invoke_callbacks)
+            # what Bokeh does with no hold on, minus patch_curdoc (see the docstring)
+            for callback in self.change_callbacks():
+                callback(event)
             return
     _ORIGINAL(self, event)
 
