@@ -74,4 +74,5 @@ def uninstall() -> None:
 
 
 def installed() -> bool:
+    """True while :func:`install` is in effect."""
     return DocumentCallbackManager.trigger_on_change is _trigger_on_change
