@@ -23,18 +23,19 @@ data: install
 serve: data jemalloc
 	$(BIN)/smartidf serve --port $(PORT) --address $(ADDRESS)
 
+# $(call apt_install,PACKAGE): Debian package, with sudo unless root, the index refreshed
+# only when the first try fails
+apt_install = { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+  $$SUDO apt-get install -y -q $(1) || \
+  { $$SUDO apt-get update -q && $$SUDO apt-get install -y -q $(1); }; }
+
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium; }
+	@command -v chromium >/dev/null 2>&1 || $(call apt_install,chromium)
 
 # optional: the served app releases closed sessions' memory with it (smartidf_analysis/serve.py)
 jemalloc:
-	@ldconfig -p 2>/dev/null | grep -q libjemalloc.so.2 || { \
-	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  { $$SUDO apt-get install -y -q libjemalloc2 || \
-	    { $$SUDO apt-get update -q && $$SUDO apt-get install -y -q libjemalloc2; }; } || \
-	  echo "libjemalloc2 not installed: the server keeps CPython's allocator"; }
+	@ldconfig -p 2>/dev/null | grep -q libjemalloc.so.2 || $(call apt_install,libjemalloc2) || \
+	  echo "libjemalloc2 not installed: the server keeps CPython's allocator"
 
 lint: install
 	$(BIN)/ruff check $(wildcard smartidf_analysis dashboards tests benchmarks notebooks)

@@ -111,8 +111,10 @@ class Session:
         self.widget: dict = {}
         self._changed = asyncio.Event()
 
-    async def open(self) -> None:
-        """GET the page, join its session, pull the document, say it is rendered."""
+    async def open(self) -> float:
+        """GET the page, join its session, pull the document, say it is rendered; seconds
+        from the GET to the live document."""
+        began = time.perf_counter()
         html = await asyncio.to_thread(self._get)
         match = TOKEN.search(html)
         if match is None:
@@ -131,6 +133,7 @@ class Session:
         self._find(content["doc"])
         await self._send([DOCUMENT_READY])
         self._listener = asyncio.get_running_loop().create_task(self._listen())
+        return time.perf_counter() - began
 
     def _get(self) -> str:
         with urllib.request.urlopen(f"{self.url}?lang=fr", timeout=120) as response:
@@ -212,15 +215,13 @@ async def _run(base_url: str, recipes: list[Recipe], *, duration: float, max_cha
 
     async def open_one(recipe: Recipe) -> Session | None:
         async with opening:
-            began = time.perf_counter()
             session = Session(base_url, recipe)
             try:
-                await session.open()
+                result.open_times.append(await session.open())
             except Exception as exc:  # noqa: BLE001 - counted as an error of the run
                 result.errors.append(f"{recipe.page}: {type(exc).__name__}: {exc}")
                 session.close()
                 return None
-            result.open_times.append(time.perf_counter() - began)
             return session
 
     sessions = await asyncio.gather(*(open_one(r) for r in recipes))
@@ -276,10 +277,8 @@ def churn(base_url: str, page: str, count: int, batch: int = 10) -> tuple[list[s
 
     async def one() -> None:
         session = Session(base_url, RECIPES[page])
-        began = time.perf_counter()
         try:
-            await session.open()
-            open_times.append(time.perf_counter() - began)
+            open_times.append(await session.open())
         except Exception as exc:  # noqa: BLE001 - counted
             errors.append(f"{type(exc).__name__}: {exc}")
         finally:

@@ -35,8 +35,7 @@ def _served_document() -> tuple[Document, list]:
     doc = Document()
     doc._session_context = lambda: session  # what Bokeh's server sets (a weak reference)
     received: list = []
-    doc.on_change(lambda e: received.append((e, threading.get_ident()))
-                  if isinstance(e, SessionCallbackAdded) else None)
+    doc.on_change(lambda e: received.append(e) if isinstance(e, SessionCallbackAdded) else None)
     return doc, received
 
 

@@ -43,12 +43,11 @@ from bokeh.document.events import SessionCallbackAdded, SessionCallbackRemoved
 
 log = logging.getLogger("smartidf.apps.loop_events")
 _ORIGINAL = DocumentCallbackManager.trigger_on_change
-_LOOP: dict = {}  # "thread": the ident of the server loop's thread
+_loop_thread: int | None = None  # ident of the server loop's thread, once installed
 
 
 def _trigger_on_change(self: DocumentCallbackManager, event) -> None:
-    thread = _LOOP.get("thread")
-    if (thread is not None and threading.get_ident() != thread
+    if (_loop_thread is not None and threading.get_ident() != _loop_thread
             and isinstance(event, SessionCallbackAdded | SessionCallbackRemoved)):
         doc = self._document()
         if doc is not None and doc.session_context is not None:
@@ -62,15 +61,17 @@ def _trigger_on_change(self: DocumentCallbackManager, event) -> None:
 def install() -> None:
     """Dispatch session-callback events raised off the calling thread, the server loop's,
     at once. Idempotent; :func:`uninstall` undoes it."""
-    _LOOP.update(thread=threading.get_ident())
+    global _loop_thread
+    _loop_thread = threading.get_ident()
     DocumentCallbackManager.trigger_on_change = _trigger_on_change
     log.info("session callbacks from callback threads are dispatched unheld")
 
 
 def uninstall() -> None:
     """Bokeh's own ``trigger_on_change`` again (tests)."""
+    global _loop_thread
     DocumentCallbackManager.trigger_on_change = _ORIGINAL
-    _LOOP.clear()
+    _loop_thread = None
 
 
 def installed() -> bool:
