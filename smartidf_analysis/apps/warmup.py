@@ -1,6 +1,7 @@
 """Server process setup, run by ``panel serve --setup`` (``smartidf serve``): the heap is
-frozen after warm-up, and session callbacks scheduled from callback threads are never lost
-to a document hold (:mod:`.loop_events`).
+frozen after warm-up, session callbacks scheduled from callback threads are never lost to a
+document hold (:mod:`.loop_events`), and messages queued for a page's websocket are never
+left unsent (:mod:`.write_queue`).
 
 ``panel serve --warm`` builds every page once, which imports its modules and fills the
 shared caches (tables, indicators, projected geometries, yield cubes). Once the server's
@@ -35,12 +36,15 @@ def freeze_heap() -> None:
 
 
 def setup() -> None:
-    """Once the server's loop runs (after ``--warm``, once per process): session callbacks
-    from callback threads no longer lost to a hold (:mod:`.loop_events`), heap frozen."""
+    """Queued websocket messages always sent (:mod:`.write_queue`); once the server's loop
+    runs (after ``--warm``, once per process): session callbacks from callback threads no
+    longer lost to a hold (:mod:`.loop_events`), heap frozen."""
     from tornado.ioloop import IOLoop
 
-    from smartidf_analysis.apps import loop_events  # absolute: run as a script by --setup
+    # absolute imports: this file is run as a script by --setup
+    from smartidf_analysis.apps import loop_events, write_queue
 
+    write_queue.install()
     loop = IOLoop.current()
     loop.add_callback(loop_events.install)  # on the loop's own thread
     loop.add_callback(freeze_heap)
