@@ -90,11 +90,11 @@ def test_every_queued_message_is_sent_in_order(socket_writes):
     assert not write_queue.installed()
 
 
-def test_the_server_setup_installs_it_and_the_loop_fix():
+def test_the_server_setup_installs_it_and_the_other_fixes():
     """What `panel serve --setup apps/warmup.py` does once the server's loop runs."""
     import gc
 
-    from smartidf_analysis.apps import loop_events, warmup
+    from smartidf_analysis.apps import change_order, loop_events, warmup
 
     thresholds = gc.get_threshold()
 
@@ -105,9 +105,11 @@ def test_the_server_setup_installs_it_and_the_loop_fix():
     try:
         asyncio.run(main())
         assert write_queue.installed() and loop_events.installed()
+        assert change_order.installed()
         assert gc.get_threshold() == warmup.GC_THRESHOLDS
     finally:
         write_queue.uninstall()
         loop_events.uninstall()
+        change_order.uninstall()
         gc.unfreeze()
         gc.set_threshold(*thresholds)
