@@ -43,8 +43,11 @@ lint: install
 test: install chromium jemalloc lint
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
+# the theme benchmarks one after the other (benchmarks/README.md); the load benchmark, which
+# serves the app, is run on its own: $(BIN)/python benchmarks/load.py
 bench: install
-	$(BIN)/python benchmarks/run_all.py
+	@for script in benchmarks/bench_*.py; do echo "== $$script"; \
+	  $(BIN)/python $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) data/*.duckdb data/downloads reports

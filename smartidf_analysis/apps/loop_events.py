@@ -13,7 +13,7 @@ the loop holds and unholds the document, ``tests/test_loop_events.py``), none wi
 module. The symptom that led here, in ``benchmarks/load.py``: one telecentres change in
 about three runs of 20 sessions × 60 s never answered ("no update within 30 s", the map's
 spinner on and every callback thread idle). It came back once in four runs with this module
-installed, so this race is not its only cause (open, see the closing note of issue 7).
+installed: the other cause was Panel's write queue (:mod:`.write_queue`).
 Panel 1.9.4 serialises its own threaded ``hold`` (``_HOLD_LOCK``) but not this path.
 
 The fix: :func:`install` wraps ``DocumentCallbackManager.trigger_on_change`` so that a

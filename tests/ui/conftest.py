@@ -22,6 +22,14 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture(scope="session")
+def synthetic(app_db) -> bool:
+    """True when the served database is the synthetic demo region (no mirror set)."""
+    from smartidf_analysis import db
+
+    return bool(db.query("region_totals", path=app_db)["synthetic"].iloc[0])
+
+
+@pytest.fixture(scope="session")
 def served_app(app_db, tmp_path_factory):
     """The app served on 127.0.0.1 for the whole session; yields its base URL."""
     tmp = tmp_path_factory.mktemp("serve")

@@ -41,15 +41,19 @@ def test_page_renders_with_navigation_and_no_console_errors(page, served_app, co
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_every_csv_download_is_non_empty(page, served_app, console_errors, name):
+def test_every_csv_download_is_non_empty(page, served_app, console_errors, name, synthetic):
+    """On real data every table has rows; the synthetic region leaves some empty (no build
+    issues, no commune without fibre data, other commune codes), so there a CSV has at
+    least its header."""
     _open(page, f"{served_app}/{name}{SELECTION.get(name, '')}")
     buttons = page.get_by_role("button").filter(has_text="CSV")
     expect(buttons.first).to_be_visible(timeout=TIMEOUT)
     for i in range(buttons.count()):
+        label = buttons.nth(i).inner_text()
         with page.expect_download(timeout=TIMEOUT) as info:
             buttons.nth(i).click()
         lines = open(info.value.path(), encoding="utf-8").read().splitlines()
-        assert len(lines) >= 2, (name, buttons.nth(i).inner_text())
+        assert len(lines) >= (1 if synthetic else 2), (name, label)
         assert "," in lines[0]
     assert console_errors == []
 
