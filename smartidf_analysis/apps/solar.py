@@ -26,7 +26,7 @@ from ..plots.polygon_map import PolygonMap, named_palette
 from ..solar_roofs import SOLAR_CLASSES, monthly_roof_production
 from . import solar_labels  # noqa: F401 - registers the page's labels
 from .i18n import fmt_number, tr
-from .shell import apply_changes, csv_buffer, guarded, sync_url, template
+from .shell import apply_changes, csv_buffer, guarded, is_synthetic, sync_url, template
 
 log = logging.getLogger("smartidf.apps.solar")
 
@@ -134,6 +134,8 @@ class SolarPage(pn.viewable.Viewer):
         self._commune_table = pd.DataFrame()
         self._roof_maps: dict[str, PolygonMap] = {}  # one Bokeh map per real roof set
         self._raster = None  # the synthetic stock's Datashader raster, made on first use
+        # a synthetic database's building extracts are synthetic too, whatever their set
+        self._synthetic_db = is_synthetic()
         md = dict(sizing_mode="stretch_width")
         self._totals = pn.pane.Markdown(css_classes=["solar-totals"], **md)
         self._alert = pn.pane.Alert(tr("sol_synthetic_alert", self.lang), alert_type="warning",
@@ -178,16 +180,23 @@ class SolarPage(pn.viewable.Viewer):
                    self._inspector_changes(), self._totals_changes()]
         apply_changes(lambda: [change() for change in changes])
 
+    def _set_label(self) -> str:
+        """The roof set's name, marked synthetic for the synthetic stock and for every set
+        of a synthetic database."""
+        label = tr("sol_set_" + self.state.roof_set, self.lang)
+        if self.state.synthetic or self._synthetic_db:
+            label += f" ({tr('sol_synthetic', self.lang)})"
+        return label
+
     def _totals_changes(self):
         lang, r = self.lang, self._results
         t, cls = r["totals"].iloc[0], r["classes"]
         shares = " · ".join(
             f"{tr('sol_class_' + c, lang)} {fmt_number(100 * cls.loc[c, 'roof_share'], lang)} %"
             for c in reversed(SOLAR_CLASSES))
-        synthetic = f" ({tr('sol_synthetic', lang)})" if self.state.synthetic else ""
         bad = (f" — {fmt_number(len(r['bad']), lang)} {tr('sol_left_out', lang)}" if len(r["bad"]) else "")
         text = (
-            f"### {tr('sol_set_' + self.state.roof_set, lang)}{synthetic}\n"
+            f"### {self._set_label()}\n"
             f"**{fmt_number(t['roofs'], lang)} {tr('sol_roofs', lang)}** · "
             f"**{fmt_number(t['peak_power_mwp'], lang, 2)} {tr('sol_mwp', lang)}** · "
             f"**{fmt_number(t['annual_gwh'], lang, 2)} {tr('sol_per_year', lang)}** · {shares}{bad}")
@@ -223,7 +232,7 @@ class SolarPage(pn.viewable.Viewer):
                    for c, kwh, irr in zip(rows["solar_class"].astype(object), rows["annual_kwh"],
                                           rows["irradiation_kwh_m2"], strict=True)]
         scale = splots.roof_class_scale({c: tr("sol_class_" + c, lang) for c in SOLAR_CLASSES})
-        title = f"{tr('sol_map_title', lang)} — {tr('sol_set_' + self.state.roof_set, lang)}"
+        title = f"{tr('sol_map_title', lang)} — {self._set_label()}"
         roof_id = self.state.roof_id
 
         def patch():

@@ -65,8 +65,11 @@ def test_url_restores_a_view_in_english(page, served_app, console_errors, synthe
     totals = page.locator(".solar-totals")
     expect(totals).to_contain_text("Paris 13e", timeout=TIMEOUT)
     expect(totals).to_contain_text("GWh/yr", timeout=TIMEOUT)
-    if not synthetic:  # shaded courtyards: the real Paris block has roofs in every class
+    if synthetic:  # a synthetic database's extracts are labelled as such
+        expect(totals).to_contain_text("(SYNTHETIC)", timeout=TIMEOUT)
+    else:  # shaded courtyards: the real Paris block has roofs in every class
         expect(totals).to_contain_text(re.compile(r"blue [1-9]"), timeout=TIMEOUT)
+        expect(totals).not_to_contain_text("SYNTHETIC")
     expect(page.locator(".solar-commune-caption")).to_contain_text("modelled", timeout=TIMEOUT)
     assert console_errors == []
 
