@@ -1,8 +1,10 @@
-"""Shared fixtures: the mirror folder, and isolated data directories per test."""
+"""Shared fixtures: the mirror folder, isolated data directories per test, fast thread
+switching for race tests."""
 
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,15 @@ def mirror() -> Path:
     if not env or not Path(env).is_dir():
         pytest.skip("SMARTIDF_MIRROR is not set: real-data test skipped")
     return Path(env).resolve()
+
+
+@pytest.fixture
+def fast_switching():
+    """Switch threads as often as possible, so that races between threads happen."""
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    yield
+    sys.setswitchinterval(before)
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -22,13 +21,9 @@ class _Session:
     """Stands for a server session context: a document with one is a served page."""
 
 
-@pytest.fixture
-def fast_switching():
-    """Switch threads as often as possible, so that interleavings happen."""
-    before = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)
+@pytest.fixture(autouse=True)
+def _panel_restored():
     yield
-    sys.setswitchinterval(before)
     change_order.uninstall()
 
 

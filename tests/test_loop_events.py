@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import sys
 import threading
 
 import pytest
@@ -19,15 +18,6 @@ CALLBACKS = 5_000
 
 class _Session:
     """Stands for a server session context: a document with one is a served page."""
-
-
-@pytest.fixture
-def fast_switching():
-    """Switch threads as often as possible, so that interleavings happen."""
-    before = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)
-    yield
-    sys.setswitchinterval(before)
 
 
 def _served_document() -> tuple[Document, list]:
