@@ -46,8 +46,8 @@ def socket_writes():
 
 
 def _replay(sent: list, pending: list) -> Document:
-    """The order seen in the served app: a batch is queued after the previous one's write
-    completed, before the task that sent it has resumed."""
+    """The order that strands a message (a probe found it in the served app): a batch is
+    queued after the previous one's write completed, before the task that sent it resumed."""
     async def main() -> Document:
         doc, conn = Document(), _Connection()
         panel_document.schedule_write_events(doc, [conn], ["loading on"])

@@ -7,8 +7,8 @@ widget's parameters, run the page's callbacks). Two changes made close together 
 clicks on a selector while the first update is still computing) can then run in two
 threads at once, and nothing orders them: the thread with the older value may set it
 after the newer one, and the widget, the URL and the page's figures keep the older choice
-while the browser shows the newer. Measured with Panel's own code
-(``tests/test_change_order.py``: 1,000 changes to one slider, each batch handed to a pool
+while the browser shows the newer. Measured with Panel's own code in the harness of
+``tests/test_change_order.py`` (1,000 changes to one slider, each batch handed to a pool
 of two threads, the interpreter switching threads as often as it can): in 8 runs of 50
 trials the final value was not the last one sent in 13–22 trials per run, by up to 398
 changes, and 4 of the 400 trials raised in Panel (``KeyError``: two threads sharing the
@@ -27,9 +27,9 @@ the change. None with this module.
 The fix: :func:`install` wraps ``_change_event`` in a lock per widget, so that one
 widget's batches run one after the other, each taking the changes pending when it starts
 (other widgets and other sessions still run in parallel), and Panel's busy-counter
-updates in one process-wide lock. Only threads wait on a
-widget's lock (the server's loop never runs ``_change_event`` when there is a thread
-pool), and no thread holding one waits for another: no deadlock.
+updates in one process-wide lock. Only threads wait on a widget's lock (the server's loop
+never runs ``_change_event`` when there is a thread pool), and no thread holding one
+waits for another: no deadlock.
 """
 
 from __future__ import annotations

@@ -8,12 +8,13 @@ when the document is not marked, and a task that has sent its messages and await
 writes removes the mark. So when a task finishes its writes in the same loop turn as a
 new batch is queued, after the new batch's task was scheduled but before it ran, it
 removes the mark the new batch set, and the new task then returns without sending: the
-message waits until the page's next change queues another (Panel 1.9.4). The page
-shows the loading spinner and never the result. That was the lost update of
-``benchmarks/load.py``: about one telecentres change in three runs of 20 sessions × 120 s
-got "no update within 30 s" (it had the map's loading state and the new URL, which were
-sent before; its results and the end of loading were queued and never sent).
-``tests/test_write_queue.py`` replays that order with Panel's own functions.
+message waits until the page's next change queues another (Panel 1.9.4). When a page's
+results and the end of its loading state both wait there, it shows the loading spinner
+and never the result: what ``benchmarks/load.py`` saw in about one telecentres change in
+three runs of 20 sessions × 60 s ("no update within 30 s"; the map's loading state and the
+new URL, sent before, had arrived). ``tests/test_write_queue.py`` replays that order with
+Panel's own functions; a probe in the served app found it once in a 120 s run of
+``load.py`` with Panel's code alone (flushed that time by a later change of the page).
 
 The fix: :func:`install` wraps ``_dispatch_msgs`` so that a task finding messages queued
 for its document marks the document again before Panel's code runs: it sends them.
