@@ -30,7 +30,14 @@ def _panel_restored():
 def _final_value(threads: int) -> int:
     """What the server does with --num-threads: each change from the browser goes through
     ``_server_change`` (on the loop: here this thread), which schedules a batch when none
-    is pending; the batch (``_change_event``) runs in the thread pool."""
+    is pending; the batch (``_change_event``) runs in the thread pool. Sliders throttled,
+    as served (``apps/shell.setup``): the browser sends ``value`` and ``value_throttled``
+    on release, and Panel applies the latter."""
+    with pn.config.set(throttled=True):
+        return _final_value_throttled(threads)
+
+
+def _final_value_throttled(threads: int) -> int:
     session = _Session()
     doc = Document()
     doc._session_context = lambda: session  # what Bokeh's server sets (a weak reference)
@@ -41,7 +48,8 @@ def _final_value(threads: int) -> int:
         doc.add_timeout_callback = lambda callback, timeout: batches.append(
             pool.submit(slider._change_event, doc))  # the loop hands the batch to a thread
         for value in range(1, CHANGES + 1):
-            slider._server_change(doc, ref, None, "value", value - 1, value)
+            for attribute in ("value", "value_throttled"):
+                slider._server_change(doc, ref, None, attribute, value - 1, value)
             if value % 7 == 0:
                 time.sleep(0)  # the loop turns
         for batch in batches:
