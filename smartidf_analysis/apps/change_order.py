@@ -54,7 +54,7 @@ _ORIGINAL_CLEANUP_BUSY = _state._cleanup_busy_counter
 _LOCK_ATTRIBUTE = "_smartidf_change_lock"
 _CREATING = threading.Lock()
 _BUSY = threading.RLock()  # Panel's process-wide busy counter
-_PENDING = threading.Lock()  # every widget's pending changes, taken for a few bytecodes
+_PENDING = threading.Lock()  # pending changes recorded or taken: held briefly, no callback
 
 
 def _lock_of(widget) -> threading.RLock:
