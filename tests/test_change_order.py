@@ -3,13 +3,16 @@
 
 from __future__ import annotations
 
+import threading
 import time
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 pn = pytest.importorskip("panel")
 from bokeh.document import Document  # noqa: E402
+from panel.io.state import state  # noqa: E402
 
 from smartidf_analysis.apps import change_order  # noqa: E402
 
@@ -22,22 +25,19 @@ class _Session:
 
 
 @pytest.fixture(autouse=True)
-def _panel_restored():
-    yield
+def _served_panel():
+    """Sliders throttled, as served (``apps/shell.setup``); Panel's own methods after."""
+    with pn.config.set(throttled=True):
+        yield
     change_order.uninstall()
 
 
 def _final_value(threads: int) -> int:
     """What the server does with --num-threads: each change from the browser goes through
     ``_server_change`` (on the loop: here this thread), which schedules a batch when none
-    is pending; the batch (``_change_event``) runs in the thread pool. Sliders throttled,
-    as served (``apps/shell.setup``): the browser sends ``value`` and ``value_throttled``
-    on release, and Panel applies the latter."""
-    with pn.config.set(throttled=True):
-        return _final_value_throttled(threads)
-
-
-def _final_value_throttled(threads: int) -> int:
+    is pending; the batch (``_change_event``) runs in the thread pool. The slider is
+    throttled: the browser sends ``value`` and ``value_throttled`` on release, and Panel
+    applies the latter."""
     session = _Session()
     doc = Document()
     doc._session_context = lambda: session  # what Bokeh's server sets (a weak reference)
@@ -75,11 +75,6 @@ def test_one_thread_needs_no_lock(fast_switching):
 
 def test_busy_state_counts_every_event_from_threads(fast_switching):
     """Panel's busy counter, updated from four callback threads at once, ends empty."""
-    import threading
-    import uuid
-
-    from panel.io.state import state
-
     change_order.install()
     errors: list[Exception] = []
 

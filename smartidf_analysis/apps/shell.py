@@ -49,9 +49,10 @@ def current_lang() -> str:
     return lang if lang in LANGS else "fr"
 
 
-def is_synthetic() -> bool:
-    """True when the database was built from the synthetic demo region."""
-    frame = db.query("region_totals")
+def is_synthetic(path=None) -> bool:
+    """True when the database (``path``, default the configured one) was built from the
+    synthetic demo region."""
+    frame = db.query("region_totals", path=path)
     return bool(frame["synthetic"].iloc[0])
 
 

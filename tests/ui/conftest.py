@@ -24,9 +24,9 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(scope="session")
 def synthetic(app_db) -> bool:
     """True when the served database is the synthetic demo region (no mirror set)."""
-    from smartidf_analysis import db
+    from smartidf_analysis.apps.shell import is_synthetic
 
-    return bool(db.query("region_totals", path=app_db)["synthetic"].iloc[0])
+    return is_synthetic(app_db)
 
 
 @pytest.fixture(scope="session")
