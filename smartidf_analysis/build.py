@@ -12,7 +12,7 @@ import hashlib
 import json
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import import_module
 from pathlib import Path
@@ -22,7 +22,7 @@ from tqdm.auto import tqdm
 
 from . import __version__, catalog, config, db, fetch, harmonise
 from .errors import FetchError, SourceFormatError
-from .schema import TABLES
+from .schema import MISSING_DATASETS_COLUMNS, TABLES
 
 #: tables carrying commune codes: table -> ({target: source column}, measure, mode).
 #: mode "remap" rewrites old codes to current ones (the source code stays in its own
@@ -39,9 +39,42 @@ CODE_COLUMNS: dict[str, tuple[dict[str, str], str | None, str]] = {
 }
 
 
+#: the reference datasets the ``communes`` table is assembled from
+COMMUNE_INPUTS = ("insee_cog_2026", "ign_communes_2018", "paris_arrondissements",
+                  "insee_population_2023", "dgcl_epci_2025", "insee_ept_2025")
+
+
+def required_datasets(table: str) -> set[str]:
+    """Ids of the datasets that ``table`` cannot be built without."""
+    if table == "communes":
+        return set(COMMUNE_INPUTS)
+    if table == "commune_code_map":
+        return {"insee_cog_2026"}
+    needed = {d.id for d in catalog.DATASETS if d.table == table}
+    if table in CODE_COLUMNS:
+        needed.add("insee_cog_2026")
+    if table == "stations":  # located in the communes by point in polygon
+        needed |= set(COMMUNE_INPUTS)
+    return needed
+
+
+def tables_fed_by(dataset_id: str) -> list[str]:
+    """The tables that cannot be built without ``dataset_id``."""
+    return [t for t in catalog.TABLE_USES if dataset_id in required_datasets(t)]
+
+
+def uses_of(dataset_id: str) -> tuple[list[str], list[str], list[str]]:
+    """(tables, pages, notebooks) that a missing ``dataset_id`` leaves without data."""
+    tables = tables_fed_by(dataset_id)
+    pages = sorted({p for t in tables for p in catalog.TABLE_USES[t][0]})
+    notebooks = sorted({n for t in tables for n in catalog.TABLE_USES[t][1]})
+    return tables, pages, notebooks
+
+
 @dataclass
 class BuildResult:
-    """What a build did: the database path, whether it changed, and counts per table."""
+    """What a build did: the database path, whether it changed, counts per table, and the
+    datasets it could not get (``incomplete``: their tables are empty)."""
 
     path: Path
     changed: bool
@@ -49,6 +82,12 @@ class BuildResult:
     rows: dict[str, int]
     issues: int
     message: str
+    missing: dict[str, str] = field(default_factory=dict)  # dataset id -> reason
+
+    @property
+    def incomplete(self) -> bool:
+        """True when some official datasets could not be had."""
+        return bool(self.missing)
 
 
 def _read(ds: catalog.Dataset, path: Path) -> pd.DataFrame:
@@ -101,37 +140,36 @@ def _code_digest() -> str:
     return digest.hexdigest()
 
 
-def _inputs(verify: bool) -> tuple[dict[str, Path], dict[str, str]]:
-    """Local path and sha256 of every catalogue file (catalogue checksums when verified)."""
-    paths = {ds.id: fetch.fetch(ds, verify=verify) for ds in catalog.DATASETS}
-    shas = {ds.id: ds.sha256 if verify else fetch.sha256_of(paths[ds.id])
-            for ds in catalog.DATASETS}
-    return paths, shas
+def _empty(table: str) -> pd.DataFrame:
+    """A table with its schema and no rows (its datasets are missing)."""
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in TABLES[table].columns})
 
 
-def _real_tables(paths: dict[str, Path], shas: dict[str, str], progress: bool,
-                 ) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, harmonise.Issues]:
+def _real_tables(found: dict[str, fetch.Located], progress: bool,
+                 ) -> tuple[dict[str, pd.DataFrame], harmonise.Issues]:
+    """Canonical tables from the datasets found; a table whose inputs are not all there is
+    written empty (the build lists what is missing)."""
+    paths = {ds_id: loc.path for ds_id, loc in found.items()}
+    usable = [ds for ds in catalog.DATASETS if ds.id in found]
     frames = {}
-    steps = tqdm(catalog.DATASETS, desc="read sources", disable=not progress, unit="file")
+    steps = tqdm(usable, desc="read sources", disable=not progress, unit="file")
     for ds in steps:
         steps.set_postfix_str(ds.id)
         frames[ds.id] = _read(ds, paths[ds.id])
     issues = harmonise.Issues()
-    cog = frames["insee_cog_2026"]
-    mapping = harmonise.code_map(cog)
-    for ds in catalog.DATASETS:
-        if ds.table in CODE_COLUMNS:
-            columns = CODE_COLUMNS[ds.table][0]
-            for source in set(columns.values()):
+    for ds_id in ("ign_communes_2018", "paris_arrondissements"):
+        if ds_id in frames:
+            frames[ds_id] = harmonise.repair_geometries(frames[ds_id], ds_id, issues)
+    buildable = {t for t in TABLES if required_datasets(t) <= found.keys()}
+    mapping = harmonise.code_map(frames["insee_cog_2026"]) if "insee_cog_2026" in frames else None
+    for ds in usable:
+        if ds.table in CODE_COLUMNS and ds.table in buildable:
+            for source in set(CODE_COLUMNS[ds.table][0].values()):
                 harmonise.check_codes(frames[ds.id].dropna(subset=[source]), source,
                                       str(paths[ds.id]))
-    communes = harmonise.assemble_communes(
-        cog, frames["ign_communes_2018"], frames["paris_arrondissements"],
-        frames["insee_population_2023"], frames["dgcl_epci_2025"], frames["insee_ept_2025"],
-        mapping, issues)
     tables: dict[str, list[pd.DataFrame]] = {}
-    for ds in catalog.DATASETS:
-        if ds.table == "reference":
+    for ds in usable:
+        if ds.table == "reference" or ds.table not in buildable:
             continue
         frame = frames[ds.id]
         if ds.table in CODE_COLUMNS:
@@ -148,10 +186,20 @@ def _real_tables(paths: dict[str, Path], shas: dict[str, str], progress: bool,
         if len(parts) > 1:
             validate(name, out[name], "+".join(d.file_name for d in catalog.DATASETS
                                                if d.table == name))
-    _locate_stations(out["stations"], communes, frames["ign_communes_2018"], mapping, issues)
-    out["communes"] = communes
-    out["commune_code_map"] = mapping
-    return out, _provenance(shas, out, synthetic=False), issues
+    if "communes" in buildable:
+        out["communes"] = harmonise.assemble_communes(
+            frames["insee_cog_2026"], frames["ign_communes_2018"], frames["paris_arrondissements"],
+            frames["insee_population_2023"], frames["dgcl_epci_2025"], frames["insee_ept_2025"],
+            mapping, issues)
+        harmonise.check_areas(out["communes"], issues)
+    if "stations" in buildable:
+        _locate_stations(out["stations"], out["communes"], frames["ign_communes_2018"], mapping,
+                         issues)
+    if mapping is not None:
+        out["commune_code_map"] = mapping
+    for table in TABLES:
+        out.setdefault(table, _empty(table))
+    return out, issues
 
 
 def _locate_stations(stations: pd.DataFrame, communes: pd.DataFrame, geo2018: pd.DataFrame,
@@ -175,19 +223,35 @@ def _locate_stations(stations: pd.DataFrame, communes: pd.DataFrame, geo2018: pd
                    "commune_code NULL", int(outside.sum()), "stations", int(outside.sum()))
 
 
-def _provenance(shas: dict[str, str], tables: dict[str, pd.DataFrame], synthetic: bool,
-                ) -> pd.DataFrame:
+def _provenance(found: dict[str, fetch.Located], missing: dict[str, FetchError],
+                tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     rows = []
     for ds in catalog.DATASETS:
         table = ds.table if ds.table != "reference" else "communes"
+        loc = found.get(ds.id)
         rows.append({
             "dataset_id": ds.id, "table_name": table, "title": ds.title, "producer": ds.producer,
-            "file_name": ds.file_name, "sha256": shas.get(ds.id), "rows": len(tables[table]),
+            "file_name": loc.path.name if loc else ds.file_name,
+            "sha256": loc.sha256 if loc else None,
+            "rows": len(tables[table]) if loc else 0,
             "vintage": ds.vintage, "licence": ds.licence, "built_at": now,
-            "package_version": __version__, "synthetic": synthetic,
+            "package_version": __version__, "synthetic": False,
+            "origin": loc.origin if loc else "missing", "url": ds.download_url or ds.url,
         })
     return pd.DataFrame(rows)
+
+
+def _missing_frame(missing: dict[str, FetchError]) -> pd.DataFrame:
+    """The ``missing_datasets`` table: what each missing dataset takes away."""
+    rows = []
+    for ds_id, error in missing.items():
+        ds = catalog.get(ds_id)
+        tables, pages, notebooks = uses_of(ds_id)
+        rows.append({"dataset_id": ds_id, "title": ds.title, "url": ds.download_url or ds.url,
+                     "error": str(error), "tables": tables, "pages": pages,
+                     "notebooks": notebooks})
+    return pd.DataFrame(rows, columns=list(MISSING_DATASETS_COLUMNS))
 
 
 def _synthetic_tables(seed: int, scale: float) -> tuple[dict[str, pd.DataFrame], pd.DataFrame,
@@ -204,50 +268,60 @@ def _synthetic_tables(seed: int, scale: float) -> tuple[dict[str, pd.DataFrame],
         "file_name": None, "sha256": None, "rows": len(frame),
         "vintage": f"seed {seed}, scale {scale:g}", "licence": "MIT (generated)",
         "built_at": now, "package_version": __version__, "synthetic": True,
+        "origin": "synthetic", "url": None,
     } for name, frame in tables.items()])
     return tables, prov, harmonise.Issues()
 
 
 def build(*, synthetic: bool | None = None, scale: float = 1.0, seed: int = 0,
           verify: bool = True, force: bool = False, progress: bool = True,
-          path: Path | None = None) -> BuildResult:
+          path: Path | None = None, allow_download: bool | None = None) -> BuildResult:
     """Build the database at ``path`` (default ``config.db_path()``), atomically.
 
-    ``synthetic=None`` (auto) builds from the mirror when one is configured, else from the
-    official downloads when they succeed, else the synthetic demo region (and says so).
+    The official files come from the mirror, the download cache or a download
+    (:func:`smartidf_analysis.fetch.fetch_all`). When some cannot be had, the build still
+    writes every table whose inputs are all there, leaves the others empty, and lists the
+    missing datasets (``missing_datasets`` table, ``build_issues``, ``result.missing``).
+    ``synthetic=None`` (auto) builds the synthetic demo region only when no official file
+    at all can be had (and says so); ``synthetic=True`` always builds it.
     """
     target = Path(path) if path is not None else config.db_path()
     target.parent.mkdir(parents=True, exist_ok=True)
     note = ""
-    if synthetic is None and config.mirror_dir() is not None:
-        synthetic = False  # a configured mirror must be complete and correct: no fallback
-    if synthetic is None:
-        try:
-            for ds in catalog.DATASETS:
-                fetch.fetch(ds, verify=verify)
-            synthetic = False
-        except FetchError as exc:
-            synthetic, note = True, f"official files unavailable ({exc}); "
+    report = fetch.FetchReport()
+    if not synthetic:
+        report = fetch.fetch_all(verify=verify, allow_download=allow_download, progress=progress)
+        if synthetic is None and not report.found:
+            first = next(iter(report.missing.values()))
+            synthetic, note = True, f"no official file could be had (e.g. {first}); "
+        synthetic = bool(synthetic)
     if synthetic:
-        paths, shas = {}, {"seed": str(seed), "scale": str(scale)}
+        shas = {"seed": str(seed), "scale": str(scale)}
     else:
-        paths, shas = _inputs(verify)
+        shas = {ds_id: loc.sha256 for ds_id, loc in sorted(report.found.items())}
+    missing = {} if synthetic else {k: str(v) for k, v in report.missing.items()}
     fingerprint = _fingerprint(shas, synthetic, scale)
     if not force and target.exists() and db.read_metadata(target).get("fingerprint") == fingerprint:
         return BuildResult(target, False, synthetic, {}, 0,
-                           f"{note}database {target} is up to date (inputs unchanged): nothing to do")
+                           f"{note}database {target} is up to date (inputs unchanged): "
+                           "nothing to do", missing)
     if synthetic:
         tables, prov, issues = _synthetic_tables(seed, scale)
     else:
-        tables, prov, issues = _real_tables(paths, shas, progress)
+        tables, issues = _real_tables(report.found, progress)
+        prov = _provenance(report.found, report.missing, tables)
+        for ds_id, error in report.missing.items():
+            issues.add(ds_id, "-", f"dataset missing, its tables are empty: {error}", 0,
+                       "rows", 0)
     rows = {name: len(frame) for name, frame in tables.items()}
     tables["provenance"] = prov
     tables["build_issues"] = issues.frame()
+    tables["missing_datasets"] = _missing_frame({} if synthetic else report.missing)
     tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
     tmp.unlink(missing_ok=True)
     try:
         metadata = {"fingerprint": fingerprint, "synthetic": str(synthetic).lower(),
-                    "package_version": __version__,
+                    "package_version": __version__, "incomplete": str(bool(missing)).lower(),
                     "built_at": datetime.now(UTC).isoformat(timespec="seconds")}
         db.write_database(tmp, tables, metadata)
         db.close_shared()
@@ -255,6 +329,9 @@ def build(*, synthetic: bool | None = None, scale: float = 1.0, seed: int = 0,
     finally:
         tmp.unlink(missing_ok=True)
     kind = "SYNTHETIC demo region" if synthetic else "official open data"
-    return BuildResult(target, True, synthetic, rows, len(issues.rows),
-                       f"{note}built {target} from {kind}: {len(rows)} tables, "
-                       f"{sum(rows.values()):,} rows, {len(issues.rows)} build issues")
+    message = (f"{note}built {target} from {kind}: {len(rows)} tables, "
+               f"{sum(rows.values()):,} rows, {len(issues.rows)} build issues")
+    if missing:
+        message += (f"; INCOMPLETE: {len(missing)} of {len(catalog.DATASETS)} datasets missing "
+                    f"({', '.join(missing)}), their tables left empty")
+    return BuildResult(target, True, synthetic, rows, len(issues.rows), message, missing)

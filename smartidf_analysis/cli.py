@@ -1,7 +1,9 @@
-"""The ``smartidf`` command: ``data list | data build | serve | notebooks run``.
+"""The ``smartidf`` command: ``data list | data fetch | data build | serve | notebooks run``.
 
 Errors of the project's own kind (bad input, missing files) are printed as one line naming
-the file, line and column, with exit status 1 and no traceback.
+the file, line and column, with exit status 1 and no traceback. ``data fetch`` and
+``data build`` exit with status 3 (:data:`EXIT_INCOMPLETE`) when some official datasets
+could not be had: the build still wrote every table it could and lists the others.
 """
 
 from __future__ import annotations
@@ -13,14 +15,18 @@ from collections.abc import Sequence
 from . import config
 from .errors import SmartidfError
 
+#: exit status of a fetch or build that could not get every official dataset
+EXIT_INCOMPLETE = 3
+
 
 def _data_list(args: argparse.Namespace) -> int:
     from . import fetch
 
     rows = fetch.status()
     mirror = config.mirror_dir()
-    print(f"mirror: {mirror or '(SMARTIDF_MIRROR not set)'}; downloads: {config.download_dir()}")
-    headers = ("id", "vintage", "producer", "licence", "status", "file")
+    print(f"mirror: {mirror or '(SMARTIDF_MIRROR not set)'}; downloads: {config.download_dir()}"
+          + (f" (from {config.download_mirror()})" if config.download_mirror() else ""))
+    headers = ("id", "vintage", "producer", "licence", "status", "mb", "file")
     widths = [max(len(h), *(len(str(r[h])) for r in rows)) for h in headers]
     widths[2] = min(widths[2], 34)
     line = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))
@@ -29,8 +35,33 @@ def _data_list(args: argparse.Namespace) -> int:
     for r in rows:
         print("  ".join(str(r[h])[:w].ljust(w) for h, w in zip(headers, widths, strict=True)))
     present = sum(r["status"] in ("mirror", "cache") for r in rows)
-    print(f"{present}/{len(rows)} dataset files present locally")
+    to_get = [r for r in rows if r["status"] == "downloadable"]
+    print(f"{present}/{len(rows)} datasets present locally; {len(to_get)} downloadable "
+          f"({sum(r['mb'] for r in to_get):.1f} MB: `smartidf data fetch`)")
     return 0
+
+
+def _print_missing(missing: dict[str, str]) -> None:
+    from .build import uses_of
+
+    for ds_id, reason in missing.items():
+        tables, pages, notebooks = uses_of(ds_id)
+        print(f"missing: {ds_id}: {reason}\n  feeds tables: {', '.join(tables) or '-'}; pages: "
+              f"{', '.join(pages) or '-'}; notebooks: {', '.join(notebooks) or '-'}",
+              file=sys.stderr)
+
+
+def _data_fetch(args: argparse.Namespace) -> int:
+    from . import fetch
+
+    report = fetch.fetch_all(verify=not args.no_verify, progress=not args.quiet)
+    for ds_id, loc in report.found.items():
+        if args.verbose:
+            print(f"{ds_id}: {loc.origin} {loc.path}")
+    print(f"{len(report.found)}/{len(report.found) + len(report.missing)} datasets present "
+          f"({report.downloaded_bytes / 1e6:.1f} MB downloaded into {config.download_dir()})")
+    _print_missing({k: str(v) for k, v in report.missing.items()})
+    return EXIT_INCOMPLETE if report.missing else 0
 
 
 def _data_build(args: argparse.Namespace) -> int:
@@ -44,6 +75,12 @@ def _data_build(args: argparse.Namespace) -> int:
         from .synthetic import SYNTHETIC_NOTICE
 
         print(f"NOTE: {SYNTHETIC_NOTICE}")
+    if result.incomplete:
+        _print_missing(result.missing)
+        print(f"INCOMPLETE build: {len(result.missing)} dataset(s) missing (exit status "
+              f"{EXIT_INCOMPLETE}); the pages and notebooks that need them say so.",
+              file=sys.stderr)
+        return EXIT_INCOMPLETE
     return 0
 
 
@@ -68,6 +105,12 @@ def parser() -> argparse.ArgumentParser:
     data_sub = data.add_subparsers(dest="data_command", required=True)
     data_sub.add_parser("list", help="list the catalogue and which files are present"
                         ).set_defaults(func=_data_list)
+    f = data_sub.add_parser("fetch", help="download the official files (no build)")
+    f.add_argument("--no-verify", action="store_true",
+                   help="accept mirror files whose sha256 differs from the catalogue")
+    f.add_argument("--quiet", action="store_true", help="no progress bar")
+    f.add_argument("--verbose", action="store_true", help="say where each dataset is")
+    f.set_defaults(func=_data_fetch)
     b = data_sub.add_parser("build", help="build data/smartidf.duckdb (atomic)")
     b.add_argument("--synthetic", action="store_true", help="build the synthetic demo region")
     b.add_argument("--scale", type=float, default=1.0, help="population multiplier (synthetic)")

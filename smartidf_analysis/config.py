@@ -11,6 +11,13 @@ Environment variables:
     Folder holding an offline mirror of the official files (read before any download).
 ``SMARTIDF_OFFLINE``
     ``1`` forbids downloads (the mirror or the synthetic region only).
+``SMARTIDF_DOWNLOAD_MIRROR``
+    Base URL of a mirror of the public originals (an internal file server, a proxy's
+    cache, a ``file://`` folder): each file is fetched from ``<base>/<host>/<path>`` of its
+    original URL instead, with the same checksum (as ``PIP_INDEX_URL`` does for pip).
+``SMARTIDF_DOWNLOAD_TIMEOUT``, ``SMARTIDF_DOWNLOAD_RETRIES``, ``SMARTIDF_DOWNLOAD_WORKERS``
+    Seconds without data before a download attempt is abandoned (default 60), further
+    attempts per file (default 3), files downloaded at once (default 4).
 ``SMARTIDF_REPORT_DIR``, ``SMARTIDF_NOTEBOOK``
     Set by ``smartidf notebooks run``: where key-result CSVs go, and for which notebook.
 ``SMARTIDF_DASK_ADDRESS``
@@ -57,6 +64,43 @@ def download_dir() -> Path:
 def offline() -> bool:
     """True when downloads are forbidden."""
     return os.environ.get("SMARTIDF_OFFLINE", "").strip().lower() in {"1", "true", "yes"}
+
+
+def download_mirror() -> str | None:
+    """Base URL that replaces each original's scheme (``SMARTIDF_DOWNLOAD_MIRROR``), or None."""
+    return os.environ.get("SMARTIDF_DOWNLOAD_MIRROR", "").strip() or None
+
+
+def _positive(name: str, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    try:
+        value = float(raw) if raw else default
+    except ValueError:
+        raise ValueError(f"{name}={raw!r}: expected a number") from None
+    if value < 0:
+        raise ValueError(f"{name}={raw!r}: expected a number >= 0")
+    return value
+
+
+def download_timeout() -> float:
+    """Seconds without data after which a download attempt is abandoned."""
+    return _positive("SMARTIDF_DOWNLOAD_TIMEOUT", 60.0) or 60.0
+
+
+def download_retries() -> int:
+    """Further attempts per file after a network error or time-out."""
+    return int(_positive("SMARTIDF_DOWNLOAD_RETRIES", 3))
+
+
+def download_workers() -> int:
+    """Files downloaded at once."""
+    return max(1, int(_positive("SMARTIDF_DOWNLOAD_WORKERS", 4)))
+
+
+def download_backoff() -> float:
+    """Seconds of the first pause between two attempts (doubled each time, at most 10x);
+    ``SMARTIDF_DOWNLOAD_BACKOFF``, default 1."""
+    return _positive("SMARTIDF_DOWNLOAD_BACKOFF", 1.0)
 
 
 def dask_address() -> str | None:

@@ -27,10 +27,11 @@ import pandas as pd
 
 from . import config
 from .errors import SmartidfError
-from .schema import BUILD_ISSUES_COLUMNS, PROVENANCE_COLUMNS, TABLES
+from .schema import BUILD_ISSUES_COLUMNS, MISSING_DATASETS_COLUMNS, PROVENANCE_COLUMNS, TABLES
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-EXTRA_TABLES = {"provenance": PROVENANCE_COLUMNS, "build_issues": BUILD_ISSUES_COLUMNS}
+EXTRA_TABLES = {"provenance": PROVENANCE_COLUMNS, "build_issues": BUILD_ISSUES_COLUMNS,
+                "missing_datasets": MISSING_DATASETS_COLUMNS}
 _FILTER_OPS = {"==": "=", "=": "=", "!=": "<>", "<": "<", "<=": "<=", ">": ">", ">=": ">=",
                "in": "IN", "not in": "NOT IN"}
 

@@ -118,6 +118,49 @@ def _l93_metrics(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray,
     return area, np.asarray(lon), np.asarray(lat), np.asarray(x), np.asarray(y)
 
 
+#: plausible area of one commune or arrondissement [km²] (IDF: 0.7 to 172 km²)
+AREA_RANGE_KM2 = (0.05, 1000.0)
+
+
+def _polygonal(geom):
+    """The polygonal part of a repaired geometry (make_valid may add lines or points)."""
+    parts = shapely.get_parts(geom)
+    polys = [p for p in parts if shapely.get_type_id(p) in (3, 6)]  # Polygon, MultiPolygon
+    return shapely.union_all(polys) if polys else geom
+
+
+def repair_geometries(frame: pd.DataFrame, dataset_id: str, issues: Issues) -> pd.DataFrame:
+    """Repair invalid polygons (e.g. self-intersecting rings) with ``shapely.make_valid``,
+    keeping their polygonal part; each repair is listed in ``build_issues`` with the reason
+    and the area before and after [km²]. The frame has ``commune_code`` and ``geometry_wkb``."""
+    geoms = shapely.from_wkb(frame["geometry_wkb"].to_numpy())
+    invalid = ~shapely.is_valid(geoms)
+    if not invalid.any():
+        return frame
+    frame = frame.copy()
+    for i in np.flatnonzero(invalid):
+        before = geoms[i]
+        after = _polygonal(shapely.make_valid(before))
+        areas = _l93_metrics(np.array([before, after], dtype=object))[0]
+        code = frame["commune_code"].iloc[i]
+        issues.add(dataset_id, str(code), f"invalid geometry ({shapely.is_valid_reason(before)}, "
+                   f"feature {frame.index[i]}) repaired with shapely.make_valid: area "
+                   f"{areas[0]:.6g} -> {areas[1]:.6g} km2", 1, "km2", float(areas[1]))
+        frame.iloc[i, frame.columns.get_loc("geometry_wkb")] = shapely.to_wkb(after)
+    return frame
+
+
+def check_areas(communes: pd.DataFrame, issues: Issues) -> None:
+    """List every commune whose area is outside :data:`AREA_RANGE_KM2` in ``build_issues``."""
+    low, high = AREA_RANGE_KM2
+    area = communes["area_km2"]
+    odd = communes[(area < low) | (area > high)]
+    for code, value in zip(odd["commune_code"], odd["area_km2"], strict=True):
+        issues.add("ign_communes_2018", str(code), f"implausible commune area {value:.6g} km2 "
+                   f"(expected {low:g} to {high:g} km2): check the geometry", 1, "km2",
+                   float(value))
+
+
 def assemble_communes(cog: pd.DataFrame, geo2018: pd.DataFrame, arrondissements: pd.DataFrame,
                       population: pd.DataFrame, epci: pd.DataFrame, ept: pd.DataFrame,
                       mapping: pd.DataFrame, issues: Issues) -> pd.DataFrame:

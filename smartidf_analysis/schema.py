@@ -315,6 +315,19 @@ PROVENANCE_COLUMNS = {
     "built_at": "TIMESTAMP",
     "package_version": "VARCHAR",
     "synthetic": "BOOLEAN",
+    "origin": "VARCHAR",  # mirror | mirror (originals) | download cache | missing | synthetic
+    "url": "VARCHAR",  # the public original's URL (or the official page)
+}
+
+#: one row per catalogue dataset a build could not get (its tables are left empty)
+MISSING_DATASETS_COLUMNS = {
+    "dataset_id": "VARCHAR",
+    "title": "VARCHAR",
+    "url": "VARCHAR",
+    "error": "VARCHAR",
+    "tables": "VARCHAR[]",
+    "pages": "VARCHAR[]",
+    "notebooks": "VARCHAR[]",
 }
 
 BUILD_ISSUES_COLUMNS = {

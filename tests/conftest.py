@@ -3,6 +3,7 @@ switching for race tests."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -17,6 +18,72 @@ def mirror() -> Path:
     if not env or not Path(env).is_dir():
         pytest.skip("SMARTIDF_MIRROR is not set: real-data test skipped")
     return Path(env).resolve()
+
+
+@pytest.fixture(scope="session")
+def shared_dir(mirror) -> Path:
+    """``shared/`` beside the mirror (``shared/data``), with ``upstream/MANIFEST.tsv``."""
+    shared = mirror.parent
+    if not (shared / "upstream" / "MANIFEST.tsv").exists():
+        pytest.skip(f"{shared}/upstream/MANIFEST.tsv missing: download-path test skipped")
+    return shared
+
+
+@contextlib.contextmanager
+def serving_upstream(shared: Path):
+    """The manifest's local copies served on 127.0.0.1 (see ``tests/upstream.py``)."""
+    from upstream import UpstreamServer, manifest_routes
+
+    server = UpstreamServer(manifest_routes(shared)).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@contextlib.contextmanager
+def fresh_machine(data: Path, server_url: str):
+    """A machine with no mirror and an empty data folder, downloading through
+    ``SMARTIDF_DOWNLOAD_MIRROR`` from the local server (no pause between retries)."""
+    with pytest.MonkeyPatch.context() as mp:
+        for name in ("SMARTIDF_MIRROR", "SMARTIDF_OFFLINE"):
+            mp.delenv(name, raising=False)
+        mp.setenv("SMARTIDF_DOWNLOAD_MIRROR", server_url)
+        mp.setenv("SMARTIDF_DOWNLOAD_BACKOFF", "0")
+        mp.setenv("SMARTIDF_DATA_DIR", str(data))
+        mp.setenv("SMARTIDF_DB", str(data / "smartidf.duckdb"))
+        yield mp
+
+
+@pytest.fixture
+def upstream(shared_dir):
+    """A local download server for one test; ``upstream.faults`` sets faults per file."""
+    with serving_upstream(shared_dir) as server:
+        yield server
+
+
+@pytest.fixture
+def fresh(upstream, tmp_path):
+    """A fresh machine (see :func:`fresh_machine`) downloading from ``upstream``; yields
+    its data folder."""
+    data = tmp_path / "data"
+    data.mkdir()
+    with fresh_machine(data, upstream.url):
+        yield data
+
+
+@pytest.fixture(scope="session")
+def incomplete_db(shared_dir, tmp_path_factory) -> Path:
+    """A database built on a fresh machine whose NSRDB download answers 404 (the solar
+    irradiance is missing; everything else is real)."""
+    from smartidf_analysis import build
+
+    data = tmp_path_factory.mktemp("incomplete")
+    with serving_upstream(shared_dir) as server, fresh_machine(data, server.url):
+        server.faults["meteo.csv"] = "404"
+        result = build.build(progress=False)
+    assert result.incomplete and set(result.missing) == {"nsrdb_paris_tmy"}
+    return data / "smartidf.duckdb"
 
 
 @pytest.fixture

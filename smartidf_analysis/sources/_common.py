@@ -169,6 +169,25 @@ def read_csv(
     return frame
 
 
+def read_rds(path: str | Path, *, required: Iterable[str] = ()) -> pd.DataFrame:
+    """Read an R data frame saved with ``saveRDS`` (``.Rds``), indexed by 1-based row.
+
+    Read with ``pyreadr`` (a maintained reader on PyPI that wraps the C library librdata:
+    a wheel, 0.9-1.7 s for MOBPRO's 384 k rows, against 36 s for the pure-Python ``rdata``).
+    Column types are kept (text, integers, doubles: no decimal text to re-parse).
+    """
+    import pyreadr
+
+    check_not_empty(path)
+    try:
+        frame = pyreadr.read_r(str(path))[None]
+    except (pyreadr.PyreadrError, pyreadr.LibrdataError, KeyError, ValueError, OSError) as exc:
+        raise SourceFormatError(path, f"not a readable R data file (.Rds): {exc}") from None
+    check_columns(path, list(frame.columns), list(required))
+    frame.index = pd.RangeIndex(1, len(frame) + 1, name="row")
+    return frame
+
+
 def read_excel(
     path: str | Path, sheet: str, *, header_row: int = 1, required: Iterable[str] = (),
 ) -> pd.DataFrame:

@@ -5,7 +5,8 @@
   population municipale (PMUN) and totale (PTOT), persons. Paris 75056 has no row.
 * ``read_ept``: EPT of the Métropole du Grand Paris au 01-01-2025 (xlsx, 5 title rows).
 * ``read_mobpro_flows``: RP 2014 MOBPRO home-to-work flows inside IDF by mode and CSP
-  (weighted workers, aggregated by UMR Géographie-cités), gzipped CSV, 383,932 rows.
+  (weighted workers, aggregated by UMR Géographie-cités), the original ``.Rds`` or the
+  mirror's gzipped CSV conversion, 383,932 rows.
 * ``read_filosofi_2021``: Filosofi 2021 declared income per consumption unit [EUR] (Q221),
   ``;``, decimal comma, BOM, CRLF; ``s``/``so`` = statistical secrecy -> NA.
 * ``read_filosofi_2012``: Filosofi 2012 comparateur, median disposable income per UC [EUR]
@@ -27,6 +28,7 @@ from ._common import (
     in_idf,
     read_csv,
     read_excel,
+    read_rds,
     to_number,
     zfill_code,
 )
@@ -84,8 +86,16 @@ def read_ept(path: str | Path) -> pd.DataFrame:
 
 
 def read_mobpro_flows(path: str | Path) -> pd.DataFrame:
-    """MOBPRO 2014 flows -> ``commuting_flows`` (home/work codes are the 2014 codes here)."""
-    raw = read_csv(path, required=["ORI", "DES", "MODE", "CSP", "FLOW"])
+    """MOBPRO 2014 flows -> ``commuting_flows`` (home/work codes are the 2014 codes here).
+
+    Reads the public original, Géographie-cités' ``tabflows2.Rds`` (an R data frame), or the
+    mirror's gzipped CSV conversion of it (15 significant digits: the totals agree to
+    1e-6 workers)."""
+    columns = ["ORI", "DES", "MODE", "CSP", "FLOW"]
+    if Path(path).suffix.lower() == ".rds":
+        raw = read_rds(path, required=columns)
+    else:
+        raw = read_csv(path, required=columns)
     home = zfill_code(raw["ORI"])
     work = zfill_code(raw["DES"])
     csp = to_number(path, raw, "CSP", integer=True)
