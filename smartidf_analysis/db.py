@@ -26,7 +26,7 @@ import duckdb
 import pandas as pd
 
 from . import config
-from .errors import SmartidfError
+from .errors import MissingDataError, SmartidfError
 from .schema import BUILD_ISSUES_COLUMNS, MISSING_DATASETS_COLUMNS, PROVENANCE_COLUMNS, TABLES
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -308,6 +308,35 @@ def write_arrow_table(path: str | Path, name: str, batches, columns: Mapping[str
         con.execute("CHECKPOINT")
     finally:
         con.close()
+
+
+def missing_datasets(*, page: str = "", notebook: str = "",
+                     path: str | Path | None = None) -> pd.DataFrame:
+    """The datasets the last build could not get (``missing_datasets`` table), optionally
+    only those a dashboard ``page`` or a ``notebook`` (e.g. ``"04-solar-potential"``)
+    needs. Empty for a complete build (and for databases built before that table)."""
+    if not table_exists("missing_datasets", path=path):
+        return pd.DataFrame(columns=list(EXTRA_TABLES["missing_datasets"]))
+    return query("missing_datasets", path=path, page=page, notebook=notebook)
+
+
+def missing_message(missing: pd.DataFrame) -> str:
+    """What is missing and how to get it, one line per dataset (English; the pages
+    translate the frame themselves)."""
+    lines = [f"- {r.dataset_id} ({r.title}): {r.error}" for r in missing.itertuples()]
+    return ("The last build could not get these datasets, so their tables are empty:\n"
+            + "\n".join(lines) + "\nGet them with `smartidf data fetch` (network access, or "
+            "SMARTIDF_DOWNLOAD_MIRROR pointing at a mirror of the originals) or put the files "
+            "in the SMARTIDF_MIRROR folder, then run `smartidf data build`.")
+
+
+def require(*, page: str = "", notebook: str = "", path: str | Path | None = None) -> None:
+    """Raise :class:`~smartidf_analysis.errors.MissingDataError` naming each missing dataset
+    and how to get it when the ``page`` or ``notebook`` lacks inputs; the first cell of
+    every notebook calls it."""
+    missing = missing_datasets(page=page, notebook=notebook, path=path)
+    if not missing.empty:
+        raise MissingDataError(f"{notebook or page}: " + missing_message(missing))
 
 
 def read_metadata(path: str | Path) -> dict[str, str]:

@@ -44,3 +44,7 @@ class UnknownCodeError(SmartidfError, KeyError):
 
     def __str__(self) -> str:  # KeyError would repr() the message
         return str(self.args[0]) if self.args else ""
+
+
+class MissingDataError(SmartidfError):
+    """A page or notebook needs a dataset that the last build could not get."""

@@ -1,80 +1,157 @@
-"""fetch: mirror first, then a pooch download with checksum, else a clear error."""
+"""fetch: the mirror first, then the download cache, else a checked, resumable download of
+the public original; faults (404, wrong bytes, stall, interruption) tested on 127.0.0.1."""
 
 from __future__ import annotations
 
+import csv
 import dataclasses
-import functools
 import hashlib
-import http.server
-import threading
+import time
 
 import pytest
 
-from smartidf_analysis import catalog, fetch
+from smartidf_analysis import catalog, cli, config, fetch
 from smartidf_analysis.errors import FetchError
 
-
-@pytest.fixture
-def http_folder(tmp_path):
-    """A local HTTP server on 127.0.0.1 serving a temporary folder (stopped after the test)."""
-    folder = tmp_path / "served"
-    folder.mkdir()
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield folder, f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+SMALL = "ditp_fibre_2022_2024"  # one small file (45 kB) served by the upstream stand-in
+SMALL_FILE = "ind-306.csv"
 
 
-def _dataset(url: str, content: bytes, sha: str | None = None) -> catalog.Dataset:
-    base = catalog.get("nsrdb_paris_tmy")
-    return dataclasses.replace(base, id="test_download", file_name="served.csv",
-                               sha256=sha or hashlib.sha256(content).hexdigest(),
-                               download_url=f"{url}/served.csv")
+def _download_files(data):
+    downloads = data / "downloads"
+    return sorted(p.name for p in downloads.rglob("*") if p.is_file()) if downloads.exists() else []
+
+
+def test_catalogue_downloads_are_the_manifest_rows(shared_dir):
+    with open(shared_dir / "upstream" / "MANIFEST.tsv", encoding="utf-8", newline="") as handle:
+        manifest = {(r["dataset"], r["url"]): r for r in csv.DictReader(handle, delimiter="\t")}
+    for ds in catalog.DATASETS:
+        assert ds.downloads, f"{ds.id} has no public download"
+        for dl in ds.downloads:
+            row = manifest[(ds.id, dl.url)]
+            assert dl.sha256 == row["sha256"], ds.id
+            assert dl.size == (shared_dir / row["local_copy"]).stat().st_size, ds.id
+            if row["note"].startswith("same bytes"):  # else a cut with a sha256 of its own
+                assert ds.sha256 == dl.sha256, ds.id
 
 
 def test_mirror_is_used_first(mirror, monkeypatch, isolated_data_dir):
     monkeypatch.setenv("SMARTIDF_MIRROR", str(mirror))
-    path = fetch.fetch("insee_cog_2026")
-    assert path == mirror / "insee_cog_communes_idf.csv"
+    found = fetch.locate("insee_cog_2026")
+    assert found.path == mirror / "insee_cog_communes_idf.csv"
+    assert found.origin == "mirror" and not found.original
 
 
 def test_every_catalogue_file_is_in_the_mirror_with_its_checksum(mirror, monkeypatch):
     monkeypatch.setenv("SMARTIDF_MIRROR", str(mirror))
     for ds in catalog.DATASETS:
-        assert fetch.fetch(ds).exists()  # raises on a checksum mismatch
+        assert fetch.fetch(ds, allow_download=False).exists()  # raises on a checksum mismatch
 
 
-def test_download_with_good_checksum(http_folder, monkeypatch, isolated_data_dir):
-    folder, url = http_folder
-    content = b"a,b\n1,2\n"
-    (folder / "served.csv").write_bytes(content)
+def test_download_mirror_url_keeps_host_and_path(monkeypatch):
+    url = catalog.get("sgp_gpe_stations").downloads[0].url
+    monkeypatch.delenv("SMARTIDF_DOWNLOAD_MIRROR", raising=False)
+    assert fetch.source_url(url) == url
+    monkeypatch.setenv("SMARTIDF_DOWNLOAD_MIRROR", "http://files.example.org/pub/")
+    assert fetch.source_url(url) == (
+        "http://files.example.org/pub/raw.githubusercontent.com/JuDelannoy/GrandParisExpress/"
+        "d1658e05af4d4827f694c1f0527455c545e86872/DATA/DONNEES%20TRAITEES%20EN%20L93/"
+        "intersect_gpe_villes.shp")
+
+
+def test_download_is_checked_cached_and_listed(fresh, upstream):
+    assert {r["id"]: r["status"] for r in fetch.status()}[SMALL] == "downloadable"
+    path = fetch.fetch(SMALL)
+    ds = catalog.get(SMALL)
+    assert path == fresh / "downloads" / ds.downloads[0].relative_path
+    assert fetch.sha256_of(path) == ds.downloads[0].sha256
+    assert {r["id"]: r["status"] for r in fetch.status()}[SMALL] == "cache"
+    served = len(upstream.requests)
+    assert fetch.fetch(SMALL) == path and len(upstream.requests) == served  # from the cache
+
+
+def test_originals_laid_out_in_the_mirror_are_accepted(fresh, upstream, monkeypatch, tmp_path):
+    fetch.fetch("insee_cog_2026")  # the national COG, into the cache
+    monkeypatch.setenv("SMARTIDF_MIRROR", str(fresh / "downloads"))
+    monkeypatch.setenv("SMARTIDF_DATA_DIR", str(tmp_path / "elsewhere"))
+    found = fetch.locate("insee_cog_2026")
+    assert found.origin == "mirror (originals)" and found.original
+    assert found.sha256 == catalog.get("insee_cog_2026").downloads[0].sha256
+
+
+def test_404_is_reported_and_nothing_is_kept(fresh, upstream):
+    upstream.faults[SMALL_FILE] = "404"
+    report = fetch.fetch_all([catalog.get(SMALL)], progress=False)
+    assert list(report.missing) == [SMALL]
+    text = str(report.missing[SMALL])
+    assert "HTTP 404" in text and catalog.get(SMALL).download_url.split("//")[1] in text
+    assert _download_files(fresh) == []
+
+
+def test_wrong_bytes_are_rejected_and_nothing_partial_is_kept(fresh, upstream):
+    upstream.faults[SMALL_FILE] = "corrupt"
+    with pytest.raises(FetchError, match="rejected.*sha256"):
+        fetch.fetch(SMALL)
+    assert _download_files(fresh) == []
+
+
+def test_a_stalled_server_times_out_with_a_clear_error(fresh, upstream, monkeypatch):
+    upstream.faults[SMALL_FILE] = "stall"
+    monkeypatch.setenv("SMARTIDF_DOWNLOAD_TIMEOUT", "1")
+    monkeypatch.setenv("SMARTIDF_DOWNLOAD_RETRIES", "1")
+    start = time.monotonic()
+    with pytest.raises(FetchError, match=r"download failed after 2 tries: timed out after 1 s"):
+        fetch.fetch(SMALL)
+    assert time.monotonic() - start < 10
+    assert not (fresh / "downloads" / catalog.get(SMALL).downloads[0].relative_path).exists()
+
+
+def test_an_interrupted_download_is_resumed_on_the_next_run(fresh, upstream, monkeypatch):
+    upstream.faults[SMALL_FILE] = "cut"
+    monkeypatch.setenv("SMARTIDF_DOWNLOAD_RETRIES", "0")
+    with pytest.raises(FetchError, match="kept in ind-306.csv.part"):
+        fetch.fetch(SMALL)
+    dl = catalog.get(SMALL).downloads[0]
+    part = (fresh / "downloads" / dl.relative_path).with_name(SMALL_FILE + ".part")
+    assert 0 < part.stat().st_size < dl.size
+    received = part.stat().st_size
+    path = fetch.fetch(SMALL)  # the next run asks for the rest only
+    assert fetch.sha256_of(path) == dl.sha256 and not part.exists()
+    assert upstream.requests[-1] == (SMALL_FILE, f"bytes={received}-")
+
+
+def test_a_tampered_cache_file_is_downloaded_again(fresh, upstream):
+    path = fetch.fetch(SMALL)
+    path.write_bytes(b"tampered\n")
+    assert fetch.sha256_of(fetch.fetch(SMALL)) == catalog.get(SMALL).downloads[0].sha256
+
+
+def test_fetch_command_downloads_everything_once(fresh, upstream, capsys):
+    assert cli.main(["data", "fetch", "--quiet"]) == 0
+    out = capsys.readouterr().out
+    n = len(catalog.DATASETS)
+    assert f"{n}/{n} datasets present" in out
+    urls = {dl.url for ds in catalog.DATASETS for dl in ds.downloads}
+    assert len(upstream.requests) == len(urls)  # the Saint-Denis file serves two datasets
+    assert all(r["status"] == "cache" for r in fetch.status())
+    assert cli.main(["data", "fetch", "--quiet"]) == 0 and len(upstream.requests) == len(urls)
+
+
+def test_fetch_command_says_incomplete(fresh, upstream, capsys):
+    upstream.faults["meteo.csv"] = "404"
+    assert cli.main(["data", "fetch", "--quiet"]) == cli.EXIT_INCOMPLETE
+    err = capsys.readouterr().err
+    assert "missing: nsrdb_paris_tmy" in err and "pages: overview, solar" in err
+
+
+def test_offline_lists_downloadable_files_as_missing(monkeypatch, isolated_data_dir):
     monkeypatch.delenv("SMARTIDF_MIRROR", raising=False)
-    path = fetch.fetch(_dataset(url, content), allow_download=True)
-    assert path.read_bytes() == content
-    assert path.parent == isolated_data_dir / "downloads"
-
-
-def test_download_with_wrong_checksum_fails_and_leaves_no_file(http_folder, monkeypatch,
-                                                               isolated_data_dir):
-    folder, url = http_folder
-    (folder / "served.csv").write_bytes(b"tampered\n")
-    monkeypatch.delenv("SMARTIDF_MIRROR", raising=False)
-    with pytest.raises(FetchError, match="served.csv"):
-        fetch.fetch(_dataset(url, b"original\n"), allow_download=True)
-    downloads = isolated_data_dir / "downloads"
-    assert not downloads.exists() or list(downloads.iterdir()) == []
-
-
-def test_missing_file_error_says_where_from_and_where_to(monkeypatch, isolated_data_dir):
-    monkeypatch.delenv("SMARTIDF_MIRROR", raising=False)
+    monkeypatch.setenv("SMARTIDF_OFFLINE", "1")
     with pytest.raises(FetchError) as err:
-        fetch.fetch("insee_cog_2026", allow_download=False)
+        fetch.fetch("insee_cog_2026")
     text = str(err.value)
-    assert "insee_cog_communes_idf.csv" in text
-    assert "https://www.insee.fr" in text
+    assert "insee_cog_2026" in text and "SMARTIDF_OFFLINE" in text
+    assert catalog.get("insee_cog_2026").download_url in text
     assert str(isolated_data_dir / "downloads") in text
 
 
@@ -83,6 +160,26 @@ def test_mirror_checksum_mismatch_is_an_error(tmp_path, monkeypatch, isolated_da
     fake_mirror.mkdir()
     (fake_mirror / "insee_cog_communes_idf.csv").write_text("TYPECOM,COM\nCOM,75056\n")
     monkeypatch.setenv("SMARTIDF_MIRROR", str(fake_mirror))
+    monkeypatch.setenv("SMARTIDF_OFFLINE", "1")
     with pytest.raises(FetchError, match="checksum mismatch"):
         fetch.fetch("insee_cog_2026")
     assert fetch.fetch("insee_cog_2026", verify=False).exists()
+
+
+def test_file_url_mirror_and_a_custom_dataset(tmp_path, monkeypatch, isolated_data_dir):
+    """A ``file://`` download mirror works too (an internal file share)."""
+    content = b"a,b\n1,2\n"
+    url = "https://example.org/files/served.csv"
+    share = tmp_path / "share" / "example.org" / "files"
+    share.mkdir(parents=True)
+    (share / "served.csv").write_bytes(content)
+    ds = dataclasses.replace(
+        catalog.get("nsrdb_paris_tmy"), id="test_download", file_name="served.csv",
+        sha256=hashlib.sha256(content).hexdigest(),
+        downloads=(catalog.Download(url, hashlib.sha256(content).hexdigest(), len(content)),))
+    monkeypatch.delenv("SMARTIDF_MIRROR", raising=False)
+    monkeypatch.delenv("SMARTIDF_OFFLINE", raising=False)
+    monkeypatch.setenv("SMARTIDF_DOWNLOAD_MIRROR", (tmp_path / "share").as_uri())
+    path = fetch.fetch(ds)
+    assert path.read_bytes() == content
+    assert path == config.download_dir() / "example.org" / "files" / "served.csv"
