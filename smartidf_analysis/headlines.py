@@ -16,6 +16,8 @@ from . import config, db
 
 log = logging.getLogger("smartidf.headlines")
 COLUMNS = ["theme", "value", "unit", "label_fr", "label_en", "source", "vintage", "error"]
+#: prefix of the error of a theme whose datasets the last build could not get
+MISSING = "missing datasets: "
 
 
 def _broadband() -> dict:
@@ -74,6 +76,12 @@ THEMES: dict[str, Callable[[], dict]] = {
 def _headlines_for(fingerprint: str, db_file: str) -> pd.DataFrame:
     rows = []
     for theme, compute in THEMES.items():
+        missing = db.missing_datasets(page=theme, path=db_file)
+        if not missing.empty:
+            rows.append({"theme": theme, "value": None, "unit": "", "label_fr": "",
+                         "label_en": "", "source": "", "vintage": "",
+                         "error": MISSING + ", ".join(missing["dataset_id"])})
+            continue
         try:
             rows.append({"theme": theme, **compute(), "error": None})
         except Exception as exc:  # noqa: BLE001 - one theme failing must not hide the others

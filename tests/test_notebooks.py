@@ -24,7 +24,13 @@ import nbformat
 import pytest
 
 from smartidf_analysis import reports
-from smartidf_analysis.notebook_runner import NotebookFailure, execute_notebook, kernel_env, traceback_tail
+from smartidf_analysis.notebook_runner import (
+    NotebookFailure,
+    execute_notebook,
+    kernel_env,
+    read_notebook,
+    traceback_tail,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOK_DIR = REPO / "notebooks"
@@ -151,3 +157,18 @@ def test_ruff_clean(path):
     run = subprocess.run([ruff, "check", "--no-cache", str(path.relative_to(REPO))], cwd=REPO,
                          capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stdout + run.stderr
+
+
+@pytest.mark.realdata
+def test_a_notebook_whose_inputs_are_missing_says_which_and_how_to_get_them(incomplete_db,
+                                                                            tmp_path):
+    path = NOTEBOOK_DIR / "04-solar-potential.ipynb"
+    env = kernel_env(incomplete_db, report_dir=tmp_path, notebook=path.stem)
+    with pytest.raises(NotebookFailure) as failure:
+        execute_notebook(path, env, cell_timeout=CELL_TIMEOUT_S, notebook_timeout=NOTEBOOK_TIMEOUT_S)
+    nb = read_notebook(path)
+    first_code = next(i for i, c in enumerate(nb.cells) if c.cell_type == "code")
+    assert failure.value.cell_index == first_code
+    assert failure.value.ename == "MissingDataError"
+    assert "nsrdb_paris_tmy" in failure.value.evalue
+    assert "smartidf data fetch" in failure.value.evalue

@@ -39,6 +39,20 @@ LABELS: dict[str, tuple[str, str]] = {
               "Something went wrong; details are in the server log."),
     "no_database": ("Base de données absente : lancer `smartidf data build`.",
                     "No database: run `smartidf data build`."),
+    "missing_data": (
+        "Données manquantes : la dernière construction de la base n'a pas pu obtenir les jeux "
+        "de données ci-dessous, dont cette page a besoin. Rien n'est affiché plutôt que des "
+        "chiffres incomplets.",
+        "Missing data: the last database build could not get the datasets below, which this "
+        "page needs. Nothing is shown rather than incomplete figures."),
+    "missing_how": (
+        "Pour les obtenir : `smartidf data fetch` (accès réseau, ou `SMARTIDF_DOWNLOAD_MIRROR` "
+        "vers un miroir des fichiers d'origine) ou déposer les fichiers dans le dossier "
+        "`SMARTIDF_MIRROR`, puis `smartidf data build`.",
+        "To get them: `smartidf data fetch` (network access, or `SMARTIDF_DOWNLOAD_MIRROR` "
+        "pointing at a mirror of the originals) or put the files in the `SMARTIDF_MIRROR` "
+        "folder, then `smartidf data build`."),
+    "missing_short": ("données manquantes :", "missing data:"),
     "language": ("English", "Français"),
     "log_scale": ("échelle logarithmique", "logarithmic scale"),
     "no_data": ("pas de donnée (voir le journal du serveur)", "no data (see the server log)"),

@@ -10,7 +10,7 @@ from bokeh.palettes import Viridis256
 from .. import db, headlines
 from ..plots.polygon_map import PolygonMap, decade_scale
 from .i18n import fmt_number, tr
-from .shell import apply_changes, csv_buffer, guarded, sync_url, template
+from .shell import apply_changes, csv_buffer, guarded, missing_data_panel, sync_url, template
 
 METRICS = ("population", "density_per_km2")
 
@@ -43,8 +43,12 @@ class OverviewPage(pn.viewable.Viewer):
         self._maps: dict[bool, PolygonMap] = {}  # one Bokeh map per Paris geometry set
         self._map = pn.pane.Bokeh(sizing_mode="stretch_width", min_height=540)
         self._caption = pn.pane.Markdown(sizing_mode="stretch_width", css_classes=["map-caption"])
+        self._missing = db.missing_datasets(page="overview")
+        #: without the communes table there is no map nor headline, only the catalogue
+        self._has_communes = not any("communes" in t for t in self._missing["tables"])
         self.state.param.watch(self._redraw, ["metric", "paris_as_one"])
-        self._redraw()
+        if self._has_communes:
+            self._redraw()
 
     def _map_for(self, frame: pd.DataFrame, paris_as_one: bool) -> PolygonMap:
         if paris_as_one not in self._maps:
@@ -52,6 +56,8 @@ class OverviewPage(pn.viewable.Viewer):
         return self._maps[paris_as_one]
 
     def _redraw(self, *_):
+        if not self._has_communes:
+            return
         """Recolour the map in place (only values travel to the browser); a new geometry set
         (Paris as one commune or as arrondissements) swaps the figure. Computed here (a
         worker thread when served), applied in one message by :func:`apply_changes`."""
@@ -112,9 +118,12 @@ class OverviewPage(pn.viewable.Viewer):
                                            name=tr("paris_as_one", lang)),
         ]
         sync_url(self.state, ["metric", "paris_as_one"])
-        main = [headline, self._headline_cards(), self._map, self._caption,
-                pn.pane.Markdown(f"## {tr('catalogue', lang)}"), table,
+        main = [pn.pane.Markdown(f"## {tr('catalogue', lang)}"), table,
                 pn.pane.Markdown(f"## {tr('build_issues', lang)}"), issues_table, downloads]
+        if self._has_communes:
+            main = [headline, self._headline_cards(), self._map, self._caption, *main]
+        if not self._missing.empty:
+            main.insert(0, missing_data_panel(self._missing, lang))
         return template("overview", main, sidebar=controls, lang=lang)
 
 
@@ -124,7 +133,10 @@ class OverviewPage(pn.viewable.Viewer):
         suffix = "?lang=en" if lang == "en" else ""
         cards = []
         for row in headlines.theme_headlines().itertuples():
-            if row.error:
+            error = row.error if isinstance(row.error, str) else ""  # NaN when none
+            if error.startswith(headlines.MISSING):
+                body = f"*{tr('missing_short', lang)}* {error.removeprefix(headlines.MISSING)}"
+            elif error:
                 body = f"*{tr('no_data', lang)}*"
             else:
                 digits = 1 if row.unit == "%" else 0

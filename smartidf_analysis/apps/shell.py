@@ -193,10 +193,26 @@ def serve(build, page: str) -> None:
         guarded(build, page).servable()
 
 
+def missing_data_panel(missing, lang: str) -> pn.pane.Alert:
+    """What the page lacks: each missing dataset, its URL and the build's error, and how to
+    get it (``missing``: rows of :func:`smartidf_analysis.db.missing_datasets`)."""
+    items = "\n".join(f"- **{r.dataset_id}** — {r.title} ({r.url}) : `{r.error[:300]}`"
+                      for r in missing.itertuples())
+    return pn.pane.Alert(f"{tr('missing_data', lang)}\n\n{items}\n\n{tr('missing_how', lang)}",
+                         alert_type="danger", sizing_mode="stretch_width",
+                         css_classes=["missing-data"])
+
+
 def guarded(build, page: str):
-    """Build a page; on any error show a short message and log the details (no traceback)."""
+    """Build a page; on any error show a short message and log the details (no traceback).
+    A page whose datasets the last build could not get shows which ones and how to get
+    them instead (the overview shows it above its catalogue)."""
     lang = current_lang()
     try:
+        missing = db.missing_datasets(page=page)
+        if not missing.empty and page != "overview":
+            log.warning("page %s: missing datasets %s", page, list(missing["dataset_id"]))
+            return template(page, [missing_data_panel(missing, lang)], lang=lang)
         return build(lang)
     except db.DatabaseMissingError:
         log.exception("database missing")
