@@ -1,12 +1,15 @@
 """The catalogue: one record per dataset, the single source of truth for provenance.
 
 Each :class:`Dataset` names the official producer, vintage, licence and page, the file
-name in the mirror, its sha256, the reader turning it into canonical tables
-(``"module:function"`` in :mod:`smartidf_analysis.sources`) and, where a byte-identical
-copy can be downloaded, ``download_url`` (pinned to a commit, so the checksum holds).
-Files that were cut down to Île-de-France for the mirror have no ``download_url``: the
-official page is given, and :func:`smartidf_analysis.fetch.fetch` says where to put them.
-Details and quirks of every file: ``shared/data/SOURCES.md``.
+name in the offline mirror and its sha256, the reader turning it into canonical tables
+(``"module:function"`` in :mod:`smartidf_analysis.sources`) and ``downloads``: the public
+original(s) the mirror's file was taken from, each a :class:`Download` (URL pinned to a
+commit, sha256, size). Where the mirror holds a cut (COG, populations, ARCEP communes,
+comparateur: cut to Île-de-France), a conversion (MOBPRO ``.Rds`` to CSV) or a rename (GPE
+shapefile), the two checksums differ and the reader accepts both files; provenance records
+which one a build used. ``TABLE_USES`` says which pages and notebooks read each table.
+Details and quirks of every file: ``shared/data/SOURCES.md``; the originals and their URLs:
+``shared/upstream/MANIFEST.tsv``.
 """
 
 from __future__ import annotations
