@@ -127,13 +127,18 @@ def test_a_tampered_cache_file_is_downloaded_again(fresh, upstream):
 
 
 def test_fetch_command_downloads_everything_once(fresh, upstream, capsys):
+    n = len(catalog.DATASETS)
+    assert cli.main(["data", "list"]) == 0
+    listing = capsys.readouterr().out
+    assert f"0/{n} datasets present locally; {n} downloadable (5" in listing  # 51-54 MB
     assert cli.main(["data", "fetch", "--quiet"]) == 0
     out = capsys.readouterr().out
-    n = len(catalog.DATASETS)
     assert f"{n}/{n} datasets present" in out
     urls = {dl.url for ds in catalog.DATASETS for dl in ds.downloads}
     assert len(upstream.requests) == len(urls)  # the Saint-Denis file serves two datasets
     assert all(r["status"] == "cache" for r in fetch.status())
+    assert cli.main(["data", "list"]) == 0
+    assert f"{n}/{n} datasets present locally; 0 downloadable" in capsys.readouterr().out
     assert cli.main(["data", "fetch", "--quiet"]) == 0 and len(upstream.requests) == len(urls)
 
 
