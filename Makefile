@@ -34,7 +34,7 @@ apt_install = { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 chromium:
 	@command -v chromium >/dev/null 2>&1 || $(call apt_install,chromium)
 
-# optional: the served app releases closed sessions' memory with it (smartidf_analysis/serve.py)
+# optional: the served app releases closed sessions' memory with it (smartidf_analysis/apps/serve.py)
 jemalloc:
 	@ldconfig -p 2>/dev/null | grep -q libjemalloc.so.2 || $(call apt_install,libjemalloc2) || \
 	  echo "libjemalloc2 not installed: the server keeps CPython's allocator"

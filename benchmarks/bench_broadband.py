@@ -25,8 +25,9 @@ import pandas as pd
 from common import report, timed
 
 from smartidf_analysis import broadband as bb
-from smartidf_analysis import broadband_indicators as bi
-from smartidf_analysis import config, db
+from smartidf_analysis import config
+from smartidf_analysis.broadband import indicators as bi
+from smartidf_analysis.data import db
 
 
 def naive_indicators(data: bb.BroadbandData) -> pd.DataFrame:

@@ -23,7 +23,8 @@ import pandas as pd
 from common import bench_database, peak_rss_mib, report, timed
 
 from smartidf_analysis import commuting as cm
-from smartidf_analysis import config, db
+from smartidf_analysis import config
+from smartidf_analysis.data import db
 
 
 def naive_indicators() -> pd.DataFrame:

@@ -39,7 +39,7 @@ def main() -> None:
     args = parser.parse_args()
     from upstream import UpstreamServer, manifest_routes
 
-    from smartidf_analysis import build, catalog, fetch
+    from smartidf_analysis.data import build, catalog, fetch
 
     work = Path(tempfile.mkdtemp(prefix="bench-fetch-"))
     server = UpstreamServer(manifest_routes(args.shared.resolve())).start()

@@ -24,7 +24,7 @@ SQL = "SELECT home_code, work_code, sum(workers) AS workers FROM commuting_flows
 
 
 def case_api(db_path: str) -> float:
-    from smartidf_analysis import db
+    from smartidf_analysis.data import db
 
     seconds, result = timed(lambda: db.aggregate("commuting_flows", ["home_code", "work_code"],
                                                  ["workers"], path=db_path, order=False))
@@ -56,7 +56,7 @@ def case_pandas(db_path: str) -> float:
 def case_dask_pushdown(db_path: str) -> float:
     import dask
 
-    from smartidf_analysis import db
+    from smartidf_analysis.data import db
 
     with dask.config.set(scheduler="threads"):
         seconds, result = timed(lambda: db.read_dask_grouped(
@@ -79,7 +79,8 @@ def run_case(name: str, db_path: str) -> dict:
 
 def build_times() -> tuple[float, float]:
     """Seconds for a forced real-data build (mirror) and a no-op rebuild; NaN without mirror."""
-    from smartidf_analysis import build, config
+    from smartidf_analysis import config
+    from smartidf_analysis.data import build
 
     if config.mirror_dir() is None:
         return float("nan"), float("nan")

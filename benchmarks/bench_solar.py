@@ -23,10 +23,11 @@ import numpy as np
 import pandas as pd
 import pvlib
 
-from smartidf_analysis import solar, solar_data
-from smartidf_analysis.solar_roofs import class_totals, estimate_roof_production, production_totals
-from smartidf_analysis.solar_stock import synthetic_roof_stock, synthetic_roof_stock_dask
-from smartidf_analysis.solar_weights import orientation_weights, totals_from_weights
+from smartidf_analysis import solar
+from smartidf_analysis.solar import io as solar_data
+from smartidf_analysis.solar.roofs import class_totals, estimate_roof_production, production_totals
+from smartidf_analysis.solar.stock import synthetic_roof_stock, synthetic_roof_stock_dask
+from smartidf_analysis.solar.weights import orientation_weights, totals_from_weights
 
 
 def pvlib_per_roof(irr: pd.DataFrame, roofs: pd.DataFrame, sp: pd.DataFrame, times) -> np.ndarray:

@@ -21,8 +21,8 @@ from common import report, timed
 
 from smartidf_analysis import config
 from smartidf_analysis import telecentres as tc
-from smartidf_analysis.siting import MaximalCoveringLocation
-from smartidf_analysis.siting_pmedian import PMedian
+from smartidf_analysis.siting.mclp import MaximalCoveringLocation
+from smartidf_analysis.siting.pmedian import PMedian
 
 
 def instance(inputs: tc.TelecentreInputs, scenario: tc.Scenario):

@@ -27,8 +27,9 @@ FLOW_COLUMNS = {"home_code": "VARCHAR", "work_code": "VARCHAR", "home_code_2014"
 def bench_database(n_records: int = 20_000_000, seed: int = 0) -> Path:
     """A synthetic-region database whose ``commuting_flows`` holds ``n_records`` individual
     commute records (workers = 1 each), built once and cached under data/bench/."""
-    from smartidf_analysis import build, synthetic
-    from smartidf_analysis import db as project_db
+    from smartidf_analysis.data import build
+    from smartidf_analysis.data import db as project_db
+    from smartidf_analysis.data.synthetic import region as synthetic
 
     path = BENCH_DIR / f"synthetic_{n_records}_{seed}.duckdb"
     if path.exists():

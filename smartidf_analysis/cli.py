@@ -12,15 +12,15 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from . import config
-from .errors import SmartidfError
+from smartidf_analysis import config
+from smartidf_analysis.errors import SmartidfError
 
 #: exit status of a fetch or build that could not get every official dataset
 EXIT_INCOMPLETE = 3
 
 
 def _data_list(args: argparse.Namespace) -> int:
-    from . import fetch
+    from smartidf_analysis.data import fetch
 
     rows = fetch.status()
     mirror = config.mirror_dir()
@@ -42,7 +42,7 @@ def _data_list(args: argparse.Namespace) -> int:
 
 
 def _print_missing(missing: dict[str, str]) -> None:
-    from .build import uses_of
+    from smartidf_analysis.data.build import uses_of
 
     for ds_id, reason in missing.items():
         tables, pages, notebooks = uses_of(ds_id)
@@ -52,7 +52,7 @@ def _print_missing(missing: dict[str, str]) -> None:
 
 
 def _data_fetch(args: argparse.Namespace) -> int:
-    from . import fetch
+    from smartidf_analysis.data import fetch
 
     report = fetch.fetch_all(verify=not args.no_verify, progress=not args.quiet)
     for ds_id, loc in report.found.items():
@@ -65,14 +65,14 @@ def _data_fetch(args: argparse.Namespace) -> int:
 
 
 def _data_build(args: argparse.Namespace) -> int:
-    from .build import build
+    from smartidf_analysis.data.build import build
 
     synthetic = True if args.synthetic else None
     result = build(synthetic=synthetic, scale=args.scale, seed=args.seed,
                    verify=not args.no_verify, force=args.force, progress=not args.quiet)
     print(result.message)
     if result.synthetic:
-        from .synthetic import SYNTHETIC_NOTICE
+        from smartidf_analysis.data.synthetic.region import SYNTHETIC_NOTICE
 
         print(f"NOTE: {SYNTHETIC_NOTICE}")
     if result.incomplete:
@@ -85,13 +85,13 @@ def _data_build(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from .serve import serve
+    from smartidf_analysis.apps.serve import serve
 
     return serve(args)
 
 
 def _notebooks_run(args: argparse.Namespace) -> int:
-    from .reports import run_notebooks
+    from smartidf_analysis.reporting.reports import run_notebooks
 
     return run_notebooks(out=args.out)
 

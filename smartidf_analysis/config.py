@@ -31,7 +31,7 @@ from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_DIR = PACKAGE_DIR.parent
-SQL_DIR = PACKAGE_DIR / "sql"
+SQL_DIR = PACKAGE_DIR / "data" / "sql"
 
 
 def data_dir() -> Path:

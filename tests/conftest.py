@@ -76,7 +76,7 @@ def fresh(upstream, tmp_path):
 def incomplete_db(shared_dir, tmp_path_factory) -> Path:
     """A database built on a fresh machine whose NSRDB download answers 404 (the solar
     irradiance is missing; everything else is real)."""
-    from smartidf_analysis import build
+    from smartidf_analysis.data import build
 
     data = tmp_path_factory.mktemp("incomplete")
     with serving_upstream(shared_dir) as server, fresh_machine(data, server.url):
@@ -108,7 +108,7 @@ def isolated_data_dir(tmp_path, monkeypatch) -> Path:
 @pytest.fixture(scope="session")
 def real_db(mirror, tmp_path_factory) -> Path:
     """The database built once from the mirror for the whole test session."""
-    from smartidf_analysis import build
+    from smartidf_analysis.data import build
 
     path = tmp_path_factory.mktemp("realdb") / "smartidf.duckdb"
     with pytest.MonkeyPatch.context() as mp:
@@ -121,7 +121,7 @@ def real_db(mirror, tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def app_db(request, tmp_path_factory) -> Path:
     """The database the UI tests serve: real data when the mirror is set, else synthetic."""
-    from smartidf_analysis import build
+    from smartidf_analysis.data import build
 
     env = os.environ.get("SMARTIDF_MIRROR", "").strip()
     if env and Path(env).is_dir():
@@ -134,7 +134,7 @@ def app_db(request, tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def synthetic_db(tmp_path_factory):
     """A synthetic-region database, set as SMARTIDF_DB for the session's db.* calls."""
-    from smartidf_analysis import build, db
+    from smartidf_analysis.data import build, db
 
     path = tmp_path_factory.mktemp("syndb") / "smartidf.duckdb"
     build.build(synthetic=True, path=path, progress=False)

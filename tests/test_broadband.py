@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 from smartidf_analysis import broadband as bb
-from smartidf_analysis import broadband_indicators as bi
-from smartidf_analysis import broadband_projection as bp
-from smartidf_analysis.sources import arcep
+from smartidf_analysis.broadband import indicators as bi
+from smartidf_analysis.broadband import projection as bp
+from smartidf_analysis.data.sources import arcep
 
 Q = ["2017Q3", "2017Q4", "2018Q1"]
 
@@ -321,7 +321,7 @@ def test_region_estimate_is_labelled_and_weighted():
 # ------------------------------------------------------------------------- real data
 @pytest.fixture(scope="module")
 def real(real_db):
-    from smartidf_analysis import db
+    from smartidf_analysis.data import db
 
     data = bb.load(real_db)
     yield data, bi.compute_indicators(data)

@@ -8,7 +8,8 @@ import shutil
 import duckdb
 import pytest
 
-from smartidf_analysis import build, catalog, cli, fetch
+from smartidf_analysis import cli
+from smartidf_analysis.data import build, catalog, fetch
 
 pytestmark = pytest.mark.realdata
 

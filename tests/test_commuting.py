@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from smartidf_analysis import commuting as cm
-from smartidf_analysis.commuting_flows import (
+from smartidf_analysis.commuting.selections import (
     commune_flows,
     dominant_flows,
     employer_pool,

@@ -8,7 +8,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from smartidf_analysis import db
+from smartidf_analysis.data import db
 
 HOSTILE = "75056'; DROP TABLE communes; --"
 

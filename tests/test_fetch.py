@@ -10,7 +10,8 @@ import time
 
 import pytest
 
-from smartidf_analysis import catalog, cli, config, fetch
+from smartidf_analysis import cli, config
+from smartidf_analysis.data import catalog, fetch
 from smartidf_analysis.errors import FetchError
 
 SMALL = "ditp_fibre_2022_2024"  # one small file (45 kB) served by the upstream stand-in

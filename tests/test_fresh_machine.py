@@ -10,7 +10,8 @@ import json
 import duckdb
 import pytest
 
-from smartidf_analysis import build, catalog, cli, db
+from smartidf_analysis import cli
+from smartidf_analysis.data import build, catalog, db
 
 pytestmark = pytest.mark.realdata
 

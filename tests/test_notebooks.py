@@ -23,8 +23,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from smartidf_analysis import reports
-from smartidf_analysis.notebook_runner import (
+from smartidf_analysis.reporting import reports
+from smartidf_analysis.reporting.notebook_runner import (
     NotebookFailure,
     execute_notebook,
     kernel_env,

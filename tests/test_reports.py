@@ -15,8 +15,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from smartidf_analysis import cli, db, reports
-from smartidf_analysis.notebook_runner import NotebookFailure, execute_notebook, kernel_env, localize_assets
+from smartidf_analysis import cli
+from smartidf_analysis.data import db
+from smartidf_analysis.reporting import reports
+from smartidf_analysis.reporting.notebook_runner import (
+    NotebookFailure,
+    execute_notebook,
+    kernel_env,
+    localize_assets,
+)
 
 
 # ------------------------------------------------------------------------------ key results

@@ -6,8 +6,8 @@ import argparse
 
 import pytest
 
+from smartidf_analysis.apps.serve import panel_command, server_environment
 from smartidf_analysis.errors import SmartidfError
-from smartidf_analysis.serve import panel_command, server_environment
 
 
 def _args(**over) -> argparse.Namespace:

@@ -12,18 +12,18 @@ import pytest
 import xarray as xr
 
 from smartidf_analysis import solar
-from smartidf_analysis import solar_roofs as roofs_mod
-from smartidf_analysis.solar_cadastre import compare_with_cadastre, ratio_by_shape, system_factors
-from smartidf_analysis.solar_shading import horizon_profile, horizon_shading
-from smartidf_analysis.solar_stock import (
+from smartidf_analysis.data.sources.apur import read_saint_denis_solar_roofs
+from smartidf_analysis.data.sources.nsrdb import read_tmy
+from smartidf_analysis.solar import roofs as roofs_mod
+from smartidf_analysis.solar.cadastre import compare_with_cadastre, ratio_by_shape, system_factors
+from smartidf_analysis.solar.shading import horizon_profile, horizon_shading
+from smartidf_analysis.solar.stock import (
     roof_shape,
     roofs_from_buildings,
     roofs_from_cadastre,
     synthetic_roof_stock,
     synthetic_roof_stock_dask,
 )
-from smartidf_analysis.sources.apur import read_saint_denis_solar_roofs
-from smartidf_analysis.sources.nsrdb import read_tmy
 
 TMY = "nsrdb_paris_48.85N_2.34E_hourly.csv"
 GPKG = "dfg_saint-denis_ecoles_bdtopo-batiments_cadastre-solaire.gpkg"
@@ -126,7 +126,7 @@ def test_cube_shape_units_and_paris_yield(cube, irradiance):
     np.testing.assert_allclose(cube.irradiation_monthly_kwh_m2.sum("month"), cube.irradiation_kwh_m2)
     ghi = irradiance["ghi_w_m2"].sum() / 1000  # horizontal plane = observed GHI
     assert cube.irradiation_kwh_m2.sel(tilt=0).values == pytest.approx(ghi, rel=1e-3)
-    from smartidf_analysis.solar_study import PVGIS_PARIS_KWH_KWP, paris_reference_yield
+    from smartidf_analysis.solar.study import PVGIS_PARIS_KWH_KWP, paris_reference_yield
 
     ref = paris_reference_yield(cube).iloc[0]
     assert ref["within_10pct"]
@@ -373,7 +373,7 @@ def test_compare_with_saint_denis_cadastre(mirror, cube, field):
 
 @pytest.fixture(scope="module")
 def solar_db(real_db):
-    from smartidf_analysis import db
+    from smartidf_analysis.data import db
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SMARTIDF_DB", str(real_db))
@@ -382,7 +382,8 @@ def solar_db(real_db):
 
 
 def test_stock_communes_keep_every_dwelling(solar_db):
-    from smartidf_analysis import db, solar_data
+    from smartidf_analysis.data import db
+    from smartidf_analysis.solar import io as solar_data
 
     units = solar_data.stock_communes()
     unplaced = solar_data.unplaced_dwellings()
@@ -395,7 +396,7 @@ def test_stock_communes_keep_every_dwelling(solar_db):
 
 
 def test_cached_cube_and_real_sets(solar_db):
-    from smartidf_analysis import solar_data
+    from smartidf_analysis.solar import io as solar_data
 
     a = solar_data.paris_yield_cube()
     assert solar_data.paris_yield_cube() is a  # cached
@@ -416,7 +417,7 @@ def test_cached_cube_and_real_sets(solar_db):
 
 
 def test_stock_summary_matches_pandas(solar_db):
-    from smartidf_analysis import solar_data
+    from smartidf_analysis.solar import io as solar_data
 
     s = solar_data.stock_summary(n=40_000, top=10)
     stock = synthetic_roof_stock(40_000, solar_data.stock_communes(), weight="dwellings")
@@ -445,7 +446,7 @@ def test_electrical_half_reuses_the_optical_half(irradiance):
 def test_orientation_weights_give_exact_totals(cube, field):
     import dask.dataframe as dd
 
-    from smartidf_analysis.solar_weights import orientation_weights, totals_from_weights
+    from smartidf_analysis.solar.weights import orientation_weights, totals_from_weights
 
     stock = synthetic_roof_stock(30_000, _communes(), seed=4)
     stock.loc[[3, 9], "usable_area_m2"] = -1.0  # bad roofs: left out of both
@@ -465,7 +466,7 @@ def test_orientation_weights_give_exact_totals(cube, field):
 
 
 def test_study_tables(irradiance, cube):
-    from smartidf_analysis import solar_study
+    from smartidf_analysis.solar import study as solar_study
 
     climate = solar_study.monthly_climate(irradiance)
     assert list(climate.index) == [str(m) for m in range(1, 13)] + ["year"]

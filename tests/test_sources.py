@@ -12,10 +12,10 @@ import pyarrow.parquet as pq
 import pytest
 import shapely
 
-from smartidf_analysis import catalog, schema
+from smartidf_analysis.data import catalog, schema
+from smartidf_analysis.data.sources import arcep, idfm, insee, nsrdb, resolve
+from smartidf_analysis.data.sources._common import IDF_DEPARTMENTS
 from smartidf_analysis.errors import SourceFormatError
-from smartidf_analysis.sources import arcep, idfm, insee, nsrdb, resolve
-from smartidf_analysis.sources._common import IDF_DEPARTMENTS
 
 REFERENCE_COLUMNS = {
     "ign_communes_2018": ["commune_code", "commune_name", "geometry_wkb"],
@@ -388,6 +388,6 @@ def test_parquet_bad_count(tmp_path):
 
 def test_not_a_parquet_or_geojson(tmp_path):
     _raises(idfm.read_validations, _write(tmp_path, "bad.parquet", "hello"), "Parquet")
-    from smartidf_analysis.sources import ign
+    from smartidf_analysis.data.sources import ign
 
     _raises(ign.read_communes_geojson, _write(tmp_path, "bad.geojson", '{"type": "Feat'), "bad")

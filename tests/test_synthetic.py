@@ -1,4 +1,4 @@
-"""Tests of the synthetic demo region (:mod:`smartidf_analysis.synthetic`)."""
+"""Tests of the synthetic demo region (:mod:`smartidf_analysis.data.synthetic.region`)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 import shapely
 
-from smartidf_analysis import synthetic
-from smartidf_analysis.schema import TABLES
+from smartidf_analysis.data.schema import TABLES
+from smartidf_analysis.data.synthetic import region as synthetic
 
 KINDS = {
     "VARCHAR": "str", "BIGINT": "i", "INTEGER": "i", "TINYINT": "i", "SMALLINT": "i", "DOUBLE": "f",

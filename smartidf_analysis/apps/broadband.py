@@ -16,10 +16,12 @@ import pandas as pd
 import panel as pn
 import param
 
-from .. import broadband as bb
-from .. import broadband_indicators as bi
-from .. import config, db, plots
-from ..plots import broadband as pb
+from smartidf_analysis import broadband as bb
+from smartidf_analysis import config, plots
+from smartidf_analysis.broadband import indicators as bi
+from smartidf_analysis.data import db
+from smartidf_analysis.plots import broadband as pb
+
 from . import broadband_display as show
 from .broadband_display import pct, quarter_text
 from .i18n import fmt_number, tr

@@ -7,7 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .. import broadband as bb
+from smartidf_analysis import broadband as bb
+
 from .i18n import fmt_number, register, tr
 
 

@@ -21,10 +21,11 @@ import pandas as pd
 import panel as pn
 import param
 
-from .. import commuting as cm
-from ..errors import SmartidfError, UnknownCodeError
-from ..plots import commuting as cplots
-from ..plots.polygon_map import PolygonMap
+from smartidf_analysis import commuting as cm
+from smartidf_analysis.errors import SmartidfError, UnknownCodeError
+from smartidf_analysis.plots import commuting as cplots
+from smartidf_analysis.plots.polygon_map import PolygonMap
+
 from . import commuting_labels  # noqa: F401 - registers the page's labels
 from .commuting_state import (
     PAGE_INDICATORS,

@@ -10,10 +10,11 @@ import pandas as pd
 import panel as pn
 import param
 
-from .. import commuting as cm
-from .. import config, db
-from ..commuting_flows import commune_flows
-from ..errors import UnknownCodeError
+from smartidf_analysis import commuting as cm
+from smartidf_analysis import config
+from smartidf_analysis.commuting.selections import commune_flows
+from smartidf_analysis.data import db
+from smartidf_analysis.errors import UnknownCodeError
 
 PAGE_INDICATORS = ("leaving_share", "self_containment", "self_sufficiency", "relative_balance",
                    "balance", "resident_workers", "jobs", "mean_distance_residents_km",

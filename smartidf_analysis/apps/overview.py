@@ -7,8 +7,10 @@ import panel as pn
 import param
 from bokeh.palettes import Viridis256
 
-from .. import db, headlines
-from ..plots.polygon_map import PolygonMap, decade_scale
+from smartidf_analysis.data import db
+from smartidf_analysis.plots.polygon_map import PolygonMap, decade_scale
+from smartidf_analysis.reporting import headlines
+
 from .i18n import fmt_number, tr
 from .shell import apply_changes, csv_buffer, guarded, missing_data_panel, sync_url, template
 

@@ -8,7 +8,8 @@ import logging
 
 import panel as pn
 
-from .. import db
+from smartidf_analysis.data import db
+
 from .i18n import LANGS, tr
 
 log = logging.getLogger("smartidf.apps")
@@ -195,7 +196,7 @@ def serve(build, page: str) -> None:
 
 def missing_data_panel(missing, lang: str) -> pn.pane.Alert:
     """What the page lacks: each missing dataset, its URL and the build's error, and how to
-    get it (``missing``: rows of :func:`smartidf_analysis.db.missing_datasets`)."""
+    get it (``missing``: rows of :func:`smartidf_analysis.data.db.missing_datasets`)."""
     items = "\n".join(f"- **{r.dataset_id}** — {r.title} ({r.url}) : `{r.error[:300]}`"
                       for r in missing.itertuples())
     return pn.pane.Alert(f"{tr('missing_data', lang)}\n\n{items}\n\n{tr('missing_how', lang)}",

@@ -20,10 +20,11 @@ import panel as pn
 import param
 from bokeh.palettes import Viridis256
 
-from .. import solar_data as sd
-from ..plots import solar as splots
-from ..plots.polygon_map import PolygonMap, named_palette
-from ..solar_roofs import SOLAR_CLASSES, monthly_roof_production
+from smartidf_analysis.plots import solar as splots
+from smartidf_analysis.plots.polygon_map import PolygonMap, named_palette
+from smartidf_analysis.solar import io as sd
+from smartidf_analysis.solar.roofs import SOLAR_CLASSES, monthly_roof_production
+
 from . import solar_labels  # noqa: F401 - registers the page's labels
 from .i18n import fmt_number, tr
 from .shell import apply_changes, csv_buffer, guarded, is_synthetic, sync_url, template
@@ -49,7 +50,7 @@ def _real(roof_set: str, efficiency: float, losses: float, usable: float) -> pd.
 def _real_results(roof_set: str, efficiency: float, losses: float, usable: float) -> dict:
     """Roof table, totals, classes and left-out roofs of a real roof set (shared by sessions:
     callers do not modify them)."""
-    from ..solar_roofs import bad_roofs, class_totals
+    from smartidf_analysis.solar.roofs import bad_roofs, class_totals
 
     prod = _real(roof_set, efficiency, losses, usable)
     return {"roofs": prod, "totals": sd.set_totals(prod), "classes": class_totals(prod),

@@ -20,11 +20,13 @@ import pandas as pd
 import panel as pn
 import param
 
-from .. import config, db
-from .. import telecentres as tc
-from .. import telecentres_scenarios as ts
-from ..plots import telecentres as tplots
-from ..siting import SitingSettingsError
+from smartidf_analysis import config
+from smartidf_analysis import telecentres as tc
+from smartidf_analysis.data import db
+from smartidf_analysis.plots import telecentres as tplots
+from smartidf_analysis.siting.mclp import SitingSettingsError
+from smartidf_analysis.telecentres import scenarios as ts
+
 from . import telecentres_labels  # noqa: F401 - registers the page's labels
 from .i18n import fmt_number, tr
 from .shell import apply_changes, csv_buffer, guarded, sync_url, template

@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from ..solar_roofs import CLASS_COLORS, SOLAR_CLASSES
+from smartidf_analysis.solar.roofs import CLASS_COLORS, SOLAR_CLASSES
+
 from .maps import mercator_paths
 from .polygon_map import ColorScale, PolygonMap
 
@@ -160,7 +161,7 @@ def roof_map(production: pd.DataFrame, *, title: str = "", height: int = 480,
 
 def field_image(field: xr.Dataset, *, label: str = "kWh/m²/yr", title: str = "",
                 cmap: str = "viridis", height: int = 360, width: int | None = None) -> hv.Image:
-    """Annual MODELLED horizontal irradiation of :func:`~smartidf_analysis.solar.irradiance_field`
+    """Annual MODELLED horizontal irradiation of :func:`~smartidf_analysis.solar.irradiance.irradiance_field`
     over lon x lat [kWh/m2/yr]."""
     annual = field["ghi_kwh_m2"].sum("month").transpose("lat", "lon").compute()
     img = hv.Image((annual["lon"].to_numpy(), annual["lat"].to_numpy(), annual.to_numpy()),

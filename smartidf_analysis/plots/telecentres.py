@@ -24,7 +24,7 @@ SITE_COLUMNS = ["x", "y", "daily_users", "size", "station_name", "lines", "seats
 def demand_map(frame: pd.DataFrame, value: str = "daily_users", *, label: str | None = None,
                title: str = "", height: int = 520) -> hv.Polygons:
     """Commune choropleth of a demand column; ``frame`` has ``geometry_wkb`` (communes map)
-    merged with :func:`~smartidf_analysis.telecentres.demand_by_commune`. Communes without
+    merged with :func:`~smartidf_analysis.telecentres.demand.demand_by_commune`. Communes without
     a value are grey ("no data"), never zero."""
     return choropleth(frame, value, label=label or value, cmap="YlOrRd", title=title,
                       tolerance=0.0003, height=height)

@@ -12,8 +12,8 @@ TIMEOUT = 60_000
 def commune_counts(app_db) -> dict[bool, str]:
     """What the caption must say, from the served database (real or synthetic), by
     ``paris_as_one``, formatted the French way ("1 285 communes" on real data)."""
-    from smartidf_analysis import db
     from smartidf_analysis.apps.i18n import fmt_number
+    from smartidf_analysis.data import db
 
     return {one: f"{fmt_number(len(db.query('communes_map', path=app_db, paris_as_one=one)))}"
                  " communes" for one in (False, True)}

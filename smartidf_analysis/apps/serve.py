@@ -1,0 +1,100 @@
+"""``smartidf serve``: ``panel serve`` on the dashboards with the project's settings."""
+
+from __future__ import annotations
+
+import argparse
+import ctypes.util
+import os
+import sys
+from pathlib import Path
+
+from smartidf_analysis import config
+from smartidf_analysis.errors import SmartidfError
+
+DASHBOARDS = config.REPO_DIR / "dashboards"
+SETUP = Path(__file__).resolve().parent / "apps" / "warmup.py"  # caches filled, heap frozen
+
+
+# The server's C allocator (see server_environment). Measured with benchmarks/load.py, 20
+# sessions then 100 opened and closed (2 cores, real data, 2026-12-02): CPython's pymalloc,
+# widget p95 0.72 s, memory +11.9 % after the 100 (its 1 MiB arenas stay resident while one
+# object in them lives: 316 arenas for 144 MiB of live objects, 169 MiB in empty pools);
+# glibc malloc, p95 1.11-1.22 s, +5.6-7.5 %; jemalloc, p95 0.66 s, -8.3 %.
+JEMALLOC_CONF = "background_thread:true,dirty_decay_ms:5000,muzzy_decay_ms:0"
+
+
+def server_environment(environ: dict[str, str], find=ctypes.util.find_library) -> dict[str, str]:
+    """Environment of the ``panel serve`` process: jemalloc when the system has it.
+
+    With ``libjemalloc`` installed (Debian: ``libjemalloc2``, see ``make jemalloc``) Python
+    objects go through jemalloc (``PYTHONMALLOC=malloc`` + ``LD_PRELOAD``), which hands the
+    memory of closed sessions back to the system within seconds. Without it, or with
+    ``SMARTIDF_ALLOCATOR=pymalloc``, CPython's own allocator is kept.
+    """
+    env = dict(environ)
+    if env.get("SMARTIDF_ALLOCATOR", "jemalloc") != "jemalloc":
+        return env
+    library = find("jemalloc")
+    if not library:
+        return env
+    env["LD_PRELOAD"] = " ".join(p for p in (library, env.get("LD_PRELOAD", "")) if p)
+    env.setdefault("PYTHONMALLOC", "malloc")
+    env.setdefault("MALLOC_CONF", JEMALLOC_CONF)
+    return env
+
+
+def panel_command(args: argparse.Namespace) -> list[str]:
+    """The ``panel serve`` command line for ``args`` (see ``smartidf serve --help``)."""
+    pages = sorted(str(p) for p in DASHBOARDS.glob("*.py") if not p.name.startswith("_"))
+    if not pages:
+        raise SmartidfError(f"no dashboards found in {DASHBOARDS}")
+    origins = args.allow_websocket_origin or [f"{args.address}:{args.port}"]
+    if args.address in ("127.0.0.1", "0.0.0.0"):
+        origins.append(f"localhost:{args.port}")
+    cmd = [sys.executable, "-m", "panel", "serve", *pages, "--address", args.address,
+           "--port", str(args.port), "--num-threads", str(args.num_threads),
+           "--index", "overview",
+           "--unused-session-lifetime", str(args.unused_session_lifetime),
+           "--check-unused-sessions", str(args.check_unused_sessions), "--warm",
+           "--setup", str(SETUP)]
+    for origin in dict.fromkeys(origins):
+        cmd += ["--allow-websocket-origin", origin]
+    settings = config.serve_settings()
+    if args.auth != "none":
+        secret = settings["cookie_secret"]
+        if not secret:
+            raise SmartidfError("authentication needs a cookie secret: set SMARTIDF_COOKIE_SECRET")
+        cmd += ["--cookie-secret", secret]
+        if args.auth == "basic":
+            creds = settings["basic_auth"]
+            if not creds:
+                raise SmartidfError("--auth basic needs SMARTIDF_BASIC_AUTH: a password, or the "
+                                    "path of a JSON file {user: password}")
+            cmd += ["--basic-auth", creds]
+        else:
+            if not settings["oauth_provider"]:
+                raise SmartidfError("--auth oauth needs SMARTIDF_OAUTH_PROVIDER and Panel's "
+                                    "PANEL_OAUTH_KEY / PANEL_OAUTH_SECRET variables")
+            cmd += ["--oauth-provider", settings["oauth_provider"]]
+    procs = getattr(args, "num_procs", 1)
+    if procs != 1:
+        if args.dev:
+            raise SmartidfError("--num-procs cannot be combined with --dev (autoreload)")
+        cmd += ["--num-procs", str(procs)]
+    if args.show:
+        cmd.append("--show")
+    if args.dev:
+        cmd.append("--dev")
+    return cmd
+
+
+def serve(args: argparse.Namespace) -> int:
+    """Run ``panel serve``; the database must exist (opened read-only by every page)."""
+    db = config.db_path()
+    if not Path(db).exists():
+        raise SmartidfError(f"no database at {db}: run `smartidf data build` first")
+    env = server_environment({**os.environ, "SMARTIDF_DB": str(db)})
+    cmd = panel_command(args)
+    # replace this process, so that stopping `smartidf serve` stops the server itself
+    os.execve(cmd[0], cmd, env)
+    return 0  # not reached

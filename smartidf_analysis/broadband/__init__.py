@@ -1,0 +1,29 @@
+"""Fibre (FttH) broadband: coverage per commune (`coverage`), indicators, projections.
+"""
+
+
+from smartidf_analysis.broadband.coverage import (  # noqa: F401 - the package's API
+    ARCEP_CLASSES,
+    LEVELS,
+    NO_DATA_REASONS,
+    NOT_ON_MAP_REASON,
+    OPERATORS_GOAL,
+    TABLES,
+    ZONES,
+    BroadbandData,
+    aggregate_coverage,
+    arcep_class_of,
+    class_consistency,
+    class_disagreements,
+    commune_coverage,
+    gap_list,
+    latest_coverage_by_commune,
+    load,
+    no_data_communes,
+    reconcile_departments,
+    reconciliation_differences,
+    regional_status,
+    unit_quarters,
+    zone_of,
+    zoning_breakdown,
+)

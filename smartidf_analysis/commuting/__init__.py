@@ -1,0 +1,40 @@
+"""Home-to-work commuting: OD matrices and distances (`matrices`), commune indicators, flow
+selections.
+"""
+
+
+from smartidf_analysis.commuting.matrices import (  # noqa: F401 - the package's API
+    BREAKDOWNS,
+    CSP_NAMES,
+    CSPS,
+    INDICATORS,
+    INTRA_DISTANCE_FACTOR,
+    LEVELS,
+    MGP_DEPARTMENTS,
+    MODE_NAMES,
+    MODES,
+    PARIS_CODE,
+    SOURCE,
+    VINTAGE,
+    EmptySelectionError,
+    add_distances,
+    aggregate_od,
+    check_selection,
+    collapse_paris,
+    commune_indicators,
+    communes_at,
+    distance_distribution,
+    flows_with_distance,
+    indicators,
+    intra_commune_distance_km,
+    is_arrondissement,
+    load_build_issues,
+    load_communes,
+    load_pairs,
+    mode_shares,
+    od_matrix,
+    region_summary,
+    relabel_paris,
+    unit_table,
+    weighted_median,
+)

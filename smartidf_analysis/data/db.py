@@ -1,0 +1,358 @@
+"""The only module that imports duckdb: connections, named SQL, Dask reads, writes.
+
+* :func:`connect` opens the database (read-only by default). Served dashboards use
+  :func:`cursor`, which gives each thread its own cursor on one shared read-only
+  connection, as DuckDB requires for multi-threaded use.
+* :func:`query` runs a named SQL file from ``sql/`` with **bound parameters only**; the
+  name is checked against the files that exist, so no widget value ever becomes SQL text.
+* :func:`read_dask` builds a dask DataFrame with ``dd.from_map`` over ``rowid`` ranges of a
+  table; :func:`read_dask_grouped` pushes each partition's GROUP BY down into DuckDB and
+  lets Dask combine partial sums (measured here: 2.7 s vs 8.3 s for raw rows on 20 M rows).
+  Partitions open their own read-only connection from the file path, so they run
+  unchanged on ``dask.distributed`` worker processes.
+* :func:`write_database` writes a new database file (used by the atomic build).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from smartidf_analysis import config
+from smartidf_analysis.data.schema import (
+    BUILD_ISSUES_COLUMNS,
+    MISSING_DATASETS_COLUMNS,
+    PROVENANCE_COLUMNS,
+    TABLES,
+)
+from smartidf_analysis.errors import MissingDataError, SmartidfError
+
+_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+EXTRA_TABLES = {"provenance": PROVENANCE_COLUMNS, "build_issues": BUILD_ISSUES_COLUMNS,
+                "missing_datasets": MISSING_DATASETS_COLUMNS}
+_FILTER_OPS = {"==": "=", "=": "=", "!=": "<>", "<": "<", "<=": "<=", ">": ">", ">=": ">=",
+               "in": "IN", "not in": "NOT IN"}
+
+
+class DatabaseMissingError(SmartidfError):
+    """The database file does not exist yet."""
+
+
+def _db_file(path: str | Path | None) -> Path:
+    db = Path(path) if path is not None else config.db_path()
+    if not db.exists():
+        raise DatabaseMissingError(
+            f"no database at {db}: run `smartidf data build` (or `make data`) first"
+        )
+    return db
+
+
+def connect(path: str | Path | None = None, read_only: bool = True) -> duckdb.DuckDBPyConnection:
+    """Open the DuckDB database (read-only unless asked); raises if the file is missing."""
+    return duckdb.connect(str(_db_file(path)), read_only=read_only)
+
+
+_shared: dict[str, duckdb.DuckDBPyConnection] = {}
+_shared_lock = threading.Lock()
+_local = threading.local()
+
+
+def cursor(path: str | Path | None = None) -> duckdb.DuckDBPyConnection:
+    """A read-only cursor for the calling thread on a process-wide shared connection."""
+    db = str(_db_file(path).resolve())
+    cursors = getattr(_local, "cursors", None)
+    if cursors is None:
+        cursors = _local.cursors = {}
+    if db not in cursors:
+        with _shared_lock:
+            if db not in _shared:
+                _shared[db] = duckdb.connect(db, read_only=True)
+            cursors[db] = _shared[db].cursor()
+    return cursors[db]
+
+
+def close_shared() -> None:
+    """Close the shared connections (before a rebuild replaces the file, or in tests)."""
+    with _shared_lock:
+        for con in _shared.values():
+            con.close()
+        _shared.clear()
+    _local.__dict__.clear()
+
+
+# ----------------------------------------------------------------------------- named SQL
+@cache
+def _sql_text(name: str) -> str:
+    if not _NAME.match(name):
+        raise ValueError(f"invalid query name {name!r}")
+    file = config.SQL_DIR / f"{name}.sql"
+    if not file.exists():
+        known = ", ".join(sorted(p.stem for p in config.SQL_DIR.glob("*.sql")))
+        raise ValueError(f"unknown query {name!r}; known queries: {known}")
+    return file.read_text(encoding="utf-8")
+
+
+def query_names() -> list[str]:
+    """Names of the available named queries."""
+    return sorted(p.stem for p in config.SQL_DIR.glob("*.sql"))
+
+
+def query_parameters(name: str) -> list[str]:
+    """Names of the ``$parameters`` a named query expects."""
+    return sorted(set(re.findall(r"\$([a-z_][a-z0-9_]*)", _sql_text(name))))
+
+
+def query(name: str, *, path: str | Path | None = None, **params: Any) -> pd.DataFrame:
+    """Run the named query ``sql/<name>.sql`` with ``params`` bound as ``$name`` parameters.
+
+    Values are never formatted into SQL text: a hostile value simply matches nothing.
+    Raises ValueError for an unknown query or missing/unexpected parameters.
+    """
+    sql = _sql_text(name)
+    expected = set(query_parameters(name))
+    missing, extra = expected - params.keys(), params.keys() - expected
+    if missing or extra:
+        raise ValueError(
+            f"query {name!r} expects parameters {sorted(expected)}; "
+            f"missing {sorted(missing)}, unexpected {sorted(extra)}"
+        )
+    return cursor(path).execute(sql, params).df() if params else cursor(path).execute(sql).df()
+
+
+# ------------------------------------------------------------------------ whitelisted reads
+def _columns_of(table: str) -> list[str]:
+    if table in TABLES:
+        return list(TABLES[table].columns)
+    if table in EXTRA_TABLES:
+        return list(EXTRA_TABLES[table])
+    known = ", ".join(sorted(TABLES) + sorted(EXTRA_TABLES))
+    raise ValueError(f"unknown table {table!r}; known: {known}")
+
+
+def _select_list(table: str, columns: Sequence[str] | None) -> str:
+    known = _columns_of(table)
+    cols = list(columns) if columns else known
+    bad = [c for c in cols if c not in known]
+    if bad:
+        raise ValueError(f"unknown column(s) {bad} for table {table!r}; known: {known}")
+    return ", ".join(f'"{c}"' for c in cols)
+
+
+def _where(table: str, filters: Iterable[tuple[str, str, Any]] | None) -> tuple[str, list[Any]]:
+    """WHERE clause from (column, op, value) triples: whitelisted columns/ops, bound values."""
+    clauses, values = [], []
+    known = _columns_of(table)
+    for column, op, value in filters or ():
+        if column not in known:
+            raise ValueError(f"unknown filter column {column!r} for table {table!r}")
+        sql_op = _FILTER_OPS.get(op.lower())
+        if sql_op is None:
+            raise ValueError(f"unsupported operator {op!r}; use one of {sorted(_FILTER_OPS)}")
+        if sql_op in ("IN", "NOT IN"):
+            items = list(value)
+            if not items:
+                clauses.append("FALSE" if sql_op == "IN" else "TRUE")
+                continue
+            clauses.append(f'"{column}" {sql_op} ({", ".join("?" * len(items))})')
+            values.extend(items)
+        else:
+            clauses.append(f'"{column}" {sql_op} ?')
+            values.append(value)
+    return (" AND ".join(clauses) or "TRUE"), values
+
+
+def read_table(table: str, columns: Sequence[str] | None = None,
+               filters: Iterable[tuple[str, str, Any]] | None = None,
+               path: str | Path | None = None) -> pd.DataFrame:
+    """A whole canonical table (or a filtered, column-selected part of it) as pandas."""
+    where, values = _where(table, filters)
+    sql = f"SELECT {_select_list(table, columns)} FROM {table} WHERE {where}"
+    return cursor(path).execute(sql, values).df()
+
+
+def aggregate(table: str, by: Sequence[str], sums: Sequence[str],
+              filters: Iterable[tuple[str, str, Any]] | None = None,
+              path: str | Path | None = None, order: bool = True) -> pd.DataFrame:
+    """``SELECT by, SUM(sums) FROM table WHERE filters GROUP BY by`` run inside DuckDB.
+
+    Identifiers come from the schema whitelist, values are bound. This is the project's
+    aggregation engine on one machine (see DESIGN.md: DuckDB does SQL-shaped work).
+    """
+    by_sql = _select_list(table, by)
+    _select_list(table, sums)
+    where, values = _where(table, filters)
+    agg = ", ".join(f'SUM("{c}") AS "{c}"' for c in sums)
+    sql = f"SELECT {by_sql}, {agg} FROM {table} WHERE {where} GROUP BY {by_sql}"
+    if order:
+        sql += f" ORDER BY {by_sql}"
+    return cursor(path).execute(sql, values).df()
+
+
+def table_exists(table: str, path: str | Path | None = None) -> bool:
+    """True when the database holds ``table``."""
+    rows = cursor(path).execute(
+        "SELECT 1 FROM information_schema.tables WHERE table_name = ?", [table]
+    ).fetchall()
+    return bool(rows)
+
+
+# ------------------------------------------------------------------------------ Dask reads
+def _read_range(db: str, sql: str, values: list[Any], start: int, stop: int) -> pd.DataFrame:
+    con = duckdb.connect(db, read_only=True)
+    try:
+        return con.execute(sql, [*values, start, stop]).df()
+    finally:
+        con.close()
+
+
+def _row_ranges(db: str, table: str, npartitions: int) -> list[tuple[int, int]]:
+    con = duckdb.connect(db, read_only=True)
+    try:
+        lo, hi = con.execute(f"SELECT min(rowid), max(rowid) FROM {table}").fetchall()[0]
+    finally:
+        con.close()
+    if lo is None:
+        return [(0, 0)]
+    step = max(1, -(-(hi + 1 - lo) // max(1, npartitions)))
+    return [(s, min(s + step, hi + 1)) for s in range(lo, hi + 1, step)]
+
+
+def read_dask(table: str, columns: Sequence[str] | None = None,
+              filters: Iterable[tuple[str, str, Any]] | None = None,
+              npartitions: int = 8, path: str | Path | None = None):
+    """A dask DataFrame over ``table``: one partition per ``rowid`` range, read by DuckDB.
+
+    Moves raw rows into Dask: use it for Python/NumPy work. For group-by sums prefer
+    :func:`read_dask_grouped`, which reduces inside DuckDB first.
+    """
+    import dask.dataframe as dd
+
+    db = str(_db_file(path).resolve())
+    where, values = _where(table, filters)
+    sql = (f"SELECT {_select_list(table, columns)} FROM {table} "
+           f"WHERE {where} AND rowid >= ? AND rowid < ?")
+    meta = _read_range(db, sql, values, 0, 0)
+    ranges = _row_ranges(db, table, npartitions)
+    return dd.from_map(_read_range, [db] * len(ranges), [sql] * len(ranges),
+                       [values] * len(ranges), [r[0] for r in ranges], [r[1] for r in ranges],
+                       meta=meta, enforce_metadata=False)
+
+
+def read_dask_grouped(table: str, by: Sequence[str], sums: Sequence[str],
+                      filters: Iterable[tuple[str, str, Any]] | None = None,
+                      npartitions: int = 8, path: str | Path | None = None):
+    """Push-down group-by: each partition runs ``SELECT by, SUM(sums) ... GROUP BY by`` in
+    DuckDB on its rowid range; the returned dask DataFrame combines the partial sums.
+
+    Returns a dask DataFrame indexed by ``by`` with one column per summed column.
+    """
+    import dask.dataframe as dd
+
+    db = str(_db_file(path).resolve())
+    by_sql = _select_list(table, by)
+    _select_list(table, sums)
+    where, values = _where(table, filters)
+    agg = ", ".join(f'SUM("{c}") AS "{c}"' for c in sums)
+    sql = (f"SELECT {by_sql}, {agg} FROM {table} WHERE {where} AND rowid >= ? AND rowid < ? "
+           f"GROUP BY {by_sql}")
+    meta = _read_range(db, sql, values, 0, 0)
+    for c in sums:
+        meta[c] = meta[c].astype("float64")
+    ranges = _row_ranges(db, table, npartitions)
+    partials = dd.from_map(_read_range, [db] * len(ranges), [sql] * len(ranges),
+                           [values] * len(ranges), [r[0] for r in ranges],
+                           [r[1] for r in ranges], meta=meta, enforce_metadata=False)
+    return partials.groupby(list(by)).sum(split_out=1)
+
+
+# ----------------------------------------------------------------------------------- writes
+def write_database(path: str | Path, tables: Mapping[str, pd.DataFrame],
+                   metadata: Mapping[str, str] | None = None) -> None:
+    """Write ``tables`` into a NEW DuckDB file at ``path`` (which must not exist), casting
+    every column to its canonical type, plus a ``build_info`` key/value table."""
+    path = Path(path)
+    if path.exists():
+        raise FileExistsError(path)
+    con = duckdb.connect(str(path))
+    try:
+        for name, frame in tables.items():
+            columns = _columns_of(name)
+            types = TABLES[name].columns if name in TABLES else EXTRA_TABLES[name]
+            casts = ", ".join(f'CAST("{c}" AS {types[c]}) AS "{c}"' for c in columns)
+            con.register("_frame", frame.reset_index(drop=True)[columns])
+            con.execute(f"CREATE TABLE {name} AS SELECT {casts} FROM _frame")
+            con.unregister("_frame")
+        con.execute("CREATE TABLE build_info (key VARCHAR PRIMARY KEY, value VARCHAR)")
+        for key, value in (metadata or {}).items():
+            con.execute("INSERT INTO build_info VALUES (?, ?)", [key, str(value)])
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+
+
+def write_arrow_table(path: str | Path, name: str, batches, columns: Mapping[str, str]) -> None:
+    """Append record batches (an iterable of pyarrow tables) into table ``name`` of a
+    database file, creating it with ``columns`` (name -> DuckDB type). For benchmarks."""
+    if not _NAME.match(name):
+        raise ValueError(f"invalid table name {name!r}")
+    con = duckdb.connect(str(path))
+    try:
+        cols = ", ".join(f'"{c}" {t}' for c, t in columns.items())
+        con.execute(f"CREATE OR REPLACE TABLE {name} ({cols})")
+        for batch in batches:
+            con.register("_batch", batch)
+            con.execute(f"INSERT INTO {name} SELECT * FROM _batch")
+            con.unregister("_batch")
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+
+
+def missing_datasets(*, page: str = "", notebook: str = "",
+                     path: str | Path | None = None) -> pd.DataFrame:
+    """The datasets the last build could not get (``missing_datasets`` table), optionally
+    only those a dashboard ``page`` or a ``notebook`` (e.g. ``"04-solar-potential"``)
+    needs. Empty for a complete build (and for databases built before that table)."""
+    if not table_exists("missing_datasets", path=path):
+        return pd.DataFrame(columns=list(EXTRA_TABLES["missing_datasets"]))
+    return query("missing_datasets", path=path, page=page, notebook=notebook)
+
+
+def missing_message(missing: pd.DataFrame) -> str:
+    """What is missing and how to get it, one line per dataset (English; the pages
+    translate the frame themselves)."""
+    lines = [f"- {r.dataset_id} ({r.title}): {r.error}" for r in missing.itertuples()]
+    return ("The last build could not get these datasets, so their tables are empty:\n"
+            + "\n".join(lines) + "\nGet them with `smartidf data fetch` (network access, or "
+            "SMARTIDF_DOWNLOAD_MIRROR pointing at a mirror of the originals) or put the files "
+            "in the SMARTIDF_MIRROR folder, then run `smartidf data build`.")
+
+
+def require(*, page: str = "", notebook: str = "", path: str | Path | None = None) -> None:
+    """Raise :class:`~smartidf_analysis.errors.MissingDataError` naming each missing dataset
+    and how to get it when the ``page`` or ``notebook`` lacks inputs; the first cell of
+    every notebook calls it."""
+    missing = missing_datasets(page=page, notebook=notebook, path=path)
+    if not missing.empty:
+        raise MissingDataError(f"{notebook or page}: " + missing_message(missing))
+
+
+def read_metadata(path: str | Path) -> dict[str, str]:
+    """The ``build_info`` key/value table of a database file, or {} if absent/unreadable."""
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except (duckdb.Error, OSError):
+        return {}
+    try:
+        return dict(con.execute("SELECT key, value FROM build_info").fetchall())
+    except duckdb.Error:
+        return {}
+    finally:
+        con.close()

@@ -1,0 +1,2 @@
+"""Headline figures, the notebook runner and the stamped reports of the studies.
+"""

@@ -1,0 +1,39 @@
+"""Rooftop solar: irradiance and yield (`irradiance`), roofs, stock, shading, cadastre comparison,
+weights, the study tables and the database inputs (`io`).
+"""
+
+
+from smartidf_analysis.solar.cadastre import (  # noqa: F401 - the package's API
+    compare_with_cadastre,
+)
+from smartidf_analysis.solar.irradiance import (  # noqa: F401 - the package's API
+    DEFAULT_AZIMUTHS,
+    DEFAULT_TILTS,
+    IDF_LATITUDES,
+    IDF_LONGITUDES,
+    PARIS_ALTITUDE_M,
+    PARIS_LATITUDE,
+    PARIS_LONGITUDE,
+    REFERENCE_YEAR,
+    cube_from_plane,
+    irradiance_field,
+    plane_arrays,
+    reference_year_times,
+    solar_position,
+    spatial_factor_grid,
+    yield_cube,
+)
+from smartidf_analysis.solar.roofs import (  # noqa: F401 - the package's API
+    class_totals,
+    estimate_roof_production,
+    monthly_roof_production,
+    production_totals,
+    solar_class,
+    validate_roofs,
+)
+from smartidf_analysis.solar.stock import (  # noqa: F401 - the package's API
+    roofs_from_buildings,
+    roofs_from_cadastre,
+    synthetic_roof_stock,
+    synthetic_roof_stock_dask,
+)

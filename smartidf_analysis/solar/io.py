@@ -1,0 +1,291 @@
+"""Solar inputs from the database, cached, and the study's result tables.
+
+The only solar module that touches the database, through :mod:`smartidf_analysis.data.db`
+(named queries ``sql/solar_*.sql`` and whitelisted reads). Expensive objects - the yield cube
+(about 1 s), the regional field, the 2.5-million-roof synthetic stock summaries - are cached
+with :func:`functools.lru_cache`, keyed by the database file (path and modification time) and
+by every parameter, so a rebuilt database or another parameter gives a fresh result. Cached
+objects are shared: treat them as read-only.
+
+Result tables the notebook quotes (:func:`paris_reference_yield`, :func:`stock_summary`...) are
+package functions so that they can be written as CSV and compared between runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from smartidf_analysis import config
+from smartidf_analysis.data import db
+from smartidf_analysis.solar import irradiance as solar
+from smartidf_analysis.solar.roofs import (
+    CLASS_THRESHOLDS_KWH_M2,
+    SOLAR_CLASSES,
+    class_shares,
+    estimate_roof_production,
+    production_totals,
+)
+from smartidf_analysis.solar.shading import building_heights, horizon_shading
+from smartidf_analysis.solar.stock import (
+    roofs_from_buildings,
+    roofs_from_cadastre,
+    synthetic_roof_stock_dask,
+)
+from smartidf_analysis.solar.weights import (
+    combine_weights,
+    partial_weights,
+    totals_from_weights,
+    weight_inputs,
+)
+
+#: Roof sets the page and the notebook know: id -> provenance dataset id.
+ROOF_SETS = {
+    "saint_denis_buildings": "dfg_saint_denis_buildings",
+    "paris13_volumes": "apur_volumes_paris13",
+    "saint_denis_cadastre": "dfg_saint_denis_solar_roofs",
+    "synthetic_stock": None,
+}
+BUILDING_SOURCES = ("apur_volumes_paris13", "dfg_saint_denis_buildings")
+SYNTHETIC_ROOFS = 2_500_000  # roofs in the synthetic regional stock
+SOLAR_TABLES = ("irradiance_hourly", "buildings", "solar_cadastre_roofs", "communes", "premises")
+
+def _db_key() -> tuple[str, int]:
+    """(path, mtime) of the database: the part of every cache key that follows a rebuild."""
+    path = config.db_path().resolve()
+    if not path.exists():
+        raise db.DatabaseMissingError(f"no database at {path}: run `smartidf data build` first")
+    return str(path), path.stat().st_mtime_ns
+
+
+# --------------------------------------------------------------------------------------------
+# Inputs
+# --------------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=4)
+def _irradiance(key) -> pd.DataFrame:
+    return db.read_table("irradiance_hourly", path=key[0]).sort_values("time_utc").reset_index(drop=True)
+
+
+def irradiance_table() -> pd.DataFrame:
+    """The canonical ``irradiance_hourly`` table (NSRDB TMY, Paris; a copy)."""
+    return _irradiance(_db_key()).copy()
+
+
+@lru_cache(maxsize=2)
+def _plane(key, transposition) -> dict:
+    return solar.plane_arrays(_irradiance(key), transposition=transposition)  # about 40 MB
+
+
+@lru_cache(maxsize=32)
+def _cube(key, system_losses_pct, inverter_efficiency, transposition) -> xr.Dataset:
+    return solar.cube_from_plane(_plane(key, transposition), system_losses_pct=system_losses_pct,
+                                 inverter_efficiency=inverter_efficiency)
+
+
+def paris_yield_cube(*, system_losses_pct: float = 14.0, inverter_efficiency: float = 0.96,
+                     transposition: str = "perez") -> xr.Dataset:
+    """:func:`smartidf_analysis.solar.irradiance.yield_cube` of the database's typical year, cached by
+    database and parameters (losses [%] rounded to 0.01, inverter efficiency [-]); the optical
+    half (:func:`~smartidf_analysis.solar.irradiance.plane_arrays`) is computed once per database, so a
+    new losses value costs well under a second."""
+    return _cube(_db_key(), round(float(system_losses_pct), 2), round(float(inverter_efficiency), 4),
+                 str(transposition))
+
+
+@lru_cache(maxsize=4)
+def _field(key) -> xr.Dataset:
+    return solar.irradiance_field(_irradiance(key)).compute()
+
+
+def regional_field() -> xr.Dataset:
+    """:func:`smartidf_analysis.solar.irradiance.irradiance_field` (MODELLED), computed and cached."""
+    return _field(_db_key())
+
+
+def buildings(source: str) -> pd.DataFrame:
+    """The ``buildings`` of one source extract (see :data:`BUILDING_SOURCES`) with polygons."""
+    if source not in BUILDING_SOURCES:
+        raise ValueError(f"unknown building source {source!r}; known: {BUILDING_SOURCES}")
+    return db.query("solar_buildings", source=source)
+
+
+def cadastre() -> pd.DataFrame:
+    """The ``solar_cadastre_roofs`` table (Saint-Denis school sites) with polygons."""
+    return db.query("solar_cadastre_roofs")
+
+
+def stock_communes() -> pd.DataFrame:
+    """Map units with centroid, area and dwellings for the synthetic stock (``sql/solar_stock_communes``)."""
+    return db.query("solar_stock_communes")
+
+
+def commune_geometries() -> pd.DataFrame:
+    """Map units (arrondissements for Paris) with ``geometry_wkb`` for choropleths."""
+    frame = db.query("communes_map", paris_as_one=False)
+    return frame[frame["geometry_wkb"].notna()].reset_index(drop=True)
+
+
+def unplaced_dwellings() -> pd.DataFrame:
+    """ARCEP dwellings whose code has no current commune: reported, never silently dropped."""
+    return db.query("solar_unplaced_dwellings")
+
+
+def provenance() -> pd.DataFrame:
+    """Provenance rows (producer, title, vintage, licence) of the solar inputs."""
+    return db.query("provenance_for_tables", tables=list(SOLAR_TABLES))
+
+
+def roofs_for_set(roof_set: str, *, shading: bool = True, **assumptions) -> pd.DataFrame:
+    """The modelled roofs of a real roof set (not the synthetic stock), with ``geometry_wkb``.
+
+    ``saint_denis_buildings`` / ``paris13_volumes``:
+    :func:`~smartidf_analysis.solar.stock.roofs_from_buildings` (``assumptions`` passed on),
+    shaded by taller neighbours with :func:`~smartidf_analysis.solar.shading.horizon_shading`
+    when ``shading``; ``saint_denis_cadastre``:
+    :func:`~smartidf_analysis.solar.stock.roofs_from_cadastre` (no heights: unshaded).
+    """
+    if roof_set == "saint_denis_cadastre":
+        table = cadastre()
+        roofs = roofs_from_cadastre(table, **assumptions)
+        roofs["source"] = ROOF_SETS[roof_set]
+        roofs["commune_code"] = "93066"
+        roofs["shading_factor"] = 0.0
+    elif roof_set in ("saint_denis_buildings", "paris13_volumes"):
+        table = buildings(ROOF_SETS[roof_set])
+        roofs = roofs_from_buildings(table, **assumptions)
+        if shading:
+            shade = horizon_shading(table, roofs, irradiance_table())
+            roofs["shading_factor"] = shade.to_numpy()
+            roofs.attrs["unknown_height"] = shade.attrs["unknown_height"]
+        roofs["height_m"] = building_heights(table)
+    else:
+        raise ValueError(f"unknown real roof set {roof_set!r}; known: "
+                         f"{[k for k, v in ROOF_SETS.items() if v]}")
+    roofs["geometry_wkb"] = table["geometry_wkb"].to_numpy()
+    return roofs
+
+
+# --------------------------------------------------------------------------------------------
+# Result tables
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StockSummary:
+    """Results of the synthetic stock under one parameter set (all small tables)."""
+
+    commune_totals: pd.DataFrame  # per commune_code: roofs, usable_area_m2, peak_power_mwp, annual_gwh
+    class_totals: pd.DataFrame  # per solar_class, with energy_share, roof_share
+    top_roofs: pd.DataFrame  # the largest producers, for the inspector
+    n_roofs: int
+
+
+@dataclass(frozen=True)
+class _StockPass:
+    """What one pass over the synthetic stock keeps: orientation weights, candidates, points."""
+
+    commune_weights: xr.Dataset
+    class_weights: xr.Dataset
+    candidates: pd.DataFrame
+    points: pd.DataFrame
+
+
+def _pass_partition(part: pd.DataFrame, cube, field, candidates: int, w_commune: dict, w_class: dict):
+    """One partition of the stock: its weights per commune and class, top roofs and points."""
+    est = estimate_roof_production(part, cube, field=field)
+    inputs = [c for c in part.columns if c != "source"]
+    points = pd.DataFrame({"lon": est["lon"].to_numpy(np.float32), "lat": est["lat"].to_numpy(np.float32),
+                           "solar_class": est["solar_class"].to_numpy()})
+    return (partial_weights(part, **w_commune), partial_weights(part, **w_class),
+            est.nlargest(candidates, "annual_kwh")[inputs], points)
+
+
+@lru_cache(maxsize=2)
+def _stock_pass(key, n, seed, candidates) -> _StockPass:
+    import dask
+
+    cube, field = _cube(key, 14.0, 0.96, "perez"), _field(key)
+    communes = db.query("solar_stock_communes", path=key[0])
+    stock = synthetic_roof_stock_dask(n, communes, seed=seed, weight="dwellings")
+    w_commune = weight_inputs(cube, stock["commune_code"].cat.categories, field=field, by="commune_code")
+    w_class = weight_inputs(cube, SOLAR_CLASSES, field=field, by="solar_class")
+    parts = dask.compute(*[dask.delayed(_pass_partition)(p, cube, field, candidates, w_commune, w_class)
+                           for p in stock.to_delayed()])
+    cands = pd.concat([p[2] for p in parts])
+    est = estimate_roof_production(cands, cube, field=field)
+    top = cands.loc[est["annual_kwh"].nlargest(candidates).index]
+    points = pd.concat([p[3] for p in parts], ignore_index=True)
+    points["solar_class"] = pd.Categorical(points["solar_class"], categories=list(SOLAR_CLASSES),
+                                           ordered=True)
+    return _StockPass(combine_weights([p[0] for p in parts], w_commune),
+                      combine_weights([p[1] for p in parts], w_class), top.reset_index(drop=True), points)
+
+
+def stock_summary(*, n: int = SYNTHETIC_ROOFS, seed: int = 0, module_efficiency: float = 0.20,
+                  usable_fraction: float = 1.0, system_losses_pct: float = 14.0,
+                  top: int = 1000) -> StockSummary:
+    """Totals of the SYNTHETIC regional stock (weighted by dwellings) under one parameter set.
+
+    The first call makes one pass over the stock on Dask (generated inside each partition, see
+    :func:`~smartidf_analysis.solar.stock.synthetic_roof_stock_dask`; a ``dask.distributed``
+    Client is used when active), keeping the roofs folded onto the cube's orientation grid per
+    commune and per class (:func:`~smartidf_analysis.solar.weights.orientation_weights`). Any
+    efficiency and usable share [-] and losses [%] then give exact totals in milliseconds.
+    ``top_roofs``: the ``top`` largest producers among the ``3 x top`` largest under the default
+    parameters, re-estimated with the requested ones.
+    """
+    key = _db_key()
+    stock = _stock_pass(key, int(n), int(seed), 3 * int(top))
+    cube = _cube(key, round(float(system_losses_pct), 2), 0.96, "perez")
+    kw = dict(module_efficiency=module_efficiency, usable_fraction=usable_fraction)
+    top_roofs = estimate_roof_production(stock.candidates, cube, field=_field(key), **kw)
+    top_roofs = top_roofs.nlargest(int(top), "annual_kwh").reset_index(drop=True)
+    top_roofs["commune_code"] = top_roofs["commune_code"].astype(str)
+    return StockSummary(totals_from_weights(stock.commune_weights, cube, **kw).rename_axis("commune_code"),
+                        class_shares(totals_from_weights(stock.class_weights, cube, **kw)),
+                        top_roofs, int(n))
+
+
+def stock_points(*, n: int = SYNTHETIC_ROOFS, seed: int = 0) -> pd.DataFrame:
+    """``lon``, ``lat`` (float32) and ``solar_class`` of every synthetic roof, for a rasterised map.
+
+    The class depends on plane irradiation only (orientation, field, shading), not on module
+    efficiency, usable share or losses, so one table serves every parameter set; it comes
+    from the same pass as :func:`stock_summary`.
+    """
+    return _stock_pass(_db_key(), int(n), int(seed), 3000).points
+
+
+def real_set_production(roof_set: str, *, module_efficiency: float = 0.20, usable_fraction: float = 1.0,
+                        system_losses_pct: float = 14.0,
+                        thresholds=CLASS_THRESHOLDS_KWH_M2) -> pd.DataFrame:
+    """Per-roof production of a real roof set (with ``geometry_wkb``) under one parameter set;
+    ``attrs["bad_roofs"]`` lists roofs left out with their reason."""
+    cube = paris_yield_cube(system_losses_pct=system_losses_pct)
+    return estimate_roof_production(roofs_for_set(roof_set), cube, field=regional_field(),
+                                    module_efficiency=module_efficiency, usable_fraction=usable_fraction,
+                                    thresholds=thresholds)
+
+
+def commune_reference_yield(*, system_losses_pct: float = 14.0, tilt: float = 35.0,
+                            azimuth: float = 180.0) -> pd.DataFrame:
+    """MODELLED plane irradiation [kWh/m2/yr] and specific yield [kWh/kWp/yr] of a reference
+    roof (default 35 deg facing south, unshaded) at each commune centroid: the Paris cube times
+    the regional field factor (:func:`~smartidf_analysis.solar.irradiance.irradiance_field`)."""
+    units = stock_communes()
+    roofs = pd.DataFrame({"commune_code": units["commune_code"], "usable_area_m2": 1.0, "tilt_deg": tilt,
+                          "azimuth_deg": azimuth, "lat": units["centroid_lat"], "lon": units["centroid_lon"]})
+    est = estimate_roof_production(roofs, paris_yield_cube(system_losses_pct=system_losses_pct),
+                                   field=regional_field())
+    return est[["commune_code", "irradiation_kwh_m2", "specific_yield_kwh_kwp"]].reset_index(drop=True)
+
+
+def set_totals(production: pd.DataFrame) -> pd.DataFrame:
+    """One-row totals of a production table: roofs, usable area [m2], MWp, GWh/yr."""
+    return production_totals(production.assign(_all="all"), by="_all").reset_index(drop=True)

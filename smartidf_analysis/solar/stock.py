@@ -1,0 +1,314 @@
+"""Roofs to model: from building footprints, from the solar cadastre, and a SYNTHETIC stock.
+
+Pure functions over canonical tables (``buildings``, ``solar_cadastre_roofs``, ``communes``):
+each turns its input into the roof table that
+:func:`smartidf_analysis.solar.roofs.estimate_roof_production` expects (``usable_area_m2``,
+``tilt_deg``, ``azimuth_deg``, ``lat``, ``lon``, ``shading_factor``). Every assumption is a named
+keyword argument; the defaults are ours, not official figures, and are recorded in
+``attrs["assumptions"]``.
+
+The synthetic regional stock is generated in fixed-size blocks, each from its own seeded
+random stream, so that :func:`synthetic_roof_stock` (pandas) and
+:func:`synthetic_roof_stock_dask` (one Dask partition per block, generated on the workers -
+nothing but a few kB of commune weights travels) give identical roofs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+FLOOR_HEIGHT_M = 3.0  # [m] used to turn heights into floors and back
+STOCK_BLOCK_SIZE = 250_000  # roofs per block (and per Dask partition) of the synthetic stock
+
+#: Roof-material words / BD TOPO ``materiaux_de_la_toiture`` codes read as flat (terrace,
+#: concrete, bitumen, vegetated) or pitched (tiles, slates, metal sheets).
+FLAT_MATERIALS = ("terrasse", "beton", "béton", "bitume", "vegetal", "végétal", "01", "40")
+PITCHED_MATERIALS = ("tuile", "ardoise", "10", "11", "12", "20", "21", "22")
+
+ROOF_OUTPUT = ["roof_id", "building_id", "source", "commune_code", "roof_shape", "usable_area_m2",
+               "tilt_deg", "azimuth_deg", "lat", "lon", "shading_factor"]
+
+
+def _floats(column: pd.Series) -> np.ndarray:
+    return pd.to_numeric(column, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+
+def roof_shape(buildings: pd.DataFrame, *, flat_min_floors: float = 4.0) -> pd.Series:
+    """``"flat"`` or ``"pitched"`` per building (ASSUMPTION, documented rule).
+
+    1. ``roof_material`` (text or BD TOPO code) naming a terrace, concrete or bitumen -> flat;
+       tiles or slates -> pitched.
+    2. Otherwise (unknown material, as for all APUR volumes): buildings with at least
+       ``flat_min_floors`` floors (or ``height_m >= flat_min_floors * 3 m``) -> flat (collective
+       housing, offices, schools of the dense core mostly have terraces), lower ones -> pitched
+       (houses).
+
+    Parameters
+    ----------
+    buildings : DataFrame
+        Canonical ``buildings`` table (``roof_material``, ``floors``, ``height_m``).
+    flat_min_floors : float
+        Floor count from which an unknown roof is taken as flat [-].
+    """
+    n = len(buildings)
+    mat = (buildings["roof_material"].astype("string").str.strip().str.lower().fillna("")
+           if "roof_material" in buildings else pd.Series([""] * n, index=buildings.index, dtype="string"))
+    nan = pd.Series(np.nan, index=buildings.index)
+    floors = pd.to_numeric(buildings.get("floors", nan), errors="coerce")
+    height = pd.to_numeric(buildings.get("height_m", nan), errors="coerce")
+    floors = floors.fillna(height / FLOOR_HEIGHT_M)
+
+    def matches(words):
+        return mat.apply(lambda m: any(m == w or (len(w) > 2 and w in m) for w in words)).astype(bool)
+
+    flat_mat, pitched_mat = matches(FLAT_MATERIALS), matches(PITCHED_MATERIALS)
+    shape = np.where(floors.fillna(0).to_numpy() >= flat_min_floors, "flat", "pitched")
+    shape = np.where(pitched_mat, "pitched", shape)
+    shape = np.where(flat_mat, "flat", shape)
+    return pd.Series(shape, index=buildings.index, name="roof_shape")
+
+
+def roofs_from_buildings(
+    buildings: pd.DataFrame,
+    *,
+    flat_min_floors: float = 4.0,
+    flat_tilt_deg: float = 10.0,
+    flat_usable_fraction: float = 0.5,
+    pitched_tilt_deg: float = 35.0,
+    pitched_usable_fraction: float = 0.8,
+    unknown_azimuth_deg: float = 180.0,
+    shading_factor: float = 0.0,
+) -> pd.DataFrame:
+    """One modelled roof per building, with documented assumptions (none comes from the data).
+
+    * Shape: :func:`roof_shape` (APUR Paris 13e has floors only and no material, so the floor
+      rule decides; BD TOPO Saint-Denis has ``height_m`` and roof-material codes).
+    * Flat roofs: modules on south-facing racks at ``flat_tilt_deg``; usable area =
+      footprint x ``flat_usable_fraction`` (setbacks, equipment, row spacing).
+    * Pitched roofs: a two-pan roof at ``pitched_tilt_deg``; one pan is used, its area
+      ``footprint / 2 / cos(tilt)`` x ``pitched_usable_fraction`` (edges, windows, chimneys).
+    * Orientation is unknown in both sources: ``unknown_azimuth_deg`` (default 180 = south, so
+      an upper bound for pitched roofs; pass 90 or 270 for a pessimistic east/west case).
+    * No shading model: ``shading_factor`` [-] for all (height-based shading is left to callers).
+
+    Parameters
+    ----------
+    buildings : DataFrame
+        Canonical ``buildings`` table (``building_id``, ``source``, ``commune_code``,
+        ``footprint_m2`` [m2], ``floors``, ``height_m`` [m], ``roof_material``, ``lon``, ``lat``).
+    flat_min_floors : float
+        See :func:`roof_shape` [-].
+    flat_tilt_deg, pitched_tilt_deg : float
+        Module tilt [deg].
+    flat_usable_fraction, pitched_usable_fraction : float
+        Shares described above [-].
+    unknown_azimuth_deg : float
+        Azimuth given to every roof [deg clockwise from north].
+    shading_factor : float
+        Fraction of irradiation lost to shading [-].
+
+    Returns
+    -------
+    DataFrame
+        ``roof_id`` (= ``building_id``), ``building_id``, ``source``, ``commune_code``,
+        ``roof_shape``, ``usable_area_m2``, ``tilt_deg``, ``azimuth_deg``, ``lat``, ``lon``,
+        ``shading_factor``; a missing or negative footprint stays missing/negative, so that
+        :func:`~smartidf_analysis.solar.roofs.estimate_roof_production` reports it.
+    """
+    shape = roof_shape(buildings, flat_min_floors=flat_min_floors)
+    flat = (shape == "flat").to_numpy()
+    footprint = _floats(buildings["footprint_m2"])
+    pitched_area = footprint / 2.0 / np.cos(np.radians(pitched_tilt_deg)) * pitched_usable_fraction
+    out = pd.DataFrame({
+        "roof_id": buildings["building_id"].to_numpy(),
+        "building_id": buildings["building_id"].to_numpy(),
+        "source": buildings["source"].to_numpy() if "source" in buildings else None,
+        "commune_code": buildings["commune_code"].to_numpy() if "commune_code" in buildings else None,
+        "roof_shape": shape.to_numpy(),
+        "usable_area_m2": np.where(flat, footprint * flat_usable_fraction, pitched_area),
+        "tilt_deg": np.where(flat, flat_tilt_deg, pitched_tilt_deg),
+        "azimuth_deg": float(unknown_azimuth_deg),
+        "lat": _floats(buildings["lat"]),
+        "lon": _floats(buildings["lon"]),
+        "shading_factor": float(shading_factor),
+    }, index=buildings.index)
+    out.attrs["assumptions"] = dict(
+        flat_min_floors=flat_min_floors, flat_tilt_deg=flat_tilt_deg,
+        flat_usable_fraction=flat_usable_fraction,
+        pitched_tilt_deg=pitched_tilt_deg, pitched_usable_fraction=pitched_usable_fraction,
+        unknown_azimuth_deg=unknown_azimuth_deg, shading_factor=shading_factor)
+    return out
+
+
+def roofs_from_cadastre(
+    cadastre: pd.DataFrame,
+    *,
+    flat_tilt_deg: float = 10.0,
+    pitched_tilt_deg: float = 35.0,
+    unknown_azimuth_deg: float = 180.0,
+) -> pd.DataFrame:
+    """Roofs from the ``solar_cadastre_roofs`` table (its ``usable_area_m2`` is already usable).
+
+    ``roof_shape`` "plat" -> flat at ``flat_tilt_deg``; any other shape (Npans, toit2pentes,
+    petit_toit) -> pitched at ``pitched_tilt_deg``. The cadastre gives no orientation:
+    ``unknown_azimuth_deg`` [deg] for all.
+    """
+    shape = cadastre["roof_shape"].astype("string").str.lower().fillna("")
+    flat = (shape == "plat").to_numpy()
+    out = pd.DataFrame({
+        "roof_id": cadastre["roof_id"].to_numpy(),
+        "roof_shape": np.where(flat, "flat", "pitched"),
+        "usable_area_m2": _floats(cadastre["usable_area_m2"]),
+        "tilt_deg": np.where(flat, flat_tilt_deg, pitched_tilt_deg),
+        "azimuth_deg": float(unknown_azimuth_deg),
+        "lat": _floats(cadastre["lat"]),
+        "lon": _floats(cadastre["lon"]),
+    }, index=cadastre.index)
+    out.attrs["assumptions"] = dict(flat_tilt_deg=flat_tilt_deg, pitched_tilt_deg=pitched_tilt_deg,
+                                    unknown_azimuth_deg=unknown_azimuth_deg)
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Synthetic regional stock
+# --------------------------------------------------------------------------------------------
+
+
+def _stock_inputs(communes: pd.DataFrame, weight: str, jitter_deg: float) -> dict:
+    """Commune codes, centroids, position spread and drawing probabilities (small arrays)."""
+    if communes is None:
+        raise ValueError("communes is required: a DataFrame with commune_code, centroid_lon, centroid_lat "
+                         f"and {weight!r}")
+    w = pd.to_numeric(communes[weight], errors="coerce").fillna(0).clip(lower=0).to_numpy(dtype=float)
+    if w.sum() <= 0:
+        raise ValueError(f"communes[{weight!r}] sums to zero")
+    if "area_km2" in communes:
+        area_km2 = pd.to_numeric(communes["area_km2"], errors="coerce").fillna(1.0).to_numpy(dtype=float)
+        sd = 0.3 * np.sqrt(area_km2) / 111.0
+    else:
+        sd = np.full(len(communes), float(jitter_deg))
+    return dict(codes=communes["commune_code"].astype(str).tolist(),
+                lon0=communes["centroid_lon"].to_numpy(dtype=float),
+                lat0=communes["centroid_lat"].to_numpy(dtype=float), sd=sd, p=w / w.sum())
+
+
+def _block_bounds(n: int, block_size: int) -> list[tuple[int, int]]:
+    return [(s, min(s + block_size, n)) for s in range(0, n, block_size)] or [(0, 0)]
+
+
+def _stock_block(bounds: tuple[int, int], *, seed: int, block: int, codes, lon0, lat0, sd, p,
+                 flat_share: float, module_ready_fraction: float) -> pd.DataFrame:
+    """Roofs ``bounds[0]`` to ``bounds[1] - 1`` of the stock, from the random stream (seed, block)."""
+    start, stop = bounds
+    n = stop - start
+    rng = np.random.default_rng([seed, block])
+    idx = np.minimum(np.searchsorted(np.cumsum(p), rng.random(n), side="right"), len(p) - 1)
+    # longitude jitter x 1.5 ~ 1/cos(48.8 deg): round clouds on the ground
+    lon = lon0[idx] + rng.normal(0, 1, n) * sd[idx] * 1.5
+    lat = lat0[idx] + rng.normal(0, 1, n) * sd[idx]
+    flat = rng.random(n) < flat_share
+    footprint = rng.lognormal(np.log(110.0), 0.8, n)
+    tilt = np.where(flat, 10.0, np.clip(rng.normal(35.0, 8.0, n), 15.0, 60.0))
+    azimuth = np.where(flat, 180.0, rng.uniform(90.0, 270.0, n))
+    area = footprint * module_ready_fraction / np.where(flat, 1.0, np.cos(np.radians(tilt)))
+    return pd.DataFrame({
+        "roof_id": np.arange(start, stop, dtype=np.int64),
+        "commune_code": pd.Categorical.from_codes(idx.astype(np.int32), categories=pd.Index(codes)),
+        "roof_shape": pd.Categorical.from_codes(np.where(flat, 0, 1), categories=["flat", "pitched"]),
+        "usable_area_m2": area,
+        "tilt_deg": tilt,
+        "azimuth_deg": azimuth,
+        "lat": lat,
+        "lon": lon,
+        "shading_factor": rng.beta(2.0, 12.0, n),
+        "source": pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=["synthetic"]),
+    }, index=pd.RangeIndex(start, stop))
+
+
+def _stock_plan(n, communes, seed, weight, flat_share, jitter_deg, module_ready_fraction, block_size):
+    inputs = _stock_inputs(communes, weight, jitter_deg)
+    bounds = _block_bounds(int(n), int(block_size))
+    kwargs = [dict(seed=seed, block=b, flat_share=flat_share, module_ready_fraction=module_ready_fraction,
+                   **inputs) for b in range(len(bounds))]
+    return bounds, kwargs
+
+
+def synthetic_roof_stock(
+    n: int = 2_500_000,
+    communes: pd.DataFrame | None = None,
+    *,
+    seed: int = 0,
+    weight: str = "population",
+    flat_share: float = 0.35,
+    jitter_deg: float = 0.01,
+    module_ready_fraction: float = 0.5,
+    block_size: int = STOCK_BLOCK_SIZE,
+) -> pd.DataFrame:
+    """A SYNTHETIC region-wide roof stock distributed over communes by a weight.
+
+    Deterministic for a given ``seed`` and ``block_size``. Per roof: commune drawn with
+    probability proportional to ``communes[weight]`` (dwellings or population); position =
+    commune centroid + Gaussian jitter (``0.3 * sqrt(area_km2) / 111`` deg when the table has
+    ``area_km2``, else ``jitter_deg``); footprint log-normal (median 110 m2, sigma 0.8);
+    ``flat_share`` flat roofs (racks at 10 deg facing south), the rest pitched 35 +/- 8 deg
+    (15-60) with the used pan facing uniformly between east and west (90-270 deg); usable area =
+    footprint x ``module_ready_fraction`` (pitched: / cos(tilt)); shading factor Beta(2, 12)
+    (mean 0.14). None of these figures is measured: the table is for scale tests and
+    illustrations, and says so (``source == "synthetic"``, ``attrs["synthetic"] = True``).
+
+    Parameters
+    ----------
+    n : int
+        Number of roofs [-].
+    communes : DataFrame
+        ``commune_code``, ``centroid_lon``, ``centroid_lat`` [deg], the ``weight`` column and
+        optionally ``area_km2`` [km2].
+    seed : int
+        Random seed.
+    weight : str
+        Column of ``communes`` used as weight (``dwellings`` or ``population``).
+    flat_share : float
+        Share of flat roofs [-].
+    jitter_deg : float
+        Standard deviation of the position around the centroid without ``area_km2`` [deg].
+    module_ready_fraction : float
+        Share of the roof that can hold modules [-].
+    block_size : int
+        Roofs per independently seeded block (see :func:`synthetic_roof_stock_dask`).
+    """
+    bounds, kwargs = _stock_plan(n, communes, seed, weight, flat_share, jitter_deg,
+                                 module_ready_fraction, block_size)
+    out = pd.concat([_stock_block(b, **k) for b, k in zip(bounds, kwargs, strict=True)])
+    out.attrs = {"synthetic": True, "weight": weight, "seed": seed}
+    return out
+
+
+def synthetic_roof_stock_dask(
+    n: int = 2_500_000,
+    communes: pd.DataFrame | None = None,
+    *,
+    seed: int = 0,
+    weight: str = "population",
+    flat_share: float = 0.35,
+    jitter_deg: float = 0.01,
+    module_ready_fraction: float = 0.5,
+    block_size: int = STOCK_BLOCK_SIZE,
+):
+    """The same stock as :func:`synthetic_roof_stock`, as a lazy dask DataFrame built with
+    ``dd.from_map``: one partition per block, generated where it is computed (on the
+    ``dask.distributed`` workers when a Client is active), so that only the commune weights
+    travel, not 2.5 million rows. Same parameters; the index is the roof's position.
+    """
+    import dask.dataframe as dd
+
+    bounds, kwargs = _stock_plan(n, communes, seed, weight, flat_share, jitter_deg,
+                                 module_ready_fraction, block_size)
+    meta = _stock_block((0, 0), **kwargs[0])
+    divisions = (*[b[0] for b in bounds], max(bounds[-1][1] - 1, 0))
+    return dd.from_map(_generate, bounds, kwargs, meta=meta, divisions=divisions,
+                       enforce_metadata=False, label="synthetic-roof-stock")
+
+
+def _generate(bounds, kwargs) -> pd.DataFrame:
+    return _stock_block(bounds, **kwargs)

@@ -1,0 +1,153 @@
+"""Result tables of the solar study (notebook ``04-solar-potential``), one function each.
+
+Every table the notebook quotes comes from here, so it can be written as a key-result CSV and
+compared between runs. Functions taking frames / cubes are pure; the others read through
+:mod:`smartidf_analysis.solar.io` (cached).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from smartidf_analysis.solar import io as sd
+from smartidf_analysis.solar import irradiance as solar
+from smartidf_analysis.solar.cadastre import compare_with_cadastre, ratio_by_shape, system_factors
+from smartidf_analysis.solar.roofs import bad_roofs, class_totals, estimate_roof_production
+from smartidf_analysis.solar.stock import roofs_from_cadastre
+
+#: PVGIS reference for Paris (JRC Photovoltaic Geographical Information System; Huld, Muller
+#: and Gambardella 2012, Solar Energy 86(6), 1803-1815, doi:10.1016/j.solener.2012.03.006):
+#: crystalline silicon, 1 kWp, 14 % system loss, about 35-38 deg facing south: yearly AC
+#: production about 1,000-1,100 kWh/kWp depending on the radiation database (PVGIS-SARAH2,
+#: ERA5). Quoted as a range, not re-queried: ``pvlib.iotools.get_pvgis_*`` needs the network.
+PVGIS_PARIS_KWH_KWP = (1000.0, 1100.0)
+
+
+def monthly_climate(irradiance: pd.DataFrame) -> pd.DataFrame:
+    """The typical year per month: ``ghi``, ``dni``, ``dhi``, ``clearsky_ghi`` [kWh/m2],
+    ``clearsky_index`` (GHI / clear-sky GHI) [-], ``temp_air_c`` mean [C]; a ``year`` row last."""
+    t = solar.reference_year_times(irradiance["time_utc"])
+    frame = irradiance.assign(month=t.month.to_numpy())
+    sums = frame.groupby("month")[["ghi_w_m2", "dni_w_m2", "dhi_w_m2", "clearsky_ghi_w_m2"]].sum() / 1000
+    sums.columns = ["ghi_kwh_m2", "dni_kwh_m2", "dhi_kwh_m2", "clearsky_ghi_kwh_m2"]
+    sums["temp_air_c"] = frame.groupby("month")["temp_air_c"].mean()
+    year = sums.sum().to_frame("year").T
+    year["temp_air_c"] = frame["temp_air_c"].mean()
+    out = pd.concat([sums, year])
+    out["clearsky_index"] = out["ghi_kwh_m2"] / out["clearsky_ghi_kwh_m2"]
+    out.index = out.index.astype(str)
+    out.index.name = "month"
+    return out
+
+
+def cube_table(cube: xr.Dataset, variable: str = "specific_yield_kwh_kwp",
+               tilts: Sequence[float] = (0, 10, 20, 30, 35, 40, 50, 60),
+               azimuths: Sequence[float] = (90, 120, 150, 180, 210, 240, 270)) -> pd.DataFrame:
+    """A tilt (rows) x azimuth (columns) slice of the cube [units of ``variable``]."""
+    part = cube[variable].sel(tilt=list(tilts), azimuth=list(azimuths)).transpose("tilt", "azimuth")
+    out = pd.DataFrame(part.to_numpy(), index=pd.Index(list(tilts), name="tilt_deg"),
+                       columns=[f"azimuth_{int(a)}" for a in azimuths])
+    return out
+
+
+def paris_reference_yield(cube: xr.Dataset, tilt: float = 35.0, azimuth: float = 180.0) -> pd.DataFrame:
+    """Our yield of a Paris roof against PVGIS's published range (one-row table).
+
+    Columns: ``tilt_deg``, ``azimuth_deg``, ``plane_irradiation_kwh_m2``,
+    ``specific_yield_kwh_kwp``, ``performance_ratio``, ``pvgis_low``, ``pvgis_high``
+    [kWh/kWp/yr], ``gap_to_pvgis_mid`` [-] and ``within_10pct`` (bool).
+    """
+    point = cube.interp(tilt=tilt, azimuth=azimuth)
+    sy = float(point["specific_yield_kwh_kwp"])
+    mid = sum(PVGIS_PARIS_KWH_KWP) / 2
+    return pd.DataFrame([{
+        "tilt_deg": tilt, "azimuth_deg": azimuth,
+        "plane_irradiation_kwh_m2": float(point["irradiation_kwh_m2"]),
+        "specific_yield_kwh_kwp": sy, "performance_ratio": float(point["performance_ratio"]),
+        "pvgis_low": PVGIS_PARIS_KWH_KWP[0], "pvgis_high": PVGIS_PARIS_KWH_KWP[1],
+        "gap_to_pvgis_mid": sy / mid - 1, "within_10pct": abs(sy / mid - 1) <= 0.10,
+    }])
+
+
+def field_summary(field: xr.Dataset) -> pd.DataFrame:
+    """The MODELLED field's annual GHI [kWh/m2/yr] and factor (vs the observed reference) at its
+    minimum, maximum and at the reference site, with where they are."""
+    lat, lon, factor = solar.spatial_factor_grid(field)
+    ref = float(np.asarray(field["reference_ghi_kwh_m2"]).sum())
+    rows = []
+    for label, idx in (("minimum", np.unravel_index(np.argmin(factor), factor.shape)),
+                       ("maximum", np.unravel_index(np.argmax(factor), factor.shape))):
+        rows.append({"point": label, "lat": lat[idx[0]], "lon": lon[idx[1]],
+                     "ghi_kwh_m2": factor[idx] * ref, "factor": factor[idx]})
+    rows.append({"point": "reference (observed)", "lat": field.attrs["reference_latitude"],
+                 "lon": field.attrs["reference_longitude"], "ghi_kwh_m2": ref, "factor": 1.0})
+    return pd.DataFrame(rows)
+
+
+def saint_denis_comparison(module_efficiency: float = 0.20) -> dict[str, pd.DataFrame]:
+    """Our estimate of the Saint-Denis cadastre roofs against the cadastre's production.
+
+    Returns ``summary`` (one row: median ratio, correlations, decomposition, see
+    :func:`~smartidf_analysis.solar.cadastre.compare_with_cadastre`), ``by_shape``,
+    ``system_factors`` (the cadastre's implied ``k``) and ``pairs`` (roof by roof).
+    """
+    table = sd.cadastre()
+    est = estimate_roof_production(roofs_from_cadastre(table), sd.paris_yield_cube(),
+                                   field=sd.regional_field(), module_efficiency=module_efficiency)
+    summary, pairs = compare_with_cadastre(est, table)
+    ours_k = (pairs["annual_kwh"] / (pairs["usable_area_m2"] * pairs["irradiation_ratio"]
+                                     * table.set_index("roof_id").loc[pairs["roof_id"],
+                                                                      "mean_irradiation_kwh_m2"].to_numpy()))
+    summary["our_system_factor_median"] = float(ours_k.median())
+    summary["module_efficiency"] = module_efficiency
+    return {"summary": summary.to_frame().T, "by_shape": ratio_by_shape(pairs).reset_index(),
+            "system_factors": system_factors(table).reset_index(), "pairs": pairs}
+
+
+def classified_sets(sets: Sequence[str] = ("saint_denis_buildings", "paris13_volumes",
+                                           "saint_denis_cadastre")) -> pd.DataFrame:
+    """Roofs, energy and shading per red / yellow / blue class for the real roof sets
+    (default parameters): ``roof_set``, ``solar_class``, ``roofs``, ``roof_share``,
+    ``peak_power_mwp``, ``annual_gwh``, ``energy_share``, ``mean_shading``, ``left_out``."""
+    rows = []
+    for name in sets:
+        prod = sd.real_set_production(name)
+        cls = class_totals(prod).reset_index()
+        shade = prod.groupby("solar_class", observed=False)["shading_factor"].mean()
+        cls["mean_shading"] = cls["solar_class"].map(shade).astype(float)
+        cls.insert(0, "roof_set", name)
+        cls["left_out"] = len(bad_roofs(prod))
+        rows.append(cls)
+    out = pd.concat(rows, ignore_index=True)
+    out["solar_class"] = out["solar_class"].astype(str)
+    return out[["roof_set", "solar_class", "roofs", "roof_share", "peak_power_mwp", "annual_gwh",
+                "energy_share", "mean_shading", "left_out"]]
+
+
+def stock_sensitivity(losses_pct: Sequence[float] = (8.0, 14.0, 20.0),
+                      efficiencies: Sequence[float] = (0.17, 0.20, 0.22),
+                      usable_fraction: float = 1.0) -> pd.DataFrame:
+    """Regional totals of the SYNTHETIC stock for a grid of losses [%] x module efficiencies [-]
+    (exact, from the orientation weights): ``peak_power_gwp`` [GWp], ``annual_twh`` [TWh/yr]."""
+    rows = []
+    for losses in losses_pct:
+        for eff in efficiencies:
+            t = sd.stock_summary(module_efficiency=eff, system_losses_pct=losses,
+                                 usable_fraction=usable_fraction).commune_totals
+            rows.append({"system_losses_pct": losses, "module_efficiency": eff,
+                         "peak_power_gwp": t["peak_power_mwp"].sum() / 1e3,
+                         "annual_twh": t["annual_gwh"].sum() / 1e3})
+    return pd.DataFrame(rows)
+
+
+def stock_commune_table(summary: sd.StockSummary) -> pd.DataFrame:
+    """The synthetic stock's commune totals with names and dwellings, largest first."""
+    units = sd.stock_communes()[["commune_code", "commune_name", "department_code", "dwellings",
+                                 "dwellings_method"]]
+    out = units.merge(summary.commune_totals.reset_index(), on="commune_code", how="left")
+    out["kwh_per_dwelling"] = out["annual_gwh"] * 1e6 / out["dwellings"]
+    return out.sort_values(["annual_gwh", "commune_code"], ascending=[False, True]).reset_index(drop=True)

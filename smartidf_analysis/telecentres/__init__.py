@@ -1,0 +1,35 @@
+"""Telecentres: demand and candidate sites (`demand`), scenarios, the observed telework signal.
+"""
+
+
+from smartidf_analysis.telecentres.demand import (  # noqa: F401 - the package's API
+    CANDIDATE_MODES,
+    COMMUTING_MODES,
+    DAYS_PER_WEEK,
+    DEFAULT,
+    DISTANCE_THRESHOLD_KM,
+    FIBRE_THRESHOLD,
+    N_SITES,
+    OCCUPANCY,
+    PARAMETER_SOURCES,
+    RADIUS_KM,
+    SOURCES,
+    STATION_MODES,
+    TABLES,
+    TELECENTRE_SHARE,
+    TELEWORKABLE_SHARE,
+    Scenario,
+    TelecentreInputs,
+    candidate_sites,
+    check_demand_parameters,
+    data_seams,
+    dedupe_stations,
+    demand_by_commune,
+    demand_totals,
+    eligible_flows,
+    exclusion_summary,
+    home_to_site_km,
+    load_inputs,
+    lookup,
+    parameters_table,
+)

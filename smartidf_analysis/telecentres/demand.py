@@ -1,0 +1,435 @@
+"""Telecentres (tiers-lieux near home): telework demand from commuting flows, candidate
+sites at stations, siting, savings and scenarios.
+
+Demand model (per home commune h; flows F[h, w, mode, csp] of INSEE RP 2014 MOBPRO)::
+
+    teleworkers_h = Σ_{w, mode ≠ DOMICILE, csp : d_hw ≥ D}  F[h, w, mode, csp]
+                    × min(1, k · t_csp) × s                      [persons]
+    daily_users_h = teleworkers_h × n / 5                         [persons per working day]
+    seats_h       = daily_users_h / o                             [workstations]
+
+with ``D`` the distance threshold (:data:`DISTANCE_THRESHOLD_KM`), ``t_csp`` the teleworkable
+share of the socio-professional group (:data:`TELEWORKABLE_SHARE`) scaled by ``k``
+(``teleworkable_factor``, 1 = the cited shares), ``s`` the share of those teleworkers who would
+work from a telecentre rather than from home (:data:`TELECENTRE_SHARE`), ``n`` telework days
+per week spent there (:data:`DAYS_PER_WEEK`) and ``o`` the seat occupancy
+(:data:`OCCUPANCY`). ``d_hw`` is the crow-fly distance between commune centroids
+(:func:`smartidf_analysis.commuting.matrices.flows_with_distance`).
+
+Vintages differ and the seams stay visible: flows are 2014 (remapped to the current COG; the
+2014 codes with no current code have no centroid, so their workers have no distance and are
+counted in :func:`data_seams`, not dropped silently), stations are the 2025 network, fibre
+coverage is ARCEP 2018Q1 (far below today's: a 2018 threshold is a conservative filter).
+
+Siting and savings are in :mod:`smartidf_analysis.telecentres.scenarios`, the observed
+weekday signal in :mod:`smartidf_analysis.telecentres.signal`, the solvers in
+:mod:`smartidf_analysis.siting`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import asdict, dataclass, field, replace
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from smartidf_analysis import broadband
+from smartidf_analysis import commuting as cm
+from smartidf_analysis.data import db
+
+# ----------------------------------------------------------------------------- defaults
+#: Minimum crow-fly home→work distance [km] for a commute to count: the issue's default;
+#: an assumption (a local site saves little on shorter trips).
+DISTANCE_THRESHOLD_KM = 10.0
+#: Teleworkable share [0–1] per INSEE socio-professional group. Source for groups 3–6: Insee
+#: Focus n° 263 (March 2022), "En 2021, en moyenne chaque semaine, un salarié sur cinq a
+#: télétravaillé" (enquête Emploi 2021): 55 % of managers, 22 % of intermediate professions,
+#: 17 % of qualified employees and 0.1–0.5 % of unqualified employees and blue-collar workers
+#: teleworked in an average week; 5 = 0.10 mixes qualified and unqualified employees (an
+#: assumption), 6 = 0.005. Groups 1–2 (self-employed, outside that survey's field): 0 and
+#: 0.10 are assumptions.
+TELEWORKABLE_SHARE = {1: 0.0, 2: 0.10, 3: 0.55, 4: 0.22, 5: 0.10, 6: 0.005}
+#: Share [0–1] of teleworkers who would use a telecentre rather than work from home: an
+#: ASSUMPTION (no survey in the data); varied in the sensitivity table.
+TELECENTRE_SHARE = 0.25
+#: Days per week [days] a telecentre user spends there: an ASSUMPTION (2 days is the usual
+#: figure of post-2021 company agreements; 56 % of 2021 teleworkers teleworked part of the
+#: week, Insee Focus n° 263).
+DAYS_PER_WEEK = 2.0
+#: Seat occupancy [0–1]: daily users per seat; seats = daily users / occupancy. ASSUMPTION.
+OCCUPANCY = 0.8
+#: Catchment radius [km] around a site (crow-fly from the home commune): ASSUMPTION (about
+#: 10–15 min by car, bus or bicycle).
+RADIUS_KM = 5.0
+#: Number of sites: the 2013 Caisse des Dépôts study's order of magnitude (about 200).
+N_SITES = 200
+#: Minimum ARCEP FttH coverage rate [0–1] of a candidate's commune, at 2018Q1 (ARCEP's
+#: "50 %" class boundary). An assumption; see the module docstring on vintages.
+FIBRE_THRESHOLD = 0.5
+#: Station modes that give candidate sites (IDFM ``mode``): rail and tram stations outside
+#: the metro, which serves Paris and its first ring, where the jobs are.
+CANDIDATE_MODES = ("RER", "TRAIN", "TRAMWAY", "TRAM", "VAL")
+STATION_MODES = ("METRO", "RER", "TRAIN", "TRAMWAY", "TRAM", "VAL")
+COMMUTING_MODES = ("TC", "VP", "NM")  # DOMICILE workers already work at home
+
+SOURCES = {
+    "commuting": cm.SOURCE + " (" + cm.VINTAGE + ")",
+    "stations": "Île-de-France Mobilités, emplacement des gares IDF (réseau 2025)",
+    "fibre": "ARCEP, déploiement FttH par commune, 2018T1",
+    "validations": "Île-de-France Mobilités, validations sur le réseau ferré par jour, "
+                   "2024-07-01 – 2025-06-30",
+}
+TABLES = ["commuting_flows", "stations", "station_validations", "fibre_deployment", "communes"]
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """Every parameter of a telecentre scenario (defaults: the module constants).
+
+    ``model``: "mclp" (maximal covering) or "pmedian"; ``method``: "greedy" or "milp";
+    ``capacity_seats``: seats per site (None = unlimited); ``time_limit_s``/``mip_rel_gap``
+    for the exact solver; ``teleworkable_share``: (csp, share) pairs (hashable, so a
+    scenario can key a cache).
+    """
+
+    distance_threshold_km: float = DISTANCE_THRESHOLD_KM
+    teleworkable_factor: float = 1.0
+    telecentre_share: float = TELECENTRE_SHARE
+    days_per_week: float = DAYS_PER_WEEK
+    occupancy: float = OCCUPANCY
+    n_sites: int = N_SITES
+    radius_km: float = RADIUS_KM
+    fibre_threshold: float = FIBRE_THRESHOLD
+    candidate_modes: tuple[str, ...] = CANDIDATE_MODES
+    model: str = "mclp"
+    method: str = "greedy"
+    capacity_seats: float | None = None
+    time_limit_s: float = 60.0
+    mip_rel_gap: float = 1e-4
+    teleworkable_share: tuple[tuple[int, float], ...] = tuple(TELEWORKABLE_SHARE.items())
+
+    def but(self, **changes) -> Scenario:
+        """A copy with some parameters changed."""
+        return replace(self, **changes)
+
+    def shares(self) -> dict[int, float]:
+        """Teleworkable share per CSP group [0–1] before the factor."""
+        return dict(self.teleworkable_share)
+
+    def as_row(self) -> dict:
+        row = {k: v for k, v in asdict(self).items() if k != "teleworkable_share"}
+        row["candidate_modes"] = "+".join(self.candidate_modes)
+        return row
+
+
+DEFAULT = Scenario()  # the default scenario (module constants)
+
+
+# ------------------------------------------------------------------------------ demand
+def lookup(keys: pd.Series, values: pd.Series, fill: float = np.nan) -> np.ndarray:
+    """``values[key]`` for each key as floats (``fill`` when absent); fast on categoricals."""
+    if isinstance(keys.dtype, pd.CategoricalDtype):
+        table = values.reindex(keys.cat.categories).to_numpy(float)
+        codes = keys.cat.codes.to_numpy()
+        out = np.where(codes >= 0, table[np.maximum(codes, 0)] if len(table) else np.nan, np.nan)
+    else:
+        out = values.reindex(keys.to_numpy()).to_numpy(float)
+    return np.where(np.isnan(out), fill, out)
+
+
+def check_demand_parameters(scenario: Scenario) -> None:
+    """Raise ValueError on parameters outside their meaning (negative shares, > 5 days…)."""
+    s = scenario
+    if not s.distance_threshold_km >= 0:
+        raise ValueError("the distance threshold must be ≥ 0 km")
+    if not 0 <= s.telecentre_share <= 1:
+        raise ValueError("the telecentre share must be between 0 and 1")
+    if not s.teleworkable_factor >= 0:
+        raise ValueError("the teleworkable factor must be ≥ 0")
+    if not 0 <= s.days_per_week <= 5:
+        raise ValueError("telework days per week must be between 0 and 5")
+    if not 0 < s.occupancy <= 1:
+        raise ValueError("the seat occupancy must be in (0, 1]")
+
+
+def eligible_flows(flows: pd.DataFrame, scenario: Scenario = DEFAULT) -> pd.DataFrame:
+    """The flows that feed telecentre demand, with ``teleworkers`` [persons] and
+    ``daily_users`` [persons/day] per (home, work, mode, csp) row (module formula).
+
+    ``flows`` needs ``home_code, work_code, mode, csp, workers, distance_km``; rows with an
+    unknown distance are left out here (see :func:`data_seams`).
+    """
+    check_demand_parameters(scenario)
+    s = scenario
+    keep = (flows["distance_km"] >= s.distance_threshold_km) & flows["mode"].isin(COMMUTING_MODES)
+    out = flows.loc[keep, ["home_code", "work_code", "mode", "csp", "workers",
+                           "distance_km"]].copy()
+    share = lookup(out["csp"], pd.Series(s.shares()), 0.0)
+    out["teleworkable_share"] = np.clip(share * s.teleworkable_factor, 0.0, 1.0)
+    out["teleworkers"] = out["workers"] * out["teleworkable_share"] * s.telecentre_share
+    out["daily_users"] = out["teleworkers"] * s.days_per_week / 5.0
+    return out[out["teleworkers"] > 0].reset_index(drop=True)
+
+
+def demand_by_commune(flows: pd.DataFrame, scenario: Scenario = DEFAULT,
+                      communes: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Telecentre demand per home commune (module formula).
+
+    Columns: ``home_code``, [``commune_name``, ``department_code``], ``resident_workers``
+    (every mode, known distance or not), ``long_commuters`` (d ≥ threshold, commuting modes),
+    ``teleworkable`` [persons], ``teleworkers`` (telecentre users) [persons],
+    ``daily_users`` [persons/day], ``seats``, ``mean_distance_km`` (of the long commuters,
+    workers-weighted) and ``users_per_1000_workers``. Sorted by home_code.
+    """
+    check_demand_parameters(scenario)
+    s = scenario
+    resident = flows.groupby("home_code", observed=True)["workers"].sum()
+    long_ = flows[(flows["distance_km"] >= s.distance_threshold_km)
+                  & flows["mode"].isin(COMMUTING_MODES)]
+    share = np.clip(lookup(long_["csp"], pd.Series(s.shares()), 0.0) * s.teleworkable_factor,
+                    0.0, 1.0)
+    parts = pd.DataFrame({
+        "home_code": long_["home_code"], "long_commuters": long_["workers"],
+        "teleworkable": long_["workers"] * share,
+        "_wd": long_["workers"] * long_["distance_km"]})
+    g = parts.groupby("home_code", observed=True).sum()
+    table = pd.DataFrame({"resident_workers": resident}).join(g, how="left").fillna(0.0)
+    table.index = table.index.astype(str)
+    table["teleworkers"] = table["teleworkable"] * s.telecentre_share
+    table["daily_users"] = table["teleworkers"] * s.days_per_week / 5.0
+    table["seats"] = table["daily_users"] / s.occupancy
+    with np.errstate(invalid="ignore", divide="ignore"):
+        table["mean_distance_km"] = np.where(table["long_commuters"] > 0,
+                                             table["_wd"] / table["long_commuters"], np.nan)
+        table["users_per_1000_workers"] = 1000 * table["daily_users"] / table["resident_workers"]
+    table = table.drop(columns="_wd").rename_axis("home_code").reset_index()
+    if communes is not None:
+        names = communes.drop_duplicates("commune_code").set_index("commune_code")
+        table.insert(1, "commune_name", table["home_code"].map(names["commune_name"]))
+        table.insert(2, "department_code", table["home_code"].map(names["department_code"]))
+        unknown = table["commune_name"].isna()
+        table.loc[unknown, "commune_name"] = table.loc[unknown, "home_code"] + " (not in current COG)"
+        table.loc[unknown, "department_code"] = table.loc[unknown, "home_code"].str[:2]
+    return table.sort_values("home_code", ignore_index=True)
+
+
+PARAMETER_SOURCES = {
+    "distance_threshold_km": ("km", "assumption (the issue's default)"),
+    "teleworkable_factor": ("×", "1 = the Insee Focus n° 263 shares per CSP (enquête Emploi 2021)"),
+    "telecentre_share": ("share", "assumption"),
+    "days_per_week": ("days", "assumption (usual post-2021 agreements)"),
+    "occupancy": ("share", "assumption"),
+    "n_sites": ("sites", "Caisse des Dépôts 2013 study: about 200"),
+    "radius_km": ("km", "assumption (10–15 min by car, bus or bicycle)"),
+    "fibre_threshold": ("share", "assumption (ARCEP 50 % class, 2018Q1 data)"),
+}
+
+
+def parameters_table(scenario: Scenario = DEFAULT) -> pd.DataFrame:
+    """The scenario's parameters with their unit and source (or "assumption"), and the
+    teleworkable share of each CSP group: what a notebook or report states next to results."""
+    rows = [{"parameter": name, "value": getattr(scenario, name), "unit": unit, "source": source}
+            for name, (unit, source) in PARAMETER_SOURCES.items()]
+    rows.append({"parameter": "candidate_modes", "value": "+".join(scenario.candidate_modes),
+                 "unit": "", "source": "IDFM modes outside the metro"})
+    for csp, share in scenario.shares().items():
+        rows.append({"parameter": f"teleworkable_share_csp{csp}", "value": share,
+                     "unit": "share", "source": ("Insee Focus n° 263 (2021)" if csp >= 3
+                                                 else "assumption (self-employed)")})
+    table = pd.DataFrame(rows)
+    table["value"] = table["value"].astype(str)
+    return table
+
+
+def demand_totals(demand: pd.DataFrame) -> pd.Series:
+    """Regional totals of a :func:`demand_by_commune` table."""
+    cols = ["resident_workers", "long_commuters", "teleworkable", "teleworkers", "daily_users",
+            "seats"]
+    return demand[cols].sum()
+
+
+# ------------------------------------------------------------------------------ stations
+def dedupe_stations(stations: pd.DataFrame) -> pd.DataFrame:
+    """One row per station (IDFM correspondence zone ``zdc_id``; the station id when the
+    zone is empty) from the one-row-per-line ``stations`` table.
+
+    Location: mean of the lines' points [L93 m, WGS84 °]; name and commune: the most frequent
+    among the lines (a zone astride two communes keeps its majority commune); ``lines``,
+    ``modes`` joined with "+", ``n_lines``. ``commune_code`` is NaN outside the region.
+    """
+    st = stations.copy()
+    st["site_id"] = st["zdc_id"].where(st["zdc_id"].fillna("").str.len() > 0,
+                                       "station:" + st["station_id"].astype(str))
+
+    def most_frequent(s: pd.Series):
+        s = s.dropna()
+        return s.value_counts(sort=True).index[0] if len(s) else np.nan
+
+    g = st.sort_values(["site_id", "line"]).groupby("site_id", sort=True)
+    out = g.agg(station_name=("station_name", most_frequent),
+                lines=("line", lambda s: "+".join(sorted(set(s.dropna())))),
+                modes=("mode", lambda s: "+".join(sorted(set(s.dropna())))),
+                n_lines=("line", "nunique"), lon=("lon", "mean"), lat=("lat", "mean"),
+                x_l93=("x_l93", "mean"), y_l93=("y_l93", "mean"),
+                commune_code=("commune_code", most_frequent)).reset_index()
+    return out
+
+
+def candidate_sites(sites: pd.DataFrame, coverage: pd.DataFrame,
+                    modes=CANDIDATE_MODES, fibre_threshold: float = FIBRE_THRESHOLD) -> pd.DataFrame:
+    """Every deduplicated station with its commune's fibre ``coverage_rate`` (ARCEP 2018Q1;
+    arrondissements take Paris's rate), ``candidate`` (bool) and ``excluded_reason``:
+    "outside_region" (no IDF commune), "mode" (no line of the selected modes),
+    "no_fibre_data" (no rate: never read as 0 %), "fibre_below_threshold" or "".
+    ``fibre_threshold`` 0 keeps every station with a rate."""
+    bad = sorted(set(modes) - set(STATION_MODES))
+    if bad:
+        raise ValueError(f"unknown station mode(s) {bad}; known: {list(STATION_MODES)}")
+    if not 0 <= fibre_threshold <= 1.5:
+        raise ValueError("the fibre threshold is a coverage rate between 0 and 1")
+    rate = coverage.drop_duplicates("commune_code").set_index("commune_code")["coverage_rate"]
+    out = sites.copy()
+    out["coverage_rate"] = out["commune_code"].map(rate)
+    has_mode = out["modes"].str.split("+").map(lambda ms: bool(set(ms) & set(modes)))
+    reason = np.select(
+        [out["commune_code"].isna(), ~has_mode, out["coverage_rate"].isna(),
+         out["coverage_rate"] < fibre_threshold],
+        ["outside_region", "mode", "no_fibre_data", "fibre_below_threshold"], "")
+    out["excluded_reason"] = reason
+    out["candidate"] = reason == ""
+    return out
+
+
+def exclusion_summary(sites: pd.DataFrame) -> pd.DataFrame:
+    """Stations kept and left out of the candidates, by reason (count)."""
+    reason = sites["excluded_reason"].replace("", "candidate")
+    return reason.value_counts().rename_axis("reason").rename("stations").reset_index()
+
+
+def home_to_site_km(homes: pd.DataFrame, sites: pd.DataFrame) -> np.ndarray:
+    """Distance [km] from each home commune (rows: ``centroid_x_l93, centroid_y_l93,
+    area_km2``) to each site (columns: ``x_l93, y_l93``): crow-fly from the centroid, but at
+    least 2R/3 with R = √(area/π), the mean distance from a uniform point of a disc of the
+    commune's area to its centre (residents are spread over the commune)."""
+    hx = homes["centroid_x_l93"].to_numpy(float)[:, None]
+    hy = homes["centroid_y_l93"].to_numpy(float)[:, None]
+    d = np.hypot(hx - sites["x_l93"].to_numpy(float)[None, :],
+                 hy - sites["y_l93"].to_numpy(float)[None, :]) / 1000.0
+    floor = 2.0 / 3.0 * np.sqrt(homes["area_km2"].to_numpy(float) / math.pi)
+    return np.maximum(d, floor[:, None])
+
+
+# ------------------------------------------------------------------------------ inputs
+@dataclass
+class TelecentreInputs:
+    """Everything a scenario reads, loaded once: flows by mode and CSP with distances,
+    commune attributes, deduplicated stations, fibre coverage, provenance and build issues."""
+
+    flows: pd.DataFrame
+    communes: pd.DataFrame
+    stations: pd.DataFrame
+    coverage: pd.DataFrame
+    provenance: pd.DataFrame = field(default_factory=pd.DataFrame)
+    build_issues: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    def __post_init__(self):
+        # categorical codes: group-bys and look-ups on 380k flows in milliseconds
+        self.flows = self.flows.astype({"home_code": "category", "work_code": "category",
+                                        "mode": "category"})
+
+    @cached_property
+    def homes(self) -> pd.DataFrame:
+        """Home communes with a centroid (the demand points), indexed by code."""
+        codes = sorted(set(self.flows["home_code"].unique()))
+        com = self.communes.drop_duplicates("commune_code").set_index("commune_code")
+        homes = com.reindex(codes)
+        return homes[homes["centroid_x_l93"].notna()]
+
+    @cached_property
+    def distances(self) -> np.ndarray:
+        """Home communes × every deduplicated station distance matrix [km] (computed once)."""
+        return home_to_site_km(self.homes, self.stations)
+
+    def demand(self, scenario: Scenario = DEFAULT) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """(:func:`demand_by_commune`, :func:`eligible_flows`) for the scenario's demand
+        parameters, memoised: moving p or the radius does not recompute the demand."""
+        key = (scenario.distance_threshold_km, scenario.teleworkable_factor,
+               scenario.telecentre_share, scenario.days_per_week, scenario.occupancy,
+               scenario.teleworkable_share)
+        memo = self.__dict__.setdefault("_demand_memo", {})
+        if key not in memo:
+            if len(memo) >= 16:
+                memo.pop(next(iter(memo)))
+            memo[key] = (demand_by_commune(self.flows, scenario, self.communes),
+                         eligible_flows(self.flows, scenario))
+        return memo[key]
+
+    def candidates(self, scenario: Scenario = DEFAULT) -> pd.DataFrame:
+        """:func:`candidate_sites` for the scenario's modes and fibre threshold."""
+        return candidate_sites(self.stations, self.coverage, scenario.candidate_modes,
+                               scenario.fibre_threshold)
+
+    def source_caption(self) -> str:
+        """The producers, titles and vintages of the datasets used (from ``provenance``);
+        quarterly files of one dataset are listed once with their vintages, and of the
+        commune tables only the boundaries (IGN) are named."""
+        if self.provenance.empty:
+            return "; ".join(SOURCES.values())
+        prov = self.provenance[(self.provenance["table_name"] != "communes")
+                               | (self.provenance["dataset_id"] == "ign_communes_2018")]
+        parts: dict[tuple[str, str], list[str]] = {}
+        for r in prov.itertuples():
+            title = re.sub(r"\s*\(" + re.escape(str(r.vintage)) + r"\)$", "", str(r.title))
+            vintages = parts.setdefault((r.producer, title), [])
+            if r.vintage not in vintages:
+                vintages.append(r.vintage)
+        return "; ".join(f"{producer}, {title} ({', '.join(v)})"
+                         for (producer, title), v in parts.items())
+
+    @property
+    def synthetic(self) -> bool:
+        return bool(self.provenance.get("synthetic", pd.Series([False])).any())
+
+
+def load_inputs(path: str | Path | None = None) -> TelecentreInputs:
+    """Read the telecentre inputs from the database (``path`` or ``SMARTIDF_DB``)."""
+    flows = cm.flows_with_distance(by=("mode", "csp"), path=path)
+    communes = cm.load_communes(path)
+    stations = dedupe_stations(db.query("telecentres_stations", path=path))
+    coverage = broadband.latest_coverage_by_commune(path=path)
+    provenance = db.query("provenance_for_tables", path=path, tables=TABLES)
+    issues = db.query("telecentres_build_issues", path=path)
+    return TelecentreInputs(flows, communes, stations, coverage, provenance, issues)
+
+
+def data_seams(inputs: TelecentreInputs, scenario: Scenario = DEFAULT) -> pd.DataFrame:
+    """What the model cannot place, counted rather than dropped: workers whose home or work
+    code has no current COG code (no distance), stations outside the region or without a
+    fibre rate, and the build issues of the input tables. Columns ``seam, count, unit,
+    detail``."""
+    f = inputs.flows
+    unknown = f[f["distance_km"].isna()]
+    sites = inputs.candidates(scenario)
+    rows = [
+        ("workers_without_distance", float(unknown["workers"].sum()), "workers",
+         "home or work code of 2014 with no current COG code: "
+         + ", ".join(sorted((set(unknown["home_code"]) | set(unknown["work_code"]))
+                            - set(inputs.communes["commune_code"])))),
+        ("home_codes_without_centroid",
+         float(len(set(f["home_code"]) - set(inputs.homes.index))), "communes",
+         "cannot be a demand point"),
+    ]
+    for reason, label in (("outside_region", "stations outside Île-de-France (no commune)"),
+                          ("no_fibre_data", "stations in a commune without an ARCEP rate")):
+        n = int((sites["excluded_reason"] == reason).sum())
+        rows.append((f"stations_{reason}", float(n), "stations", label))
+    rows.append(("vintages", float("nan"), "",
+                 "flows RP 2014 (COG 2014 remapped); stations 2025; fibre ARCEP 2018Q1; "
+                 "validations 2024-07 – 2025-06"))
+    for r in inputs.build_issues.itertuples():
+        rows.append((f"build_issue:{r.dataset_id}:{r.code}", float(r.affected), r.measure, r.issue))
+    return pd.DataFrame(rows, columns=["seam", "count", "unit", "detail"])

@@ -1,0 +1,333 @@
+"""Telecentre scenarios: siting on the modelled demand, savings, sensitivity and employer
+pooling (inputs and demand model: :mod:`smartidf_analysis.telecentres`; solvers:
+:mod:`smartidf_analysis.siting`).
+
+Savings of a scenario, per eligible flow (home h, work w, mode) whose home commune is
+served by site s (share f_h of its demand served)::
+
+    km avoided / year  = T_hw · f_h · n · W · 2 · δ · max(0, d_hw − d_hs)
+    CO2 avoided / year = km avoided · EF_mode
+    hours saved / year = T_hw · f_h · n · W · 2 · δ · max(0, d_hw − d_hs) / v_mode
+
+with T the telecentre teleworkers [persons], n days per week there, W working weeks per year
+(:data:`WORKING_WEEKS`), δ the detour factor from crow-fly to network distance
+(:data:`DETOUR_FACTOR`), EF the emission factors (:data:`EMISSION_FACTORS_KG_PER_KM`) and v the
+door-to-door speeds (:data:`SPEED_KMH`). The trip to the site is assumed made by the same mode
+as the commute (conservative for CO2: many would walk or cycle). Savings are clipped at zero
+per flow: a site farther than the workplace saves nothing, it never costs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from smartidf_analysis.commuting.selections import employer_pool
+from smartidf_analysis.siting.mclp import MaximalCoveringLocation, SitingSettingsError
+from smartidf_analysis.siting.pmedian import PMedian
+from smartidf_analysis.telecentres.demand import DEFAULT, Scenario, TelecentreInputs, lookup
+
+#: Working weeks per year [weeks]: ASSUMPTION (52 minus 5 weeks of paid leave and about 2
+#: weeks of public holidays).
+WORKING_WEEKS = 45.0
+#: Network distance / crow-fly distance: 1.2, the factor RATP's modal comparator applies to
+#: crow-fly distances for car trips; used for every mode here (an assumption).
+DETOUR_FACTOR = 1.2
+#: Emission factors [kg CO2e per passenger-km], ADEME Base Carbone as shown by ADEME's
+#: "Impact CO2" transport comparator (2023; construction of vehicles included): thermal car
+#: with its driver alone 0.218 (the INSEE "VP" mode also holds motorbikes: same factor, an
+#: assumption), RER/Transilien 0.00978 (long "TC" commutes are mostly by train: an
+#: assumption; a bus leg would raise it), walking and cycling 0. Check against the current
+#: Base Carbone before quoting.
+EMISSION_FACTORS_KG_PER_KM = {"VP": 0.218, "TC": 0.00978, "NM": 0.0}
+#: Door-to-door speeds on the network distance [km/h]: ASSUMPTIONS of the order of the
+#: mean commuting speeds in Île-de-France (car 25, public transport 18, walking/cycling 12).
+SPEED_KMH = {"VP": 25.0, "TC": 18.0, "NM": 12.0}
+#: The communes of the La Défense business district (jobs of the whole communes count).
+LA_DEFENSE = ("92026", "92062")
+MODELS = ("mclp", "pmedian")
+KPI_COLUMNS = ["sites", "candidates", "teleworkers", "daily_users", "seats",
+               "km_avoided_per_year", "co2_avoided_t_per_year", "hours_saved_per_year",
+               "demand_served_pct", "mean_distance_to_site_km", "mip_gap", "status",
+               "solve_time_s"]
+
+
+@dataclass
+class ScenarioResult:
+    """A solved scenario: per-commune ``allocation``, chosen ``sites``, ``savings`` by mode,
+    headline ``kpis`` and the solved siting ``model`` (with ``mip_gap``, ``status``…)."""
+
+    scenario: Scenario
+    allocation: pd.DataFrame
+    sites: pd.DataFrame
+    savings: pd.DataFrame
+    kpis: pd.Series
+    model: MaximalCoveringLocation | PMedian
+
+
+def solve_sites(inputs: TelecentreInputs, scenario: Scenario, users: np.ndarray,
+                candidates: pd.DataFrame):
+    """Build and solve the scenario's location model on ``users`` (daily users per home of
+    ``inputs.homes``) and the candidate rows of ``candidates``. Raises
+    :class:`SitingSettingsError` with a plain message for impossible settings."""
+    if scenario.model not in MODELS:
+        raise ValueError(f"unknown model {scenario.model!r}; use one of {list(MODELS)}")
+    index = np.flatnonzero(candidates["candidate"].to_numpy())
+    if len(index) == 0:
+        raise SitingSettingsError("no candidate station passes the filters (modes, fibre)",
+                                  "no_candidates")
+    if not scenario.radius_km > 0:
+        raise SitingSettingsError("the catchment radius must be positive", "radius",
+                                  radius=scenario.radius_km)
+    cost = inputs.distances[:, index]
+    if scenario.model == "mclp":
+        capacity = (None if scenario.capacity_seats is None
+                    else scenario.capacity_seats * scenario.occupancy)  # seats -> daily users
+        model = MaximalCoveringLocation.from_cost_matrix(cost, users, scenario.radius_km,
+                                                         scenario.n_sites, capacity)
+    else:
+        model = PMedian.from_cost_matrix(cost, users, scenario.n_sites)
+    model.solve(scenario.method, time_limit=scenario.time_limit_s,
+                mip_rel_gap=scenario.mip_rel_gap)
+    return model, index
+
+
+def run_scenario(inputs: TelecentreInputs, scenario: Scenario = DEFAULT) -> ScenarioResult:
+    """Demand → candidates → siting → savings for one scenario.
+
+    Served demand: MCLP, the demand within the radius of a chosen site (up to capacity);
+    p-median, every commune goes to its nearest chosen site and counts as served when that
+    site is within the radius.
+    """
+    demand, eligible = inputs.demand(scenario)
+    homes = inputs.homes
+    by_home = demand.set_index("home_code")
+    users = by_home["daily_users"].reindex(homes.index).fillna(0.0).to_numpy()
+    candidates = inputs.candidates(scenario)
+    model, index = solve_sites(inputs, scenario, users, candidates)
+    cost = inputs.distances[:, index]
+    site_col = np.where(model.cli2fac >= 0, model.cli2fac, 0)
+    to_site = np.where(model.cli2fac >= 0, cost[np.arange(len(users)), site_col], np.nan)
+    if scenario.model == "mclp":
+        served = model.served
+    else:
+        served = np.where(to_site <= scenario.radius_km, users, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(users > 0, served / users, 0.0)
+    chosen = candidates.iloc[index]
+    site_ids = np.where(model.cli2fac >= 0, chosen["site_id"].to_numpy()[site_col], None)
+    allocation = pd.DataFrame({
+        "home_code": homes.index, "daily_users": users, "served_daily_users": served,
+        "served_share": share, "site_id": np.where(served > 0, site_ids, None),
+        "distance_to_site_km": np.where(served > 0, to_site, np.nan)})
+    allocation = demand.merge(allocation[["home_code", "served_daily_users", "served_share",
+                                          "site_id", "distance_to_site_km"]],
+                              on="home_code", how="left")
+    allocation["served_share"] = allocation["served_share"].fillna(0.0)
+    allocation["served_daily_users"] = allocation["served_daily_users"].fillna(0.0)
+    per_site = model.fac_served[model.selected] if scenario.model == "mclp" else None
+    sites = _site_table(chosen.iloc[model.selected], allocation, scenario, per_site)
+    savings = savings_by_mode(eligible, allocation, scenario)
+    kpis = _kpis(scenario, allocation, sites, savings, model, int(len(index)))
+    return ScenarioResult(scenario, allocation, sites, savings, kpis, model)
+
+
+def _site_table(chosen: pd.DataFrame, allocation: pd.DataFrame, s: Scenario,
+                per_site: np.ndarray | None = None) -> pd.DataFrame:
+    """Chosen sites with the daily users they serve (``per_site``, from the model, when given:
+    with capacities a commune may be split between sites; otherwise each commune's served
+    demand goes to its nearest chosen site), seats, teleworkers, communes served (nearest
+    site) and the served-weighted mean home→site distance."""
+    served = allocation[allocation["served_daily_users"] > 0]
+    g = served.assign(_wd=served["served_daily_users"] * served["distance_to_site_km"]).groupby(
+        "site_id").agg(daily_users=("served_daily_users", "sum"), _wd=("_wd", "sum"),
+                       communes_served=("home_code", "nunique"))
+    out = chosen[["site_id", "station_name", "commune_code", "lines", "modes", "lon", "lat",
+                  "coverage_rate"]].merge(g, left_on="site_id", right_index=True, how="left")
+    out[["daily_users", "_wd", "communes_served"]] = out[
+        ["daily_users", "_wd", "communes_served"]].fillna(0)
+    if per_site is not None:
+        nearest_users = out["daily_users"].to_numpy()
+        out["daily_users"] = np.asarray(per_site, dtype=float)
+        with np.errstate(invalid="ignore", divide="ignore"):  # keep the mean distance
+            out["_wd"] = np.where(nearest_users > 0, out["_wd"] / nearest_users, 0.0) \
+                * out["daily_users"]
+    out["teleworkers"] = out["daily_users"] * 5.0 / s.days_per_week if s.days_per_week else 0.0
+    out["seats"] = out["daily_users"] / s.occupancy
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["mean_distance_km"] = np.where(out["daily_users"] > 0,
+                                           out["_wd"] / out["daily_users"], np.nan)
+    out["communes_served"] = out["communes_served"].astype(int)
+    out = out.drop(columns="_wd").sort_values(["daily_users", "site_id"], ascending=[False, True])
+    out.insert(0, "rank", np.arange(1, len(out) + 1))
+    return out.reset_index(drop=True)
+
+
+def savings_by_mode(eligible: pd.DataFrame, allocation: pd.DataFrame,
+                    scenario: Scenario = DEFAULT, weeks: float = WORKING_WEEKS,
+                    detour: float = DETOUR_FACTOR,
+                    factors: Mapping[str, float] = EMISSION_FACTORS_KG_PER_KM,
+                    speeds: Mapping[str, float] = SPEED_KMH) -> pd.DataFrame:
+    """Savings per commuting mode and in total (module formula), never negative.
+
+    ``eligible``: :func:`~smartidf_analysis.telecentres.demand.eligible_flows`; ``allocation``:
+    per home commune ``served_share`` [0–1] and ``distance_to_site_km``. Columns ``mode``,
+    ``teleworkers`` (served) [persons], ``km_avoided_per_year`` [km],
+    ``co2_avoided_t_per_year`` [t CO2e], ``hours_saved_per_year`` [h]; last row "total".
+    """
+    a = allocation.set_index("home_code")
+    f = lookup(eligible["home_code"], a["served_share"], 0.0)
+    d_site = lookup(eligible["home_code"], a["distance_to_site_km"])
+    gain = np.clip(eligible["distance_km"].to_numpy(float) - d_site, 0.0, None)
+    gain = np.where(np.isfinite(gain), gain, 0.0)
+    served = eligible["teleworkers"].to_numpy(float) * f
+    km = served * scenario.days_per_week * weeks * 2.0 * detour * gain
+    mode = eligible["mode"].astype(pd.CategoricalDtype(list(factors)))  # unknown modes: NaN
+    codes = mode.cat.codes.to_numpy()
+    ok = codes >= 0
+    columns = {"teleworkers": served, "km_avoided_per_year": km,
+               "co2_avoided_t_per_year": km * lookup(mode, pd.Series(factors), 0.0) / 1000.0,
+               "hours_saved_per_year": km / lookup(mode, pd.Series(speeds))}
+    table = pd.DataFrame({name: np.bincount(codes[ok], weights=values[ok],
+                                            minlength=len(factors))
+                          for name, values in columns.items()}, index=list(factors))
+    table.loc["total"] = table.sum()
+    return table.rename_axis("mode").reset_index()
+
+
+def _kpis(s: Scenario, allocation, sites, savings, model, n_candidates: int) -> pd.Series:
+    total = savings.set_index("mode").loc["total"]
+    served = allocation["served_daily_users"]
+    demand = allocation["daily_users"].sum()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_d = float((served * allocation["distance_to_site_km"].fillna(0)).sum() / served.sum())
+    return pd.Series({
+        "sites": len(sites), "candidates": n_candidates,
+        "teleworkers": float(served.sum() * 5.0 / s.days_per_week) if s.days_per_week else 0.0,
+        "daily_users": float(served.sum()), "seats": float(served.sum() / s.occupancy),
+        "km_avoided_per_year": float(total["km_avoided_per_year"]),
+        "co2_avoided_t_per_year": float(total["co2_avoided_t_per_year"]),
+        "hours_saved_per_year": float(total["hours_saved_per_year"]),
+        "demand_served_pct": float(100 * served.sum() / demand) if demand else np.nan,
+        "mean_distance_to_site_km": mean_d, "mip_gap": float(model.mip_gap),
+        "status": model.status, "solve_time_s": float(model.solve_time_s)})
+
+
+# ------------------------------------------------------------------------- comparisons
+def compare(results: Mapping[str, ScenarioResult]) -> pd.DataFrame:
+    """One row per named scenario: its parameters and KPIs (the dashboard's comparison)."""
+    rows = []
+    for name, r in results.items():
+        row = {"scenario": name, **r.scenario.as_row(), **r.kpis.to_dict()}
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+SENSITIVITY_GRID = {
+    "distance_threshold_km": (5.0, 10.0, 15.0, 20.0),
+    "teleworkable_factor": (0.5, 1.0, 1.5),
+    "telecentre_share": (0.1, 0.25, 0.4),
+    "days_per_week": (1.0, 2.0, 3.0),
+    "n_sites": (50, 100, 200, 300),
+}
+
+
+def sensitivity(inputs: TelecentreInputs, base: Scenario = DEFAULT,
+                grid: Mapping[str, Iterable] | None = None) -> pd.DataFrame:
+    """One-at-a-time sensitivity: each parameter of ``grid`` varied around ``base`` (the
+    others at their base value). Columns ``parameter, value, is_base`` and the KPIs."""
+    rows = []
+    for name, values in (grid or SENSITIVITY_GRID).items():
+        for value in values:
+            scenario = base.but(**{name: value})
+            kpis = run_scenario(inputs, scenario).kpis
+            rows.append({"parameter": name, "value": float(value),
+                         "is_base": bool(value == getattr(base, name)), **kpis.to_dict()})
+    return pd.DataFrame(rows)
+
+
+def coverage_curve(inputs: TelecentreInputs, base: Scenario = DEFAULT,
+                   sites: Iterable[int] = (25, 50, 100, 150, 200),
+                   methods: Iterable[str] = ("greedy", "milp")) -> pd.DataFrame:
+    """Demand served against the number of sites, per solving method: ``p, method,
+    daily_users, demand_served_pct, mip_gap, status`` (solve times are left out so that the
+    table is reproducible; see the benchmark for times)."""
+    rows = []
+    for p in sites:
+        for method in methods:
+            k = run_scenario(inputs, base.but(n_sites=int(p), method=method)).kpis
+            rows.append({"p": int(p), "method": method, "daily_users": k["daily_users"],
+                         "demand_served_pct": k["demand_served_pct"], "mip_gap": k["mip_gap"],
+                         "status": k["status"]})
+    return pd.DataFrame(rows)
+
+
+def reproducible(kpis: pd.Series | pd.DataFrame):
+    """KPIs without the solve time (which varies from run to run), for key-result tables."""
+    if isinstance(kpis, pd.Series):
+        return kpis.drop(labels=["solve_time_s"], errors="ignore")
+    return kpis.drop(columns=["solve_time_s"], errors="ignore")
+
+
+# --------------------------------------------------------------------- employer pooling
+def employer_hub(inputs: TelecentreInputs, destinations: Iterable[str] = LA_DEFENSE,
+                 min_workers: float = 50.0, scenario: Scenario = DEFAULT):
+    """Origin clusters of a job hub's potential telecentre users and the best site for each.
+
+    Head-count = the hub's employees living in IDF who would use a telecentre under
+    ``scenario`` (commute ≥ threshold, teleworkable share, telecentre share). Origins are
+    ranked with :func:`~smartidf_analysis.commuting.selections.employer_pool`. Clusters are built
+    greedily: the candidate site whose catchment (``radius_km``) holds the most not yet
+    clustered head-count opens a cluster with those origins; this repeats while a cluster
+    reaches ``min_workers``. Returns ``(clusters, origins)``: clusters with ``cluster``,
+    site, ``origins``, ``teleworkers``, ``daily_users``, ``seats``, ``share_of_hub``,
+    ``mean_distance_km`` (home→site); origins with their ``cluster`` (NaN if in none).
+    """
+    _, eligible = inputs.demand(scenario)
+    pool_flows = eligible.drop(columns="workers").rename(columns={"teleworkers": "workers"})
+    origins = employer_pool(pool_flows, destinations, min_workers=0.0, communes=inputs.communes)
+    hub_total = float(origins.attrs.get("hub_workers", origins["workers"].sum()))
+    homes = inputs.homes
+    pos = pd.Series(np.arange(len(homes)), index=homes.index)
+    origins = origins[origins["home_code"].isin(pos.index)].reset_index(drop=True)
+    candidates = inputs.candidates(scenario)
+    index = np.flatnonzero(candidates["candidate"].to_numpy())
+    if len(index) == 0:
+        raise SitingSettingsError("no candidate station passes the filters (modes, fibre)",
+                                  "no_candidates")
+    cost = inputs.distances[pos[origins["home_code"]].to_numpy()][:, index]
+    within = cost <= scenario.radius_km
+    residual = origins["workers"].to_numpy(float).copy()
+    cluster = np.full(len(origins), np.nan)
+    rows = []
+    while True:
+        gains = residual @ within
+        j = int(np.argmax(gains)) if len(gains) else 0
+        if not len(gains) or gains[j] < min_workers or gains[j] <= 0:
+            break
+        members = within[:, j] & (residual > 0)
+        k = len(rows) + 1
+        cluster[members] = k
+        site = candidates.iloc[index[j]]
+        w = residual[members]
+        rows.append({"cluster": k, "site_id": site["site_id"], "station_name": site["station_name"],
+                     "commune_code": site["commune_code"], "lines": site["lines"],
+                     "lon": site["lon"], "lat": site["lat"], "origins": int(members.sum()),
+                     "origin_codes": ", ".join(origins.loc[members, "home_code"]),
+                     "teleworkers": float(w.sum()),
+                     "daily_users": float(w.sum() * scenario.days_per_week / 5.0),
+                     "seats": float(w.sum() * scenario.days_per_week / 5.0 / scenario.occupancy),
+                     "share_of_hub": float(w.sum() / hub_total) if hub_total else np.nan,
+                     "mean_distance_km": float(w @ cost[members, j] / w.sum())})
+        residual[members] = 0.0
+    origins = origins.assign(cluster=cluster).rename(columns={"workers": "teleworkers"})
+    clusters = pd.DataFrame(rows, columns=[
+        "cluster", "site_id", "station_name", "commune_code", "lines", "lon", "lat", "origins",
+        "origin_codes", "teleworkers", "daily_users", "seats", "share_of_hub",
+        "mean_distance_km"])
+    clusters.attrs.update(hub=list(destinations), hub_teleworkers=hub_total,
+                          min_workers=min_workers)
+    return clusters, origins
