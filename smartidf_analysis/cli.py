@@ -106,20 +106,18 @@ def parser() -> argparse.ArgumentParser:
     data_sub.add_parser("list", help="list the catalogue and which files are present"
                         ).set_defaults(func=_data_list)
     f = data_sub.add_parser("fetch", help="download the official files (no build)")
-    f.add_argument("--no-verify", action="store_true",
-                   help="accept mirror files whose sha256 differs from the catalogue")
-    f.add_argument("--quiet", action="store_true", help="no progress bar")
     f.add_argument("--verbose", action="store_true", help="say where each dataset is")
     f.set_defaults(func=_data_fetch)
     b = data_sub.add_parser("build", help="build data/smartidf.duckdb (atomic)")
     b.add_argument("--synthetic", action="store_true", help="build the synthetic demo region")
     b.add_argument("--scale", type=float, default=1.0, help="population multiplier (synthetic)")
     b.add_argument("--seed", type=int, default=0, help="random seed (synthetic)")
-    b.add_argument("--no-verify", action="store_true",
-                   help="accept mirror files whose sha256 differs from the catalogue")
     b.add_argument("--force", action="store_true", help="rebuild even if inputs are unchanged")
-    b.add_argument("--quiet", action="store_true", help="no progress bar")
     b.set_defaults(func=_data_build)
+    for command in (f, b):
+        command.add_argument("--no-verify", action="store_true",
+                             help="accept mirror files whose sha256 differs from the catalogue")
+        command.add_argument("--quiet", action="store_true", help="no progress bar")
 
     s = sub.add_parser("serve", help="serve the dashboards with panel serve")
     s.add_argument("--port", type=int, default=5006)

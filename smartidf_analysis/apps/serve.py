@@ -12,7 +12,7 @@ from smartidf_analysis import config
 from smartidf_analysis.errors import SmartidfError
 
 DASHBOARDS = config.REPO_DIR / "dashboards"
-SETUP = Path(__file__).resolve().parent / "apps" / "warmup.py"  # caches filled, heap frozen
+SETUP = Path(__file__).resolve().parent / "warmup.py"  # caches filled, heap frozen
 
 
 # The server's C allocator (see server_environment). Measured with benchmarks/load.py, 20
