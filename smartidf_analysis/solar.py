@@ -444,7 +444,12 @@ def irradiance_field(
 
 
 def spatial_factor_grid(field: xr.Dataset) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(lat, lon, factor): annual field GHI over the observed annual GHI at the reference site [-]."""
+    """(lat, lon, factor) [-] of a regional field: its ``factor`` variable when it has one (the
+    measured field of :func:`smartidf_analysis.solar_field.measured_field`), else the MODELLED
+    field's annual GHI over the observed annual GHI at the reference site."""
+    if "factor" in field:
+        return (field["lat"].to_numpy(), field["lon"].to_numpy(),
+                np.asarray(field["factor"].transpose("lat", "lon").values, dtype=float))
     annual = np.asarray(field["ghi_kwh_m2"].sum("month").values, dtype=float)
     ref = float(np.asarray(field["reference_ghi_kwh_m2"]).sum())
     return field["lat"].to_numpy(), field["lon"].to_numpy(), annual / ref

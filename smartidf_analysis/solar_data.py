@@ -13,14 +13,16 @@ package functions so that they can be written as CSV and compared between runs.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import xarray as xr
 
-from smartidf_analysis import config, db, solar
+from smartidf_analysis import config, db, solar, solar_field
 from smartidf_analysis.solar_roofs import (
     CLASS_THRESHOLDS_KWH_M2,
     SOLAR_CLASSES,
@@ -40,6 +42,7 @@ from smartidf_analysis.solar_weights import (
     totals_from_weights,
     weight_inputs,
 )
+from smartidf_analysis.sources.pvgis import read_pvgis_communes
 
 #: Roof sets the page and the notebook know: id -> provenance dataset id.
 ROOF_SETS = {
@@ -50,6 +53,7 @@ ROOF_SETS = {
 }
 BUILDING_SOURCES = ("apur_volumes_paris13", "dfg_saint_denis_buildings")
 SYNTHETIC_ROOFS = 2_500_000  # roofs in the synthetic regional stock
+FIELD_KINDS = ("measured", "modelled")
 SOLAR_TABLES = ("irradiance_hourly", "buildings", "solar_cadastre_roofs", "communes", "premises")
 
 def _db_key() -> tuple[str, int]:
@@ -97,13 +101,65 @@ def paris_yield_cube(*, system_losses_pct: float = 14.0, inverter_efficiency: fl
 
 
 @lru_cache(maxsize=4)
-def _field(key) -> xr.Dataset:
+def _modelled_field(key) -> xr.Dataset:
     return solar.irradiance_field(_irradiance(key)).compute()
 
 
-def regional_field() -> xr.Dataset:
-    """:func:`smartidf_analysis.solar.irradiance_field` (MODELLED), computed and cached."""
-    return _field(_db_key())
+@lru_cache(maxsize=1)
+def shipped_field_grid() -> xr.Dataset:
+    """The fitted PVGIS field shipped in the package (:data:`~smartidf_analysis.solar_field.FIELD_FILE`):
+    annual and quarterly horizontal irradiation [kWh/m2] on a 0.025 deg grid; needs no download."""
+    return solar_field.read_field_csv(solar_field.FIELD_FILE.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=8)
+def _measured_field(key, level) -> xr.Dataset:
+    ghi = float(_irradiance(key)["ghi_w_m2"].sum()) / 1000.0  # the cube's horizontal level
+    return solar_field.measured_field(shipped_field_grid(), ghi, level=level)
+
+
+def _field(key, kind: str = "measured", level: str = "pvgis") -> xr.Dataset:
+    if kind not in FIELD_KINDS:
+        raise ValueError(f"field kind must be one of {FIELD_KINDS}, not {kind!r}")
+    return _modelled_field(key) if kind == "modelled" else _measured_field(key, level)
+
+
+def regional_field(kind: str = "measured", *, level: str = "pvgis") -> xr.Dataset:
+    """The spatial factor of the roofs, cached: ``kind="measured"`` (default) is the shipped
+    PVGIS field (:func:`~smartidf_analysis.solar_field.measured_field`, PVGIS level or, with
+    ``level="nsrdb"``, NSRDB's); ``kind="modelled"`` the clear-sky model of
+    :func:`smartidf_analysis.solar.irradiance_field` (MODELLED: no regional cloudiness)."""
+    return _field(_db_key(), kind, level)
+
+
+def pvgis_points() -> pd.DataFrame:
+    """The PVGIS calibration communes of the mirror (SOURCES.md H1), read by
+    :func:`~smartidf_analysis.sources.pvgis.read_pvgis_communes` (not a database table: the
+    file only calibrates the shipped field)."""
+    mirror = config.mirror_dir()
+    path = mirror / solar_field.CALIBRATION_FILE if mirror else None
+    if path is None or not path.is_file():
+        raise FileNotFoundError(f"{solar_field.CALIBRATION_FILE} not found: set SMARTIDF_MIRROR "
+                                "to the folder of the official files")
+    points = read_pvgis_communes(path)
+    points.attrs["path"] = path
+    return points
+
+
+def fit_field_file(calibration: str | Path | None = None, out: str | Path | None = None) -> Path:
+    """Regenerate the shipped field file from the calibration file (``smartidf solar fit-field``):
+    read, cross-validate, fit, write; the same input gives the same bytes. Returns ``out``
+    (default :data:`~smartidf_analysis.solar_field.FIELD_FILE`)."""
+    path = Path(calibration) if calibration else pvgis_points().attrs["path"]
+    points = read_pvgis_communes(path)
+    out = Path(out) if out else solar_field.FIELD_FILE
+    grid = solar_field.field_grid(points)
+    grid.attrs.update(calibration_file=path.name,
+                      calibration_sha256=hashlib.sha256(path.read_bytes()).hexdigest())
+    text = solar_field.field_csv_text(grid, solar_field.cross_validate(points))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(text.encode("utf-8"))
+    return out
 
 
 def buildings(source: str) -> pd.DataFrame:
