@@ -1,0 +1,236 @@
+"""Two named conventions for turning roof irradiation into production, and the ratio between them.
+
+:func:`~smartidf_analysis.solar_roofs.estimate_roof_production` gives, per roof, the plane
+irradiation (cube x regional field x (1 - shading)) and the per-kWp yield. How much of a roof
+holds modules, and how efficient they are, is a *convention*; the page and notebook 04 name the
+one they show.
+
+``"cadastre"`` - the regional solar cadastre's (APUR / Metropole du Grand Paris, as measured on
+    the Saint-Denis layer by :func:`~smartidf_analysis.solar_cadastre.system_factors`):
+    ``annual_kwh = usable_area_m2 x plane irradiation x k`` with ``k`` per roof type
+    (:data:`CADASTRE_K`: 0.0911 flat, 0.1224 pitched [kWh per m2 per kWh/m2]). Flat roofs are
+    evaluated on the horizontal roof (the cadastre's ``k`` already holds racks and row
+    spacing), pitched roofs on their pan. Use it to compare with the official map.
+``"modules"`` - today's modules, every term a named parameter:
+    flat roofs carry **tilted rows** (``row_tilt_deg``, default 10 deg facing south, the usual
+    ballasted flat-roof rack) at a **ground coverage ratio** ``gcr`` that avoids row-to-row
+    shading at solar noon of the winter solstice (:func:`row_gcr`, the standard rule [1]_
+    [2]_), minus the sky-diffuse masking of the row in front (Passias and Kallback [3]_ via
+    pvlib, :func:`row_sky_loss`); pitched roofs are **flush-mounted** on the pan (packing 1);
+    ``module_efficiency`` 0.21 (commercial mono-crystalline modules of the 2020s, 20-22 %
+    [4]_); losses and inverter are the cube's (PVWatts, 14 % lumped DC losses [5]_).
+
+The ratio of the two conventions is explained term by term (:func:`explain_ratio`) with the
+cadastre's ``k`` read as module efficiency 0.16 x performance ratio 0.765 (= 0.1224) x
+packing 0.744 on flat roofs (= 0.0911 / 0.1224) - that reading is ours, the cadastre's
+documentation is not in the file - so the terms multiply exactly to ``k_modules / k_cadastre``.
+
+References
+----------
+.. [1] Appelbaum, J. and Bany, J. (1979). Shadow effect of adjacent solar collectors in large
+   scale systems. Solar Energy 23(6), 497-507. doi:10.1016/0038-092X(79)90073-2
+.. [2] Duffie, J. A. and Beckman, W. A. (2013). Solar Engineering of Thermal Processes, 4th
+   ed., Wiley, section 1.9 (shading of collector rows). doi:10.1002/9781118671603
+.. [3] Passias, D. and Kallback, B. (1984). Shading effects in rows of solar cell panels.
+   Solar Cells 11(3), 281-291. doi:10.1016/0379-6787(84)90017-6
+.. [4] Fraunhofer ISE (2024). Photovoltaics Report: commercial wafer-based silicon modules
+   about 21 % efficient (https://www.ise.fraunhofer.de/en/publications/studies/photovoltaics-report.html)
+.. [5] Dobos, A. P. (2014). PVWatts Version 5 Manual. NREL/TP-6A20-62641. doi:10.2172/1158421
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import pvlib
+import xarray as xr
+
+from smartidf_analysis.solar import PARIS_LATITUDE
+from smartidf_analysis.solar_roofs import CLASS_THRESHOLDS_KWH_M2, estimate_roof_production
+
+CONVENTIONS = ("cadastre", "modules")
+#: The cadastre's system factor per roof type [kWh/yr per m2 of usable area per kWh/m2/yr of
+#: irradiation], measured on the Saint-Denis layer (min = max per shape).
+CADASTRE_K = {"flat": 0.0911, "pitched": 0.1224}
+#: Our reading of ``k`` (ASSUMPTION): module efficiency x performance ratio x packing.
+CADASTRE_MODULE_EFFICIENCY = 0.16
+CADASTRE_PERFORMANCE_RATIO = CADASTRE_K["pitched"] / CADASTRE_MODULE_EFFICIENCY  # 0.765
+CADASTRE_FLAT_PACKING = CADASTRE_K["flat"] / CADASTRE_K["pitched"]  # 0.744
+#: Today's modules: efficiency [-], flat-roof row tilt [deg] and azimuth [deg].
+MODULE_EFFICIENCY = 0.21
+ROW_TILT_DEG = 10.0
+ROW_AZIMUTH_DEG = 180.0
+#: Share of diffuse in the plane irradiation of low-tilt rows [-]: the NSRDB Paris typical
+#: year's annual DHI / GHI is 0.446.
+DIFFUSE_SHARE = 0.45
+OBLIQUITY_DEG = 23.44
+
+
+def solstice_noon_elevation_deg(latitude_deg: float = PARIS_LATITUDE) -> float:
+    """Sun elevation at solar noon of the winter solstice [deg]: ``90 - latitude - 23.44``."""
+    return 90.0 - float(latitude_deg) - OBLIQUITY_DEG
+
+
+def row_gcr(tilt_deg: float = ROW_TILT_DEG, sun_elevation_deg: float | None = None) -> float:
+    """Ground coverage ratio of south-facing rows that do not shade each other while the sun
+    is above ``sun_elevation_deg`` on the row's axis (default: solar noon of the winter
+    solstice at Paris, 17.7 deg): row pitch ``d = L (cos(beta) + sin(beta) / tan(alpha))`` for
+    a module slant length ``L``, so ``gcr = L / d`` [-] [1]_ [2]_. 10 deg rows: 0.654."""
+    alpha = np.radians(solstice_noon_elevation_deg() if sun_elevation_deg is None else sun_elevation_deg)
+    beta = np.radians(tilt_deg)
+    return float(1.0 / (np.cos(beta) + np.sin(beta) / np.tan(alpha)))
+
+
+def row_sky_loss(tilt_deg: float = ROW_TILT_DEG, gcr: float | None = None,
+                 diffuse_share: float = DIFFUSE_SHARE) -> float:
+    """Fraction of plane irradiation lost by the rows to the sky masked by the row in front
+    [-]: ``diffuse_share x`` pvlib's Passias sky-diffuse loss at the masking angle [3]_."""
+    gcr = row_gcr(tilt_deg) if gcr is None else gcr
+    angle = pvlib.shading.masking_angle_passias(tilt_deg, gcr)
+    return float(diffuse_share * pvlib.shading.sky_diffuse_passias(angle))
+
+
+def _is_flat(roofs: pd.DataFrame) -> np.ndarray:
+    if "roof_shape" not in roofs.columns:
+        return np.zeros(len(roofs), dtype=bool)
+    return (roofs["roof_shape"].astype(str).str.lower().isin(["flat", "plat"])).to_numpy()
+
+
+def expected_orientation_cube(cube: xr.Dataset, azimuths: tuple[float, float] = (90.0, 270.0)) -> xr.Dataset:
+    """A cube whose every azimuth holds the mean over ``azimuths`` [deg] of each tilt: the
+    expected yield of a pan whose orientation is unknown (the better pan of a two-pan roof
+    with a random ridge direction faces uniformly between east and west)."""
+    part = cube.sel(azimuth=slice(*azimuths))
+    out = cube.copy()
+    for name in ("irradiation_kwh_m2", "specific_yield_kwh_kwp"):
+        out[name] = part[name].mean("azimuth").broadcast_like(cube[name]).transpose(*cube[name].dims)
+    return out
+
+
+def convention_production(
+    roofs: pd.DataFrame,
+    cube: xr.Dataset,
+    *,
+    convention: str = "cadastre",
+    field: xr.Dataset | None = None,
+    module_efficiency: float = MODULE_EFFICIENCY,
+    usable_fraction: float = 1.0,
+    row_tilt_deg: float = ROW_TILT_DEG,
+    gcr: float | None = None,
+    diffuse_share: float = DIFFUSE_SHARE,
+    system_losses_pct: float | None = None,
+    unknown_orientation: bool = False,
+    thresholds: Sequence[float] = CLASS_THRESHOLDS_KWH_M2,
+) -> pd.DataFrame:
+    """Per-roof production under a named convention (see the module docstring).
+
+    Parameters
+    ----------
+    roofs : DataFrame
+        As for :func:`~smartidf_analysis.solar_roofs.estimate_roof_production`, with
+        ``roof_shape`` (``flat``/``plat`` or anything else = pitched; without it, all pitched).
+        The tilt and azimuth of flat roofs are the convention's (horizontal, or rows).
+    cube, field, thresholds, system_losses_pct
+        As for :func:`~smartidf_analysis.solar_roofs.estimate_roof_production`.
+    convention : str
+        ``"cadastre"`` or ``"modules"``.
+    module_efficiency : float
+        ``"modules"`` only: module efficiency at STC [-].
+    usable_fraction : float
+        Share of ``usable_area_m2`` available to modules [-] (both conventions).
+    row_tilt_deg, gcr, diffuse_share : float
+        ``"modules"`` only: flat-roof row tilt [deg], ground coverage ratio [-] (default
+        :func:`row_gcr` of the tilt), diffuse share for :func:`row_sky_loss` [-].
+    unknown_orientation : bool
+        Pitched pans of unknown orientation get the yield expected over east-to-west
+        orientations (:func:`expected_orientation_cube`) instead of their ``azimuth_deg``.
+
+    Returns
+    -------
+    DataFrame
+        The estimate's columns (``irradiation_kwh_m2`` on the convention's plane,
+        ``peak_power_kwp``, ``annual_kwh``, ``specific_yield_kwh_kwp``, ``solar_class``) plus
+        ``packing`` [-] (module area per usable m2) and ``row_loss`` [-];
+        ``attrs["convention"]`` and its parameters.
+    """
+    if convention not in CONVENTIONS:
+        raise ValueError(f"convention must be one of {CONVENTIONS}, not {convention!r}")
+    flat = _is_flat(roofs)
+    geo = roofs.copy()
+    if convention == "cadastre":
+        geo.loc[flat, "tilt_deg"] = 0.0
+    else:
+        geo.loc[flat, ["tilt_deg", "azimuth_deg"]] = [row_tilt_deg, ROW_AZIMUTH_DEG]
+    kw = dict(field=field, module_efficiency=1.0, usable_fraction=usable_fraction,
+              system_losses_pct=system_losses_pct, thresholds=thresholds)
+    est = estimate_roof_production(geo, cube, **kw)
+    if unknown_orientation and (~flat).any():
+        other = estimate_roof_production(geo, expected_orientation_cube(cube), **kw)
+        pitched = ~_is_flat(est)
+        cols = ["irradiation_kwh_m2", "annual_kwh", "specific_yield_kwh_kwp", "solar_class"]
+        est.loc[pitched, cols] = other.loc[pitched, cols]
+    flat = _is_flat(est)
+    area = est["peak_power_kwp"].to_numpy()  # usable m2 x usable_fraction (efficiency 1)
+    irr = est["irradiation_kwh_m2"].to_numpy()
+    sy = est["specific_yield_kwh_kwp"].to_numpy()
+    if convention == "cadastre":
+        k = np.where(flat, CADASTRE_K["flat"], CADASTRE_K["pitched"])
+        packing = np.where(flat, CADASTRE_FLAT_PACKING, 1.0)
+        loss = np.zeros(len(est))
+        kwp = area * packing * CADASTRE_MODULE_EFFICIENCY
+        kwh = area * irr * k
+        params = dict(k_flat=CADASTRE_K["flat"], k_pitched=CADASTRE_K["pitched"])
+    else:
+        gcr = row_gcr(row_tilt_deg) if gcr is None else float(gcr)
+        packing = np.where(flat, gcr, 1.0)
+        loss = np.where(flat, row_sky_loss(row_tilt_deg, gcr, diffuse_share), 0.0)
+        kwp = area * packing * module_efficiency
+        kwh = kwp * sy * (1.0 - loss)
+        params = dict(module_efficiency=module_efficiency, row_tilt_deg=row_tilt_deg, gcr=gcr,
+                      row_loss=float(loss.max()) if flat.any() else row_sky_loss(row_tilt_deg, gcr,
+                                                                                     diffuse_share))
+    attrs = dict(est.attrs)
+    est["peak_power_kwp"] = kwp
+    est["annual_kwh"] = kwh
+    with np.errstate(invalid="ignore", divide="ignore"):
+        est["specific_yield_kwh_kwp"] = kwh / kwp
+    est["packing"] = packing
+    est["row_loss"] = loss
+    est.attrs = {**attrs, "convention": convention, "usable_fraction": usable_fraction,
+                 "unknown_orientation": unknown_orientation, **params}
+    return est
+
+
+def explain_ratio(modules: pd.DataFrame, cadastre: pd.DataFrame, *, on: str = "roof_id") -> pd.DataFrame:
+    """The ratio ``modules / cadastre`` convention, per roof shape, split into named terms.
+
+    Per roof, exactly: ratio = ``plane_gain`` (modules' plane irradiation / the cadastre
+    convention's: tilted rows vs horizontal on flat roofs, 1 on pitched) x ``efficiency``
+    (module efficiency / 0.16) x ``performance`` (our AC yield per plane kWh/m2 / 0.765) x
+    ``packing`` (gcr / 0.744 on flat roofs, 1 on pitched) x ``row_loss`` (1 - sky masking).
+
+    Returns
+    -------
+    DataFrame
+        Per ``roof_shape``: ``roofs``, the median of each term and of the measured ``ratio``
+        [-], and ``product`` (the product of the medians) [-].
+    """
+    m = modules.set_index(on)
+    c = cadastre.set_index(on).loc[m.index]
+    flat = _is_flat(m)
+    perf = m["specific_yield_kwh_kwp"] / (1 - m["row_loss"]) / m["irradiation_kwh_m2"]
+    terms = pd.DataFrame({
+        "roof_shape": np.where(flat, "flat", "pitched"),
+        "plane_gain": m["irradiation_kwh_m2"] / c["irradiation_kwh_m2"],
+        "efficiency": m.attrs.get("module_efficiency", MODULE_EFFICIENCY) / CADASTRE_MODULE_EFFICIENCY,
+        "performance": perf / CADASTRE_PERFORMANCE_RATIO,
+        "packing": m["packing"] / c["packing"],
+        "row_loss": 1 - m["row_loss"],
+        "ratio": m["annual_kwh"] / c["annual_kwh"],
+    }, index=m.index)
+    out = terms.groupby("roof_shape").median()
+    out.insert(0, "roofs", terms.groupby("roof_shape").size())
+    out["product"] = out[["plane_gain", "efficiency", "performance", "packing", "row_loss"]].prod(axis=1)
+    return out.reset_index()
