@@ -23,6 +23,7 @@ import pandas as pd
 import xarray as xr
 
 from smartidf_analysis import config, db, solar, solar_field
+from smartidf_analysis.solar_conventions import convention_production
 from smartidf_analysis.solar_roofs import (
     CLASS_THRESHOLDS_KWH_M2,
     SOLAR_CLASSES,
@@ -317,11 +318,21 @@ def stock_points(*, n: int = SYNTHETIC_ROOFS, seed: int = 0) -> pd.DataFrame:
 
 
 def real_set_production(roof_set: str, *, module_efficiency: float = 0.20, usable_fraction: float = 1.0,
-                        system_losses_pct: float = 14.0,
-                        thresholds=CLASS_THRESHOLDS_KWH_M2) -> pd.DataFrame:
+                        system_losses_pct: float = 14.0, thresholds=CLASS_THRESHOLDS_KWH_M2,
+                        convention: str | None = None) -> pd.DataFrame:
     """Per-roof production of a real roof set (with ``geometry_wkb``) under one parameter set;
-    ``attrs["bad_roofs"]`` lists roofs left out with their reason."""
+    ``attrs["bad_roofs"]`` lists roofs left out with their reason.
+
+    ``convention`` (``"cadastre"`` or ``"modules"``, see
+    :mod:`smartidf_analysis.solar_conventions`; pans of unknown orientation then get the
+    expected east-to-west yield): ``None`` keeps the plain per-kWp estimate with the roof
+    set's own tilts (``module_efficiency`` x usable area = kWp)."""
     cube = paris_yield_cube(system_losses_pct=system_losses_pct)
+    if convention is not None:
+        return convention_production(roofs_for_set(roof_set), cube, convention=convention,
+                                     field=regional_field(), module_efficiency=module_efficiency,
+                                     usable_fraction=usable_fraction, unknown_orientation=True,
+                                     thresholds=thresholds)
     return estimate_roof_production(roofs_for_set(roof_set), cube, field=regional_field(),
                                     module_efficiency=module_efficiency, usable_fraction=usable_fraction,
                                     thresholds=thresholds)
