@@ -48,7 +48,11 @@ import pvlib
 import xarray as xr
 
 from smartidf_analysis.solar import PARIS_LATITUDE
-from smartidf_analysis.solar_roofs import CLASS_THRESHOLDS_KWH_M2, estimate_roof_production
+from smartidf_analysis.solar_roofs import (
+    CLASS_THRESHOLDS_KWH_M2,
+    estimate_roof_production,
+    monthly_roof_production,
+)
 
 CONVENTIONS = ("cadastre", "modules")
 #: The cadastre's system factor per roof type [kWh/yr per m2 of usable area per kWh/m2/yr of
@@ -234,3 +238,22 @@ def explain_ratio(modules: pd.DataFrame, cadastre: pd.DataFrame, *, on: str = "r
     out.insert(0, "roofs", terms.groupby("roof_shape").size())
     out["product"] = out[["plane_gain", "efficiency", "performance", "packing", "row_loss"]].prod(axis=1)
     return out.reset_index()
+
+
+def monthly_production(roof, cube: xr.Dataset, *, field: xr.Dataset | None = None) -> pd.DataFrame:
+    """Month-by-month figures of one roof of :func:`convention_production` (or of
+    :func:`~smartidf_analysis.solar_roofs.estimate_roof_production`): the monthly shape of
+    :func:`~smartidf_analysis.solar_roofs.monthly_roof_production` at the roof's plane, scaled
+    so that the months sum to the roof's ``irradiation_kwh_m2`` and ``annual_kwh``.
+
+    Returns ``month``, ``irradiation_kwh_m2`` [kWh/m2/month], ``specific_yield_kwh_kwp``
+    [kWh/kWp/month] and ``production_kwh`` [kWh/month].
+    """
+    shape = monthly_roof_production(roof, cube, field=field, module_efficiency=1.0, usable_fraction=1.0)
+    out = shape.copy()
+    for column, total in (("irradiation_kwh_m2", roof["irradiation_kwh_m2"]),
+                          ("specific_yield_kwh_kwp", roof["specific_yield_kwh_kwp"]),
+                          ("production_kwh", roof["annual_kwh"])):
+        s = shape[column].sum()
+        out[column] = shape[column] * (float(total) / s if s > 0 else 0.0)
+    return out

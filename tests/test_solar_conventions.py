@@ -118,3 +118,42 @@ def test_saint_denis_both_conventions(saint_denis):
     assert 1.05 < terms.loc["flat", "plane_gain"] < 1.12  # 10 deg rows vs the horizontal
     assert terms.loc["flat", "packing"] < 1 < terms.loc["flat", "efficiency"]
     assert 0.95 < terms.loc["pitched", "performance"] < 1.1  # our PR close to the reading 0.765
+
+
+@pytest.fixture(scope="module")
+def solar_db(real_db):
+    from smartidf_analysis import db
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SMARTIDF_DB", str(real_db))
+        yield real_db
+    db.close_shared()
+
+
+def test_page_names_the_convention_shown(solar_db):
+    from smartidf_analysis.apps.solar import SolarPage
+
+    page = SolarPage(lang="en")
+    page.__panel__()
+    assert page.state.convention == "modules" and "today's modules" in page._totals.object
+    modules = page._results["totals"]["annual_gwh"].item()
+    page.state.convention = "cadastre"
+    assert "regional solar cadastre" in page._totals.object and not page._error.visible
+    assert page._results["totals"]["annual_gwh"].item() < modules
+    first = page._table.value.iloc[0]
+    page.state.roof_id = first["roof_id"]  # the inspector's months sum to the roof's annual figure
+    bars = page._bars.object.data
+    assert bars.iloc[:, 1].sum() == pytest.approx(first["annual_kwh"], rel=1e-3)
+    page.state.roof_set = "synthetic_stock"
+    assert "synthetic stock's racks" in page._totals.object
+
+
+def test_real_sets_under_both_conventions(solar_db):
+    from smartidf_analysis import solar_data
+
+    cad = solar_data.real_set_production("saint_denis_buildings", convention="cadastre")
+    mod = solar_data.real_set_production("saint_denis_buildings", convention="modules")
+    assert cad.attrs["convention"] == "cadastre" and len(cad) == len(mod)
+    assert mod["annual_kwh"].sum() > cad["annual_kwh"].sum()
+    flat = cad["roof_shape"] == "flat"
+    assert (cad.loc[flat, "tilt_deg"] == 0).all() and (mod.loc[flat, "tilt_deg"] == sc.ROW_TILT_DEG).all()
