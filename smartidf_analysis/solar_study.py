@@ -115,13 +115,16 @@ def saint_denis_comparison(module_efficiency: float = 0.20) -> dict[str, pd.Data
 
 
 def classified_sets(sets: Sequence[str] = ("saint_denis_buildings", "paris13_volumes",
-                                           "saint_denis_cadastre")) -> pd.DataFrame:
+                                           "saint_denis_cadastre"),
+                    convention: str | None = None) -> pd.DataFrame:
     """Roofs, energy and shading per red / yellow / blue class for the real roof sets
-    (default parameters): ``roof_set``, ``solar_class``, ``roofs``, ``roof_share``,
-    ``peak_power_mwp``, ``annual_gwh``, ``energy_share``, ``mean_shading``, ``left_out``."""
+    (default parameters, ``convention`` as in
+    :func:`~smartidf_analysis.solar_data.real_set_production`): ``roof_set``, ``solar_class``,
+    ``roofs``, ``roof_share``, ``peak_power_mwp``, ``annual_gwh``, ``energy_share``,
+    ``mean_shading``, ``left_out``."""
     rows = []
     for name in sets:
-        prod = sd.real_set_production(name)
+        prod = sd.real_set_production(name, convention=convention)
         cls = class_totals(prod).reset_index()
         shade = prod.groupby("solar_class", observed=False)["shading_factor"].mean()
         cls["mean_shading"] = cls["solar_class"].map(shade).astype(float)
