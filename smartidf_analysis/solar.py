@@ -12,8 +12,14 @@ project file, a database connection or a widget. The chain, all in pvlib [1]_:
 5. PVWatts DC power, lumped DC system losses and the PVWatts inverter model [4]_.
 
 :func:`yield_cube` evaluates that chain once for a whole grid of orientations (numpy
-broadcasting, the solar position computed once); :func:`irradiance_field` models the regional
-variation. The rest of the theme:
+broadcasting, the solar position computed once); :func:`irradiance_field` MODELS the regional
+variation from clear-sky irradiance (an option: the default spatial factor is the measured
+field of :mod:`smartidf_analysis.solar_field`). The rest of the theme:
+
+* :mod:`smartidf_analysis.solar_field` - the irradiation field fitted to PVGIS commune values
+  (thin-plate spline, cross-validated by commune), shipped in the package;
+* :mod:`smartidf_analysis.solar_conventions` - the cadastre's and today's-modules conventions
+  from roof irradiation to kWh, and the ratio between them term by term;
 
 * :mod:`smartidf_analysis.solar_roofs` - production of many roofs by interpolation in the cube,
   red / yellow / blue classes, totals per commune and class (also importable from here:

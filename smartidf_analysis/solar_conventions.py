@@ -52,6 +52,7 @@ from smartidf_analysis.solar_roofs import (
     CLASS_THRESHOLDS_KWH_M2,
     estimate_roof_production,
     monthly_roof_production,
+    solar_class,
 )
 
 CONVENTIONS = ("cadastre", "modules")
@@ -97,9 +98,13 @@ def row_sky_loss(tilt_deg: float = ROW_TILT_DEG, gcr: float | None = None,
 
 
 def _is_flat(roofs: pd.DataFrame) -> np.ndarray:
+    """``roof_shape`` is ``flat`` or ``plat`` (any case), per row; decided once per category."""
     if "roof_shape" not in roofs.columns:
         return np.zeros(len(roofs), dtype=bool)
-    return (roofs["roof_shape"].astype(str).str.lower().isin(["flat", "plat"])).to_numpy()
+    col = roofs["roof_shape"]
+    cat = col.array if isinstance(col.dtype, pd.CategoricalDtype) else pd.Categorical(col)
+    flags = np.array([str(c).strip().lower() in ("flat", "plat") for c in cat.categories] + [False])
+    return flags[np.asarray(cat.codes)]  # code -1 (missing) -> the trailing False
 
 
 def expected_orientation_cube(cube: xr.Dataset, azimuths: tuple[float, float] = (90.0, 270.0)) -> xr.Dataset:
@@ -161,24 +166,29 @@ def convention_production(
     """
     if convention not in CONVENTIONS:
         raise ValueError(f"convention must be one of {CONVENTIONS}, not {convention!r}")
-    flat = _is_flat(roofs)
-    geo = roofs.copy()
+    flat_in = _is_flat(roofs)
+    tilt = pd.to_numeric(roofs["tilt_deg"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     if convention == "cadastre":
-        geo.loc[flat, "tilt_deg"] = 0.0
+        geo = roofs.assign(tilt_deg=np.where(flat_in, 0.0, tilt))
     else:
-        geo.loc[flat, ["tilt_deg", "azimuth_deg"]] = [row_tilt_deg, ROW_AZIMUTH_DEG]
+        azimuth = pd.to_numeric(roofs["azimuth_deg"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        geo = roofs.assign(tilt_deg=np.where(flat_in, row_tilt_deg, tilt),
+                           azimuth_deg=np.where(flat_in, ROW_AZIMUTH_DEG, azimuth))
     kw = dict(field=field, module_efficiency=1.0, usable_fraction=usable_fraction,
-              system_losses_pct=system_losses_pct, thresholds=thresholds)
-    est = estimate_roof_production(geo, cube, **kw)
-    if unknown_orientation and (~flat).any():
-        other = estimate_roof_production(geo, expected_orientation_cube(cube), **kw)
-        pitched = ~_is_flat(est)
-        cols = ["irradiation_kwh_m2", "annual_kwh", "specific_yield_kwh_kwp", "solar_class"]
-        est.loc[pitched, cols] = other.loc[pitched, cols]
-    flat = _is_flat(est)
-    area = est["peak_power_kwp"].to_numpy()  # usable m2 x usable_fraction (efficiency 1)
+              system_losses_pct=system_losses_pct)
+    est = estimate_roof_production(geo, cube, thresholds=thresholds, **kw)
+    flat = flat_in if len(est) == len(roofs) else _is_flat(est)  # bad roofs were left out
     irr = est["irradiation_kwh_m2"].to_numpy()
     sy = est["specific_yield_kwh_kwp"].to_numpy()
+    if unknown_orientation and not flat.all():
+        # same rows, same order (validity does not depend on the cube): pans get the expected yield
+        other = estimate_roof_production(geo.loc[~flat_in], expected_orientation_cube(cube), **kw)
+        irr, sy = irr.copy(), sy.copy()
+        irr[~flat] = other["irradiation_kwh_m2"].to_numpy()
+        sy[~flat] = other["specific_yield_kwh_kwp"].to_numpy()
+        est["irradiation_kwh_m2"] = irr
+        est["solar_class"] = solar_class(irr, thresholds)
+    area = est["peak_power_kwp"].to_numpy()  # usable m2 x usable_fraction (efficiency 1)
     if convention == "cadastre":
         k = np.where(flat, CADASTRE_K["flat"], CADASTRE_K["pitched"])
         packing = np.where(flat, CADASTRE_FLAT_PACKING, 1.0)

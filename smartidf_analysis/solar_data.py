@@ -342,7 +342,7 @@ def commune_reference_yield(*, system_losses_pct: float = 14.0, tilt: float = 35
                             azimuth: float = 180.0) -> pd.DataFrame:
     """MODELLED plane irradiation [kWh/m2/yr] and specific yield [kWh/kWp/yr] of a reference
     roof (default 35 deg facing south, unshaded) at each commune centroid: the Paris cube times
-    the regional field factor (:func:`~smartidf_analysis.solar.irradiance_field`)."""
+    the factor of the PVGIS-fitted field (:func:`regional_field`, PVGIS level)."""
     units = stock_communes()
     roofs = pd.DataFrame({"commune_code": units["commune_code"], "usable_area_m2": 1.0, "tilt_deg": tilt,
                           "azimuth_deg": azimuth, "lat": units["centroid_lat"], "lon": units["centroid_lon"]})

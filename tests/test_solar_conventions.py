@@ -49,7 +49,9 @@ def test_row_spacing_avoids_solstice_noon_shade():
 
 
 def test_conventions_on_hand_made_roofs(toy_cube):
-    cad = sc.convention_production(_roofs(), toy_cube, convention="cadastre").set_index("roof_id")
+    roofs = _roofs()
+    cad = sc.convention_production(roofs, toy_cube, convention="cadastre").set_index("roof_id")
+    pd.testing.assert_frame_equal(roofs, _roofs())  # the input is not written to
     mod = sc.convention_production(_roofs(), toy_cube, convention="modules").set_index("roof_id")
     # cadastre: area x irradiation x k, flat roofs on the horizontal
     assert cad.loc["f", "irradiation_kwh_m2"] == pytest.approx(1150.0)
