@@ -147,6 +147,18 @@ def pvgis_points() -> pd.DataFrame:
     return points
 
 
+def commune_irradiation() -> pd.DataFrame:
+    """The shipped PVGIS-fitted field at every commune (arrondissements for Paris) centroid of
+    the ``communes`` table: ``commune_code``, ``commune_name``, ``lon``, ``lat`` [deg] and the
+    annual / quarterly horizontal irradiation [kWh/m2] of
+    :func:`~smartidf_analysis.solar_field.field_at` (measured-based, no NSRDB level)."""
+    units = stock_communes()
+    values = solar_field.field_at(shipped_field_grid(), units["centroid_lon"], units["centroid_lat"])
+    out = pd.DataFrame({"commune_code": units["commune_code"], "commune_name": units["commune_name"],
+                        "lon": units["centroid_lon"], "lat": units["centroid_lat"]})
+    return pd.concat([out.reset_index(drop=True), values], axis=1)
+
+
 def fit_field_file(calibration: str | Path | None = None, out: str | Path | None = None) -> Path:
     """Regenerate the shipped field file from the calibration file (``smartidf solar fit-field``):
     read, cross-validate, fit, write; the same input gives the same bytes. Returns ``out``

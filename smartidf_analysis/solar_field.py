@@ -267,6 +267,19 @@ def read_field_csv(text: str) -> xr.Dataset:
     return ds
 
 
+def field_at(grid: xr.Dataset, lon, lat) -> pd.DataFrame:
+    """The gridded field (e.g. the shipped one) at points lon, lat [deg], bilinear: one column
+    per variable of :data:`VARIABLES` [kWh/m2]; points outside the grid take its edge."""
+    from smartidf_analysis.solar_roofs import bilinear
+
+    annual = grid["irradiation_kwh_m2"].transpose("lat", "lon").to_numpy()[..., None]
+    quarterly = grid["irradiation_quarterly_kwh_m2"].transpose("lat", "lon", "quarter").to_numpy()
+    planes = np.concatenate([annual, quarterly], axis=-1)
+    values = bilinear(grid["lat"].to_numpy(), grid["lon"].to_numpy(), planes,
+                      np.asarray(lat, dtype=float), np.asarray(lon, dtype=float))
+    return pd.DataFrame(values, columns=list(VARIABLES))
+
+
 # --------------------------------------------------------------------------------------------
 # The spatial factor of the roofs
 # --------------------------------------------------------------------------------------------

@@ -151,3 +151,20 @@ def test_measured_field_sets_the_roof_factor(shipped):
     north_west, paris, south = est["irradiation_kwh_m2"]
     assert paris == pytest.approx(at_paris, rel=1e-3)  # the horizontal cube at PVGIS's level
     assert north_west < paris < south and south / north_west > 1.04
+
+
+def test_field_at_communes_of_the_database(real_db, points, monkeypatch):
+    """Every commune of the database gets a value; at the calibration communes it is PVGIS's."""
+    from smartidf_analysis import db, solar_data
+
+    monkeypatch.setenv("SMARTIDF_DB", str(real_db))
+    try:
+        table = solar_data.commune_irradiation()
+    finally:
+        db.close_shared()
+    assert len(table) > 1250 and table["irradiation_kwh_m2"].notna().all()
+    assert table["irradiation_kwh_m2"].between(1150, 1300).all()
+    both = table.merge(points, on="commune_code", suffixes=("", "_pvgis"))
+    assert len(both) > 400  # the producer's commune points are near the database's centroids
+    scores = sf.relative_scores(both["irradiation_kwh_m2_pvgis"], both["irradiation_kwh_m2"])
+    assert scores["pearson_r"] > 0.9 and scores["mape_pct"] < 0.5
