@@ -36,6 +36,8 @@ References
 .. [4] Fraunhofer ISE (2024). Photovoltaics Report: commercial wafer-based silicon modules
    about 21 % efficient (https://www.ise.fraunhofer.de/en/publications/studies/photovoltaics-report.html)
 .. [5] Dobos, A. P. (2014). PVWatts Version 5 Manual. NREL/TP-6A20-62641. doi:10.2172/1158421
+.. [6] PVsyst SA. PVsyst 7 help, "Array thermal losses": U = 29 W/m2K for free-standing arrays,
+   20 for semi-integrated (air duct behind), 15 for integrated (insulated back).
 """
 
 from __future__ import annotations
@@ -71,6 +73,13 @@ ROW_AZIMUTH_DEG = 180.0
 #: year's annual DHI / GHI is 0.446.
 DIFFUSE_SHARE = 0.45
 OBLIQUITY_DEG = 23.44
+#: Faiman heat-loss coefficients of free-standing racks [W/(m2 C)], [W/(m2 C)/(m/s)] (pvlib's
+#: defaults, those of the yield cube) and the share kept by flush-mounted modules: PVsyst's
+#: recommended thermal loss factor is 29 W/(m2 K) free-standing and 20 W/(m2 K) semi-integrated
+#: (modules parallel to the roof with an air gap) [6]_, hence 20 / 29.
+RACK_U0, RACK_U1 = 25.0, 6.84
+FLUSH_HEAT_LOSS_SHARE = 20.0 / 29.0
+MOUNTINGS = ("rack", "flush")
 
 
 def solstice_noon_elevation_deg(latitude_deg: float = PARIS_LATITUDE) -> float:
@@ -95,6 +104,15 @@ def row_sky_loss(tilt_deg: float = ROW_TILT_DEG, gcr: float | None = None,
     gcr = row_gcr(tilt_deg) if gcr is None else gcr
     angle = pvlib.shading.masking_angle_passias(tilt_deg, gcr)
     return float(diffuse_share * pvlib.shading.sky_diffuse_passias(angle))
+
+
+def mounting_heat_loss(mounting: str = "rack") -> tuple[float, float]:
+    """Faiman ``(u0, u1)`` of a mounting [W/(m2 C)], [W/(m2 C)/(m/s)]: ``"rack"`` the cube's
+    free-standing defaults, ``"flush"`` those x 20/29 (hotter modules on the pan) [6]_."""
+    if mounting not in MOUNTINGS:
+        raise ValueError(f"mounting must be one of {MOUNTINGS}, not {mounting!r}")
+    share = 1.0 if mounting == "rack" else FLUSH_HEAT_LOSS_SHARE
+    return RACK_U0 * share, RACK_U1 * share
 
 
 def _is_flat(roofs: pd.DataFrame) -> np.ndarray:
@@ -132,6 +150,7 @@ def convention_production(
     system_losses_pct: float | None = None,
     unknown_orientation: bool = False,
     thresholds: Sequence[float] = CLASS_THRESHOLDS_KWH_M2,
+    flush_cube: xr.Dataset | None = None,
 ) -> pd.DataFrame:
     """Per-roof production under a named convention (see the module docstring).
 
@@ -155,13 +174,18 @@ def convention_production(
     unknown_orientation : bool
         Pitched pans of unknown orientation get the yield expected over east-to-west
         orientations (:func:`expected_orientation_cube`) instead of their ``azimuth_deg``.
+    flush_cube : xarray.Dataset, optional
+        ``"modules"`` only: the cube of flush-mounted modules (same grid, hotter:
+        :func:`mounting_heat_loss`), used for the yield of pitched roofs; ``cube`` (racks)
+        stays for flat roofs. ``mounting_factor`` = flush / rack yield per roof.
 
     Returns
     -------
     DataFrame
         The estimate's columns (``irradiation_kwh_m2`` on the convention's plane,
         ``peak_power_kwp``, ``annual_kwh``, ``specific_yield_kwh_kwp``, ``solar_class``) plus
-        ``packing`` [-] (module area per usable m2) and ``row_loss`` [-];
+        ``packing`` [-] (module area per usable m2), ``row_loss`` [-] and
+        ``mounting_factor`` [-] (1 without ``flush_cube``);
         ``attrs["convention"]`` and its parameters.
     """
     if convention not in CONVENTIONS:
@@ -178,14 +202,23 @@ def convention_production(
               system_losses_pct=system_losses_pct)
     est = estimate_roof_production(geo, cube, thresholds=thresholds, **kw)
     flat = flat_in if len(est) == len(roofs) else _is_flat(est)  # bad roofs were left out
-    irr = est["irradiation_kwh_m2"].to_numpy()
-    sy = est["specific_yield_kwh_kwp"].to_numpy()
-    if unknown_orientation and not flat.all():
-        # same rows, same order (validity does not depend on the cube): pans get the expected yield
-        other = estimate_roof_production(geo.loc[~flat_in], expected_orientation_cube(cube), **kw)
-        irr, sy = irr.copy(), sy.copy()
+    irr = est["irradiation_kwh_m2"].to_numpy().copy()
+    sy = est["specific_yield_kwh_kwp"].to_numpy().copy()
+    mounting = np.ones(len(est))
+    flush = flush_cube is not None and convention == "modules"
+    if (unknown_orientation or flush) and not flat.all():
+        # the pans again, same rows in the same order (validity does not depend on the cube)
+        pans = geo.loc[~flat_in]
+        rack = expected_orientation_cube(cube) if unknown_orientation else cube
+        other = estimate_roof_production(pans, rack, **kw) if unknown_orientation else est.loc[~flat]
         irr[~flat] = other["irradiation_kwh_m2"].to_numpy()
         sy[~flat] = other["specific_yield_kwh_kwp"].to_numpy()
+        if flush:
+            hot = expected_orientation_cube(flush_cube) if unknown_orientation else flush_cube
+            sy_flush = estimate_roof_production(pans, hot, **kw)["specific_yield_kwh_kwp"].to_numpy()
+            with np.errstate(invalid="ignore", divide="ignore"):
+                mounting[~flat] = np.where(sy[~flat] > 0, sy_flush / sy[~flat], 1.0)
+            sy[~flat] = sy_flush
         est["irradiation_kwh_m2"] = irr
         est["solar_class"] = solar_class(irr, thresholds)
     area = est["peak_power_kwp"].to_numpy()  # usable m2 x usable_fraction (efficiency 1)
@@ -212,8 +245,9 @@ def convention_production(
         est["specific_yield_kwh_kwp"] = kwh / kwp
     est["packing"] = packing
     est["row_loss"] = loss
+    est["mounting_factor"] = mounting if convention == "modules" else 1.0
     est.attrs = {**attrs, "convention": convention, "usable_fraction": usable_fraction,
-                 "unknown_orientation": unknown_orientation, **params}
+                 "unknown_orientation": unknown_orientation, "flush_mounting": flush, **params}
     return est
 
 
@@ -223,7 +257,9 @@ def explain_ratio(modules: pd.DataFrame, cadastre: pd.DataFrame, *, on: str = "r
     Per roof, exactly: ratio = ``plane_gain`` (modules' plane irradiation / the cadastre
     convention's: tilted rows vs horizontal on flat roofs, 1 on pitched) x ``efficiency``
     (module efficiency / 0.16) x ``performance`` (our AC yield per plane kWh/m2 / 0.765) x
-    ``packing`` (gcr / 0.744 on flat roofs, 1 on pitched) x ``row_loss`` (1 - sky masking).
+    ``packing`` (gcr / 0.744 on flat roofs, 1 on pitched) x ``row_loss`` (1 - sky masking) x
+    ``mounting`` (flush-mounted / rack yield: hotter modules on the pans; 1 on flat roofs).
+    ``performance`` is the rack chain's (PVWatts losses, inverter, temperature on racks).
 
     Returns
     -------
@@ -234,7 +270,8 @@ def explain_ratio(modules: pd.DataFrame, cadastre: pd.DataFrame, *, on: str = "r
     m = modules.set_index(on)
     c = cadastre.set_index(on).loc[m.index]
     flat = _is_flat(m)
-    perf = m["specific_yield_kwh_kwp"] / (1 - m["row_loss"]) / m["irradiation_kwh_m2"]
+    mounting = m["mounting_factor"] if "mounting_factor" in m.columns else 1.0
+    perf = m["specific_yield_kwh_kwp"] / (1 - m["row_loss"]) / mounting / m["irradiation_kwh_m2"]
     terms = pd.DataFrame({
         "roof_shape": np.where(flat, "flat", "pitched"),
         "plane_gain": m["irradiation_kwh_m2"] / c["irradiation_kwh_m2"],
@@ -242,11 +279,13 @@ def explain_ratio(modules: pd.DataFrame, cadastre: pd.DataFrame, *, on: str = "r
         "performance": perf / CADASTRE_PERFORMANCE_RATIO,
         "packing": m["packing"] / c["packing"],
         "row_loss": 1 - m["row_loss"],
+        "mounting": mounting,
         "ratio": m["annual_kwh"] / c["annual_kwh"],
     }, index=m.index)
     out = terms.groupby("roof_shape").median()
     out.insert(0, "roofs", terms.groupby("roof_shape").size())
-    out["product"] = out[["plane_gain", "efficiency", "performance", "packing", "row_loss"]].prod(axis=1)
+    names = ["plane_gain", "efficiency", "performance", "packing", "row_loss", "mounting"]
+    out["product"] = out[names].prod(axis=1)
     return out.reset_index()
 
 

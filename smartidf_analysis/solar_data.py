@@ -23,7 +23,7 @@ import pandas as pd
 import xarray as xr
 
 from smartidf_analysis import config, db, solar, solar_field
-from smartidf_analysis.solar_conventions import convention_production
+from smartidf_analysis.solar_conventions import convention_production, mounting_heat_loss
 from smartidf_analysis.solar_roofs import (
     CLASS_THRESHOLDS_KWH_M2,
     SOLAR_CLASSES,
@@ -80,25 +80,30 @@ def irradiance_table() -> pd.DataFrame:
     return _irradiance(_db_key()).copy()
 
 
-@lru_cache(maxsize=2)
-def _plane(key, transposition) -> dict:
-    return solar.plane_arrays(_irradiance(key), transposition=transposition)  # about 40 MB
+@lru_cache(maxsize=4)
+def _plane(key, transposition, mounting: str = "rack") -> dict:
+    u0, u1 = mounting_heat_loss(mounting)
+    return solar.plane_arrays(_irradiance(key), transposition=transposition, u0=u0, u1=u1)  # ~40 MB
 
 
 @lru_cache(maxsize=32)
-def _cube(key, system_losses_pct, inverter_efficiency, transposition) -> xr.Dataset:
-    return solar.cube_from_plane(_plane(key, transposition), system_losses_pct=system_losses_pct,
+def _cube(key, system_losses_pct, inverter_efficiency, transposition, mounting: str = "rack") -> xr.Dataset:
+    cube = solar.cube_from_plane(_plane(key, transposition, mounting), system_losses_pct=system_losses_pct,
                                  inverter_efficiency=inverter_efficiency)
+    cube.attrs["mounting"] = mounting
+    return cube
 
 
 def paris_yield_cube(*, system_losses_pct: float = 14.0, inverter_efficiency: float = 0.96,
-                     transposition: str = "perez") -> xr.Dataset:
+                     transposition: str = "perez", mounting: str = "rack") -> xr.Dataset:
     """:func:`smartidf_analysis.solar.yield_cube` of the database's typical year, cached by
     database and parameters (losses [%] rounded to 0.01, inverter efficiency [-]); the optical
-    half (:func:`~smartidf_analysis.solar.plane_arrays`) is computed once per database, so a
-    new losses value costs well under a second."""
+    half (:func:`~smartidf_analysis.solar.plane_arrays`) is computed once per database and
+    mounting, so a new losses value costs well under a second. ``mounting``: ``"rack"``
+    (free-standing rows, pvlib's Faiman defaults) or ``"flush"`` (modules on the pan, hotter:
+    :func:`~smartidf_analysis.solar_conventions.mounting_heat_loss`)."""
     return _cube(_db_key(), round(float(system_losses_pct), 2), round(float(inverter_efficiency), 4),
-                 str(transposition))
+                 str(transposition), str(mounting))
 
 
 @lru_cache(maxsize=4)
@@ -341,10 +346,11 @@ def real_set_production(roof_set: str, *, module_efficiency: float = 0.20, usabl
     set's own tilts (``module_efficiency`` x usable area = kWp)."""
     cube = paris_yield_cube(system_losses_pct=system_losses_pct)
     if convention is not None:
+        flush = paris_yield_cube(system_losses_pct=system_losses_pct, mounting="flush")
         return convention_production(roofs_for_set(roof_set), cube, convention=convention,
                                      field=regional_field(), module_efficiency=module_efficiency,
                                      usable_fraction=usable_fraction, unknown_orientation=True,
-                                     thresholds=thresholds)
+                                     thresholds=thresholds, flush_cube=flush)
     return estimate_roof_production(roofs_for_set(roof_set), cube, field=regional_field(),
                                     module_efficiency=module_efficiency, usable_fraction=usable_fraction,
                                     thresholds=thresholds)

@@ -212,8 +212,9 @@ def saint_denis_conventions(**parameters) -> dict[str, pd.DataFrame]:
     """Both production conventions on the Saint-Denis cadastre roofs against the cadastre.
 
     The cadastre gives no orientation: pans get the expected east-to-west yield
-    (``unknown_orientation``). ``parameters`` go to
-    :func:`~smartidf_analysis.solar_conventions.convention_production` (e.g. ``module_efficiency``).
+    (``unknown_orientation``); today's modules on pans are flush-mounted (``flush_cube``).
+    ``parameters`` go to :func:`~smartidf_analysis.solar_conventions.convention_production`
+    (e.g. ``module_efficiency``).
     Returns ``summary`` (one row per convention, see
     :func:`~smartidf_analysis.solar_cadastre.compare_with_cadastre`), ``by_shape``,
     ``terms`` (the modules / cadastre ratio split by
@@ -223,9 +224,11 @@ def saint_denis_conventions(**parameters) -> dict[str, pd.DataFrame]:
     table = sd.cadastre()
     roofs = roofs_from_cadastre(table)
     kw = dict(field=sd.regional_field(), unknown_orientation=True, **parameters)
+    flush = sd.paris_yield_cube(mounting="flush")
     est, summaries, shapes, pairs = {}, [], [], []
     for name in conventions.CONVENTIONS:
-        est[name] = conventions.convention_production(roofs, sd.paris_yield_cube(), convention=name, **kw)
+        est[name] = conventions.convention_production(roofs, sd.paris_yield_cube(), convention=name,
+                                                      flush_cube=flush, **kw)
         summary, p = compare_with_cadastre(est[name], table)
         summaries.append(summary.rename(name))
         shapes.append(ratio_by_shape(p).reset_index().assign(convention=name))

@@ -73,10 +73,14 @@ def test_conventions_on_hand_made_roofs(toy_cube):
 
 
 def test_ratio_explained_term_by_term(toy_cube):
-    cad = sc.convention_production(_roofs(), toy_cube, convention="cadastre")
-    mod = sc.convention_production(_roofs(), toy_cube, convention="modules")
+    hot = toy_cube.assign(specific_yield_kwh_kwp=toy_cube["specific_yield_kwh_kwp"] * 0.98)
+    cad = sc.convention_production(_roofs(), toy_cube, convention="cadastre", flush_cube=hot)
+    mod = sc.convention_production(_roofs(), toy_cube, convention="modules", flush_cube=hot)
+    assert (cad["mounting_factor"] == 1).all()  # the cadastre's k has no mounting
+    assert mod.set_index("roof_id")["mounting_factor"].to_list() == pytest.approx([1, 0.98, 0.98])
     terms = sc.explain_ratio(mod, cad).set_index("roof_shape")
     np.testing.assert_allclose(terms["product"], terms["ratio"], rtol=1e-9)
+    assert terms.loc["pitched", "mounting"] == pytest.approx(0.98)
     assert terms.loc["pitched", "plane_gain"] == pytest.approx(1.0)
     assert terms.loc["flat", "packing"] == pytest.approx(sc.row_gcr() / sc.CADASTRE_FLAT_PACKING)
     assert terms.loc["flat", "efficiency"] == pytest.approx(0.21 / 0.16)
@@ -90,7 +94,8 @@ def saint_denis(mirror):
     irr = read_tmy(mirror / TMY)
     grid = solar_field.read_field_csv(solar_field.FIELD_FILE.read_text(encoding="utf-8"))
     field = solar_field.measured_field(grid, irr["ghi_w_m2"].sum() / 1000)
-    return cad, roofs_from_cadastre(cad), solar.yield_cube(irr), field
+    u0, u1 = sc.mounting_heat_loss("flush")
+    return cad, roofs_from_cadastre(cad), solar.yield_cube(irr), field, solar.yield_cube(irr, u0=u0, u1=u1)
 
 
 def test_cadastre_constants_are_the_layers(saint_denis):
@@ -103,8 +108,8 @@ def test_cadastre_constants_are_the_layers(saint_denis):
 def test_saint_denis_both_conventions(saint_denis):
     """Issue 19: with the cadastre's convention the median ratio to the cadastre is 0.9-1.1; the
     other convention's ratio is the product of its named terms."""
-    cad, roofs, cube, field = saint_denis
-    kw = dict(field=field, unknown_orientation=True)  # the cadastre gives no orientation
+    cad, roofs, cube, field, flush = saint_denis
+    kw = dict(field=field, unknown_orientation=True, flush_cube=flush)  # the cadastre gives no orientation
     ours = sc.convention_production(roofs, cube, convention="cadastre", **kw)
     summary, pairs = compare_with_cadastre(ours, cad)
     assert summary["roofs"] > 200
@@ -120,6 +125,8 @@ def test_saint_denis_both_conventions(saint_denis):
     assert 1.05 < terms.loc["flat", "plane_gain"] < 1.12  # 10 deg rows vs the horizontal
     assert terms.loc["flat", "packing"] < 1 < terms.loc["flat", "efficiency"]
     assert 0.95 < terms.loc["pitched", "performance"] < 1.1  # our PR close to the reading 0.765
+    assert 0.95 < terms.loc["pitched", "mounting"] < 1.0  # flush-mounted modules run hotter
+    assert terms.loc["flat", "mounting"] == 1.0
 
 
 @pytest.fixture(scope="module")

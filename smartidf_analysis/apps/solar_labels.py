@@ -72,12 +72,12 @@ LABELS = {
         "*Cadastre* : production = surface utile × irradiation × k (0,091 toit plat à "
         "l'horizontale, 0,122 en pente), comme la carte officielle. *Modules actuels* : rendement "
         "ci-dessous, toits plats en rangées inclinées à 10° espacées sans ombrage mutuel au "
-        "solstice d'hiver (taux de couverture 0,65), toits en pente en surimposition ; pertes "
+        "solstice d'hiver (taux de couverture 0,65), toits en pente en surimposition (plus chauds) ; pertes "
         "ci-dessous.",
         "*Cadastre*: production = usable area × irradiation × k (0.091 flat roof on the "
         "horizontal, 0.122 pitched), as the official map. *Today's modules*: the efficiency "
         "below, flat roofs as 10° rows spaced to avoid mutual shading at the winter solstice "
-        "(ground coverage 0.65), pitched roofs flush-mounted; losses below."),
+        "(ground coverage 0.65), pitched roofs flush-mounted (hotter); losses below."),
     "sol_field_note": ("forme horaire de l'année type NSRDB × champ d'irradiation ajusté aux "
                        "communes PVGIS (niveau PVGIS)",
                        "hourly shape of the NSRDB typical year × irradiation field fitted to the "
