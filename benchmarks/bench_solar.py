@@ -94,10 +94,12 @@ def bench_roofs(irr, communes, cube, plane, field, n: int) -> None:
     t_meas, _ = timed(lambda: class_totals(estimate_roof_production(roofs, cube, field=measured)), repeat=3)
     print(f"  same, measured field (PVGIS-fitted, {measured.sizes['lat']} x {measured.sizes['lon']}): "
           f"{t_meas:.2f} s ({t_meas / t_est:.2f}x the modelled-field run)")
+    flush = solar_data.paris_yield_cube(mounting="flush")  # modules flush-mounted on the pans
     for convention in CONVENTIONS:
         for unknown in (False, True):
             t_conv, prod = timed(lambda c=convention, u=unknown: convention_production(
-                roofs, cube, convention=c, field=measured, unknown_orientation=u), repeat=2)
+                roofs, cube, convention=c, field=measured, unknown_orientation=u, flush_cube=flush),
+                repeat=2)
             t_tot, _ = timed(lambda p=prod: (production_totals(p), class_totals(p)))
             print(f"  convention {convention!r}{' (expected orientation of pans)' if unknown else ''}: "
                   f"{t_conv + t_tot:.2f} s for kWh, class and totals ({(t_conv + t_tot) / t_est:.2f}x the "
