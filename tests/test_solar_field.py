@@ -73,10 +73,19 @@ def test_csv_round_trip_is_exact_and_attributed():
 # ---------------------------------------------------------------------------------------------- real data
 
 
-def test_reader_rejects_a_repeated_commune(tmp_path, mirror):
+def test_reader_keeps_the_region_and_one_row_per_commune(tmp_path, mirror):
     lines = (mirror / sf.CALIBRATION_FILE).read_text(encoding="utf-8").splitlines()
+    other = lines[3].split(",")
+    other[0], other[2] = "69123", "69"  # a commune outside the region
+    upstream = tmp_path / "upstream.csv"  # like the full file: France, one row per postcode
+    upstream.write_text("\n".join([*lines[:4], lines[2], ",".join(other)]) + "\n", encoding="utf-8")
+    table = read_pvgis_communes(upstream)
+    assert table["commune_code"].tolist() == ["75101", "75102", "75103"]
+    assert len(read_pvgis_communes(upstream, idf_only=False)) == 4
+    changed = lines[2].split(",")
+    changed[5] = "1300"
     bad = tmp_path / "bad.csv"
-    bad.write_text("\n".join([*lines[:4], lines[2]]) + "\n", encoding="utf-8")
+    bad.write_text("\n".join([*lines[:4], ",".join(changed)]) + "\n", encoding="utf-8")
     with pytest.raises(SourceFormatError, match="repeated") as err:
         read_pvgis_communes(bad)
     assert err.value.line == 5

@@ -22,13 +22,18 @@ _REQUIRED = ["code_insee", "commune", "code_departement", "lat", "lon", "irradia
              *(f"irradiation_{q}_kwhm2" for q in QUARTERS)]
 
 
-def read_pvgis_communes(path: str | Path) -> pd.DataFrame:
-    """The calibration file -> canonical frame (index: source line).
+IDF_DEPARTMENTS = ("75", "77", "78", "91", "92", "93", "94", "95")
+
+
+def read_pvgis_communes(path: str | Path, *, idf_only: bool = True) -> pd.DataFrame:
+    """The calibration file (or the full upstream file) -> canonical frame (index: source line).
 
     Columns: ``commune_code`` (5 characters), ``commune_name``, ``department_code``, ``lat``,
     ``lon`` [deg], ``irradiation_kwh_m2`` (annual, horizontal) and ``irradiation_q1_kwh_m2`` ...
-    ``irradiation_q4_kwh_m2`` [kWh/m2 per quarter]; rows sorted by commune code. A repeated
-    commune code is an error (the producer's per-postcode duplicates were dropped upstream).
+    ``irradiation_q4_kwh_m2`` [kWh/m2 per quarter]; rows sorted by commune code. ``idf_only``
+    keeps the eight Ile-de-France departments (the upstream file covers France). The upstream
+    file has one row per postcode: repeats of a commune with the same values are dropped, a
+    commune repeated with other values is an error.
     """
     frame = read_csv(path, required=_REQUIRED)
     out = pd.DataFrame({
@@ -40,9 +45,13 @@ def read_pvgis_communes(path: str | Path) -> pd.DataFrame:
         "irradiation_kwh_m2": to_number(path, frame, "irradiation"),
         **{f"irradiation_{q}_kwh_m2": to_number(path, frame, f"irradiation_{q}_kwhm2") for q in QUARTERS},
     }, index=frame.index)
+    if idf_only:
+        out = out[out["department_code"].isin(IDF_DEPARTMENTS)]
+    out = out[~out.drop(columns="commune_name").duplicated()]  # the same commune, another postcode
     dup = out["commune_code"].duplicated()
     if dup.any():
-        raise SourceFormatError(path, f"commune {out.loc[dup, 'commune_code'].iloc[0]!r} repeated",
+        raise SourceFormatError(path, f"commune {out.loc[dup, 'commune_code'].iloc[0]!r} repeated "
+                                "with other values",
                                 line=int(dup.idxmax()), column="code_insee")
     missing = out[["lat", "lon", "irradiation_kwh_m2"]].isna().any(axis=1)
     if missing.any():
