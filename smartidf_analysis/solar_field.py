@@ -19,7 +19,10 @@ process with a learnt length scale would add parameters for 475 points and a sig
 smooth; a Gaussian RBF scored worse in the same cross-validation), is deterministic and fast
 (475 points: milliseconds). Its one parameter, the smoothing ``lambda``, is chosen by k-fold
 cross-validation by commune (:func:`smoothing_curve`; :data:`SMOOTHING`); the curve is flat
-between 0 and about 30, so the choice is not critical. Projected coordinates because a
+between 0 and about 30, so the choice is not critical. The scores hardly depend on the folds:
+relative-field MAPE 0.237-0.240 % for seeds 0-2, and 0.236-0.248 % when Paris's 20
+arrondissements (which all carry Paris's value) are held out together as one commune (measured
+2026-12-03 on the calibration file; a constant field scores 1.090 %). Projected coordinates because a
 spline is isotropic: in degrees, 1 deg of longitude is 0.66 deg of latitude here.
 
 The fitted field is shipped in the package as a small CSV grid (:data:`FIELD_FILE`, with its
