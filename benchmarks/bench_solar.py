@@ -5,7 +5,8 @@ Prints times and ratios against baselines measured in the same run (no asserts):
 1. the yield cube: whole, and its optical / electrical halves (a new losses value re-runs
    only the second);
 2. 2.5 M roofs through ``estimate_roof_production`` (interpolation in the cube) + totals per
-   commune and class, pandas in one process;
+   commune and class, pandas in one process; the same with the shipped PVGIS-fitted field and
+   under each production convention (``solar_conventions.convention_production``);
 3. the baseline: a full pvlib chain per roof, measured on 1,000 roofs and extrapolated;
 4. ``dask.distributed`` LocalCluster, 1 worker vs 2: (a) the stock generated on the workers
    (``synthetic_roof_stock_dask``), (b) the old way, pandas partitions shipped from the client;
@@ -25,6 +26,7 @@ import pvlib
 
 from smartidf_analysis import solar
 from smartidf_analysis.solar import io as solar_data
+from smartidf_analysis.solar.conventions import CONVENTIONS, convention_production
 from smartidf_analysis.solar.roofs import class_totals, estimate_roof_production, production_totals
 from smartidf_analysis.solar.stock import synthetic_roof_stock, synthetic_roof_stock_dask
 from smartidf_analysis.solar.weights import orientation_weights, totals_from_weights
@@ -88,6 +90,21 @@ def bench_roofs(irr, communes, cube, plane, field, n: int) -> None:
           f"process): {t_est:.2f} s ({n / t_est / 1e6:.2f} M roofs/s; target < 10 s)")
     print(f"  region: {per_commune['annual_gwh'].sum():,.0f} GWh/yr, "
           f"{per_commune['peak_power_mwp'].sum():,.0f} MWp; classes: {per_class['roofs'].to_dict()}")
+
+    measured = solar_data.regional_field()  # the shipped PVGIS-fitted field (default of the page)
+    t_meas, _ = timed(lambda: class_totals(estimate_roof_production(roofs, cube, field=measured)), repeat=3)
+    print(f"  same, measured field (PVGIS-fitted, {measured.sizes['lat']} x {measured.sizes['lon']}): "
+          f"{t_meas:.2f} s ({t_meas / t_est:.2f}x the modelled-field run)")
+    flush = solar_data.paris_yield_cube(mounting="flush")  # modules flush-mounted on the pans
+    for convention in CONVENTIONS:
+        for unknown in (False, True):
+            t_conv, prod = timed(lambda c=convention, u=unknown: convention_production(
+                roofs, cube, convention=c, field=measured, unknown_orientation=u, flush_cube=flush),
+                repeat=2)
+            t_tot, _ = timed(lambda p=prod: (production_totals(p), class_totals(p)))
+            print(f"  convention {convention!r}{' (expected orientation of pans)' if unknown else ''}: "
+                  f"{t_conv + t_tot:.2f} s for kWh, class and totals ({(t_conv + t_tot) / t_est:.2f}x the "
+                  f"plain estimate; {prod['annual_kwh'].sum() / 1e9:,.1f} TWh/yr)")
 
     sample = roofs.iloc[:1000]
     times = solar.reference_year_times(irr["time_utc"])

@@ -1,4 +1,5 @@
-"""The ``smartidf`` command: ``data list | data fetch | data build | serve | notebooks run``.
+"""The ``smartidf`` command: ``data list | fetch | build``, ``serve``, ``solar fit-field``,
+``notebooks run``.
 
 Errors of the project's own kind (bad input, missing files) are printed as one line naming
 the file, line and column, with exit status 1 and no traceback. ``data fetch`` and
@@ -96,6 +97,13 @@ def _notebooks_run(args: argparse.Namespace) -> int:
     return run_notebooks(out=args.out)
 
 
+def _solar_fit_field(args: argparse.Namespace) -> int:
+    from smartidf_analysis.solar.io import fit_field_file
+
+    print(f"wrote {fit_field_file(args.calibration, args.out)}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser of the ``smartidf`` command."""
     p = argparse.ArgumentParser(prog="smartidf", description=__doc__.splitlines()[0])
@@ -137,6 +145,13 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--show", action="store_true", help="open a browser")
     s.add_argument("--dev", action="store_true", help="autoreload")
     s.set_defaults(func=_serve)
+
+    solar = sub.add_parser("solar", help="solar theme data")
+    solar = solar.add_subparsers(dest="solar_command", required=True)
+    f = solar.add_parser("fit-field", help="regenerate the shipped PVGIS irradiation field (byte-identical)")
+    f.add_argument("--calibration", default=None, help="calibration CSV (default: the mirror's)")
+    f.add_argument("--out", default=None, help="output CSV (default: the package's shipped file)")
+    f.set_defaults(func=_solar_fit_field)
 
     nb = sub.add_parser("notebooks", help="run the notebook studies")
     nb_sub = nb.add_subparsers(dest="nb_command", required=True)

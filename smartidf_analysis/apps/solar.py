@@ -23,103 +23,29 @@ from bokeh.palettes import Viridis256
 from smartidf_analysis.plots import solar as splots
 from smartidf_analysis.plots.polygon_map import PolygonMap, named_palette
 from smartidf_analysis.solar import io as sd
+from smartidf_analysis.solar.conventions import monthly_production
+from smartidf_analysis.solar.field import ATTRIBUTION as FIELD_ATTRIBUTION
 from smartidf_analysis.solar.roofs import SOLAR_CLASSES, monthly_roof_production
 
 from . import solar_labels  # noqa: F401 - registers the page's labels
 from .i18n import fmt_number, tr
 from .shell import apply_changes, csv_buffer, guarded, is_synthetic, sync_url, template
+from .solar_state import (  # noqa: F401 - the page's state and constants, importable from here
+    CONVENTIONS,
+    INDICATORS,
+    ROOF_SETS,
+    TABLE_COLUMNS,
+    URL_PARAMETERS,
+    SolarState,
+    _communes_geo,
+    _provenance,
+    _real_results,
+    _reference_yield,
+    _stock,
+    _unplaced,
+)
 
 log = logging.getLogger("smartidf.apps.solar")
-
-ROOF_SETS = tuple(sd.ROOF_SETS)
-INDICATORS = ("yield_kwh_kwp", "annual_gwh", "peak_power_mwp")
-URL_PARAMETERS = ("roof_set", "module_efficiency", "system_losses_pct", "usable_fraction", "indicator",
-                  "roof_id")
-TABLE_COLUMNS = ["roof_id", "commune_code", "roof_shape", "usable_area_m2", "tilt_deg", "azimuth_deg",
-                 "shading_factor", "irradiation_kwh_m2", "peak_power_kwp", "annual_kwh",
-                 "specific_yield_kwh_kwp", "solar_class"]
-
-
-@pn.cache(max_items=16)
-def _real(roof_set: str, efficiency: float, losses: float, usable: float) -> pd.DataFrame:
-    return sd.real_set_production(roof_set, module_efficiency=efficiency, system_losses_pct=losses,
-                                  usable_fraction=usable)
-
-
-@pn.cache(max_items=16)
-def _real_results(roof_set: str, efficiency: float, losses: float, usable: float) -> dict:
-    """Roof table, totals, classes and left-out roofs of a real roof set (shared by sessions:
-    callers do not modify them)."""
-    from smartidf_analysis.solar.roofs import bad_roofs, class_totals
-
-    prod = _real(roof_set, efficiency, losses, usable)
-    return {"roofs": prod, "totals": sd.set_totals(prod), "classes": class_totals(prod),
-            "bad": bad_roofs(prod)}
-
-
-@pn.cache(max_items=8)
-def _stock(efficiency: float, losses: float, usable: float) -> sd.StockSummary:
-    return sd.stock_summary(module_efficiency=efficiency, system_losses_pct=losses, usable_fraction=usable)
-
-
-@pn.cache(max_items=1)
-def _communes_geo() -> pd.DataFrame:
-    return sd.commune_geometries()
-
-
-@pn.cache(max_items=8)
-def _reference_yield(losses: float) -> pd.DataFrame:
-    return sd.commune_reference_yield(system_losses_pct=losses)
-
-
-@pn.cache(max_items=1)
-def _provenance() -> pd.DataFrame:
-    return sd.provenance()
-
-
-@pn.cache(max_items=1)
-def _unplaced() -> float:
-    return float(sd.unplaced_dwellings()["dwellings"].sum())
-
-
-class SolarState(param.Parameterized):
-    """State of the solar page (synced to the URL); derived tables are cached by parameters."""
-
-    roof_set = param.Selector(default="saint_denis_buildings", objects=list(ROOF_SETS))
-    module_efficiency = param.Number(default=0.20, bounds=(0.10, 0.25), step=0.01)
-    system_losses_pct = param.Number(default=14.0, bounds=(0.0, 30.0), step=1.0)
-    usable_fraction = param.Number(default=1.0, bounds=(0.3, 1.0), step=0.05)
-    indicator = param.Selector(default="yield_kwh_kwp", objects=list(INDICATORS))
-    roof_id = param.String(default="")
-
-    def key(self) -> tuple[float, float, float]:
-        return (round(self.module_efficiency, 4), round(self.system_losses_pct, 2),
-                round(self.usable_fraction, 4))
-
-    @property
-    def synthetic(self) -> bool:
-        return self.roof_set == "synthetic_stock"
-
-    def results(self) -> dict:
-        """Roof table, one-row totals, class table and left-out roofs for the current state."""
-        if self.synthetic:
-            s = _stock(*self.key())
-            t = s.commune_totals
-            totals = pd.DataFrame([{"roofs": t["roofs"].sum(), "usable_area_m2": t["usable_area_m2"].sum(),
-                                    "peak_power_mwp": t["peak_power_mwp"].sum(),
-                                    "annual_gwh": t["annual_gwh"].sum()}])
-            return {"roofs": s.top_roofs, "totals": totals, "classes": s.class_totals,
-                    "bad": pd.DataFrame(columns=["row_id", "roof_id", "reason"])}
-        return _real_results(self.roof_set, *self.key())
-
-    def commune_frame(self) -> pd.DataFrame:
-        """Communes with the chosen indicator (synthetic-stock totals or modelled yield)."""
-        geo = _communes_geo()
-        if self.indicator == "yield_kwh_kwp":
-            ref = _reference_yield(self.key()[1]).rename(columns={"specific_yield_kwh_kwp": "yield_kwh_kwp"})
-            return geo.merge(ref[["commune_code", "yield_kwh_kwp"]], on="commune_code", how="left")
-        totals = _stock(*self.key()).commune_totals.reset_index()
-        return geo.merge(totals, on="commune_code", how="left")
 
 
 class SolarPage(pn.viewable.Viewer):
@@ -163,8 +89,8 @@ class SolarPage(pn.viewable.Viewer):
                                            show_index=False, selectable=1, pagination="local",
                                            page_size=12, name="roofs", **md)
         self._table.param.watch(self._on_row, "selection")
-        self.state.param.watch(self._on_params, ["roof_set", "module_efficiency", "system_losses_pct",
-                                                 "usable_fraction"])
+        self.state.param.watch(self._on_params, ["roof_set", "convention", "module_efficiency",
+                                                 "system_losses_pct", "usable_fraction"])
         self.state.param.watch(self._on_indicator, ["indicator"])
         self.state.param.watch(self._on_roof, ["roof_id"])
         self._update_all()
@@ -198,12 +124,20 @@ class SolarPage(pn.viewable.Viewer):
         bad = (f" — {fmt_number(len(r['bad']), lang)} {tr('sol_left_out', lang)}" if len(r["bad"]) else "")
         text = (
             f"### {self._set_label()}\n"
+            f"{tr('sol_conv_shown', lang)} : **{self._convention_label()}**\n\n"
             f"**{fmt_number(t['roofs'], lang)} {tr('sol_roofs', lang)}** · "
             f"**{fmt_number(t['peak_power_mwp'], lang, 2)} {tr('sol_mwp', lang)}** · "
             f"**{fmt_number(t['annual_gwh'], lang, 2)} {tr('sol_per_year', lang)}** · {shares}{bad}")
         visible = self.state.synthetic
         return lambda: (self._totals.param.update(object=text),
                         self._alert.param.update(visible=visible))
+
+    def _convention_label(self) -> str:
+        """The production convention the totals and roofs follow (the synthetic stock keeps
+        per-kWp modules on its own racks: no row spacing, no cadastre factor)."""
+        if self.state.synthetic:
+            return tr("sol_conv_stock", self.lang)
+        return tr("sol_conv_" + self.state.convention, self.lang)
 
     def _sources(self, datasets: list[str]) -> str:
         prov = _provenance()
@@ -291,8 +225,9 @@ class SolarPage(pn.viewable.Viewer):
         scale, digits = splots.value_scale(values, palette, lambda v, d: fmt_number(v, lang, d))
         display = [fmt_number(v, lang, digits) for v in values]
         if ind == "yield_kwh_kwp":
-            note = (f"{tr('sol_modelled', lang)} : NSRDB × pvlib Linke turbidity / clear sky; "
-                    f"{tr('source', lang)} : {self._sources(['nsrdb_paris_tmy', 'ign_communes_2018'])}")
+            note = (f"{tr('sol_modelled', lang)} : {tr('sol_field_note', lang)}; "
+                    f"{tr('source', lang)} : {self._sources(['nsrdb_paris_tmy', 'ign_communes_2018'])}; "
+                    f"{FIELD_ATTRIBUTION} (CC BY 4.0)")
         else:
             note = (f"**{tr('sol_synthetic', lang)}** — {tr('sol_synthetic_alert', lang)} "
                     f"{fmt_number(_unplaced(), lang)} {tr('sol_unplaced', lang)}. {tr('source', lang)} : "
@@ -316,9 +251,12 @@ class SolarPage(pn.viewable.Viewer):
         row = match.iloc[0]
         roof_map = None if self.state.synthetic else self._roof_maps.get(self.state.roof_set)
         eff, losses, usable = self.state.key()
-        monthly = monthly_roof_production(row, sd.paris_yield_cube(system_losses_pct=losses),
-                                          field=sd.regional_field(), module_efficiency=eff,
-                                          usable_fraction=usable)
+        cube = sd.paris_yield_cube(system_losses_pct=losses)
+        if self.state.synthetic:
+            monthly = monthly_roof_production(row, cube, field=sd.regional_field(), module_efficiency=eff,
+                                              usable_fraction=usable)
+        else:  # the convention's annual figures, spread over the months
+            monthly = monthly_production(row, cube, field=sd.regional_field())
         bars = splots.monthly_bars(monthly, label=tr("sol_monthly", lang), lang=lang,
                                    title=f"{tr('sol_inspector', lang)} {roof_id}")
         fr = lang != "en"
@@ -397,6 +335,10 @@ class SolarPage(pn.viewable.Viewer):
         controls = [
             pn.widgets.Select.from_param(state.param.roof_set, name=tr("sol_roof_set", lang),
                                          options={tr(f"sol_set_{k}", lang): k for k in ROOF_SETS}),
+            pn.widgets.RadioButtonGroup.from_param(
+                state.param.convention, name=tr("sol_convention", lang),
+                options={tr(f"sol_conv_{k}", lang): k for k in CONVENTIONS}),
+            pn.pane.Markdown(tr("sol_convention_help", lang)),
             pn.widgets.FloatSlider.from_param(state.param.module_efficiency, name=tr("sol_efficiency", lang),
                                               format="0.00"),
             pn.widgets.FloatSlider.from_param(state.param.system_losses_pct, name=tr("sol_losses", lang),

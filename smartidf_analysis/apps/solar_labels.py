@@ -52,14 +52,36 @@ LABELS = {
     "sol_unplaced": ("logements de codes sans commune actuelle, non placés",
                      "dwellings under codes without a current commune, not placed"),
     "sol_assumptions": (
-        "**Hypothèses** : orientation inconnue → sud ; toits plats : modules à 10°, 50 % de "
-        "l'emprise ; toits en pente : 35°, un pan, 80 % ; ombrage par les bâtiments voisins plus "
-        "hauts (hauteurs BD TOPO / étages × 3 m) ; année type NSRDB de Paris ; chaîne pvlib "
-        "(Perez, Faiman, PVWatts).",
-        "**Assumptions**: unknown orientation → south; flat roofs: modules at 10°, 50 % of the "
-        "footprint; pitched roofs: 35°, one pan, 80 %; shading by taller neighbours (BD TOPO "
-        "heights / floors × 3 m); NSRDB typical year for Paris; pvlib chain (Perez, Faiman, "
-        "PVWatts)."),
+        "**Hypothèses** : orientation inconnue → moyenne des orientations est–ouest du pan ; "
+        "toits plats : 50 % de l'emprise ; toits en pente : 35°, un pan, 80 % ; ombrage par les "
+        "bâtiments voisins plus hauts (hauteurs BD TOPO / étages × 3 m) ; année type NSRDB de "
+        "Paris × champ PVGIS ; chaîne pvlib (Perez, Faiman, PVWatts).",
+        "**Assumptions**: unknown orientation → the pan's mean over east-to-west orientations; "
+        "flat roofs: 50 % of the footprint; pitched roofs: 35°, one pan, 80 %; shading by taller "
+        "neighbours (BD TOPO heights / floors × 3 m); NSRDB typical year for Paris × PVGIS field; "
+        "pvlib chain (Perez, Faiman, PVWatts)."),
+    "sol_convention": ("Convention de production", "Production convention"),
+    "sol_conv_shown": ("Convention affichée", "Convention shown"),
+    "sol_conv_modules": ("modules actuels", "today's modules"),
+    "sol_conv_cadastre": ("cadastre solaire régional", "regional solar cadastre"),
+    "sol_conv_stock": ("modules par kWc sur les supports du parc synthétique (sans espacement des "
+                       "rangées ni facteur du cadastre)",
+                       "per-kWp modules on the synthetic stock's racks (no row spacing, no cadastre "
+                       "factor)"),
+    "sol_convention_help": (
+        "*Cadastre* : production = surface utile × irradiation × k (0,091 toit plat à "
+        "l'horizontale, 0,122 en pente), comme la carte officielle. *Modules actuels* : rendement "
+        "ci-dessous, toits plats en rangées inclinées à 10° espacées sans ombrage mutuel au "
+        "solstice d'hiver (taux de couverture 0,65), toits en pente en surimposition (plus chauds) ; pertes "
+        "ci-dessous.",
+        "*Cadastre*: production = usable area × irradiation × k (0.091 flat roof on the "
+        "horizontal, 0.122 pitched), as the official map. *Today's modules*: the efficiency "
+        "below, flat roofs as 10° rows spaced to avoid mutual shading at the winter solstice "
+        "(ground coverage 0.65), pitched roofs flush-mounted (hotter); losses below."),
+    "sol_field_note": ("forme horaire de l'année type NSRDB × champ d'irradiation ajusté aux "
+                       "communes PVGIS (niveau PVGIS)",
+                       "hourly shape of the NSRDB typical year × irradiation field fitted to the "
+                       "PVGIS communes (PVGIS level)"),
     "sol_month": ("Mois", "Month"),
     "sol_potential": ("Potentiel", "Potential"),
     "sol_error": ("Calcul impossible avec ces paramètres ; le détail est dans le journal.",

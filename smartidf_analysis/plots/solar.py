@@ -161,10 +161,24 @@ def roof_map(production: pd.DataFrame, *, title: str = "", height: int = 480,
 
 def field_image(field: xr.Dataset, *, label: str = "kWh/m²/yr", title: str = "",
                 cmap: str = "viridis", height: int = 360, width: int | None = None) -> hv.Image:
-    """Annual MODELLED horizontal irradiation of :func:`~smartidf_analysis.solar.irradiance.irradiance_field`
-    over lon x lat [kWh/m2/yr]."""
-    annual = field["ghi_kwh_m2"].sum("month").transpose("lat", "lon").compute()
+    """Annual horizontal irradiation of a regional field over lon x lat [kWh/m2/yr]: the
+    measured (PVGIS-fitted) grid's ``irradiation_kwh_m2``, or the MODELLED field of
+    :func:`~smartidf_analysis.solar.irradiance.irradiance_field`."""
+    if "irradiation_kwh_m2" in field:
+        annual = field["irradiation_kwh_m2"].transpose("lat", "lon")
+    else:
+        annual = field["ghi_kwh_m2"].sum("month").transpose("lat", "lon").compute()
     img = hv.Image((annual["lon"].to_numpy(), annual["lat"].to_numpy(), annual.to_numpy()),
                    kdims=["lon", "lat"], vdims=[hv.Dimension("ghi_kwh_m2", label=label)])
     return img.opts(cmap=cmap, colorbar=True, tools=["hover"], title=title, **_size(height, width),
                     **({} if width else {"data_aspect": 1 / np.cos(np.radians(48.8))}))
+
+
+def calibration_points(points: pd.DataFrame, value: str = "irradiation_kwh_m2", *, label: str = "kWh/m²/yr",
+                       cmap: str = "viridis", clim: tuple[float, float] | None = None) -> hv.Points:
+    """Calibration communes as points coloured by ``value`` (same colour scale as
+    :func:`field_image` when ``clim`` is shared), black outline, hover with the commune."""
+    cols = [value] + [c for c in ("commune_code", "commune_name") if c in points.columns]
+    pts = hv.Points(points, kdims=["lon", "lat"], vdims=[hv.Dimension(value, label=label), *cols[1:]])
+    return pts.opts(color=value, cmap=cmap, size=6, line_color="black", tools=["hover"],
+                    **({"clim": clim} if clim else {}))

@@ -13,8 +13,10 @@ package functions so that they can be written as CSV and compared between runs.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -22,7 +24,10 @@ import xarray as xr
 
 from smartidf_analysis import config
 from smartidf_analysis.data import db
+from smartidf_analysis.data.sources.pvgis import read_pvgis_communes
+from smartidf_analysis.solar import field as solar_field
 from smartidf_analysis.solar import irradiance as solar
+from smartidf_analysis.solar.conventions import convention_production, mounting_heat_loss
 from smartidf_analysis.solar.roofs import (
     CLASS_THRESHOLDS_KWH_M2,
     SOLAR_CLASSES,
@@ -52,6 +57,7 @@ ROOF_SETS = {
 }
 BUILDING_SOURCES = ("apur_volumes_paris13", "dfg_saint_denis_buildings")
 SYNTHETIC_ROOFS = 2_500_000  # roofs in the synthetic regional stock
+FIELD_KINDS = ("measured", "modelled")
 SOLAR_TABLES = ("irradiance_hourly", "buildings", "solar_cadastre_roofs", "communes", "premises")
 
 def _db_key() -> tuple[str, int]:
@@ -77,35 +83,104 @@ def irradiance_table() -> pd.DataFrame:
     return _irradiance(_db_key()).copy()
 
 
-@lru_cache(maxsize=2)
-def _plane(key, transposition) -> dict:
-    return solar.plane_arrays(_irradiance(key), transposition=transposition)  # about 40 MB
+@lru_cache(maxsize=4)
+def _plane(key, transposition, mounting: str = "rack") -> dict:
+    u0, u1 = mounting_heat_loss(mounting)
+    return solar.plane_arrays(_irradiance(key), transposition=transposition, u0=u0, u1=u1)  # ~40 MB
 
 
 @lru_cache(maxsize=32)
-def _cube(key, system_losses_pct, inverter_efficiency, transposition) -> xr.Dataset:
-    return solar.cube_from_plane(_plane(key, transposition), system_losses_pct=system_losses_pct,
+def _cube(key, system_losses_pct, inverter_efficiency, transposition, mounting: str = "rack") -> xr.Dataset:
+    cube = solar.cube_from_plane(_plane(key, transposition, mounting), system_losses_pct=system_losses_pct,
                                  inverter_efficiency=inverter_efficiency)
+    cube.attrs["mounting"] = mounting
+    return cube
 
 
 def paris_yield_cube(*, system_losses_pct: float = 14.0, inverter_efficiency: float = 0.96,
-                     transposition: str = "perez") -> xr.Dataset:
+                     transposition: str = "perez", mounting: str = "rack") -> xr.Dataset:
     """:func:`smartidf_analysis.solar.irradiance.yield_cube` of the database's typical year, cached by
     database and parameters (losses [%] rounded to 0.01, inverter efficiency [-]); the optical
-    half (:func:`~smartidf_analysis.solar.irradiance.plane_arrays`) is computed once per database, so a
-    new losses value costs well under a second."""
+    half (:func:`~smartidf_analysis.solar.irradiance.plane_arrays`) is computed once per database and
+    mounting, so a new losses value costs well under a second. ``mounting``: ``"rack"``
+    (free-standing rows, pvlib's Faiman defaults) or ``"flush"`` (modules on the pan, hotter:
+    :func:`~smartidf_analysis.solar.conventions.mounting_heat_loss`)."""
     return _cube(_db_key(), round(float(system_losses_pct), 2), round(float(inverter_efficiency), 4),
-                 str(transposition))
+                 str(transposition), str(mounting))
 
 
 @lru_cache(maxsize=4)
-def _field(key) -> xr.Dataset:
+def _modelled_field(key) -> xr.Dataset:
     return solar.irradiance_field(_irradiance(key)).compute()
 
 
-def regional_field() -> xr.Dataset:
-    """:func:`smartidf_analysis.solar.irradiance.irradiance_field` (MODELLED), computed and cached."""
-    return _field(_db_key())
+@lru_cache(maxsize=1)
+def shipped_field_grid() -> xr.Dataset:
+    """The fitted PVGIS field shipped in the package (:data:`~smartidf_analysis.solar.field.FIELD_FILE`):
+    annual and quarterly horizontal irradiation [kWh/m2] on a 0.025 deg grid; needs no download."""
+    return solar_field.read_field_csv(solar_field.FIELD_FILE.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=8)
+def _measured_field(key, level) -> xr.Dataset:
+    ghi = float(_irradiance(key)["ghi_w_m2"].sum()) / 1000.0  # the cube's horizontal level
+    return solar_field.measured_field(shipped_field_grid(), ghi, level=level)
+
+
+def _field(key, kind: str = "measured", level: str = "pvgis") -> xr.Dataset:
+    if kind not in FIELD_KINDS:
+        raise ValueError(f"field kind must be one of {FIELD_KINDS}, not {kind!r}")
+    return _modelled_field(key) if kind == "modelled" else _measured_field(key, level)
+
+
+def regional_field(kind: str = "measured", *, level: str = "pvgis") -> xr.Dataset:
+    """The spatial factor of the roofs, cached: ``kind="measured"`` (default) is the shipped
+    PVGIS field (:func:`~smartidf_analysis.solar.field.measured_field`, PVGIS level or, with
+    ``level="nsrdb"``, NSRDB's); ``kind="modelled"`` the clear-sky model of
+    :func:`smartidf_analysis.solar.irradiance.irradiance_field` (MODELLED: no regional cloudiness)."""
+    return _field(_db_key(), kind, level)
+
+
+def pvgis_points() -> pd.DataFrame:
+    """The PVGIS calibration communes of the mirror (SOURCES.md H1), read by
+    :func:`~smartidf_analysis.data.sources.pvgis.read_pvgis_communes` (not a database table: the
+    file only calibrates the shipped field)."""
+    mirror = config.mirror_dir()
+    path = mirror / solar_field.CALIBRATION_FILE if mirror else None
+    if path is None or not path.is_file():
+        raise FileNotFoundError(f"{solar_field.CALIBRATION_FILE} not found: set SMARTIDF_MIRROR "
+                                "to the folder of the official files")
+    points = read_pvgis_communes(path)
+    points.attrs["path"] = path
+    return points
+
+
+def commune_irradiation() -> pd.DataFrame:
+    """The shipped PVGIS-fitted field at every commune (arrondissements for Paris) centroid of
+    the ``communes`` table: ``commune_code``, ``commune_name``, ``lon``, ``lat`` [deg] and the
+    annual / quarterly horizontal irradiation [kWh/m2] of
+    :func:`~smartidf_analysis.solar.field.field_at` (measured-based, no NSRDB level)."""
+    units = stock_communes()
+    values = solar_field.field_at(shipped_field_grid(), units["centroid_lon"], units["centroid_lat"])
+    out = pd.DataFrame({"commune_code": units["commune_code"], "commune_name": units["commune_name"],
+                        "lon": units["centroid_lon"], "lat": units["centroid_lat"]})
+    return pd.concat([out.reset_index(drop=True), values], axis=1)
+
+
+def fit_field_file(calibration: str | Path | None = None, out: str | Path | None = None) -> Path:
+    """Regenerate the shipped field file from the calibration file (``smartidf solar fit-field``):
+    read, cross-validate, fit, write; the same input gives the same bytes. Returns ``out``
+    (default :data:`~smartidf_analysis.solar.field.FIELD_FILE`)."""
+    path = Path(calibration) if calibration else pvgis_points().attrs["path"]
+    points = read_pvgis_communes(path)
+    out = Path(out) if out else solar_field.FIELD_FILE
+    grid = solar_field.field_grid(points)
+    grid.attrs.update(calibration_file=path.name,
+                      calibration_sha256=hashlib.sha256(path.read_bytes()).hexdigest())
+    text = solar_field.field_csv_text(grid, solar_field.cross_validate(points))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(text.encode("utf-8"))
+    return out
 
 
 def buildings(source: str) -> pd.DataFrame:
@@ -263,11 +338,22 @@ def stock_points(*, n: int = SYNTHETIC_ROOFS, seed: int = 0) -> pd.DataFrame:
 
 
 def real_set_production(roof_set: str, *, module_efficiency: float = 0.20, usable_fraction: float = 1.0,
-                        system_losses_pct: float = 14.0,
-                        thresholds=CLASS_THRESHOLDS_KWH_M2) -> pd.DataFrame:
+                        system_losses_pct: float = 14.0, thresholds=CLASS_THRESHOLDS_KWH_M2,
+                        convention: str | None = None) -> pd.DataFrame:
     """Per-roof production of a real roof set (with ``geometry_wkb``) under one parameter set;
-    ``attrs["bad_roofs"]`` lists roofs left out with their reason."""
+    ``attrs["bad_roofs"]`` lists roofs left out with their reason.
+
+    ``convention`` (``"cadastre"`` or ``"modules"``, see
+    :mod:`smartidf_analysis.solar.conventions`; pans of unknown orientation then get the
+    expected east-to-west yield): ``None`` keeps the plain per-kWp estimate with the roof
+    set's own tilts (``module_efficiency`` x usable area = kWp)."""
     cube = paris_yield_cube(system_losses_pct=system_losses_pct)
+    if convention is not None:
+        flush = paris_yield_cube(system_losses_pct=system_losses_pct, mounting="flush")
+        return convention_production(roofs_for_set(roof_set), cube, convention=convention,
+                                     field=regional_field(), module_efficiency=module_efficiency,
+                                     usable_fraction=usable_fraction, unknown_orientation=True,
+                                     thresholds=thresholds, flush_cube=flush)
     return estimate_roof_production(roofs_for_set(roof_set), cube, field=regional_field(),
                                     module_efficiency=module_efficiency, usable_fraction=usable_fraction,
                                     thresholds=thresholds)
@@ -277,7 +363,7 @@ def commune_reference_yield(*, system_losses_pct: float = 14.0, tilt: float = 35
                             azimuth: float = 180.0) -> pd.DataFrame:
     """MODELLED plane irradiation [kWh/m2/yr] and specific yield [kWh/kWp/yr] of a reference
     roof (default 35 deg facing south, unshaded) at each commune centroid: the Paris cube times
-    the regional field factor (:func:`~smartidf_analysis.solar.irradiance.irradiance_field`)."""
+    the factor of the PVGIS-fitted field (:func:`regional_field`, PVGIS level)."""
     units = stock_communes()
     roofs = pd.DataFrame({"commune_code": units["commune_code"], "usable_area_m2": 1.0, "tilt_deg": tilt,
                           "azimuth_deg": azimuth, "lat": units["centroid_lat"], "lon": units["centroid_lon"]})

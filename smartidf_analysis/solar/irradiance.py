@@ -12,8 +12,14 @@ project file, a database connection or a widget. The chain, all in pvlib [1]_:
 5. PVWatts DC power, lumped DC system losses and the PVWatts inverter model [4]_.
 
 :func:`yield_cube` evaluates that chain once for a whole grid of orientations (numpy
-broadcasting, the solar position computed once); :func:`irradiance_field` models the regional
-variation. The rest of the theme:
+broadcasting, the solar position computed once); :func:`irradiance_field` MODELS the regional
+variation from clear-sky irradiance (an option: the default spatial factor is the measured
+field of :mod:`smartidf_analysis.solar.field`). The rest of the theme:
+
+* :mod:`smartidf_analysis.solar.field` - the irradiation field fitted to PVGIS commune values
+  (thin-plate spline, cross-validated by commune), shipped in the package;
+* :mod:`smartidf_analysis.solar.conventions` - the cadastre's and today's-modules conventions
+  from roof irradiation to kWh, and the ratio between them term by term;
 
 * :mod:`smartidf_analysis.solar.roofs` - production of many roofs by interpolation in the cube,
   red / yellow / blue classes, totals per commune and class (also importable from here:
@@ -444,7 +450,12 @@ def irradiance_field(
 
 
 def spatial_factor_grid(field: xr.Dataset) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(lat, lon, factor): annual field GHI over the observed annual GHI at the reference site [-]."""
+    """(lat, lon, factor) [-] of a regional field: its ``factor`` variable when it has one (the
+    measured field of :func:`smartidf_analysis.solar.field.measured_field`), else the MODELLED
+    field's annual GHI over the observed annual GHI at the reference site."""
+    if "factor" in field:
+        return (field["lat"].to_numpy(), field["lon"].to_numpy(),
+                np.asarray(field["factor"].transpose("lat", "lon").values, dtype=float))
     annual = np.asarray(field["ghi_kwh_m2"].sum("month").values, dtype=float)
     ref = float(np.asarray(field["reference_ghi_kwh_m2"]).sum())
     return field["lat"].to_numpy(), field["lon"].to_numpy(), annual / ref

@@ -199,7 +199,7 @@ def _roof_kernel(df: pd.DataFrame, *, tilts, azimuths, values, field_grid, modul
     irr[ok] = v[:, 0] * keep
     sy[ok] = v[:, 1] * keep * yield_scale
     kwp = np.where(ok, _numeric(df, "usable_area_m2") * usable_fraction * module_efficiency, np.nan)
-    out = df.copy()
+    out = df.copy(deep=False)  # new columns only: the input is never written to
     out["irradiation_kwh_m2"] = irr
     out["peak_power_kwp"] = kwp  # 1 kW/m2 at STC
     out["annual_kwh"] = sy * kwp
@@ -228,7 +228,7 @@ def estimate_roof_production(
 
     For each valid roof: plane irradiation and specific yield are interpolated (bilinear in
     tilt x azimuth) in ``cube``; multiplied by the spatial factor of ``field`` at the roof
-    (annual modelled GHI over the observed GHI at the cube's site; 1 without a field) and by
+    (the field's annual horizontal irradiation over the cube's; 1 without a field) and by
     ``1 - shading_factor``; ``peak_power_kwp = usable_area_m2 * usable_fraction *
     module_efficiency * 1 kW/m2``; ``annual_kwh = specific_yield_kwh_kwp * peak_power_kwp``.
     No pvlib call per roof. Roofs outside the cube's tilt/azimuth range are clamped to its
@@ -243,8 +243,9 @@ def estimate_roof_production(
     cube : xarray.Dataset
         From :func:`smartidf_analysis.solar.irradiance.yield_cube`.
     field : xarray.Dataset, optional
-        From :func:`smartidf_analysis.solar.irradiance.irradiance_field`; its annual factor is
-        computed once here.
+        The measured field of :func:`smartidf_analysis.solar.field.measured_field` (its
+        ``factor``), or the MODELLED one of :func:`smartidf_analysis.solar.irradiance.irradiance_field`;
+        see :func:`smartidf_analysis.solar.irradiance.spatial_factor_grid`, computed once here.
     module_efficiency : float
         Module efficiency at STC [-] (kWp per m2 of modules / 1 kW/m2).
     usable_fraction : float

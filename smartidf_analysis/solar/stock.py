@@ -85,7 +85,11 @@ def roofs_from_buildings(
     * Shape: :func:`roof_shape` (APUR Paris 13e has floors only and no material, so the floor
       rule decides; BD TOPO Saint-Denis has ``height_m`` and roof-material codes).
     * Flat roofs: modules on south-facing racks at ``flat_tilt_deg``; usable area =
-      footprint x ``flat_usable_fraction`` (setbacks, equipment, row spacing).
+      footprint x ``flat_usable_fraction`` (setbacks, equipment, row spacing). Under a named
+      production convention (:mod:`smartidf_analysis.solar.conventions`) row spacing is the
+      convention's own (its ground coverage ratio, or the cadastre's packing in ``k``), so the
+      default 0.5 then counts it twice: pass the share of the roof free of setbacks and
+      equipment only (e.g. 0.5 / 0.744 = 0.67 keeps the module area of the cadastre's reading).
     * Pitched roofs: a two-pan roof at ``pitched_tilt_deg``; one pan is used, its area
       ``footprint / 2 / cos(tilt)`` x ``pitched_usable_fraction`` (edges, windows, chimneys).
     * Orientation is unknown in both sources: ``unknown_azimuth_deg`` (default 180 = south, so

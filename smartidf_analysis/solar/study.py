@@ -13,10 +13,13 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from smartidf_analysis.solar import conventions
+from smartidf_analysis.solar import field as solar_field
 from smartidf_analysis.solar import io as sd
 from smartidf_analysis.solar import irradiance as solar
 from smartidf_analysis.solar.cadastre import compare_with_cadastre, ratio_by_shape, system_factors
 from smartidf_analysis.solar.roofs import bad_roofs, class_totals, estimate_roof_production
+from smartidf_analysis.solar.roofs import bilinear as roofs_bilinear
 from smartidf_analysis.solar.stock import roofs_from_cadastre
 
 #: PVGIS reference for Paris (JRC Photovoltaic Geographical Information System; Huld, Muller
@@ -74,17 +77,21 @@ def paris_reference_yield(cube: xr.Dataset, tilt: float = 35.0, azimuth: float =
 
 
 def field_summary(field: xr.Dataset) -> pd.DataFrame:
-    """The MODELLED field's annual GHI [kWh/m2/yr] and factor (vs the observed reference) at its
-    minimum, maximum and at the reference site, with where they are."""
+    """A regional field's annual horizontal irradiation as the roofs see it (cube's GHI x factor)
+    [kWh/m2/yr] and its factor [-] at its minimum, maximum and at the reference site (the
+    measured field at PVGIS level: the factor there is PVGIS / NSRDB, not 1)."""
     lat, lon, factor = solar.spatial_factor_grid(field)
-    ref = float(np.asarray(field["reference_ghi_kwh_m2"]).sum())
+    ref = (float(field.attrs["reference_ghi_kwh_m2"]) if "factor" in field
+           else float(np.asarray(field["reference_ghi_kwh_m2"]).sum()))
     rows = []
     for label, idx in (("minimum", np.unravel_index(np.argmin(factor), factor.shape)),
                        ("maximum", np.unravel_index(np.argmax(factor), factor.shape))):
         rows.append({"point": label, "lat": lat[idx[0]], "lon": lon[idx[1]],
                      "ghi_kwh_m2": factor[idx] * ref, "factor": factor[idx]})
-    rows.append({"point": "reference (observed)", "lat": field.attrs["reference_latitude"],
-                 "lon": field.attrs["reference_longitude"], "ghi_kwh_m2": ref, "factor": 1.0})
+    at_ref = roofs_bilinear(lat, lon, factor, [field.attrs["reference_latitude"]],
+                            [field.attrs["reference_longitude"]])[0, 0]
+    rows.append({"point": "reference (NSRDB site)", "lat": field.attrs["reference_latitude"],
+                 "lon": field.attrs["reference_longitude"], "ghi_kwh_m2": at_ref * ref, "factor": at_ref})
     return pd.DataFrame(rows)
 
 
@@ -109,13 +116,16 @@ def saint_denis_comparison(module_efficiency: float = 0.20) -> dict[str, pd.Data
 
 
 def classified_sets(sets: Sequence[str] = ("saint_denis_buildings", "paris13_volumes",
-                                           "saint_denis_cadastre")) -> pd.DataFrame:
+                                           "saint_denis_cadastre"),
+                    convention: str | None = None) -> pd.DataFrame:
     """Roofs, energy and shading per red / yellow / blue class for the real roof sets
-    (default parameters): ``roof_set``, ``solar_class``, ``roofs``, ``roof_share``,
-    ``peak_power_mwp``, ``annual_gwh``, ``energy_share``, ``mean_shading``, ``left_out``."""
+    (default parameters, ``convention`` as in
+    :func:`~smartidf_analysis.solar.io.real_set_production`): ``roof_set``, ``solar_class``,
+    ``roofs``, ``roof_share``, ``peak_power_mwp``, ``annual_gwh``, ``energy_share``,
+    ``mean_shading``, ``left_out``."""
     rows = []
     for name in sets:
-        prod = sd.real_set_production(name)
+        prod = sd.real_set_production(name, convention=convention)
         cls = class_totals(prod).reset_index()
         shade = prod.groupby("solar_class", observed=False)["shading_factor"].mean()
         cls["mean_shading"] = cls["solar_class"].map(shade).astype(float)
@@ -151,3 +161,80 @@ def stock_commune_table(summary: sd.StockSummary) -> pd.DataFrame:
     out = units.merge(summary.commune_totals.reset_index(), on="commune_code", how="left")
     out["kwh_per_dwelling"] = out["annual_gwh"] * 1e6 / out["dwellings"]
     return out.sort_values(["annual_gwh", "commune_code"], ascending=[False, True]).reset_index(drop=True)
+
+
+def field_validation(points: pd.DataFrame, modelled: xr.Dataset) -> dict[str, pd.DataFrame]:
+    """The measured field's k-fold cross-validation by commune and what it is compared with.
+
+    Returns ``communes`` (out-of-fold predictions, :func:`~smartidf_analysis.solar.field.cross_validate`),
+    ``scores`` (per variable, relative field: MAPE [%], Pearson r, constant-field MAPE [%],
+    RMSE and bias [kWh/m2]), ``baselines`` (annual: the spline out of fold, a constant field and
+    the MODELLED clear-sky field, each on the same communes) and ``smoothing`` (the CV curve
+    behind :data:`~smartidf_analysis.solar.field.SMOOTHING`).
+    """
+    cv = solar_field.cross_validate(points)
+    lat, lon, factor = solar.spatial_factor_grid(modelled)
+    at = roofs_bilinear(lat, lon, factor, points["lat"].to_numpy(), points["lon"].to_numpy())[:, 0]
+    observed = points["irradiation_kwh_m2"].to_numpy()
+    baselines = pd.DataFrame([
+        {"field": "thin-plate spline (PVGIS), out of fold",
+         **solar_field.relative_scores(observed, cv["irradiation_kwh_m2_cv"])},
+        {"field": "constant",
+         **solar_field.relative_scores(observed, np.full(len(observed), observed.mean()))},
+        {"field": "MODELLED clear sky x Paris clear-sky index",
+         **solar_field.relative_scores(observed, at * observed.mean() / at.mean())},
+    ])
+    return {"communes": cv, "scores": solar_field.cv_summary(cv), "baselines": baselines,
+            "smoothing": solar_field.smoothing_curve(points)}
+
+
+def level_table(points: pd.DataFrame, fields: dict[str, xr.Dataset]) -> pd.DataFrame:
+    """Horizontal irradiation the roofs see [kWh/m2/yr] under each level (``{"pvgis": field,
+    "nsrdb": field}`` from :func:`~smartidf_analysis.solar.field.measured_field`): at the NSRDB
+    site (Paris), and mean / min / max over the calibration communes, with PVGIS's own values."""
+    rows = []
+    for level, field in fields.items():
+        lat, lon, factor = solar.spatial_factor_grid(field)
+        ghi = float(field.attrs["reference_ghi_kwh_m2"])
+        at = roofs_bilinear(lat, lon, factor, points["lat"].to_numpy(), points["lon"].to_numpy())[:, 0] * ghi
+        paris = roofs_bilinear(lat, lon, factor, [field.attrs["reference_latitude"]],
+                               [field.attrs["reference_longitude"]])[0, 0] * ghi
+        rows.append({"level": level, "paris_kwh_m2": paris, "communes_mean_kwh_m2": at.mean(),
+                     "communes_min_kwh_m2": at.min(), "communes_max_kwh_m2": at.max()})
+    obs = points["irradiation_kwh_m2"]
+    paris = points.loc[points["commune_code"].str.startswith("751"), "irradiation_kwh_m2"].mean()
+    rows.append({"level": "PVGIS communes (observed)", "paris_kwh_m2": paris,
+                 "communes_mean_kwh_m2": obs.mean(), "communes_min_kwh_m2": obs.min(),
+                 "communes_max_kwh_m2": obs.max()})
+    return pd.DataFrame(rows)
+
+
+def saint_denis_conventions(**parameters) -> dict[str, pd.DataFrame]:
+    """Both production conventions on the Saint-Denis cadastre roofs against the cadastre.
+
+    The cadastre gives no orientation: pans get the expected east-to-west yield
+    (``unknown_orientation``); today's modules on pans are flush-mounted (``flush_cube``).
+    ``parameters`` go to :func:`~smartidf_analysis.solar.conventions.convention_production`
+    (e.g. ``module_efficiency``).
+    Returns ``summary`` (one row per convention, see
+    :func:`~smartidf_analysis.solar.cadastre.compare_with_cadastre`), ``by_shape``,
+    ``terms`` (the modules / cadastre ratio split by
+    :func:`~smartidf_analysis.solar.conventions.explain_ratio`) and ``pairs`` (roof by roof, both
+    conventions).
+    """
+    table = sd.cadastre()
+    roofs = roofs_from_cadastre(table)
+    kw = dict(field=sd.regional_field(), unknown_orientation=True, **parameters)
+    flush = sd.paris_yield_cube(mounting="flush")
+    est, summaries, shapes, pairs = {}, [], [], []
+    for name in conventions.CONVENTIONS:
+        est[name] = conventions.convention_production(roofs, sd.paris_yield_cube(), convention=name,
+                                                      flush_cube=flush, **kw)
+        summary, p = compare_with_cadastre(est[name], table)
+        summaries.append(summary.rename(name))
+        shapes.append(ratio_by_shape(p).reset_index().assign(convention=name))
+        pairs.append(p.assign(convention=name))
+    summary = pd.DataFrame(summaries).rename_axis("convention").reset_index()
+    return {"summary": summary, "by_shape": pd.concat(shapes, ignore_index=True),
+            "terms": conventions.explain_ratio(est["modules"], est["cadastre"]),
+            "pairs": pd.concat(pairs, ignore_index=True)}

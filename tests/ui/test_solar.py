@@ -1,4 +1,5 @@
-"""Solar page in Chromium: totals follow the losses slider (and the URL), the roof inspector
+"""Solar page in Chromium: totals follow the losses slider (and the URL), the production
+convention is named and switched (button and URL), the roof inspector
 opens from the table, the URL restores a view in English, the synthetic stock is rasterised
 and labelled; no console errors."""
 
@@ -46,6 +47,18 @@ def test_losses_slider_changes_the_totals(page, served_app, console_errors):
     after = _text(totals)
     assert _gwh(after) < _gwh(before), (before, after)  # more losses, less energy
     assert re.search(r"\d+ toitures", after.replace("\u202f", ""))  # same roofs, other energy
+    assert console_errors == []
+
+
+def test_convention_is_named_and_switches_from_the_url(page, served_app, console_errors):
+    _open(page, f"{served_app}/solar?roof_set=saint_denis_cadastre")
+    totals = page.locator(".solar-totals")
+    expect(totals).to_contain_text("Convention affichée : modules actuels", timeout=TIMEOUT)
+    modules = _gwh(_text(totals))
+    page.get_by_role("button", name="cadastre solaire régional").click()
+    page.wait_for_function("window.location.search.includes('convention=cadastre')", timeout=TIMEOUT)
+    expect(totals).to_contain_text("cadastre solaire régional", timeout=TIMEOUT)
+    assert _gwh(_text(totals)) < modules  # the cadastre's k: less than today's modules
     assert console_errors == []
 
 

@@ -1,0 +1,326 @@
+"""Regional irradiation field fitted to measurements: PVGIS commune values over Ile-de-France.
+
+The yield cube (:mod:`smartidf_analysis.solar`) comes from one hourly series, the NSRDB
+typical year at Paris. This module gives the *geography*: a smooth field of annual and
+quarterly horizontal irradiation [kWh/m2] fitted to the satellite-derived PVGIS values of the
+calibration communes (SolaireSimple's per-commune aggregation of EU JRC PVGIS, 2005-2020,
+CC BY 4.0; table read by :func:`smartidf_analysis.data.sources.pvgis.read_pvgis_communes`). The
+roofs then use ``cube(tilt, azimuth) x factor(lat, lon)``: NSRDB keeps the hourly shape
+(transposition, temperature), the field sets where it is brighter.
+
+Method: **thin-plate spline with smoothing** (scipy ``RBFInterpolator``, kernel
+``thin_plate_spline``, degree-1 polynomial) on Lambert-93 coordinates [km], one fit for the
+annual and the four quarterly values. Why this one: the PVGIS values are themselves smooth
+(a satellite product aggregated per commune, rounded to 1 kWh/m2, Paris arrondissements
+sharing Paris's value), the signal is a regional gradient of about 8 % (north-west to south)
+plus gentle local structure; a thin-plate spline is the minimum-curvature surface through
+such data [1]_, needs no variogram model (kriging with a fitted variogram or a Gaussian
+process with a learnt length scale would add parameters for 475 points and a signal this
+smooth; a Gaussian RBF scored worse in the same cross-validation), is deterministic and fast
+(475 points: milliseconds). Its one parameter, the smoothing ``lambda``, is chosen by k-fold
+cross-validation by commune (:func:`smoothing_curve`; :data:`SMOOTHING`); the curve is flat
+between 0 and about 30, so the choice is not critical. The scores hardly depend on the folds:
+relative-field MAPE 0.237-0.240 % for seeds 0-2, and 0.236-0.248 % when Paris's 20
+arrondissements (which all carry Paris's value) are held out together as one commune (measured
+2026-12-03 on the calibration file; a constant field scores 1.090 %). Projected coordinates because a
+spline is isotropic: in degrees, 1 deg of longitude is 0.66 deg of latitude here.
+
+The fitted field is shipped in the package as a small CSV grid (:data:`FIELD_FILE`, with its
+attribution and licence in the header, as pvlib ships its Linke turbidity table), so that a
+fresh machine needs no download; ``smartidf solar fit-field`` regenerates it byte for byte
+from the calibration file.
+
+Level: PVGIS sets it by default (``level="pvgis"``), NSRDB is the option (``level="nsrdb"``);
+see :func:`measured_field`.
+
+References
+----------
+.. [1] Wahba, G. (1990). Spline Models for Observational Data. SIAM, CBMS-NSF Regional
+   Conference Series in Applied Mathematics 59. doi:10.1137/1.9781611970128
+.. [2] Huld, T., Muller, R. and Gambardella, A. (2012). A new solar radiation database for
+   estimating PV performance in Europe and Africa. Solar Energy 86(6), 1803-1815.
+   doi:10.1016/j.solener.2012.03.006
+.. [3] Urraca, R. et al. (2018). Evaluation of global horizontal irradiance estimates from
+   ERA5 and COSMO-REA6 reanalyses using ground and satellite-based data. Solar Energy 164,
+   339-354. doi:10.1016/j.solener.2018.02.059 (SARAH, the satellite source of PVGIS, has
+   the smallest bias against European ground stations)
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+from scipy.interpolate import RBFInterpolator
+
+from smartidf_analysis.solar.irradiance import PARIS_LATITUDE, PARIS_LONGITUDE
+
+#: The calibration file of the mirror (SOURCES.md H1) and its sha256.
+CALIBRATION_FILE = "solairesimple_pvgis_irradiation_communes_idf_2025-10_calibration.csv"
+CALIBRATION_SHA256 = "2506d9676701380b05498e846e14723c2955a63389e292a879937941aa9117b0"
+#: The full upstream file (France, 11,769 rows) a catalogue entry would refresh from.
+UPSTREAM = {
+    "id": "solairesimple_pvgis_irradiation",
+    "url": "https://raw.githubusercontent.com/open-solar-france/open-solar-france/"
+           "e0e0086ffe1d2394940d0e2d001c341ee7b74e49/data/irradiation-par-commune-10-2025.csv",
+    "sha256": "04146add30291f66d65f120c0ccb75b26be7a4723c7449d9f740644f7d3663c4",
+}
+ATTRIBUTION = ("SolaireSimple (2025), donnees d'irradiation solaire par commune (October 2025), "
+               "from EU JRC PVGIS (satellite-derived, 2005-2020)")
+LICENCE = "CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/); derived work: fitted field"
+#: The shipped fitted field (package data).
+FIELD_FILE = Path(__file__).parent / "shipped" / "pvgis_irradiation_field_idf.csv"
+
+VARIABLES = ("irradiation_kwh_m2", "irradiation_q1_kwh_m2", "irradiation_q2_kwh_m2",
+             "irradiation_q3_kwh_m2", "irradiation_q4_kwh_m2")
+#: Thin-plate smoothing lambda (coordinates in km): the minimum of the 10-fold CV curve of
+#: :func:`smoothing_curve` on the calibration file (0.240 % MAPE; 0.255 % at 0, 0.265 % at 100).
+SMOOTHING = 10.0
+#: The shipped grid [deg]: the region's bounding box every 0.025 deg (about 2.8 x 1.8 km); bilinear
+#: interpolation in it stays within 0.03 % (mean) / 0.15 % (max) of the spline at the communes.
+FIELD_LATITUDES = np.round(np.arange(48.10, 49.25 + 1e-9, 0.025), 3)
+FIELD_LONGITUDES = np.round(np.arange(1.40, 3.60 + 1e-9, 0.025), 3)
+CV_FOLDS = 10
+CV_SEED = 0
+LEVELS = ("pvgis", "nsrdb")
+
+
+def lambert93_km(lon, lat) -> tuple[np.ndarray, np.ndarray]:
+    """WGS84 lon, lat [deg] -> Lambert-93 (EPSG:2154) x, y [km]."""
+    from pyproj import Transformer
+
+    tr = Transformer.from_crs("EPSG:4326", "EPSG:2154", always_xy=True)
+    x, y = tr.transform(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
+    return np.asarray(x) / 1000.0, np.asarray(y) / 1000.0
+
+
+def _xy(frame: pd.DataFrame) -> np.ndarray:
+    return np.column_stack(lambert93_km(frame["lon"], frame["lat"]))
+
+
+def fit_field(points: pd.DataFrame, *, variables: Sequence[str] = VARIABLES,
+              smoothing: float = SMOOTHING) -> RBFInterpolator:
+    """Thin-plate spline of ``variables`` [kWh/m2] over Lambert-93 km, fitted to ``points``.
+
+    Parameters
+    ----------
+    points : DataFrame
+        ``lon``, ``lat`` [deg] and the ``variables`` (e.g. from
+        :func:`~smartidf_analysis.data.sources.pvgis.read_pvgis_communes`).
+    smoothing : float
+        Smoothing lambda [-, with coordinates in km]; 0 interpolates exactly.
+
+    Returns
+    -------
+    scipy.interpolate.RBFInterpolator
+        Call it on an (n, 2) array of Lambert-93 km (see :func:`predict`).
+    """
+    values = points[list(variables)].to_numpy(dtype=float)
+    return RBFInterpolator(_xy(points), values, kernel="thin_plate_spline", smoothing=smoothing, degree=1)
+
+
+def predict(model: RBFInterpolator, lon, lat, variables: Sequence[str] = VARIABLES) -> pd.DataFrame:
+    """The fitted field at points lon, lat [deg] -> one column per variable [kWh/m2]."""
+    x, y = lambert93_km(lon, lat)
+    return pd.DataFrame(model(np.column_stack([np.ravel(x), np.ravel(y)])), columns=list(variables))
+
+
+def relative_scores(observed, predicted) -> dict[str, float]:
+    """Scores of a field against observations, on the *relative* field (value / mean).
+
+    ``mape_pct``: mean |(p / mean p) / (o / mean o) - 1| [%]; ``pearson_r`` [-];
+    ``constant_mape_pct``: the same MAPE for a constant field [%] (the baseline);
+    ``rmse_kwh_m2`` and ``bias_kwh_m2`` on absolute values [kWh/m2].
+    """
+    o, p = np.asarray(observed, dtype=float), np.asarray(predicted, dtype=float)
+    ro, rp = o / o.mean(), p / p.mean()
+    r = float(np.corrcoef(o, p)[0, 1]) if np.ptp(p) > 0 else 0.0
+    return {"points": len(o), "mape_pct": float(np.mean(np.abs(rp / ro - 1)) * 100), "pearson_r": r,
+            "constant_mape_pct": float(np.mean(np.abs(1 / ro - 1)) * 100),
+            "rmse_kwh_m2": float(np.sqrt(np.mean((p - o) ** 2))), "bias_kwh_m2": float(np.mean(p - o))}
+
+
+def fold_ids(n: int, folds: int = CV_FOLDS, seed: int = CV_SEED) -> np.ndarray:
+    """Fold of each of ``n`` communes: a seeded random permutation dealt into ``folds`` folds."""
+    return np.random.default_rng(seed).permutation(n) % folds
+
+
+def cross_validate(points: pd.DataFrame, *, folds: int = CV_FOLDS, seed: int = CV_SEED,
+                   smoothing: float = SMOOTHING, variables: Sequence[str] = VARIABLES) -> pd.DataFrame:
+    """k-fold cross-validation by commune: each commune predicted by a fit without its fold.
+
+    Returns
+    -------
+    DataFrame
+        ``commune_code`` (when present), ``lon``, ``lat``, ``fold`` and, per variable, the
+        observed value and ``<variable>_cv``, the out-of-fold prediction [kWh/m2].
+    """
+    fold = fold_ids(len(points), folds, seed)
+    xy = _xy(points)
+    values = points[list(variables)].to_numpy(dtype=float)
+    pred = np.empty_like(values)
+    for k in range(folds):
+        test = fold == k
+        model = RBFInterpolator(xy[~test], values[~test], kernel="thin_plate_spline",
+                                smoothing=smoothing, degree=1)
+        pred[test] = model(xy[test])
+    keep = [c for c in ("commune_code", "commune_name", "lon", "lat") if c in points.columns]
+    out = points[keep].reset_index(drop=True).assign(fold=fold)
+    for i, v in enumerate(variables):
+        out[v] = values[:, i]
+        out[f"{v}_cv"] = pred[:, i]
+    return out
+
+
+def cv_summary(cv: pd.DataFrame, variables: Sequence[str] = VARIABLES) -> pd.DataFrame:
+    """:func:`relative_scores` of the out-of-fold predictions, one row per variable."""
+    rows = [{"variable": v, **relative_scores(cv[v], cv[f"{v}_cv"])} for v in variables]
+    return pd.DataFrame(rows)
+
+
+def smoothing_curve(points: pd.DataFrame, smoothings: Sequence[float] = (0, 1, 3, 10, 30, 100, 300, 1000),
+                    *, folds: int = CV_FOLDS, seed: int = CV_SEED) -> pd.DataFrame:
+    """Cross-validated annual scores per smoothing lambda (how :data:`SMOOTHING` was chosen)."""
+    rows = []
+    for s in smoothings:
+        cv = cross_validate(points, folds=folds, seed=seed, smoothing=float(s), variables=VARIABLES[:1])
+        rows.append({"smoothing": float(s), **relative_scores(cv[VARIABLES[0]], cv[f"{VARIABLES[0]}_cv"])})
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------------------------
+# The gridded field and its file
+# --------------------------------------------------------------------------------------------
+
+
+def field_grid(points: pd.DataFrame, *, lat: Sequence[float] = FIELD_LATITUDES,
+               lon: Sequence[float] = FIELD_LONGITUDES, smoothing: float = SMOOTHING) -> xr.Dataset:
+    """The fitted field on a lat x lon grid [deg]: ``irradiation_kwh_m2`` (lat, lon) annual and
+    ``irradiation_quarterly_kwh_m2`` (quarter, lat, lon) [kWh/m2], rounded to 0.01 kWh/m2 (what
+    the shipped file holds). Outside the calibration communes (the corners of the bounding box)
+    the spline extrapolates its linear trend."""
+    lat, lon = np.asarray(lat, dtype=float), np.asarray(lon, dtype=float)
+    glat, glon = np.meshgrid(lat, lon, indexing="ij")
+    values = predict(fit_field(points, smoothing=smoothing), glon.ravel(), glat.ravel()).to_numpy()
+    values = np.round(values, 2).reshape(len(lat), len(lon), len(VARIABLES))
+    return _dataset(lat, lon, values, {
+        "smoothing": f"{smoothing:g}", "calibration_communes": str(len(points))})
+
+
+def _dataset(lat, lon, values, attrs) -> xr.Dataset:
+    ds = xr.Dataset(
+        {"irradiation_kwh_m2": (("lat", "lon"), values[..., 0],
+                                {"units": "kWh/m2/yr",
+                                 "long_name": "horizontal irradiation (PVGIS, fitted)"}),
+         "irradiation_quarterly_kwh_m2": (("quarter", "lat", "lon"), np.moveaxis(values[..., 1:], -1, 0),
+                                          {"units": "kWh/m2/quarter"})},
+        coords={"lat": lat, "lon": lon, "quarter": [1, 2, 3, 4]})
+    ds.attrs = {"title": "Horizontal irradiation field, Ile-de-France, fitted to PVGIS communes",
+                "data_kind": "measured (satellite-derived PVGIS, fitted thin-plate spline)",
+                "source": ATTRIBUTION, "licence": LICENCE,
+                "method": "thin-plate spline with smoothing (scipy RBFInterpolator, degree 1) on "
+                          "Lambert-93 km",
+                "calibration_file": CALIBRATION_FILE, "calibration_sha256": CALIBRATION_SHA256, **attrs}
+    return ds
+
+
+def field_csv_text(grid: xr.Dataset, cv: pd.DataFrame | None = None) -> str:
+    """The shipped CSV: ``# key: value`` header lines (attribution, licence, method, inputs,
+    cross-validation), then ``lat,lon`` and the five variables, fixed decimals, ``\\n`` line ends
+    (so the same field always gives the same bytes)."""
+    head = dict(grid.attrs)
+    if cv is not None:
+        annual = cv_summary(cv).iloc[0]
+        head["cross_validation"] = (f"{CV_FOLDS}-fold by commune, seed {CV_SEED}: relative-field MAPE "
+                                    f"{annual['mape_pct']:.3f} %, Pearson r {annual['pearson_r']:.3f} "
+                                    f"(constant field {annual['constant_mape_pct']:.3f} %)")
+    head["columns"] = "lat, lon [deg WGS84]; irradiation_kwh_m2 [kWh/m2/yr]; q1-q4 [kWh/m2/quarter]"
+    buf = io.StringIO()
+    for k, v in head.items():
+        buf.write(f"# {k}: {v}\n")
+    buf.write("lat,lon," + ",".join(VARIABLES) + "\n")
+    annual = grid["irradiation_kwh_m2"].to_numpy()
+    quarterly = grid["irradiation_quarterly_kwh_m2"].to_numpy()
+    for i, la in enumerate(grid["lat"].to_numpy()):
+        for j, lo in enumerate(grid["lon"].to_numpy()):
+            vals = [annual[i, j], *quarterly[:, i, j]]
+            buf.write(f"{la:.3f},{lo:.3f}," + ",".join(f"{v:.2f}" for v in vals) + "\n")
+    return buf.getvalue()
+
+
+def read_field_csv(text: str) -> xr.Dataset:
+    """The Dataset of :func:`field_grid` back from :func:`field_csv_text`'s text."""
+    attrs = {}
+    lines = text.splitlines()
+    for line in lines:
+        if not line.startswith("# "):
+            break
+        key, _, value = line[2:].partition(": ")
+        attrs[key] = value
+    table = pd.read_csv(io.StringIO("\n".join(lines[len(attrs):])))
+    lat, lon = np.unique(table["lat"].to_numpy()), np.unique(table["lon"].to_numpy())
+    table = table.sort_values(["lat", "lon"])
+    values = table[list(VARIABLES)].to_numpy(dtype=float).reshape(len(lat), len(lon), len(VARIABLES))
+    ds = _dataset(lat, lon, values, {})
+    ds.attrs.update(attrs)
+    return ds
+
+
+def field_at(grid: xr.Dataset, lon, lat) -> pd.DataFrame:
+    """The gridded field (e.g. the shipped one) at points lon, lat [deg], bilinear: one column
+    per variable of :data:`VARIABLES` [kWh/m2]; points outside the grid take its edge."""
+    from smartidf_analysis.solar.roofs import bilinear
+
+    annual = grid["irradiation_kwh_m2"].transpose("lat", "lon").to_numpy()[..., None]
+    quarterly = grid["irradiation_quarterly_kwh_m2"].transpose("lat", "lon", "quarter").to_numpy()
+    planes = np.concatenate([annual, quarterly], axis=-1)
+    values = bilinear(grid["lat"].to_numpy(), grid["lon"].to_numpy(), planes,
+                      np.asarray(lat, dtype=float), np.asarray(lon, dtype=float))
+    return pd.DataFrame(values, columns=list(VARIABLES))
+
+
+# --------------------------------------------------------------------------------------------
+# The spatial factor of the roofs
+# --------------------------------------------------------------------------------------------
+
+
+def measured_field(grid: xr.Dataset, reference_ghi_kwh_m2: float, *, level: str = "pvgis",
+                   latitude: float = PARIS_LATITUDE, longitude: float = PARIS_LONGITUDE) -> xr.Dataset:
+    """The fitted field as the spatial factor of the roofs (``estimate_roof_production(field=)``).
+
+    ``factor`` (lat, lon) [-] multiplies the cube, whose horizontal irradiation is the NSRDB
+    typical year's GHI ``reference_ghi_kwh_m2`` at (``latitude``, ``longitude``):
+
+    * ``level="pvgis"`` (default): ``factor = field / reference_ghi`` - roofs get PVGIS's
+      level *and* geography (at Paris the horizontal irradiation becomes PVGIS's, about
+      1,220 kWh/m2 instead of NSRDB's 1,155). Why PVGIS sets the level: it is a 16-year mean
+      (2005-2020) of a satellite product validated against European ground stations [2]_ [3]_,
+      over 475 communes, where NSRDB's is one stitched typical year (months of 2017-2021) at
+      one point, from a product built for the Americas and extended to Meteosat; and it is the
+      level of the references a user compares with (PVGIS's yield for Paris, the Grand Paris
+      solar cadastre, whose Saint-Denis roofs have a median irradiation of about 1,200 kWh/m2).
+    * ``level="nsrdb"``: ``factor = field / field(reference site)`` - NSRDB's level, PVGIS's
+      geography only (1 at the reference site).
+
+    Returns
+    -------
+    xarray.Dataset
+        ``factor`` and the grid's variables; ``attrs`` with ``level``,
+        ``reference_ghi_kwh_m2`` and ``field_at_reference_kwh_m2``.
+    """
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {LEVELS}, not {level!r}")
+    annual = grid["irradiation_kwh_m2"]
+    at_ref = float(annual.interp(lat=latitude, lon=longitude))
+    denominator = float(reference_ghi_kwh_m2) if level == "pvgis" else at_ref
+    out = grid.copy()
+    out["factor"] = annual / denominator
+    out["factor"].attrs = {"units": "-", "long_name": f"spatial factor ({level} level) on the NSRDB cube"}
+    out.attrs.update(level=level, reference_ghi_kwh_m2=float(reference_ghi_kwh_m2),
+                     field_at_reference_kwh_m2=at_ref, reference_latitude=latitude,
+                     reference_longitude=longitude)
+    return out
