@@ -8,7 +8,8 @@ PORT   ?= 5006
 ADDRESS ?= 127.0.0.1
 
 # The environment is locked: uv.lock pins every package; `make install` puts exactly that tree
-# (the package editable, with its test, dev and notebooks extras) into $(VENV). uv itself comes
+# (the package editable, with its test, dev and notebooks extras) into $(VENV), and stops if
+# pyproject.toml changed since the lock was made (--locked). uv itself comes
 # from PyPI through pip into a small bootstrap venv. After changing a range in pyproject.toml:
 # $(UV) lock, and commit uv.lock with it (tests/test_lock.py fails while they disagree).
 UV_VERSION = 0.13.9
@@ -24,7 +25,7 @@ $(UV):
 
 $(BIN)/smartidf: pyproject.toml uv.lock | $(UV)
 	UV_PROJECT_ENVIRONMENT=$(VENV) UV_PYTHON_DOWNLOADS=never \
-	  $(UV) sync --frozen --quiet --python $(PYTHON) $(EXTRAS)
+	  $(UV) sync --locked --quiet --python $(PYTHON) $(EXTRAS)
 	touch $(BIN)/smartidf
 
 install: $(BIN)/smartidf

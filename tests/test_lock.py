@@ -1,7 +1,7 @@
 """The locked environment: uv.lock, pyproject.toml and environment.yml say the same thing.
 
-``make install`` runs ``uv sync --frozen``, which installs what uv.lock pins without looking at
-pyproject.toml: a range changed in pyproject.toml but not re-locked would silently not apply.
+``make install`` runs ``uv sync --locked``: it installs what uv.lock pins, and refuses a lock that
+pyproject.toml has moved away from (``--frozen`` would install it anyway); here the suite says so.
 These checks read the files only (offline, well under a second); the last one also asks uv
 itself (``uv lock --check --offline``) when the bootstrap venv of the Makefile has it.
 """
