@@ -8,6 +8,9 @@ itself (``uv lock --check --offline``) when the bootstrap venv of the Makefile h
 
 from __future__ import annotations
 
+import ast
+import importlib.metadata
+import json
 import os
 import re
 import shutil
@@ -104,6 +107,56 @@ def test_the_lock_resolves_for_this_python():
     lock = _lock()
     running = Version(".".join(map(str, sys.version_info[:3])))
     assert SpecifierSet(lock["requires-python"]).contains(running)
+
+
+# what imports packages: the package, the dashboards, the tests, the benchmarks, the notebooks
+CODE_DIRS = ("smartidf_analysis", "dashboards", "tests", "benchmarks")
+
+
+def _imported_modules(source: str, into: dict[str, str], where: str) -> None:
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [node.module]
+        else:
+            continue
+        for name in names:
+            into.setdefault(name.split(".")[0], where)
+
+
+def _third_party_imports() -> dict[str, str]:
+    """Top-level module imported -> one file importing it, less the standard library and the
+    project's own modules (the package, and scripts importing their neighbours)."""
+    found: dict[str, str] = {}
+    local = {PROJECT.replace("-", "_")}
+    for folder in CODE_DIRS:
+        for path in (ROOT / folder).rglob("*.py"):
+            local.add(path.stem)
+            _imported_modules(path.read_text(encoding="utf-8"), found, str(path.relative_to(ROOT)))
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            if cell["cell_type"] == "code":
+                code = "\n".join(line for line in "".join(cell["source"]).splitlines()
+                                 if not line.lstrip().startswith(("%", "!")))
+                _imported_modules(code, found, str(path.relative_to(ROOT)))
+    return {m: w for m, w in found.items() if m not in sys.stdlib_module_names and m not in local}
+
+
+def test_every_imported_package_is_declared():
+    """Nothing the code imports arrives only as another package's dependency: a release of
+    that package dropping it would break us with no change on our side."""
+    declared = set()
+    for req, _extra in _declared():
+        declared.add(canonicalize_name(req.name))
+        declared.update(canonicalize_name(e) for e in req.extras)  # dask[distributed]
+    owners = importlib.metadata.packages_distributions()
+    undeclared = {}
+    for module, where in _third_party_imports().items():
+        dists = {canonicalize_name(d) for d in owners.get(module, [])}
+        if not dists & declared:
+            undeclared[module] = (where, sorted(dists) or "not installed")
+    assert undeclared == {}
 
 
 # conda-forge names of PyPI packages that differ; dask's extras are conda packages of their own
