@@ -69,6 +69,7 @@ def test_every_csv_download_has_data_rows(page, served_app, console_errors, name
     with a value: on real data for every table, on the synthetic region for all but the
     tables it leaves empty (:data:`EMPTY_WHEN_SYNTHETIC`), which then have their header."""
     _open(page, f"{served_app}/{name}{selection.get(name, '')}")
+    wait_rendered(page, TIMEOUT)  # the tables hold what the URL selected
     buttons = page.get_by_role("button").filter(has_text="CSV")
     expect(buttons.first).to_be_visible(timeout=TIMEOUT)
     assert buttons.count() >= 1
