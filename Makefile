@@ -7,12 +7,25 @@ BIN     = $(VENV)/bin
 PORT   ?= 5006
 ADDRESS ?= 127.0.0.1
 
+# The environment is locked: uv.lock pins every package; `make install` puts exactly that tree
+# (the package editable, with its test, dev and notebooks extras) into $(VENV), and stops if
+# pyproject.toml changed since the lock was made (--locked). uv itself comes
+# from PyPI through pip into a small bootstrap venv. After changing a range in pyproject.toml:
+# $(UV) lock, and commit uv.lock with it (tests/test_lock.py fails while they disagree).
+UV_VERSION = 0.13.9
+UV_VENV ?= .venv-uv
+UV       = $(UV_VENV)/bin/uv
+EXTRAS   = --extra test --extra dev --extra notebooks
+
 .PHONY: serve test install data chromium jemalloc lint bench clean
 
-$(BIN)/smartidf: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[test,dev,notebooks]"
+$(UV):
+	$(PYTHON) -m venv $(UV_VENV)
+	$(UV_VENV)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(BIN)/smartidf: pyproject.toml uv.lock | $(UV)
+	UV_PROJECT_ENVIRONMENT=$(VENV) UV_PYTHON_DOWNLOADS=never \
+	  $(UV) sync --locked --quiet --python $(PYTHON) $(EXTRAS)
 	touch $(BIN)/smartidf
 
 install: $(BIN)/smartidf
@@ -52,4 +65,4 @@ bench: install
 	  $(BIN)/python $$script || exit 1; done
 
 clean:
-	rm -rf $(VENV) data/*.duckdb data/downloads reports
+	rm -rf $(VENV) $(UV_VENV) data/*.duckdb data/downloads reports

@@ -153,7 +153,7 @@ def _ruff() -> str | None:
 def test_ruff_clean(path):
     ruff = _ruff()
     if ruff is None:
-        pytest.fail("ruff is not installed: pip install -e '.[dev]'")
+        pytest.fail("ruff is not installed: make install (the dev extra)")
     run = subprocess.run([ruff, "check", "--no-cache", str(path.relative_to(REPO))], cwd=REPO,
                          capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stdout + run.stderr

@@ -227,8 +227,8 @@ def run_notebooks(out: Path | str = "reports", notebooks: list[Path | str] | Non
         import nbclient  # noqa: F401
         import nbconvert  # noqa: F401
     except ImportError as exc:
-        raise SmartidfError(f"{exc.name} is missing: install the notebook extra with "
-                            "pip install -e '.[notebooks]'") from None
+        raise SmartidfError(f"{exc.name} is missing: install the notebook extra (`make install`, "
+                            "or pip install -e '.[notebooks]' outside the locked venv)") from None
     from tqdm import tqdm
 
     from smartidf_analysis.data import db

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from playwright.sync_api import expect
+from waits import wait_figure_painted
 
 TIMEOUT = 60_000
 
@@ -27,14 +28,14 @@ def test_quarter_slider_redraws_the_map(page, served_app, console_errors):
     caption = page.locator(".broadband-map-caption")
     expect(caption).to_contain_text("T1 2018", timeout=TIMEOUT)  # default: the last quarter
     expect(caption).to_contain_text("Source", timeout=TIMEOUT)
-    page.wait_for_timeout(1500)  # let the canvas paint
+    wait_figure_painted(page, "T1 2018", TIMEOUT)  # the map's title holds the quarter
     before = _map(page).screenshot()
     slider = page.get_by_role("slider").first  # the quarter slider comes first in the sidebar
     slider.focus()
     page.keyboard.press("ArrowLeft")
     expect(caption).to_contain_text("T4 2017", timeout=TIMEOUT)
     page.wait_for_function("window.location.search.includes('quarter=2017Q4')", timeout=TIMEOUT)
-    page.wait_for_timeout(1500)
+    wait_figure_painted(page, "T4 2017", TIMEOUT)
     after = _map(page).screenshot()
     assert after != before, "the map's pixels did not change with the quarter"
     page.keyboard.press("ArrowLeft")

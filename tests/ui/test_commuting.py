@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import re
 
-import pytest
 from playwright.sync_api import expect
 
 TIMEOUT = 60_000
@@ -79,10 +78,6 @@ def test_commune_from_the_url_and_unknown_code(page, served_app, console_errors)
     assert console_errors == []
 
 
-# Known race (closing note of #3/#7): with callbacks in a thread pool, a re-checked mode after
-# an empty selection occasionally leaves the flows table empty until the next change
-# (1 run in 5 here under load). Rerun once rather than hide it; the note tracks the bug.
-@pytest.mark.flaky(reruns=1)
 def test_empty_mode_selection_gives_a_message(page, served_app, console_errors):
     _open(page, f"{served_app}/commuting?lang=en")
     label = _choose(page, 2, "en")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
+from waits import wait_rendered
 
 TIMEOUT = 60_000
 
@@ -28,9 +29,8 @@ def test_overview_renders_map_without_console_errors(page, served_app, console_e
     _open(page, f"{served_app}/overview")
     expect(page.get_by_text("Catalogue des données")).to_be_visible(timeout=TIMEOUT)
     expect(page.get_by_text("commuting_flows").first).to_be_visible(timeout=TIMEOUT)
-    canvas_count = page.locator("canvas").count()
-    assert canvas_count >= 1
-    page.wait_for_timeout(1000)
+    assert page.locator("canvas").count() >= 1
+    wait_rendered(page, TIMEOUT)  # errors of a late render would be in by now
     assert console_errors == []
 
 
