@@ -11,6 +11,7 @@
   Partitions open their own read-only connection from the file path, so they run
   unchanged on ``dask.distributed`` worker processes.
 * :func:`write_database` writes a new database file (used by the atomic build).
+* Every connection is opened by :func:`_open`, which applies ``SMARTIDF_DUCKDB_THREADS``.
 """
 
 from __future__ import annotations
@@ -49,9 +50,19 @@ def _db_file(path: str | Path | None) -> Path:
     return db
 
 
+def _open(path: str | Path, read_only: bool = True) -> duckdb.DuckDBPyConnection:
+    """Every connection of the project: the file at ``path``, limited to
+    ``SMARTIDF_DUCKDB_THREADS`` threads when that is set (:func:`config.duckdb_threads`)."""
+    con = duckdb.connect(str(path), read_only=read_only)
+    threads = config.duckdb_threads()
+    if threads is not None:
+        con.execute(f"SET threads = {int(threads)}")
+    return con
+
+
 def connect(path: str | Path | None = None, read_only: bool = True) -> duckdb.DuckDBPyConnection:
     """Open the DuckDB database (read-only unless asked); raises if the file is missing."""
-    return duckdb.connect(str(_db_file(path)), read_only=read_only)
+    return _open(_db_file(path), read_only=read_only)
 
 
 _shared: dict[str, duckdb.DuckDBPyConnection] = {}
@@ -68,7 +79,7 @@ def cursor(path: str | Path | None = None) -> duckdb.DuckDBPyConnection:
     if db not in cursors:
         with _shared_lock:
             if db not in _shared:
-                _shared[db] = duckdb.connect(db, read_only=True)
+                _shared[db] = _open(db)
             cursors[db] = _shared[db].cursor()
     return cursors[db]
 
@@ -200,7 +211,7 @@ def table_exists(table: str, path: str | Path | None = None) -> bool:
 
 # ------------------------------------------------------------------------------ Dask reads
 def _read_range(db: str, sql: str, values: list[Any], start: int, stop: int) -> pd.DataFrame:
-    con = duckdb.connect(db, read_only=True)
+    con = _open(db)
     try:
         return con.execute(sql, [*values, start, stop]).df()
     finally:
@@ -208,7 +219,7 @@ def _read_range(db: str, sql: str, values: list[Any], start: int, stop: int) -> 
 
 
 def _row_ranges(db: str, table: str, npartitions: int) -> list[tuple[int, int]]:
-    con = duckdb.connect(db, read_only=True)
+    con = _open(db)
     try:
         lo, hi = con.execute(f"SELECT min(rowid), max(rowid) FROM {table}").fetchall()[0]
     finally:
@@ -275,7 +286,7 @@ def write_database(path: str | Path, tables: Mapping[str, pd.DataFrame],
     path = Path(path)
     if path.exists():
         raise FileExistsError(path)
-    con = duckdb.connect(str(path))
+    con = _open(path, read_only=False)
     try:
         for name, frame in tables.items():
             columns = _columns_of(name)
@@ -297,7 +308,7 @@ def write_arrow_table(path: str | Path, name: str, batches, columns: Mapping[str
     database file, creating it with ``columns`` (name -> DuckDB type). For benchmarks."""
     if not _NAME.match(name):
         raise ValueError(f"invalid table name {name!r}")
-    con = duckdb.connect(str(path))
+    con = _open(path, read_only=False)
     try:
         cols = ", ".join(f'"{c}" {t}' for c, t in columns.items())
         con.execute(f"CREATE OR REPLACE TABLE {name} ({cols})")
@@ -342,7 +353,7 @@ def require(*, page: str = "", notebook: str = "", path: str | Path | None = Non
 def read_metadata(path: str | Path) -> dict[str, str]:
     """The ``build_info`` key/value table of a database file, or {} if absent/unreadable."""
     try:
-        con = duckdb.connect(str(path), read_only=True)
+        con = _open(path)
     except (duckdb.Error, OSError):
         return {}
     try:

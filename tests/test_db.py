@@ -143,3 +143,24 @@ def test_dask_forms_on_a_distributed_cluster(synthetic_db):
     for got in (_sorted(via_raw), _sorted(pushed.reset_index())):
         assert len(got) == len(expected)
         assert (got["workers"] - expected["workers"]).abs().max() < 1e-6
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_duckdb_threads_setting_limits_every_connection(tmp_path, monkeypatch, threads):
+    path = tmp_path / "threads.duckdb"
+    monkeypatch.setenv("SMARTIDF_DUCKDB_THREADS", str(threads))
+    db.write_database(path, {})
+    con = db.connect(path)
+    try:
+        assert con.execute("SELECT current_setting('threads')").fetchall()[0][0] == threads
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("raw", ["0", "-1", "two", "1.5"])
+def test_duckdb_threads_setting_rejects_non_positive_integers(tmp_path, monkeypatch, raw):
+    path = tmp_path / "threads.duckdb"
+    db.write_database(path, {})
+    monkeypatch.setenv("SMARTIDF_DUCKDB_THREADS", raw)
+    with pytest.raises(ValueError, match="SMARTIDF_DUCKDB_THREADS"):
+        db.connect(path)
