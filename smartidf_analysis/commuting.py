@@ -111,9 +111,12 @@ def load_pairs(by: Iterable[str] = (), modes: Iterable[str] | None = None,
                npartitions: int = 8, path: str | Path | None = None) -> pd.DataFrame:
     """Workers per (home_code, work_code) [and per ``mode``/``csp`` when in ``by``].
 
-    Paris as arrondissements; rows in no particular order. ``engine="duckdb"`` runs the
-    named query ``commuting_pairs``; ``engine="dask"`` uses :func:`db.read_dask_grouped`
-    (each partition reduces in DuckDB, Dask combines the partial sums).
+    Paris as arrondissements; rows sorted by home_code, work_code[, mode, csp]. ``workers``
+    [persons, survey-weighted] are fixed-point sums (see :func:`db.sum_sql`): the same bits
+    for either engine, any DuckDB thread count and any ``npartitions``. ``engine="duckdb"``
+    runs the named query ``commuting_pairs``; ``engine="dask"`` uses
+    :func:`db.read_dask_grouped` (each partition reduces in DuckDB, Dask combines the
+    partial sums).
     """
     by = _check_by(by)
     mode_list, csp_list = check_selection(modes, csps)
@@ -126,7 +129,8 @@ def load_pairs(by: Iterable[str] = (), modes: Iterable[str] | None = None,
             "commuting_flows", by=["home_code", "work_code", *by], sums=["workers"],
             filters=[("mode", "in", mode_list), ("csp", "in", csp_list)],
             npartitions=npartitions, path=path)
-        pairs = grouped.compute().reset_index()
+        pairs = grouped.compute().reset_index().sort_values(
+            ["home_code", "work_code", *by], kind="mergesort")
     else:
         raise ValueError(f"unknown engine {engine!r}; use 'duckdb' or 'dask'")
     for col in ("home_code", "work_code", "mode"):  # same dtypes whatever the engine

@@ -2,7 +2,7 @@
 
 * indicators, distances, units, selections on small hand-computed tables (expected values
   are worked out in the comments);
-* totals identical across levels and engines on the synthetic database;
+* totals identical across levels, and the same bits for both engines, on the synthetic database;
 * real-data figures against an independent SQL computation on the raw mirror file.
 """
 
@@ -293,7 +293,7 @@ def test_od_matrix_totals_identical_across_levels_and_engines(syn):
     assert set(by["csp"]) <= set(cm.CSPS) and by["mode_name"].notna().all()
     duck = cm.od_matrix("ept", by=("mode",), path=syn)
     dask = cm.od_matrix("ept", by=("mode",), engine="dask", path=syn)
-    pd.testing.assert_frame_equal(duck, dask, check_exact=False, rtol=1e-9)
+    pd.testing.assert_frame_equal(duck, dask, check_exact=True)  # fixed-point sums: same bits
     tc = cm.od_matrix("commune", modes=["TC"], csps=[3, 4], path=syn)
     assert 0 < tc["workers"].sum() < total
 
