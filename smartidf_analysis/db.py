@@ -8,12 +8,12 @@
 * :func:`read_dask` builds a dask DataFrame with ``dd.from_map`` over ``rowid`` ranges of a
   table; :func:`read_dask_grouped` pushes each partition's GROUP BY down into DuckDB and
   lets Dask combine partial sums (measured here: 2.7 s vs 8.3 s for raw rows on 20 M rows).
+  Partitions open their own read-only connection from the file path, so they run
+  unchanged on ``dask.distributed`` worker processes.
 * Sums of DOUBLE columns are **fixed-point** (:func:`sum_sql`): each value is rounded to
   ``10**-SUM_SCALE`` of its unit and added exactly as a DECIMAL, so a sum does not depend on
   the order in which DuckDB's parallel aggregation (threads, row groups) or Dask partitions
-  add the rows: two runs, on 1 thread or 2, give the same bits, and near-ties stay ties.
-  Partitions open their own read-only connection from the file path, so they run
-  unchanged on ``dask.distributed`` worker processes.
+  add the rows: two runs, on 1 thread or 2, give the same bits, and equal flows stay equal.
 * :func:`write_database` writes a new database file (used by the atomic build).
 * Every connection is opened by :func:`_open`, which applies ``SMARTIDF_DUCKDB_THREADS``.
 """
@@ -283,8 +283,8 @@ def read_dask_grouped(table: str, by: Sequence[str], sums: Sequence[str],
     DuckDB on its rowid range; the returned dask DataFrame combines the partial sums.
 
     Floating-point columns are summed in fixed point, as in :func:`aggregate`: partitions
-    return int64 multiples of ``10**-SUM_SCALE`` (a group's partial sum must stay below
-    9.2e9 units, or DuckDB raises), Dask adds them exactly, and the result is divided back,
+    return int64 multiples of ``10**-SUM_SCALE`` (a group's sum must stay below 9.2e9
+    units: int64), Dask adds them exactly, and the result is divided back,
     so it equals :func:`aggregate`'s bit for bit whatever the partitions and threads.
 
     Returns a dask DataFrame indexed by ``by`` with one float64 column per summed column.
