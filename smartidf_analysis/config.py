@@ -22,6 +22,9 @@ Environment variables:
     Set by ``smartidf notebooks run``: where key-result CSVs go, and for which notebook.
 ``SMARTIDF_DASK_ADDRESS``
     Address of a ``dask.distributed`` scheduler; unset means local threads.
+``SMARTIDF_DUCKDB_THREADS``
+    Threads each DuckDB connection may use (a positive integer); unset means DuckDB's
+    default (one per core). Results do not depend on it (sums are exact, see ``db``).
 """
 
 from __future__ import annotations
@@ -106,6 +109,17 @@ def download_backoff() -> float:
 def dask_address() -> str | None:
     """Address of a dask.distributed scheduler, or None for local threads."""
     return os.environ.get("SMARTIDF_DASK_ADDRESS") or None
+
+
+def duckdb_threads() -> int | None:
+    """Threads [count] a DuckDB connection may use (``SMARTIDF_DUCKDB_THREADS``), or None
+    for DuckDB's default (one per core)."""
+    raw = os.environ.get("SMARTIDF_DUCKDB_THREADS", "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or int(raw) < 1:
+        raise ValueError(f"SMARTIDF_DUCKDB_THREADS={raw!r}: expected a positive integer")
+    return int(raw)
 
 
 def serve_settings() -> dict[str, str | None]:

@@ -2,7 +2,7 @@
 
 * indicators, distances, units, selections on small hand-computed tables (expected values
   are worked out in the comments);
-* totals identical across levels and engines on the synthetic database;
+* totals identical across levels, and the same bits for both engines, on the synthetic database;
 * real-data figures against an independent SQL computation on the raw mirror file.
 """
 
@@ -241,6 +241,32 @@ def test_first_flows_methods():
         first_flows(od, "best", 1)
 
 
+def test_equal_flows_tie_by_code_after_paris_is_summed():
+    """77001 sends 0.1 + 0.7 workers to two arrondissements and 0.8 to 77002: in binary
+    floating point 0.1 + 0.7 = 0.7999999999999999 < 0.8, so a float sum made 77002 its first
+    flow; summed in fixed point the two flows are equal and the smaller code, Paris, wins."""
+    od = cm.collapse_paris(pd.DataFrame({"home_code": ["77001"] * 3,
+                                         "work_code": ["75101", "75102", "77002"],
+                                         "workers": [0.1, 0.7, 0.8]}))
+    assert 0.1 + 0.7 != 0.8
+    assert od.set_index("work_code")["workers"].to_dict() == {"75056": 0.8, "77002": 0.8}
+    assert first_flows(od, "nfirst", 1).flows["work_code"].tolist() == ["75056"]
+    dom = dominant_flows(od, weight=pd.Series({"77001": 1.0, "75056": 2.0, "77002": 2.0}))
+    assert dom.flows["work_code"].tolist() == ["75056"]
+
+
+def test_sum_workers_does_not_depend_on_row_order():
+    rng = np.random.default_rng(3)
+    frame = pd.DataFrame({"code": rng.choice(["A", "B", "C"], 5000),
+                          "workers": rng.random(5000) * 40})
+    forward = cm.sum_workers(frame, ["code"])
+    backward = cm.sum_workers(frame.iloc[::-1], ["code"])
+    pd.testing.assert_frame_equal(forward, backward, check_exact=True)
+    naive = frame.groupby("code")["workers"].sum()
+    assert forward["workers"].to_numpy() == pytest.approx(naive.to_numpy(), rel=1e-12)
+    assert forward["code"].tolist() == ["A", "B", "C"]
+
+
 def test_commune_flows(hand):
     communes, flows = hand
     table = commune_flows(flows, "75101", n=5)
@@ -293,7 +319,7 @@ def test_od_matrix_totals_identical_across_levels_and_engines(syn):
     assert set(by["csp"]) <= set(cm.CSPS) and by["mode_name"].notna().all()
     duck = cm.od_matrix("ept", by=("mode",), path=syn)
     dask = cm.od_matrix("ept", by=("mode",), engine="dask", path=syn)
-    pd.testing.assert_frame_equal(duck, dask, check_exact=False, rtol=1e-9)
+    pd.testing.assert_frame_equal(duck, dask, check_exact=True)  # fixed-point sums: same bits
     tc = cm.od_matrix("commune", modes=["TC"], csps=[3, 4], path=syn)
     assert 0 < tc["workers"].sum() < total
 

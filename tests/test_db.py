@@ -143,3 +143,71 @@ def test_dask_forms_on_a_distributed_cluster(synthetic_db):
     for got in (_sorted(via_raw), _sorted(pushed.reset_index())):
         assert len(got) == len(expected)
         assert (got["workers"] - expected["workers"]).abs().max() < 1e-6
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_duckdb_threads_setting_limits_every_connection(tmp_path, monkeypatch, threads):
+    path = tmp_path / "threads.duckdb"
+    monkeypatch.setenv("SMARTIDF_DUCKDB_THREADS", str(threads))
+    db.write_database(path, {})
+    con = db.connect(path)
+    try:
+        assert con.execute("SELECT current_setting('threads')").fetchall()[0][0] == threads
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("raw", ["0", "-1", "two", "1.5"])
+def test_duckdb_threads_setting_rejects_non_positive_integers(tmp_path, monkeypatch, raw):
+    path = tmp_path / "threads.duckdb"
+    db.write_database(path, {})
+    monkeypatch.setenv("SMARTIDF_DUCKDB_THREADS", raw)
+    with pytest.raises(ValueError, match="SMARTIDF_DUCKDB_THREADS"):
+        db.connect(path)
+
+
+# ---------------------------------------------------------------- order-independent sums
+WEIGHTS = [0.1, 0.2, 0.3]  # (0.1 + 0.2) + 0.3 != (0.3 + 0.2) + 0.1 in binary floating point
+
+
+def _flows_db(path, workers):
+    n = len(workers)
+    frame = pd.DataFrame({"home_code": ["77001"] * n, "work_code": ["77002"] * n,
+                          "home_code_2014": ["77001"] * n, "work_code_2014": ["77002"] * n,
+                          "mode": ["TC"] * n, "csp": [3] * n, "workers": workers})
+    db.write_database(path, {"commuting_flows": frame})
+    return path
+
+
+def _plain_sum(path):
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        con.execute("SET threads = 1")
+        return con.execute("SELECT sum(workers) FROM commuting_flows").fetchall()[0][0]
+    finally:
+        con.close()
+
+
+def test_sums_of_survey_weights_do_not_depend_on_row_order(tmp_path):
+    """The same weights stored in two orders: DuckDB's plain SUM gives two different doubles
+    (what made near-ties flip between runs); db.aggregate, db.read_dask_grouped and the
+    commuting_pairs query give 0.6 exactly for both."""
+    from smartidf_analysis import commuting as cm
+
+    forward = _flows_db(tmp_path / "forward.duckdb", WEIGHTS)
+    backward = _flows_db(tmp_path / "backward.duckdb", WEIGHTS[::-1])
+    assert _plain_sum(forward) != _plain_sum(backward)  # the hazard is real
+    for path in (forward, backward):
+        by = ["home_code", "work_code"]
+        assert db.aggregate("commuting_flows", by, ["workers"], path=path)["workers"].tolist() \
+            == [0.6]
+        grouped = db.read_dask_grouped("commuting_flows", by, ["workers"], npartitions=3,
+                                       path=path).compute()
+        assert grouped["workers"].tolist() == [0.6]
+        assert cm.load_pairs(path=path)["workers"].tolist() == [0.6]
+    db.close_shared()
+
+
+def test_sum_sql_is_fixed_point_for_floats_only():
+    assert "DECIMAL(38, 9)" in db.sum_sql("workers")
+    assert db.sum_sql("dwellings", is_float=False) == 'sum("dwellings")'

@@ -39,6 +39,17 @@ def test_key_result_csv_is_stable_under_float_noise():
     assert "-0" not in text and "0.3333333333," in text
 
 
+def test_key_result_csv_formats_floats_inside_object_columns():
+    """A Series of mixed KPIs (object dtype) gets the fixed float format too."""
+    a = pd.Series({"sites": 200, "served_km": 0.1 + 0.2, "gap": -0.0, "status": "optimal",
+                   "none": None})
+    b = pd.Series({"sites": 200, "served_km": 0.3, "gap": 0.0, "status": "optimal",
+                   "none": None})
+    assert a.dtype == object and a["served_km"] != b["served_km"]
+    assert reports.key_result_csv(a) == reports.key_result_csv(b) == \
+        ",0\nsites,200\nserved_km,0.3\ngap,0\nstatus,optimal\nnone,\n"
+
+
 def test_key_result_csv_keeps_order_index_missing_and_drops_geometry():
     frame = pd.DataFrame({"workers": [3.5, np.nan], "geometry_wkb": [b"\x01", b"\x02"],
                           "blob": [b"x", None]},

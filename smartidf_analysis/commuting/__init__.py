@@ -16,6 +16,7 @@ from smartidf_analysis.commuting.matrices import (  # noqa: F401 - the package's
     PARIS_CODE,
     SOURCE,
     VINTAGE,
+    WORKERS_SCALE,
     EmptySelectionError,
     add_distances,
     aggregate_od,
@@ -35,6 +36,7 @@ from smartidf_analysis.commuting.matrices import (  # noqa: F401 - the package's
     od_matrix,
     region_summary,
     relabel_paris,
+    sum_workers,
     unit_table,
     weighted_median,
 )

@@ -24,6 +24,11 @@ distance between two points drawn uniformly in a disc of the same area,
 two random points of a disc of radius r, e.g. Santaló 1976, *Integral Geometry and Geometric
 Probability*; checked by simulation in the tests).
 
+Sums of ``workers`` are fixed-point, in DuckDB (:func:`db.sum_sql`) and in pandas
+(:func:`sum_workers`): survey weights are added as integers of 1e-9 worker, so that a sum
+does not depend on the order rows are added in (DuckDB threads, Dask partitions) and two
+flows made of the same weights are exactly equal, their tie broken by code.
+
 Paris switch: ``paris_as_one=True`` relabels the arrondissements as 75056 *after* distances
 are computed, so a commute from the 13th to the 8th keeps its real length and counts as
 "working in one's commune".
@@ -78,6 +83,30 @@ class EmptySelectionError(SmartidfError, ValueError):
     """A selection (modes, CSP groups, destinations…) is empty: nothing to compute."""
 
 
+# ------------------------------------------------------------------ fixed-point sums
+WORKERS_SCALE = 10 ** db.SUM_SCALE  # fixed-point unit of survey-weighted sums: 1e-9 worker
+
+
+def sum_workers(frame: pd.DataFrame, keys: Sequence[str], columns: Sequence[str] = ("workers",),
+                *, sort: bool = True) -> pd.DataFrame:
+    """``frame`` summed per ``keys``: a frame with ``keys`` then ``columns`` (survey-weighted
+    workers [persons]), one row per group (sorted by ``keys`` when ``sort``, else in order
+    of first appearance; missing keys form their own group).
+
+    Each value is rounded to 1e-9 worker and the values are added as int64, so the sums are
+    exact: they do not depend on row order, and flows made of the same weights stay exactly
+    equal (the selections then break the tie by code instead of by rounding noise). Exact for
+    values below 8e6 and sums below 9e9 workers.
+    """
+    keys, columns = list(keys), list(columns)
+    nano = frame[keys].assign(**{c: np.rint(frame[c].to_numpy(dtype="float64") * WORKERS_SCALE)
+                                 .astype("int64") for c in columns})
+    out = nano.groupby(keys, as_index=False, sort=sort, dropna=False)[columns].sum()
+    for c in columns:
+        out[c] = out[c].to_numpy(dtype="float64") / WORKERS_SCALE
+    return out
+
+
 # ------------------------------------------------------------------------ validation
 def check_selection(modes: Iterable[str] | None = None,
                     csps: Iterable[int] | None = None) -> tuple[list[str], list[int]]:
@@ -111,9 +140,12 @@ def load_pairs(by: Iterable[str] = (), modes: Iterable[str] | None = None,
                npartitions: int = 8, path: str | Path | None = None) -> pd.DataFrame:
     """Workers per (home_code, work_code) [and per ``mode``/``csp`` when in ``by``].
 
-    Paris as arrondissements; rows in no particular order. ``engine="duckdb"`` runs the
-    named query ``commuting_pairs``; ``engine="dask"`` uses :func:`db.read_dask_grouped`
-    (each partition reduces in DuckDB, Dask combines the partial sums).
+    Paris as arrondissements; rows sorted by home_code, work_code[, mode, csp]. ``workers``
+    [persons, survey-weighted] are fixed-point sums (see :func:`db.sum_sql`): the same bits
+    for either engine, any DuckDB thread count and any ``npartitions``. ``engine="duckdb"``
+    runs the named query ``commuting_pairs``; ``engine="dask"`` uses
+    :func:`db.read_dask_grouped` (each partition reduces in DuckDB, Dask combines the
+    partial sums).
     """
     by = _check_by(by)
     mode_list, csp_list = check_selection(modes, csps)
@@ -126,7 +158,8 @@ def load_pairs(by: Iterable[str] = (), modes: Iterable[str] | None = None,
             "commuting_flows", by=["home_code", "work_code", *by], sums=["workers"],
             filters=[("mode", "in", mode_list), ("csp", "in", csp_list)],
             npartitions=npartitions, path=path)
-        pairs = grouped.compute().reset_index()
+        pairs = grouped.compute().reset_index().sort_values(
+            ["home_code", "work_code", *by], kind="mergesort")
     else:
         raise ValueError(f"unknown engine {engine!r}; use 'duckdb' or 'dask'")
     for col in ("home_code", "work_code", "mode"):  # same dtypes whatever the engine
@@ -199,10 +232,11 @@ def collapse_paris(flows: pd.DataFrame) -> pd.DataFrame:
     keys = [c for c in ("home_code", "work_code", "mode", "csp") if c in flows]
     out = relabel_paris(flows)
     if "distance_km" not in out:
-        return out.groupby(keys, as_index=False, sort=False)["workers"].sum()
+        return sum_workers(out, keys, sort=False)
     out["_wd"] = out["workers"] * out["distance_km"]
     grouped = out.groupby(keys, as_index=False, sort=False, dropna=False)[["workers", "_wd"]].sum(
         min_count=1)
+    grouped["workers"] = sum_workers(out, keys, sort=False)["workers"]  # same groups, same order
     grouped["distance_km"] = grouped["_wd"] / grouped["workers"].where(grouped["workers"] > 0)
     return grouped.drop(columns="_wd")
 
@@ -279,7 +313,7 @@ def aggregate_od(pairs: pd.DataFrame, units: pd.DataFrame, by: Iterable[str] = (
         "home_code": pairs["home_code"].map(lookup["unit_code"]),
         "work_code": pairs["work_code"].map(lookup["unit_code"]),
         **{b: pairs[b] for b in by}, "workers": pairs["workers"]})
-    od = frame.groupby(["home_code", "work_code", *by], as_index=False, sort=True)["workers"].sum()
+    od = sum_workers(frame, ["home_code", "work_code", *by])
     names = units.drop_duplicates("unit_code").set_index("unit_code")["unit_name"]
     od.insert(1, "home_name", od["home_code"].map(names))
     od.insert(3, "work_name", od["work_code"].map(names))

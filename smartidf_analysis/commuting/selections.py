@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from smartidf_analysis.commuting.matrices import MODES, EmptySelectionError
+from smartidf_analysis.commuting.matrices import MODES, EmptySelectionError, sum_workers
 from smartidf_analysis.errors import UnknownCodeError
 
 
@@ -42,8 +42,9 @@ class FlowSelection:
 
 
 def inter_unit_pairs(od: pd.DataFrame) -> pd.DataFrame:
-    """Positive flows between different units, summed per (home_code, work_code)."""
-    pairs = od.groupby(["home_code", "work_code"], as_index=False, sort=True)["workers"].sum()
+    """Positive flows between different units, summed per (home_code, work_code) in fixed
+    point (:func:`~smartidf_analysis.commuting.matrices.sum_workers`), sorted by codes."""
+    pairs = sum_workers(od, ["home_code", "work_code"])
     return pairs[(pairs["home_code"] != pairs["work_code"]) & (pairs["workers"] > 0)].reset_index(
         drop=True)
 
@@ -83,7 +84,7 @@ def dominant_flows(od: pd.DataFrame, weight: pd.Series | None = None,
     """
     pairs = inter_unit_pairs(od)
     if weight is None:
-        weight = pairs.groupby("work_code")["workers"].sum()
+        weight = sum_workers(pairs, ["work_code"]).set_index("work_code")["workers"]
     codes = pd.Index(sorted(set(pairs["home_code"].unique()) | set(pairs["work_code"].unique())))
     weight = weight.reindex(codes, fill_value=0.0).astype(float)
     largest = _largest_outflow(pairs)
@@ -215,7 +216,7 @@ def employer_pool(flows: pd.DataFrame, destinations: Iterable[str], min_workers:
     if not include_destinations:
         to_hub = to_hub[~to_hub["home_code"].isin(hub)]
     w = to_hub["workers"]
-    table = pd.DataFrame({"workers": w.groupby(to_hub["home_code"]).sum()})
+    table = sum_workers(to_hub, ["home_code"]).set_index("home_code")
     if "distance_km" in to_hub:
         known_d = to_hub["distance_km"].notna()
         num = (w * to_hub["distance_km"]).where(known_d).groupby(to_hub["home_code"]).sum()

@@ -55,9 +55,10 @@ def key_result_csv(frame: pd.DataFrame | pd.Series) -> str:
     Row and column order are kept as given (a notebook's package function fixes them). Floats
     get ``FLOAT_DIGITS`` significant digits, ``-0`` and summation noise (below ``NOISE_RELATIVE``
     of the column's largest magnitude) become ``0``, so that floating-point sums computed in a
-    different order (parallel DuckDB or Dask aggregation) give the same bytes. Binary columns
-    (``*_wkb`` geometries) are left out; missing values are empty fields. The index is written
-    unless it is the default 0..n-1 range.
+    different order (parallel DuckDB or Dask aggregation) give the same bytes; floats inside
+    object columns (a Series of mixed KPIs: counts, floats, a status) get the same digits.
+    Binary columns (``*_wkb`` geometries) are left out; missing values are empty fields. The
+    index is written unless it is the default 0..n-1 range.
     """
     table = frame.to_frame() if isinstance(frame, pd.Series) else frame.copy()
     binary = [c for c in table.columns if str(c).endswith("_wkb") or _is_binary(table[c])]
@@ -65,6 +66,8 @@ def key_result_csv(frame: pd.DataFrame | pd.Series) -> str:
     for column in table.columns:
         if pd.api.types.is_float_dtype(table[column].dtype):
             table[column] = _stable_floats(table[column])
+        elif table[column].dtype == object:
+            table[column] = table[column].map(_stable_float_item)
     default_index = isinstance(table.index, pd.RangeIndex) and table.index.start == 0 \
         and table.index.step == 1 and table.index.name is None
     return table.to_csv(index=not default_index, float_format=f"%.{FLOAT_DIGITS}g",
@@ -86,6 +89,14 @@ def _stable_floats(column: pd.Series) -> pd.Series:
         values[finite & (np.abs(values) <= scale * NOISE_RELATIVE)] = 0.0
     values = values + 0.0  # -0.0 -> 0.0
     return pd.Series(values, index=column.index, name=column.name)
+
+
+def _stable_float_item(value: Any) -> Any:
+    """A float of an object column as text with ``FLOAT_DIGITS`` significant digits (``-0``
+    as ``0``); any other value (int, str, None, NaN) unchanged."""
+    if isinstance(value, float | np.floating) and np.isfinite(value):
+        return f"{float(value) + 0.0:.{FLOAT_DIGITS}g}"
+    return value
 
 
 def key_result(name: str, frame: pd.DataFrame | pd.Series, notebook: str | None = None,

@@ -30,7 +30,7 @@ EMPTY_WHEN_SYNTHETIC = {"build_issues.csv", "broadband_no_data.csv"}
 def selection(app_db) -> dict[str, str]:
     """A query string per page so that every table has rows: the commuting flows table
     follows a commune, here the one most workers leave from in the served database."""
-    from smartidf_analysis import db
+    from smartidf_analysis.data import db
 
     with db.connect(app_db) as con:
         [(code,)] = con.execute("SELECT home_code FROM commuting_flows WHERE home_code <> work_code "
