@@ -97,7 +97,7 @@ def _notebook(path: Path, *codes: str) -> Path:
     return path
 
 
-_OK_CELLS = ("from smartidf_analysis import db, reports",
+_OK_CELLS = ("from smartidf_analysis.data import db\nfrom smartidf_analysis.reporting import reports",
              "totals = reports.key_result('region_totals', db.query('region_totals'))\ntotals")
 
 
