@@ -131,6 +131,17 @@ def app_db(request, tmp_path_factory) -> Path:
     return path
 
 
+@pytest.fixture(scope="module")
+def solar_db(real_db):
+    """The mirror's database as ``SMARTIDF_DB`` for one module's ``db.*`` calls."""
+    from smartidf_analysis.data import db
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SMARTIDF_DB", str(real_db))
+        yield real_db
+    db.close_shared()
+
+
 @pytest.fixture(scope="session")
 def synthetic_db(tmp_path_factory):
     """A synthetic-region database, set as SMARTIDF_DB for the session's db.* calls."""

@@ -371,16 +371,6 @@ def test_compare_with_saint_denis_cadastre(mirror, cube, field):
 # ---------------------------------------------------------------------------------------------- database
 
 
-@pytest.fixture(scope="module")
-def solar_db(real_db):
-    from smartidf_analysis.data import db
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SMARTIDF_DB", str(real_db))
-        yield real_db
-    db.close_shared()
-
-
 def test_stock_communes_keep_every_dwelling(solar_db):
     from smartidf_analysis.data import db
     from smartidf_analysis.solar import io as solar_data

@@ -129,16 +129,6 @@ def test_saint_denis_both_conventions(saint_denis):
     assert terms.loc["flat", "mounting"] == 1.0
 
 
-@pytest.fixture(scope="module")
-def solar_db(real_db):
-    from smartidf_analysis.data import db
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SMARTIDF_DB", str(real_db))
-        yield real_db
-    db.close_shared()
-
-
 def test_page_names_the_convention_shown(solar_db):
     from smartidf_analysis.apps.solar import SolarPage
 
