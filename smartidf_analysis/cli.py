@@ -21,7 +21,7 @@ EXIT_INCOMPLETE = 3
 
 
 def _data_list(args: argparse.Namespace) -> int:
-    from smartidf_analysis.data import fetch
+    from smartidf_analysis.data import catalog, fetch
 
     rows = fetch.status()
     mirror = config.mirror_dir()
@@ -36,9 +36,10 @@ def _data_list(args: argparse.Namespace) -> int:
     for r in rows:
         print("  ".join(str(r[h])[:w].ljust(w) for h, w in zip(headers, widths, strict=True)))
     present = sum(r["status"] in ("mirror", "cache") for r in rows)
-    to_get = [r for r in rows if r["status"] == "downloadable"]
+    to_get = [r["id"] for r in rows if r["status"] == "downloadable"]
+    files = {dl.url: dl.size for ds_id in to_get for dl in catalog.get(ds_id).downloads}
     print(f"{present}/{len(rows)} datasets present locally; {len(to_get)} downloadable "
-          f"({sum(r['mb'] for r in to_get):.1f} MB: `smartidf data fetch`)")
+          f"({len(files)} files, {sum(files.values()) / 1e6:.1f} MB: `smartidf data fetch`)")
     return 0
 
 

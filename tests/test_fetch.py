@@ -131,7 +131,9 @@ def test_fetch_command_downloads_everything_once(fresh, upstream, capsys):
     n = len(catalog.DATASETS)
     assert cli.main(["data", "list"]) == 0
     listing = capsys.readouterr().out
-    assert f"0/{n} datasets present locally; {n} downloadable (5" in listing  # 51-54 MB
+    urls = {dl.url: dl.size for ds in catalog.DATASETS for dl in ds.downloads}
+    assert (f"0/{n} datasets present locally; {n} downloadable ({len(urls)} files, "
+            f"{sum(urls.values()) / 1e6:.1f} MB") in listing  # the shared Saint-Denis file once
     assert cli.main(["data", "fetch", "--quiet"]) == 0
     out = capsys.readouterr().out
     assert f"{n}/{n} datasets present" in out
