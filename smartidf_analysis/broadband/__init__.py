@@ -1,4 +1,5 @@
-"""Fibre (FttH) broadband: coverage per commune (`coverage`), indicators, projections.
+"""Fibre (FttH) broadband: coverage per commune (`coverage`), indicators, projections, the
+database inputs (`io`).
 """
 
 
@@ -18,7 +19,6 @@ from smartidf_analysis.broadband.coverage import (  # noqa: F401 - the package's
     commune_coverage,
     gap_list,
     latest_coverage_by_commune,
-    load,
     no_data_communes,
     reconcile_departments,
     reconciliation_differences,
@@ -27,3 +27,4 @@ from smartidf_analysis.broadband.coverage import (  # noqa: F401 - the package's
     zone_of,
     zoning_breakdown,
 )
+from smartidf_analysis.broadband.io import load  # noqa: F401 - the package's API

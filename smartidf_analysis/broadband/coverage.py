@@ -25,6 +25,7 @@ Data seams made visible rather than smoothed:
 Sources: ARCEP, observatoire HD/THD, "deploiements THD 2018 T1" open data (FttH per
 commune, arrondissement and department, 2017T3–2018T1; commune information 2018T1);
 INSEE COG 2026, populations légales 2023; INSEE Filosofi 2021 (declared median income).
+The tables are read from the database by :mod:`smartidf_analysis.broadband.io`.
 Projections and the department series live in :mod:`smartidf_analysis.broadband.projection`;
 :func:`smartidf_analysis.broadband.indicators.compute_indicators` runs every indicator at once.
 """
@@ -35,8 +36,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-
-from smartidf_analysis.data import db
 
 ARCEP_CLASSES = (0, 5, 10, 25, 50, 80)
 #: Operators' announcement: 89 % of the region's households (4.7 million) by 2020, public
@@ -60,7 +59,8 @@ TABLES = ["fibre_deployment", "fibre_deployment_departments", "fibre_department_
 
 @dataclass(frozen=True)
 class BroadbandData:
-    """The tables the broadband analysis reads (see the ``broadband_*.sql`` queries)."""
+    """The tables the broadband analysis reads (see the ``broadband_*.sql`` queries), as
+    :func:`smartidf_analysis.broadband.io.load` returns them."""
 
     fibre: pd.DataFrame
     premises: pd.DataFrame
@@ -70,20 +70,6 @@ class BroadbandData:
     incomes: pd.DataFrame
     provenance: pd.DataFrame
     build_issues: pd.DataFrame
-
-
-def load(path=None) -> BroadbandData:
-    """Read the broadband tables from the database (``path`` or ``SMARTIDF_DB``)."""
-    def q(name, **params):
-        return db.query(name, path=path, **params)
-
-    return BroadbandData(
-        fibre=q("broadband_fibre"), premises=q("broadband_premises"),
-        departments=q("broadband_departments"), series=q("broadband_department_series"),
-        communes=q("broadband_communes"),
-        incomes=q("broadband_incomes", year=2021, measure="declared"),
-        provenance=q("provenance_for_tables", tables=TABLES),
-        build_issues=q("broadband_build_issues"))
 
 
 # ------------------------------------------------------------------------------- rates
@@ -382,10 +368,10 @@ def reconciliation_differences(reconciliation: pd.DataFrame) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------- for other themes
-def latest_coverage_by_commune(data: BroadbandData | None = None, *, path=None,
-                               quarter: str | None = None) -> pd.DataFrame:
-    """The latest FttH coverage rate per current commune code, e.g. to keep only the
-    telecentre candidate stations of communes above a fibre threshold.
+def latest_coverage_by_commune(data: BroadbandData, *, quarter: str | None = None) -> pd.DataFrame:
+    """The latest FttH coverage rate per current commune code of ``data`` (the tables of
+    :func:`smartidf_analysis.broadband.io.load`), e.g. to keep only the telecentre candidate
+    stations of communes above a fibre threshold.
 
     One row per current commune (Paris as 75056) **and** per Paris arrondissement
     (75101–75120, the codes stations carry in Paris). Columns: ``commune_code``,
@@ -398,10 +384,9 @@ def latest_coverage_by_commune(data: BroadbandData | None = None, *, path=None,
     A missing rate means "no data", not 0 %: filter with ``coverage_rate >= threshold``
     (NaN fails) and report the rows left out by reason. Example::
 
-        cov = latest_coverage_by_commune()
+        cov = latest_coverage_by_commune(broadband.load())
         fibred = set(cov.loc[cov["coverage_rate"] >= 0.8, "commune_code"])
     """
-    data = data if data is not None else load(path)
     units = unit_quarters(data.fibre, data.premises)
     quarter = quarter or units["quarter"].max()
     cov = commune_coverage(units[units["quarter"] == quarter], data.communes, data.premises)

@@ -1,7 +1,7 @@
 """Every broadband indicator at once (for the dashboard, the notebook and the benchmark),
 the commune inspector's series, and the equity view (coverage by income).
 
-:func:`compute_indicators` takes the tables of :func:`smartidf_analysis.broadband.coverage.load` and
+:func:`compute_indicators` takes the tables of :func:`smartidf_analysis.broadband.io.load` and
 returns an :class:`Indicators` bundle of DataFrames: nothing here reads the database.
 Units as in :mod:`smartidf_analysis.broadband` (rates are fractions; ``_pct`` columns are
 percent). Income: INSEE Filosofi 2021, median **declared** income per consumption unit

@@ -35,6 +35,7 @@ from smartidf_analysis.data.schema import (
     BUILD_ISSUES_COLUMNS,
     MISSING_DATASETS_COLUMNS,
     PROVENANCE_COLUMNS,
+    SUM_SCALE,
     TABLES,
 )
 from smartidf_analysis.errors import MissingDataError, SmartidfError
@@ -151,7 +152,6 @@ def _columns_of(table: str) -> list[str]:
     raise ValueError(f"unknown table {table!r}; known: {known}")
 
 
-SUM_SCALE = 9  # fixed-point sums keep 9 decimals of each value (1e-9 worker, kWh, ...)
 _FLOAT_TYPES = {"DOUBLE", "FLOAT", "REAL"}
 
 

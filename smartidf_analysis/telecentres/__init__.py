@@ -1,4 +1,5 @@
-"""Telecentres: demand and candidate sites (`demand`), scenarios, the observed telework signal.
+"""Telecentres: demand and candidate sites (`demand`), scenarios, the observed telework signal,
+the database inputs (`io`).
 """
 
 
@@ -29,7 +30,11 @@ from smartidf_analysis.telecentres.demand import (  # noqa: F401 - the package's
     eligible_flows,
     exclusion_summary,
     home_to_site_km,
-    load_inputs,
     lookup,
     parameters_table,
+)
+from smartidf_analysis.telecentres.io import (  # noqa: F401 - the package's API
+    load_daily,
+    load_inputs,
+    validation_gaps,
 )

@@ -14,7 +14,7 @@ share of the socio-professional group (:data:`TELEWORKABLE_SHARE`) scaled by ``k
 work from a telecentre rather than from home (:data:`TELECENTRE_SHARE`), ``n`` telework days
 per week spent there (:data:`DAYS_PER_WEEK`) and ``o`` the seat occupancy
 (:data:`OCCUPANCY`). ``d_hw`` is the crow-fly distance between commune centroids
-(:func:`smartidf_analysis.commuting.matrices.flows_with_distance`).
+(:func:`smartidf_analysis.commuting.io.flows_with_distance`).
 
 Vintages differ and the seams stay visible: flows are 2014 (remapped to the current COG; the
 2014 codes with no current code have no centroid, so their workers have no distance and are
@@ -23,7 +23,8 @@ coverage is ARCEP 2018Q1 (far below today's: a 2018 threshold is a conservative 
 
 Siting and savings are in :mod:`smartidf_analysis.telecentres.scenarios`, the observed
 weekday signal in :mod:`smartidf_analysis.telecentres.signal`, the solvers in
-:mod:`smartidf_analysis.siting`.
+:mod:`smartidf_analysis.siting`, the database reads (:func:`~smartidf_analysis.telecentres.io.load_inputs`)
+in :mod:`smartidf_analysis.telecentres.io`.
 """
 
 from __future__ import annotations
@@ -32,14 +33,11 @@ import math
 import re
 from dataclasses import asdict, dataclass, field, replace
 from functools import cached_property
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from smartidf_analysis import broadband
 from smartidf_analysis import commuting as cm
-from smartidf_analysis.data import db
 
 # ----------------------------------------------------------------------------- defaults
 #: Minimum crow-fly home→work distance [km] for a commute to count: the issue's default;
@@ -326,8 +324,9 @@ def home_to_site_km(homes: pd.DataFrame, sites: pd.DataFrame) -> np.ndarray:
 # ------------------------------------------------------------------------------ inputs
 @dataclass
 class TelecentreInputs:
-    """Everything a scenario reads, loaded once: flows by mode and CSP with distances,
-    commune attributes, deduplicated stations, fibre coverage, provenance and build issues."""
+    """Everything a scenario reads, loaded once (:func:`smartidf_analysis.telecentres.io.load_inputs`):
+    flows by mode and CSP with distances, commune attributes, deduplicated stations, fibre
+    coverage, provenance and build issues."""
 
     flows: pd.DataFrame
     communes: pd.DataFrame
@@ -393,17 +392,6 @@ class TelecentreInputs:
     @property
     def synthetic(self) -> bool:
         return bool(self.provenance.get("synthetic", pd.Series([False])).any())
-
-
-def load_inputs(path: str | Path | None = None) -> TelecentreInputs:
-    """Read the telecentre inputs from the database (``path`` or ``SMARTIDF_DB``)."""
-    flows = cm.flows_with_distance(by=("mode", "csp"), path=path)
-    communes = cm.load_communes(path)
-    stations = dedupe_stations(db.query("telecentres_stations", path=path))
-    coverage = broadband.latest_coverage_by_commune(path=path)
-    provenance = db.query("provenance_for_tables", path=path, tables=TABLES)
-    issues = db.query("telecentres_build_issues", path=path)
-    return TelecentreInputs(flows, communes, stations, coverage, provenance, issues)
 
 
 def data_seams(inputs: TelecentreInputs, scenario: Scenario = DEFAULT) -> pd.DataFrame:
