@@ -25,6 +25,7 @@ import xarray as xr
 from smartidf_analysis import config
 from smartidf_analysis.data import db
 from smartidf_analysis.data.sources.pvgis import read_pvgis_communes
+from smartidf_analysis.solar import clearsky
 from smartidf_analysis.solar import field as solar_field
 from smartidf_analysis.solar import irradiance as solar
 from smartidf_analysis.solar.conventions import convention_production, mounting_heat_loss
@@ -111,7 +112,7 @@ def paris_yield_cube(*, system_losses_pct: float = 14.0, inverter_efficiency: fl
 
 @lru_cache(maxsize=4)
 def _modelled_field(key) -> xr.Dataset:
-    return solar.irradiance_field(_irradiance(key)).compute()
+    return clearsky.irradiance_field(_irradiance(key)).compute()
 
 
 @lru_cache(maxsize=1)
@@ -137,7 +138,7 @@ def regional_field(kind: str = "measured", *, level: str = "pvgis") -> xr.Datase
     """The spatial factor of the roofs, cached: ``kind="measured"`` (default) is the shipped
     PVGIS field (:func:`~smartidf_analysis.solar.field.measured_field`, PVGIS level or, with
     ``level="nsrdb"``, NSRDB's); ``kind="modelled"`` the clear-sky model of
-    :func:`smartidf_analysis.solar.irradiance.irradiance_field` (MODELLED: no regional cloudiness)."""
+    :func:`smartidf_analysis.solar.clearsky.irradiance_field` (MODELLED: no regional cloudiness)."""
     return _field(_db_key(), kind, level)
 
 

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from smartidf_analysis.solar.irradiance import spatial_factor_grid
+from smartidf_analysis.solar.clearsky import spatial_factor_grid
 
 #: Roof irradiation classes [kWh/m2/yr]: below the first -> blue, from the first to below the
 #: second -> yellow, from the second up -> red. ASSUMPTION: the thresholds of the region's
@@ -244,8 +244,8 @@ def estimate_roof_production(
         From :func:`smartidf_analysis.solar.irradiance.yield_cube`.
     field : xarray.Dataset, optional
         The measured field of :func:`smartidf_analysis.solar.field.measured_field` (its
-        ``factor``), or the MODELLED one of :func:`smartidf_analysis.solar.irradiance.irradiance_field`;
-        see :func:`smartidf_analysis.solar.irradiance.spatial_factor_grid`, computed once here.
+        ``factor``), or the MODELLED one of :func:`smartidf_analysis.solar.clearsky.irradiance_field`;
+        see :func:`smartidf_analysis.solar.clearsky.spatial_factor_grid`, computed once here.
     module_efficiency : float
         Module efficiency at STC [-] (kWp per m2 of modules / 1 kW/m2).
     usable_fraction : float
