@@ -1,5 +1,5 @@
-"""Telecentres: demand and candidate sites (`demand`), scenarios, the observed telework signal,
-the database inputs (`io`).
+"""Telecentres: telework demand (`demand`), candidate sites and the inputs bundle (`sites`),
+scenarios, the observed telework signal, the database inputs (`io`).
 """
 
 
@@ -20,16 +20,10 @@ from smartidf_analysis.telecentres.demand import (  # noqa: F401 - the package's
     TELECENTRE_SHARE,
     TELEWORKABLE_SHARE,
     Scenario,
-    TelecentreInputs,
-    candidate_sites,
     check_demand_parameters,
-    data_seams,
-    dedupe_stations,
     demand_by_commune,
     demand_totals,
     eligible_flows,
-    exclusion_summary,
-    home_to_site_km,
     lookup,
     parameters_table,
 )
@@ -37,4 +31,12 @@ from smartidf_analysis.telecentres.io import (  # noqa: F401 - the package's API
     load_daily,
     load_inputs,
     validation_gaps,
+)
+from smartidf_analysis.telecentres.sites import (  # noqa: F401 - the package's API
+    TelecentreInputs,
+    candidate_sites,
+    data_seams,
+    dedupe_stations,
+    exclusion_summary,
+    home_to_site_km,
 )

@@ -1,8 +1,7 @@
 """Telecentre inputs from the database: the only telecentre module that touches it, through
 :mod:`smartidf_analysis.data.db` (named queries ``sql/telecentres_*.sql``) and the io modules
-of the commuting and broadband themes. The analysis in :mod:`~smartidf_analysis.telecentres.demand`,
-:mod:`~smartidf_analysis.telecentres.scenarios` and :mod:`~smartidf_analysis.telecentres.signal`
-takes the frames this module returns.
+of the commuting and broadband themes. The analysis (``demand``, ``sites``, ``scenarios``,
+``signal``) takes the frames this module returns.
 """
 
 from __future__ import annotations
@@ -14,8 +13,9 @@ import pandas as pd
 from smartidf_analysis import broadband
 from smartidf_analysis import commuting as cm
 from smartidf_analysis.data import db
-from smartidf_analysis.telecentres.demand import TABLES, TelecentreInputs, dedupe_stations
+from smartidf_analysis.telecentres.demand import TABLES
 from smartidf_analysis.telecentres.signal import COMMUTER_CATEGORIES
+from smartidf_analysis.telecentres.sites import TelecentreInputs, dedupe_stations
 
 
 def load_inputs(path: str | Path | None = None) -> TelecentreInputs:

@@ -74,7 +74,7 @@ def midweek_ratio(daily: pd.DataFrame, key: str = "zdc_id", holidays=PUBLIC_HOLI
 
 def station_signal(daily: pd.DataFrame, sites: pd.DataFrame, **kwargs) -> pd.DataFrame:
     """:func:`midweek_ratio` per station with its name, lines and commune (``sites`` from
-    :func:`smartidf_analysis.telecentres.demand.dedupe_stations`; zones not in it keep NaN names)."""
+    :func:`smartidf_analysis.telecentres.sites.dedupe_stations`; zones not in it keep NaN names)."""
     ratio = midweek_ratio(daily, "zdc_id", **kwargs)
     info = sites[["site_id", "station_name", "lines", "commune_code", "lon", "lat"]]
     return ratio.merge(info, left_on="zdc_id", right_on="site_id", how="left").drop(
