@@ -1,6 +1,7 @@
-"""The package's layering, read from the source with ``ast`` (DESIGN.md, "Data flows one way"):
-only the data layer, each theme's ``io`` module, the reporting layer and the pages open the
-database; only ``data/db.py`` imports duckdb."""
+"""The package's layout, read from the source with ``ast`` (DESIGN.md, "Data flows one way";
+issue 17): only the data layer, each theme's ``io`` module, the reporting layer and the pages
+open the database; only ``data/db.py`` imports duckdb; no module over 400 lines without the
+reason at the top of its docstring."""
 
 from __future__ import annotations
 
@@ -59,3 +60,36 @@ def test_only_the_io_modules_of_the_themes_read_the_database(path):
 def test_only_db_imports_duckdb():
     importers = [_rel(p) for p in MODULES if "duckdb" in {n.split(".")[0] for n in _imported_modules(p)}]
     assert importers == ["data/db.py"]
+
+
+MAX_LINES = 400
+REASON = "over 400 lines:"
+
+
+def oversized_without_reason(paths) -> list[tuple[Path, int]]:
+    """(path, lines) of the modules over :data:`MAX_LINES` lines whose docstring does not say
+    why (:data:`REASON`, any case)."""
+    out = []
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        doc = ast.get_docstring(ast.parse(text)) or ""
+        lines = len(text.splitlines())
+        if lines > MAX_LINES and REASON not in doc.lower():
+            out.append((path, lines))
+    return out
+
+
+def test_no_module_over_400_lines_without_a_reason():
+    found = [f"{_rel(path)} ({lines} lines)" for path, lines in oversized_without_reason(MODULES)]
+    assert found == [], ("split these modules along their seams, or state why not at the top of "
+                         "their docstring: 'Over 400 lines: <reason>'")
+
+
+def test_the_line_limit_check_can_fail(tmp_path):
+    body = "".join(f"x{i} = {i}\n" for i in range(MAX_LINES))
+    bare, reasoned, short = tmp_path / "bare.py", tmp_path / "reasoned.py", tmp_path / "short.py"
+    bare.write_text('"""Too long."""\n' + body, encoding="utf-8")
+    reasoned.write_text('"""Long.\n\nOver 400 lines: one table."""\n' + body, encoding="utf-8")
+    short.write_text('"""Short."""\n' + body[: -len(f"x{MAX_LINES - 1} = {MAX_LINES - 1}\n")],
+                     encoding="utf-8")
+    assert oversized_without_reason([bare, reasoned, short]) == [(bare, MAX_LINES + 1)]

@@ -1,5 +1,8 @@
 """Rooftop production, red / yellow / blue classes and totals, from the yield cube.
 
+Over 400 lines: validation, cube interpolation, the per-roof kernel and the totals share
+the roof-table checks and column conventions; the totals are the last 50 lines.
+
 Pure functions over roof tables and the cube / field of :mod:`smartidf_analysis.solar`.
 :func:`estimate_roof_production` interpolates in the precomputed cube (never a pvlib call per
 roof: bilinear interpolation in tilt x azimuth, then the regional field factor at the roof) and
