@@ -35,6 +35,7 @@ from smartidf_analysis.solar.roofs import (  # noqa: F401 - the package's API
     validate_roofs,
 )
 from smartidf_analysis.solar.stock import (  # noqa: F401 - the package's API
+    StockAssumptions,
     roofs_from_buildings,
     roofs_from_cadastre,
     synthetic_roof_stock,

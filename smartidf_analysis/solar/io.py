@@ -38,6 +38,7 @@ from smartidf_analysis.solar.roofs import (
 )
 from smartidf_analysis.solar.shading import building_heights, horizon_shading
 from smartidf_analysis.solar.stock import (
+    StockAssumptions,
     roofs_from_buildings,
     roofs_from_cadastre,
     synthetic_roof_stock_dask,
@@ -288,7 +289,7 @@ def _stock_pass(key, n, seed, candidates) -> _StockPass:
 
     cube, field = _cube(key, 14.0, 0.96, "perez"), _field(key)
     communes = db.query("solar_stock_communes", path=key[0])
-    stock = synthetic_roof_stock_dask(n, communes, seed=seed, weight="dwellings")
+    stock = synthetic_roof_stock_dask(n, communes, StockAssumptions(seed=seed, weight="dwellings"))
     w_commune = weight_inputs(cube, stock["commune_code"].cat.categories, field=field, by="commune_code")
     w_class = weight_inputs(cube, SOLAR_CLASSES, field=field, by="solar_class")
     parts = dask.compute(*[dask.delayed(_pass_partition)(p, cube, field, candidates, w_commune, w_class)
