@@ -15,7 +15,7 @@ import pytest
 
 from smartidf_analysis import commuting as cm
 from smartidf_analysis import telecentres as tc
-from smartidf_analysis.siting.mclp import MaximalCoveringLocation, SitingSettingsError
+from smartidf_analysis.siting import MaximalCoveringLocation, SitingSettingsError
 from smartidf_analysis.siting.pmedian import PMedian
 from smartidf_analysis.telecentres import scenarios as ts
 from smartidf_analysis.telecentres import signal as sig

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from smartidf_analysis.commuting.selections import employer_pool
-from smartidf_analysis.siting.mclp import MaximalCoveringLocation, SitingSettingsError
+from smartidf_analysis.siting import MaximalCoveringLocation, SitingSettingsError
 from smartidf_analysis.siting.pmedian import PMedian
 from smartidf_analysis.telecentres.demand import DEFAULT, Scenario, lookup
 from smartidf_analysis.telecentres.sites import TelecentreInputs
