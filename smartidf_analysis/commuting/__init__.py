@@ -29,6 +29,7 @@ from smartidf_analysis.commuting.matrices import (  # noqa: F401 - the package's
     EmptySelectionError,
     add_distances,
     aggregate_od,
+    check_breakdowns,
     check_selection,
     collapse_paris,
     commune_indicators,

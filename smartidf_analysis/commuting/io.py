@@ -17,9 +17,9 @@ from smartidf_analysis.commuting.matrices import (
     LEVELS,
     SOURCE,
     VINTAGE,
-    _check_by,
     add_distances,
     aggregate_od,
+    check_breakdowns,
     check_selection,
     collapse_paris,
     communes_at,
@@ -42,7 +42,7 @@ def load_pairs(by: Iterable[str] = (), modes: Iterable[str] | None = None,
     :func:`~smartidf_analysis.data.db.read_dask_grouped` (each partition reduces in DuckDB,
     Dask combines the partial sums).
     """
-    by = _check_by(by)
+    by = check_breakdowns(by)
     mode_list, csp_list = check_selection(modes, csps)
     if engine == "duckdb":
         pairs = db.query("commuting_pairs", path=path, by_mode="mode" in by,
@@ -111,7 +111,7 @@ def flows_with_distance(by: Iterable[str] = (), modes: Iterable[str] | None = No
     flows = add_distances(load_pairs(by, modes, csps, path=path), load_communes(path))
     if paris_as_one:
         flows = collapse_paris(flows)
-    return flows.sort_values(["home_code", "work_code", *_check_by(by)], ignore_index=True)
+    return flows.sort_values(["home_code", "work_code", *check_breakdowns(by)], ignore_index=True)
 
 
 def indicators(modes: Iterable[str] | None = None, csps: Iterable[int] | None = None, *,

@@ -122,7 +122,9 @@ def check_selection(modes: Iterable[str] | None = None,
     return mode_list, csp_list
 
 
-def _check_by(by: Iterable[str]) -> list[str]:
+def check_breakdowns(by: Iterable[str]) -> list[str]:
+    """The breakdowns of ``by`` (a name or names among :data:`BREAKDOWNS`) in canonical order;
+    raises on an unknown one."""
     by = [by] if isinstance(by, str) else list(by)
     bad = [b for b in by if b not in BREAKDOWNS]
     if bad:
@@ -253,7 +255,7 @@ def aggregate_od(pairs: pd.DataFrame, units: pd.DataFrame, by: Iterable[str] = (
     Returns ``home_code, home_name, work_code, work_name, [mode, mode_name], [csp, csp_name],
     workers`` sorted by home, work (codes are unit codes). Raises if a code has no unit.
     """
-    by = _check_by(by)
+    by = check_breakdowns(by)
     lookup = units.drop_duplicates("commune_code").set_index("commune_code")
     missing = sorted((set(pairs["home_code"].unique()) | set(pairs["work_code"].unique()))
                      - set(lookup.index))
