@@ -28,7 +28,7 @@ from smartidf_analysis import solar
 from smartidf_analysis.solar import io as solar_data
 from smartidf_analysis.solar.conventions import CONVENTIONS, convention_production
 from smartidf_analysis.solar.roofs import class_totals, estimate_roof_production, production_totals
-from smartidf_analysis.solar.stock import synthetic_roof_stock, synthetic_roof_stock_dask
+from smartidf_analysis.solar.stock import StockAssumptions, synthetic_roof_stock, synthetic_roof_stock_dask
 from smartidf_analysis.solar.weights import orientation_weights, totals_from_weights
 
 
@@ -78,7 +78,7 @@ def bench_cube(irr: pd.DataFrame):
 
 def bench_roofs(irr, communes, cube, plane, field, n: int) -> None:
     """2.5 M roofs in one process, the pvlib-loop baseline, and a parameter change."""
-    t_stock, roofs = timed(synthetic_roof_stock, n, communes, weight="dwellings")
+    t_stock, roofs = timed(synthetic_roof_stock, n, communes, StockAssumptions(weight="dwellings"))
     print(f"synthetic stock: {n:,} roofs over {len(communes):,} communes in {t_stock:.2f} s")
 
     def run():
@@ -130,7 +130,8 @@ def bench_cluster(communes, cube, field, n: int) -> None:
     from distributed import Client, LocalCluster
 
     def made_on_workers():
-        lazy = synthetic_roof_stock_dask(n, communes, weight="dwellings")  # 250,000 roofs/partition
+        by_dwellings = StockAssumptions(weight="dwellings")  # 250,000 roofs/partition
+        lazy = synthetic_roof_stock_dask(n, communes, by_dwellings)
         return production_totals(estimate_roof_production(lazy, cube, field=field))
 
     def shipped(stock):
@@ -140,10 +141,12 @@ def bench_cluster(communes, cube, field, n: int) -> None:
     for workers in (1, 2):
         with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                           dashboard_address=None) as cluster, Client(cluster):
-            small = synthetic_roof_stock_dask(20_000, communes, weight="dwellings", block_size=5_000)
+            small = synthetic_roof_stock_dask(20_000, communes,
+                                              StockAssumptions(weight="dwellings", block_size=5_000))
             production_totals(estimate_roof_production(small, cube, field=field))  # warm up
             t_made, tot = timed(made_on_workers, repeat=2)
-            t_ship, _ = timed(shipped, synthetic_roof_stock(n, communes, weight="dwellings"))
+            eager = synthetic_roof_stock(n, communes, StockAssumptions(weight="dwellings"))
+            t_ship, _ = timed(shipped, eager)
         results[workers] = (t_made, t_ship)
         print(f"LocalCluster {workers} worker(s): stock generated on the workers {t_made:.2f} s "
               f"({tot['annual_gwh'].sum():,.0f} GWh/yr); pandas partitions shipped from the client "

@@ -18,6 +18,7 @@ from smartidf_analysis.solar import roofs as roofs_mod
 from smartidf_analysis.solar.cadastre import compare_with_cadastre, ratio_by_shape, system_factors
 from smartidf_analysis.solar.shading import horizon_profile, horizon_shading
 from smartidf_analysis.solar.stock import (
+    StockAssumptions,
     roof_shape,
     roofs_from_buildings,
     roofs_from_cadastre,
@@ -246,7 +247,7 @@ def test_monthly_production_sums_to_annual(cube, field):
 def test_dask_partitions_give_same_result(toy_cube):
     import dask.dataframe as dd
 
-    roofs = synthetic_roof_stock(20_000, _communes(), seed=3, block_size=7_000)
+    roofs = synthetic_roof_stock(20_000, _communes(), StockAssumptions(seed=3, block_size=7_000))
     roofs.loc[[5, 17], "tilt_deg"] = 120.0
     one = roofs_mod.estimate_roof_production(roofs, toy_cube)
     parts = roofs_mod.estimate_roof_production(roofs, toy_cube, npartitions=4)
@@ -260,10 +261,11 @@ def test_dask_partitions_give_same_result(toy_cube):
 def test_totals_same_on_distributed_cluster(toy_cube):
     distributed = pytest.importorskip("distributed")
     local = roofs_mod.production_totals(roofs_mod.estimate_roof_production(
-        synthetic_roof_stock(60_000, _communes(), seed=1, block_size=15_000), toy_cube))
+        synthetic_roof_stock(60_000, _communes(), StockAssumptions(seed=1, block_size=15_000)), toy_cube))
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   dashboard_address=None) as cluster, distributed.Client(cluster) as client:
-        lazy = synthetic_roof_stock_dask(60_000, _communes(), seed=1, block_size=15_000)  # made on workers
+        lazy = synthetic_roof_stock_dask(60_000, _communes(),  # made on workers
+                                         StockAssumptions(seed=1, block_size=15_000))
         remote = roofs_mod.production_totals(roofs_mod.estimate_roof_production(lazy, toy_cube))
         workers_used = client.run(lambda dask_worker: len(dask_worker.data))
     pd.testing.assert_frame_equal(local, remote)
@@ -299,9 +301,9 @@ def test_field_factor_applied(cube, field):
 
 
 def test_synthetic_stock_is_deterministic_weighted_and_labelled():
-    a = synthetic_roof_stock(100_000, _communes(), seed=7)
-    pd.testing.assert_frame_equal(a, synthetic_roof_stock(100_000, _communes(), seed=7))
-    assert not a.equals(synthetic_roof_stock(100_000, _communes(), seed=8))
+    a = synthetic_roof_stock(100_000, _communes(), StockAssumptions(seed=7))
+    pd.testing.assert_frame_equal(a, synthetic_roof_stock(100_000, _communes(), StockAssumptions(seed=7)))
+    assert not a.equals(synthetic_roof_stock(100_000, _communes(), StockAssumptions(seed=8)))
     assert a.attrs["synthetic"] is True and (a["source"] == "synthetic").all()
     share = a["commune_code"].value_counts(normalize=True)
     assert share["75113"] == pytest.approx(177 / 334, abs=0.01)
@@ -311,8 +313,8 @@ def test_synthetic_stock_is_deterministic_weighted_and_labelled():
 
 
 def test_synthetic_stock_dask_equals_pandas():
-    eager = synthetic_roof_stock(45_000, _communes(), seed=2, block_size=10_000)
-    lazy = synthetic_roof_stock_dask(45_000, _communes(), seed=2, block_size=10_000)
+    eager = synthetic_roof_stock(45_000, _communes(), StockAssumptions(seed=2, block_size=10_000))
+    lazy = synthetic_roof_stock_dask(45_000, _communes(), StockAssumptions(seed=2, block_size=10_000))
     assert lazy.npartitions == 5
     pd.testing.assert_frame_equal(lazy.compute(), eager, check_categorical=False)
 
@@ -410,7 +412,7 @@ def test_stock_summary_matches_pandas(solar_db):
     from smartidf_analysis.solar import io as solar_data
 
     s = solar_data.stock_summary(n=40_000, top=10)
-    stock = synthetic_roof_stock(40_000, solar_data.stock_communes(), weight="dwellings")
+    stock = synthetic_roof_stock(40_000, solar_data.stock_communes(), StockAssumptions(weight="dwellings"))
     est = roofs_mod.estimate_roof_production(stock, solar_data.paris_yield_cube(),
                                              field=solar_data.regional_field())
     ref = roofs_mod.production_totals(est)
@@ -438,7 +440,7 @@ def test_orientation_weights_give_exact_totals(cube, field):
 
     from smartidf_analysis.solar.weights import orientation_weights, totals_from_weights
 
-    stock = synthetic_roof_stock(30_000, _communes(), seed=4)
+    stock = synthetic_roof_stock(30_000, _communes(), StockAssumptions(seed=4))
     stock.loc[[3, 9], "usable_area_m2"] = -1.0  # bad roofs: left out of both
     other = cube.copy()
     other["specific_yield_kwh_kwp"] = cube["specific_yield_kwh_kwp"] * (1 + cube["tilt"] / 300)  # any cube

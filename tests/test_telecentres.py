@@ -15,7 +15,7 @@ import pytest
 
 from smartidf_analysis import commuting as cm
 from smartidf_analysis import telecentres as tc
-from smartidf_analysis.siting.mclp import MaximalCoveringLocation, SitingSettingsError
+from smartidf_analysis.siting import MaximalCoveringLocation, SitingSettingsError
 from smartidf_analysis.siting.pmedian import PMedian
 from smartidf_analysis.telecentres import scenarios as ts
 from smartidf_analysis.telecentres import signal as sig
@@ -376,10 +376,10 @@ def test_real_full_size_milp_gap_and_greedy(real_inputs):
 
 @pytest.mark.realdata
 def test_real_signal_and_validation_gaps(real_db, real_inputs):
-    gaps = sig.validation_gaps(real_db)
+    gaps = tc.validation_gaps(real_db)
     empty = gaps[gaps["issue"] == "empty_zdc_id"]
     assert empty["rows"].sum() > 0  # reported, with their stop names
-    daily = sig.load_daily(path=real_db)
+    daily = tc.load_daily(path=real_db)
     assert daily["zdc_id"].str.len().min() > 0
     commune = sig.commune_signal(daily, real_inputs.stations)
     assert commune["midweek_ratio"].notna().sum() > 100
@@ -421,9 +421,9 @@ def test_database_layer_on_the_synthetic_region(synthetic_db):
     assert n > 2
     result = ts.run_scenario(inputs, tc.Scenario(n_sites=min(20, n - 1)))
     assert result.kpis["daily_users"] > 0
-    gaps = sig.validation_gaps(synthetic_db)
+    gaps = tc.validation_gaps(synthetic_db)
     assert {"issue", "zdc_id", "stop_name", "rows", "validations"} <= set(gaps.columns)
-    daily = sig.load_daily(path=synthetic_db)
+    daily = tc.load_daily(path=synthetic_db)
     assert set(daily.columns) == {"zdc_id", "day", "validations"}
 
 

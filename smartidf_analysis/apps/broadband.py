@@ -1,6 +1,9 @@
 """Broadband page: FttH coverage map by quarter, department series to 2024, commune
 inspector, gap list, zoning breakdown and the projection backtest.
 
+Over 400 lines: its URL sync, cache and error guard are to move into the page base class of
+issue 17 item 2 (pages are being reworked on another branch: a split now would collide).
+
 The map is a :class:`~smartidf_analysis.plots.polygon_map.PolygonMap` built once per session:
 moving the quarter slider only replaces its value column (milliseconds of server time).
 Indicators are computed once per database file (``pn.cache``). State is in the URL.

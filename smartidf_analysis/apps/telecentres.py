@@ -24,7 +24,7 @@ from smartidf_analysis import config
 from smartidf_analysis import telecentres as tc
 from smartidf_analysis.data import db
 from smartidf_analysis.plots import telecentres as tplots
-from smartidf_analysis.siting.mclp import SitingSettingsError
+from smartidf_analysis.siting import SitingSettingsError
 from smartidf_analysis.telecentres import scenarios as ts
 
 from . import telecentres_labels  # noqa: F401 - registers the page's labels

@@ -1,7 +1,18 @@
-"""Fibre (FttH) broadband: coverage per commune (`coverage`), indicators, projections.
+"""Fibre (FttH) broadband: coverage per commune (`coverage`), aggregates, zoning and reconciliation
+(`aggregates`), indicators, projections, the database inputs (`io`).
 """
 
 
+from smartidf_analysis.broadband.aggregates import (  # noqa: F401 - the package's API
+    aggregate_coverage,
+    gap_list,
+    no_data_communes,
+    reconcile_departments,
+    reconciliation_differences,
+    regional_status,
+    zone_of,
+    zoning_breakdown,
+)
 from smartidf_analysis.broadband.coverage import (  # noqa: F401 - the package's API
     ARCEP_CLASSES,
     LEVELS,
@@ -11,19 +22,11 @@ from smartidf_analysis.broadband.coverage import (  # noqa: F401 - the package's
     TABLES,
     ZONES,
     BroadbandData,
-    aggregate_coverage,
     arcep_class_of,
     class_consistency,
     class_disagreements,
     commune_coverage,
-    gap_list,
     latest_coverage_by_commune,
-    load,
-    no_data_communes,
-    reconcile_departments,
-    reconciliation_differences,
-    regional_status,
     unit_quarters,
-    zone_of,
-    zoning_breakdown,
 )
+from smartidf_analysis.broadband.io import load  # noqa: F401 - the package's API

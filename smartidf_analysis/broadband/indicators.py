@@ -1,7 +1,7 @@
 """Every broadband indicator at once (for the dashboard, the notebook and the benchmark),
 the commune inspector's series, and the equity view (coverage by income).
 
-:func:`compute_indicators` takes the tables of :func:`smartidf_analysis.broadband.coverage.load` and
+:func:`compute_indicators` takes the tables of :func:`smartidf_analysis.broadband.io.load` and
 returns an :class:`Indicators` bundle of DataFrames: nothing here reads the database.
 Units as in :mod:`smartidf_analysis.broadband` (rates are fractions; ``_pct`` columns are
 percent). Income: INSEE Filosofi 2021, median **declared** income per consumption unit
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from smartidf_analysis.broadband import aggregates as ba
 from smartidf_analysis.broadband import coverage as bb
 from smartidf_analysis.broadband import projection as proj
 
@@ -26,13 +27,13 @@ class Indicators:
     units: pd.DataFrame  # bb.unit_quarters: ARCEP's 2018 communes and arrondissements
     coverage: pd.DataFrame  # bb.commune_coverage: current communes x quarters, with growth
     classes: pd.DataFrame  # bb.class_consistency
-    departments: pd.DataFrame  # bb.aggregate_coverage(level="department")
+    departments: pd.DataFrame  # ba.aggregate_coverage(level="department")
     epci: pd.DataFrame
     ept: pd.DataFrame
     region: pd.DataFrame
-    zoning: pd.DataFrame  # bb.zoning_breakdown
-    status: pd.DataFrame  # bb.regional_status at the last quarter
-    reconciliation: pd.DataFrame  # bb.reconcile_departments
+    zoning: pd.DataFrame  # ba.zoning_breakdown
+    status: pd.DataFrame  # ba.regional_status at the last quarter
+    reconciliation: pd.DataFrame  # ba.reconcile_departments
     projection: pd.DataFrame  # proj.project_communes
     department_projection: pd.DataFrame  # proj.project_departments at the checkpoints
     trajectory: pd.DataFrame  # proj.department_trajectory
@@ -61,9 +62,9 @@ def compute_indicators(data: bb.BroadbandData) -> Indicators:
     coverage = bb.commune_coverage(units, data.communes, data.premises)
     names = data.departments.drop_duplicates("department_code").set_index(
         "department_code")["department_name"]
-    departments = bb.aggregate_coverage(coverage, "department", names)
-    region = bb.aggregate_coverage(coverage, "region")
-    zoning = bb.zoning_breakdown(units, data.premises)
+    departments = ba.aggregate_coverage(coverage, "department", names)
+    region = ba.aggregate_coverage(coverage, "region")
+    zoning = ba.zoning_breakdown(units, data.premises)
     projection = proj.project_communes(coverage)
     dep_projection = proj.project_departments(projection)
     computed = computed_zone_rates(departments, region)
@@ -73,10 +74,10 @@ def compute_indicators(data: bb.BroadbandData) -> Indicators:
     trend = proj.department_trend_projection(computed)
     return Indicators(
         units=units, coverage=coverage, classes=bb.class_consistency(units),
-        departments=departments, epci=bb.aggregate_coverage(coverage, "epci"),
-        ept=bb.aggregate_coverage(coverage, "ept"), region=region, zoning=zoning,
-        status=bb.regional_status(region, zoning),
-        reconciliation=bb.reconcile_departments(data.fibre, data.departments),
+        departments=departments, epci=ba.aggregate_coverage(coverage, "epci"),
+        ept=ba.aggregate_coverage(coverage, "ept"), region=region, zoning=zoning,
+        status=ba.regional_status(region, zoning),
+        reconciliation=ba.reconcile_departments(data.fibre, data.departments),
         projection=projection, department_projection=dep_projection, trajectory=trajectory,
         overlap=proj.series_overlap(data.series),
         backtest=proj.backtest(dep_projection, trajectory, trend))

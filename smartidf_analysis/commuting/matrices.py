@@ -9,13 +9,10 @@ build time, and the six 2014 codes with no current mapping (77028, 77149, 78503,
 have no centroid, area or group, and every function here keeps them visible (own units,
 ``NaN`` distances) instead of dropping them.
 
-Two kinds of functions:
-
-* ``load_*``, :func:`od_matrix`, :func:`flows_with_distance`, :func:`indicators` read the
-  database: the heavy group-by runs in DuckDB (named SQL ``sql/commuting_*.sql``) or in Dask
-  partitions that each reduce in DuckDB first (``engine="dask"``);
-* everything else is pure and takes DataFrames (``home_code``, ``work_code``, ``workers``
-  [persons], optional ``mode``/``csp``/``distance_km``), so tests feed hand-made tables.
+Every function here is pure and takes DataFrames (``home_code``, ``work_code``, ``workers``
+[persons], optional ``mode``/``csp``/``distance_km``), so tests feed hand-made tables; the
+database reads (``load_*``, ``od_matrix``, ``flows_with_distance``, ``indicators``) are in
+:mod:`smartidf_analysis.commuting.io`.
 
 Distances are crow-fly between commune centroids in Lambert-93 (EPSG:2154) [km]. The
 distance of a flow inside one commune is estimated from its area A [km²] as the mean
@@ -24,7 +21,7 @@ distance between two points drawn uniformly in a disc of the same area,
 two random points of a disc of radius r, e.g. Santaló 1976, *Integral Geometry and Geometric
 Probability*; checked by simulation in the tests).
 
-Sums of ``workers`` are fixed-point, in DuckDB (:func:`db.sum_sql`) and in pandas
+Sums of ``workers`` are fixed-point, in DuckDB (:func:`smartidf_analysis.data.db.sum_sql`) and in pandas
 (:func:`sum_workers`): survey weights are added as integers of 1e-9 worker, so that a sum
 does not depend on the order rows are added in (DuckDB threads, Dask partitions) and two
 flows made of the same weights are exactly equal, their tie broken by code.
@@ -38,7 +35,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -52,7 +48,7 @@ from smartidf_analysis.commuting.indicators import (  # noqa: F401 - re-exported
     region_summary,
     weighted_median,
 )
-from smartidf_analysis.data import db
+from smartidf_analysis.data.schema import SUM_SCALE
 from smartidf_analysis.errors import SmartidfError, UnknownCodeError
 
 MODE_NAMES = {  # INSEE code -> readable name
@@ -84,7 +80,7 @@ class EmptySelectionError(SmartidfError, ValueError):
 
 
 # ------------------------------------------------------------------ fixed-point sums
-WORKERS_SCALE = 10 ** db.SUM_SCALE  # fixed-point unit of survey-weighted sums: 1e-9 worker
+WORKERS_SCALE = 10 ** SUM_SCALE  # fixed-point unit of survey-weighted sums: 1e-9 worker
 
 
 def sum_workers(frame: pd.DataFrame, keys: Sequence[str], columns: Sequence[str] = ("workers",),
@@ -126,58 +122,14 @@ def check_selection(modes: Iterable[str] | None = None,
     return mode_list, csp_list
 
 
-def _check_by(by: Iterable[str]) -> list[str]:
+def check_breakdowns(by: Iterable[str]) -> list[str]:
+    """The breakdowns of ``by`` (a name or names among :data:`BREAKDOWNS`) in canonical order;
+    raises on an unknown one."""
     by = [by] if isinstance(by, str) else list(by)
     bad = [b for b in by if b not in BREAKDOWNS]
     if bad:
         raise ValueError(f"unknown breakdown(s) {bad}; use any of {list(BREAKDOWNS)}")
     return [b for b in BREAKDOWNS if b in by]
-
-
-# ------------------------------------------------------------------------- database reads
-def load_pairs(by: Iterable[str] = (), modes: Iterable[str] | None = None,
-               csps: Iterable[int] | None = None, *, engine: str = "duckdb",
-               npartitions: int = 8, path: str | Path | None = None) -> pd.DataFrame:
-    """Workers per (home_code, work_code) [and per ``mode``/``csp`` when in ``by``].
-
-    Paris as arrondissements; rows sorted by home_code, work_code[, mode, csp]. ``workers``
-    [persons, survey-weighted] are fixed-point sums (see :func:`db.sum_sql`): the same bits
-    for either engine, any DuckDB thread count and any ``npartitions``. ``engine="duckdb"``
-    runs the named query ``commuting_pairs``; ``engine="dask"`` uses
-    :func:`db.read_dask_grouped` (each partition reduces in DuckDB, Dask combines the
-    partial sums).
-    """
-    by = _check_by(by)
-    mode_list, csp_list = check_selection(modes, csps)
-    if engine == "duckdb":
-        pairs = db.query("commuting_pairs", path=path, by_mode="mode" in by,
-                         by_csp="csp" in by, modes=mode_list, csps=csp_list)
-        pairs = pairs[["home_code", "work_code", *by, "workers"]]
-    elif engine == "dask":
-        grouped = db.read_dask_grouped(
-            "commuting_flows", by=["home_code", "work_code", *by], sums=["workers"],
-            filters=[("mode", "in", mode_list), ("csp", "in", csp_list)],
-            npartitions=npartitions, path=path)
-        pairs = grouped.compute().reset_index().sort_values(
-            ["home_code", "work_code", *by], kind="mergesort")
-    else:
-        raise ValueError(f"unknown engine {engine!r}; use 'duckdb' or 'dask'")
-    for col in ("home_code", "work_code", "mode"):  # same dtypes whatever the engine
-        if col in pairs:
-            pairs[col] = pairs[col].astype("str")
-    if "csp" in pairs:
-        pairs["csp"] = pairs["csp"].astype("int64")
-    return pairs.reset_index(drop=True)
-
-
-def load_communes(path: str | Path | None = None) -> pd.DataFrame:
-    """Commune attributes for commuting (names, EPT/EPCI/department, L93 centroid, area)."""
-    return db.query("commuting_communes", path=path)
-
-
-def load_build_issues(path: str | Path | None = None) -> pd.DataFrame:
-    """The ``build_issues`` rows of the commuting file (codes kept without a current COG code)."""
-    return db.query("commuting_build_issues", path=path)
 
 
 # --------------------------------------------------------------------------- geography
@@ -244,7 +196,7 @@ def collapse_paris(flows: pd.DataFrame) -> pd.DataFrame:
 def unit_table(communes: pd.DataFrame, level: str, codes: Iterable[str] = ()) -> pd.DataFrame:
     """Map every commune code (and any extra ``codes``) to its unit at ``level``.
 
-    ``communes`` has the columns of :func:`load_communes` (``commune_code``,
+    ``communes`` has the columns of :func:`smartidf_analysis.commuting.io.load_communes` (``commune_code``,
     ``commune_name``, ``parent_code``, ``department_code`` [, ``department_name``],
     ``epci_siren``, ``epci_name``, ``ept_code``, ``ept_name``). Returns ``commune_code,
     unit_code, unit_name``. Rules (every code gets exactly one unit, so totals never change
@@ -303,7 +255,7 @@ def aggregate_od(pairs: pd.DataFrame, units: pd.DataFrame, by: Iterable[str] = (
     Returns ``home_code, home_name, work_code, work_name, [mode, mode_name], [csp, csp_name],
     workers`` sorted by home, work (codes are unit codes). Raises if a code has no unit.
     """
-    by = _check_by(by)
+    by = check_breakdowns(by)
     lookup = units.drop_duplicates("commune_code").set_index("commune_code")
     missing = sorted((set(pairs["home_code"].unique()) | set(pairs["work_code"].unique()))
                      - set(lookup.index))
@@ -322,54 +274,3 @@ def aggregate_od(pairs: pd.DataFrame, units: pd.DataFrame, by: Iterable[str] = (
     if "csp" in by:
         od.insert(od.columns.get_loc("csp") + 1, "csp_name", od["csp"].map(CSP_NAMES))
     return od
-
-
-def od_matrix(level: str = "commune", by: Iterable[str] = (), modes: Iterable[str] | None = None,
-              csps: Iterable[int] | None = None, *, paris_as_one: bool = False,
-              engine: str = "duckdb", path: str | Path | None = None) -> pd.DataFrame:
-    """Origin–destination flows [workers] at ``level`` (commune | ept | epci | department),
-    optionally by ``mode`` and/or ``csp`` (``by``), for the selected ``modes``/``csps``.
-
-    Totals are identical at every level (see :func:`unit_table` for the EPT rules: Paris its
-    own unit, communes outside the MGP grouped per department). ``paris_as_one`` matters at
-    commune level only. ``engine``: "duckdb" or "dask" (see :func:`load_pairs`).
-    """
-    if level not in LEVELS:
-        raise ValueError(f"unknown level {level!r}; use one of {list(LEVELS)}")
-    pairs = load_pairs(by, modes, csps, engine=engine, path=path)
-    if level == "commune" and paris_as_one:
-        pairs = relabel_paris(pairs)
-    codes = set(pairs["home_code"].unique()) | set(pairs["work_code"].unique())
-    units = unit_table(load_communes(path), level, codes)
-    od = aggregate_od(pairs, units, by)
-    od.attrs.update(level=level, source=SOURCE, vintage=VINTAGE)
-    return od
-
-
-def flows_with_distance(by: Iterable[str] = (), modes: Iterable[str] | None = None,
-                        csps: Iterable[int] | None = None, *, paris_as_one: bool = False,
-                        path: str | Path | None = None) -> pd.DataFrame:
-    """Commune-to-commune flows with their crow-fly ``distance_km`` (the Telecentres input).
-
-    Columns ``home_code, work_code, [mode], [csp], workers, distance_km``. Distances between
-    Lambert-93 centroids [km]; inside a commune from its area (module docstring); ``NaN`` for
-    the unmatched 2014 codes. With ``paris_as_one`` the arrondissements merge into 75056 and
-    the distance is the workers-weighted mean over arrondissement pairs.
-    """
-    flows = add_distances(load_pairs(by, modes, csps, path=path), load_communes(path))
-    if paris_as_one:
-        flows = collapse_paris(flows)
-    return flows.sort_values(["home_code", "work_code", *_check_by(by)], ignore_index=True)
-
-
-def indicators(modes: Iterable[str] | None = None, csps: Iterable[int] | None = None, *,
-               paris_as_one: bool = False, path: str | Path | None = None) -> pd.DataFrame:
-    """All commune indicators (:func:`commune_indicators`) for the selected modes and CSP
-    groups, Paris as arrondissements or as one commune, from the database."""
-    communes = load_communes(path)
-    flows = add_distances(load_pairs(("mode",), modes, csps, path=path), communes)
-    if paris_as_one:
-        flows = relabel_paris(flows)
-    table = commune_indicators(flows, communes_at(communes, paris_as_one))
-    table.attrs.update(source=SOURCE, vintage=VINTAGE)
-    return table

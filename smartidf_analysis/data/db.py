@@ -1,5 +1,8 @@
 """The only module that imports duckdb: connections, named SQL, Dask reads, writes.
 
+Over 400 lines: the only importer of duckdb, and its table and column whitelists serve every
+kind of access below; split, each part would reach into the others' privates.
+
 * :func:`connect` opens the database (read-only by default). Served dashboards use
   :func:`cursor`, which gives each thread its own cursor on one shared read-only
   connection, as DuckDB requires for multi-threaded use.
@@ -35,6 +38,7 @@ from smartidf_analysis.data.schema import (
     BUILD_ISSUES_COLUMNS,
     MISSING_DATASETS_COLUMNS,
     PROVENANCE_COLUMNS,
+    SUM_SCALE,
     TABLES,
 )
 from smartidf_analysis.errors import MissingDataError, SmartidfError
@@ -151,7 +155,6 @@ def _columns_of(table: str) -> list[str]:
     raise ValueError(f"unknown table {table!r}; known: {known}")
 
 
-SUM_SCALE = 9  # fixed-point sums keep 9 decimals of each value (1e-9 worker, kWh, ...)
 _FLOAT_TYPES = {"DOUBLE", "FLOAT", "REAL"}
 
 

@@ -13,6 +13,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+#: Fixed-point sums of floating-point columns keep 9 decimals of each value (1e-9 worker,
+#: kWh, ...): in DuckDB (:func:`smartidf_analysis.data.db.sum_sql`) and in pandas
+#: (:func:`smartidf_analysis.commuting.matrices.sum_workers`), so both give the same bits.
+SUM_SCALE = 9
 
 @dataclass(frozen=True)
 class Table:

@@ -163,7 +163,7 @@ def field_image(field: xr.Dataset, *, label: str = "kWh/m²/yr", title: str = ""
                 cmap: str = "viridis", height: int = 360, width: int | None = None) -> hv.Image:
     """Annual horizontal irradiation of a regional field over lon x lat [kWh/m2/yr]: the
     measured (PVGIS-fitted) grid's ``irradiation_kwh_m2``, or the MODELLED field of
-    :func:`~smartidf_analysis.solar.irradiance.irradiance_field`."""
+    :func:`~smartidf_analysis.solar.clearsky.irradiance_field`."""
     if "irradiation_kwh_m2" in field:
         annual = field["irradiation_kwh_m2"].transpose("lat", "lon")
     else:

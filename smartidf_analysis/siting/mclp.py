@@ -2,7 +2,9 @@
 exactly as mixed-integer linear programs or by greedy heuristics.
 
 :class:`MaximalCoveringLocation` lives here, ``PMedian`` in
-:mod:`smartidf_analysis.siting.pmedian`. Both follow PySAL spopt's interface
+:mod:`smartidf_analysis.siting.pmedian`, their shared base class (the ``solve`` bookkeeping,
+HiGHS's result, the checks of the settings) in :mod:`smartidf_analysis.siting.base`, as
+spopt's ``LocateSolver``. Both follow PySAL spopt's interface
 (``from_cost_matrix``, ``solve``, results as attributes: ``fac2cli``, ``cli2fac``,
 ``perc_cov``, ``mean_dist``…) so that a reader of spopt finds their way, but they run on
 NumPy/SciPy only.
@@ -38,106 +40,14 @@ References
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from smartidf_analysis.errors import SmartidfError
-
-METHODS = ("milp", "greedy")
-_MILP_STATUS = {0: "optimal", 1: "time_limit", 2: "infeasible", 3: "unbounded", 4: "error"}
+from smartidf_analysis.siting.base import LocationModel, SitingSettingsError
 
 
-class SitingSettingsError(SmartidfError, ValueError):
-    """Settings that make a location model meaningless (p larger than the candidates, zero
-    demand, radius 0…); the message says which, in plain words. ``kind`` names the case
-    ("p_too_large", "p_invalid", "no_candidates", "zero_demand", "radius",
-    "nothing_in_reach", "invalid") and ``values`` its numbers, so a page can translate it."""
-
-    def __init__(self, message: str, kind: str = "invalid", **values):
-        super().__init__(message)
-        self.kind = kind
-        self.values = values
-
-
-def _check_common(cost: np.ndarray, weights: np.ndarray, p: int) -> None:
-    if cost.ndim != 2:
-        raise SitingSettingsError("the cost matrix must be 2-D (clients × candidate sites)")
-    n, m = cost.shape
-    if weights.shape != (n,):
-        raise SitingSettingsError(f"{len(weights)} weights for {n} clients")
-    if m == 0:
-        raise SitingSettingsError("no candidate site: relax the candidate filters",
-                                  "no_candidates")
-    if int(p) != p or p < 1:
-        raise SitingSettingsError(f"the number of sites p must be a whole number ≥ 1 (got {p})",
-                                  "p_invalid", p=p)
-    if p > m:
-        raise SitingSettingsError(f"p = {p} sites asked but only {m} candidate sites exist",
-                                  "p_too_large", p=int(p), candidates=int(m))
-    if np.any(~np.isfinite(weights)) or np.any(weights < 0):
-        raise SitingSettingsError("demand weights must be finite and non-negative")
-    if not weights.sum() > 0:
-        raise SitingSettingsError("zero demand: nothing to serve with these settings",
-                                  "zero_demand")
-
-
-class _LocationModel:
-    """Shared state and result attributes of the location models."""
-
-    def __init__(self, name: str, cost_matrix, weights, p_facilities: int):
-        self.name = name
-        self.cost_matrix = np.asarray(cost_matrix, dtype=float)
-        self.weights = np.asarray(weights, dtype=float)
-        self.p_facilities = int(p_facilities) if np.isfinite(p_facilities) else -1
-        _check_common(self.cost_matrix, self.weights, p_facilities)
-        self.method: str | None = None
-        self.status: str | None = None
-        self.selected = np.array([], dtype=int)  # indices of the chosen candidate sites
-        self.objective = np.nan
-        self.bound = np.nan
-        self.mip_gap = np.nan
-        self.solve_time_s = np.nan
-        self.cli2fac = np.full(self.cost_matrix.shape[0], -1)  # serving site per client
-        self.fac2cli: list[np.ndarray] = []
-
-    @property
-    def n_clients(self) -> int:
-        return self.cost_matrix.shape[0]
-
-    @property
-    def n_facilities(self) -> int:
-        return self.cost_matrix.shape[1]
-
-    def _finish_milp(self, res, n_x: int, started: float, sign: float):
-        """Read HiGHS's result: selection, objective (in the model's sense), dual bound, gap.
-        Returns the solution vector, or None when no feasible solution was found in time."""
-        self.solve_time_s = time.perf_counter() - started
-        self.status = _MILP_STATUS.get(res.status, "error")
-        bound = getattr(res, "mip_dual_bound", None)
-        self.bound = sign * float(bound) if bound is not None else np.nan
-        gap = getattr(res, "mip_gap", None)
-        self.mip_gap = float(gap) if gap is not None else np.nan
-        if res.x is None:
-            return None
-        x = np.round(res.x[:n_x]).astype(int)
-        self.selected = np.flatnonzero(x == 1)
-        self.objective = sign * float(res.fun)
-        return res.x
-
-    def _gap_to_bound(self, maximise: bool) -> float:
-        obj, bound = self.objective, self.bound
-        if not (np.isfinite(obj) and np.isfinite(bound)) or obj == 0:
-            return np.nan
-        return max(0.0, (bound - obj) / abs(obj) if maximise else (obj - bound) / abs(obj))
-
-    def _fac2cli(self) -> None:
-        self.fac2cli = [np.flatnonzero(self.cli2fac == j) for j in range(self.n_facilities)]
-
-
-class MaximalCoveringLocation(_LocationModel):
+class MaximalCoveringLocation(LocationModel):
     """Maximal covering location problem (MCLP; Church & ReVelle 1974), optionally with a
     capacity per site (Pirkul & Schilling 1991).
 
@@ -155,6 +65,12 @@ class MaximalCoveringLocation(_LocationModel):
         max  Σ_ij z_ij
         s.t. Σ_{j ∈ N_i} z_ij ≤ a_i;  Σ_{i : j ∈ N_i} z_ij ≤ C_j x_j;  z_ij ≤ a_i x_j
              Σ_j x_j = p,  x_j ∈ {0, 1},  z_ij ≥ 0
+
+    :meth:`~smartidf_analysis.siting.base.LocationModel.solve`: exactly (``"milp"``, HiGHS,
+    stops at ``mip_rel_gap`` or ``time_limit`` [s]; on the time limit, the greedy solution is
+    kept if better) or by the greedy heuristic (``"greedy"``: add the site with the largest
+    uncovered demand in reach, ties to the lowest index; then, unless ``interchange`` is False
+    and without capacities, swap sites while a swap covers more).
 
     Results (after :meth:`solve`): ``selected`` (site indices), ``covered_demand``,
     ``perc_cov`` [% of total demand], ``served`` (demand served per client), ``fac_served``
@@ -198,29 +114,13 @@ class MaximalCoveringLocation(_LocationModel):
         return cls(name, cost_matrix, weights, service_radius, p_facilities, capacities,
                    interchange)
 
-    def solve(self, method: str = "milp", time_limit: float = 60.0,
-              mip_rel_gap: float = 1e-4) -> MaximalCoveringLocation:
-        """Solve exactly (``"milp"``, HiGHS, stops at ``mip_rel_gap`` or ``time_limit`` [s])
-        or by the greedy heuristic (``"greedy"``: add the site with the largest uncovered
-        demand in reach, ties to the lowest index; then, unless ``interchange`` is False and
-        without capacities, swap sites while a swap covers more). Returns ``self``."""
-        if method not in METHODS:
-            raise ValueError(f"unknown method {method!r}; use one of {list(METHODS)}")
-        started = time.perf_counter()
-        self.method = method
-        if method == "greedy":
-            self._greedy()
-            self.solve_time_s = time.perf_counter() - started
-            self.status = "heuristic"
-            self.objective = float(self.served.sum())
-        else:
-            found = (self._milp(time_limit, mip_rel_gap, started) if self.capacities is None
-                     else self._milp_capacitated(time_limit, mip_rel_gap, started))
-            if self.status != "optimal":
-                self._keep_better_greedy(found)
-                self.solve_time_s = time.perf_counter() - started  # the whole solve
-        self._results()
-        return self
+    def _solve_exact(self, time_limit: float, mip_rel_gap: float, started: float) -> bool:
+        if self.capacities is None:
+            return self._milp(time_limit, mip_rel_gap, started)
+        return self._milp_capacitated(time_limit, mip_rel_gap, started)
+
+    def _after_time_limit(self, found: bool, started: float, time_limit: float) -> None:
+        self._keep_better_greedy(found)
 
     def _keep_better_greedy(self, found: bool) -> None:
         """After a time-limited MILP: keep the greedy solution if it is better (or the only
@@ -297,7 +197,7 @@ class MaximalCoveringLocation(_LocationModel):
         self.selected = np.flatnonzero(open_)
         self.served = np.where(count > 0, a, 0.0)
 
-    def _milp(self, time_limit, gap, started) -> None:
+    def _milp(self, time_limit, gap, started) -> bool:
         a = self.weights
         reach = self.coverage.sum(axis=1).A1 > 0
         clients = np.flatnonzero(reach & (a > 0))
@@ -318,7 +218,7 @@ class MaximalCoveringLocation(_LocationModel):
         self.served[covered] = a[covered]
         return True
 
-    def _milp_capacitated(self, time_limit, gap, started) -> None:
+    def _milp_capacitated(self, time_limit, gap, started) -> bool:
         a, caps = self.weights, self.capacities
         cover = self.coverage.tocoo()
         keep = a[cover.row] > 0

@@ -1,7 +1,8 @@
 """The p-median location model (Hakimi 1964; ReVelle & Swain 1970), solved exactly as a MILP
 with SciPy's HiGHS or by a greedy heuristic; when the MILP stops before proving optimality,
 a Lagrangian bound (and heuristic) measures the gap. See :mod:`smartidf_analysis.siting` for
-the shared interface, the solver choice and the references.
+the shared interface, the solver choice and the references, and
+:mod:`smartidf_analysis.siting.base` for the ``solve`` bookkeeping.
 """
 
 from __future__ import annotations
@@ -12,10 +13,10 @@ import numpy as np
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from smartidf_analysis.siting.mclp import METHODS, SitingSettingsError, _LocationModel
+from smartidf_analysis.siting.base import LocationModel, SitingSettingsError
 
 
-class PMedian(_LocationModel):
+class PMedian(LocationModel):
     """p-median problem (Hakimi 1964; ReVelle & Swain 1970): choose ``p`` sites minimising
     the demand-weighted distance of every client to its nearest chosen site::
 
@@ -27,6 +28,14 @@ class PMedian(_LocationModel):
     Exact reduction used: client i is only given its ``m − p + 1`` nearest candidates,
     since any set of p open sites contains at least one of them (so the optimum is
     unchanged and the model shrinks by about p / m). Clients with zero demand are left out.
+
+    :meth:`~smartidf_analysis.siting.base.LocationModel.solve`: exactly (``"milp"``) or
+    greedily (``"greedy"``: add the site that lowers the total weighted distance most, Kuehn &
+    Hamburger's ADD heuristic, then alternate allocation and 1-median relocation while it
+    helps). ``time_limit`` [s] bounds the whole exact solve: HiGHS gets 75 % of it; if it stops
+    before proving optimality, the best of its solution, the greedy one and the Lagrangian
+    heuristic is kept and ``mip_gap`` is measured against the best of HiGHS's dual bound and
+    the Lagrangian bound (:meth:`lagrangian_bound`).
 
     Results: ``selected``, ``cli2fac`` (nearest chosen site), ``fac2cli``, ``mean_dist``
     (demand-weighted mean distance [cost unit]), ``objective`` (Σ a_i d_i), ``bound``,
@@ -47,46 +56,22 @@ class PMedian(_LocationModel):
         """Build the model from a clients × sites cost matrix and client ``weights``."""
         return cls(name, cost_matrix, weights, p_facilities)
 
-    def solve(self, method: str = "milp", time_limit: float = 60.0,
-              mip_rel_gap: float = 1e-4) -> PMedian:
-        """Solve exactly (``"milp"``) or greedily (``"greedy"``: add the site that lowers
-        the total weighted distance most, Kuehn & Hamburger's ADD heuristic, then alternate
-        allocation and 1-median relocation while it helps). Returns self.
+    def _solve_exact(self, time_limit: float, mip_rel_gap: float, started: float) -> bool:
+        # the MILP gets 75 % of the budget, the fall-back (greedy + Lagrangian) the rest
+        return self._milp(0.75 * time_limit, mip_rel_gap, started)
 
-        ``time_limit`` [s] bounds the whole exact solve: HiGHS gets 75 % of it; if it stops
-        before proving optimality, the best of its solution, the greedy one and the
-        Lagrangian heuristic is kept and ``mip_gap`` is measured against the best of HiGHS's
-        dual bound and the Lagrangian bound (:meth:`lagrangian_bound`)."""
-        if method not in METHODS:
-            raise ValueError(f"unknown method {method!r}; use one of {list(METHODS)}")
-        started = time.perf_counter()
-        self.method = method
-        if method == "greedy":
-            self._greedy()
-            self.status = "heuristic"
-            self.solve_time_s = time.perf_counter() - started
-        else:
-            # the MILP gets 75 % of the budget, the fallback (greedy + Lagrangian) the rest
-            found = self._milp(0.75 * time_limit, mip_rel_gap, started)
-            if self.status != "optimal":
-                greedy = PMedian(self.name, self.cost_matrix, self.weights,
-                                 self.p_facilities).solve("greedy")
-                if not found or greedy.objective < self.objective:
-                    self.selected, self.objective = greedy.selected, greedy.objective
-                    self.status += "+greedy"
-                lagrangian = self.lagrangian_bound(self.objective,
-                                                   deadline=started + time_limit)
-                self.bound = np.nanmax([self.bound, lagrangian])
-                if self.lagrangian_objective < self.objective:
-                    self.selected = self.lagrangian_selection
-                    self.objective = self.lagrangian_objective
-                    self.status += "+lagrangian"
-                self.mip_gap = self._gap_to_bound(maximise=False)
-                self.solve_time_s = time.perf_counter() - started  # the whole solve
-        self._results()
-        if method == "greedy":
-            self.objective = float(self.weights @ self._distance_to_selected())
-        return self
+    def _after_time_limit(self, found: bool, started: float, time_limit: float) -> None:
+        greedy = PMedian(self.name, self.cost_matrix, self.weights, self.p_facilities).solve("greedy")
+        if not found or greedy.objective < self.objective:
+            self.selected, self.objective = greedy.selected, greedy.objective
+            self.status += "+greedy"
+        lagrangian = self.lagrangian_bound(self.objective, deadline=started + time_limit)
+        self.bound = np.nanmax([self.bound, lagrangian])
+        if self.lagrangian_objective < self.objective:
+            self.selected = self.lagrangian_selection
+            self.objective = self.lagrangian_objective
+            self.status += "+lagrangian"
+        self.mip_gap = self._gap_to_bound(maximise=False)
 
     def _greedy(self) -> None:
         a = self.weights
@@ -136,7 +121,7 @@ class PMedian(_LocationModel):
             selected, best = moved, total
         self.selected = np.sort(selected)
 
-    def _milp(self, time_limit, gap, started) -> None:
+    def _milp(self, time_limit, gap, started) -> bool:
         a = self.weights
         clients = np.flatnonzero(a > 0)
         m, p = self.n_facilities, self.p_facilities
@@ -209,4 +194,6 @@ class PMedian(_LocationModel):
         self.cli2fac = self.selected[cost.argmin(axis=1)]
         d = cost.min(axis=1)
         self.mean_dist = float(self.weights @ d / self.weights.sum())
+        if self.method == "greedy":
+            self.objective = float(self.weights @ self._distance_to_selected())
         self._fac2cli()

@@ -1,26 +1,29 @@
-"""Rooftop solar: irradiance and yield (`irradiance`), roofs, stock, shading, cadastre comparison,
-weights, the study tables and the database inputs (`io`).
+"""Rooftop solar: irradiance and yield (`irradiance`), the modelled regional field (`clearsky`),
+roofs, stock, shading, cadastre comparison, weights, the study tables and the database inputs
+(`io`).
 """
 
 
 from smartidf_analysis.solar.cadastre import (  # noqa: F401 - the package's API
     compare_with_cadastre,
 )
+from smartidf_analysis.solar.clearsky import (  # noqa: F401 - the package's API
+    IDF_LATITUDES,
+    IDF_LONGITUDES,
+    irradiance_field,
+    spatial_factor_grid,
+)
 from smartidf_analysis.solar.irradiance import (  # noqa: F401 - the package's API
     DEFAULT_AZIMUTHS,
     DEFAULT_TILTS,
-    IDF_LATITUDES,
-    IDF_LONGITUDES,
     PARIS_ALTITUDE_M,
     PARIS_LATITUDE,
     PARIS_LONGITUDE,
     REFERENCE_YEAR,
     cube_from_plane,
-    irradiance_field,
     plane_arrays,
     reference_year_times,
     solar_position,
-    spatial_factor_grid,
     yield_cube,
 )
 from smartidf_analysis.solar.roofs import (  # noqa: F401 - the package's API
@@ -32,6 +35,7 @@ from smartidf_analysis.solar.roofs import (  # noqa: F401 - the package's API
     validate_roofs,
 )
 from smartidf_analysis.solar.stock import (  # noqa: F401 - the package's API
+    StockAssumptions,
     roofs_from_buildings,
     roofs_from_cadastre,
     synthetic_roof_stock,

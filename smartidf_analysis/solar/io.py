@@ -25,6 +25,7 @@ import xarray as xr
 from smartidf_analysis import config
 from smartidf_analysis.data import db
 from smartidf_analysis.data.sources.pvgis import read_pvgis_communes
+from smartidf_analysis.solar import clearsky
 from smartidf_analysis.solar import field as solar_field
 from smartidf_analysis.solar import irradiance as solar
 from smartidf_analysis.solar.conventions import convention_production, mounting_heat_loss
@@ -37,6 +38,7 @@ from smartidf_analysis.solar.roofs import (
 )
 from smartidf_analysis.solar.shading import building_heights, horizon_shading
 from smartidf_analysis.solar.stock import (
+    StockAssumptions,
     roofs_from_buildings,
     roofs_from_cadastre,
     synthetic_roof_stock_dask,
@@ -111,7 +113,7 @@ def paris_yield_cube(*, system_losses_pct: float = 14.0, inverter_efficiency: fl
 
 @lru_cache(maxsize=4)
 def _modelled_field(key) -> xr.Dataset:
-    return solar.irradiance_field(_irradiance(key)).compute()
+    return clearsky.irradiance_field(_irradiance(key)).compute()
 
 
 @lru_cache(maxsize=1)
@@ -137,7 +139,7 @@ def regional_field(kind: str = "measured", *, level: str = "pvgis") -> xr.Datase
     """The spatial factor of the roofs, cached: ``kind="measured"`` (default) is the shipped
     PVGIS field (:func:`~smartidf_analysis.solar.field.measured_field`, PVGIS level or, with
     ``level="nsrdb"``, NSRDB's); ``kind="modelled"`` the clear-sky model of
-    :func:`smartidf_analysis.solar.irradiance.irradiance_field` (MODELLED: no regional cloudiness)."""
+    :func:`smartidf_analysis.solar.clearsky.irradiance_field` (MODELLED: no regional cloudiness)."""
     return _field(_db_key(), kind, level)
 
 
@@ -287,7 +289,7 @@ def _stock_pass(key, n, seed, candidates) -> _StockPass:
 
     cube, field = _cube(key, 14.0, 0.96, "perez"), _field(key)
     communes = db.query("solar_stock_communes", path=key[0])
-    stock = synthetic_roof_stock_dask(n, communes, seed=seed, weight="dwellings")
+    stock = synthetic_roof_stock_dask(n, communes, StockAssumptions(seed=seed, weight="dwellings"))
     w_commune = weight_inputs(cube, stock["commune_code"].cat.categories, field=field, by="commune_code")
     w_class = weight_inputs(cube, SOLAR_CLASSES, field=field, by="solar_class")
     parts = dask.compute(*[dask.delayed(_pass_partition)(p, cube, field, candidates, w_commune, w_class)

@@ -1,5 +1,8 @@
 """Rooftop production, red / yellow / blue classes and totals, from the yield cube.
 
+Over 400 lines: validation, cube interpolation, the per-roof kernel and the totals share
+the roof-table checks and column conventions; the totals are the last 50 lines.
+
 Pure functions over roof tables and the cube / field of :mod:`smartidf_analysis.solar`.
 :func:`estimate_roof_production` interpolates in the precomputed cube (never a pvlib call per
 roof: bilinear interpolation in tilt x azimuth, then the regional field factor at the roof) and
@@ -16,7 +19,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from smartidf_analysis.solar.irradiance import spatial_factor_grid
+from smartidf_analysis.solar.clearsky import spatial_factor_grid
 
 #: Roof irradiation classes [kWh/m2/yr]: below the first -> blue, from the first to below the
 #: second -> yellow, from the second up -> red. ASSUMPTION: the thresholds of the region's
@@ -244,8 +247,8 @@ def estimate_roof_production(
         From :func:`smartidf_analysis.solar.irradiance.yield_cube`.
     field : xarray.Dataset, optional
         The measured field of :func:`smartidf_analysis.solar.field.measured_field` (its
-        ``factor``), or the MODELLED one of :func:`smartidf_analysis.solar.irradiance.irradiance_field`;
-        see :func:`smartidf_analysis.solar.irradiance.spatial_factor_grid`, computed once here.
+        ``factor``), or the MODELLED one of :func:`smartidf_analysis.solar.clearsky.irradiance_field`;
+        see :func:`smartidf_analysis.solar.clearsky.spatial_factor_grid`, computed once here.
     module_efficiency : float
         Module efficiency at STC [-] (kWp per m2 of modules / 1 kW/m2).
     usable_fraction : float

@@ -7,13 +7,16 @@ each turns its input into the roof table that
 keyword argument; the defaults are ours, not official figures, and are recorded in
 ``attrs["assumptions"]``.
 
-The synthetic regional stock is generated in fixed-size blocks, each from its own seeded
-random stream, so that :func:`synthetic_roof_stock` (pandas) and
-:func:`synthetic_roof_stock_dask` (one Dask partition per block, generated on the workers -
-nothing but a few kB of commune weights travels) give identical roofs.
+The synthetic regional stock (its assumptions in one :class:`StockAssumptions`) is generated
+in fixed-size blocks, each from its own seeded random stream, so that
+:func:`synthetic_roof_stock` (pandas) and :func:`synthetic_roof_stock_dask` (one Dask
+partition per block, generated on the workers - nothing but a few kB of commune weights
+travels) give identical roofs.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -230,44 +233,21 @@ def _stock_block(bounds: tuple[int, int], *, seed: int, block: int, codes, lon0,
     }, index=pd.RangeIndex(start, stop))
 
 
-def _stock_plan(n, communes, seed, weight, flat_share, jitter_deg, module_ready_fraction, block_size):
-    inputs = _stock_inputs(communes, weight, jitter_deg)
-    bounds = _block_bounds(int(n), int(block_size))
-    kwargs = [dict(seed=seed, block=b, flat_share=flat_share, module_ready_fraction=module_ready_fraction,
-                   **inputs) for b in range(len(bounds))]
-    return bounds, kwargs
+@dataclass(frozen=True)
+class StockAssumptions:
+    """Every assumption of the SYNTHETIC roof stock (none is measured), shared by
+    :func:`synthetic_roof_stock` and :func:`synthetic_roof_stock_dask`.
 
+    Per roof: commune drawn with probability proportional to ``communes[weight]`` (dwellings
+    or population); position = commune centroid + Gaussian jitter (``0.3 * sqrt(area_km2) /
+    111`` deg when the table has ``area_km2``, else ``jitter_deg``); footprint log-normal
+    (median 110 m2, sigma 0.8); ``flat_share`` flat roofs (racks at 10 deg facing south), the
+    rest pitched 35 +/- 8 deg (15-60) with the used pan facing uniformly between east and west
+    (90-270 deg); usable area = footprint x ``module_ready_fraction`` (pitched: / cos(tilt));
+    shading factor Beta(2, 12) (mean 0.14).
 
-def synthetic_roof_stock(
-    n: int = 2_500_000,
-    communes: pd.DataFrame | None = None,
-    *,
-    seed: int = 0,
-    weight: str = "population",
-    flat_share: float = 0.35,
-    jitter_deg: float = 0.01,
-    module_ready_fraction: float = 0.5,
-    block_size: int = STOCK_BLOCK_SIZE,
-) -> pd.DataFrame:
-    """A SYNTHETIC region-wide roof stock distributed over communes by a weight.
-
-    Deterministic for a given ``seed`` and ``block_size``. Per roof: commune drawn with
-    probability proportional to ``communes[weight]`` (dwellings or population); position =
-    commune centroid + Gaussian jitter (``0.3 * sqrt(area_km2) / 111`` deg when the table has
-    ``area_km2``, else ``jitter_deg``); footprint log-normal (median 110 m2, sigma 0.8);
-    ``flat_share`` flat roofs (racks at 10 deg facing south), the rest pitched 35 +/- 8 deg
-    (15-60) with the used pan facing uniformly between east and west (90-270 deg); usable area =
-    footprint x ``module_ready_fraction`` (pitched: / cos(tilt)); shading factor Beta(2, 12)
-    (mean 0.14). None of these figures is measured: the table is for scale tests and
-    illustrations, and says so (``source == "synthetic"``, ``attrs["synthetic"] = True``).
-
-    Parameters
+    Attributes
     ----------
-    n : int
-        Number of roofs [-].
-    communes : DataFrame
-        ``commune_code``, ``centroid_lon``, ``centroid_lat`` [deg], the ``weight`` column and
-        optionally ``area_km2`` [km2].
     seed : int
         Random seed.
     weight : str
@@ -279,26 +259,53 @@ def synthetic_roof_stock(
     module_ready_fraction : float
         Share of the roof that can hold modules [-].
     block_size : int
-        Roofs per independently seeded block (see :func:`synthetic_roof_stock_dask`).
+        Roofs per independently seeded block (and per Dask partition) [-].
     """
-    bounds, kwargs = _stock_plan(n, communes, seed, weight, flat_share, jitter_deg,
-                                 module_ready_fraction, block_size)
+
+    seed: int = 0
+    weight: str = "population"
+    flat_share: float = 0.35
+    jitter_deg: float = 0.01
+    module_ready_fraction: float = 0.5
+    block_size: int = STOCK_BLOCK_SIZE
+
+
+def _stock_plan(n: int, communes: pd.DataFrame | None, assumptions: StockAssumptions):
+    a = assumptions
+    inputs = _stock_inputs(communes, a.weight, a.jitter_deg)
+    bounds = _block_bounds(int(n), int(a.block_size))
+    kwargs = [dict(seed=a.seed, block=b, flat_share=a.flat_share,
+                   module_ready_fraction=a.module_ready_fraction, **inputs) for b in range(len(bounds))]
+    return bounds, kwargs
+
+
+def synthetic_roof_stock(n: int = 2_500_000, communes: pd.DataFrame | None = None,
+                         assumptions: StockAssumptions = StockAssumptions()) -> pd.DataFrame:
+    """A SYNTHETIC region-wide roof stock of ``n`` roofs distributed over communes by a weight
+    (the rules and figures: :class:`StockAssumptions`).
+
+    Deterministic for a given ``seed`` and ``block_size``. None of these figures is measured:
+    the table is for scale tests and illustrations, and says so (``source == "synthetic"``,
+    ``attrs["synthetic"] = True``).
+
+    Parameters
+    ----------
+    n : int
+        Number of roofs [-].
+    communes : DataFrame
+        ``commune_code``, ``centroid_lon``, ``centroid_lat`` [deg], the ``weight`` column and
+        optionally ``area_km2`` [km2].
+    assumptions : StockAssumptions
+        Seed, weight, shares, jitter and block size.
+    """
+    bounds, kwargs = _stock_plan(n, communes, assumptions)
     out = pd.concat([_stock_block(b, **k) for b, k in zip(bounds, kwargs, strict=True)])
-    out.attrs = {"synthetic": True, "weight": weight, "seed": seed}
+    out.attrs = {"synthetic": True, "weight": assumptions.weight, "seed": assumptions.seed}
     return out
 
 
-def synthetic_roof_stock_dask(
-    n: int = 2_500_000,
-    communes: pd.DataFrame | None = None,
-    *,
-    seed: int = 0,
-    weight: str = "population",
-    flat_share: float = 0.35,
-    jitter_deg: float = 0.01,
-    module_ready_fraction: float = 0.5,
-    block_size: int = STOCK_BLOCK_SIZE,
-):
+def synthetic_roof_stock_dask(n: int = 2_500_000, communes: pd.DataFrame | None = None,
+                              assumptions: StockAssumptions = StockAssumptions()):
     """The same stock as :func:`synthetic_roof_stock`, as a lazy dask DataFrame built with
     ``dd.from_map``: one partition per block, generated where it is computed (on the
     ``dask.distributed`` workers when a Client is active), so that only the commune weights
@@ -306,8 +313,7 @@ def synthetic_roof_stock_dask(
     """
     import dask.dataframe as dd
 
-    bounds, kwargs = _stock_plan(n, communes, seed, weight, flat_share, jitter_deg,
-                                 module_ready_fraction, block_size)
+    bounds, kwargs = _stock_plan(n, communes, assumptions)
     meta = _stock_block((0, 0), **kwargs[0])
     divisions = (*[b[0] for b in bounds], max(bounds[-1][1] - 1, 0))
     return dd.from_map(_generate, bounds, kwargs, meta=meta, divisions=divisions,

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from smartidf_analysis.solar import conventions
+from smartidf_analysis.solar import clearsky, conventions
 from smartidf_analysis.solar import field as solar_field
 from smartidf_analysis.solar import io as sd
 from smartidf_analysis.solar import irradiance as solar
@@ -80,7 +80,7 @@ def field_summary(field: xr.Dataset) -> pd.DataFrame:
     """A regional field's annual horizontal irradiation as the roofs see it (cube's GHI x factor)
     [kWh/m2/yr] and its factor [-] at its minimum, maximum and at the reference site (the
     measured field at PVGIS level: the factor there is PVGIS / NSRDB, not 1)."""
-    lat, lon, factor = solar.spatial_factor_grid(field)
+    lat, lon, factor = clearsky.spatial_factor_grid(field)
     ref = (float(field.attrs["reference_ghi_kwh_m2"]) if "factor" in field
            else float(np.asarray(field["reference_ghi_kwh_m2"]).sum()))
     rows = []
@@ -173,7 +173,7 @@ def field_validation(points: pd.DataFrame, modelled: xr.Dataset) -> dict[str, pd
     behind :data:`~smartidf_analysis.solar.field.SMOOTHING`).
     """
     cv = solar_field.cross_validate(points)
-    lat, lon, factor = solar.spatial_factor_grid(modelled)
+    lat, lon, factor = clearsky.spatial_factor_grid(modelled)
     at = roofs_bilinear(lat, lon, factor, points["lat"].to_numpy(), points["lon"].to_numpy())[:, 0]
     observed = points["irradiation_kwh_m2"].to_numpy()
     baselines = pd.DataFrame([
@@ -194,7 +194,7 @@ def level_table(points: pd.DataFrame, fields: dict[str, xr.Dataset]) -> pd.DataF
     site (Paris), and mean / min / max over the calibration communes, with PVGIS's own values."""
     rows = []
     for level, field in fields.items():
-        lat, lon, factor = solar.spatial_factor_grid(field)
+        lat, lon, factor = clearsky.spatial_factor_grid(field)
         ghi = float(field.attrs["reference_ghi_kwh_m2"])
         at = roofs_bilinear(lat, lon, factor, points["lat"].to_numpy(), points["lon"].to_numpy())[:, 0] * ghi
         paris = roofs_bilinear(lat, lon, factor, [field.attrs["reference_latitude"]],

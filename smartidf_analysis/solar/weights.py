@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from smartidf_analysis.solar.irradiance import spatial_factor_grid
+from smartidf_analysis.solar.clearsky import spatial_factor_grid
 from smartidf_analysis.solar.roofs import (
     CLASS_THRESHOLDS_KWH_M2,
     SOLAR_CLASSES,

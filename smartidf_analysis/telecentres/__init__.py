@@ -1,4 +1,5 @@
-"""Telecentres: demand and candidate sites (`demand`), scenarios, the observed telework signal.
+"""Telecentres: telework demand (`demand`), candidate sites and the inputs bundle (`sites`),
+scenarios, the observed telework signal, the database inputs (`io`).
 """
 
 
@@ -19,17 +20,23 @@ from smartidf_analysis.telecentres.demand import (  # noqa: F401 - the package's
     TELECENTRE_SHARE,
     TELEWORKABLE_SHARE,
     Scenario,
-    TelecentreInputs,
-    candidate_sites,
     check_demand_parameters,
-    data_seams,
-    dedupe_stations,
     demand_by_commune,
     demand_totals,
     eligible_flows,
-    exclusion_summary,
-    home_to_site_km,
-    load_inputs,
     lookup,
     parameters_table,
+)
+from smartidf_analysis.telecentres.io import (  # noqa: F401 - the package's API
+    load_daily,
+    load_inputs,
+    validation_gaps,
+)
+from smartidf_analysis.telecentres.sites import (  # noqa: F401 - the package's API
+    TelecentreInputs,
+    candidate_sites,
+    data_seams,
+    dedupe_stations,
+    exclusion_summary,
+    home_to_site_km,
 )

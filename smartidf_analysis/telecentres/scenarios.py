@@ -26,9 +26,10 @@ import numpy as np
 import pandas as pd
 
 from smartidf_analysis.commuting.selections import employer_pool
-from smartidf_analysis.siting.mclp import MaximalCoveringLocation, SitingSettingsError
+from smartidf_analysis.siting import MaximalCoveringLocation, SitingSettingsError
 from smartidf_analysis.siting.pmedian import PMedian
-from smartidf_analysis.telecentres.demand import DEFAULT, Scenario, TelecentreInputs, lookup
+from smartidf_analysis.telecentres.demand import DEFAULT, Scenario, lookup
+from smartidf_analysis.telecentres.sites import TelecentreInputs
 
 #: Working weeks per year [weeks]: ASSUMPTION (52 minus 5 weeks of paid leave and about 2
 #: weeks of public holidays).

@@ -15,18 +15,16 @@ category (monthly and yearly passes: the commuters) is counted by default.
 The validations count boardings at a station (residents leaving, but also workers going
 home), and are 2024–25 while the modelled demand rests on 2014 flows: the correlation
 reported by :func:`signal_vs_demand` is a plausibility check, not a calibration. Rows with an
-empty ``zdc_id`` (a few thousand) cannot be placed: :func:`validation_gaps` lists them.
+empty ``zdc_id`` (a few thousand) cannot be placed:
+:func:`smartidf_analysis.telecentres.io.validation_gaps` lists them. The daily validations are
+read by :func:`smartidf_analysis.telecentres.io.load_daily`.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 from scipy import stats
-
-from smartidf_analysis.data import db
 
 #: French public holidays in the validation period (weeks holding one are left out).
 PUBLIC_HOLIDAYS = ("2024-07-14", "2024-08-15", "2024-11-01", "2024-11-11", "2024-12-25",
@@ -37,20 +35,6 @@ PUBLIC_HOLIDAYS = ("2024-07-14", "2024-08-15", "2024-11-01", "2024-11-11", "2024
 EXCLUDED_PERIODS = (("2024-07-01", "2024-09-08"), ("2024-12-21", "2025-01-05"))
 COMMUTER_CATEGORIES = ("Forfait Navigo",)
 MIN_DAYS = 20  # minimum Tue–Thu days and Mon/Fri days for a ratio
-
-
-def load_daily(categories=COMMUTER_CATEGORIES, path: str | Path | None = None) -> pd.DataFrame:
-    """Daily validations per ``zdc_id`` and ``day`` for the ticket ``categories``."""
-    daily = db.query("telecentres_daily_validations", path=path, categories=list(categories))
-    daily["day"] = pd.to_datetime(daily["day"])
-    return daily
-
-
-def validation_gaps(path: str | Path | None = None) -> pd.DataFrame:
-    """Validations that cannot be tied to a station: empty ``zdc_id`` or a zone absent from
-    the stations table (``issue, zdc_id, stop_name, rows, validations, first_day,
-    last_day``)."""
-    return db.query("telecentres_validation_gaps", path=path)
 
 
 def ordinary_days(days: pd.Series, holidays=PUBLIC_HOLIDAYS,
@@ -90,7 +74,7 @@ def midweek_ratio(daily: pd.DataFrame, key: str = "zdc_id", holidays=PUBLIC_HOLI
 
 def station_signal(daily: pd.DataFrame, sites: pd.DataFrame, **kwargs) -> pd.DataFrame:
     """:func:`midweek_ratio` per station with its name, lines and commune (``sites`` from
-    :func:`smartidf_analysis.telecentres.demand.dedupe_stations`; zones not in it keep NaN names)."""
+    :func:`smartidf_analysis.telecentres.sites.dedupe_stations`; zones not in it keep NaN names)."""
     ratio = midweek_ratio(daily, "zdc_id", **kwargs)
     info = sites[["site_id", "station_name", "lines", "commune_code", "lon", "lat"]]
     return ratio.merge(info, left_on="zdc_id", right_on="site_id", how="left").drop(

@@ -1,5 +1,8 @@
 """Shared parsing helpers for the source readers.
 
+Over 400 lines: one toolbox (bytes, CSV/RDS/Excel, values, geometry) under one error
+contract, imported whole by every reader.
+
 Every reader goes through these helpers so that bad input always ends in a
 :class:`~smartidf_analysis.errors.SourceFormatError` naming the file and, when known, the
 1-based line and the column, never in a bare pandas/KeyError traceback.

@@ -1,0 +1,141 @@
+"""The base class of the location models (as PySAL spopt's ``LocateSolver``): the settings'
+checks, the result attributes, and the ``solve`` bookkeeping every model shares - method
+check, timing, status, the fall-back when HiGHS stops on its time limit, the results. A model
+supplies ``_greedy``, ``_solve_exact``, ``_after_time_limit`` and ``_results``. See
+:mod:`smartidf_analysis.siting.mclp` for the solver choice and the references.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from smartidf_analysis.errors import SmartidfError
+
+METHODS = ("milp", "greedy")
+_MILP_STATUS = {0: "optimal", 1: "time_limit", 2: "infeasible", 3: "unbounded", 4: "error"}
+
+
+class SitingSettingsError(SmartidfError, ValueError):
+    """Settings that make a location model meaningless (p larger than the candidates, zero
+    demand, radius 0…); the message says which, in plain words. ``kind`` names the case
+    ("p_too_large", "p_invalid", "no_candidates", "zero_demand", "radius",
+    "nothing_in_reach", "invalid") and ``values`` its numbers, so a page can translate it."""
+
+    def __init__(self, message: str, kind: str = "invalid", **values):
+        super().__init__(message)
+        self.kind = kind
+        self.values = values
+
+
+def _check_common(cost: np.ndarray, weights: np.ndarray, p: int) -> None:
+    if cost.ndim != 2:
+        raise SitingSettingsError("the cost matrix must be 2-D (clients × candidate sites)")
+    n, m = cost.shape
+    if weights.shape != (n,):
+        raise SitingSettingsError(f"{len(weights)} weights for {n} clients")
+    if m == 0:
+        raise SitingSettingsError("no candidate site: relax the candidate filters",
+                                  "no_candidates")
+    if int(p) != p or p < 1:
+        raise SitingSettingsError(f"the number of sites p must be a whole number ≥ 1 (got {p})",
+                                  "p_invalid", p=p)
+    if p > m:
+        raise SitingSettingsError(f"p = {p} sites asked but only {m} candidate sites exist",
+                                  "p_too_large", p=int(p), candidates=int(m))
+    if np.any(~np.isfinite(weights)) or np.any(weights < 0):
+        raise SitingSettingsError("demand weights must be finite and non-negative")
+    if not weights.sum() > 0:
+        raise SitingSettingsError("zero demand: nothing to serve with these settings",
+                                  "zero_demand")
+
+
+class LocationModel:
+    """Shared state, result attributes and ``solve`` bookkeeping of the location models."""
+
+    def __init__(self, name: str, cost_matrix, weights, p_facilities: int):
+        self.name = name
+        self.cost_matrix = np.asarray(cost_matrix, dtype=float)
+        self.weights = np.asarray(weights, dtype=float)
+        self.p_facilities = int(p_facilities) if np.isfinite(p_facilities) else -1
+        _check_common(self.cost_matrix, self.weights, p_facilities)
+        self.method: str | None = None
+        self.status: str | None = None
+        self.selected = np.array([], dtype=int)  # indices of the chosen candidate sites
+        self.objective = np.nan
+        self.bound = np.nan
+        self.mip_gap = np.nan
+        self.solve_time_s = np.nan
+        self.cli2fac = np.full(self.cost_matrix.shape[0], -1)  # serving site per client
+        self.fac2cli: list[np.ndarray] = []
+
+    def solve(self, method: str = "milp", time_limit: float = 60.0,
+              mip_rel_gap: float = 1e-4) -> LocationModel:
+        """Solve exactly (``"milp"``: HiGHS, stops at ``mip_rel_gap`` or ``time_limit`` [s])
+        or by the model's greedy heuristic (``"greedy"``, ``status`` "heuristic"). When the
+        MILP stops before proving optimality, the model's fall-back runs (a greedy solution,
+        bounds) and ``solve_time_s`` counts the whole solve. Returns ``self``."""
+        if method not in METHODS:
+            raise ValueError(f"unknown method {method!r}; use one of {list(METHODS)}")
+        started = time.perf_counter()
+        self.method = method
+        if method == "greedy":
+            self._greedy()
+            self.status = "heuristic"
+            self.solve_time_s = time.perf_counter() - started
+        else:
+            found = self._solve_exact(time_limit, mip_rel_gap, started)
+            if self.status != "optimal":
+                self._after_time_limit(found, started, time_limit)
+                self.solve_time_s = time.perf_counter() - started  # the whole solve
+        self._results()
+        return self
+
+    def _greedy(self) -> None:
+        raise NotImplementedError
+
+    def _solve_exact(self, time_limit: float, mip_rel_gap: float, started: float) -> bool:
+        """Run the MILP (reading HiGHS's result with :meth:`_finish_milp`); False when it
+        found no feasible solution in time."""
+        raise NotImplementedError
+
+    def _after_time_limit(self, found: bool, started: float, time_limit: float) -> None:
+        """Improve or complete a solution the MILP could not prove optimal, and its gap."""
+        raise NotImplementedError
+
+    def _results(self) -> None:
+        raise NotImplementedError
+
+    @property
+    def n_clients(self) -> int:
+        return self.cost_matrix.shape[0]
+
+    @property
+    def n_facilities(self) -> int:
+        return self.cost_matrix.shape[1]
+
+    def _finish_milp(self, res, n_x: int, started: float, sign: float):
+        """Read HiGHS's result: selection, objective (in the model's sense), dual bound, gap.
+        Returns the solution vector, or None when no feasible solution was found in time."""
+        self.solve_time_s = time.perf_counter() - started
+        self.status = _MILP_STATUS.get(res.status, "error")
+        bound = getattr(res, "mip_dual_bound", None)
+        self.bound = sign * float(bound) if bound is not None else np.nan
+        gap = getattr(res, "mip_gap", None)
+        self.mip_gap = float(gap) if gap is not None else np.nan
+        if res.x is None:
+            return None
+        x = np.round(res.x[:n_x]).astype(int)
+        self.selected = np.flatnonzero(x == 1)
+        self.objective = sign * float(res.fun)
+        return res.x
+
+    def _gap_to_bound(self, maximise: bool) -> float:
+        obj, bound = self.objective, self.bound
+        if not (np.isfinite(obj) and np.isfinite(bound)) or obj == 0:
+            return np.nan
+        return max(0.0, (bound - obj) / abs(obj) if maximise else (obj - bound) / abs(obj))
+
+    def _fac2cli(self) -> None:
+        self.fac2cli = [np.flatnonzero(self.cli2fac == j) for j in range(self.n_facilities)]

@@ -1,0 +1,201 @@
+"""Telecentres: candidate sites at rail and tram stations (deduplicated per correspondence
+zone, filtered by mode and by the fibre coverage of their commune), distances from home
+communes to sites, and the bundle of inputs a scenario reads (:class:`TelecentreInputs`, read
+from the database by :func:`smartidf_analysis.telecentres.io.load_inputs`) with the seams it
+cannot place (:func:`data_seams`). The demand model is in
+:mod:`smartidf_analysis.telecentres.demand`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from smartidf_analysis.telecentres.demand import (
+    CANDIDATE_MODES,
+    DEFAULT,
+    FIBRE_THRESHOLD,
+    SOURCES,
+    STATION_MODES,
+    Scenario,
+    demand_by_commune,
+    eligible_flows,
+)
+
+
+# ------------------------------------------------------------------------------ stations
+def dedupe_stations(stations: pd.DataFrame) -> pd.DataFrame:
+    """One row per station (IDFM correspondence zone ``zdc_id``; the station id when the
+    zone is empty) from the one-row-per-line ``stations`` table.
+
+    Location: mean of the lines' points [L93 m, WGS84 °]; name and commune: the most frequent
+    among the lines (a zone astride two communes keeps its majority commune); ``lines``,
+    ``modes`` joined with "+", ``n_lines``. ``commune_code`` is NaN outside the region.
+    """
+    st = stations.copy()
+    st["site_id"] = st["zdc_id"].where(st["zdc_id"].fillna("").str.len() > 0,
+                                       "station:" + st["station_id"].astype(str))
+
+    def most_frequent(s: pd.Series):
+        s = s.dropna()
+        return s.value_counts(sort=True).index[0] if len(s) else np.nan
+
+    g = st.sort_values(["site_id", "line"]).groupby("site_id", sort=True)
+    out = g.agg(station_name=("station_name", most_frequent),
+                lines=("line", lambda s: "+".join(sorted(set(s.dropna())))),
+                modes=("mode", lambda s: "+".join(sorted(set(s.dropna())))),
+                n_lines=("line", "nunique"), lon=("lon", "mean"), lat=("lat", "mean"),
+                x_l93=("x_l93", "mean"), y_l93=("y_l93", "mean"),
+                commune_code=("commune_code", most_frequent)).reset_index()
+    return out
+
+
+def candidate_sites(sites: pd.DataFrame, coverage: pd.DataFrame,
+                    modes=CANDIDATE_MODES, fibre_threshold: float = FIBRE_THRESHOLD) -> pd.DataFrame:
+    """Every deduplicated station with its commune's fibre ``coverage_rate`` (ARCEP 2018Q1;
+    arrondissements take Paris's rate), ``candidate`` (bool) and ``excluded_reason``:
+    "outside_region" (no IDF commune), "mode" (no line of the selected modes),
+    "no_fibre_data" (no rate: never read as 0 %), "fibre_below_threshold" or "".
+    ``fibre_threshold`` 0 keeps every station with a rate."""
+    bad = sorted(set(modes) - set(STATION_MODES))
+    if bad:
+        raise ValueError(f"unknown station mode(s) {bad}; known: {list(STATION_MODES)}")
+    if not 0 <= fibre_threshold <= 1.5:
+        raise ValueError("the fibre threshold is a coverage rate between 0 and 1")
+    rate = coverage.drop_duplicates("commune_code").set_index("commune_code")["coverage_rate"]
+    out = sites.copy()
+    out["coverage_rate"] = out["commune_code"].map(rate)
+    has_mode = out["modes"].str.split("+").map(lambda ms: bool(set(ms) & set(modes)))
+    reason = np.select(
+        [out["commune_code"].isna(), ~has_mode, out["coverage_rate"].isna(),
+         out["coverage_rate"] < fibre_threshold],
+        ["outside_region", "mode", "no_fibre_data", "fibre_below_threshold"], "")
+    out["excluded_reason"] = reason
+    out["candidate"] = reason == ""
+    return out
+
+
+def exclusion_summary(sites: pd.DataFrame) -> pd.DataFrame:
+    """Stations kept and left out of the candidates, by reason (count)."""
+    reason = sites["excluded_reason"].replace("", "candidate")
+    return reason.value_counts().rename_axis("reason").rename("stations").reset_index()
+
+
+def home_to_site_km(homes: pd.DataFrame, sites: pd.DataFrame) -> np.ndarray:
+    """Distance [km] from each home commune (rows: ``centroid_x_l93, centroid_y_l93,
+    area_km2``) to each site (columns: ``x_l93, y_l93``): crow-fly from the centroid, but at
+    least 2R/3 with R = √(area/π), the mean distance from a uniform point of a disc of the
+    commune's area to its centre (residents are spread over the commune)."""
+    hx = homes["centroid_x_l93"].to_numpy(float)[:, None]
+    hy = homes["centroid_y_l93"].to_numpy(float)[:, None]
+    d = np.hypot(hx - sites["x_l93"].to_numpy(float)[None, :],
+                 hy - sites["y_l93"].to_numpy(float)[None, :]) / 1000.0
+    floor = 2.0 / 3.0 * np.sqrt(homes["area_km2"].to_numpy(float) / math.pi)
+    return np.maximum(d, floor[:, None])
+
+
+# ------------------------------------------------------------------------------ inputs
+@dataclass
+class TelecentreInputs:
+    """Everything a scenario reads, loaded once (:func:`smartidf_analysis.telecentres.io.load_inputs`):
+    flows by mode and CSP with distances, commune attributes, deduplicated stations, fibre
+    coverage, provenance and build issues."""
+
+    flows: pd.DataFrame
+    communes: pd.DataFrame
+    stations: pd.DataFrame
+    coverage: pd.DataFrame
+    provenance: pd.DataFrame = field(default_factory=pd.DataFrame)
+    build_issues: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    def __post_init__(self):
+        # categorical codes: group-bys and look-ups on 380k flows in milliseconds
+        self.flows = self.flows.astype({"home_code": "category", "work_code": "category",
+                                        "mode": "category"})
+
+    @cached_property
+    def homes(self) -> pd.DataFrame:
+        """Home communes with a centroid (the demand points), indexed by code."""
+        codes = sorted(set(self.flows["home_code"].unique()))
+        com = self.communes.drop_duplicates("commune_code").set_index("commune_code")
+        homes = com.reindex(codes)
+        return homes[homes["centroid_x_l93"].notna()]
+
+    @cached_property
+    def distances(self) -> np.ndarray:
+        """Home communes × every deduplicated station distance matrix [km] (computed once)."""
+        return home_to_site_km(self.homes, self.stations)
+
+    def demand(self, scenario: Scenario = DEFAULT) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """(:func:`demand_by_commune`, :func:`eligible_flows`) for the scenario's demand
+        parameters, memoised: moving p or the radius does not recompute the demand."""
+        key = (scenario.distance_threshold_km, scenario.teleworkable_factor,
+               scenario.telecentre_share, scenario.days_per_week, scenario.occupancy,
+               scenario.teleworkable_share)
+        memo = self.__dict__.setdefault("_demand_memo", {})
+        if key not in memo:
+            if len(memo) >= 16:
+                memo.pop(next(iter(memo)))
+            memo[key] = (demand_by_commune(self.flows, scenario, self.communes),
+                         eligible_flows(self.flows, scenario))
+        return memo[key]
+
+    def candidates(self, scenario: Scenario = DEFAULT) -> pd.DataFrame:
+        """:func:`candidate_sites` for the scenario's modes and fibre threshold."""
+        return candidate_sites(self.stations, self.coverage, scenario.candidate_modes,
+                               scenario.fibre_threshold)
+
+    def source_caption(self) -> str:
+        """The producers, titles and vintages of the datasets used (from ``provenance``);
+        quarterly files of one dataset are listed once with their vintages, and of the
+        commune tables only the boundaries (IGN) are named."""
+        if self.provenance.empty:
+            return "; ".join(SOURCES.values())
+        prov = self.provenance[(self.provenance["table_name"] != "communes")
+                               | (self.provenance["dataset_id"] == "ign_communes_2018")]
+        parts: dict[tuple[str, str], list[str]] = {}
+        for r in prov.itertuples():
+            title = re.sub(r"\s*\(" + re.escape(str(r.vintage)) + r"\)$", "", str(r.title))
+            vintages = parts.setdefault((r.producer, title), [])
+            if r.vintage not in vintages:
+                vintages.append(r.vintage)
+        return "; ".join(f"{producer}, {title} ({', '.join(v)})"
+                         for (producer, title), v in parts.items())
+
+    @property
+    def synthetic(self) -> bool:
+        return bool(self.provenance.get("synthetic", pd.Series([False])).any())
+
+
+def data_seams(inputs: TelecentreInputs, scenario: Scenario = DEFAULT) -> pd.DataFrame:
+    """What the model cannot place, counted rather than dropped: workers whose home or work
+    code has no current COG code (no distance), stations outside the region or without a
+    fibre rate, and the build issues of the input tables. Columns ``seam, count, unit,
+    detail``."""
+    f = inputs.flows
+    unknown = f[f["distance_km"].isna()]
+    sites = inputs.candidates(scenario)
+    rows = [
+        ("workers_without_distance", float(unknown["workers"].sum()), "workers",
+         "home or work code of 2014 with no current COG code: "
+         + ", ".join(sorted((set(unknown["home_code"]) | set(unknown["work_code"]))
+                            - set(inputs.communes["commune_code"])))),
+        ("home_codes_without_centroid",
+         float(len(set(f["home_code"]) - set(inputs.homes.index))), "communes",
+         "cannot be a demand point"),
+    ]
+    for reason, label in (("outside_region", "stations outside Île-de-France (no commune)"),
+                          ("no_fibre_data", "stations in a commune without an ARCEP rate")):
+        n = int((sites["excluded_reason"] == reason).sum())
+        rows.append((f"stations_{reason}", float(n), "stations", label))
+    rows.append(("vintages", float("nan"), "",
+                 "flows RP 2014 (COG 2014 remapped); stations 2025; fibre ARCEP 2018Q1; "
+                 "validations 2024-07 – 2025-06"))
+    for r in inputs.build_issues.itertuples():
+        rows.append((f"build_issue:{r.dataset_id}:{r.code}", float(r.affected), r.measure, r.issue))
+    return pd.DataFrame(rows, columns=["seam", "count", "unit", "detail"])

@@ -1,0 +1,95 @@
+"""The package's layout, read from the source with ``ast`` (DESIGN.md, "Data flows one way";
+issue 17): only the data layer, each theme's ``io`` module, the reporting layer and the pages
+open the database; only ``data/db.py`` imports duckdb; no module over 400 lines without the
+reason at the top of its docstring."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "smartidf_analysis"
+MODULES = sorted(p for p in PACKAGE.rglob("*.py"))
+DB = "smartidf_analysis.data.db"
+#: Who may import :mod:`smartidf_analysis.data.db`: the data layer itself, the themes' io
+#: modules (broadband, commuting, solar, telecentres), the reporting layer (headline figures,
+#: the database stamp of reports) and the pages (their build fingerprint and missing-data
+#: notices).
+DB_IMPORTERS = ("data/", "broadband/io.py", "commuting/io.py", "solar/io.py", "telecentres/io.py",
+                "reporting/", "apps/")
+
+
+def _rel(path: Path) -> str:
+    return path.relative_to(PACKAGE).as_posix()
+
+
+def _imported_modules(path: Path) -> set[str]:
+    """Every module an ``import`` or ``from ... import`` of ``path`` names (a ``from a.b
+    import c`` names both ``a.b`` and ``a.b.c``; relative imports are resolved)."""
+    package = ["smartidf_analysis", *_rel(path).split("/")[:-1]]
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                base = ".".join(package[: len(package) - node.level + 1] + ([base] if base else []))
+            names.add(base)
+            names |= {f"{base}.{alias.name}" for alias in node.names}
+    return names
+
+
+def test_the_walk_finds_the_package():
+    assert "data/db.py" in {_rel(p) for p in MODULES} and len(MODULES) > 50
+    assert DB in _imported_modules(PACKAGE / "broadband" / "io.py")
+
+
+@pytest.mark.parametrize("path", MODULES, ids=_rel)
+def test_only_the_io_modules_of_the_themes_read_the_database(path):
+    rel = _rel(path)
+    if rel.startswith(DB_IMPORTERS):
+        return
+    imported = _imported_modules(path)
+    assert DB not in imported, f"{rel} imports {DB}: move its reads into its theme's io module"
+    assert "duckdb" not in {n.split(".")[0] for n in imported}, f"{rel} imports duckdb"
+
+
+def test_only_db_imports_duckdb():
+    importers = [_rel(p) for p in MODULES if "duckdb" in {n.split(".")[0] for n in _imported_modules(p)}]
+    assert importers == ["data/db.py"]
+
+
+MAX_LINES = 400
+REASON = "over 400 lines:"
+
+
+def oversized_without_reason(paths) -> list[tuple[Path, int]]:
+    """(path, lines) of the modules over :data:`MAX_LINES` lines whose docstring does not say
+    why (:data:`REASON`, any case)."""
+    out = []
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        doc = ast.get_docstring(ast.parse(text)) or ""
+        lines = len(text.splitlines())
+        if lines > MAX_LINES and REASON not in doc.lower():
+            out.append((path, lines))
+    return out
+
+
+def test_no_module_over_400_lines_without_a_reason():
+    found = [f"{_rel(path)} ({lines} lines)" for path, lines in oversized_without_reason(MODULES)]
+    assert found == [], ("split these modules along their seams, or state why not at the top of "
+                         "their docstring: 'Over 400 lines: <reason>'")
+
+
+def test_the_line_limit_check_can_fail(tmp_path):
+    body = "".join(f"x{i} = {i}\n" for i in range(MAX_LINES))
+    bare, reasoned, short = tmp_path / "bare.py", tmp_path / "reasoned.py", tmp_path / "short.py"
+    bare.write_text('"""Too long."""\n' + body, encoding="utf-8")
+    reasoned.write_text('"""Long.\n\nOver 400 lines: one table."""\n' + body, encoding="utf-8")
+    short.write_text('"""Short."""\n' + body[: -len(f"x{MAX_LINES - 1} = {MAX_LINES - 1}\n")],
+                     encoding="utf-8")
+    assert oversized_without_reason([bare, reasoned, short]) == [(bare, MAX_LINES + 1)]
