@@ -391,8 +391,28 @@ def test_equity_view_counts_what_it_leaves_out(real):
     left = groups.attrs["left_out"]
     assert groups["communes"].sum() + left["no_rate"] + left["no_income"] == \
         ind.coverage["commune_code"].nunique()
+    # Spearman's rho is Pearson's r of the ranks: recomputed here with pandas over the
+    # communes that have both a rate at the last quarter and an income
+    last = ind.coverage[ind.coverage["quarter"] == ind.coverage["quarter"].max()]
+    both = last.merge(data.incomes.drop_duplicates("commune_code"), on="commune_code")
+    both = both[["coverage_rate", "median_income_eur"]].dropna()
+    expected = both["coverage_rate"].rank().corr(both["median_income_eur"].rank())
     rho = bi.income_rank_correlation(ind.coverage, data.incomes)
-    assert -1 <= rho <= 1
+    assert rho == pytest.approx(expected, abs=1e-12)
+
+
+def test_income_rank_correlation_by_hand():
+    """Four communes with both values at the last quarter; ranks of the rates 1 3 2 4
+    against incomes 1 2 3 4: rho = 1 - 6 * (0 + 1 + 1 + 0) / (4 * (16 - 1)) = 0.8. A
+    commune without income and an older quarter (where the order is reversed) are left out."""
+    coverage = pd.DataFrame({
+        "commune_code": ["A", "B", "C", "D", "E", "A", "B", "C", "D"],
+        "quarter": ["2018Q1"] * 5 + ["2017Q4"] * 4,
+        "coverage_rate": [0.1, 0.3, 0.2, 0.4, 0.0, 0.4, 0.3, 0.2, 0.1]})
+    incomes = pd.DataFrame({"commune_code": ["A", "B", "C", "D"],
+                            "median_income_eur": [18_000.0, 21_000.0, 24_000.0, 30_000.0]})
+    assert bi.income_rank_correlation(coverage, incomes) == pytest.approx(0.8)
+    assert bi.income_rank_correlation(coverage, incomes, "2017Q4") == pytest.approx(-1.0)
 
 
 # ---------------------------------------------------------------- the page object
