@@ -1,0 +1,59 @@
+"""A page as its user sees it, outside a server: the layout of ``page.__panel__()`` and the
+panes in it found by the CSS classes the browser tests use, the widgets by their label, the
+CSV downloads as frames. Page tests set ``page.state`` (public parameters) and read these,
+never the page's private attributes."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import panel as pn
+
+
+class PageView:
+    def __init__(self, page) -> None:
+        self.page = page
+        self.layout = page.__panel__()  # outside a server: the inline layout
+
+    def pane(self, css_class: str):
+        """The one pane of the layout that has ``css_class``."""
+        found = [p for p in self.layout.select(pn.viewable.Viewable)
+                 if css_class in (getattr(p, "css_classes", None) or [])]
+        assert len(found) == 1, (css_class, found)
+        return found[0]
+
+    def text(self, css_class: str) -> str:
+        """What the pane with ``css_class`` shows ("" when it is hidden)."""
+        pane = self.pane(css_class)
+        return str(pane.object) if pane.visible else ""
+
+    def visible(self, css_class: str) -> bool:
+        return bool(self.pane(css_class).visible)
+
+    def widget(self, kind: type, label: str):
+        """The widget of type ``kind`` labelled ``label``."""
+        found = [w for w in self.layout.select(kind) if w.name == label]
+        assert len(found) == 1, (label, found)
+        return found[0]
+
+    def tables(self) -> list[pd.DataFrame]:
+        """What each table of the page shows, in layout order."""
+        return [t.value for t in self.layout.select(pn.widgets.Tabulator)]
+
+    def downloads(self) -> list[str]:
+        return [d.filename for d in self.layout.select(pn.widgets.FileDownload)]
+
+    def csv(self, filename: str, **read_csv) -> pd.DataFrame:
+        """The CSV a user downloads as ``filename``, read back."""
+        found = [d for d in self.layout.select(pn.widgets.FileDownload)
+                 if d.filename == filename]
+        assert len(found) == 1, (filename, self.downloads())
+        data = found[0].callback()
+        if isinstance(data, io.StringIO | io.BytesIO):
+            data.seek(0)
+        return pd.read_csv(data, **read_csv)
+
+    def figures(self) -> list:
+        """The Bokeh figures the page shows (in layout order)."""
+        return [p.object for p in self.layout.select(pn.pane.Bokeh) if p.object is not None]
