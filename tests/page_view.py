@@ -23,13 +23,32 @@ class PageView:
         assert len(found) == 1, (css_class, found)
         return found[0]
 
-    def text(self, css_class: str) -> str:
-        """What the pane with ``css_class`` shows ("" when it is hidden)."""
-        pane = self.pane(css_class)
-        return str(pane.object) if pane.visible else ""
+    def shown(self, kind: type = pn.viewable.Viewable) -> list:
+        """The objects of type ``kind`` that the page shows: in the layout, neither they nor
+        a layout around them hidden."""
+        found: list = []
+
+        def walk(obj) -> None:
+            if not getattr(obj, "visible", True):
+                return
+            if isinstance(obj, kind):
+                found.append(obj)
+            for child in getattr(obj, "objects", None) or []:
+                walk(child)
+
+        walk(self.layout)
+        return found
 
     def visible(self, css_class: str) -> bool:
-        return bool(self.pane(css_class).visible)
+        return any(p is self.pane(css_class) for p in self.shown())
+
+    def text(self, css_class: str) -> str:
+        """What the pane with ``css_class`` shows ("" when it is hidden)."""
+        return str(self.pane(css_class).object) if self.visible(css_class) else ""
+
+    def alerts(self, alert_type: str) -> list[str]:
+        """The texts of the alerts of ``alert_type`` ("danger", "warning"...) shown."""
+        return [str(a.object) for a in self.shown(pn.pane.Alert) if a.alert_type == alert_type]
 
     def widget(self, kind: type, label: str):
         """The widget of type ``kind`` labelled ``label``."""
@@ -56,4 +75,4 @@ class PageView:
 
     def figures(self) -> list:
         """The Bokeh figures the page shows (in layout order)."""
-        return [p.object for p in self.layout.select(pn.pane.Bokeh) if p.object is not None]
+        return [p.object for p in self.shown(pn.pane.Bokeh) if p.object is not None]
