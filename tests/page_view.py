@@ -76,3 +76,26 @@ class PageView:
     def figures(self) -> list:
         """The Bokeh figures the page shows (in layout order)."""
         return [p.object for p in self.shown(pn.pane.Bokeh) if p.object is not None]
+
+
+# ----------------------------------------------------------------- the solar page
+def solar_roofs_shown(view) -> pd.DataFrame:
+    """The roofs CSV of the solar page; its totals caption must state the CSV's count and
+    sums (GWh and MWp), formatted as the page formats numbers."""
+    from smartidf_analysis.apps.i18n import fmt_number
+
+    roofs = view.csv("solar_roofs.csv", dtype={"roof_id": str, "commune_code": str})
+    lang = view.page.lang
+    totals = view.text("solar-totals")
+    assert f"**{fmt_number(len(roofs), lang)} " in totals, totals
+    assert f"**{fmt_number(roofs['annual_kwh'].sum() / 1e6, lang, 2)} GWh" in totals, totals
+    assert f"**{fmt_number(roofs['peak_power_kwp'].sum() / 1e3, lang, 2)} " in totals, totals
+    return roofs
+
+
+def monthly_bars(view):
+    """The data of the monthly bars the page shows (None when hidden)."""
+    import holoviews as hv
+
+    bars = [p.object for p in view.shown(pn.pane.HoloViews) if isinstance(p.object, hv.Bars)]
+    return bars[0].data if bars else None

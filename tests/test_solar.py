@@ -487,41 +487,18 @@ def test_plots_build_and_rasterise_large_sets(cube):
         hv.render(element)
 
 
-def _roofs_shown(view) -> pd.DataFrame:
-    """The roofs CSV of the solar page; its totals caption must state the CSV's count and
-    sums (GWh and MWp), formatted by hand."""
-    from smartidf_analysis.apps.i18n import fmt_number
-
-    roofs = view.csv("solar_roofs.csv", dtype={"roof_id": str, "commune_code": str})
-    lang = view.page.lang
-    totals = view.text("solar-totals")
-    assert f"**{fmt_number(len(roofs), lang)} " in totals, totals
-    assert f"**{fmt_number(roofs['annual_kwh'].sum() / 1e6, lang, 2)} GWh" in totals, totals
-    assert f"**{fmt_number(roofs['peak_power_kwp'].sum() / 1e3, lang, 2)} " in totals, totals
-    return roofs
-
-
-def _monthly_bars(view):
-    """The data of the monthly bars the page shows (None when hidden)."""
-    import holoviews as hv
-    import panel as pn
-
-    bars = [p.object for p in view.shown(pn.pane.HoloViews) if isinstance(p.object, hv.Bars)]
-    return bars[0].data if bars else None
-
-
 def test_page_reacts_to_its_parameters(solar_db):
-    from page_view import PageView
+    from page_view import PageView, monthly_bars, solar_roofs_shown
 
     from smartidf_analysis.apps.solar import SolarPage
 
     page = SolarPage(lang="en")
     view = PageView(page)
-    before = _roofs_shown(view)
+    before = solar_roofs_shown(view)
     assert "GWh/yr" in view.text("solar-totals") and not view.visible("solar-synthetic-alert")
-    assert _monthly_bars(view) is None and view.alerts("danger") == []
+    assert monthly_bars(view) is None and view.alerts("danger") == []
     page.state.system_losses_pct = 25.0
-    after = _roofs_shown(view)
+    after = solar_roofs_shown(view)
     assert view.alerts("danger") == []
     assert after["annual_kwh"].is_monotonic_decreasing  # largest producer first
     energy = before.set_index("roof_id")["annual_kwh"]  # same roofs, each producing less
@@ -533,11 +510,11 @@ def test_page_reacts_to_its_parameters(solar_db):
     page.state.roof_id = first["roof_id"]
     assert first["roof_id"] in view.text("solar-inspector")
     # the inspector's months sum to the roof's annual figure
-    assert _monthly_bars(view).iloc[:, 1].sum() == pytest.approx(first["annual_kwh"], rel=1e-3)
+    assert monthly_bars(view).iloc[:, 1].sum() == pytest.approx(first["annual_kwh"], rel=1e-3)
     page.state.roof_set = "paris13_volumes"
     assert "Paris 13e" in view.text("solar-totals") and page.state.roof_id == ""
-    paris = _roofs_shown(view)
-    assert set(paris["roof_id"]).isdisjoint(after["roof_id"]) and _monthly_bars(view) is None
+    paris = solar_roofs_shown(view)
+    assert set(paris["roof_id"]).isdisjoint(after["roof_id"]) and monthly_bars(view) is None
 
 
 def test_losses_change_recolours_the_maps_in_place(solar_db):
@@ -545,7 +522,7 @@ def test_losses_change_recolours_the_maps_in_place(solar_db):
     figures); the geometries are not rebuilt, and a roof tap or table row selects the roof."""
     import panel as pn
     from bokeh.models import ColorBar
-    from page_view import PageView
+    from page_view import PageView, solar_roofs_shown
 
     from smartidf_analysis.apps.solar import SolarPage
 
@@ -558,7 +535,7 @@ def test_losses_change_recolours_the_maps_in_place(solar_db):
     commune_values = np.array(commune_source.data["value"], dtype=float)
     roof_display = list(roof_source.data["display"])
     # each roof coloured by its class in the roofs CSV: blue 0, yellow 1, red 2
-    roofs = _roofs_shown(view).set_index("roof_id")
+    roofs = solar_roofs_shown(view).set_index("roof_id")
     classes = roofs["solar_class"].reindex(roof_source.data["code"])
     codes = {"blue": 0.0, "yellow": 1.0, "red": 2.0}
     assert np.array_equal(np.asarray(roof_source.data["value"], dtype=float),
