@@ -417,7 +417,8 @@ def test_income_rank_correlation_by_hand():
 
 # ---------------------------------------------------------------- the page object
 def test_page_updates_map_in_place_and_downloads(synthetic_db):
-    pn = pytest.importorskip("panel")
+    import panel as pn
+
     from smartidf_analysis.apps import broadband as page_mod
 
     page = page_mod.BroadbandPage(lang="en")

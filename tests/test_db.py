@@ -140,7 +140,7 @@ def test_read_dask_filters_are_bound(synthetic_db):
 
 @pytest.mark.slow
 def test_dask_forms_on_a_distributed_cluster(synthetic_db):
-    distributed = pytest.importorskip("distributed")
+    import distributed
     expected = _sorted(_expected_od(synthetic_db))
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   dashboard_address=None) as cluster, \

@@ -6,12 +6,10 @@ import asyncio
 import threading
 
 import pytest
+from bokeh.document import Document
+from bokeh.document.events import SessionCallbackAdded
 
-pytest.importorskip("bokeh")
-from bokeh.document import Document  # noqa: E402
-from bokeh.document.events import SessionCallbackAdded  # noqa: E402
-
-from smartidf_analysis.apps import loop_events  # noqa: E402
+from smartidf_analysis.apps import loop_events
 
 CALLBACKS = 5_000
 

@@ -258,7 +258,7 @@ def test_dask_partitions_give_same_result(toy_cube):
 
 
 def test_totals_same_on_distributed_cluster(toy_cube):
-    distributed = pytest.importorskip("distributed")
+    import distributed
     local = roofs_mod.production_totals(roofs_mod.estimate_roof_production(
         synthetic_roof_stock(60_000, _communes(), seed=1, block_size=15_000), toy_cube))
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,

@@ -5,12 +5,10 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from bokeh.document import Document
+from panel.io import document as panel_document
 
-pytest.importorskip("panel")
-from bokeh.document import Document  # noqa: E402
-from panel.io import document as panel_document  # noqa: E402
-
-from smartidf_analysis.apps import write_queue  # noqa: E402
+from smartidf_analysis.apps import write_queue
 
 
 class _Socket:
