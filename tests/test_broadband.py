@@ -391,13 +391,34 @@ def test_equity_view_counts_what_it_leaves_out(real):
     left = groups.attrs["left_out"]
     assert groups["communes"].sum() + left["no_rate"] + left["no_income"] == \
         ind.coverage["commune_code"].nunique()
+    # Spearman's rho is Pearson's r of the ranks: recomputed here with pandas over the
+    # communes that have both a rate at the last quarter and an income
+    last = ind.coverage[ind.coverage["quarter"] == ind.coverage["quarter"].max()]
+    both = last.merge(data.incomes.drop_duplicates("commune_code"), on="commune_code")
+    both = both[["coverage_rate", "median_income_eur"]].dropna()
+    expected = both["coverage_rate"].rank().corr(both["median_income_eur"].rank())
     rho = bi.income_rank_correlation(ind.coverage, data.incomes)
-    assert -1 <= rho <= 1
+    assert rho == pytest.approx(expected, abs=1e-12)
+
+
+def test_income_rank_correlation_by_hand():
+    """Four communes with both values at the last quarter; ranks of the rates 1 3 2 4
+    against incomes 1 2 3 4: rho = 1 - 6 * (0 + 1 + 1 + 0) / (4 * (16 - 1)) = 0.8. A
+    commune without income and an older quarter (where the order is reversed) are left out."""
+    coverage = pd.DataFrame({
+        "commune_code": ["A", "B", "C", "D", "E", "A", "B", "C", "D"],
+        "quarter": ["2018Q1"] * 5 + ["2017Q4"] * 4,
+        "coverage_rate": [0.1, 0.3, 0.2, 0.4, 0.0, 0.4, 0.3, 0.2, 0.1]})
+    incomes = pd.DataFrame({"commune_code": ["A", "B", "C", "D"],
+                            "median_income_eur": [18_000.0, 21_000.0, 24_000.0, 30_000.0]})
+    assert bi.income_rank_correlation(coverage, incomes) == pytest.approx(0.8)
+    assert bi.income_rank_correlation(coverage, incomes, "2017Q4") == pytest.approx(-1.0)
 
 
 # ---------------------------------------------------------------- the page object
 def test_page_updates_map_in_place_and_downloads(synthetic_db):
-    pn = pytest.importorskip("panel")
+    from page_view import PageView
+
     from smartidf_analysis.apps import broadband as page_mod
 
     page = page_mod.BroadbandPage(lang="en")
@@ -413,8 +434,12 @@ def test_page_updates_map_in_place_and_downloads(synthetic_db):
     page.state.quarter = "2017Q3"
     assert all("no data" in d for d in page.map.source.data["display"])  # first quarter
     page.state.threshold = 0.5
-    gaps = page.gaps()
-    assert (gaps["coverage_rate"] < 0.5).all()
-    assert page_mod.csv_buffer(gaps).read().startswith("rank,commune_code")
-    layout = page.__panel__()  # outside a server: the inline layout (the template when served)
-    assert isinstance(layout, pn.template.BaseTemplate | pn.Row)
+    view = PageView(page)  # outside a server: the inline layout (the template when served)
+    gaps = view.csv("broadband_gaps.csv", dtype={"commune_code": str})
+    assert gaps.columns[:2].tolist() == ["rank", "commune_code"]
+    # the communes below 50 % at the quarter shown, most premises left uncovered first
+    cov = page.ind.coverage
+    below = cov[(cov["quarter"] == "2017Q3") & (cov["coverage_rate"] < 0.5)]
+    assert len(gaps) > 0 and sorted(gaps["commune_code"]) == sorted(below["commune_code"])
+    assert gaps["uncovered_premises"].is_monotonic_decreasing
+    assert gaps["rank"].tolist() == list(range(1, len(gaps) + 1))

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+import holoviews as hv
 import pandas as pd
-import pytest
 
-hv = pytest.importorskip("holoviews")
-from smartidf_analysis.plots import broadband as pb  # noqa: E402
+from smartidf_analysis.plots import broadband as pb
 
 
 def _trajectory() -> pd.DataFrame:

@@ -8,13 +8,12 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
+import panel as pn
 import pytest
+from bokeh.document import Document
+from panel.io.state import state
 
-pn = pytest.importorskip("panel")
-from bokeh.document import Document  # noqa: E402
-from panel.io.state import state  # noqa: E402
-
-from smartidf_analysis.apps import change_order  # noqa: E402
+from smartidf_analysis.apps import change_order
 
 CHANGES = 1_000
 TRIALS = 10

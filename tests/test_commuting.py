@@ -336,56 +336,114 @@ def test_indicators_from_the_database(syn):
     assert flows["distance_km"].notna().all() and (flows["distance_km"] > 0).all()
 
 
+def _sql(path, sql: str, **params) -> pd.DataFrame:
+    """A query on the database file with DuckDB directly (independent of the package)."""
+    import duckdb
+
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute(sql, params).df()
+    finally:
+        con.close()
+
+
+def _outbound(path, code: str, n: int, modes: list[str]) -> pd.DataFrame:
+    """The ``n`` largest flows from ``code`` to other communes by the ``modes``."""
+    return _sql(path, """SELECT work_code, sum(workers) AS workers FROM commuting_flows
+                         WHERE home_code = $code AND work_code <> $code AND list_contains($modes, mode)
+                         GROUP BY work_code ORDER BY workers DESC, work_code LIMIT $n""",
+                code=code, n=n, modes=modes)
+
+
+def _flows_csv(view) -> pd.DataFrame:
+    return view.csv("commuting_flows.csv", dtype={"home_code": str, "work_code": str})
+
+
 def test_page_reports_unknown_commune_and_empty_selection(syn):
-    pytest.importorskip("panel")
+    """Through the page's state and what it shows: the flows of a commune (table and CSV)
+    are its largest flows by SQL on the database; an unknown code and an empty selection
+    give a message and no rows."""
+    import panel as pn
+    from page_view import PageView
+
     from smartidf_analysis.apps.commuting import CommutingPage
 
     page = CommutingPage(lang="fr")
-    code = page._commune_select.values[1]
+    view = PageView(page)
+    code = view.widget(pn.widgets.Select, "Commune (ou cliquer sur la carte)").values[1]
     page.state.commune = code
-    assert not page._alert.visible and len(page._table.value) > 1
-    assert code in page._flows_caption.object
+    assert not view.visible("commuting-alert")
+    flows = _flows_csv(view)
+    out = flows[flows["direction"] == "out"]
+    expected = _outbound(syn, code, page.state.n_flows, list(cm.MODES))
+    assert len(expected) > 1 and out["work_code"].tolist() == expected["work_code"].tolist()
+    assert np.allclose(out["workers"], expected["workers"])
+    assert (flows["home_code"].eq(code) | flows["work_code"].eq(code)).all()
+    [table] = view.tables()
+    assert len(table) == len(flows)
+    assert f"({code})" in view.text("commuting-flows-caption")
     page.state.commune = "99999"
-    assert page._alert.visible and "99999" in page._alert.object
-    assert len(page._table.value) == 0
+    assert "99999" in view.text("commuting-alert")
+    assert _flows_csv(view).empty and view.tables()[0].empty
     page.state.commune = code
     page.state.modes = []
-    assert page._alert.visible and "Sélection vide" in page._alert.object
+    assert "Sélection vide" in view.text("commuting-alert") and view.tables()[0].empty
     page.state.modes = ["TC"]
-    assert not page._alert.visible and len(page._table.value) > 1
-
+    assert not view.visible("commuting-alert")
+    out = _flows_csv(view).query("direction == 'out'")
+    expected = _outbound(syn, code, page.state.n_flows, ["TC"])
+    assert len(expected) > 1 and out["work_code"].tolist() == expected["work_code"].tolist()
+    assert np.allclose(out["workers"], expected["workers"])
 
 
 def test_page_map_is_recoloured_in_place(syn):
     """An indicator or mode change patches the values of the same Bokeh map (no new
-    geometry); a commune fills the flow-line layer; the Paris switch swaps the map."""
-    pytest.importorskip("panel")
+    geometry), coloured by what SQL on the database gives; a commune fills the flow-line
+    layer with its flows; the Paris switch swaps the map for one with Paris whole."""
+    import panel as pn
+    from page_view import PageView
+
     from smartidf_analysis.apps.commuting import CommutingPage
 
     page = CommutingPage(lang="fr")
-    pmap, lines = page._maps[False]
-    figure, source, xs = page._map.object, pmap.source, pmap.source.data["xs"]
-    before = np.array(source.data["value"], dtype=float)
+    view = PageView(page)
+    [figure] = view.figures()
+    polygons, lines = (r.data_source for r in figure.renderers)
+    xs = polygons.data["xs"]
+    before = np.array(polygons.data["value"], dtype=float)
     page.state.indicator = "jobs"  # log scale: log10 of the jobs
-    after = np.array(source.data["value"], dtype=float)
-    assert page._map.object is figure and pmap.source is source and source.data["xs"] is xs
+    after = np.array(polygons.data["value"], dtype=float)
+    assert view.figures() == [figure] and figure.renderers[0].data_source is polygons
+    assert polygons.data["xs"] is xs
     assert not np.allclose(np.nan_to_num(before), np.nan_to_num(after))
-    jobs = page._indicator_frame.set_index("commune_code")["jobs"]
-    code = pmap.codes[int(np.nanargmax(after))]
-    assert jobs[code] == jobs.max()  # the darkest commune has the most jobs
+    jobs = _sql(syn, "SELECT work_code, sum(workers) AS jobs FROM commuting_flows "
+                     "GROUP BY work_code").set_index("work_code")["jobs"]
+    codes = pd.Series(polygons.data["code"])
+    darkest = codes[int(np.nanargmax(after))]
+    assert jobs[darkest] == jobs.max()  # the darkest commune has the most jobs
+    shown = ~np.isnan(after)
+    assert np.array_equal(np.argsort(after[shown], kind="stable"),
+                          np.argsort(jobs.reindex(codes[shown]).to_numpy(), kind="stable"))
     page.state.modes = ["TC"]
-    assert not np.allclose(np.nan_to_num(after), np.nan_to_num(source.data["value"]))
+    assert not np.allclose(np.nan_to_num(after), np.nan_to_num(polygons.data["value"]))
     assert len(lines.data["x0"]) == 0
-    page.state.commune = page._commune_select.values[1]
-    assert len(lines.data["x0"]) > 0 and source.selected.indices
+    code = view.widget(pn.widgets.Select, "Commune (ou cliquer sur la carte)").values[1]
+    page.state.commune = code
+    flows = _flows_csv(view)
+    assert len(lines.data["x0"]) == len(flows[flows["direction"] != "intra"]) > 0
+    assert [polygons.data["code"][i] for i in polygons.selected.indices] == [code]
     page.state.paris_as_one = True
-    assert page._map.object is page._maps[True][0].figure is not figure
+    [whole] = view.figures()
+    assert whole is not figure
+    paris = set(whole.renderers[0].data_source.data["code"])
+    assert "75056" in paris and "75101" not in paris
+
 
 # ---------------------------------------------------------- real data, independent SQL
 @pytest.fixture(scope="module")
 def raw(mirror):
     """The raw MOBPRO file read by DuckDB directly (independent of the package)."""
-    duckdb = pytest.importorskip("duckdb")
+    import duckdb
     con = duckdb.connect()
     con.execute(f"""CREATE TABLE raw AS SELECT * FROM read_csv('{mirror / MOBPRO}',
                     types={{'ORI': 'VARCHAR', 'DES': 'VARCHAR', 'MODE': 'VARCHAR'}})""")

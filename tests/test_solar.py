@@ -259,7 +259,7 @@ def test_dask_partitions_give_same_result(toy_cube):
 
 
 def test_totals_same_on_distributed_cluster(toy_cube):
-    distributed = pytest.importorskip("distributed")
+    import distributed
     local = roofs_mod.production_totals(roofs_mod.estimate_roof_production(
         synthetic_roof_stock(60_000, _communes(), StockAssumptions(seed=1, block_size=15_000)), toy_cube))
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
@@ -490,49 +490,75 @@ def test_plots_build_and_rasterise_large_sets(cube):
 
 
 def test_page_reacts_to_its_parameters(solar_db):
+    from page_view import PageView, monthly_bars, solar_roofs_shown
+
     from smartidf_analysis.apps.solar import SolarPage
 
     page = SolarPage(lang="en")
-    page.__panel__()
-    before = page._totals.object
-    assert "GWh/yr" in before and not page._alert.visible
+    view = PageView(page)
+    before = solar_roofs_shown(view)
+    assert "GWh/yr" in view.text("solar-totals") and not view.visible("solar-synthetic-alert")
+    assert monthly_bars(view) is None and view.alerts("danger") == []
     page.state.system_losses_pct = 25.0
-    assert page._totals.object != before and not page._error.visible
-    first = page._table.value.iloc[0]["roof_id"]
-    page.state.roof_id = first
-    assert first in page._inspector.object and page._bars_box.visible
+    after = solar_roofs_shown(view)
+    assert view.alerts("danger") == []
+    assert after["annual_kwh"].is_monotonic_decreasing  # largest producer first
+    energy = before.set_index("roof_id")["annual_kwh"]  # same roofs, each producing less
+    assert sorted(after["roof_id"]) == sorted(energy.index)
+    assert (after.set_index("roof_id")["annual_kwh"] < energy.reindex(after["roof_id"])).all()
+    [table] = view.tables()
+    first = table.iloc[0]
+    assert first["roof_id"] == after["roof_id"].iloc[0]  # the table: largest producer first
+    page.state.roof_id = first["roof_id"]
+    assert first["roof_id"] in view.text("solar-inspector")
+    # the inspector's months sum to the roof's annual figure
+    assert monthly_bars(view).iloc[:, 1].sum() == pytest.approx(first["annual_kwh"], rel=1e-3)
     page.state.roof_set = "paris13_volumes"
-    assert "Paris 13e" in page._totals.object and page.state.roof_id == ""
+    assert "Paris 13e" in view.text("solar-totals") and page.state.roof_id == ""
+    paris = solar_roofs_shown(view)
+    assert set(paris["roof_id"]).isdisjoint(after["roof_id"]) and monthly_bars(view) is None
 
 
 def test_losses_change_recolours_the_maps_in_place(solar_db):
     """A parameter change patches the values of the Bokeh maps (same data sources, same
     figures); the geometries are not rebuilt, and a roof tap or table row selects the roof."""
+    import panel as pn
+    from bokeh.models import ColorBar
+    from page_view import PageView, solar_roofs_shown
+
     from smartidf_analysis.apps.solar import SolarPage
 
     page = SolarPage(lang="fr")
-    page.__panel__()
-    communes, roofs = page._commune_map, page._roof_maps[page.state.roof_set]
-    commune_source, roof_source = communes.source, roofs.source
+    view = PageView(page)
+    roofs_figure, communes_figure = view.figures()  # the roof map above the communes'
+    roof_source = roofs_figure.renderers[0].data_source
+    commune_source = communes_figure.renderers[0].data_source
     commune_xs, roof_xs = commune_source.data["xs"], roof_source.data["xs"]
-    commune_values = commune_source.data["value"].copy()
+    commune_values = np.array(commune_source.data["value"], dtype=float)
     roof_display = list(roof_source.data["display"])
-    assert page._map.object is roofs.figure and page._commune_pane.object is communes.figure
-    assert set(np.unique(roof_source.data["value"])) <= {0.0, 1.0, 2.0}  # class indices
-    assert roofs.colorbar.major_label_overrides == {0.0: "bleu", 1.0: "jaune", 2.0: "rouge"}
+    # each roof coloured by its class in the roofs CSV: blue 0, yellow 1, red 2
+    roofs = solar_roofs_shown(view).set_index("roof_id")
+    classes = roofs["solar_class"].reindex(roof_source.data["code"])
+    codes = {"blue": 0.0, "yellow": 1.0, "red": 2.0}
+    assert np.array_equal(np.asarray(roof_source.data["value"], dtype=float),
+                          classes.map(codes).to_numpy(dtype=float))
+    [colorbar] = roofs_figure.select(ColorBar)
+    assert colorbar.major_label_overrides == {0.0: "bleu", 1.0: "jaune", 2.0: "rouge"}
     page.state.system_losses_pct = 25.0
-    assert page._commune_map.source is commune_source and communes.source.data["xs"] is commune_xs
-    assert page._roof_maps[page.state.roof_set].source is roof_source
-    assert roof_source.data["xs"] is roof_xs and page._map.object is roofs.figure
+    assert view.figures() == [roofs_figure, communes_figure]
+    assert roofs_figure.renderers[0].data_source is roof_source
+    assert communes_figure.renderers[0].data_source is commune_source
+    assert commune_source.data["xs"] is commune_xs and roof_source.data["xs"] is roof_xs
     changed = np.isfinite(commune_values)
-    assert (commune_source.data["value"][changed] < commune_values[changed]).all()  # more losses
+    assert (np.asarray(commune_source.data["value"])[changed] < commune_values[changed]).all()
     assert roof_source.data["display"] != roof_display  # same classes, less energy
-    roofs.source.selected.indices = [3]  # a tap on the map
-    assert page.state.roof_id == roofs.codes[3] and roofs.codes[3] in page._inspector.object
-    page.state.roof_id = roofs.codes[7]  # a table row or the URL
+    code3 = roof_source.data["code"][3]
+    roof_source.selected.indices = [3]  # a tap on the map
+    assert page.state.roof_id == code3 and code3 in view.text("solar-inspector")
+    page.state.roof_id = roof_source.data["code"][7]  # a table row or the URL
     assert roof_source.selected.indices == [7]
-    page.state.roof_set = "synthetic_stock"
-    assert page._raster_box.visible and not page._polygons_box.visible
+    page.state.roof_set = "synthetic_stock"  # the raster, and no roof polygons
+    assert view.figures() == [communes_figure] and len(view.shown(pn.pane.HoloViews)) == 1
     page.state.roof_set = "saint_denis_buildings"
-    assert page._roof_maps["saint_denis_buildings"] is roofs and page._map.object is roofs.figure
-    assert page._polygons_box.visible and not page._raster_box.visible
+    assert view.figures() == [roofs_figure, communes_figure]  # the same map, kept
+    assert view.shown(pn.pane.HoloViews) == []

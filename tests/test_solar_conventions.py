@@ -130,21 +130,27 @@ def test_saint_denis_both_conventions(saint_denis):
 
 
 def test_page_names_the_convention_shown(solar_db):
+    """The convention is named in the totals; the cadastre's gives less than today's
+    modules for every roof (the roofs CSV, whose sums the totals state)."""
+    from page_view import PageView, monthly_bars, solar_roofs_shown
+
     from smartidf_analysis.apps.solar import SolarPage
 
     page = SolarPage(lang="en")
-    page.__panel__()
-    assert page.state.convention == "modules" and "today's modules" in page._totals.object
-    modules = page._results["totals"]["annual_gwh"].item()
+    view = PageView(page)
+    assert page.state.convention == "modules" and "today's modules" in view.text("solar-totals")
+    modules = solar_roofs_shown(view).set_index("roof_id")["annual_kwh"]
     page.state.convention = "cadastre"
-    assert "regional solar cadastre" in page._totals.object and not page._error.visible
-    assert page._results["totals"]["annual_gwh"].item() < modules
-    first = page._table.value.iloc[0]
+    assert "regional solar cadastre" in view.text("solar-totals") and view.alerts("danger") == []
+    cadastre = solar_roofs_shown(view).set_index("roof_id")["annual_kwh"]
+    assert sorted(cadastre.index) == sorted(modules.index)
+    assert cadastre.sum() < modules.sum()
+    first = view.tables()[0].iloc[0]
     page.state.roof_id = first["roof_id"]  # the inspector's months sum to the roof's annual figure
-    bars = page._bars.object.data
-    assert bars.iloc[:, 1].sum() == pytest.approx(first["annual_kwh"], rel=1e-3)
+    assert monthly_bars(view).iloc[:, 1].sum() == pytest.approx(first["annual_kwh"], rel=1e-3)
+    assert first["annual_kwh"] == pytest.approx(cadastre[first["roof_id"]], abs=1e-3)
     page.state.roof_set = "synthetic_stock"
-    assert "synthetic stock's racks" in page._totals.object
+    assert "synthetic stock's racks" in view.text("solar-totals")
 
 
 def test_real_sets_under_both_conventions(solar_db):

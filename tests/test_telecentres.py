@@ -387,32 +387,69 @@ def test_real_signal_and_validation_gaps(real_db, real_inputs):
     assert corr["communes"].min() > 100 and corr["spearman"].notna().all()
 
 
+def _sites_shown(view) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """The sites CSV, the sites table and the map's site layer of a telecentres page."""
+    sites = view.csv("telecentres_sites.csv", dtype={"site_id": str, "commune_code": str})
+    [figure] = view.figures()
+    points = figure.renderers[-1].data_source.data  # the outlines first, the sites on top
+    return sites, view.tables()[-1], points
+
+
+def _check_sites_shown(view, n: int) -> pd.DataFrame:
+    """``n`` sites, the same in the CSV, the table and the map (Web Mercator of their
+    lon/lat, by hand), and the first KPI card is the sum of their daily users."""
+    from smartidf_analysis.apps.i18n import fmt_number
+
+    sites, table, points = _sites_shown(view)
+    assert len(sites) == len(table) == len(points["x"]) == n
+    assert sites["station_name"].tolist() == table["station_name"].tolist()
+    assert sorted(points["station_name"]) == sorted(sites["station_name"])
+    radius = 6_378_137.0
+    by_name = sites.set_index("station_name")
+    lon = by_name.loc[list(points["station_name"]), "lon"].to_numpy()
+    assert np.allclose(points["x"], radius * np.radians(lon), atol=0.01)
+    cards = view.text("tc-kpis").split('class="tc-kpi"')[1:]
+    assert f">{fmt_number(sites['daily_users'].sum(), 'fr')}<" in cards[0]
+    return sites
+
+
 @pytest.mark.realdata
 def test_page_reacts_to_p_and_reports_impossible_settings(real_db, monkeypatch):
     monkeypatch.setenv("SMARTIDF_DB", str(real_db))
+    from page_view import PageView
+
     from smartidf_analysis.apps import telecentres as page_module
 
     page = page_module.TelecentresPage(lang="fr")
-    first = page._kpis.object
-    assert "usagers par jour" in first and not page._alert.visible
-    source, xs = page._site_source, page._figure.renderers[0].data_source.data["xs"]
+    view = PageView(page)
+    first = view.text("tc-kpis")
+    assert "usagers par jour" in first and not view.visible("tc-alert")
+    _check_sites_shown(view, page.state.n_sites)
+    [figure] = view.figures()
+    xs = figure.renderers[0].data_source.data["xs"]
+    source = figure.renderers[-1].data_source
     page.state.n_sites = 20
-    assert page._kpis.object != first and not page._alert.visible
-    assert len(page._sites.value) == 20
-    # only the site layer changed: same Bokeh source, 20 points; outlines untouched
-    assert page._site_source is source and len(source.data["x"]) == 20
-    assert page._figure.renderers[0].data_source.data["xs"] is xs
+    assert view.text("tc-kpis") != first and not view.visible("tc-alert")
+    sites = _check_sites_shown(view, 20)
+    # only the site layer changed: same figure and Bokeh source; outlines untouched
+    assert view.figures() == [figure] and figure.renderers[-1].data_source is source
+    assert figure.renderers[0].data_source.data["xs"] is xs
     assert page.last_update_s < 5
     for change, text in ((dict(radius_km=0.0), "rayon"), (dict(n_sites=400), "400"),
                          (dict(teleworkable_factor=0.0), "Demande nulle")):
         page.state.param.update(n_sites=20, radius_km=5.0, teleworkable_factor=1.0)
         page.state.param.update(**change)
-        assert page._alert.visible and text in page._alert.object
-        assert "—" in page._kpis.object  # KPIs blank, no stale figures
+        assert text in view.text("tc-alert")
+        assert "—" in view.text("tc-kpis")  # KPIs blank, no stale figures
+        assert len(source.data["x"]) == 0 and view.tables()[-1].empty  # no stale sites
     page.state.param.update(n_sites=20, radius_km=5.0, teleworkable_factor=1.0)
-    page.pin()
-    compare = page._compare.value
-    assert len(compare) == 3 and compare["daily_users"].notna().all()
+    page.pin()  # what the "add to the comparison" button does
+    compare = view.csv("telecentres_scenarios.csv")
+    assert compare["n_sites"].tolist() == [tc.DEFAULT.n_sites, 20, 20]
+    assert compare["daily_users"].notna().all()
+    assert compare["daily_users"].iloc[1] == compare["daily_users"].iloc[2] == \
+        pytest.approx(sites["daily_users"].sum())
+    assert len(view.tables()[0]) == 3  # the comparison table shows the same rows
 
 
 def test_database_layer_on_the_synthetic_region(synthetic_db):
@@ -430,9 +467,16 @@ def test_database_layer_on_the_synthetic_region(synthetic_db):
 def test_page_works_on_the_synthetic_region(synthetic_db):
     """`make serve` without a mirror serves the synthetic region: fewer candidate stations
     than the default p must still give a page with results, not an error."""
+    from page_view import PageView
+
     from smartidf_analysis.apps import telecentres as page_module
 
     page = page_module.TelecentresPage(lang="fr")
-    assert page.result is not None
-    assert not page._alert.visible
-    assert len(page._comparison()) >= 1
+    view = PageView(page)
+    assert not view.visible("tc-alert")
+    candidates = int(tc.load_inputs(synthetic_db).candidates()["candidate"].sum())
+    assert 1 <= page.state.n_sites < candidates
+    sites = _check_sites_shown(view, page.state.n_sites)
+    assert sites["daily_users"].sum() > 0
+    compare = view.csv("telecentres_scenarios.csv")  # the reference: every candidate
+    assert compare["n_sites"].tolist() == [min(tc.DEFAULT.n_sites, candidates), page.state.n_sites]

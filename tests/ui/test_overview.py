@@ -4,9 +4,27 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
-from waits import wait_rendered
+from waits import wait_figure_painted, wait_rendered
 
 TIMEOUT = 60_000
+MAP_TITLE = "Population municipale par commune"
+
+# The number of rows of the data source behind the polygons of the figure titled `title`
+_POLYGONS = """(title) => {
+    const [view] = Bokeh.index.query((v) => v.model.type === "Figure"
+        && v.model.title != null && String(v.model.title.text).includes(title));
+    const glyphs = view.model.renderers.filter((r) => r.glyph?.type === "MultiPolygons");
+    return glyphs.map((r) => r.data_source.get_length());
+}"""
+
+
+@pytest.fixture(scope="module")
+def map_rows(app_db) -> int:
+    """The communes with a geometry in the served database (Paris by arrondissement)."""
+    from smartidf_analysis.data import db
+
+    frame = db.query("communes_map", path=app_db, paris_as_one=False)
+    return int(frame["geometry_wkb"].notna().sum())
 
 
 @pytest.fixture(scope="module")
@@ -25,11 +43,13 @@ def _open(page, url):
     page.wait_for_selector(".bk-Canvas, canvas", timeout=TIMEOUT)
 
 
-def test_overview_renders_map_without_console_errors(page, served_app, console_errors):
+def test_overview_renders_map_without_console_errors(page, served_app, console_errors, map_rows):
     _open(page, f"{served_app}/overview")
     expect(page.get_by_text("Catalogue des données")).to_be_visible(timeout=TIMEOUT)
     expect(page.get_by_text("commuting_flows").first).to_be_visible(timeout=TIMEOUT)
-    assert page.locator("canvas").count() >= 1
+    wait_figure_painted(page, MAP_TITLE, TIMEOUT)
+    # the browser holds one polygon per commune of the database
+    assert page.evaluate(_POLYGONS, MAP_TITLE) == [map_rows]
     wait_rendered(page, TIMEOUT)  # errors of a late render would be in by now
     assert console_errors == []
 
