@@ -224,8 +224,8 @@ def _locate_stations(stations: pd.DataFrame, communes: pd.DataFrame, geo2018: pd
                    "commune_code NULL", int(outside.sum()), "stations", int(outside.sum()))
 
 
-def _provenance(found: dict[str, fetch.Located], missing: dict[str, FetchError],
-                tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+def _provenance(found: dict[str, fetch.Located], tables: dict[str, pd.DataFrame]
+                ) -> pd.DataFrame:
     now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     rows = []
     for ds in catalog.DATASETS:
@@ -310,7 +310,7 @@ def build(*, synthetic: bool | None = None, scale: float = 1.0, seed: int = 0,
         tables, prov, issues = _synthetic_tables(seed, scale)
     else:
         tables, issues = _real_tables(report.found, progress)
-        prov = _provenance(report.found, report.missing, tables)
+        prov = _provenance(report.found, tables)
         for ds_id, error in report.missing.items():
             issues.add(ds_id, "-", f"dataset missing, its tables are empty: {error}", 0,
                        "rows", 0)

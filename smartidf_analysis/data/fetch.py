@@ -169,6 +169,11 @@ def _request(url: str, offset: int) -> urllib.request.Request:
     return urllib.request.Request(url, headers=headers)
 
 
+def _part(dl: catalog.Download, folder: Path) -> Path:
+    """The partial file of a download in ``folder``: ``<name>.part`` beside its destination."""
+    return (folder / dl.relative_path).with_name(dl.file_name + ".part")
+
+
 def _download_once(dl: catalog.Download, part: Path, bar: tqdm) -> None:
     """One HTTP request appending to ``part`` (resumed from its size when the server
     honours ``Range``); raises on any network error, keeping what was received."""
@@ -198,7 +203,7 @@ def download(dl: catalog.Download, folder: Path, bar: tqdm | None = None) -> Pat
     bar = bar if bar is not None else tqdm(disable=True)
     dest = folder / dl.relative_path
     dest.parent.mkdir(parents=True, exist_ok=True)
-    part = dest.with_name(dest.name + ".part")
+    part = _part(dl, folder)
     url = source_url(dl.url)
     tries = config.download_retries() + 1
     restarted = False
@@ -271,12 +276,11 @@ def fetch_all(datasets: Iterable[catalog.Dataset] | None = None, *, verify: bool
         return report
     cache = config.download_dir()
     unique = {dl.url: dl for ds in todo for dl in ds.downloads}
-    resumed = sum((cache / dl.relative_path).with_name(dl.file_name + ".part").stat().st_size
-                  for dl in unique.values()
-                  if (cache / dl.relative_path).with_name(dl.file_name + ".part").exists())
+    resumed = {url: _part(dl, cache).stat().st_size for url, dl in unique.items()
+               if _part(dl, cache).exists()}
     total = sum(dl.size for dl in unique.values())
     errors: dict[str, FetchError] = {}
-    with tqdm(total=total, initial=resumed, unit="B", unit_scale=True, unit_divisor=1024,
+    with tqdm(total=total, initial=sum(resumed.values()), unit="B", unit_scale=True, unit_divisor=1024,
               desc=f"download {len(unique)} files", disable=not progress) as bar:
         def one(dl: catalog.Download) -> None:
             try:
@@ -285,15 +289,16 @@ def fetch_all(datasets: Iterable[catalog.Dataset] | None = None, *, verify: bool
                 errors[dl.url] = exc
         with ThreadPoolExecutor(max_workers=config.download_workers()) as pool:
             list(pool.map(one, unique.values()))
-    report.downloaded_bytes = total - resumed
+    report.downloaded_bytes = sum(dl.size - resumed.get(url, 0) for url, dl in unique.items()
+                                  if url not in errors)
     for ds in todo:
         failed = [errors[dl.url] for dl in ds.downloads if dl.url in errors]
         if failed:
             report.missing[ds.id] = _not_found(ds, f"download failed: {failed[0]}")
             continue
-        report.found[ds.id] = locate(ds, verify=verify) or Located(
-            ds.id, cache / ds.downloads[0].relative_path, "download cache",
-            ds.downloads[0].sha256, True)
+        # :func:`download` checked size and sha256 before the rename: no second hashing
+        report.found[ds.id] = Located(ds.id, cache / ds.downloads[0].relative_path,
+                                      "download cache", ds.downloads[0].sha256, True)
     return report
 
 
