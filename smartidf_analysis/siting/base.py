@@ -29,7 +29,18 @@ class SitingSettingsError(SmartidfError, ValueError):
         self.values = values
 
 
-def _check_common(cost: np.ndarray, weights: np.ndarray, p: int) -> None:
+def _check_fixed(fixed, m: int) -> np.ndarray:
+    """The pre-sited facilities as sorted unique column indices in [0, m)."""
+    if fixed is None:
+        return np.array([], dtype=int)
+    arr = np.asarray(fixed).ravel()
+    if arr.size and (arr.dtype.kind not in "iu" or arr.min() < 0 or arr.max() >= m):
+        raise SitingSettingsError(f"pre-sited facilities must be column indices in [0, {m})",
+                                  "invalid")
+    return np.unique(arr.astype(int))
+
+
+def _check_common(cost: np.ndarray, weights: np.ndarray, p: int, n_fixed: int = 0) -> None:
     if cost.ndim != 2:
         raise SitingSettingsError("the cost matrix must be 2-D (clients × candidate sites)")
     n, m = cost.shape
@@ -41,9 +52,10 @@ def _check_common(cost: np.ndarray, weights: np.ndarray, p: int) -> None:
     if int(p) != p or p < 1:
         raise SitingSettingsError(f"the number of sites p must be a whole number ≥ 1 (got {p})",
                                   "p_invalid", p=p)
-    if p > m:
-        raise SitingSettingsError(f"p = {p} sites asked but only {m} candidate sites exist",
-                                  "p_too_large", p=int(p), candidates=int(m))
+    if p > m - n_fixed:
+        raise SitingSettingsError(f"p = {p} new sites asked but only {m - n_fixed} candidate "
+                                  "sites exist besides the pre-sited ones",
+                                  "p_too_large", p=int(p), candidates=int(m - n_fixed))
     if np.any(~np.isfinite(weights)) or np.any(weights < 0):
         raise SitingSettingsError("demand weights must be finite and non-negative")
     if not weights.sum() > 0:
@@ -52,14 +64,22 @@ def _check_common(cost: np.ndarray, weights: np.ndarray, p: int) -> None:
 
 
 class LocationModel:
-    """Shared state, result attributes and ``solve`` bookkeeping of the location models."""
+    """Shared state, result attributes and ``solve`` bookkeeping of the location models.
 
-    def __init__(self, name: str, cost_matrix, weights, p_facilities: int):
+    ``fixed``: column indices of **pre-sited** facilities (sites that already exist: they
+    are open in every solution, exact or greedy, and serve demand); ``p_facilities`` then
+    counts the NEW sites only, so a solution opens ``p + len(fixed)`` sites. ``selected``
+    lists every open site (pre-sited included), ``new_selected`` the new ones.
+    """
+
+    def __init__(self, name: str, cost_matrix, weights, p_facilities: int, fixed=None):
         self.name = name
         self.cost_matrix = np.asarray(cost_matrix, dtype=float)
         self.weights = np.asarray(weights, dtype=float)
         self.p_facilities = int(p_facilities) if np.isfinite(p_facilities) else -1
-        _check_common(self.cost_matrix, self.weights, p_facilities)
+        m = self.cost_matrix.shape[1] if self.cost_matrix.ndim == 2 else 0
+        self.fixed = _check_fixed(fixed, m)
+        _check_common(self.cost_matrix, self.weights, p_facilities, len(self.fixed))
         self.method: str | None = None
         self.status: str | None = None
         self.selected = np.array([], dtype=int)  # indices of the chosen candidate sites
@@ -106,6 +126,22 @@ class LocationModel:
 
     def _results(self) -> None:
         raise NotImplementedError
+
+    @property
+    def n_open(self) -> int:
+        """Sites open in a solution: the new ones and the pre-sited ones."""
+        return self.p_facilities + len(self.fixed)
+
+    @property
+    def new_selected(self) -> np.ndarray:
+        """The chosen NEW sites (``selected`` without the pre-sited ones)."""
+        return np.setdiff1d(self.selected, self.fixed)
+
+    def _fixed_lower_bounds(self, n_x: int) -> np.ndarray:
+        """Lower bounds of the MILP's site variables: 1 for pre-sited facilities."""
+        lb = np.zeros(n_x)
+        lb[self.fixed] = 1.0
+        return lb
 
     @property
     def n_clients(self) -> int:

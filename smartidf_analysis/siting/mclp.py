@@ -72,7 +72,12 @@ class MaximalCoveringLocation(LocationModel):
     uncovered demand in reach, ties to the lowest index; then, unless ``interchange`` is False
     and without capacities, swap sites while a swap covers more).
 
-    Results (after :meth:`solve`): ``selected`` (site indices), ``covered_demand``,
+    Pre-sited facilities (``fixed``, sites that already exist): ``x_j = 1`` for them and
+    ``Σ_j x_j = p + |fixed|``, so ``p`` NEW sites are placed given the existing ones; the
+    greedy opens them first and its interchange never swaps them out.
+
+    Results (after :meth:`solve`): ``selected`` (site indices, pre-sited included;
+    ``new_selected`` without them), ``covered_demand``,
     ``perc_cov`` [% of total demand], ``served`` (demand served per client), ``fac_served``
     (demand served per site), ``cli2fac`` (the nearest chosen site within the radius, −1 if
     none), ``fac2cli``, ``n_cli_uncov``, ``objective``, ``bound``, ``mip_gap``, ``status``,
@@ -80,8 +85,8 @@ class MaximalCoveringLocation(LocationModel):
     """
 
     def __init__(self, name, cost_matrix, weights, service_radius, p_facilities, capacities=None,
-                 interchange: bool = True):
-        super().__init__(name, cost_matrix, weights, p_facilities)
+                 interchange: bool = True, fixed=None):
+        super().__init__(name, cost_matrix, weights, p_facilities, fixed)
         self.interchange = bool(interchange)
         if not np.isfinite(service_radius) or service_radius <= 0:
             raise SitingSettingsError(f"the catchment radius must be positive (got {service_radius})",
@@ -108,11 +113,13 @@ class MaximalCoveringLocation(LocationModel):
     @classmethod
     def from_cost_matrix(cls, cost_matrix, weights, service_radius: float, p_facilities: int,
                          capacities=None, name: str = "mclp",
-                         interchange: bool = True) -> MaximalCoveringLocation:
+                         interchange: bool = True, fixed=None) -> MaximalCoveringLocation:
         """Build the model from a clients × sites cost matrix [km] and client ``weights``.
-        ``interchange``: follow the greedy ADD by vertex substitution (uncapacitated only)."""
+        ``interchange``: follow the greedy ADD by vertex substitution (uncapacitated only).
+        ``fixed``: columns of pre-sited facilities (open in every solution; ``p_facilities``
+        new sites are added to them)."""
         return cls(name, cost_matrix, weights, service_radius, p_facilities, capacities,
-                   interchange)
+                   interchange, fixed)
 
     def _solve_exact(self, time_limit: float, mip_rel_gap: float, started: float) -> bool:
         if self.capacities is None:
@@ -127,7 +134,8 @@ class MaximalCoveringLocation(LocationModel):
         one), and measure the gap of what is kept against HiGHS's dual bound."""
         greedy = MaximalCoveringLocation(self.name, self.cost_matrix, self.weights,
                                          self.service_radius, self.p_facilities,
-                                         self.capacities, self.interchange).solve("greedy")
+                                         self.capacities, self.interchange,
+                                         self.fixed).solve("greedy")
         if not found or greedy.covered_demand > self.objective:
             self.selected, self.served = greedy.selected, greedy.served
             self.fac_served, self.objective = greedy.fac_served, greedy.covered_demand
@@ -142,7 +150,13 @@ class MaximalCoveringLocation(LocationModel):
         chosen: list[int] = []
         open_ = np.zeros(self.n_facilities, bool)
         cover_t = cover.T.tocsr()
-        for _ in range(self.p_facilities):
+        for step in range(self.n_open):
+            if step < len(self.fixed):  # the pre-sited facilities open first
+                j = int(self.fixed[step])
+                chosen.append(j)
+                open_[j] = True
+                self._fill(j, cover_t, residual)
+                continue
             gains = cover_t @ residual
             if self.capacities is not None:
                 gains = np.minimum(gains, self.capacities)
@@ -150,22 +164,27 @@ class MaximalCoveringLocation(LocationModel):
             j = int(np.argmax(gains))
             chosen.append(j)
             open_[j] = True
-            clients = cover_t.indices[cover_t.indptr[j]:cover_t.indptr[j + 1]]
-            if self.capacities is None:
-                residual[clients] = 0.0
-            else:  # fill the site with its nearest clients first
-                left = self.capacities[j]
-                for i in clients[np.argsort(self.cost_matrix[clients, j], kind="stable")]:
-                    take = min(left, residual[i])
-                    residual[i] -= take
-                    left -= take
-                    self.fac_served[j] += take
-                    if left <= 0:
-                        break
+            self._fill(j, cover_t, residual)
         self.selected = np.array(sorted(chosen), dtype=int)
         self.served = a - residual
         if self.capacities is None and self.interchange:
             self._interchange()
+
+    def _fill(self, j: int, cover_t, residual: np.ndarray) -> None:
+        """Serve the residual demand in reach of site ``j`` (with a capacity: its nearest
+        clients first)."""
+        clients = cover_t.indices[cover_t.indptr[j]:cover_t.indptr[j + 1]]
+        if self.capacities is None:
+            residual[clients] = 0.0
+            return
+        left = self.capacities[j]
+        for i in clients[np.argsort(self.cost_matrix[clients, j], kind="stable")]:
+            take = min(left, residual[i])
+            residual[i] -= take
+            left -= take
+            self.fac_served[j] += take
+            if left <= 0:
+                break
 
     def _interchange(self, max_passes: int = 20) -> None:
         """Vertex substitution (Teitz & Bart 1968): swap a chosen site for an unchosen one
@@ -177,7 +196,7 @@ class MaximalCoveringLocation(LocationModel):
         count = cover[:, open_].sum(axis=1).A1
         for _ in range(max_passes):
             improved = False
-            for j in np.flatnonzero(open_):
+            for j in np.setdiff1d(np.flatnonzero(open_), self.fixed):  # pre-sited stay
                 mine = cover_t.indices[cover_t.indptr[j]:cover_t.indptr[j + 1]]
                 count[mine] -= 1
                 uncovered = a * (count == 0)
@@ -207,9 +226,10 @@ class MaximalCoveringLocation(LocationModel):
         link = sparse.hstack([-sub, sparse.identity(k, format="csr")], format="csr")
         card = sparse.csr_matrix(np.r_[np.ones(m), np.zeros(k)])
         res = milp(c=np.r_[np.zeros(m), -a[clients]],
-                   integrality=np.r_[np.ones(m), np.zeros(k)], bounds=Bounds(0, 1),
+                   integrality=np.r_[np.ones(m), np.zeros(k)],
+                   bounds=Bounds(np.r_[self._fixed_lower_bounds(m), np.zeros(k)], 1),
                    constraints=[LinearConstraint(link, -np.inf, 0),
-                                LinearConstraint(card, self.p_facilities, self.p_facilities)],
+                                LinearConstraint(card, self.n_open, self.n_open)],
                    options={"time_limit": time_limit, "mip_rel_gap": gap, "presolve": True})
         if self._finish_milp(res, m, started, -1.0) is None:
             return False
@@ -234,11 +254,11 @@ class MaximalCoveringLocation(LocationModel):
         card = sparse.csr_matrix(np.r_[np.ones(m), np.zeros(q)])
         ub = np.r_[np.ones(m), a[rows]]
         res = milp(c=np.r_[np.zeros(m), -np.ones(q)], integrality=np.r_[np.ones(m), np.zeros(q)],
-                   bounds=Bounds(0, ub),
+                   bounds=Bounds(np.r_[self._fixed_lower_bounds(m), np.zeros(q)], ub),
                    constraints=[LinearConstraint(client_rows, -np.inf, a),
                                 LinearConstraint(site_rows, -np.inf, 0),
                                 LinearConstraint(pair_rows, -np.inf, 0),
-                                LinearConstraint(card, self.p_facilities, self.p_facilities)],
+                                LinearConstraint(card, self.n_open, self.n_open)],
                    options={"time_limit": time_limit, "mip_rel_gap": gap, "presolve": True})
         sol = self._finish_milp(res, m, started, -1.0)
         if sol is None:

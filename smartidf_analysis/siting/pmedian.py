@@ -37,13 +37,18 @@ class PMedian(LocationModel):
     heuristic is kept and ``mip_gap`` is measured against the best of HiGHS's dual bound and
     the Lagrangian bound (:meth:`lagrangian_bound`).
 
-    Results: ``selected``, ``cli2fac`` (nearest chosen site), ``fac2cli``, ``mean_dist``
+    Pre-sited facilities (``fixed``): ``x_j = 1`` for them and ``Σ_j x_j = p + |fixed|`` (the
+    reduction keeps the ``m − (p + |fixed|) + 1`` nearest); the greedy opens them first, the
+    relocation never moves them, the Lagrangian relaxation keeps them open.
+
+    Results: ``selected`` (pre-sited included; ``new_selected`` without them), ``cli2fac``
+    (nearest chosen site), ``fac2cli``, ``mean_dist``
     (demand-weighted mean distance [cost unit]), ``objective`` (Σ a_i d_i), ``bound``,
     ``mip_gap``, ``status``, ``solve_time_s``.
     """
 
-    def __init__(self, name, cost_matrix, weights, p_facilities):
-        super().__init__(name, cost_matrix, weights, p_facilities)
+    def __init__(self, name, cost_matrix, weights, p_facilities, fixed=None):
+        super().__init__(name, cost_matrix, weights, p_facilities, fixed)
         if np.any(~np.isfinite(self.cost_matrix)) or np.any(self.cost_matrix < 0):
             raise SitingSettingsError("costs must be finite and non-negative")
         self.mean_dist = np.nan
@@ -52,16 +57,18 @@ class PMedian(LocationModel):
 
     @classmethod
     def from_cost_matrix(cls, cost_matrix, weights, p_facilities: int,
-                         name: str = "pmedian") -> PMedian:
-        """Build the model from a clients × sites cost matrix and client ``weights``."""
-        return cls(name, cost_matrix, weights, p_facilities)
+                         name: str = "pmedian", fixed=None) -> PMedian:
+        """Build the model from a clients × sites cost matrix and client ``weights``;
+        ``fixed``: columns of pre-sited facilities (``p_facilities`` new sites are added)."""
+        return cls(name, cost_matrix, weights, p_facilities, fixed)
 
     def _solve_exact(self, time_limit: float, mip_rel_gap: float, started: float) -> bool:
         # the MILP gets 75 % of the budget, the fall-back (greedy + Lagrangian) the rest
         return self._milp(0.75 * time_limit, mip_rel_gap, started)
 
     def _after_time_limit(self, found: bool, started: float, time_limit: float) -> None:
-        greedy = PMedian(self.name, self.cost_matrix, self.weights, self.p_facilities).solve("greedy")
+        greedy = PMedian(self.name, self.cost_matrix, self.weights, self.p_facilities,
+                         self.fixed).solve("greedy")
         if not found or greedy.objective < self.objective:
             self.selected, self.objective = greedy.selected, greedy.objective
             self.status += "+greedy"
@@ -80,9 +87,10 @@ class PMedian(LocationModel):
         totals = w @ cost  # total weighted distance if each site were the only one
         open_ = np.zeros(self.n_facilities, bool)
         current = None
-        for _ in range(self.p_facilities):
+        for step in range(self.n_open):
             totals[open_] = np.inf
-            j = int(np.argmin(totals))
+            # the pre-sited facilities open first
+            j = int(self.fixed[step]) if step < len(self.fixed) else int(np.argmin(totals))
             open_[j] = True
             if current is None:
                 current = cost[:, j].copy()
@@ -110,8 +118,11 @@ class PMedian(LocationModel):
                                         shape=(len(selected), len(w)))
             cluster_cost = members @ cost  # p × m: each cluster's cost at every candidate
             moved = selected.copy()
-            taken = set()
+            pre_sited = {int(j) for j in self.fixed}
+            taken = set(pre_sited)
             for c in np.argsort(-np.asarray(members.sum(axis=1)).ravel()):
+                if int(selected[c]) in pre_sited:
+                    continue  # a pre-sited facility does not move
                 order = np.argsort(cluster_cost[c], kind="stable")
                 moved[c] = next(j for j in order if j not in taken)
                 taken.add(moved[c])
@@ -124,7 +135,7 @@ class PMedian(LocationModel):
     def _milp(self, time_limit, gap, started) -> bool:
         a = self.weights
         clients = np.flatnonzero(a > 0)
-        m, p = self.n_facilities, self.p_facilities
+        m, p = self.n_facilities, self.n_open
         keep = m - p + 1
         cost = self.cost_matrix[clients]
         if keep < m:
@@ -140,7 +151,8 @@ class PMedian(LocationModel):
                                   (np.r_[zi, zi], np.r_[m + zi, cols])), shape=(q, m + q))
         card = sparse.csr_matrix(np.r_[np.ones(m), np.zeros(q)])
         c = np.r_[np.zeros(m), a[clients][rows] * cost[rows, cols]]
-        res = milp(c=c, integrality=np.r_[np.ones(m), np.zeros(q)], bounds=Bounds(0, 1),
+        res = milp(c=c, integrality=np.r_[np.ones(m), np.zeros(q)],
+                   bounds=Bounds(np.r_[self._fixed_lower_bounds(m), np.zeros(q)], 1),
                    constraints=[LinearConstraint(assign, 1, 1), LinearConstraint(link, -np.inf, 0),
                                 LinearConstraint(card, p, p)],
                    options={"time_limit": time_limit, "mip_rel_gap": gap, "presolve": True})
@@ -160,6 +172,8 @@ class PMedian(LocationModel):
         keep = self.weights > 0
         cost = self.weights[keep, None] * self.cost_matrix[keep]
         p = self.p_facilities
+        fixed = self.fixed
+        free = np.setdiff1d(np.arange(self.n_facilities), fixed)
         lam = cost.min(axis=1) if not len(self.selected) else cost[:, self.selected].min(axis=1)
         best, theta, stall = -np.inf, 2.0, 0
         for iteration in range(iterations):
@@ -167,7 +181,8 @@ class PMedian(LocationModel):
                 break
             reduced = np.minimum(0.0, cost - lam[:, None])
             rho = reduced.sum(axis=0)
-            open_ = np.argpartition(rho, p - 1)[:p]
+            # pre-sited facilities are open in the relaxation too; p more among the others
+            open_ = np.r_[fixed, free[np.argpartition(rho[free], p - 1)[:p]]].astype(int)
             value = lam.sum() + rho[open_].sum()
             primal = float(cost[:, open_].min(axis=1).sum())
             if primal < self.lagrangian_objective:
