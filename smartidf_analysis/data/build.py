@@ -315,6 +315,11 @@ def build(*, synthetic: bool | None = None, scale: float = 1.0, seed: int = 0,
             issues.add(ds_id, "-", f"dataset missing, its tables are empty: {error}", 0,
                        "rows", 0)
     rows = {name: len(frame) for name, frame in tables.items()}
+    # sites imported by `smartidf data import-sites` survive a rebuild, with their provenance
+    kept, kept_prov = db.import_rows(target, "existing_sites")
+    if len(kept):
+        prov = pd.concat([prov, kept_prov], ignore_index=True)
+    tables["existing_sites"] = kept
     tables["provenance"] = prov
     tables["build_issues"] = issues.frame()
     tables["missing_datasets"] = _missing_frame({} if synthetic else report.missing)

@@ -17,13 +17,17 @@ kind of access below; split, each part would reach into the others' privates.
   ``10**-SUM_SCALE`` of its unit and added exactly as a DECIMAL, so a sum does not depend on
   the order in which DuckDB's parallel aggregation (threads, row groups) or Dask partitions
   add the rows: two runs, on 1 thread or 2, give the same bits, and equal flows stay equal.
-* :func:`write_database` writes a new database file (used by the atomic build).
+* :func:`write_database` writes a new database file (used by the atomic build);
+  :func:`append_rows_atomic` adds imported rows (``existing_sites``) to a copy of the file
+  and renames it over the original, so a failed import leaves the database untouched.
 * Every connection is opened by :func:`_open`, which applies ``SMARTIDF_DUCKDB_THREADS``.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
@@ -36,6 +40,7 @@ import pandas as pd
 from smartidf_analysis import config
 from smartidf_analysis.data.schema import (
     BUILD_ISSUES_COLUMNS,
+    EXISTING_SITES_COLUMNS,
     MISSING_DATASETS_COLUMNS,
     PROVENANCE_COLUMNS,
     SUM_SCALE,
@@ -45,7 +50,10 @@ from smartidf_analysis.errors import MissingDataError, SmartidfError
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 EXTRA_TABLES = {"provenance": PROVENANCE_COLUMNS, "build_issues": BUILD_ISSUES_COLUMNS,
-                "missing_datasets": MISSING_DATASETS_COLUMNS}
+                "missing_datasets": MISSING_DATASETS_COLUMNS,
+                "existing_sites": EXISTING_SITES_COLUMNS}
+#: tables filled by imports (not by the build): :func:`append_rows_atomic` may write them
+IMPORT_TABLES = ("existing_sites",)
 _FILTER_OPS = {"==": "=", "=": "=", "!=": "<>", "<": "<", "<=": "<=", ">": ">", ">=": ">=",
                "in": "IN", "not in": "NOT IN"}
 
@@ -331,12 +339,7 @@ def write_database(path: str | Path, tables: Mapping[str, pd.DataFrame],
     con = _open(path, read_only=False)
     try:
         for name, frame in tables.items():
-            columns = _columns_of(name)
-            types = TABLES[name].columns if name in TABLES else EXTRA_TABLES[name]
-            casts = ", ".join(f'CAST("{c}" AS {types[c]}) AS "{c}"' for c in columns)
-            con.register("_frame", frame.reset_index(drop=True)[columns])
-            con.execute(f"CREATE TABLE {name} AS SELECT {casts} FROM _frame")
-            con.unregister("_frame")
+            _create_as(con, name, frame)
         con.execute("CREATE TABLE build_info (key VARCHAR PRIMARY KEY, value VARCHAR)")
         for key, value in (metadata or {}).items():
             con.execute("INSERT INTO build_info VALUES (?, ?)", [key, str(value)])
@@ -359,6 +362,78 @@ def write_arrow_table(path: str | Path, name: str, batches, columns: Mapping[str
             con.execute(f"INSERT INTO {name} SELECT * FROM _batch")
             con.unregister("_batch")
         con.execute("CHECKPOINT")
+    finally:
+        con.close()
+
+
+def _create_as(con, name: str, frame: pd.DataFrame, insert: bool = False) -> None:
+    columns = _columns_of(name)
+    types = TABLES[name].columns if name in TABLES else EXTRA_TABLES[name]
+    casts = ", ".join(f'CAST("{c}" AS {types[c]}) AS "{c}"' for c in columns)
+    con.register("_frame", frame.reset_index(drop=True)[columns])
+    try:
+        if insert:
+            con.execute(f'INSERT INTO {name} ({", ".join(chr(34) + c + chr(34) for c in columns)}) '
+                        f"SELECT {casts} FROM _frame")
+        else:
+            con.execute(f"CREATE TABLE {name} AS SELECT {casts} FROM _frame")
+    finally:
+        con.unregister("_frame")
+
+
+def append_rows_atomic(path: str | Path, table: str, frame: pd.DataFrame,
+                       provenance: pd.DataFrame, replace: bool = False) -> None:
+    """Add ``frame`` to the import table ``table`` (and ``provenance`` rows) of the database
+    at ``path`` **atomically**: the file is copied, the copy is changed and checkpointed, then
+    renamed over the original; on any error the original is untouched. ``replace`` first
+    drops the table's earlier rows and their provenance. Readers holding the old file keep
+    reading it until they reopen (:func:`close_shared` is called here)."""
+    if table not in IMPORT_TABLES:
+        raise ValueError(f"{table!r} is not an import table; known: {list(IMPORT_TABLES)}")
+    path = _db_file(path)
+    tmp = path.with_name(f".{path.name}.import-{os.getpid()}")
+    tmp.unlink(missing_ok=True)
+    try:
+        shutil.copy2(path, tmp)
+        con = _open(tmp, read_only=False)
+        try:
+            exists = con.execute("SELECT 1 FROM information_schema.tables WHERE table_name = ?",
+                                 [table]).fetchall()
+            if not exists:
+                _create_as(con, table, frame.iloc[:0])
+            if replace:
+                con.execute(f"DELETE FROM {table}")
+                con.execute("DELETE FROM provenance WHERE table_name = ?", [table])
+            _create_as(con, table, frame, insert=True)
+            _create_as(con, "provenance", provenance, insert=True)
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        close_shared()
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def import_rows(path: str | Path, table: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rows of import table ``table`` and their provenance rows in the database at
+    ``path`` (empty frames when the table does not exist): what a rebuild carries over."""
+    if table not in IMPORT_TABLES:
+        raise ValueError(f"{table!r} is not an import table; known: {list(IMPORT_TABLES)}")
+    empty = (pd.DataFrame(columns=list(EXTRA_TABLES[table])),
+             pd.DataFrame(columns=list(PROVENANCE_COLUMNS)))
+    try:
+        con = _open(path)
+    except (duckdb.Error, OSError):
+        return empty
+    try:
+        if not con.execute("SELECT 1 FROM information_schema.tables WHERE table_name = ?",
+                           [table]).fetchall():
+            return empty
+        rows = con.execute(f"SELECT {_select_list(table, None)} FROM {table}").df()
+        prov = con.execute(f"SELECT {_select_list('provenance', None)} FROM provenance "
+                           "WHERE table_name = ?", [table]).df()
+        return rows, prov
     finally:
         con.close()
 

@@ -323,6 +323,27 @@ PROVENANCE_COLUMNS = {
     "url": "VARCHAR",  # the public original's URL (or the official page)
 }
 
+#: sites that already exist (tiers-lieux, coworking spaces, telecentres), imported by
+#: ``smartidf data import-sites`` (:mod:`smartidf_analysis.data.existing_sites`), kept across
+#: rebuilds; one row per site, with the file, sha256 and line it came from
+EXISTING_SITES_COLUMNS = {
+    "site_id": "VARCHAR",  # "existing:" + 12 hex of sha256(name, rounded lon/lat)
+    "name": "VARCHAR",
+    "lon": "DOUBLE",
+    "lat": "DOUBLE",
+    "x_l93": "DOUBLE",
+    "y_l93": "DOUBLE",
+    "commune_code": "VARCHAR",  # the commune polygon holding the point (current COG)
+    "seats": "INTEGER",  # NULL when the file does not say
+    "opening_year": "SMALLINT",
+    "source": "VARCHAR",  # the row's source column, else the file name
+    "source_ref": "VARCHAR",  # the site's id in its source (OSM node/123, census id...)
+    "file_name": "VARCHAR",
+    "file_sha256": "VARCHAR",
+    "file_line": "BIGINT",  # CSV line (header = 1) or GeoJSON feature number (1-based)
+    "imported_at": "TIMESTAMP",
+}
+
 #: one row per catalogue dataset a build could not get (its tables are left empty)
 MISSING_DATASETS_COLUMNS = {
     "dataset_id": "VARCHAR",
