@@ -2,6 +2,9 @@
 GeoJSON file, validate every row, store the sites with their provenance
 (``smartidf data import-sites PATH``).
 
+Over 400 lines: the column mapping of two export formats and one check per kind of bad row,
+each reported with its line; split, the checks would lose the parser's line numbers.
+
 Accepted files
 --------------
 * **CSV** (UTF-8, with or without BOM; separator ``,`` ``;`` or tab, guessed from the
