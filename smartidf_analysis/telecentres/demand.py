@@ -90,7 +90,9 @@ class Scenario:
     ``model``: "mclp" (maximal covering) or "pmedian"; ``method``: "greedy" or "milp";
     ``capacity_seats``: seats per site (None = unlimited); ``time_limit_s``/``mip_rel_gap``
     for the exact solver; ``teleworkable_share``: (csp, share) pairs (hashable, so a
-    scenario can key a cache).
+    scenario can key a cache); ``include_gpe``: the Grand Paris Express stations are
+    candidates too; ``with_existing``: the imported existing sites are open (pre-sited) and
+    ``n_sites`` new sites are added to them.
     """
 
     distance_threshold_km: float = DISTANCE_THRESHOLD_KM
@@ -108,6 +110,8 @@ class Scenario:
     time_limit_s: float = 60.0
     mip_rel_gap: float = 1e-4
     teleworkable_share: tuple[tuple[int, float], ...] = tuple(TELEWORKABLE_SHARE.items())
+    include_gpe: bool = False
+    with_existing: bool = False
 
     def but(self, **changes) -> Scenario:
         """A copy with some parameters changed."""

@@ -26,7 +26,18 @@ def load_inputs(path: str | Path | None = None) -> TelecentreInputs:
     coverage = broadband.latest_coverage_by_commune(broadband.load(path))
     provenance = db.query("provenance_for_tables", path=path, tables=TABLES)
     issues = db.query("telecentres_build_issues", path=path)
-    return TelecentreInputs(flows, communes, stations, coverage, provenance, issues)
+    gpe = db.query("telecentres_gpe_stations", path=path)
+    return TelecentreInputs(flows, communes, stations, coverage, provenance, issues, gpe,
+                            load_existing_sites(path))
+
+
+def load_existing_sites(path: str | Path | None = None) -> pd.DataFrame:
+    """The imported existing sites (empty for a database built before imports existed)."""
+    if not db.table_exists("existing_sites", path=path):
+        return pd.DataFrame(columns=["site_id", "name", "lon", "lat", "x_l93", "y_l93",
+                                     "commune_code", "seats", "opening_year", "source",
+                                     "source_ref", "file_name", "file_line"])
+    return db.query("telecentres_existing_sites", path=path)
 
 
 def load_daily(categories=COMMUTER_CATEGORIES, path: str | Path | None = None) -> pd.DataFrame:

@@ -7,12 +7,14 @@ served by site s (share f_h of its demand served)::
 
     km avoided / year  = T_hw · f_h · n · W · 2 · δ · max(0, d_hw − d_hs)
     CO2 avoided / year = km avoided · EF_mode
-    hours saved / year = T_hw · f_h · n · W · 2 · δ · max(0, d_hw − d_hs) / v_mode
+    hours saved / year = T_hw · f_h · n · W · 2 · max(0, t_mode(δ·d_hw) − t_mode(δ·d_hs)) / 60
 
 with T the telecentre teleworkers [persons], n days per week there, W working weeks per year
 (:data:`WORKING_WEEKS`), δ the detour factor from crow-fly to network distance
-(:data:`DETOUR_FACTOR`), EF the emission factors (:data:`EMISSION_FACTORS_KG_PER_KM`) and v the
-door-to-door speeds (:data:`SPEED_KMH`). The trip to the site is assumed made by the same mode
+(:data:`DETOUR_FACTOR`), EF the emission factors (:data:`EMISSION_FACTORS_KG_PER_KM`) and t the
+one-way travel time [min] of :func:`smartidf_analysis.telecentres.travel.travel_time_min`
+(speed by mode and distance band, with a fixed access time: a short trip to a site saves
+less time per km than the long commute it replaces). The trip to the site is assumed made by the same mode
 as the commute (conservative for CO2: many would walk or cycle). Savings are clipped at zero
 per flow: a site farther than the workplace saves nothing, it never costs.
 """
@@ -30,6 +32,7 @@ from smartidf_analysis.siting import MaximalCoveringLocation, SitingSettingsErro
 from smartidf_analysis.siting.pmedian import PMedian
 from smartidf_analysis.telecentres.demand import DEFAULT, Scenario, lookup
 from smartidf_analysis.telecentres.sites import TelecentreInputs
+from smartidf_analysis.telecentres.travel import TRAVEL_BANDS, time_saved_min
 
 #: Working weeks per year [weeks]: ASSUMPTION (52 minus 5 weeks of paid leave and about 2
 #: weeks of public holidays).
@@ -44,9 +47,6 @@ DETOUR_FACTOR = 1.2
 #: assumption; a bus leg would raise it), walking and cycling 0. Check against the current
 #: Base Carbone before quoting.
 EMISSION_FACTORS_KG_PER_KM = {"VP": 0.218, "TC": 0.00978, "NM": 0.0}
-#: Door-to-door speeds on the network distance [km/h]: ASSUMPTIONS of the order of the
-#: mean commuting speeds in Île-de-France (car 25, public transport 18, walking/cycling 12).
-SPEED_KMH = {"VP": 25.0, "TC": 18.0, "NM": 12.0}
 #: The communes of the La Défense business district (jobs of the whole communes count).
 LA_DEFENSE = ("92026", "92062")
 MODELS = ("mclp", "pmedian")
@@ -72,7 +72,8 @@ class ScenarioResult:
 def solve_sites(inputs: TelecentreInputs, scenario: Scenario, users: np.ndarray,
                 candidates: pd.DataFrame):
     """Build and solve the scenario's location model on ``users`` (daily users per home of
-    ``inputs.homes``) and the candidate rows of ``candidates``. Raises
+    ``inputs.homes``) and the candidate rows of ``candidates`` (those with ``status``
+    "existing" are pre-sited: open in every solution, ``n_sites`` new ones are added). Raises
     :class:`SitingSettingsError` with a plain message for impossible settings."""
     if scenario.model not in MODELS:
         raise ValueError(f"unknown model {scenario.model!r}; use one of {list(MODELS)}")
@@ -83,14 +84,16 @@ def solve_sites(inputs: TelecentreInputs, scenario: Scenario, users: np.ndarray,
     if not scenario.radius_km > 0:
         raise SitingSettingsError("the catchment radius must be positive", "radius",
                                   radius=scenario.radius_km)
-    cost = inputs.distances[:, index]
+    cost = inputs.site_distances(candidates)[:, index]
+    status = candidates["status"].to_numpy()[index] if "status" in candidates else None
+    fixed = np.flatnonzero(status == "existing") if status is not None else None
     if scenario.model == "mclp":
         capacity = (None if scenario.capacity_seats is None
                     else scenario.capacity_seats * scenario.occupancy)  # seats -> daily users
         model = MaximalCoveringLocation.from_cost_matrix(cost, users, scenario.radius_km,
-                                                         scenario.n_sites, capacity)
+                                                         scenario.n_sites, capacity, fixed=fixed)
     else:
-        model = PMedian.from_cost_matrix(cost, users, scenario.n_sites)
+        model = PMedian.from_cost_matrix(cost, users, scenario.n_sites, fixed=fixed)
     model.solve(scenario.method, time_limit=scenario.time_limit_s,
                 mip_rel_gap=scenario.mip_rel_gap)
     return model, index
@@ -109,7 +112,7 @@ def run_scenario(inputs: TelecentreInputs, scenario: Scenario = DEFAULT) -> Scen
     users = by_home["daily_users"].reindex(homes.index).fillna(0.0).to_numpy()
     candidates = inputs.candidates(scenario)
     model, index = solve_sites(inputs, scenario, users, candidates)
-    cost = inputs.distances[:, index]
+    cost = inputs.site_distances(candidates)[:, index]
     site_col = np.where(model.cli2fac >= 0, model.cli2fac, 0)
     to_site = np.where(model.cli2fac >= 0, cost[np.arange(len(users)), site_col], np.nan)
     if scenario.model == "mclp":
@@ -146,8 +149,10 @@ def _site_table(chosen: pd.DataFrame, allocation: pd.DataFrame, s: Scenario,
     g = served.assign(_wd=served["served_daily_users"] * served["distance_to_site_km"]).groupby(
         "site_id").agg(daily_users=("served_daily_users", "sum"), _wd=("_wd", "sum"),
                        communes_served=("home_code", "nunique"))
-    out = chosen[["site_id", "station_name", "commune_code", "lines", "modes", "lon", "lat",
-                  "coverage_rate"]].merge(g, left_on="site_id", right_index=True, how="left")
+    chosen = chosen if "status" in chosen else chosen.assign(status="station")
+    out = chosen[["site_id", "station_name", "commune_code", "lines", "modes", "status", "lon",
+                  "lat", "coverage_rate"]].merge(g, left_on="site_id", right_index=True,
+                                                 how="left")
     out[["daily_users", "_wd", "communes_served"]] = out[
         ["daily_users", "_wd", "communes_served"]].fillna(0)
     if per_site is not None:
@@ -171,7 +176,7 @@ def savings_by_mode(eligible: pd.DataFrame, allocation: pd.DataFrame,
                     scenario: Scenario = DEFAULT, weeks: float = WORKING_WEEKS,
                     detour: float = DETOUR_FACTOR,
                     factors: Mapping[str, float] = EMISSION_FACTORS_KG_PER_KM,
-                    speeds: Mapping[str, float] = SPEED_KMH) -> pd.DataFrame:
+                    bands: Mapping[str, tuple] = TRAVEL_BANDS) -> pd.DataFrame:
     """Savings per commuting mode and in total (module formula), never negative.
 
     ``eligible``: :func:`~smartidf_analysis.telecentres.demand.eligible_flows`; ``allocation``:
@@ -189,9 +194,16 @@ def savings_by_mode(eligible: pd.DataFrame, allocation: pd.DataFrame,
     mode = eligible["mode"].astype(pd.CategoricalDtype(list(factors)))  # unknown modes: NaN
     codes = mode.cat.codes.to_numpy()
     ok = codes >= 0
+    minutes = np.zeros(len(eligible))
+    commute = detour * eligible["distance_km"].to_numpy(float)
+    for code, name in enumerate(mode.cat.categories):
+        rows = codes == code
+        if rows.any() and name in bands:
+            minutes[rows] = time_saved_min(commute[rows], detour * d_site[rows], name, bands)
+    hours = served * scenario.days_per_week * weeks * 2.0 * minutes / 60.0
     columns = {"teleworkers": served, "km_avoided_per_year": km,
                "co2_avoided_t_per_year": km * lookup(mode, pd.Series(factors), 0.0) / 1000.0,
-               "hours_saved_per_year": km / lookup(mode, pd.Series(speeds))}
+               "hours_saved_per_year": np.where(gain > 0, hours, 0.0)}
     table = pd.DataFrame({name: np.bincount(codes[ok], weights=values[ok],
                                             minlength=len(factors))
                           for name, values in columns.items()}, index=list(factors))
@@ -299,7 +311,7 @@ def employer_hub(inputs: TelecentreInputs, destinations: Iterable[str] = LA_DEFE
     if len(index) == 0:
         raise SitingSettingsError("no candidate station passes the filters (modes, fibre)",
                                   "no_candidates")
-    cost = inputs.distances[pos[origins["home_code"]].to_numpy()][:, index]
+    cost = inputs.site_distances(candidates)[pos[origins["home_code"]].to_numpy()][:, index]
     within = cost <= scenario.radius_km
     residual = origins["workers"].to_numpy(float).copy()
     cluster = np.full(len(origins), np.nan)

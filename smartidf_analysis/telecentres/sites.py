@@ -80,6 +80,69 @@ def candidate_sites(sites: pd.DataFrame, coverage: pd.DataFrame,
     return out
 
 
+#: a GPE station this close [m] to a station of today's network serving line 14 is open
+#: already (the line 14 extensions of 2024 are in the IDFM 2025 stations)
+ALREADY_OPEN_M = 400.0
+SITE_COLUMNS = ["site_id", "station_name", "lines", "modes", "n_lines", "lon", "lat", "x_l93",
+                "y_l93", "commune_code"]
+
+
+def gpe_sites(gpe: pd.DataFrame, stations: pd.DataFrame) -> pd.DataFrame:
+    """Grand Paris Express stations (``gpe_stations``, SGP 2016) as sites: ``site_id``
+    "gpe:<code>", ``lines`` (e.g. "L15"), ``modes`` "GPE", ``status`` "planned", and
+    ``already_open`` True for the stations within :data:`ALREADY_OPEN_M` of a station of
+    today's network serving line 14 (they are today's stations already)."""
+    if gpe is None or gpe.empty:
+        return pd.DataFrame(columns=[*SITE_COLUMNS, "status", "already_open"])
+    out = pd.DataFrame({
+        "site_id": "gpe:" + gpe["station_code"].astype(str), "station_name": gpe["station_name"],
+        "lines": gpe["lines"], "modes": "GPE", "n_lines": gpe["lines"].str.count("/") + 1,
+        "lon": gpe["lon"], "lat": gpe["lat"], "x_l93": gpe["x_l93"], "y_l93": gpe["y_l93"],
+        "commune_code": gpe["commune_code"], "status": "planned"})
+    m14 = stations[stations["lines"].str.contains(r"(?:^|\+)METRO 14(?:\+|$)", regex=True)]
+    if len(m14):
+        d = np.hypot(out["x_l93"].to_numpy()[:, None] - m14["x_l93"].to_numpy()[None, :],
+                     out["y_l93"].to_numpy()[:, None] - m14["y_l93"].to_numpy()[None, :])
+        out["already_open"] = d.min(axis=1) <= ALREADY_OPEN_M
+    else:
+        out["already_open"] = False
+    return out.sort_values("site_id", ignore_index=True)
+
+
+def existing_sites_as_sites(existing: pd.DataFrame) -> pd.DataFrame:
+    """Imported existing sites (``existing_sites`` table) as sites, ``status`` "existing"."""
+    if existing is None or existing.empty:
+        return pd.DataFrame(columns=[*SITE_COLUMNS, "status", "seats"])
+    return pd.DataFrame({
+        "site_id": existing["site_id"], "station_name": existing["name"],
+        "lines": existing["source"], "modes": "EXISTING", "n_lines": 0,
+        "lon": existing["lon"], "lat": existing["lat"], "x_l93": existing["x_l93"],
+        "y_l93": existing["y_l93"], "commune_code": existing["commune_code"],
+        "status": "existing", "seats": existing["seats"]}).sort_values("site_id",
+                                                                        ignore_index=True)
+
+
+def _extra_candidates(sites: pd.DataFrame, coverage: pd.DataFrame,
+                      fibre_threshold: float, always: bool) -> pd.DataFrame:
+    """Fibre rule of :func:`candidate_sites` for GPE stations (``always`` False: a station
+    already open is left out as "already_in_network") or existing sites (``always``: open
+    whatever their commune's rate)."""
+    rate = coverage.drop_duplicates("commune_code").set_index("commune_code")["coverage_rate"]
+    out = sites.copy()
+    out["coverage_rate"] = out["commune_code"].map(rate)
+    if always:
+        reason = np.full(len(out), "", dtype=object)
+    else:
+        reason = np.select(
+            [out["commune_code"].isna(), out["already_open"].astype(bool),
+             out["coverage_rate"].isna(), out["coverage_rate"] < fibre_threshold],
+            ["outside_region", "already_in_network", "no_fibre_data",
+             "fibre_below_threshold"], "")
+    out["excluded_reason"] = reason
+    out["candidate"] = reason == ""
+    return out
+
+
 def exclusion_summary(sites: pd.DataFrame) -> pd.DataFrame:
     """Stations kept and left out of the candidates, by reason (count)."""
     reason = sites["excluded_reason"].replace("", "candidate")
@@ -112,6 +175,8 @@ class TelecentreInputs:
     coverage: pd.DataFrame
     provenance: pd.DataFrame = field(default_factory=pd.DataFrame)
     build_issues: pd.DataFrame = field(default_factory=pd.DataFrame)
+    gpe: pd.DataFrame = field(default_factory=pd.DataFrame)  # gpe_stations rows
+    existing: pd.DataFrame = field(default_factory=pd.DataFrame)  # existing_sites rows
 
     def __post_init__(self):
         # categorical codes: group-bys and look-ups on 380k flows in milliseconds
@@ -146,9 +211,37 @@ class TelecentreInputs:
         return memo[key]
 
     def candidates(self, scenario: Scenario = DEFAULT) -> pd.DataFrame:
-        """:func:`candidate_sites` for the scenario's modes and fibre threshold."""
-        return candidate_sites(self.stations, self.coverage, scenario.candidate_modes,
-                               scenario.fibre_threshold)
+        """:func:`candidate_sites` for the scenario's modes and fibre threshold (``status``
+        "station"), then, with ``scenario.include_gpe``, the Grand Paris Express stations
+        (:func:`gpe_sites`, "planned", same fibre rule) and, with
+        ``scenario.with_existing``, the imported existing sites ("existing", pre-sited).
+        Today's stations come first, in the order of ``stations`` (the columns of
+        :attr:`distances`)."""
+        parts = [candidate_sites(self.stations, self.coverage, scenario.candidate_modes,
+                                 scenario.fibre_threshold).assign(status="station")]
+        if scenario.include_gpe:
+            parts.append(_extra_candidates(gpe_sites(self.gpe, self.stations), self.coverage,
+                                           scenario.fibre_threshold, always=False))
+        if scenario.with_existing:
+            parts.append(_extra_candidates(existing_sites_as_sites(self.existing),
+                                           self.coverage, scenario.fibre_threshold,
+                                           always=True))
+        parts = [p for p in parts if len(p)]
+        return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+
+    def site_distances(self, candidates: pd.DataFrame) -> np.ndarray:
+        """Home communes × ``candidates`` distances [km]: today's stations from the cached
+        :attr:`distances`, the other sites (GPE, existing) computed and memoised."""
+        n = len(self.stations)
+        extra = candidates.iloc[n:]
+        if extra.empty:
+            return self.distances
+        key = tuple(extra["site_id"])
+        memo = self.__dict__.setdefault("_extra_memo", {})
+        if key not in memo:
+            memo.clear()
+            memo[key] = np.hstack([self.distances, home_to_site_km(self.homes, extra)])
+        return memo[key]
 
     def source_caption(self) -> str:
         """The producers, titles and vintages of the datasets used (from ``provenance``);
