@@ -190,8 +190,8 @@ def test_savings_by_hand_and_never_negative():
     assert table.loc["VP", "co2_avoided_t_per_year"] == pytest.approx(
         vp_km * ts.EMISSION_FACTORS_KG_PER_KM["VP"] / 1000)
     # hours: travel-time model, A by TC: 12 km → 14.4 km by network, the site 2 → 2.4 km:
-    # t(14.4) = 12 + 5/15·60 + 9.4/22·60 = 57.636 min; t(2.4) = 12 + 2.4/15·60 = 21.6 min
-    tc_hours = 10 * 2 * 45 * 2 * (12 + 20 + 9.4 / 22 * 60 - 12 - 9.6) / 60
+    # t(14.4) = 12 + 5/18·60 + 9.4/30·60 = 47.467 min; t(2.4) = 12 + 2.4/18·60 = 20 min
+    tc_hours = 10 * 2 * 45 * 2 * (12 + 5 / 18 * 60 + 9.4 / 30 * 60 - 12 - 2.4 / 18 * 60) / 60
     assert table.loc["TC", "hours_saved_per_year"] == pytest.approx(tc_hours)
     assert table.loc["total", "km_avoided_per_year"] == pytest.approx(tc_km + vp_km)
     rng = np.random.default_rng(0)

@@ -11,15 +11,16 @@ Figures (:data:`TRAVEL_BANDS`): ASSUMPTIONS set to match the orders of magnitude
 Île-de-France and France, not a fitted routing model (no IDFM timetable is in the offline
 data, so no routing table can be built here):
 
-* Public transport ("TC"): 12 min to walk to the stop and wait, then 15 km/h below 5 km (bus,
-  metro with changes), 22 km/h from 5 to 15 km (metro/RER), 30 km/h from 15 to 30 km and
-  40 km/h beyond (RER/Transilien). Check: 12 km by network → 51 min; the 2019 national
+* Public transport ("TC"): 12 min to walk to the stop and wait, then 18 km/h below 5 km (bus,
+  metro with changes), 30 km/h from 5 to 15 km (metro/RER), 50 km/h from 15 to 30 km and
+  70 km/h beyond (RER/Transilien running times). Checks: 12 km by network → 43 min; Melun →
+  Puteaux (58 km by network) → 91 min door to door (RER D then RER A). The 2019 national
   mobility survey (SDES, *Enquête mobilité des personnes 2019*, "Résultats détaillés",
   2021) gives 41 min for the mean public-transport trip and 19 min for the mean car trip;
   the Île-de-France household travel survey (Omnil/IDFM/DRIEA, *Enquête globale transport
   2010*, Sept. 2012) a mean trip range of 4.4 km for all trips, longer for commutes.
-* Car ("VP"): 5 min to park and walk, then 20 km/h below 5 km, 30 km/h to 15 km, 40 km/h to
-  30 km, 55 km/h beyond (peak-hour speeds, urban then motorway).
+* Car ("VP"): 5 min to park and walk, then 20 km/h below 5 km, 30 km/h to 15 km, 45 km/h to
+  30 km, 65 km/h beyond (peak-hour speeds, urban then motorway).
 * Walking/cycling ("NM"): no fixed time, 8 km/h below 2 km (mostly walking), 14 km/h beyond
   (cycling).
 
@@ -36,8 +37,8 @@ import numpy as np
 #: mode -> (fixed minutes, ((band upper bound [km], speed [km/h]), ...)); the last band is
 #: open-ended (upper bound inf). ASSUMPTIONS (module docstring).
 TRAVEL_BANDS: dict[str, tuple[float, tuple[tuple[float, float], ...]]] = {
-    "TC": (12.0, ((5.0, 15.0), (15.0, 22.0), (30.0, 30.0), (np.inf, 40.0))),
-    "VP": (5.0, ((5.0, 20.0), (15.0, 30.0), (30.0, 40.0), (np.inf, 55.0))),
+    "TC": (12.0, ((5.0, 18.0), (15.0, 30.0), (30.0, 50.0), (np.inf, 70.0))),
+    "VP": (5.0, ((5.0, 20.0), (15.0, 30.0), (30.0, 45.0), (np.inf, 65.0))),
     "NM": (0.0, ((2.0, 8.0), (np.inf, 14.0))),
 }
 TRAVEL_SOURCE = ("speeds by mode and distance band: assumptions checked against SDES EMP 2019 "

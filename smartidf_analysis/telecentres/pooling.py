@@ -1,0 +1,68 @@
+"""Employer pooling: a job hub's staff who live far away, grouped by origin around a shared
+site (:func:`~smartidf_analysis.telecentres.scenarios.employer_hub` builds the clusters), as a
+downloadable table (:func:`pooling_table`), and the seed's example, "two firms with 25 staff
+from Melun", with the real figures of the 2014 census flows (:func:`origin_case`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from smartidf_analysis.telecentres.demand import COMMUTING_MODES, DEFAULT, Scenario
+from smartidf_analysis.telecentres.scenarios import LA_DEFENSE, employer_hub
+from smartidf_analysis.telecentres.sites import TelecentreInputs
+
+MELUN = "77288"
+POOLING_COLUMNS = ["cluster", "station_name", "commune_code", "lines", "origins", "origin_codes",
+                   "teleworkers", "daily_users", "seats", "share_of_hub", "mean_distance_km",
+                   "site_id", "lon", "lat"]
+
+
+def pooling_table(inputs: TelecentreInputs, hub: Iterable[str] = LA_DEFENSE,
+                  min_headcount: float = 50.0, scenario: Scenario = DEFAULT) -> pd.DataFrame:
+    """Origin clusters of the ``hub``'s potential telecentre users with at least
+    ``min_headcount`` each and the suggested shared site (columns :data:`POOLING_COLUMNS`;
+    ``attrs``: hub, hub_teleworkers, min_workers)."""
+    clusters, _ = employer_hub(inputs, tuple(hub), min_headcount, scenario)
+    out = clusters[POOLING_COLUMNS].copy()
+    out.attrs.update(clusters.attrs)
+    return out
+
+
+def origin_case(inputs: TelecentreInputs, origin: str = MELUN, hub: Iterable[str] = LA_DEFENSE,
+                firms: int = 2, staff_per_firm: int = 25, scenario: Scenario = DEFAULT,
+                min_headcount: float = 10.0) -> pd.Series:
+    """The seed's case with the real figures: the hub's workers living in ``origin`` (census
+    flows, every mode), those commuting by a commuting mode over the threshold, the
+    teleworkable ones and the telecentre users of the demand model, the cluster holding the
+    origin and its site, and the seats ``firms`` × ``staff_per_firm`` staff would need at
+    ``days_per_week`` days a week (÷ occupancy)."""
+    hub = tuple(hub)
+    f = inputs.flows
+    at_hub = f[(f["home_code"] == origin) & f["work_code"].isin(hub)]
+    long_ = at_hub[at_hub["mode"].isin(COMMUTING_MODES)
+                   & (at_hub["distance_km"] >= scenario.distance_threshold_km)]
+    _, eligible = inputs.demand(scenario)
+    el = eligible[(eligible["home_code"] == origin) & eligible["work_code"].isin(hub)]
+    clusters, origins = employer_hub(inputs, hub, min_headcount, scenario)
+    row = origins.loc[origins["home_code"] == origin]
+    k = row["cluster"].iloc[0] if len(row) else np.nan
+    cluster = clusters.loc[clusters["cluster"] == k].iloc[0] if pd.notna(k) else None
+    staff = firms * staff_per_firm
+    names = inputs.communes.drop_duplicates("commune_code").set_index("commune_code")
+    return pd.Series({
+        "origin_code": origin, "origin_name": names["commune_name"].get(origin, origin),
+        "hub": "+".join(hub), "hub_workers_from_origin": float(at_hub["workers"].sum()),
+        "long_commuters": float(long_["workers"].sum()),
+        "teleworkable": float((el["workers"] * el["teleworkable_share"]).sum()),
+        "telecentre_users": float(el["teleworkers"].sum()),
+        "cluster": k, "cluster_site": cluster["station_name"] if cluster is not None else "",
+        "cluster_site_commune": cluster["commune_code"] if cluster is not None else "",
+        "cluster_origins": int(cluster["origins"]) if cluster is not None else 0,
+        "cluster_teleworkers": float(cluster["teleworkers"]) if cluster is not None else 0.0,
+        "firms": firms, "staff_per_firm": staff_per_firm, "staff": staff,
+        "seats_for_staff": staff * scenario.days_per_week / 5.0 / scenario.occupancy,
+        "days_per_week": scenario.days_per_week, "occupancy": scenario.occupancy})
