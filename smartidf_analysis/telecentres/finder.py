@@ -1,8 +1,9 @@
 """"Mon télécentre": for one worker (home commune, work commune, mode, days per week at a
 telecentre), the nearest existing and proposed sites and what going there saves.
 
-For a site s at crow-fly distance d_hs from home (:func:`~smartidf_analysis.telecentres.sites.home_to_site_km`:
-centroid distance, at least the mean distance inside the home commune) and the commute
+For a site s at crow-fly distance d_hs from home
+(:func:`~smartidf_analysis.telecentres.sites.home_to_site_km`: centroid distance, at least
+the mean distance inside the home commune) and the commute
 d_hw (:func:`~smartidf_analysis.commuting.matrices.add_distances`, the distance the demand model
 uses), with δ the detour factor, n the days per week at the site, EF the mode's emission
 factor and t the travel-time model (:mod:`smartidf_analysis.telecentres.travel`)::
