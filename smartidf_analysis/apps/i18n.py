@@ -16,6 +16,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "broadband": ("Très haut débit", "Broadband"),
     "commuting": ("Déplacements domicile-travail", "Commuting"),
     "telecentres": ("Télécentres", "Telecentres"),
+    "finder": ("Mon télécentre", "My telecentre"),
     "solar": ("Potentiel solaire", "Solar potential"),
     "synthetic_banner": (
         "Données SYNTHÉTIQUES de démonstration : aucun chiffre de cette page ne décrit "

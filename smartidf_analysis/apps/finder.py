@@ -1,0 +1,304 @@
+""""Mon télécentre" page: a worker types a home and a work commune (search boxes), picks a
+mode and the days per week at a telecentre, and sees the nearest existing and proposed sites
+on a map with the weekly km, hours and CO2 saved and the share of the commute replaced
+(:func:`smartidf_analysis.telecentres.finder.find_sites`, the same numbers as the API). A
+second section pools a job hub's staff around shared sites
+(:func:`smartidf_analysis.telecentres.pooling.pooling_table`), with the seed's Melun example.
+State lives in the URL: a shared link reopens the same answer.
+
+Server work per answer: one ``find_sites`` call (about 20 ms) and the panes' updates, on the
+loaded data (:meth:`FinderPage.load`: inputs, the default scenario's proposed sites, computed
+once per database build); pooling runs in a worker thread (:meth:`~.page.Page.in_thread`).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+
+import pandas as pd
+import panel as pn
+import param
+
+from smartidf_analysis import telecentres as tc
+from smartidf_analysis.data import db
+from smartidf_analysis.errors import UnknownCodeError
+from smartidf_analysis.plots import finder as fplots
+from smartidf_analysis.telecentres import finder, pooling
+from smartidf_analysis.telecentres.travel import TRAVEL_SOURCE
+
+from . import finder_labels  # noqa: F401 - registers the page's labels
+from .i18n import fmt_number, tr
+from .page import Page
+from .shell import csv_buffer, guarded
+from .tables import number_formatters
+
+log = logging.getLogger("smartidf.apps.finder")
+
+HUBS = {"la_defense": ("92062", "92026"), "paris_centre": ("75101", "75102", "75103", "75104"),
+        "roissy": ("95527", "93073"), "saclay": ("91471", "91477", "91272")}
+URL_PARAMETERS = ("home", "work", "mode", "days", "hub", "min_headcount")
+CODE = r"^[0-9]{5}$"
+SITE_DISPLAY = ["kind", "station_name", "commune_code", "lines", "distance_km", "time_min",
+                "km_saved_per_week", "hours_saved_per_week", "co2_saved_kg_per_week",
+                "share_pct"]
+POOL_DISPLAY = ["cluster", "station_name", "commune_code", "lines", "origins", "teleworkers",
+                "seats", "share_pct"]
+
+
+class FinderState(param.Parameterized):
+    """What the worker asked (synced to the URL)."""
+
+    home = param.String(default="77288", regex=CODE, doc="Home commune (INSEE code).")
+    work = param.String(default="92062", regex=CODE, doc="Work commune (INSEE code).")
+    mode = param.Selector(default="TC", objects=list(finder.FINDER_MODES),
+                          doc="Commuting mode: TC public transport, VP car, NM walking/cycling.")
+    days = param.Number(default=2.0, bounds=(0.5, 5.0), step=0.5,
+                        doc="Days per week at the telecentre [days].")
+    hub = param.Selector(default="la_defense", objects=list(HUBS), doc="Job hub to pool.")
+    min_headcount = param.Integer(default=50, bounds=(5, 2000),
+                                  doc="Minimum teleworkers per pooled group [persons].")
+
+
+@dataclass
+class FinderData:
+    """What every session shares: inputs, site sets, commune choices, the Melun case."""
+
+    inputs: tc.TelecentreInputs
+    existing: pd.DataFrame
+    proposed: pd.DataFrame
+    choices: dict[str, str]  # "Name (code)" -> code
+    labels: dict[str, str]  # code -> "Name (code)"
+    outlines: pd.DataFrame
+    melun: pd.Series
+
+
+class FinderPage(Page):
+    """Search boxes → nearest sites, savings, map; pooling section below."""
+
+    page = "finder"
+    State = FinderState
+    url_parameters = URL_PARAMETERS
+
+    @classmethod
+    def load(cls, database: str) -> FinderData:
+        inputs = tc.load_inputs(database)
+        existing, proposed = finder.site_sets(inputs)
+        choices = finder.commune_choices(inputs.communes)
+        return FinderData(inputs, existing, proposed, choices,
+                          {code: label for label, code in choices.items()},
+                          db.query("communes_map", path=database, paris_as_one=False),
+                          pooling.origin_case(inputs))
+
+    # ------------------------------------------------------------------ render
+    def render(self, data: FinderData) -> tuple[list, list]:
+        self._data = data
+        self.answer: finder.FinderAnswer | None = None
+        self.clusters = pd.DataFrame(columns=pooling.POOLING_COLUMNS)
+        self.last_update_s = float("nan")
+        t = self.tr
+        self._alert = pn.pane.Alert("", alert_type="warning", visible=False,
+                                    sizing_mode="stretch_width", css_classes=["finder-alert"])
+        self._cards = pn.pane.HTML(sizing_mode="stretch_width", css_classes=["finder-cards"])
+        self._answer_text = pn.pane.Markdown(sizing_mode="stretch_width",
+                                             css_classes=["finder-answer"])
+        outlines, self._sites_source, self._places_source = fplots.finder_map(
+            data.outlines, site_label=t("fd_site"), distance_label=t("fd_distance"))
+        self._map = pn.pane.Bokeh(outlines.figure, sizing_mode="stretch_width", min_height=520)
+        self._sites = pn.widgets.Tabulator(
+            pd.DataFrame(columns=SITE_DISPLAY), disabled=True, show_index=False,
+            sizing_mode="stretch_width", titles=self._titles(), formatters=number_formatters(
+                None, self.lang, {"distance_km": 1, "time_min": 0, "km_saved_per_week": 0,
+                                  "hours_saved_per_week": 1, "co2_saved_kg_per_week": 1,
+                                  "share_pct": 0}))
+        self._pool = pn.widgets.Tabulator(
+            pd.DataFrame(columns=POOL_DISPLAY), disabled=True, show_index=False,
+            sizing_mode="stretch_width", titles=self._titles(), pagination="local",
+            page_size=10, formatters=number_formatters(
+                None, self.lang, {"teleworkers": 0, "seats": 0, "share_pct": 1}))
+        self._melun = pn.pane.Markdown(self._melun_text(), sizing_mode="stretch_width",
+                                       css_classes=["finder-melun"])
+        self._home_box = self._search_box("fd_home", self.state.home)
+        self._work_box = self._search_box("fd_work", self.state.work)
+        self._home_box.param.watch(self.guard(lambda e: self._picked("home", e.new)), "value")
+        self._work_box.param.watch(self.guard(lambda e: self._picked("work", e.new)), "value")
+        self.watch(self._on_request, ["home", "work", "mode", "days"])
+        self.watch(self._on_pooling, ["hub", "min_headcount"])
+        self._on_request()
+        self._show_pooling(self._pooling_table())
+        return self._layout_objects()
+
+    def _search_box(self, key: str, code: str) -> pn.widgets.AutocompleteInput:
+        return pn.widgets.AutocompleteInput(
+            name=self.tr(key), options=list(self._data.choices), value=self._data.labels.get(code, ""),
+            placeholder=self.tr("fd_search"), search_strategy="includes", case_sensitive=False,
+            min_characters=2, restrict=True, sizing_mode="stretch_width",
+            css_classes=[f"finder-{key[3:]}"])
+
+    def _titles(self) -> dict[str, str]:
+        t = self.tr
+        return {"kind": t("fd_kind"), "station_name": t("fd_site"), "commune_code": "Code",
+                "lines": t("fd_lines"), "distance_km": t("fd_distance"),
+                "time_min": t("fd_time"), "km_saved_per_week": t("fd_km_week"),
+                "hours_saved_per_week": t("fd_hours_week"),
+                "co2_saved_kg_per_week": t("fd_co2_week"), "share_pct": t("fd_share"),
+                "cluster": t("fd_cluster"), "origins": t("fd_origins"),
+                "teleworkers": t("fd_teleworkers"), "seats": t("fd_seats")}
+
+    # ------------------------------------------------------------------ finder
+    def _picked(self, which: str, label: str) -> None:
+        code = self._data.choices.get(label)
+        if code and code != getattr(self.state, which):
+            setattr(self.state, which, code)
+
+    def _on_request(self, *_) -> None:
+        started = time.perf_counter()
+        s = self.state
+        try:
+            answer = finder.find_sites(self._data.inputs.communes, s.home, s.work, s.mode,
+                                       s.days, self._data.existing, self._data.proposed)
+        except (UnknownCodeError, ValueError) as exc:
+            log.info("finder: %s", exc)
+            self._show(None, f"{self.tr('fd_unknown')} : {exc}")
+        else:
+            self._show(answer, None)
+        self.last_update_s = time.perf_counter() - started
+
+    def _show(self, answer: finder.FinderAnswer | None, message: str | None) -> None:
+        self.answer = answer
+        self._alert.object = message or ""
+        self._alert.visible = message is not None
+        self._cards.object = self._cards_html(answer)
+        self._answer_text.object = self._answer_markdown(answer)
+        kinds = {"existing": self.tr("fd_existing"), "proposed": self.tr("fd_proposed")}
+        sites = answer.sites if answer is not None else pd.DataFrame()
+        self._sites_source.data = fplots.finder_layer_data(
+            sites, kinds, [f"{fmt_number(d, self.lang, 1)} km" for d in sites.get(
+                "distance_km", [])] or None)
+        places = []
+        if answer is not None:
+            com = self._data.inputs.communes.drop_duplicates("commune_code").set_index(
+                "commune_code")
+            places = [(com.at[c, "centroid_lon"], com.at[c, "centroid_lat"])
+                      for c in (answer.summary["home_code"], answer.summary["work_code"])]
+        self._places_source.data = fplots.places_layer_data(places)
+        self._sites.value = self._site_display(sites)
+        for box, code in ((self._home_box, self.state.home), (self._work_box, self.state.work)):
+            label = self._data.labels.get(code, "")
+            if label and box.value != label:
+                box.value = label
+
+    def _site_display(self, sites: pd.DataFrame) -> pd.DataFrame:
+        if sites.empty:
+            return pd.DataFrame(columns=SITE_DISPLAY)
+        out = sites.assign(kind=sites["kind"].map(lambda k: self.tr(f"fd_{k}")),
+                           share_pct=100 * sites["share_of_commute_replaced"].astype(float))
+        return out[SITE_DISPLAY]
+
+    def _cards_html(self, answer) -> str:
+        lang = self.lang
+        if answer is None:
+            values = ["—"] * 5
+        else:
+            s = answer.summary
+            values = [fmt_number(s["km_saved_per_week"], lang),
+                      fmt_number(s["hours_saved_per_week"], lang, 1),
+                      fmt_number(s["hours_saved_per_year"], lang),
+                      fmt_number(s["co2_saved_kg_per_week"], lang, 1),
+                      fmt_number(100 * s["share_of_commute_replaced"], lang) + " %"]
+        keys = ["fd_kpi_km", "fd_kpi_hours", "fd_kpi_hours_year", "fd_kpi_co2", "fd_kpi_share"]
+        cards = "".join(
+            f'<div class="finder-kpi" style="flex:1 1 150px;border:1px solid #d0d7e2;'
+            f'border-radius:6px;padding:8px 12px;background:#f7f9fc">'
+            f'<div style="font-size:1.5em;font-weight:600;color:#1f5c99">{v}</div>'
+            f'<div style="font-size:0.9em">{tr(k, lang)}</div></div>'
+            for v, k in zip(values, keys, strict=True))
+        return f'<div style="display:flex;flex-wrap:wrap;gap:8px">{cards}</div>'
+
+    def _answer_markdown(self, answer) -> str:
+        if answer is None:
+            return ""
+        s, lang, t = answer.summary, self.lang, self.tr
+        text = (f"**{t('fd_nearest')} : {s['nearest_site']}** ({t('fd_' + s['nearest_kind'])}), "
+                f"{fmt_number(s['nearest_distance_km'], lang, 1)} km, "
+                f"{fmt_number(s['nearest_time_min'], lang)} min ({t('fd_one_way')}). "
+                f"{t('fd_commute')} {s['home_name']} → {s['work_name']} : "
+                f"{fmt_number(s['commute_km'], lang, 1)} km, "
+                f"{fmt_number(s['commute_min'], lang)} min ({t('fd_one_way')}, "
+                f"{t('fd_mode_' + s['mode']).lower()}).")
+        if not s["worth_it"]:
+            text += f"\n\n{t('fd_not_worth')}"
+        return text + f"\n\n{t('fd_method')}"
+
+    # ------------------------------------------------------------------ pooling
+    def _pooling_table(self) -> pd.DataFrame:
+        return pooling.pooling_table(self._data.inputs, HUBS[self.state.hub],
+                                     float(self.state.min_headcount))
+
+    async def _on_pooling(self, *_) -> None:
+        table = await self.in_thread(pooling.pooling_table, self._data.inputs,
+                                     HUBS[self.state.hub], float(self.state.min_headcount))
+        self._show_pooling(table)
+
+    def _show_pooling(self, table: pd.DataFrame) -> None:
+        self.clusters = table
+        shown = table.assign(share_pct=100 * table["share_of_hub"].astype(float))
+        self._pool.value = shown[POOL_DISPLAY]
+        self._melun.visible = self.state.hub == "la_defense"
+
+    def _melun_text(self) -> str:
+        m, lang = self._data.melun, self.lang
+        return tr("fd_melun", lang).format(
+            workers=fmt_number(m["hub_workers_from_origin"], lang),
+            users=fmt_number(m["telecentre_users"], lang), site=m["cluster_site"],
+            cluster=fmt_number(m["cluster_teleworkers"], lang),
+            origins=fmt_number(m["cluster_origins"], lang),
+            days=fmt_number(m["days_per_week"], lang), seats=fmt_number(m["seats_for_staff"], lang))
+
+    # ------------------------------------------------------------------ layout
+    def _layout_objects(self) -> tuple[list, list]:
+        t, st = self.tr, self.state
+        controls = [
+            self._home_box, self._work_box,
+            pn.widgets.RadioButtonGroup.from_param(
+                st.param.mode, name=t("fd_mode"),
+                options={t(f"fd_mode_{m}"): m for m in finder.FINDER_MODES}),
+            pn.widgets.FloatSlider.from_param(st.param.days, name=t("fd_days")),
+            pn.pane.Markdown(f"**{t('fd_pool_title')}**"),
+            pn.widgets.Select.from_param(st.param.hub, name=t("fd_hub"),
+                                         options={t(f"fd_hub_{h}"): h for h in HUBS}),
+            pn.widgets.IntSlider.from_param(st.param.min_headcount, name=t("fd_min_headcount")),
+        ]
+        download = pn.widgets.FileDownload(
+            callback=lambda: csv_buffer(self.answer.as_frame() if self.answer is not None
+                                        else pd.DataFrame(columns=finder.SITE_COLUMNS)),
+            filename="finder_sites.csv", label=t("fd_download"), color="primary")
+        pool_download = pn.widgets.FileDownload(
+            callback=lambda: csv_buffer(self.clusters), filename="pooling_clusters.csv",
+            label=t("fd_pool_download"))
+        source = (f"{t('source')} : {self._data.inputs.source_caption()} ; "
+                  f"{TRAVEL_SOURCE}.")
+        main = [
+            pn.Column(self._alert, self._cards, self._answer_text, self._map,
+                      pn.pane.Markdown(f"*{t('fd_map_title')}*", sizing_mode="stretch_width"),
+                      sizing_mode="stretch_width"),
+            pn.Column(pn.pane.Markdown(f"## {t('fd_sites_title')}"), self._sites, download,
+                      pn.pane.Markdown(source, sizing_mode="stretch_width",
+                                       css_classes=["finder-source"]),
+                      sizing_mode="stretch_width"),
+            pn.Column(pn.pane.Markdown(f"## {t('fd_pool_title')}"),
+                      pn.pane.Markdown(t("fd_pool_caption"), sizing_mode="stretch_width"),
+                      self._melun, self._pool, pool_download, sizing_mode="stretch_width"),
+        ]
+        return main, controls
+
+
+def build_page(lang: str):
+    """The "Mon télécentre" page in ``lang``."""
+    return FinderPage(lang=lang).__panel__()
+
+
+def app():
+    """The page, guarded (errors become a short message), for notebooks."""
+    return guarded(build_page, "finder")
