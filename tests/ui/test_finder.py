@@ -1,0 +1,98 @@
+""""Mon télécentre" in Chromium: the page answers a home/work pair with the numbers of the
+package function, a commune typed in the search box changes the answer and the URL, and the
+URL reopens the same answer; the pooling section shows the Melun example."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+from waits import wait_rendered
+
+from smartidf_analysis.apps.i18n import fmt_number
+
+TIMEOUT = 60_000
+
+
+@pytest.fixture(scope="module")
+def expected(app_db, synthetic):
+    """The package's answers on the served database (same function as the page)."""
+    if synthetic:
+        pytest.skip("the finder cases name real communes (Melun, Puteaux, Versailles)")
+    from smartidf_analysis import telecentres as tc
+    from smartidf_analysis.data import db
+    from smartidf_analysis.telecentres import finder
+
+    inputs = tc.load_inputs(app_db)
+    existing, proposed = finder.site_sets(inputs)
+    answers = {pair: finder.find_sites(inputs.communes, *pair, "TC", 2, existing, proposed)
+               for pair in (("77288", "92062"), ("78646", "92062"))}
+    db.close_shared()
+    return answers
+
+
+@pytest.fixture
+def page_errors(page, console_errors):
+    """Console errors other than Panel stylesheets requested from cdn.holoviz.org: some
+    sessions of this server (the broadband page too, seen 2026-12-03) ask for Panel's CSS
+    from its CDN instead of the server (6 files: bootstrap.css, button.css, listpanel.css,
+    loading.css...), which fails offline; counted here, reported to the lead, not hidden:
+    any other console error still fails the test."""
+    cdn: list[str] = []
+    page.on("requestfailed", lambda r: cdn.append(r.url) if "cdn.holoviz.org" in r.url
+            else None)
+
+    def others() -> list[str]:
+        resource = [e for e in console_errors if e.startswith("Failed to load resource")]
+        rest = [e for e in console_errors if not e.startswith("Failed to load resource")]
+        return rest + resource[len(cdn):]
+    return others
+
+
+def _open(page, url):
+    page.goto(url, timeout=TIMEOUT)
+    expect(page.locator(".finder-answer")).to_contain_text("Télécentre le plus proche",
+                                                           timeout=TIMEOUT)
+    wait_rendered(page, TIMEOUT)
+
+
+def _shows(page, answer) -> None:
+    s = answer.summary
+    expect(page.locator(".finder-answer")).to_contain_text(s["nearest_site"], timeout=TIMEOUT)
+    expect(page.locator(".finder-answer")).to_contain_text(s["home_name"], timeout=TIMEOUT)
+    first = page.locator(".finder-kpi").first
+    expect(first).to_contain_text(fmt_number(s["km_saved_per_week"], "fr"), timeout=TIMEOUT)
+    hours = page.locator(".finder-kpi").nth(1)
+    expect(hours).to_contain_text(fmt_number(s["hours_saved_per_week"], "fr", 1))
+
+
+def test_the_finder_answers_a_pair_and_its_url_reopens_it(page, served_app, page_errors,
+                                                          expected, browser):
+    _open(page, f"{served_app}/finder?home=77288&work=92062")
+    _shows(page, expected[("77288", "92062")])
+    assert page.locator(".tabulator-row").count() >= 2
+    box = page.locator(".finder-home input")
+    box.click()
+    box.fill("")
+    box.press_sequentially("Versailles (78", delay=20)  # BokehJS completes on key presses
+    option = page.get_by_text("Versailles (78646)").first
+    expect(option).to_be_visible(timeout=TIMEOUT)
+    option.click()
+    page.wait_for_function("window.location.search.includes('home=78646')", timeout=TIMEOUT)
+    _shows(page, expected[("78646", "92062")])
+    shared = page.url
+    other = browser.new_page()
+    try:
+        _open(other, shared)
+        _shows(other, expected[("78646", "92062")])
+        expect(other.locator(".finder-home input")).to_have_value("Versailles (78646)")
+    finally:
+        other.close()
+    assert page_errors() == []
+
+
+def test_the_pooling_section_shows_the_melun_case(page, served_app, page_errors, expected):
+    _open(page, f"{served_app}/finder")
+    expect(page.locator(".finder-melun")).to_contain_text("Melun", timeout=TIMEOUT)
+    expect(page.locator(".finder-melun")).to_contain_text("25 salariés", timeout=TIMEOUT)
+    assert page.get_by_text("Traceback").count() == 0
+    assert page_errors() == []
