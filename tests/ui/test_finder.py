@@ -75,8 +75,8 @@ def test_the_finder_answers_a_pair_and_its_url_reopens_it(page, served_app, page
     box.fill("")
     box.press_sequentially("Versailles (78", delay=20)  # BokehJS completes on key presses
     option = page.get_by_text("Versailles (78646)").first
-    expect(option).to_be_visible(timeout=TIMEOUT)
-    option.click()
+    expect(option).to_be_visible(timeout=TIMEOUT)  # the only completion, highlighted
+    box.press("Enter")  # BokehJS takes the highlighted completion
     page.wait_for_function("window.location.search.includes('home=78646')", timeout=TIMEOUT)
     _shows(page, expected[("78646", "92062")])
     shared = page.url
@@ -95,4 +95,19 @@ def test_the_pooling_section_shows_the_melun_case(page, served_app, page_errors,
     expect(page.locator(".finder-melun")).to_contain_text("Melun", timeout=TIMEOUT)
     expect(page.locator(".finder-melun")).to_contain_text("25 salariés", timeout=TIMEOUT)
     assert page.get_by_text("Traceback").count() == 0
+    assert page_errors() == []
+
+
+def test_hostile_url_values_are_rejected(page, served_app, page_errors, expected):
+    from urllib.parse import urlencode
+
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    hostile = {"home": "<script>alert(1)</script>", "work": "92062' OR 1=1 --",
+               "days": "1e308", "hub": "<img src=x onerror=alert(1)>", "mode": "PLANE"}
+    _open(page, f"{served_app}/finder?{urlencode(hostile)}")
+    _shows(page, expected[("77288", "92062")])  # every value refused: the defaults answer
+    expect(page.locator(".page-url-alert")).to_contain_text("Paramètre d'adresse ignoré",
+                                                            timeout=TIMEOUT)
+    assert page.locator("img[src=x]").count() == 0 and dialogs == []
     assert page_errors() == []
