@@ -12,7 +12,7 @@ from smartidf_analysis import config
 from smartidf_analysis.errors import SmartidfError
 
 DASHBOARDS = config.REPO_DIR / "dashboards"
-SETUP = Path(__file__).resolve().parent / "warmup.py"  # caches filled, heap frozen
+SETUP = Path(__file__).resolve().parent / "warmup.py"  # caches filled, heap frozen (each process)
 
 
 # The server's C allocator (see server_environment). Measured with benchmarks/load.py, 20
@@ -71,7 +71,7 @@ def panel_command(args: argparse.Namespace) -> list[str]:
            "--port", str(args.port),
            "--index", "overview",
            "--unused-session-lifetime", str(args.unused_session_lifetime),
-           "--check-unused-sessions", str(args.check_unused_sessions), "--warm",
+           "--check-unused-sessions", str(args.check_unused_sessions),
            "--setup", str(SETUP)]
     for origin in dict.fromkeys(origins):
         cmd += ["--allow-websocket-origin", origin]
