@@ -280,7 +280,8 @@ class SolarPage(Page):
         self._inspector.object = show.inspector_text(row, roof_id, losses, lang)
 
     def _on_roof(self, *_) -> None:
-        self._show_inspector()
+        with pn.io.hold():  # the roof map's selection: a Bokeh model, changed with the panes
+            self._show_inspector()
 
     def _on_tap(self, roof_id: str) -> None:
         self.state.roof_id = roof_id
