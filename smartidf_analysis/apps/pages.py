@@ -6,5 +6,8 @@ from .broadband import BroadbandPage
 from .commuting import CommutingPage
 from .overview import OverviewPage
 from .page import Page
+from .solar import SolarPage
+from .telecentres import TelecentresPage
 
-PAGE_CLASSES: tuple[type[Page], ...] = (OverviewPage, BroadbandPage, CommutingPage)
+PAGE_CLASSES: tuple[type[Page], ...] = (OverviewPage, BroadbandPage, CommutingPage,
+                                          TelecentresPage, SolarPage)
