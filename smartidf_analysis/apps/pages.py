@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from .broadband import BroadbandPage
 from .commuting import CommutingPage
+from .finder import FinderPage
 from .overview import OverviewPage
 from .page import Page
 from .solar import SolarPage
 from .telecentres import TelecentresPage
 
 PAGE_CLASSES: tuple[type[Page], ...] = (OverviewPage, BroadbandPage, CommutingPage,
-                                          TelecentresPage, SolarPage)
+                                          TelecentresPage, FinderPage, SolarPage)
