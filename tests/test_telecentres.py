@@ -410,7 +410,7 @@ def _sites_shown(view) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     sites = view.csv("telecentres_sites.csv", dtype={"site_id": str, "commune_code": str})
     [figure] = view.figures()
     points = figure.renderers[-1].data_source.data  # the outlines first, the sites on top
-    return sites, view.tables()[-1], points
+    return sites, view.tables()[1], points
 
 
 def _check_sites_shown(view, n: int) -> pd.DataFrame:
@@ -459,7 +459,7 @@ def test_page_reacts_to_p_and_reports_impossible_settings(real_db, monkeypatch):
         page.state.param.update(**change)
         assert text in view.text("tc-alert")
         assert "—" in view.text("tc-kpis")  # KPIs blank, no stale figures
-        assert len(source.data["x"]) == 0 and view.tables()[-1].empty  # no stale sites
+        assert len(source.data["x"]) == 0 and view.tables()[1].empty  # no stale sites
     page.state.param.update(n_sites=20, radius_km=5.0, teleworkable_factor=1.0)
     page.pin()  # what the "add to the comparison" button does
     compare = view.csv("telecentres_scenarios.csv")
@@ -498,3 +498,30 @@ def test_page_works_on_the_synthetic_region(synthetic_db):
     assert sites["daily_users"].sum() > 0
     compare = view.csv("telecentres_scenarios.csv")  # the reference: every candidate
     assert compare["n_sites"].tolist() == [min(tc.DEFAULT.n_sites, candidates), page.state.n_sites]
+
+
+@pytest.mark.realdata
+def test_page_compares_the_network_with_and_without_the_grand_paris_express(real_db, monkeypatch):
+    """The page's button: the current scenario solved exactly on today's stations and with
+    the GPE stations added; adding candidates never serves less demand; the table shows
+    the package's figures."""
+    import asyncio
+
+    monkeypatch.setenv("SMARTIDF_DB", str(real_db))
+    from page_view import PageView
+
+    from smartidf_analysis.apps import telecentres as page_module
+    from smartidf_analysis.telecentres import networks
+
+    page = page_module.TelecentresPage(lang="fr")
+    view = PageView(page)
+    assert view.tables()[2].empty  # nothing before the button
+    page.state.param.update(n_sites=30, method="milp")
+    asyncio.run(page.compare_gpe())
+    shown = view.tables()[2]
+    assert shown["network"].tolist() == ["Gares actuelles", "Gares actuelles + Grand Paris Express"]
+    expected = networks.gpe_comparison(page.shared.inputs, page.state.scenario())
+    assert shown["teleworkers"].tolist() == pytest.approx(expected["teleworkers"].tolist())
+    assert shown["demand_served_pct"].iloc[1] >= shown["demand_served_pct"].iloc[0] - 1e-9
+    assert shown["new_sites"].tolist() == [30, 30]
+    assert "Grand Paris" in view.text("tc-gpe-caption")

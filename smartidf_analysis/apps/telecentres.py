@@ -28,6 +28,7 @@ import param
 from smartidf_analysis import telecentres as tc
 from smartidf_analysis.plots import telecentres as tplots
 from smartidf_analysis.siting import SitingSettingsError
+from smartidf_analysis.telecentres import networks
 from smartidf_analysis.telecentres import scenarios as ts
 
 from . import telecentres_display as show
@@ -43,6 +44,7 @@ log = logging.getLogger("smartidf.apps.telecentres")
 URL_PARAMETERS = ("n_sites", "radius_km", "distance_threshold_km", "teleworkable_factor",
                   "days_per_week", "model", "method")
 SCENARIOS = ResultsCache(max_items=64)  # solved scenarios per build (shared by sessions)
+GPE_COMPARISONS = ResultsCache(max_items=16)  # with/without GPE tables per build and scenario
 
 
 @dataclass(frozen=True)
@@ -143,6 +145,11 @@ class TelecentresPage(Page):
         self._sites = pn.widgets.Tabulator(show.sites_shown(None), pagination="local",
                                            page_size=15, **table)
         self._compare = pn.widgets.Tabulator(pd.DataFrame(columns=COMPARE_COLUMNS), **table)
+        self._gpe = pn.widgets.Tabulator(show.gpe_shown(None, lang), disabled=True,
+                                         show_index=False, titles=show.gpe_titles(lang),
+                                         formatters=show.gpe_formatters(lang),
+                                         css_classes=["tc-gpe"], **md)
+        self._gpe_caption = pn.pane.Markdown(css_classes=["tc-gpe-caption"], **md)
         self.watch(self._update, list(URL_PARAMETERS))
         self._first_update()
         return self._layout_objects()
@@ -216,6 +223,23 @@ class TelecentresPage(Page):
         self._sites.value = show.sites_shown(result)
         self._compare.value = self._comparison()
 
+    def _gpe_comparison(self, scenario: tc.Scenario) -> pd.DataFrame:
+        """:func:`networks.gpe_comparison` cached per build and scenario (pure)."""
+        return GPE_COMPARISONS.get(self.fingerprint, scenario,
+                                   lambda: networks.gpe_comparison(self.shared.inputs, scenario))
+
+    async def compare_gpe(self, *_) -> None:
+        """The current scenario with and without the Grand Paris Express stations (two
+        solves, off the loop)."""
+        scenario = self.state.scenario()
+        self._gpe.loading = True
+        try:
+            table = await self.in_thread(self._gpe_comparison, scenario)
+            self._gpe.value = show.gpe_shown(table, self.lang)
+            self._gpe_caption.object = show.gpe_caption(table, scenario, self.lang)
+        finally:
+            self._gpe.loading = False
+
     def pin(self, *_) -> None:
         """Add the current scenario to the comparison table."""
         if self.result is not None:
@@ -243,6 +267,8 @@ class TelecentresPage(Page):
         ]
         add = pn.widgets.Button(label=tr("tc_add", lang), color="default")
         add.on_click(self.guard(self.pin))
+        gpe = pn.widgets.Button(label=tr("tc_gpe_button", lang), color="default")
+        gpe.on_click(self.guard(self.compare_gpe))
 
         def sites():
             return csv_buffer(self.result.sites if self.result else pd.DataFrame())
@@ -260,6 +286,9 @@ class TelecentresPage(Page):
             pn.Column(pn.pane.Markdown(f"## {tr('tc_compare_title', lang)}"), add, self._compare,
                       pn.pane.Markdown(f"## {tr('tc_sites_title', lang)}"), self._sites,
                       downloads, **md),
+            pn.Column(pn.pane.Markdown(f"## {tr('tc_gpe_title', lang)}\n\n"
+                                       f"{tr('tc_gpe_intro', lang)}"), gpe, self._gpe,
+                      self._gpe_caption, **md),
         ]
         return main, controls
 

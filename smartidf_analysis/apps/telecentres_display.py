@@ -107,3 +107,38 @@ def caption(result: ts.ScenarioResult | None, model: str, method: str, sources: 
             f"{tr('tc_workers_no_distance', lang)} ; "
             f"{fmt_number(seams['stations_outside_region'], lang)} "
             f"{tr('tc_stations_outside', lang)}.")
+
+
+GPE_COLUMNS = ["network", "new_sites", "planned_sites_chosen", "teleworkers", "demand_served_pct",
+               "km_avoided_per_year", "co2_avoided_t_per_year", "hours_saved_per_year",
+               "hours_saved_per_teleworker_per_year"]
+
+
+def gpe_shown(table: pd.DataFrame | None, lang: str) -> pd.DataFrame:
+    """The with/without Grand Paris Express comparison
+    (:func:`~smartidf_analysis.telecentres.networks.gpe_comparison`) as the page shows it."""
+    if table is None:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in GPE_COLUMNS})
+    names = {"stations_2025": tr("tc_gpe_now", lang),
+             "stations_2025_plus_gpe": tr("tc_gpe_plus", lang)}
+    return table[GPE_COLUMNS].assign(network=table["network"].map(names).fillna(table["network"]))
+
+
+def gpe_titles(lang: str) -> dict[str, str]:
+    return {**titles(lang), "network": tr("tc_col_network", lang),
+            "new_sites": tr("tc_n_sites", lang), "planned_sites_chosen": tr("tc_col_planned", lang),
+            "hours_saved_per_teleworker_per_year": tr("tc_col_hours_person", lang)}
+
+
+def gpe_formatters(lang: str) -> dict[str, dict]:
+    return number_formatters(None, lang, {**DIGITS, "new_sites": 0, "planned_sites_chosen": 0,
+                                          "hours_saved_per_teleworker_per_year": 1})
+
+
+def gpe_caption(table: pd.DataFrame, scenario, lang: str) -> str:
+    """Under the with/without GPE table: the scenario compared, the solver's status and gap,
+    the stations' source."""
+    gaps = ", ".join(f"{fmt_number(100 * g, lang, 2)} %" if pd.notna(g) else tr("tc_heuristic", lang)
+                     for g in table["mip_gap"])
+    return (f"{tr('tc_' + scenario.model, lang)}, {tr('tc_' + scenario.method, lang)} "
+            f"({tr('tc_gap', lang)} : {gaps}). {tr('source', lang)} : {table.attrs.get('source', '')}.")

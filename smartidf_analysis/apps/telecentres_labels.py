@@ -29,6 +29,23 @@ LABELS: dict[str, tuple[str, str]] = {
                      "Chosen telecentres (size: users served per day)"),
     "tc_sites_title": ("Sites choisis", "Chosen sites"),
     "tc_compare_title": ("Comparaison de scénarios", "Scenario comparison"),
+    "tc_gpe_title": ("Avec les gares du Grand Paris Express", "With the Grand Paris Express stations"),
+    "tc_gpe_button": ("Comparer le scénario courant avec et sans les gares du Grand Paris Express",
+                      "Compare the current scenario with and without the Grand Paris Express "
+                      "stations"),
+    "tc_gpe_intro": (
+        "Les gares prévues du Grand Paris Express (plan 2016) s'ajoutent aux gares actuelles "
+        "comme sites candidats, avec la même règle de fibre ; le même nombre de sites est "
+        "choisi dans les deux réseaux.",
+        "The planned Grand Paris Express stations (2016 plan) are added to today's stations "
+        "as candidate sites, under the same fibre rule; the same number of sites is chosen in "
+        "both networks."),
+    "tc_gpe_now": ("Gares actuelles", "Today's stations"),
+    "tc_gpe_plus": ("Gares actuelles + Grand Paris Express", "Today's stations + Grand Paris Express"),
+    "tc_col_network": ("Réseau", "Network"),
+    "tc_col_planned": ("Gares GPE choisies", "GPE stations chosen"),
+    "tc_col_hours_person": ("Heures gagnées / télétravailleur / an",
+                            "Hours saved / teleworker / year"),
     "tc_add": ("Ajouter le scénario courant au comparatif", "Add the current scenario"),
     "tc_download_sites": ("Sites (CSV)", "Sites (CSV)"),
     "tc_download_compare": ("Comparatif (CSV)", "Comparison (CSV)"),
