@@ -149,8 +149,11 @@ def parser() -> argparse.ArgumentParser:
 
     solar = sub.add_parser("solar", help="solar theme data")
     solar = solar.add_subparsers(dest="solar_command", required=True)
-    f = solar.add_parser("fit-field", help="regenerate the shipped PVGIS irradiation field (byte-identical)")
-    f.add_argument("--calibration", default=None, help="calibration CSV (default: the mirror's)")
+    f = solar.add_parser("fit-field", help="regenerate the shipped PVGIS irradiation field (byte-identical "
+                         "from the mirror's calibration cut)")
+    f.add_argument("--calibration", default=None,
+                   help="PVGIS CSV (default: the catalogue's solairesimple_pvgis_irradiation, fetched: "
+                        "the mirror's cut, else the download cache, else downloaded)")
     f.add_argument("--out", default=None, help="output CSV (default: the package's shipped file)")
     f.set_defaults(func=_solar_fit_field)
 

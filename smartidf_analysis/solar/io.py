@@ -23,7 +23,7 @@ import pandas as pd
 import xarray as xr
 
 from smartidf_analysis import config
-from smartidf_analysis.data import db
+from smartidf_analysis.data import db, fetch
 from smartidf_analysis.data.sources.pvgis import read_pvgis_communes
 from smartidf_analysis.solar import clearsky
 from smartidf_analysis.solar import field as solar_field
@@ -60,6 +60,8 @@ ROOF_SETS = {
 BUILDING_SOURCES = ("apur_volumes_paris13", "dfg_saint_denis_buildings")
 SYNTHETIC_ROOFS = 2_500_000  # roofs in the synthetic regional stock
 FIELD_KINDS = ("measured", "modelled")
+#: The catalogue's refresh-only dataset the shipped field is fitted from.
+PVGIS_DATASET = "solairesimple_pvgis_irradiation"
 SOLAR_TABLES = ("irradiance_hourly", "buildings", "solar_cadastre_roofs", "communes", "premises")
 
 def _db_key() -> tuple[str, int]:
@@ -144,14 +146,14 @@ def regional_field(kind: str = "measured", *, level: str = "pvgis") -> xr.Datase
 
 
 def pvgis_points() -> pd.DataFrame:
-    """The PVGIS calibration communes of the mirror (SOURCES.md H1), read by
-    :func:`~smartidf_analysis.data.sources.pvgis.read_pvgis_communes` (not a database table: the
-    file only calibrates the shipped field)."""
-    mirror = config.mirror_dir()
-    path = mirror / solar_field.CALIBRATION_FILE if mirror else None
-    if path is None or not path.is_file():
-        raise FileNotFoundError(f"{solar_field.CALIBRATION_FILE} not found: set SMARTIDF_MIRROR "
-                                "to the folder of the official files")
+    """The PVGIS irradiation communes of Ile-de-France, read by
+    :func:`~smartidf_analysis.data.sources.pvgis.read_pvgis_communes` from the catalogue's
+    refresh-only dataset ``solairesimple_pvgis_irradiation`` through the normal fetch path: the
+    mirror's calibration cut (SOURCES.md H1) when ``SMARTIDF_MIRROR`` has it, else the download
+    cache, else the full upstream file downloaded (``SMARTIDF_DOWNLOAD_MIRROR`` honoured) and
+    cut to the region by the reader. Not a database table: it only calibrates the shipped field.
+    ``attrs["path"]`` is the file read."""
+    path = fetch.fetch(PVGIS_DATASET)
     points = read_pvgis_communes(path)
     points.attrs["path"] = path
     return points
