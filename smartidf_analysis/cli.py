@@ -1,4 +1,4 @@
-"""The ``smartidf`` command: ``data list | fetch | build``, ``serve``, ``solar fit-field``,
+"""The ``smartidf`` command: ``data list | fetch | build | import-buildings``, ``serve``, ``solar fit-field``,
 ``notebooks run``.
 
 Errors of the project's own kind (bad input, missing files) are printed as one line naming
@@ -86,6 +86,13 @@ def _data_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import_buildings(args: argparse.Namespace) -> int:
+    from smartidf_analysis.solar.buildings_import import import_buildings
+
+    print(import_buildings(args.path, args.layer).message)
+    return 0
+
+
 def _serve(args: argparse.Namespace) -> int:
     from smartidf_analysis.apps.serve import serve
 
@@ -123,6 +130,11 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--seed", type=int, default=0, help="random seed (synthetic)")
     b.add_argument("--force", action="store_true", help="rebuild even if inputs are unchanged")
     b.set_defaults(func=_data_build)
+    imp = data_sub.add_parser("import-buildings", help="import an IGN BD TOPO batiment layer "
+                              "(GeoPackage) as roofs into the database (atomic)")
+    imp.add_argument("path", help="GeoPackage (e.g. IGN's BD TOPO of one department)")
+    imp.add_argument("--layer", default=None, help="layer name (default: batiment, or bdtopo_batiment)")
+    imp.set_defaults(func=_import_buildings)
     for command in (f, b):
         command.add_argument("--no-verify", action="store_true",
                              help="accept mirror files whose sha256 differs from the catalogue")

@@ -1,5 +1,8 @@
 """The catalogue: one record per dataset, the single source of truth for provenance.
 
+Over 400 lines: it is a table of records (one per dataset), not logic; split, the catalogue
+would lose its one place.
+
 Each :class:`Dataset` names the official producer, vintage, licence and page, the file
 name in the offline mirror and its sha256, the reader turning it into canonical tables
 (``"module:function"`` in :mod:`smartidf_analysis.data.sources`) and ``downloads``: the public
