@@ -146,11 +146,9 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--allow-websocket-origin", action="append", default=None,
                    help="host[:port] allowed to open websockets (default: address:port)")
     s.add_argument("--auth", choices=["none", "basic", "oauth"], default="none")
-    s.add_argument("--num-threads", type=int, default=4,
-                   help="threads running callbacks (panel --num-threads)")
-    s.add_argument("--num-procs", type=int, default=1,
-                   help="server processes sharing the port (panel --num-procs; 0 = one per "
-                        "core): each runs Python callbacks on its own core")
+    s.add_argument("--num-procs", type=int, default=None,
+                   help="server processes sharing the port (panel --num-procs); default: one "
+                        "per core (1 with --dev). Callbacks run on each process's event loop")
     s.add_argument("--unused-session-lifetime", type=int, default=60_000,
                    help="ms after which a closed session's memory is released")
     s.add_argument("--check-unused-sessions", type=int, default=10_000,

@@ -422,6 +422,7 @@ def test_page_updates_map_in_place_and_downloads(synthetic_db):
     from smartidf_analysis.apps import broadband as page_mod
 
     page = page_mod.BroadbandPage(lang="en")
+    view = PageView(page)  # outside a server: the inline layout, made at once
     source_before = page.map.source
     page.state.quarter = "2017Q4"
     assert "Q4 2017" in page.caption.object and "Source" in page.caption.object
@@ -434,7 +435,6 @@ def test_page_updates_map_in_place_and_downloads(synthetic_db):
     page.state.quarter = "2017Q3"
     assert all("no data" in d for d in page.map.source.data["display"])  # first quarter
     page.state.threshold = 0.5
-    view = PageView(page)  # outside a server: the inline layout (the template when served)
     gaps = view.csv("broadband_gaps.csv", dtype={"commune_code": str})
     assert gaps.columns[:2].tolist() == ["rank", "commune_code"]
     # the communes below 50 % at the quarter shown, most premises left uncovered first

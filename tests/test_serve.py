@@ -6,13 +6,13 @@ import argparse
 
 import pytest
 
-from smartidf_analysis.apps.serve import panel_command, server_environment
+from smartidf_analysis.apps.serve import panel_command, server_environment, server_processes
 from smartidf_analysis.errors import SmartidfError
 
 
 def _args(**over) -> argparse.Namespace:
     base = dict(port=5006, address="127.0.0.1", allow_websocket_origin=None, auth="none",
-                num_threads=4, num_procs=1, unused_session_lifetime=60_000,
+                num_procs=1, unused_session_lifetime=60_000,
                 check_unused_sessions=10_000, show=False, dev=False)
     return argparse.Namespace(**{**base, **over})
 
@@ -21,9 +21,9 @@ def _value(cmd: list[str], flag: str) -> str:
     return cmd[cmd.index(flag) + 1]
 
 
-def test_command_has_threads_hygiene_and_origins():
+def test_command_has_no_thread_pool_hygiene_and_origins():
     cmd = panel_command(_args())
-    assert _value(cmd, "--num-threads") == "4" and "--num-procs" not in cmd
+    assert "--num-threads" not in cmd and "--num-procs" not in cmd  # callbacks on the loop
     assert _value(cmd, "--unused-session-lifetime") == "60000"
     assert _value(cmd, "--check-unused-sessions") == "10000"
     origins = [cmd[i + 1] for i, a in enumerate(cmd) if a == "--allow-websocket-origin"]
@@ -37,6 +37,12 @@ def test_several_processes_but_not_with_autoreload():
     assert _value(panel_command(_args(num_procs=2)), "--num-procs") == "2"
     with pytest.raises(SmartidfError, match="--dev"):
         panel_command(_args(num_procs=2, dev=True))
+    assert server_processes(None, cores=6) == 6  # default: one per core
+    assert server_processes(0, cores=3) == 3
+    assert server_processes(None, dev=True, cores=6) == 1
+    assert "--num-procs" not in panel_command(_args(num_procs=None, dev=True))
+    with pytest.raises(SmartidfError, match="-1"):
+        server_processes(-1)
 
 
 def test_auth_needs_a_cookie_secret(monkeypatch):

@@ -1,18 +1,16 @@
 """Broadband page: FttH coverage map by quarter, department series to 2024, commune
 inspector, gap list, zoning breakdown and the projection backtest.
 
-Over 400 lines: its URL sync, cache and error guard are to move into the page base class of
-issue 17 item 2 (pages are being reworked on another branch: a split now would collide).
-
 The map is a :class:`~smartidf_analysis.plots.polygon_map.PolygonMap` built once per session:
 moving the quarter slider only replaces its value column (milliseconds of server time).
-Indicators are computed once per database file (``pn.cache``). State is in the URL.
+Tables, indicators, map geometry and department bounds are loaded once per database build
+(:meth:`BroadbandPage.load`). State is in the URL (:class:`~.page.Page`).
 """
 
 from __future__ import annotations
 
 import logging
-from pathlib import Path
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -20,62 +18,80 @@ import panel as pn
 import param
 
 from smartidf_analysis import broadband as bb
-from smartidf_analysis import config, plots
+from smartidf_analysis import plots
 from smartidf_analysis.broadband import indicators as bi
-from smartidf_analysis.data import db
+from smartidf_analysis.broadband import io as bio
 from smartidf_analysis.plots import broadband as pb
+from smartidf_analysis.plots.polygon_map import PolygonMap
 
 from . import broadband_display as show
 from .broadband_display import pct, quarter_text
 from .i18n import fmt_number, tr
-from .shell import apply_changes, csv_buffer, guarded, template
+from .page import Page
+from .shell import csv_buffer, guarded
 
 log = logging.getLogger("smartidf.apps.broadband")
 
-INDICATORS = ("rate", "class", "premises", "growth")
+INDICATORS = bi.MAP_INDICATORS
 MAP_ASPECT = 1.6  # width / height of the map on a usual screen, to fit a department in view
 DEPARTMENTS = ("all", "75", "77", "78", "91", "92", "93", "94", "95")
 SOURCES = {"fibre": ["fibre_deployment", "premises"],  # tables whose provenance is cited
            "series": ["fibre_department_series", "fibre_deployment"]}
 
 
-@pn.cache(max_items=2)
-def _load(db_file: str, mtime: float):
-    """Tables, indicators and map geometry of one database file (cached per file state)."""
-    data = bb.load(db_file)
-    return data, bi.compute_indicators(data), db.query("broadband_map", path=db_file)
+@dataclass(frozen=True)
+class BroadbandPageData:
+    """What every session of the page shares, for one database build."""
 
-
-def load_cached():
-    db_file = config.db_path()
-    return _load(str(db_file), Path(db_file).stat().st_mtime)
+    data: bb.BroadbandData
+    ind: bi.Indicators
+    geometry: pd.DataFrame
+    bounds: dict[str, tuple[float, float, float, float]]  # Web Mercator [m] per department
 
 
 class BroadbandState(param.Parameterized):
     """Page state (synced to the URL)."""
 
-    quarter = param.Selector(default="2018Q1", objects=["2017Q3", "2017Q4", "2018Q1"])
-    indicator = param.Selector(default="rate", objects=list(INDICATORS))
-    department = param.Selector(default="all", objects=list(DEPARTMENTS))
-    commune = param.String(default="75056")
-    threshold = param.Number(default=0.8, bounds=(0.05, 1.0), step=0.05)
-    rank_by = param.Selector(default="premises", objects=["premises", "population"])
+    quarter = param.Selector(default="2018Q1", objects=["2017Q3", "2017Q4", "2018Q1"], doc="""
+        ARCEP quarter shown on the map and in the gap list (``YYYYQn``).""")
+    indicator = param.Selector(default="rate", objects=list(INDICATORS), doc="""
+        Map indicator: FttH coverage rate [fraction of premises], ARCEP class, connectable
+        premises [count] or growth since the previous quarter [rate points].""")
+    department = param.Selector(default="all", objects=list(DEPARTMENTS), doc="""
+        Department code the map zooms to and the series and gaps are limited to ("all":
+        the region).""")
+    commune = param.String(default="75056", doc="""
+        INSEE code of the commune shown in the inspector (current COG).""")
+    threshold = param.Number(default=0.8, bounds=(0.05, 1.0), step=0.05, doc="""
+        Coverage rate [fraction of premises] below which a commune is in the gap list.""")
+    rank_by = param.Selector(default="premises", objects=["premises", "population"], doc="""
+        Gap list order: uncovered premises or uncovered population [count].""")
 
 
-class BroadbandPage(pn.viewable.Viewer):
+class BroadbandPage(Page):
     """The broadband page of one session."""
 
-    state = param.ClassSelector(class_=BroadbandState)
-    lang = param.String(default="fr")
+    page = "broadband"
+    State = BroadbandState
+    url_parameters = ("quarter", "indicator", "department", "commune", "threshold", "rank_by")
 
-    def __init__(self, **params):
-        params.setdefault("state", BroadbandState())
-        super().__init__(**params)
-        self.data, self.ind, geometry = load_cached()
-        quarters = self.ind.quarters
+    @classmethod
+    def load(cls, database: str) -> BroadbandPageData:
+        data = bio.load(database)
+        geometry = bio.load_map(database)
+        bounds = PolygonMap(geometry).group_bounds(lambda code: code[:2], DEPARTMENTS,
+                                                   aspect=MAP_ASPECT)
+        return BroadbandPageData(data, bi.compute_indicators(data), geometry, bounds)
+
+    def prepare(self, shared: BroadbandPageData) -> None:
+        quarters = shared.ind.quarters
         self.state.param.quarter.objects = quarters
         if self.state.quarter not in quarters:
             self.state.quarter = quarters[-1]
+
+    def render(self, shared: BroadbandPageData) -> tuple[list, list]:
+        self.data, self.ind, geometry = shared.data, shared.ind, shared.geometry
+        self._bounds = shared.bounds
         self._by_quarter = {q: f.set_index("commune_code").reindex(geometry["commune_code"])
                             for q, f in self.ind.coverage.groupby("quarter")}
         self._scales = self._fixed_scales()
@@ -83,7 +99,6 @@ class BroadbandPage(pn.viewable.Viewer):
             "department_code")["department_name"].to_dict()
         self.map = pb.CoverageMap(geometry, value_label=tr("bb_value", self.lang))
         self.map.on_select(self._tapped)
-        self._bounds = self._department_bounds()
         self.map_pane = pn.pane.Bokeh(self.map.figure, sizing_mode="stretch_width",
                                       min_height=560)
         self.caption = pn.pane.Markdown(sizing_mode="stretch_width",
@@ -99,14 +114,17 @@ class BroadbandPage(pn.viewable.Viewer):
                                               sizing_mode="stretch_width")
         self.gap_caption = pn.pane.Markdown(sizing_mode="stretch_width",
                                             css_classes=["broadband-gap-caption"])
-        self.state.param.watch(self._on_map, ["quarter", "indicator"])
-        self.state.param.watch(self._on_department, ["department"])
-        self.state.param.watch(self._on_commune, ["commune"])
-        self.state.param.watch(self._on_gaps, ["quarter", "department", "threshold", "rank_by"])
+        self.watch(self._redraw_map, ["quarter", "indicator"])
+        self.watch(self._redraw_series, ["department"])
+        self.watch(self._zoom, ["department"])
+        self.watch(self._redraw_inspector, ["commune"])
+        self.watch(self._redraw_gaps, ["quarter", "department", "threshold", "rank_by"])
         self._redraw_map()
         self._redraw_series()
+        self._zoom()
         self._redraw_inspector()
         self._redraw_gaps()
+        return self._layout_objects()
 
     # ------------------------------------------------------------------ set-up helpers
     def _fixed_scales(self) -> dict[str, pb.ColorScale]:
@@ -116,44 +134,12 @@ class BroadbandPage(pn.viewable.Viewer):
                 "premises": pb.count_scale(cov["connectable_premises"].quantile(0.95)),
                 "growth": pb.growth_scale(growth if np.isfinite(growth) else 0.05)}
 
-    def _guard(self, func, *args):
-        try:
-            func(*args)
-        except Exception:  # noqa: BLE001 - never a traceback in the browser
-            log.exception("broadband callback %s failed", func.__name__)
-            if pn.state.notifications is not None:
-                pn.state.notifications.error(tr("error", self.lang), duration=6000)
-
-    def _on_map(self, *_):
-        self._guard(self._redraw_map)
-
-    def _on_department(self, *_):
-        self._guard(self._redraw_series)
-        self._guard(self._zoom)
-
-    def _on_commune(self, *_):
-        self._guard(self._redraw_inspector)
-
-    def _on_gaps(self, *_):
-        self._guard(self._redraw_gaps)
-
     def _tapped(self, code: str):
         self.state.commune = code
 
     # ------------------------------------------------------------------------- map
     def _map_values(self, quarter: str, indicator: str) -> tuple[np.ndarray, np.ndarray]:
-        f = self._by_quarter[quarter]
-        if indicator == "rate":
-            v = f["coverage_rate"].to_numpy(float)
-        elif indicator == "class":
-            v = pd.Series(f["arcep_class"].to_numpy(float)).map(
-                {c: i for i, c in enumerate(bb.ARCEP_CLASSES)}).to_numpy(float)
-        elif indicator == "premises":
-            v = f["connectable_premises"].where(f["no_data_reason"] != "no_fibre_row").to_numpy(float)
-        else:
-            v = f["growth_points"].to_numpy(float)
-        reason = f["no_data_reason"].fillna("no_fibre_row").to_numpy(object)
-        return v, reason
+        return bi.map_values(self._by_quarter[quarter], indicator)
 
     def _display(self, values: np.ndarray, reasons: np.ndarray, indicator: str, quarter: str):
         lang = self.lang
@@ -180,7 +166,7 @@ class BroadbandPage(pn.viewable.Viewer):
             out.append(text)
         return out
 
-    def _redraw_map(self):
+    def _redraw_map(self, *_):
         lang, q, ind = self.lang, self.state.quarter, self.state.indicator
         values, reasons = self._map_values(q, ind)
         title = f"{tr('bb_ind_' + ind, lang)} — {quarter_text(q, lang)}"
@@ -199,49 +185,23 @@ class BroadbandPage(pn.viewable.Viewer):
             f"{tr('bb_off_map', lang).format(n=len(off_map)) if len(off_map) else ''} "
             f"{tr('bb_paris_note', lang)}\n\n{self._source('fibre')}")
 
-        def apply():
-            self.map.update(values, display, scale, title=title,
-                            value_label=tr("bb_ind_" + ind, lang))
-            self.map.select(commune)
-            self.caption.object = caption
+        self.map.update(values, display, scale, title=title,
+                        value_label=tr("bb_ind_" + ind, lang))
+        self.map.select(commune)
+        self.caption.object = caption
 
-        apply_changes(apply)
-
-    def _zoom(self):
+    def _zoom(self, *_):
         x0, x1, y0, y1 = self._bounds[self.state.department]
-
-        def patch():
-            self.map.figure.x_range.update(start=x0, end=x1)
-            self.map.figure.y_range.update(start=y0, end=y1)
-
-        apply_changes(patch)
-
-    def _department_bounds(self) -> dict[str, tuple[float, float, float, float]]:
-        """Padded Web Mercator bounds of the region and of each department's communes."""
-        data = self.map.source.data
-        flat = [(code[:2], np.concatenate([np.concatenate(r) for r in xs]),
-                 np.concatenate([np.concatenate(r) for r in ys]))
-                for code, xs, ys in zip(self.map.codes, data["xs"], data["ys"], strict=True)]
-        bounds = {}
-        for dep in DEPARTMENTS:
-            parts = [(x, y) for d, x, y in flat if dep in ("all", d)]
-            xs = np.concatenate([p[0] for p in parts])
-            ys = np.concatenate([p[1] for p in parts])
-            cx, cy = (xs.min() + xs.max()) / 2, (ys.min() + ys.max()) / 2
-            half_x, half_y = 0.55 * np.ptp(xs), 0.55 * np.ptp(ys)
-            half_x, half_y = max(half_x, half_y * MAP_ASPECT), max(half_y, half_x / MAP_ASPECT)
-            bounds[dep] = (cx - half_x, cx + half_x, cy - half_y, cy + half_y)
-        return bounds
+        self.map.figure.x_range.update(start=x0, end=x1)
+        self.map.figure.y_range.update(start=y0, end=y1)
 
     def _source(self, key: str) -> str:
         prov = self.data.provenance
         rows = prov[prov["table_name"].isin(SOURCES[key])]
-        text = plots.source_caption(rows) if len(rows) else ""
-        return text.replace("Source:", f"{tr('source', self.lang)} :", 1) if self.lang == "fr" \
-            else text
+        return plots.source_caption(rows, self.lang)
 
     # ------------------------------------------------------------- series, inspector
-    def _redraw_series(self):
+    def _redraw_series(self, *_):
         lang, dep = self.lang, self.state.department
         zones = [*self.names] if dep == "all" else [dep]
         zones = [*zones, "R11"]
@@ -251,7 +211,7 @@ class BroadbandPage(pn.viewable.Viewer):
                 self.ind.trajectory, zones, names=names, projected=self.ind.department_projection,
                 title=tr("bb_series_title", lang), ylabel="%")
 
-    def _redraw_inspector(self):
+    def _redraw_inspector(self, *_):
         lang, code = self.lang, self.state.commune
         cov = self.ind.coverage[self.ind.coverage["commune_code"] == code]
         if cov.empty:
@@ -278,7 +238,7 @@ class BroadbandPage(pn.viewable.Viewer):
                 latest=self._when(p["full_by_latest"])))
         lines.append(f"\n*{tr('bb_caveat', lang)}*")
         self.inspector_text.object = "\n".join(lines)
-        apply_changes(lambda: self.map.select(code))
+        self.map.select(code)
         with pn.param.set_values(self.inspector_chart, loading=True):
             self.inspector_chart.object = pb.commune_chart(
                 series, title=name, observed=tr("bb_observed", lang),
@@ -295,7 +255,7 @@ class BroadbandPage(pn.viewable.Viewer):
         return bb.gap_list(self.ind.coverage, self.state.quarter, self.state.threshold,
                            self.state.rank_by, dep)
 
-    def _redraw_gaps(self):
+    def _redraw_gaps(self, *_):
         lang, gaps = self.lang, self.gaps()
         shown = show.gaps_shown(gaps)
         formatters, titles = show.formatters(shown, lang), show.titles(shown, lang)
@@ -305,11 +265,8 @@ class BroadbandPage(pn.viewable.Viewer):
             premises=fmt_number(gaps["uncovered_premises"].sum(), lang),
             rank=tr("bb_rank_" + self.state.rank_by, lang)) + f"\n\n{self._source('fibre')}"
 
-        def apply():
-            self.gap_table.param.update(formatters=formatters, titles=titles, value=shown)
-            self.gap_caption.object = caption
-
-        apply_changes(apply)
+        self.gap_table.param.update(formatters=formatters, titles=titles, value=shown)
+        self.gap_caption.object = caption
 
     # ----------------------------------------------------------------------- layout
     def _headline(self) -> pn.pane.Markdown:
@@ -334,7 +291,7 @@ class BroadbandPage(pn.viewable.Viewer):
                                          label=f"{tr('download_csv', lang)} — {filename}")
         return [table, button]
 
-    def __panel__(self):
+    def _layout_objects(self) -> tuple[list, list]:
         lang, st = self.lang, self.state
         quarter_options = {quarter_text(q, lang): q for q in self.ind.quarters}
         controls = [
@@ -354,9 +311,6 @@ class BroadbandPage(pn.viewable.Viewer):
                 options={tr("bb_rank_" + r, lang): r for r in ("premises", "population")}),
             self._commune_picker(),
         ]
-        if pn.state.location is not None:
-            pn.state.location.sync(st, ["quarter", "indicator", "department", "commune",
-                                        "threshold", "rank_by"], on_error=self._from_url)
         gap_download = pn.widgets.FileDownload(
             callback=lambda: csv_buffer(self.gaps()), filename="broadband_gaps.csv",
             label=f"{tr('download_csv', lang)} — broadband_gaps.csv", color="primary")
@@ -383,17 +337,7 @@ class BroadbandPage(pn.viewable.Viewer):
                          show.zoning_shown(self.ind.zoning, lang)),
             pn.pane.Markdown(self._source("fibre"), sizing_mode="stretch_width"),
         ]
-        return template("broadband", main, sidebar=controls, lang=lang)
-
-    def _from_url(self, mapped: dict) -> None:
-        """URL values the location sync could not set: codes such as ``77`` or ``77186`` come
-        back from the query string as numbers; set them one by one as text."""
-        for name, value in mapped.items():
-            try:
-                is_text = isinstance(self.state.param[name], (param.Selector, param.String))
-                setattr(self.state, name, str(value) if is_text else value)
-            except Exception:  # noqa: BLE001 - a bad URL value keeps the default
-                log.warning("ignored URL value %s=%r", name, value)
+        return main, controls
 
     def _commune_picker(self):
         cov = self.ind.coverage.drop_duplicates("commune_code")

@@ -43,6 +43,22 @@ def server_environment(environ: dict[str, str], find=ctypes.util.find_library) -
     return env
 
 
+def server_processes(requested: int | None, *, dev: bool = False,
+                     cores: int | None = None) -> int:
+    """Server processes for ``--num-procs``: ``requested``, or one per core by default
+    (``os.cpu_count()``), 1 with ``--dev`` (autoreload runs one process). Callbacks run on
+    each process's event loop (no thread pool): processes are how the server uses cores."""
+    if requested is not None and requested < 0:
+        raise SmartidfError(f"--num-procs {requested}: expected 0 (one per core) or more")
+    if dev:
+        if requested not in (None, 1):
+            raise SmartidfError("--num-procs cannot be combined with --dev (autoreload)")
+        return 1
+    if not requested:
+        requested = cores or os.cpu_count() or 1
+    return requested
+
+
 def panel_command(args: argparse.Namespace) -> list[str]:
     """The ``panel serve`` command line for ``args`` (see ``smartidf serve --help``)."""
     pages = sorted(str(p) for p in DASHBOARDS.glob("*.py") if not p.name.startswith("_"))
@@ -52,7 +68,7 @@ def panel_command(args: argparse.Namespace) -> list[str]:
     if args.address in ("127.0.0.1", "0.0.0.0"):
         origins.append(f"localhost:{args.port}")
     cmd = [sys.executable, "-m", "panel", "serve", *pages, "--address", args.address,
-           "--port", str(args.port), "--num-threads", str(args.num_threads),
+           "--port", str(args.port),
            "--index", "overview",
            "--unused-session-lifetime", str(args.unused_session_lifetime),
            "--check-unused-sessions", str(args.check_unused_sessions), "--warm",
@@ -76,10 +92,8 @@ def panel_command(args: argparse.Namespace) -> list[str]:
                 raise SmartidfError("--auth oauth needs SMARTIDF_OAUTH_PROVIDER and Panel's "
                                     "PANEL_OAUTH_KEY / PANEL_OAUTH_SECRET variables")
             cmd += ["--oauth-provider", settings["oauth_provider"]]
-    procs = getattr(args, "num_procs", 1)
+    procs = server_processes(args.num_procs, dev=args.dev)
     if procs != 1:
-        if args.dev:
-            raise SmartidfError("--num-procs cannot be combined with --dev (autoreload)")
         cmd += ["--num-procs", str(procs)]
     if args.show:
         cmd.append("--show")

@@ -19,13 +19,12 @@ _READY = False
 
 
 def setup() -> None:
-    """``pn.extension`` once, with nothing loaded from the internet (offline serving)."""
+    """``pn.extension`` once. Nothing is loaded from the internet: the template
+    (:func:`template`) is Panel's Bootstrap one, whose CSS and JavaScript Panel serves
+    itself (FastListTemplate links Google Fonts, which fail offline)."""
     global _READY
     if _READY:
         return
-    from panel.theme.fast import Fast
-
-    Fast._resources = {**Fast._resources, "font": {}}  # Google Fonts fail offline
     pn.extension("tabulator", notifications=is_served(), loading_indicator=True,
                  defer_load=False, throttled=True)
     _READY = True
@@ -112,32 +111,12 @@ def template(page: str, main: list, sidebar: list | None = None, lang: str = "fr
         return pn.Row(pn.Column(navigation(lang, page), *(sidebar or []), width=300),
                       pn.Column(*banner, *main, sizing_mode="stretch_width"),
                       sizing_mode="stretch_width")
-    tpl = pn.template.FastListTemplate(
+    tpl = pn.template.BootstrapTemplate(
         title=f"{tr('app_title', lang)} — {tr(page, lang)}",
         sidebar=[navigation(lang, page), *(sidebar or []), snapshot],
-        main=[*banner, *main], font="sans-serif", accent="#1f5c99",
-        header_background="#1f5c99", sidebar_width=300,
+        main=[*banner, *main], header_background="#1f5c99", sidebar_width=300,
     )
     return tpl
-
-
-def apply_changes(func) -> None:
-    """Run ``func``, which only sets panes, widgets and raw Bokeh models of the page (the
-    work is done before), so that all its changes reach the browser as **one** message.
-
-    Served, a widget callback runs in a worker thread (``--num-threads``): there every pane
-    assignment is queued on the event loop separately and Bokeh sends one PATCH-DOC per
-    property changed, each serialised against every model of the document (12–16 messages,
-    40 % of the server's CPU per widget change on the broadband page). Here ``func`` runs on
-    the session's event loop with the document lock held (raw Bokeh models are safe to
-    change) inside ``pn.io.unlocked``, which sends the changes together. Outside a served
-    session (page being built, notebook, tests) it runs at once.
-    """
-    def batched() -> None:
-        with pn.io.unlocked():
-            func()
-
-    pn.state.execute(batched)
 
 
 def csv_buffer(frame) -> io.StringIO:

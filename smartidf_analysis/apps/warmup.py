@@ -1,8 +1,5 @@
 """Server process setup, run by ``panel serve --setup`` (``smartidf serve``): the heap is
-frozen after warm-up, session callbacks scheduled from callback threads are never lost to a
-document hold (:mod:`.loop_events`), messages queued for a page's websocket are never left
-unsent (:mod:`.write_queue`), and a widget's changes handled in callback threads are applied
-in order (:mod:`.change_order`).
+frozen after warm-up.
 
 ``panel serve --warm`` builds every page once, which imports its modules and fills the
 shared caches (tables, indicators, projected geometries, yield cubes). Once the server's
@@ -37,20 +34,10 @@ def freeze_heap() -> None:
 
 
 def setup() -> None:
-    """Queued websocket messages always sent (:mod:`.write_queue`), one widget's changes
-    applied in order (:mod:`.change_order`); once the server's loop runs (after
-    ``--warm``, once per process): session callbacks from callback threads no longer lost
-    to a hold (:mod:`.loop_events`), heap frozen."""
+    """Once the server's loop runs (after ``--warm``, once per process): heap frozen."""
     from tornado.ioloop import IOLoop
 
-    # absolute imports: this file is run as a script by --setup
-    from smartidf_analysis.apps import change_order, loop_events, write_queue
-
-    write_queue.install()
-    change_order.install()
-    loop = IOLoop.current()
-    loop.add_callback(loop_events.install)  # on the loop's own thread
-    loop.add_callback(freeze_heap)
+    IOLoop.current().add_callback(freeze_heap)
 
 
 if __name__ == "panel_setup_module":  # executed by `panel serve --setup <this file>`

@@ -156,3 +156,35 @@ def income_rank_correlation(coverage: pd.DataFrame, incomes: pd.DataFrame,
     d = pd.DataFrame({"rate": cov["coverage_rate"].to_numpy(),
                       "income": cov["commune_code"].map(income).to_numpy()}).dropna()
     return float(spearmanr(d["income"], d["rate"]).statistic)
+
+
+MAP_INDICATORS = ("rate", "class", "premises", "growth")
+
+
+def map_values(coverage_at_quarter: pd.DataFrame, indicator: str) -> tuple[np.ndarray, np.ndarray]:
+    """The values a commune map shows for ``indicator`` and why a value is missing.
+
+    ``coverage_at_quarter``: :attr:`Indicators.coverage` rows of one quarter, one per
+    commune, in map order (rows of communes absent from the file are NaN). ``indicator``:
+    ``rate`` (connectable / total premises, fraction), ``class`` (ARCEP's coverage class as
+    its index in :data:`~smartidf_analysis.broadband.coverage.ARCEP_CLASSES`), ``premises``
+    (connectable premises [count], missing where the commune has no fibre row) or
+    ``growth`` (change of the rate since the previous quarter [fraction points]). Returns
+    (values, reasons): reasons are ``no_data_reason`` codes, ``"no_fibre_row"`` for a
+    commune absent from the file.
+    """
+    f = coverage_at_quarter
+    if indicator == "rate":
+        values = f["coverage_rate"].to_numpy(float)
+    elif indicator == "class":
+        values = pd.Series(f["arcep_class"].to_numpy(float)).map(
+            {c: i for i, c in enumerate(bb.ARCEP_CLASSES)}).to_numpy(float)
+    elif indicator == "premises":
+        values = f["connectable_premises"].where(
+            f["no_data_reason"] != "no_fibre_row").to_numpy(float)
+    elif indicator == "growth":
+        values = f["growth_points"].to_numpy(float)
+    else:
+        raise ValueError(f"unknown map indicator {indicator!r}; known: {MAP_INDICATORS}")
+    reasons = f["no_data_reason"].fillna("no_fibre_row").to_numpy(object)
+    return values, reasons

@@ -21,3 +21,8 @@ def load(path=None) -> BroadbandData:
         incomes=q("broadband_incomes", year=2021, measure="declared"),
         provenance=q("provenance_for_tables", tables=TABLES),
         build_issues=q("broadband_build_issues"))
+
+
+def load_map(path=None):
+    """Current communes with their WGS84 outline (``geometry_wkb``), in map order."""
+    return db.query("broadband_map", path=path)

@@ -86,18 +86,33 @@ _shared_lock = threading.Lock()
 _local = threading.local()
 
 
+def build_fingerprint(path: str | Path | None = None) -> str:
+    """What identifies one build of the database file at ``path`` (default: the configured
+    one): its resolved path, inode, size and modification time [ns]. A build writes a new
+    file and renames it over the old one, so every build has its own fingerprint; caches
+    of served data are keyed on it, and so is the shared connection of :func:`cursor`."""
+    db = _db_file(path).resolve()
+    stat = db.stat()
+    return f"{db}:{stat.st_ino}:{stat.st_size}:{stat.st_mtime_ns}"
+
+
 def cursor(path: str | Path | None = None) -> duckdb.DuckDBPyConnection:
-    """A read-only cursor for the calling thread on a process-wide shared connection."""
-    db = str(_db_file(path).resolve())
+    """A read-only cursor for the calling thread on a process-wide shared connection to the
+    current build of the file (a rebuilt file gets a new connection, never the old one's
+    data)."""
+    fingerprint = build_fingerprint(path)
+    db = fingerprint.rsplit(":", 3)[0]
     cursors = getattr(_local, "cursors", None)
     if cursors is None:
         cursors = _local.cursors = {}
-    if db not in cursors:
+    if fingerprint not in cursors:
         with _shared_lock:
-            if db not in _shared:
-                _shared[db] = _open(db)
-            cursors[db] = _shared[db].cursor()
-    return cursors[db]
+            if fingerprint not in _shared:
+                for old in [k for k in _shared if k.rsplit(":", 3)[0] == db]:
+                    _shared.pop(old).close()  # an older build of the same file
+                _shared[fingerprint] = _open(db)
+            cursors[fingerprint] = _shared[fingerprint].cursor()
+    return cursors[fingerprint]
 
 
 def close_shared() -> None:

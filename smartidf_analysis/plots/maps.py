@@ -108,7 +108,11 @@ def choropleth(frame: pd.DataFrame, value: str, *, label: str | None = None,
     return polys
 
 
-def source_caption(rows: pd.DataFrame) -> str:
-    """'Source: producer, title (vintage); …' from provenance rows (one per dataset)."""
+def source_caption(rows: pd.DataFrame, lang: str = "en") -> str:
+    """'Source: producer, title (vintage); …' from provenance rows (one per dataset; a
+    dataset cited twice is named once): the caption every page, notebook and report puts
+    under a figure. French (``lang="fr"``): 'Source : …'. Empty when there is no row."""
     parts = [f"{r.producer}, {r.title} ({r.vintage})" for r in rows.itertuples()]
-    return "Source: " + "; ".join(dict.fromkeys(parts))
+    if not parts:
+        return ""
+    return ("Source : " if lang == "fr" else "Source: ") + "; ".join(dict.fromkeys(parts))

@@ -159,6 +159,30 @@ class PolygonMap:
         keyed = frame.assign(_code=frame[id_column].astype(str)).drop_duplicates("_code")
         return keyed.set_index("_code")[column].reindex(self.codes).to_numpy(dtype=float)
 
+    def group_bounds(self, group_of: Callable[[str], str], groups: Sequence[str], *,
+                     aspect: float, pad: float = 0.55
+                     ) -> dict[str, tuple[float, float, float, float]]:
+        """Web Mercator bounds ``(x0, x1, y0, y1)`` [m] of the polygons of each group of
+        ``groups`` (``group_of(code)`` names a polygon's group; ``"all"``: every polygon),
+        ``pad`` half-widths around the centre (0.55: 10 % margin), widened to the ``aspect``
+        (width / height) of the map on screen, so a zoom to a group fits it in view."""
+        data = self.source.data
+        flat = [(group_of(code), np.concatenate([np.concatenate(r) for r in xs]),
+                 np.concatenate([np.concatenate(r) for r in ys]))
+                for code, xs, ys in zip(self.codes, data["xs"], data["ys"], strict=True)]
+        bounds = {}
+        for group in groups:
+            parts = [(x, y) for g, x, y in flat if group in ("all", g)]
+            if not parts:
+                continue
+            xs = np.concatenate([p[0] for p in parts])
+            ys = np.concatenate([p[1] for p in parts])
+            cx, cy = (xs.min() + xs.max()) / 2, (ys.min() + ys.max()) / 2
+            half_x, half_y = pad * np.ptp(xs), pad * np.ptp(ys)
+            half_x, half_y = max(half_x, half_y * aspect), max(half_y, half_x / aspect)
+            bounds[group] = (cx - half_x, cx + half_x, cy - half_y, cy + half_y)
+        return bounds
+
     def select(self, code: str | None) -> None:
         """Highlight one polygon (or none)."""
         index = self._index.get(str(code)) if code else None

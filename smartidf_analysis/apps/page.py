@@ -1,0 +1,241 @@
+"""The base class of every served page: URL state, error guard, loading state and a cache of
+the page's data keyed on the database build.
+
+A page subclasses :class:`Page` and declares:
+
+- ``page``: its name in :data:`~.shell.PAGES` (``"broadband"``...);
+- ``State``: a ``param.Parameterized`` class of its values, each declared with ``doc=`` (and
+  its unit), and ``url_parameters``: those of them kept in the URL, so a copied link
+  reopens the same view;
+- ``load(database)``: a classmethod computing what every session of the page shares (tables,
+  indicators, geometry) from the database file; pure and often slow. :meth:`Page.data`
+  returns it cached per database **build** (:func:`~smartidf_analysis.data.db.build_fingerprint`:
+  a rebuilt database is never served from a stale cache), computed once even when ten
+  sessions open the page at once;
+- ``render(data)``: the page's content, ``(main, sidebar)`` lists of panes and widgets, made
+  on the server's event loop from the loaded data.
+
+What the base does, the same for every page:
+
+- **First render without holding the loop.** Served, ``__panel__`` returns the template at
+  once with a light skeleton (title, a loading pane); the data are loaded after the page's
+  websocket is live (``pn.state.onload``) in a worker thread (``asyncio.to_thread``: the
+  loop keeps serving the other sessions meanwhile) and the content then replaces the
+  skeleton. Outside a server (notebooks, tests) everything is done at once.
+- **Error guard.** :meth:`guard` wraps callbacks (plain or ``async``): an error is logged with
+  its traceback and the page shows a short translated message (``page-error`` alert), never
+  a traceback.
+- **URL state.** :meth:`sync_url` keeps ``url_parameters`` of ``state`` in the URL (Panel's
+  ``location.sync``); a bad value in a hand-edited URL is rejected by ``param``'s own
+  validation, logged, and the page keeps its default.
+- **Heavy callbacks** call :meth:`in_thread` (``await self.in_thread(func, ...)``) on a pure
+  analysis function, then set the results on the loop (Panel's documented concurrency
+  pattern for async callbacks).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import inspect
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+import panel as pn
+import param
+
+from smartidf_analysis import config
+from smartidf_analysis.data import db
+
+from .i18n import LANGS, tr
+from .shell import is_served, template
+
+log = logging.getLogger("smartidf.apps.page")
+
+_LOADED: dict[tuple[str, str], Any] = {}  # (page class, build fingerprint) -> data
+_LOADING: dict[tuple[str, str], threading.Lock] = {}
+_LOCK = threading.Lock()
+
+
+def cached_data(page_class: type[Page], database: str, fingerprint: str) -> Any:
+    """``page_class.load(database)``, computed once per database build and page class.
+
+    Entries of older builds of the same page are dropped when a new build is loaded. Thread
+    safe: concurrent callers for one key wait for the first one's result.
+    """
+    key = (f"{page_class.__module__}.{page_class.__qualname__}", fingerprint)
+    if key in _LOADED:
+        return _LOADED[key]
+    with _LOCK:
+        lock = _LOADING.setdefault(key, threading.Lock())
+    with lock:
+        if key not in _LOADED:
+            data = page_class.load(database)
+            with _LOCK:
+                for old in [k for k in _LOADED if k[0] == key[0]]:
+                    del _LOADED[old]
+                _LOADED[key] = data
+                _LOADING.pop(key, None)
+    return _LOADED[key]
+
+
+def clear_cache() -> None:
+    """Forget every page's loaded data (tests; a server never needs it: keys change with
+    the build)."""
+    with _LOCK:
+        _LOADED.clear()
+
+
+class Page(pn.viewable.Viewer):
+    """One session's page (see the module docstring for what a subclass declares)."""
+
+    page: ClassVar[str] = ""
+    State: ClassVar[type[param.Parameterized]] = param.Parameterized
+    url_parameters: ClassVar[tuple[str, ...]] = ()
+
+    state = param.ClassSelector(class_=param.Parameterized, doc="""
+        The page's values (an instance of the page's ``State``); those named in
+        ``url_parameters`` are kept in the URL.""")
+    lang = param.Selector(default="fr", objects=list(LANGS), doc="""
+        Language of the page's texts and number formats (French first).""")
+
+    def __init__(self, **params):
+        params.setdefault("state", self.State())
+        super().__init__(**params)
+        self.database = str(config.db_path())
+        self.fingerprint = db.build_fingerprint(self.database)
+        self.error_alert = pn.pane.Alert("", alert_type="danger", visible=False,
+                                         sizing_mode="stretch_width", css_classes=["page-error"])
+        self._main = pn.Column(sizing_mode="stretch_width", css_classes=["page-main"])
+        self._sidebar = pn.Column(sizing_mode="stretch_width")
+        self._layout = None
+        self.ready = False
+
+    # ------------------------------------------------------------ what a page declares
+    @classmethod
+    def load(cls, database: str) -> Any:
+        """What every session of the page shares, computed from the database at
+        ``database`` (pure; cached per build by :meth:`data`)."""
+        return None
+
+    def prepare(self, data: Any) -> None:
+        """Adapt the state to ``data`` before the URL is read (e.g. the quarters a
+        selector offers); nothing by default."""
+
+    def render(self, data: Any) -> tuple[list, list]:
+        """The page's ``(main, sidebar)`` objects made from ``data``."""
+        raise NotImplementedError
+
+    # ------------------------------------------------------------------------ services
+    def data(self) -> Any:
+        """The page's shared data for the database build being served."""
+        return cached_data(type(self), self.database, self.fingerprint)
+
+    def tr(self, key: str) -> str:
+        """The text ``key`` in the page's language."""
+        return tr(key, self.lang)
+
+    def show_error(self, exc: BaseException | None, message: str | None = None) -> None:
+        """Show ``message`` (default: the generic translated error) in the page's alert, or
+        hide the alert when ``exc`` is None and no message is given."""
+        if exc is None and message is None:
+            self.error_alert.visible = False
+            return
+        self.error_alert.object = message or self.tr("error")
+        self.error_alert.visible = True
+
+    def guard(self, func: Callable) -> Callable:
+        """``func`` (a callback, plain or async) with errors logged and shown as a short
+        message in the page."""
+        name = getattr(func, "__name__", repr(func))
+
+        def failed(exc: BaseException) -> None:
+            log.error("%s page: callback %s failed", self.page, name, exc_info=exc)
+            self.show_error(exc)
+
+        if inspect.iscoroutinefunction(func):
+            @functools.wraps(func)
+            async def guarded_async(*args, **kwargs):
+                try:
+                    return await func(*args, **kwargs)
+                except Exception as exc:  # noqa: BLE001 - never a traceback in the browser
+                    failed(exc)
+            return guarded_async
+
+        @functools.wraps(func)
+        def guarded_sync(*args, **kwargs):
+            try:
+                return func(*args, **kwargs)
+            except Exception as exc:  # noqa: BLE001 - never a traceback in the browser
+                failed(exc)
+        return guarded_sync
+
+    def watch(self, func: Callable, names: list[str]) -> None:
+        """Call ``func`` (guarded) when any of the state's ``names`` change."""
+        self.state.param.watch(self.guard(func), names)
+
+    @staticmethod
+    async def in_thread(func: Callable, *args, **kwargs) -> Any:
+        """``func(*args, **kwargs)`` in a worker thread when served (the event loop keeps
+        serving other sessions), at once otherwise. For pure analysis functions only:
+        they must not touch the page's panes or widgets."""
+        if is_served():
+            return await asyncio.to_thread(func, *args, **kwargs)
+        return func(*args, **kwargs)
+
+    def sync_url(self) -> None:
+        """Keep ``url_parameters`` of the state in the URL (both ways)."""
+        if pn.state.location is None or not self.url_parameters:
+            return
+        state = self.state
+
+        def apply_valid(mapped: dict) -> None:
+            for name, value in mapped.items():
+                # the URL parser turns "77" into 77: give text parameters their text back
+                candidates = [value, str(value)] if isinstance(value, int | float) else [value]
+                error: Exception | None = None
+                for candidate in candidates:
+                    try:
+                        state.param.update(**{name: candidate})
+                        break
+                    except Exception as exc:  # noqa: BLE001 - param validation of a URL value
+                        error = exc
+                else:
+                    log.warning("%s page: rejected URL value for %s: %.80r (%s)", self.page,
+                                name, value, type(error).__name__)
+
+        pn.state.location.sync(state, list(self.url_parameters), on_error=apply_valid)
+
+    # ------------------------------------------------------------------------ lifecycle
+    def _fill(self, data: Any) -> None:
+        self.prepare(data)
+        self.sync_url()  # the URL's values are set before the content is made from them
+        main, sidebar = self.render(data)
+        self._main[:] = [self.error_alert, *main]
+        self._sidebar[:] = sidebar
+        self.ready = True
+
+    async def _open(self) -> None:
+        try:
+            data = await self.in_thread(self.data)
+            with pn.io.hold():
+                self._fill(data)
+        except Exception as exc:  # noqa: BLE001 - never a traceback in the browser
+            log.error("%s page failed to open", self.page, exc_info=exc)
+            self._main[:] = [pn.pane.Alert(self.tr("error"), alert_type="danger",
+                                           sizing_mode="stretch_width")]
+
+    def __panel__(self):
+        if self._layout is not None:
+            return self._layout
+        if is_served():
+            self._main[:] = [pn.indicators.LoadingSpinner(value=True, size=40,
+                                                          name=self.tr("loading"))]
+            pn.state.onload(self._open)
+        else:
+            self._fill(self.data())
+        self._layout = template(self.page, [self._main], sidebar=[self._sidebar],
+                                lang=self.lang)
+        return self._layout

@@ -1,0 +1,39 @@
+"""Number formats of the pages' tables (Tabulator), French or English style."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+
+def separators(lang: str) -> dict[str, str]:
+    """Tabulator's thousands and decimal separators: ``12 345,6`` (fr) or ``12,345.6``."""
+    if lang == "fr":
+        return {"thousand": "\u202f", "decimal": ","}
+    return {"thousand": ",", "decimal": "."}
+
+
+def number_formatters(frame: pd.DataFrame | None, lang: str, digits: Mapping[str, int] | None = None,
+                      *, default_digits: int | None = 0,
+                      suffixes: Mapping[str, str] | None = None) -> dict[str, dict]:
+    """Tabulator ``formatters`` for the numeric columns of ``frame`` (or only the columns of
+    ``digits`` when ``frame`` is None): ``digits[column]`` decimals, else
+    ``default_digits`` (None: leave the column unformatted); ``suffixes[column]`` after
+    the number (``" %"``, ``" km"``)."""
+    digits, suffixes = dict(digits or {}), dict(suffixes or {})
+    if frame is None:
+        columns = list(digits)
+    else:
+        columns = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])
+                   and not pd.api.types.is_bool_dtype(frame[c])]
+    out = {}
+    for column in columns:
+        precision = digits.get(column, default_digits)
+        if precision is None:
+            continue
+        spec = {"type": "money", "precision": precision, **separators(lang)}
+        if column in suffixes:
+            spec.update(symbol=suffixes[column], symbolAfter=True)
+        out[column] = spec
+    return out
