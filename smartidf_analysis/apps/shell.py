@@ -14,7 +14,7 @@ from .i18n import LANGS, tr
 
 log = logging.getLogger("smartidf.apps")
 
-PAGES = ("overview", "broadband", "commuting", "telecentres", "solar")
+PAGES = ("overview", "broadband", "commuting", "telecentres", "solar", "buildings")
 _READY = False
 
 

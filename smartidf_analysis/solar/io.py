@@ -63,7 +63,8 @@ SYNTHETIC_ROOFS = 2_500_000  # roofs in the synthetic regional stock
 FIELD_KINDS = ("measured", "modelled")
 #: The catalogue's refresh-only dataset the shipped field is fitted from.
 PVGIS_DATASET = "solairesimple_pvgis_irradiation"
-SOLAR_TABLES = ("irradiance_hourly", "buildings", "solar_cadastre_roofs", "communes", "premises")
+SOLAR_TABLES = ("irradiance_hourly", "buildings", "solar_cadastre_roofs", "communes", "premises",
+                "imported_roofs")
 
 def _db_key() -> tuple[str, int]:
     """(path, mtime) of the database: the part of every cache key that follows a rebuild."""
