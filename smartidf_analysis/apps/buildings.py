@@ -64,9 +64,16 @@ class BuildingsPageData:
 
     sets: tuple[str, ...]  # real roof sets offered in 2.5D
     communes: dict[str, list[str]]  # imported set: communes by number of roofs (largest first)
-    raster_points: pd.DataFrame  # lon, lat, solar_class of the regional stock
-    raster_synthetic: bool
+    raster_synthetic: bool  # the regional raster shows the SYNTHETIC stock (nothing imported)
     provenance: pd.DataFrame
+
+
+def raster_points(synthetic: bool) -> pd.DataFrame:
+    """``lon``, ``lat``, ``solar_class`` of the regional raster: the SYNTHETIC stock's roofs
+    (``synthetic``) or the imported BD TOPO roofs."""
+    if synthetic:
+        return sd.stock_points()
+    return _production(sd.IMPORTED_SET)[["lon", "lat", "solar_class"]]
 
 
 class BuildingsState(param.Parameterized):
@@ -100,10 +107,7 @@ class BuildingsPage(Page):
             points = sd.imported_roofs(["commune_code", "lon", "lat"])
             counts = points["commune_code"].dropna().value_counts()
             communes[sd.IMPORTED_SET] = counts.index.astype(str).tolist()
-            points = _production(sd.IMPORTED_SET)[["lon", "lat", "solar_class"]]
-        else:
-            points = sd.stock_points()
-        return BuildingsPageData(sets, communes, points, regional != sd.IMPORTED_SET, sd.provenance())
+        return BuildingsPageData(sets, communes, regional != sd.IMPORTED_SET, sd.provenance())
 
     def prepare(self, data: BuildingsPageData) -> None:
         self.state.param.roof_set.objects = list(data.sets)
@@ -128,19 +132,32 @@ class BuildingsPage(Page):
         self.watch(self._redraw_inspector, ["roof_id"])
         self._redraw_deck()
         self._redraw_inspector()
-        raster_title = self.tr("bld_raster_synthetic" if data.raster_synthetic else "bld_raster_imported")
-        raster = pn.pane.HoloViews(ps.roof_points_raster(data.raster_points, title=raster_title),
-                                   sizing_mode="stretch_width", min_height=520, css_classes=["roofs-raster"])
-        notes = [pn.pane.Alert(self.tr("bld_synthetic_stock"), alert_type="warning")] if data.raster_synthetic else []
+        notes = ([pn.pane.Alert(self.tr("bld_synthetic_stock"), alert_type="warning")]
+                 if data.raster_synthetic else [])
+        self.raster = pn.Column(pn.indicators.LoadingSpinner(value=True, size=40, name=self.tr("loading")),
+                                sizing_mode="stretch_width", min_height=520)
         tabs = pn.Tabs((self.tr("bld_tab_3d"), pn.Column(self.caption, self.deck, self.inspector,
                                                           sizing_mode="stretch_width")),
-                       (self.tr("bld_tab_2d"), pn.Column(*notes, raster, sizing_mode="stretch_width")),
+                       (self.tr("bld_tab_2d"), pn.Column(*notes, self.raster, sizing_mode="stretch_width")),
                        sizing_mode="stretch_width", dynamic=True)
+        tabs.param.watch(self.guard(self._show_raster), ["active"])
         main = [pn.pane.Markdown(f"## {self.tr('bld_title')}\n\n{self.tr('bld_intro')}"), tabs,
                 pn.pane.Markdown(self._sources(), css_classes=["sources"])]
         return main, [set_select, self.commune_select, self.download]
 
     # ------------------------------------------------------------------ callbacks
+    async def _show_raster(self, event) -> None:
+        """The regional raster, made when its tab is first opened (2.5 M points)."""
+        if event.new != 1 or getattr(self, "_raster_done", False):
+            return
+        self._raster_done = True
+        synthetic = self.shared.raster_synthetic
+        points = await self.in_thread(raster_points, synthetic)
+        title = self.tr("bld_raster_synthetic" if synthetic else "bld_raster_imported")
+        self.raster[:] = [pn.pane.HoloViews(ps.roof_points_raster(points, title=title),
+                                            sizing_mode="stretch_width", min_height=520,
+                                            css_classes=["roofs-raster"])]
+
     def _current(self) -> pd.DataFrame:
         return set_production(self.state.roof_set, self._commune())
 
@@ -167,7 +184,7 @@ class BuildingsPage(Page):
         if len(focused):
             roof = roofs.loc[focused[0]]
             spec["initialViewState"].update(longitude=float(roof["lon"]), latitude=float(roof["lat"]),
-                                            zoom=18.0)
+                                            zoom=17.0)
         self.roofs = roofs
         self.deck.object = spec
         kwh = roofs["annual_kwh"].sum()
@@ -190,7 +207,7 @@ class BuildingsPage(Page):
                  self.tr("bld_roof_line").format(
                      kwh=fmt_number(roof["annual_kwh"], self.lang),
                      cls=self.tr(f"bld_class_{roof['solar_class']}"),
-                     height="-" if pd.isna(roof.get("height_m")) else fmt_number(roof["height_m"], self.lang, 1),
+                     height=fmt_number(float(roof.get("height_m", float("nan"))), self.lang, 1),
                      area=fmt_number(roof["usable_area_m2"], self.lang)),
                  "", f"| {self.tr('bld_month')} | kWh |", "|---|---:|"]
         names = ps.MONTHS_EN if self.lang == "en" else ps.MONTHS_FR

@@ -60,7 +60,8 @@ def deck_layer_frame(roofs: pd.DataFrame, *, default_height_m: float = DEFAULT_H
     tooltip's ``class_label``, ``annual_kwh`` and ``kwh_m2`` (rounded for display)."""
     height = pd.to_numeric(roofs.get("height_m"), errors="coerce") if "height_m" in roofs else None
     height = (height if height is not None else pd.Series(np.nan, index=roofs.index)).fillna(default_height_m)
-    classes = roofs["solar_class"].astype("string") if "solar_class" in roofs else pd.Series(pd.NA, index=roofs.index)
+    classes = (roofs["solar_class"].astype("string") if "solar_class" in roofs
+               else pd.Series(pd.NA, index=roofs.index, dtype="string"))
     colors = {k: _rgb(v) for k, v in CLASS_COLORS.items()}
     kwh = pd.to_numeric(roofs.get("annual_kwh", np.nan), errors="coerce")
     irr = pd.to_numeric(roofs.get("irradiation_kwh_m2", np.nan), errors="coerce")
@@ -82,7 +83,8 @@ def deck_spec(roofs: pd.DataFrame, *, default_height_m: float = DEFAULT_HEIGHT_M
     ``height_m`` [m], ``solar_class``, ``annual_kwh`` [kWh/yr], ``irradiation_kwh_m2``):
     one extruded, pickable ``PolygonLayer`` (id :data:`LAYER_ID`; its ``data`` is the frame
     of :func:`deck_layer_frame`, row ``i`` = ``roofs.iloc[i]``), a ``MapView`` with a
-    controller, the view centred on the roofs at ``pitch`` / ``bearing`` [deg], no base map."""
+    controller, the view centred on the roofs at ``pitch`` / ``bearing`` [deg], no base map
+    (``mapStyle`` null: Panel then creates no Mapbox map, which would need a token and tiles)."""
     if len(roofs) == 0:
         raise ValueError("no roofs to draw")
     data = deck_layer_frame(roofs, default_height_m=default_height_m)
@@ -97,7 +99,9 @@ def deck_spec(roofs: pd.DataFrame, *, default_height_m: float = DEFAULT_HEIGHT_M
         "pickable": True, "autoHighlight": True, "highlightColor": [0, 0, 0, 90],
     }
     return {"initialViewState": view, "layers": [layer],
-            "views": [{"@@type": "MapView", "controller": True}], "mapStyle": ""}
+            "views": [{"@@type": "MapView", "controller": {"doubleClickZoom": False}}], "mapStyle": None,
+            # a single click is reported at once, not after waiting for a possible double click
+            "eventRecognizerOptions": {"dblclick": {"enable": False}}}
 
 
 def picked_roof(click_state: dict, roofs: pd.DataFrame) -> pd.Series | None:
