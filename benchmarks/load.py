@@ -165,7 +165,6 @@ def main() -> None:
     parser.add_argument("--think", type=float, default=1.0,
                         help="mean seconds between an update and the next change")
     parser.add_argument("--churn", type=int, default=100, help="sessions for the memory test")
-    parser.add_argument("--num-threads", type=int, default=4)
     parser.add_argument("--num-procs", type=int, default=1, help="server processes")
     args = parser.parse_args()
     args.pages = [p for p in args.pages.split(",") if p]
@@ -178,8 +177,7 @@ def main() -> None:
     serve_defaults = cli.parser().parse_args(["serve"])
     cleanup = (serve_defaults.unused_session_lifetime
                + serve_defaults.check_unused_sessions) / 1000 + 5  # [s] closed sessions freed
-    server, url, log = start_server(db, tmp, "--num-threads", str(args.num_threads),
-                                    "--num-procs", str(args.num_procs))
+    server, url, log = start_server(db, tmp, "--num-procs", str(args.num_procs))
     proc = psutil.Process(server.pid)
     try:
         for page in sorted({*args.pages, BROWSER_PAGE}):

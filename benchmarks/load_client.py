@@ -101,6 +101,9 @@ def _message(msgtype: str, content: dict) -> list[str]:
     return [json.dumps(header), "{}", json.dumps(content)]
 
 
+OPEN_TIMEOUT = 120.0  # [s] from the live document to the page's content
+
+
 class Session:
     """One page's session over the raw websocket (use from the driver's asyncio loop)."""
 
@@ -112,8 +115,9 @@ class Session:
         self._changed = asyncio.Event()
 
     async def open(self) -> float:
-        """GET the page, join its session, pull the document, say it is rendered; seconds
-        from the GET to the live document."""
+        """GET the page, join its session, pull the document, say it is rendered, wait for
+        the page's content (pages open with a skeleton and send their content once the
+        browser said it is ready); seconds from the GET to the live, filled document."""
         began = time.perf_counter()
         html = await asyncio.to_thread(self._get)
         match = TOKEN.search(html)
@@ -132,8 +136,19 @@ class Session:
                 break
         self._find(content["doc"])
         await self._send([DOCUMENT_READY])
+        try:
+            await asyncio.wait_for(self._content(), OPEN_TIMEOUT)
+        except TimeoutError:
+            raise RuntimeError(f"widget or element .{self.recipe.marker} not found in "
+                               f"{self.url} within {OPEN_TIMEOUT} s") from None
         self._listener = asyncio.get_running_loop().create_task(self._listen())
         return time.perf_counter() - began
+
+    async def _content(self) -> None:
+        while not (self.widget_id and self.marker_id):  # the content, after the skeleton
+            header, content = await self._read(parse=True)
+            if header["msgtype"] == "PATCH-DOC":
+                self._find(content)
 
     def _get(self) -> str:
         with urllib.request.urlopen(f"{self.url}?lang=fr", timeout=120) as response:
@@ -147,8 +162,6 @@ class Session:
                 self.widget_id, self.widget = model["id"], attrs
             if not self.marker_id and self.recipe.marker in (attrs.get("css_classes") or []):
                 self.marker_id = model["id"]
-        if not (self.widget_id and self.marker_id):
-            raise RuntimeError(f"widget or element .{self.recipe.marker} not found in {self.url}")
 
     async def _read(self, parse: bool = False) -> tuple[dict, dict | str]:
         """One whole message: (header, content as parsed JSON or raw text); buffers skipped."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import sys
 from pathlib import Path
 
 import pytest
@@ -84,15 +83,6 @@ def incomplete_db(shared_dir, tmp_path_factory) -> Path:
         result = build.build(progress=False)
     assert result.incomplete and set(result.missing) == {"nsrdb_paris_tmy"}
     return data / "smartidf.duckdb"
-
-
-@pytest.fixture
-def fast_switching():
-    """Switch threads as often as possible, so that races between threads happen."""
-    before = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)
-    yield
-    sys.setswitchinterval(before)
 
 
 @pytest.fixture

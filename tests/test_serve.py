@@ -30,15 +30,16 @@ def test_command_has_no_thread_pool_hygiene_and_origins():
     assert origins == ["127.0.0.1:5006", "localhost:5006"]
     pages = [a for a in cmd if a.endswith(".py") and "/dashboards/" in a]
     assert len(pages) == 5  # the five pages
-    assert _value(cmd, "--setup").endswith("apps/warmup.py") and "--warm" in cmd
+    # each process warms its caches through the setup file; not --warm (see apps/warmup.py)
+    assert _value(cmd, "--setup").endswith("apps/warmup.py") and "--warm" not in cmd
 
 
 def test_several_processes_but_not_with_autoreload():
     assert _value(panel_command(_args(num_procs=2)), "--num-procs") == "2"
     with pytest.raises(SmartidfError, match="--dev"):
         panel_command(_args(num_procs=2, dev=True))
-    assert server_processes(None, cores=6) == 6  # default: one per core
-    assert server_processes(0, cores=3) == 3
+    assert server_processes(None, cores=6) == 1  # default (see server_processes)
+    assert server_processes(0, cores=3) == 3  # 0: one per core
     assert server_processes(None, dev=True, cores=6) == 1
     assert "--num-procs" not in panel_command(_args(num_procs=None, dev=True))
     with pytest.raises(SmartidfError, match="-1"):

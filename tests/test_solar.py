@@ -22,6 +22,7 @@ from smartidf_analysis.solar.stock import (
     roof_shape,
     roofs_from_buildings,
     roofs_from_cadastre,
+    stock_totals,
     synthetic_roof_stock,
     synthetic_roof_stock_dask,
 )
@@ -289,6 +290,20 @@ def test_totals_per_commune_and_class(toy_cube):
     assert only_red.loc["blue", "roofs"] == 0 and only_red.loc["red", "roof_share"] == 1.0
 
 
+def test_stock_totals_equal_the_totals_of_the_same_roofs(toy_cube):
+    from smartidf_analysis.solar.io import set_totals
+
+    stock = synthetic_roof_stock(5_000, _communes(), StockAssumptions(seed=2))
+    stock.loc[[1, 7], "usable_area_m2"] = -1.0  # left out of both
+    est = roofs_mod.estimate_roof_production(stock, toy_cube)
+    by_commune = roofs_mod.production_totals(est)
+    totals = stock_totals(by_commune)
+    pd.testing.assert_frame_equal(totals, set_totals(est), rtol=1e-12)
+    assert totals["roofs"].item() == 4_998 and len(by_commune) == 4
+    with pytest.raises(ValueError, match="annual_gwh"):
+        stock_totals(by_commune.drop(columns="annual_gwh"))
+
+
 def test_field_factor_applied(cube, field):
     roofs = roofs_frame(2, lat=np.array([48.85, 49.2]), lon=np.array([2.34, 2.34]))
     out = roofs_mod.estimate_roof_production(roofs, cube, field=field)
@@ -418,10 +433,37 @@ def test_stock_summary_matches_pandas(solar_db):
     ref = roofs_mod.production_totals(est)
     ref.index = ref.index.astype(str)
     pd.testing.assert_frame_equal(s.commune_totals, ref, check_names=False)
+    pd.testing.assert_frame_equal(stock_totals(s.commune_totals), solar_data.set_totals(est),
+                                  rtol=1e-9)
     assert s.class_totals["roofs"].sum() == 40_000
     assert s.top_roofs["annual_kwh"].iloc[0] == pytest.approx(est["annual_kwh"].max())
     pts = solar_data.stock_points(n=40_000)
     assert len(pts) == 40_000 and pts["solar_class"].dtype == "category"
+
+
+def test_roof_set_results_and_roof_table(solar_db):
+    from smartidf_analysis.solar import io as solar_data
+    from smartidf_analysis.solar import results as solar_results
+
+    r = solar_results.roof_set_results("paris13_volumes", "cadastre", 0.2, 20.0, 0.8)
+    prod = solar_data.real_set_production("paris13_volumes", convention="cadastre",
+                                          system_losses_pct=20.0, usable_fraction=0.8)
+    pd.testing.assert_frame_equal(r.totals, solar_data.set_totals(prod))
+    assert not r.synthetic and len(r.bad) == prod.attrs["n_bad"]
+    assert r.classes["roofs"].sum() == r.totals["roofs"].item() == len(prod)
+    table = solar_results.roof_table(r.roofs)
+    assert list(table.columns) == [c for c in solar_results.ROOF_TABLE_COLUMNS if c in prod.columns]
+    assert table["annual_kwh"].is_monotonic_decreasing and len(table) == len(prod)
+    row = r.roofs.loc[r.roofs["annual_kwh"].idxmax()]
+    months = solar_results.roof_months(row, False, 0.2, 20.0, 0.8)
+    assert months["production_kwh"].sum() == pytest.approx(row["annual_kwh"], rel=1e-6)
+    yields = solar_results.commune_indicator("yield_kwh_kwp", 0.2, 20.0, 0.8)
+    lossless = solar_results.commune_indicator("yield_kwh_kwp", 0.2, 5.0, 0.8)
+    assert (yields["yield_kwh_kwp"] < lossless["yield_kwh_kwp"]).all()
+    with pytest.raises(ValueError, match="unknown roof set"):
+        solar_results.roof_set_results("atlantis", "modules", 0.2, 14.0, 1.0)
+    with pytest.raises(ValueError, match="unknown commune indicator"):
+        solar_results.commune_indicator("'; drop table", 0.2, 14.0, 1.0)
 
 
 def test_electrical_half_reuses_the_optical_half(irradiance):

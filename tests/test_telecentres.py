@@ -363,6 +363,21 @@ def test_real_default_scenario(real_inputs):
 
 
 @pytest.mark.realdata
+def test_real_sources_name_every_dataset_once_with_its_vintages(real_inputs):
+    from smartidf_analysis import plots
+
+    rows = real_inputs.source_rows()
+    assert not rows.duplicated(["producer", "title"]).any()
+    prov = real_inputs.provenance[real_inputs.provenance["table_name"] != "communes"]
+    for r in prov.itertuples():  # each input file's vintage is cited under its producer
+        cited = rows[rows["producer"] == r.producer]["vintage"].str.split(", ").explode()
+        assert r.vintage in set(cited), (r.dataset_id, r.vintage)
+    assert "IGN" in " ".join(rows["producer"])  # of the commune tables, the boundaries only
+    caption = plots.source_caption(rows, "fr")
+    assert caption == "Source : " + real_inputs.source_caption()
+
+
+@pytest.mark.realdata
 def test_real_full_size_milp_gap_and_greedy(real_inputs):
     scenario = tc.Scenario(radius_km=3.0, n_sites=50)
     exact = ts.run_scenario(real_inputs, scenario.but(method="milp", time_limit_s=60))

@@ -7,19 +7,17 @@ built once per session: an indicator, mode or CSP change only recolours it (valu
 colour scale travel, not 1,300 geometries: 0.6 s of server CPU and 1.3 MB per change with a
 HoloViews redraw); a new commune refills the small flow-line layer
 (:func:`~smartidf_analysis.plots.commuting.add_flow_layer`) and the table, from a cached
-pair table (:func:`commuting_flows.commune_flows`).
+pair table (:func:`~smartidf_analysis.commuting.selections.commune_flows`). Callbacks run
+on the server's event loop; URL state, error guard and loading come from :class:`~.page.Page`.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import threading
 
 import numpy as np
 import pandas as pd
 import panel as pn
-import param
 
 from smartidf_analysis import commuting as cm
 from smartidf_analysis.errors import SmartidfError, UnknownCodeError
@@ -37,7 +35,9 @@ from .commuting_state import (
     source_text,
 )
 from .i18n import fmt_number, tr
-from .shell import csv_buffer, guarded, template
+from .page import Page
+from .shell import csv_buffer, guarded
+from .tables import number_formatters
 
 log = logging.getLogger("smartidf.apps.commuting")
 
@@ -45,15 +45,14 @@ FLOW_COLUMNS = ["direction", "rank", "home_code", "home_name", "work_code", "wor
                 "workers", "share", "distance_km"]
 
 
-class CommutingPage(pn.viewable.Viewer):
+class CommutingPage(Page):
     """Indicator choropleth + the selected commune's flows (lines and table)."""
 
-    state = param.ClassSelector(class_=CommutingState)
-    lang = param.String(default="fr")
+    page = "commuting"
+    State = CommutingState
+    url_parameters = URL_PARAMETERS
 
-    def __init__(self, **params):
-        params.setdefault("state", CommutingState())
-        super().__init__(**params)
+    def render(self, data) -> tuple[list, list]:
         lang = self.lang
         self._alert = pn.pane.Alert("", alert_type="warning", visible=False,
                                     sizing_mode="stretch_width", css_classes=["commuting-alert"])
@@ -65,8 +64,6 @@ class CommutingPage(pn.viewable.Viewer):
             self._display(pd.DataFrame()), disabled=True, show_index=False,
             sizing_mode="stretch_width", titles=self._titles(),
             formatters=self._formatters(), pagination=None, height=420)
-        self._lock = threading.Lock()
-        self._pending_map = self._scheduled = False
         self._flows = pd.DataFrame()
         self._indicator_frame = pd.DataFrame()
         self._maps: dict[bool, tuple[PolygonMap, object]] = {}  # (map, flow-line source)
@@ -78,9 +75,10 @@ class CommutingPage(pn.viewable.Viewer):
         self._commune_select = pn.widgets.Select(label=tr("cm_commune", lang),
                                                  options=self._commune_options())
         self._commune_select.param.watch(self._on_select, "value")
-        self.state.param.watch(self._on_filters, ["indicator", "modes", "csps", "paris_as_one"])
-        self.state.param.watch(self._on_commune, ["commune", "n_flows"])
+        self.watch(self._on_filters, ["indicator", "modes", "csps", "paris_as_one"])
+        self.watch(self._on_commune, ["commune", "n_flows"])
         self._update_flows(view)
+        return self._layout_objects()
 
     # ---------------------------------------------------------------- builders
     def _titles(self) -> dict[str, str]:
@@ -92,12 +90,9 @@ class CommutingPage(pn.viewable.Viewer):
 
     def _formatters(self) -> dict:
         """Tabulator number formats: French separators by default (12 345,6)."""
-        sep = {"decimal": ",", "thousand": "\u202f"} if self.lang == "fr" else {
-            "decimal": ".", "thousand": ","}
-        return {"workers": {"type": "money", "precision": 0, **sep},
-                "share_pct": {"type": "money", "precision": 1, "symbol": " %",
-                              "symbolAfter": True, **sep},
-                "distance_km": {"type": "money", "precision": 1, **sep}}
+        return number_formatters(None, self.lang,
+                                 {"workers": 0, "share_pct": 1, "distance_km": 1},
+                                 suffixes={"share_pct": " %"})
 
     def _commune_options(self) -> dict[str, str]:
         frame = map_frame(self.state.paris_as_one).sort_values("commune_name")
@@ -204,7 +199,7 @@ class CommutingPage(pn.viewable.Viewer):
         self._map_caption.object = (
             f"**{label}** — {fmt_number(len(frame), lang)} {tr('communes', lang)}, "
             f"{fmt_number(total, lang)} {tr('cm_workers', lang)} ; {tr('cm_modes', lang)} : "
-            f"{modes} ; CSP : {csps} ; {paris}. {tr('source', lang)} : {source_text()} ; "
+            f"{modes} ; CSP : {csps} ; {paris}. {source_text(lang)} ; "
             f"{tr('cm_distance_note', lang)} ; {tr('cm_codes_note', lang)}.")
 
     def _update_flows(self, view: View) -> None:
@@ -241,7 +236,7 @@ class CommutingPage(pn.viewable.Viewer):
             f"### {tr('cm_flows_title', lang)} — {name}\n"
             f"{fmt_number(table.attrs['resident_workers'], lang)} {tr('cm_residents', lang)}, "
             f"{fmt_number(table.attrs['jobs'], lang)} {tr('cm_jobs_short', lang)} ; "
-            f"{view.n_flows} {tr('cm_top', lang)}. {tr('source', lang)} : {source_text()}.")
+            f"{view.n_flows} {tr('cm_top', lang)}. {source_text(lang)}.")
 
     def _on_filters(self, *events) -> None:
         if "paris_as_one" in {e.name for e in events}:
@@ -251,34 +246,15 @@ class CommutingPage(pn.viewable.Viewer):
                 self.state.commune = cm.PARIS_CODE
             elif not one and code == cm.PARIS_CODE:
                 self.state.commune = ""
-        self._map_box.loading = True
-        self._request(redraw_map=True)
+        self._refresh(redraw_map=True)
 
     def _on_commune(self, *_) -> None:
-        self._table.loading = True
-        self._request(redraw_map=False)
+        self._refresh(redraw_map=False)
 
-    def _request(self, redraw_map: bool) -> None:
-        """Coalesce updates. `smartidf serve` runs widget callbacks in a thread pool, so
-        quick clicks arrive in parallel threads, and model changes made from several threads
-        reached the browser out of order. The work runs once, on the server's event loop
-        (document lock held), from the state as it is then."""
-        with self._lock:
-            self._pending_map = self._pending_map or redraw_map
-            if self._scheduled:
-                return
-            self._scheduled = True
-        pn.state.execute(self._refresh, schedule=True)  # immediate outside a server
-
-    def _refresh(self) -> None:
-        with pn.io.unlocked():  # on the event loop: all the changes in one message
-            self._refresh_now()
-
-    def _refresh_now(self) -> None:
-        with self._lock:
-            redraw_map, self._pending_map, self._scheduled = self._pending_map, False, False
+    def _refresh(self, redraw_map: bool) -> None:
+        """Redraw from the state as it is now (the callbacks run one at a time on the
+        server's event loop, in the order the browser sent the changes)."""
         view = self.state.view()
-        self._write_url(view)
         try:
             if redraw_map:
                 data = self._map_data(view)
@@ -288,73 +264,33 @@ class CommutingPage(pn.viewable.Viewer):
             self._update_flows(view)
         except Exception as exc:  # noqa: BLE001 - never a traceback in the browser
             self._show_error(exc, view)
-        finally:
-            self._map_box.loading = False
-            self._table.loading = False
 
     def _on_select(self, event) -> None:
         if event.new != self.state.commune and (event.new or self.state.commune in
                                                 self._commune_select.values):
             self.state.commune = event.new
 
-    # The URL is read once when the page opens and written after each update. Panel's
-    # two-way ``location.sync`` fed stale URL values back into the state when a user
-    # clicked faster than the round trip (callbacks run in a thread pool).
-    def _read_url(self) -> None:
-        """Apply the page values found in the URL, one by one; report the bad ones."""
-        location = pn.state.location
-        if location is None:
-            return
-        for name, value in location.query_params.items():
-            if name not in URL_PARAMETERS:
-                continue
-            try:  # a code like 77288 arrives parsed as a number
-                self.state.param.update(**{name: str(value) if name == "commune" else value})
-            except Exception:  # noqa: BLE001 - a hand-edited URL must not break the page
-                log.warning("ignored URL parameter %s=%r", name, value)
-                self._alert.object = f"{tr('cm_bad_url', self.lang)} : {name}={value}"
-                self._alert.visible = True
-
-    def _write_url(self, view: View) -> None:
-        """Put the values of ``view`` in the URL (so that a view can be shared)."""
-        location = pn.state.location
-        if location is None:
-            return
-        query = {}
-        for name in URL_PARAMETERS:
-            value = self.state.param[name].serialize(getattr(view, name))
-            query[name] = value if isinstance(value, str) else json.dumps(value)
-        location.update_query(**query)
-
     def _on_tap(self, code: str) -> None:
         if code != self.state.commune:
             self.state.commune = code
 
     # ---------------------------------------------------------------- layout
-    def _control(self, widget_class, name: str, **kwargs):
-        """A widget showing ``state.<name>`` that writes to the state, one way only: the
-        server never pushes a widget value back while the user is still clicking."""
-        widget = widget_class(value=getattr(self.state, name), **kwargs)
-        widget.param.watch(lambda event: setattr(self.state, name, event.new), "value")
-        return widget
-
-    def __panel__(self):
-        lang = self.lang
-        self._read_url()  # before the widgets are made: they start from the URL's values
+    def _layout_objects(self) -> tuple[list, list]:
+        lang, st = self.lang, self.state
         controls = [
-            self._control(pn.widgets.Select, "indicator", label=tr("indicator", lang),
-                          options={tr(f"cm_{k}", lang): k for k in PAGE_INDICATORS}),
+            pn.widgets.Select.from_param(st.param.indicator, name=tr("indicator", lang),
+                                         options={tr(f"cm_{k}", lang): k for k in PAGE_INDICATORS}),
             self._commune_select,
-            self._control(pn.widgets.IntSlider, "n_flows", label=tr("cm_n_flows", lang),
-                          start=self.state.param.n_flows.bounds[0],
-                          end=self.state.param.n_flows.bounds[1]),
-            self._control(pn.widgets.Checkbox, "paris_as_one", label=tr("paris_as_one", lang)),
+            pn.widgets.IntSlider.from_param(st.param.n_flows, name=tr("cm_n_flows", lang)),
+            pn.widgets.Checkbox.from_param(st.param.paris_as_one, name=tr("paris_as_one", lang)),
             pn.pane.Markdown(f"**{tr('cm_modes', lang)}**"),
-            self._control(pn.widgets.CheckBoxGroup, "modes", label=tr("cm_modes", lang),
-                          options={tr(f"cm_mode_{m}", lang): m for m in cm.MODES}),
+            pn.widgets.CheckBoxGroup.from_param(
+                st.param.modes, name=tr("cm_modes", lang),
+                options={tr(f"cm_mode_{m}", lang): m for m in cm.MODES}),
             pn.pane.Markdown(f"**{tr('cm_csps', lang)}**"),
-            self._control(pn.widgets.CheckBoxGroup, "csps", label=tr("cm_csps", lang),
-                          options={f"{c} — {tr(f'cm_csp_{c}', lang)}": c for c in cm.CSPS}),
+            pn.widgets.CheckBoxGroup.from_param(
+                st.param.csps, name=tr("cm_csps", lang),
+                options={f"{c} — {tr(f'cm_csp_{c}', lang)}": c for c in cm.CSPS}),
         ]
         downloads = pn.Row(
             pn.widgets.FileDownload(callback=lambda: csv_buffer(self._export(self._flows)),
@@ -366,7 +302,7 @@ class CommutingPage(pn.viewable.Viewer):
         main = [pn.Column(self._alert, self._map_box, self._map_caption, sizing_mode="stretch_width"),
                 pn.Column(self._flows_caption, self._table, downloads,
                           sizing_mode="stretch_width")]
-        return template("commuting", main, sidebar=controls, lang=lang)
+        return main, controls
 
 
 def build_page(lang: str):

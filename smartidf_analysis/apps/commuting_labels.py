@@ -70,7 +70,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "cm_distance_note": ("distances à vol d'oiseau entre centroïdes (Lambert-93)",
                          "crow-fly distances between centroids (Lambert-93)"),
     "cm_all": ("tous", "all"),
-    "cm_bad_url": ("Paramètre d'adresse ignoré", "URL parameter ignored"),
     "cm_codes_note": ("codes 2014 sans équivalent dans le COG actuel gardés tels quels",
                       "2014 codes with no current COG code kept as they are"),
 }

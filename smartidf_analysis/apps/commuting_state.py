@@ -1,6 +1,7 @@
-"""State and data of the Commuting page: cached loads (keyed by database and selection),
-a frozen :class:`View` of the page values, and the param-driven :class:`CommutingState`
-(synced to the URL by the page). No layout here (see :mod:`.commuting`)."""
+"""State and data of the Commuting page: cached loads (keyed by database build and
+selection), a frozen :class:`View` of the page values, and the param-driven
+:class:`CommutingState` (synced to the URL by the page). No layout here (see
+:mod:`.commuting`)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ import panel as pn
 import param
 
 from smartidf_analysis import commuting as cm
-from smartidf_analysis import config
+from smartidf_analysis import config, plots
+from smartidf_analysis.commuting import io as cio
 from smartidf_analysis.commuting.selections import commune_flows
 from smartidf_analysis.data import db
 from smartidf_analysis.errors import UnknownCodeError
@@ -24,63 +26,65 @@ PAGE_INDICATORS = ("leaving_share", "self_containment", "self_sufficiency", "rel
 URL_PARAMETERS = ("indicator", "modes", "csps", "paris_as_one", "commune", "n_flows")
 
 
-# Loaded once per database and selection (keyed by the database path, so that a rebuilt
-# or different database is never served from a stale cache).
-def _database() -> str:
-    return str(config.db_path())
+# Loaded once per database build and selection: every cached function takes the database
+# path and its build fingerprint (db.build_fingerprint), so a rebuilt database is never
+# served from a stale cache.
+def _database() -> tuple[str, str]:
+    path = str(config.db_path())
+    return path, db.build_fingerprint(path)
 
 
 @pn.cache(max_items=4)
-def _cached_communes(database: str) -> pd.DataFrame:
+def _cached_communes(database: str, build: str) -> pd.DataFrame:
     return cm.load_communes(database)
 
 
 @pn.cache(max_items=8)
-def _cached_map_frame(database: str, paris_as_one: bool) -> pd.DataFrame:
-    frame = db.query("communes_map", path=database, paris_as_one=paris_as_one)
+def _cached_map_frame(database: str, build: str, paris_as_one: bool) -> pd.DataFrame:
+    frame = cio.communes_map(paris_as_one, path=database)
     return frame[frame["geometry_wkb"].notna()].reset_index(drop=True)
 
 
 @pn.cache(max_items=16)
-def _cached_pairs(database: str, modes: tuple, csps: tuple, paris_as_one: bool) -> pd.DataFrame:
+def _cached_pairs(database: str, build: str, modes: tuple, csps: tuple,
+                  paris_as_one: bool) -> pd.DataFrame:
     flows = cm.add_distances(cm.load_pairs((), modes, csps, path=database),
-                             _cached_communes(database))
+                             _cached_communes(database, build))
     return cm.collapse_paris(flows) if paris_as_one else flows
 
 
 @pn.cache(max_items=16)
-def _cached_indicators(database: str, modes: tuple, csps: tuple,
+def _cached_indicators(database: str, build: str, modes: tuple, csps: tuple,
                        paris_as_one: bool) -> pd.DataFrame:
     return cm.indicators(modes, csps, paris_as_one=paris_as_one, path=database)
 
 
 @pn.cache(max_items=4)
-def _cached_source(database: str) -> str:
-    rows = db.query("provenance_for_tables", path=database, tables=["commuting_flows"])
-    return "; ".join(f"{r.producer}, {r.title} ({r.vintage})" for r in rows.itertuples())
+def _cached_provenance(database: str, build: str) -> pd.DataFrame:
+    return cio.provenance(["commuting_flows"], path=database)
 
 
 def communes_table() -> pd.DataFrame:
     """Commune attributes (names, groups, centroids) of the served database."""
-    return _cached_communes(_database())
+    return _cached_communes(*_database())
 
 
 def map_frame(paris_as_one: bool) -> pd.DataFrame:
     """Communes with a geometry, in map order, at one Paris resolution."""
-    return _cached_map_frame(_database(), paris_as_one)
+    return _cached_map_frame(*_database(), paris_as_one)
 
 
 def _pairs(modes: tuple, csps: tuple, paris_as_one: bool) -> pd.DataFrame:
-    return _cached_pairs(_database(), modes, csps, paris_as_one)
+    return _cached_pairs(*_database(), modes, csps, paris_as_one)
 
 
 def _indicators(modes: tuple, csps: tuple, paris_as_one: bool) -> pd.DataFrame:
-    return _cached_indicators(_database(), modes, csps, paris_as_one)
+    return _cached_indicators(*_database(), modes, csps, paris_as_one)
 
 
-def source_text() -> str:
-    """'producer, title (vintage)' of the commuting flows, from the provenance table."""
-    return _cached_source(_database())
+def source_text(lang: str = "en") -> str:
+    """The commuting flows' source caption (producer, title, vintage) from the provenance."""
+    return plots.source_caption(_cached_provenance(*_database()), lang)
 
 
 @dataclass(frozen=True)
@@ -102,16 +106,22 @@ class View:
 class CommutingState(param.Parameterized):
     """State of the commuting page (synced to the URL)."""
 
-    indicator = param.Selector(default="leaving_share", objects=list(PAGE_INDICATORS))
-    modes = param.ListSelector(default=list(cm.MODES), objects=list(cm.MODES))
-    csps = param.ListSelector(default=list(cm.CSPS), objects=list(cm.CSPS))
-    paris_as_one = param.Boolean(default=False)
-    commune = param.String(default="")
-    n_flows = param.Integer(default=10, bounds=(1, 30))
+    indicator = param.Selector(default="leaving_share", objects=list(PAGE_INDICATORS), doc="""
+        Commune indicator on the map: shares are fractions of workers, distances km
+        (straight line between commune centroids), counts workers or jobs.""")
+    modes = param.ListSelector(default=list(cm.MODES), objects=list(cm.MODES), doc="""
+        Transport modes of the flows counted (INSEE MOBPRO 2014 TRANS codes).""")
+    csps = param.ListSelector(default=list(cm.CSPS), objects=list(cm.CSPS), doc="""
+        Occupations (INSEE CS1 groups) of the workers counted.""")
+    paris_as_one = param.Boolean(default=False, doc="""
+        Paris as one commune (75056) instead of its 20 arrondissements.""")
+    commune = param.String(default="", doc="""
+        INSEE code of the commune whose flows are drawn ("" for none).""")
+    n_flows = param.Integer(default=10, bounds=(1, 30), doc="""
+        Largest inbound and outbound flows drawn and listed [count per direction].""")
 
     def view(self) -> View:
-        """The current values, frozen: an update computes from one consistent view even
-        when the user changes a widget meanwhile (callbacks run in a thread pool)."""
+        """The current values, frozen into one consistent :class:`View`."""
         return View(self.indicator, tuple(self.modes), tuple(self.csps),
                     bool(self.paris_as_one), str(self.commune).strip(), int(self.n_flows))
 

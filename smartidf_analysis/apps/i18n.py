@@ -58,6 +58,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "log_scale": ("échelle logarithmique", "logarithmic scale"),
     "no_data": ("pas de donnée (voir le journal du serveur)", "no data (see the server log)"),
     "save_html": ("Enregistrer la page (HTML autonome)", "Save the page (standalone HTML)"),
+    "url_ignored": ("Paramètre d'adresse ignoré", "URL parameter ignored"),
     "loading": ("Chargement des données…", "Loading the data…"),
     "bad_url": ("Adresse invalide : paramètres trop longs. Ouvrez la page sans paramètres.",
                 "Invalid address: parameters too long. Open the page without parameters."),

@@ -1,56 +1,88 @@
-"""Overview page: the data catalogue, build issues and a map of communes by population."""
+"""Overview page: the data catalogue, build issues, one headline card per theme and a map of
+communes by population (or density)."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import pandas as pd
 import panel as pn
 import param
 from bokeh.palettes import Viridis256
 
+from smartidf_analysis import plots
 from smartidf_analysis.data import db
 from smartidf_analysis.plots.polygon_map import PolygonMap, decade_scale
 from smartidf_analysis.reporting import headlines
 
 from .i18n import fmt_number, tr
-from .shell import apply_changes, csv_buffer, guarded, missing_data_panel, sync_url, template
+from .page import Page
+from .shell import csv_buffer, guarded, missing_data_panel
 
 METRICS = ("population", "density_per_km2")
+#: the datasets cited under the map and under the regional totals
+MAP_DATASETS = ("insee_population_2023", "ign_communes_2018", "paris_arrondissements")
+TOTALS_DATASETS = ("insee_population_2023", "ign_communes_2018", "insee_cog_2026")
 
 
-@pn.cache(max_items=4)
-def _communes(paris_as_one: bool) -> pd.DataFrame:
-    return db.query("communes_map", paris_as_one=paris_as_one)
+@dataclass(frozen=True)
+class OverviewData:
+    """What every session of the overview shares, for one database build."""
+
+    missing: pd.DataFrame  # datasets the last build could not get (db.missing_datasets)
+    has_communes: bool  # without the communes table: no map nor headline, only the catalogue
+    catalogue: pd.DataFrame
+    issues: pd.DataFrame
+    totals: pd.Series | None
+    communes: dict[bool, pd.DataFrame]  # map frames, by Paris as one commune
+    provenance: pd.DataFrame  # provenance rows of the communes table
+    headlines: pd.DataFrame  # reporting.headlines.theme_headlines
 
 
 class OverviewState(param.Parameterized):
     """State of the overview page (synced to the URL)."""
 
-    metric = param.Selector(default="population", objects=list(METRICS))
-    paris_as_one = param.Boolean(default=False)
-
-    @param.depends("paris_as_one")
-    def communes(self) -> pd.DataFrame:
-        return _communes(self.paris_as_one)
+    metric = param.Selector(default="population", objects=list(METRICS), doc="""
+        Map value: municipal population [inhabitants] or density [inhabitants per km²].""")
+    paris_as_one = param.Boolean(default=False, doc="""
+        Paris as one commune (75056) instead of its 20 arrondissements.""")
 
 
-class OverviewPage(pn.viewable.Viewer):
+class OverviewPage(Page):
     """Catalogue (dataset, vintage, licence, rows, build issues) and a population map."""
 
-    state = param.ClassSelector(class_=OverviewState)
-    lang = param.String(default="fr")
+    page = "overview"
+    State = OverviewState
+    url_parameters = ("metric", "paris_as_one")
 
-    def __init__(self, **params):
-        params.setdefault("state", OverviewState())
-        super().__init__(**params)
+    @classmethod
+    def load(cls, database: str) -> OverviewData:
+        missing = db.missing_datasets(page="overview", path=database)
+        has_communes = not any("communes" in t for t in missing["tables"])
+        communes, totals, provenance = {}, None, pd.DataFrame()
+        if has_communes:
+            communes = {one: db.query("communes_map", path=database, paris_as_one=one)
+                        for one in (False, True)}
+            totals = db.query("region_totals", path=database).iloc[0]
+            provenance = db.query("provenance_for_tables", path=database, tables=["communes"])
+        return OverviewData(missing, has_communes, db.query("overview_catalogue", path=database),
+                            db.query("build_issues", path=database), totals, communes,
+                            provenance, headlines.theme_headlines())
+
+    def _source(self, datasets: tuple[str, ...]) -> str:
+        rows = self.shared.provenance
+        rows = rows[rows["dataset_id"].isin(datasets)]
+        return plots.source_caption(rows, self.lang)
+
+    def render(self, shared: OverviewData) -> tuple[list, list]:
+        self.shared = shared
         self._maps: dict[bool, PolygonMap] = {}  # one Bokeh map per Paris geometry set
         self._map = pn.pane.Bokeh(sizing_mode="stretch_width", min_height=540)
         self._caption = pn.pane.Markdown(sizing_mode="stretch_width", css_classes=["map-caption"])
-        self._missing = db.missing_datasets(page="overview")
-        #: without the communes table there is no map nor headline, only the catalogue
-        self._has_communes = not any("communes" in t for t in self._missing["tables"])
-        self.state.param.watch(self._redraw, ["metric", "paris_as_one"])
-        if self._has_communes:
+        if shared.has_communes:
+            self.watch(self._redraw, ["metric", "paris_as_one"])
             self._redraw()
+        return self._layout_objects()
 
     def _map_for(self, frame: pd.DataFrame, paris_as_one: bool) -> PolygonMap:
         if paris_as_one not in self._maps:
@@ -58,49 +90,27 @@ class OverviewPage(pn.viewable.Viewer):
         return self._maps[paris_as_one]
 
     def _redraw(self, *_):
-        if not self._has_communes:
-            return
         """Recolour the map in place (only values travel to the browser); a new geometry set
-        (Paris as one commune or as arrondissements) swaps the figure. Computed here (a
-        worker thread when served), applied in one message by :func:`apply_changes`."""
+        (Paris as one commune or as arrondissements) swaps the figure."""
         lang, metric = self.lang, self.state.metric
-        frame = self.state.communes()
+        frame = self.shared.communes[self.state.paris_as_one]
         title = tr("population_map" if metric == "population" else "density_map", lang)
         cmap = self._map_for(frame, self.state.paris_as_one)
         values = cmap.values_for(frame, metric)
         display = [fmt_number(v, lang) for v in values]
         logs, scale = decade_scale(values, Viridis256, lambda v: fmt_number(v, lang))
-
-        caption = (
+        cmap.update(logs, display, scale, title=title, value_label=tr(metric, lang))
+        if self._map.object is not cmap.figure:
+            self._map.object = cmap.figure
+        self._caption.object = (
             f"**{title}** — {fmt_number(len(frame), lang)} {tr('communes', lang)} "
-            f"({tr('log_scale', lang)}). {tr('source', lang)} : INSEE, populations légales "
-            "2023 (population municipale) ; IGN ADMIN EXPRESS COG 2018 ; Ville de Paris, "
-            "arrondissements.")
+            f"({tr('log_scale', lang)}). {self._source(MAP_DATASETS)}.")
 
-        def apply():
-            cmap.update(logs, display, scale, title=title, value_label=tr(metric, lang))
-            if self._map.object is not cmap.figure:
-                self._map.object = cmap.figure
-            self._caption.object = caption
-
-        apply_changes(apply)
-
-    def _catalogue(self) -> pd.DataFrame:
-        return db.query("overview_catalogue")
-
-    def __panel__(self):
-        lang = self.lang
-        totals = db.query("region_totals").iloc[0]
-        catalogue = self._catalogue()
-        issues = db.query("build_issues")
-        headline = pn.pane.Markdown(
-            f"### Île-de-France : {fmt_number(totals['communes'], lang)} {tr('communes', lang)}, "
-            f"{fmt_number(totals['population'], lang)} {tr('inhabitants', lang)}, "
-            f"{tr('area', lang)} {fmt_number(totals['area_km2'], lang)} km²\n\n"
-            f"{tr('source', lang)} : INSEE, populations légales 2023 ; IGN ADMIN EXPRESS 2018 ; "
-            f"INSEE COG 2026.", sizing_mode="stretch_width")
-        shown = catalogue[["dataset_id", "table_name", "title", "producer", "vintage", "licence", "rows",
-                           "build_issues"]]
+    def _layout_objects(self) -> tuple[list, list]:
+        lang, shared = self.lang, self.shared
+        shown = shared.catalogue[["dataset_id", "table_name", "title", "producer", "vintage",
+                                  "licence", "rows", "build_issues"]]
+        issues = shared.issues
         table = pn.widgets.Tabulator(shown, disabled=True, show_index=False, pagination="local",
                                      page_size=30, sizing_mode="stretch_width", name="catalogue")
         issues_table = pn.widgets.Tabulator(issues, disabled=True, show_index=False,
@@ -119,22 +129,27 @@ class OverviewPage(pn.viewable.Viewer):
             pn.widgets.Checkbox.from_param(self.state.param.paris_as_one,
                                            name=tr("paris_as_one", lang)),
         ]
-        sync_url(self.state, ["metric", "paris_as_one"])
         main = [pn.pane.Markdown(f"## {tr('catalogue', lang)}"), table,
                 pn.pane.Markdown(f"## {tr('build_issues', lang)}"), issues_table, downloads]
-        if self._has_communes:
+        if shared.has_communes:
+            totals = shared.totals
+            headline = pn.pane.Markdown(
+                f"### Île-de-France : {fmt_number(totals['communes'], lang)} "
+                f"{tr('communes', lang)}, {fmt_number(totals['population'], lang)} "
+                f"{tr('inhabitants', lang)}, {tr('area', lang)} "
+                f"{fmt_number(totals['area_km2'], lang)} km²\n\n{self._source(TOTALS_DATASETS)}.",
+                sizing_mode="stretch_width")
             main = [headline, self._headline_cards(), self._map, self._caption, *main]
-        if not self._missing.empty:
-            main.insert(0, missing_data_panel(self._missing, lang))
-        return template("overview", main, sidebar=controls, lang=lang)
-
+        if not shared.missing.empty:
+            main.insert(0, missing_data_panel(shared.missing, lang))
+        return main, controls
 
     def _headline_cards(self) -> pn.Row:
         """One card per theme: its headline figure, source and vintage, and a link."""
         lang = self.lang
         suffix = "?lang=en" if lang == "en" else ""
         cards = []
-        for row in headlines.theme_headlines().itertuples():
+        for row in self.shared.headlines.itertuples():
             error = row.error if isinstance(row.error, str) else ""  # NaN when none
             if error.startswith(headlines.MISSING):
                 body = f"*{tr('missing_short', lang)}* {error.removeprefix(headlines.MISSING)}"

@@ -108,6 +108,8 @@ class Page(pn.viewable.Viewer):
         self.fingerprint = db.build_fingerprint(self.database)
         self.error_alert = pn.pane.Alert("", alert_type="danger", visible=False,
                                          sizing_mode="stretch_width", css_classes=["page-error"])
+        self.url_alert = pn.pane.Alert("", alert_type="warning", visible=False,
+                                       sizing_mode="stretch_width", css_classes=["page-url-alert"])
         self._main = pn.Column(sizing_mode="stretch_width", css_classes=["page-main"])
         self._sidebar = pn.Column(sizing_mode="stretch_width")
         self._layout = None
@@ -205,6 +207,8 @@ class Page(pn.viewable.Viewer):
                 else:
                     log.warning("%s page: rejected URL value for %s: %.80r (%s)", self.page,
                                 name, value, type(error).__name__)
+                    self.url_alert.object = f"{self.tr('url_ignored')} : {name}"
+                    self.url_alert.visible = True
 
         pn.state.location.sync(state, list(self.url_parameters), on_error=apply_valid)
 
@@ -213,8 +217,9 @@ class Page(pn.viewable.Viewer):
         self.prepare(data)
         self.sync_url()  # the URL's values are set before the content is made from them
         main, sidebar = self.render(data)
-        self._main[:] = [self.error_alert, *main]
+        self._main[:] = [self.url_alert, self.error_alert, *main]
         self._sidebar[:] = sidebar
+        self._main.loading = False
         self.ready = True
 
     async def _open(self) -> None:
@@ -226,13 +231,16 @@ class Page(pn.viewable.Viewer):
             log.error("%s page failed to open", self.page, exc_info=exc)
             self._main[:] = [pn.pane.Alert(self.tr("error"), alert_type="danger",
                                            sizing_mode="stretch_width")]
+            self._main.loading = False
 
     def __panel__(self):
         if self._layout is not None:
             return self._layout
         if is_served():
-            self._main[:] = [pn.indicators.LoadingSpinner(value=True, size=40,
-                                                          name=self.tr("loading"))]
+            # the skeleton: Panel's loading state (``pn-loading``) until the content is in
+            self._main[:] = [pn.pane.Markdown(self.tr("loading"), min_height=400,
+                                              sizing_mode="stretch_width")]
+            self._main.loading = True
             pn.state.onload(self._open)
         else:
             self._fill(self.data())

@@ -12,7 +12,7 @@ from smartidf_analysis import config
 from smartidf_analysis.errors import SmartidfError
 
 DASHBOARDS = config.REPO_DIR / "dashboards"
-SETUP = Path(__file__).resolve().parent / "warmup.py"  # caches filled, heap frozen
+SETUP = Path(__file__).resolve().parent / "warmup.py"  # caches filled, heap frozen (each process)
 
 
 # The server's C allocator (see server_environment). Measured with benchmarks/load.py, 20
@@ -45,18 +45,22 @@ def server_environment(environ: dict[str, str], find=ctypes.util.find_library) -
 
 def server_processes(requested: int | None, *, dev: bool = False,
                      cores: int | None = None) -> int:
-    """Server processes for ``--num-procs``: ``requested``, or one per core by default
-    (``os.cpu_count()``), 1 with ``--dev`` (autoreload runs one process). Callbacks run on
-    each process's event loop (no thread pool): processes are how the server uses cores."""
+    """Server processes for ``--num-procs``: ``requested`` (0: one per core,
+    ``os.cpu_count()``), else 1. Callbacks run on each process's event loop (no thread
+    pool). One process by default, not one per core: with several, Bokeh may open a page's
+    websocket in another process than the one that served its HTML, and Panel 1.9.4 then
+    builds that session's stylesheets with its CDN's URLs, which fail offline (measured
+    2026-12-03: 17–18 console errors on half of the broadband pages with 2 processes, none
+    with 1). ``--dev`` (autoreload) runs one process."""
     if requested is not None and requested < 0:
         raise SmartidfError(f"--num-procs {requested}: expected 0 (one per core) or more")
     if dev:
         if requested not in (None, 1):
             raise SmartidfError("--num-procs cannot be combined with --dev (autoreload)")
         return 1
-    if not requested:
-        requested = cores or os.cpu_count() or 1
-    return requested
+    if requested is None:
+        return 1
+    return requested or cores or os.cpu_count() or 1
 
 
 def panel_command(args: argparse.Namespace) -> list[str]:
@@ -71,7 +75,7 @@ def panel_command(args: argparse.Namespace) -> list[str]:
            "--port", str(args.port),
            "--index", "overview",
            "--unused-session-lifetime", str(args.unused_session_lifetime),
-           "--check-unused-sessions", str(args.check_unused_sessions), "--warm",
+           "--check-unused-sessions", str(args.check_unused_sessions),
            "--setup", str(SETUP)]
     for origin in dict.fromkeys(origins):
         cmd += ["--allow-websocket-origin", origin]

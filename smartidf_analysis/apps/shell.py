@@ -56,31 +56,6 @@ def is_synthetic(path=None) -> bool:
     return bool(frame["synthetic"].iloc[0])
 
 
-def sync_url(state, names: list[str]) -> None:
-    """Sync ``names`` of the param object ``state`` with the URL query, so a copied link
-    reopens the same view. Invalid or hostile values (wrong type, unknown option, script
-    text, huge numbers) are rejected one by one by param's own validation and logged; the
-    parameter keeps its default and nothing reaches the browser but the valid state."""
-    if pn.state.location is None:
-        return
-
-    def apply_valid(mapped: dict) -> None:
-        for name, value in mapped.items():
-            # Panel's query parser turns "77" into 77: give string parameters their text back
-            candidates = [value, str(value)] if isinstance(value, int | float) else [value]
-            for candidate in candidates:
-                try:
-                    state.param.update(**{name: candidate})
-                    break
-                except Exception as exc:  # noqa: BLE001 - param validation of a URL value
-                    error = exc
-            else:
-                log.warning("rejected URL value for %s: %.80r (%s)", name, value,
-                            type(error).__name__)
-
-    pn.state.location.sync(state, list(names), on_error=apply_valid)
-
-
 def navigation(lang: str, active: str) -> pn.pane.Markdown:
     """Links to every page, keeping the language."""
     suffix = "?lang=en" if lang == "en" else ""

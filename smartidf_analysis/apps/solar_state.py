@@ -1,103 +1,69 @@
-"""State of the solar page: its parameters (synced to the URL), the roof sets, conventions and
-indicators it offers, and the cached results it shows (shared by sessions, read-only)."""
+"""State of the solar page (its parameters, synced to the URL), the roof sets, conventions and
+indicators it offers, what every session shares per database build
+(:class:`SolarPageData`) and the results cache per build and parameter set."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
-import panel as pn
 import param
 
 from smartidf_analysis.solar import io as sd
 from smartidf_analysis.solar.conventions import MODULE_EFFICIENCY
+from smartidf_analysis.solar.results import COMMUNE_INDICATORS, ROOF_TABLE_COLUMNS, SYNTHETIC_SET
+
+from .results_cache import ResultsCache
 
 ROOF_SETS = tuple(sd.ROOF_SETS)
-INDICATORS = ("yield_kwh_kwp", "annual_gwh", "peak_power_mwp")
+INDICATORS = COMMUNE_INDICATORS
 CONVENTIONS = ("modules", "cadastre")
-URL_PARAMETERS = ("roof_set", "convention", "module_efficiency", "system_losses_pct", "usable_fraction",
-                  "indicator", "roof_id")
-TABLE_COLUMNS = ["roof_id", "commune_code", "roof_shape", "usable_area_m2", "tilt_deg", "azimuth_deg",
-                 "shading_factor", "irradiation_kwh_m2", "peak_power_kwp", "annual_kwh",
-                 "specific_yield_kwh_kwp", "solar_class"]
+URL_PARAMETERS = ("roof_set", "convention", "module_efficiency", "system_losses_pct",
+                  "usable_fraction", "indicator", "roof_id")
+TABLE_COLUMNS = ROOF_TABLE_COLUMNS
+PARAMETERS = ("roof_set", "convention", "module_efficiency", "system_losses_pct",
+              "usable_fraction")  # those whose change recomputes the roofs
 
 
-@pn.cache(max_items=16)
-def _real(roof_set: str, convention: str, efficiency: float, losses: float, usable: float) -> pd.DataFrame:
-    return sd.real_set_production(roof_set, module_efficiency=efficiency, system_losses_pct=losses,
-                                  usable_fraction=usable, convention=convention)
+@dataclass(frozen=True)
+class SolarPageData:
+    """What every session of the solar page shares, for one database build."""
 
-
-@pn.cache(max_items=16)
-def _real_results(roof_set: str, convention: str, efficiency: float, losses: float, usable: float) -> dict:
-    """Roof table, totals, classes and left-out roofs of a real roof set (shared by sessions:
-    callers do not modify them)."""
-    from smartidf_analysis.solar.roofs import bad_roofs, class_totals
-
-    prod = _real(roof_set, convention, efficiency, losses, usable)
-    return {"roofs": prod, "totals": sd.set_totals(prod), "classes": class_totals(prod),
-            "bad": bad_roofs(prod)}
-
-
-@pn.cache(max_items=8)
-def _stock(efficiency: float, losses: float, usable: float) -> sd.StockSummary:
-    return sd.stock_summary(module_efficiency=efficiency, system_losses_pct=losses, usable_fraction=usable)
-
-
-@pn.cache(max_items=1)
-def _communes_geo() -> pd.DataFrame:
-    return sd.commune_geometries()
-
-
-@pn.cache(max_items=8)
-def _reference_yield(losses: float) -> pd.DataFrame:
-    return sd.commune_reference_yield(system_losses_pct=losses)
-
-
-@pn.cache(max_items=1)
-def _provenance() -> pd.DataFrame:
-    return sd.provenance()
-
-
-@pn.cache(max_items=1)
-def _unplaced() -> float:
-    return float(sd.unplaced_dwellings()["dwellings"].sum())
+    communes: pd.DataFrame  # map units (arrondissements for Paris) with geometry_wkb
+    provenance: pd.DataFrame  # provenance rows of the solar inputs
+    unplaced_dwellings: float  # [count] ARCEP dwellings under codes without a commune
+    synthetic_db: bool  # the database was built from the synthetic demo region
 
 
 class SolarState(param.Parameterized):
-    """State of the solar page (synced to the URL); derived tables are cached by parameters."""
+    """Page state (synced to the URL)."""
 
-    roof_set = param.Selector(default="saint_denis_buildings", objects=list(ROOF_SETS))
-    convention = param.Selector(default="modules", objects=list(CONVENTIONS))
-    module_efficiency = param.Number(default=MODULE_EFFICIENCY, bounds=(0.10, 0.25), step=0.01)
-    system_losses_pct = param.Number(default=14.0, bounds=(0.0, 30.0), step=1.0)
-    usable_fraction = param.Number(default=1.0, bounds=(0.3, 1.0), step=0.05)
-    indicator = param.Selector(default="yield_kwh_kwp", objects=list(INDICATORS))
-    roof_id = param.String(default="")
+    roof_set = param.Selector(default="saint_denis_buildings", objects=list(ROOF_SETS), doc="""
+        Roofs shown: a real extract (Saint-Denis buildings or cadastre roofs, Paris 13e
+        volumes) or the SYNTHETIC regional stock of 2.5 million roofs.""")
+    convention = param.Selector(default="modules", objects=list(CONVENTIONS), doc="""
+        Production convention of the real roof sets: today's modules or the regional solar
+        cadastre's k factors (the synthetic stock keeps per-kWp modules).""")
+    module_efficiency = param.Number(default=MODULE_EFFICIENCY, bounds=(0.10, 0.25), step=0.01,
+                                     doc="""Module efficiency [-] (kWp per m² of module / 1 kW/m²).""")
+    system_losses_pct = param.Number(default=14.0, bounds=(0.0, 30.0), step=1.0, doc="""
+        System losses [%] (wiring, soiling, mismatch, availability) of the PVWatts chain.""")
+    usable_fraction = param.Number(default=1.0, bounds=(0.3, 1.0), step=0.05, doc="""
+        Share of each roof's usable area covered with modules [-].""")
+    indicator = param.Selector(default="yield_kwh_kwp", objects=list(INDICATORS), doc="""
+        Commune map: modelled yield of a south 35° roof [kWh/kWp/yr], or the synthetic
+        stock's production [GWh/yr] or peak power [MWp].""")
+    roof_id = param.String(default="", doc="""
+        Id of the roof shown in the inspector ("" for none).""")
 
     def key(self) -> tuple[float, float, float]:
+        """(module efficiency [-], losses [%], usable share [-]), rounded: a cache key."""
         return (round(self.module_efficiency, 4), round(self.system_losses_pct, 2),
                 round(self.usable_fraction, 4))
 
     @property
     def synthetic(self) -> bool:
-        return self.roof_set == "synthetic_stock"
+        return self.roof_set == SYNTHETIC_SET
 
-    def results(self) -> dict:
-        """Roof table, one-row totals, class table and left-out roofs for the current state."""
-        if self.synthetic:
-            s = _stock(*self.key())
-            t = s.commune_totals
-            totals = pd.DataFrame([{"roofs": t["roofs"].sum(), "usable_area_m2": t["usable_area_m2"].sum(),
-                                    "peak_power_mwp": t["peak_power_mwp"].sum(),
-                                    "annual_gwh": t["annual_gwh"].sum()}])
-            return {"roofs": s.top_roofs, "totals": totals, "classes": s.class_totals,
-                    "bad": pd.DataFrame(columns=["row_id", "roof_id", "reason"])}
-        return _real_results(self.roof_set, self.convention, *self.key())
 
-    def commune_frame(self) -> pd.DataFrame:
-        """Communes with the chosen indicator (synthetic-stock totals or modelled yield)."""
-        geo = _communes_geo()
-        if self.indicator == "yield_kwh_kwp":
-            ref = _reference_yield(self.key()[1]).rename(columns={"specific_yield_kwh_kwp": "yield_kwh_kwp"})
-            return geo.merge(ref[["commune_code", "yield_kwh_kwp"]], on="commune_code", how="left")
-        totals = _stock(*self.key()).commune_totals.reset_index()
-        return geo.merge(totals, on="commune_code", how="left")
+RESULTS = ResultsCache()  # roof and commune results per build and parameter set

@@ -1,8 +1,13 @@
 """Server process setup, run by ``panel serve --setup`` (``smartidf serve``): the heap is
 frozen after warm-up.
 
-``panel serve --warm`` builds every page once, which imports its modules and fills the
-shared caches (tables, indicators, projected geometries, yield cubes). Once the server's
+In each server process (``--num-procs``: Panel runs the setup file once per process),
+:func:`warm_caches` imports every page module and loads every page's shared data for the
+database build being served (:meth:`~.page.Page.load`: tables, indicators, geometry), so the
+first visitors do not pay for it. Not ``panel serve --warm``: with several processes on
+Python < 3.12 Panel warms without a session context, and the stylesheet models it creates
+then (shared by every later session) point at Panel's CDN, which fails offline (17 console
+errors per page, measured with Panel 1.9.4). Once the server's
 event loop starts, after that warm-up, the survivors are collected and frozen
 (``gc.freeze``): Python's collector never walks them again. Why: Panel runs a full
 ``gc.collect()`` whenever sessions close, and Python starts one itself as objects
@@ -33,10 +38,33 @@ def freeze_heap() -> None:
     log.info("heap frozen after warm-up: %d objects", gc.get_freeze_count())
 
 
+def warm_caches() -> list[str]:
+    """Load the shared data of every page (see :mod:`.page`) for the served database;
+    returns the pages warmed. A page whose data cannot be loaded (no database, missing
+    datasets) is logged and left to show its own message."""
+    # absolute imports: this file is run as a script by --setup
+    from smartidf_analysis import config
+    from smartidf_analysis.apps import pages
+    from smartidf_analysis.apps.page import cached_data
+    from smartidf_analysis.data import db
+
+    warmed = []
+    for page_class in pages.PAGE_CLASSES:
+        try:
+            database = str(config.db_path())
+            cached_data(page_class, database, db.build_fingerprint(database))
+            warmed.append(page_class.page)
+        except Exception:  # noqa: BLE001 - the page reports its own problem to its visitors
+            log.exception("could not warm the %s page", page_class.page)
+    return warmed
+
+
 def setup() -> None:
-    """Once the server's loop runs (after ``--warm``, once per process): heap frozen."""
+    """Once per server process: every page's data loaded, then, once the server's loop
+    runs, the heap frozen."""
     from tornado.ioloop import IOLoop
 
+    log.info("pages warmed: %s", warm_caches())
     IOLoop.current().add_callback(freeze_heap)
 
 

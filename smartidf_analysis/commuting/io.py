@@ -126,3 +126,13 @@ def indicators(modes: Iterable[str] | None = None, csps: Iterable[int] | None = 
     table = commune_indicators(flows, communes_at(communes, paris_as_one))
     table.attrs.update(source=SOURCE, vintage=VINTAGE)
     return table
+
+
+def communes_map(paris_as_one: bool, path: str | Path | None = None) -> pd.DataFrame:
+    """Communes with their WGS84 outline (``geometry_wkb``) at one Paris resolution."""
+    return db.query("communes_map", path=path, paris_as_one=paris_as_one)
+
+
+def provenance(tables: list[str], path: str | Path | None = None) -> pd.DataFrame:
+    """Provenance rows (producer, title, vintage...) of the datasets behind ``tables``."""
+    return db.query("provenance_for_tables", path=path, tables=tables)

@@ -325,3 +325,19 @@ def synthetic_roof_stock_dask(n: int = 2_500_000, communes: pd.DataFrame | None 
 
 def _generate(bounds, kwargs) -> pd.DataFrame:
     return _stock_block(bounds, **kwargs)
+
+
+def stock_totals(commune_totals: pd.DataFrame) -> pd.DataFrame:
+    """One-row totals of the synthetic stock from its per-commune totals (the
+    ``commune_totals`` of :class:`~smartidf_analysis.solar.io.StockSummary`, columns of
+    :func:`~smartidf_analysis.solar.roofs.production_totals`): ``roofs`` [count],
+    ``usable_area_m2`` [m2], ``peak_power_mwp`` [MWp], ``annual_gwh`` [GWh/yr]: the columns of
+    :func:`~smartidf_analysis.solar.io.set_totals`, whose totals over the same roofs they equal."""
+    columns = ["roofs", "usable_area_m2", "peak_power_mwp", "annual_gwh"]
+    missing = [c for c in columns if c not in commune_totals.columns]
+    if missing:
+        raise ValueError(f"commune totals lack the columns {missing}; they have "
+                         f"{list(commune_totals.columns)}")
+    sums = commune_totals[columns].sum()
+    out = pd.DataFrame([sums.to_numpy()], columns=columns)
+    return out.astype({"roofs": "int64"})

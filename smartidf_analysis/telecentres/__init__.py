@@ -28,6 +28,7 @@ from smartidf_analysis.telecentres.demand import (  # noqa: F401 - the package's
     parameters_table,
 )
 from smartidf_analysis.telecentres.io import (  # noqa: F401 - the package's API
+    commune_outlines,
     load_daily,
     load_inputs,
     validation_gaps,

@@ -29,6 +29,12 @@ def load_inputs(path: str | Path | None = None) -> TelecentreInputs:
     return TelecentreInputs(flows, communes, stations, coverage, provenance, issues)
 
 
+def commune_outlines(path: str | Path | None = None) -> pd.DataFrame:
+    """Map units (Paris by arrondissement) with ``geometry_wkb``: the outlines under the
+    page's sites (``sql/communes_map``)."""
+    return db.query("communes_map", path=path, paris_as_one=False)
+
+
 def load_daily(categories=COMMUTER_CATEGORIES, path: str | Path | None = None) -> pd.DataFrame:
     """Daily validations per ``zdc_id`` and ``day`` for the ticket ``categories``."""
     daily = db.query("telecentres_daily_validations", path=path, categories=list(categories))

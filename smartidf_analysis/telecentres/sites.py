@@ -150,12 +150,13 @@ class TelecentreInputs:
         return candidate_sites(self.stations, self.coverage, scenario.candidate_modes,
                                scenario.fibre_threshold)
 
-    def source_caption(self) -> str:
-        """The producers, titles and vintages of the datasets used (from ``provenance``);
-        quarterly files of one dataset are listed once with their vintages, and of the
-        commune tables only the boundaries (IGN) are named."""
+    def source_rows(self) -> pd.DataFrame:
+        """Provenance rows of the datasets used, one per producer and title: ``producer``,
+        ``title`` and ``vintage`` (the vintages of a dataset's quarterly files joined by
+        ", "); of the commune tables only the boundaries (IGN). Empty without provenance.
+        What :func:`smartidf_analysis.plots.source_caption` cites."""
         if self.provenance.empty:
-            return "; ".join(SOURCES.values())
+            return pd.DataFrame(columns=["producer", "title", "vintage"])
         prov = self.provenance[(self.provenance["table_name"] != "communes")
                                | (self.provenance["dataset_id"] == "ign_communes_2018")]
         parts: dict[tuple[str, str], list[str]] = {}
@@ -164,8 +165,17 @@ class TelecentreInputs:
             vintages = parts.setdefault((r.producer, title), [])
             if r.vintage not in vintages:
                 vintages.append(r.vintage)
-        return "; ".join(f"{producer}, {title} ({', '.join(v)})"
-                         for (producer, title), v in parts.items())
+        return pd.DataFrame([{"producer": producer, "title": title, "vintage": ", ".join(v)}
+                             for (producer, title), v in parts.items()],
+                            columns=["producer", "title", "vintage"])
+
+    def source_caption(self) -> str:
+        """The producers, titles and vintages of the datasets used (:meth:`source_rows`;
+        without provenance, the module's :data:`SOURCES`)."""
+        rows = self.source_rows()
+        if rows.empty:
+            return "; ".join(SOURCES.values())
+        return "; ".join(f"{r.producer}, {r.title} ({r.vintage})" for r in rows.itertuples())
 
     @property
     def synthetic(self) -> bool:

@@ -88,12 +88,12 @@ def test_empty_mode_selection_gives_a_message(page, served_app, console_errors):
     for code, label in modes.items():
         page.get_by_role("checkbox", name=label).uncheck()
         left.remove(code)
-        # a user sees each click take effect (the URL holds the page state) before the next:
-        # with the server's thread pool, Panel may echo a stale widget value to the browser
-        # when clicks come faster than the server answers
+        # a user sees each click take effect (the URL holds the page state) before the next;
+        # Panel's location sync writes a list as Python's repr (['TC', 'VP'])
         page.wait_for_function(
-            "JSON.stringify(JSON.parse(new URLSearchParams(location.search).get('modes') "
-            f"|| 'null')) === '{json.dumps(left, separators=(',', ':'))}'", timeout=TIMEOUT)
+            "JSON.stringify(JSON.parse((new URLSearchParams(location.search).get('modes') "
+            f"|| 'null').replaceAll(\"'\", '\"'))) === '{json.dumps(left, separators=(',', ':'))}'",
+            timeout=TIMEOUT)
     alert = page.locator(".commuting-alert")
     expect(alert).to_contain_text("Empty selection", timeout=TIMEOUT)
     expect(page.locator(".tabulator-row")).to_have_count(0, timeout=TIMEOUT)

@@ -1,0 +1,13 @@
+"""Every served page class, in navigation order (the server warms their caches)."""
+
+from __future__ import annotations
+
+from .broadband import BroadbandPage
+from .commuting import CommutingPage
+from .overview import OverviewPage
+from .page import Page
+from .solar import SolarPage
+from .telecentres import TelecentresPage
+
+PAGE_CLASSES: tuple[type[Page], ...] = (OverviewPage, BroadbandPage, CommutingPage,
+                                          TelecentresPage, SolarPage)

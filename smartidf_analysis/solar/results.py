@@ -1,0 +1,111 @@
+"""What the solar page (and a notebook) shows for one roof set under one parameter set:
+the roofs, their totals, the classes, the roofs left out, a commune indicator and a roof's
+months. Each function reads the database through :mod:`smartidf_analysis.solar.io` (whose
+caches follow the database build) and returns new tables: callers may keep them.
+
+Parameters everywhere: ``module_efficiency`` [-], ``system_losses_pct`` [%],
+``usable_fraction`` [-] (the share of a roof's usable area covered with modules).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from smartidf_analysis.solar import io as sd
+from smartidf_analysis.solar.conventions import monthly_production
+from smartidf_analysis.solar.roofs import bad_roofs, class_totals, monthly_roof_production
+from smartidf_analysis.solar.stock import stock_totals
+
+SYNTHETIC_SET = "synthetic_stock"
+#: commune indicators: modelled yield of a reference roof, or the synthetic stock's totals
+COMMUNE_INDICATORS = ("yield_kwh_kwp", "annual_gwh", "peak_power_mwp")
+#: the roof table's columns (the roofs CSV), largest producer first
+ROOF_TABLE_COLUMNS = ["roof_id", "commune_code", "roof_shape", "usable_area_m2", "tilt_deg",
+                      "azimuth_deg", "shading_factor", "irradiation_kwh_m2", "peak_power_kwp",
+                      "annual_kwh", "specific_yield_kwh_kwp", "solar_class"]
+
+
+@dataclass(frozen=True)
+class RoofSetResults:
+    """One roof set under one parameter set.
+
+    ``roofs``: per-roof production (a real set: every roof, with ``geometry_wkb``; the
+    synthetic stock: its largest producers); ``totals``: one row, ``roofs`` [count],
+    ``usable_area_m2`` [m2], ``peak_power_mwp`` [MWp], ``annual_gwh`` [GWh/yr] (the synthetic
+    stock: every one of its roofs); ``classes``: per class, those totals with
+    ``energy_share`` and ``roof_share`` [-]; ``bad``: roofs left out with their reason."""
+
+    roof_set: str
+    roofs: pd.DataFrame
+    totals: pd.DataFrame
+    classes: pd.DataFrame
+    bad: pd.DataFrame
+
+    @property
+    def synthetic(self) -> bool:
+        return self.roof_set == SYNTHETIC_SET
+
+
+def roof_set_results(roof_set: str, convention: str, module_efficiency: float,
+                     system_losses_pct: float, usable_fraction: float) -> RoofSetResults:
+    """The results of ``roof_set`` (one of :data:`~smartidf_analysis.solar.io.ROOF_SETS`).
+
+    Real sets follow ``convention`` (``"modules"`` or ``"cadastre"``,
+    :mod:`~smartidf_analysis.solar.conventions`); the synthetic stock keeps per-kWp modules
+    on its own racks (:func:`~smartidf_analysis.solar.io.stock_summary`; its first call
+    makes the pass over the 2.5 million roofs, seconds; later ones milliseconds)."""
+    if roof_set not in sd.ROOF_SETS:
+        raise ValueError(f"unknown roof set {roof_set!r}; known: {list(sd.ROOF_SETS)}")
+    kw = dict(module_efficiency=module_efficiency, system_losses_pct=system_losses_pct,
+              usable_fraction=usable_fraction)
+    if roof_set == SYNTHETIC_SET:
+        summary = sd.stock_summary(**kw)
+        return RoofSetResults(roof_set, summary.top_roofs, stock_totals(summary.commune_totals),
+                              summary.class_totals,
+                              pd.DataFrame(columns=["row_id", "roof_id", "reason"]))
+    prod = sd.real_set_production(roof_set, convention=convention, **kw)
+    return RoofSetResults(roof_set, prod, sd.set_totals(prod), class_totals(prod), bad_roofs(prod))
+
+
+def roof_table(roofs: pd.DataFrame) -> pd.DataFrame:
+    """The roofs as the page's table and roofs CSV list them: :data:`ROOF_TABLE_COLUMNS`
+    (those present), ids and classes as text, largest producer first."""
+    out = roofs[[c for c in ROOF_TABLE_COLUMNS if c in roofs.columns]].copy()
+    out["roof_id"] = out["roof_id"].astype(str)
+    out["solar_class"] = out["solar_class"].astype(str)
+    return out.sort_values("annual_kwh", ascending=False).reset_index(drop=True)
+
+
+def commune_indicator(indicator: str, module_efficiency: float, system_losses_pct: float,
+                      usable_fraction: float) -> pd.DataFrame:
+    """``commune_code`` and ``indicator`` per map unit (arrondissements for Paris):
+    ``yield_kwh_kwp``, the MODELLED yield [kWh/kWp/yr] of a south-facing 35° roof
+    (:func:`~smartidf_analysis.solar.io.commune_reference_yield`, depends on the losses
+    only), or the SYNTHETIC stock's ``annual_gwh`` [GWh/yr] / ``peak_power_mwp`` [MWp]
+    per commune, with its other totals."""
+    if indicator not in COMMUNE_INDICATORS:
+        raise ValueError(f"unknown commune indicator {indicator!r}; known: {COMMUNE_INDICATORS}")
+    if indicator == "yield_kwh_kwp":
+        ref = sd.commune_reference_yield(system_losses_pct=system_losses_pct)
+        return ref[["commune_code", "specific_yield_kwh_kwp"]].rename(
+            columns={"specific_yield_kwh_kwp": "yield_kwh_kwp"})
+    summary = sd.stock_summary(module_efficiency=module_efficiency,
+                               system_losses_pct=system_losses_pct,
+                               usable_fraction=usable_fraction)
+    return summary.commune_totals.reset_index()
+
+
+def roof_months(roof: pd.Series, synthetic: bool, module_efficiency: float,
+                system_losses_pct: float, usable_fraction: float) -> pd.DataFrame:
+    """Month by month production of one roof (a row of :attr:`RoofSetResults.roofs`):
+    ``month`` and ``production_kwh`` [kWh/month] (and irradiation, yield), summing to the
+    roof's ``annual_kwh``. A real set's roof: its convention's annual figures spread over
+    the months; a synthetic roof: estimated with the parameters."""
+    cube = sd.paris_yield_cube(system_losses_pct=system_losses_pct)
+    if synthetic:
+        return monthly_roof_production(roof, cube, field=sd.regional_field(),
+                                       module_efficiency=module_efficiency,
+                                       usable_fraction=usable_fraction)
+    return monthly_production(roof, cube, field=sd.regional_field())

@@ -1,0 +1,94 @@
+"""The page base class (apps/page.py): data cached per database build (a rebuilt database is
+never served stale), guarded callbacks, state declared with documented parameters."""
+
+from __future__ import annotations
+
+import logging
+
+import panel as pn
+import param
+import pytest
+
+from smartidf_analysis.apps import page as page_base
+from smartidf_analysis.apps.broadband import BroadbandPage
+from smartidf_analysis.apps.commuting import CommutingPage
+from smartidf_analysis.apps.overview import OverviewPage
+from smartidf_analysis.data import build, db
+
+PAGES = (OverviewPage, BroadbandPage, CommutingPage)
+
+
+def _headline(view) -> str:
+    [text] = [str(m.object) for m in view.shown(pn.pane.Markdown)
+              if str(m.object).startswith("### Île-de-France")]
+    return text
+
+
+def test_a_rebuilt_database_is_never_served_from_the_cache(tmp_path, monkeypatch):
+    from page_view import PageView
+
+    path = tmp_path / "smartidf.duckdb"
+    monkeypatch.setenv("SMARTIDF_DB", str(path))
+    page_base.clear_cache()
+    build.build(synthetic=True, path=path, progress=False, seed=0)
+    first = db.build_fingerprint(path)
+    view = PageView(OverviewPage(lang="en"))
+    before = _headline(view)
+    assert OverviewPage(lang="en").data() is view.page.data()  # one load per build
+    population = db.query("region_totals", path=path)["population"].iloc[0]
+
+    build.build(synthetic=True, path=path, progress=False, seed=0, scale=2.0, force=True)
+    assert db.build_fingerprint(path) != first
+    rebuilt = db.query("region_totals", path=path)["population"].iloc[0]
+    assert rebuilt != population  # the shared connection reads the new file
+    again = PageView(OverviewPage(lang="en"))
+    after = _headline(again)
+    assert again.page.data() is not view.page.data()
+    assert f"{population:,.0f}" in before and f"{rebuilt:,.0f}" in after
+    assert f"{population:,.0f}" not in after
+    db.close_shared()
+    page_base.clear_cache()
+
+
+def test_a_failing_callback_shows_a_short_message_and_logs_the_traceback(
+        synthetic_db, caplog):
+    from page_view import PageView
+
+    page = OverviewPage(lang="fr")
+    view = PageView(page)
+    assert not view.visible("page-error")
+
+    def broken(*_):
+        raise RuntimeError("boom in a callback")
+
+    page.watch(broken, ["metric"])
+    with caplog.at_level(logging.ERROR, logger="smartidf.apps.page"):
+        page.state.metric = "density_per_km2"  # no exception reaches the caller
+    assert view.visible("page-error")
+    assert "journal du serveur" in view.text("page-error") and "boom" not in view.text("page-error")
+    assert "boom in a callback" in caplog.text and "Traceback" in caplog.text
+
+
+async def _async_broken(*_):
+    raise ValueError("async boom")
+
+
+def test_async_callbacks_are_guarded_too(synthetic_db, caplog):
+    import asyncio
+
+    page = OverviewPage(lang="en")
+    page.__panel__()
+    guarded = page.guard(_async_broken)
+    with caplog.at_level(logging.ERROR, logger="smartidf.apps.page"):
+        assert asyncio.run(guarded()) is None
+    assert page.error_alert.visible and "async boom" in caplog.text
+
+
+@pytest.mark.parametrize("page_class", PAGES)
+def test_pages_declare_documented_url_parameters(page_class):
+    state = page_class.State()
+    assert page_class.page and set(page_class.url_parameters) <= set(state.param)
+    for name in page_class.url_parameters:
+        parameter = state.param[name]
+        assert isinstance(parameter, param.Parameter)
+        assert parameter.doc and len(parameter.doc.split()) >= 4, (page_class.page, name)
