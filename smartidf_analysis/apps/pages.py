@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .broadband import BroadbandPage
+from .buildings import BuildingsPage
 from .commuting import CommutingPage
 from .overview import OverviewPage
 from .page import Page
@@ -10,4 +11,4 @@ from .solar import SolarPage
 from .telecentres import TelecentresPage
 
 PAGE_CLASSES: tuple[type[Page], ...] = (OverviewPage, BroadbandPage, CommutingPage,
-                                          TelecentresPage, SolarPage)
+                                          TelecentresPage, SolarPage, BuildingsPage)

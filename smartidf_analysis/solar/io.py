@@ -61,8 +61,7 @@ IMPORTED_SET = "imported_buildings"  # roofs of `smartidf data import-buildings`
 BUILDING_SOURCES = ("apur_volumes_paris13", "dfg_saint_denis_buildings")
 SYNTHETIC_ROOFS = 2_500_000  # roofs in the synthetic regional stock
 FIELD_KINDS = ("measured", "modelled")
-#: The catalogue's refresh-only dataset the shipped field is fitted from.
-PVGIS_DATASET = "solairesimple_pvgis_irradiation"
+PVGIS_DATASET = "solairesimple_pvgis_irradiation"  # refresh-only catalogue entry of the field
 SOLAR_TABLES = ("irradiance_hourly", "buildings", "solar_cadastre_roofs", "communes", "premises",
                 "imported_roofs")
 
