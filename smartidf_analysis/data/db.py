@@ -387,7 +387,11 @@ def write_import(path: str | Path, table: str, key_column: str, key: str, frame:
             con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({cols})")
             con.execute(f'DELETE FROM {table} WHERE "{key_column}" = ?', [key])
             casts = ", ".join(f'CAST("{c}" AS {t})' for c, t in types.items())
-            con.register("_frame", frame.reset_index(drop=True)[list(types)])
+            # through Arrow: DuckDB scans bytes and text columns of a pandas frame row by row
+            import pyarrow as pa
+
+            con.register("_frame", pa.Table.from_pandas(frame.reset_index(drop=True)[list(types)],
+                                                        preserve_index=False))
             con.execute(f"INSERT INTO {table} SELECT {casts} FROM _frame")
             con.unregister("_frame")
             con.execute("DELETE FROM provenance WHERE dataset_id = ?", [key])
