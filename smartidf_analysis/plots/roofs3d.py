@@ -99,9 +99,7 @@ def deck_spec(roofs: pd.DataFrame, *, default_height_m: float = DEFAULT_HEIGHT_M
         "pickable": True, "autoHighlight": True, "highlightColor": [0, 0, 0, 90],
     }
     return {"initialViewState": view, "layers": [layer],
-            "views": [{"@@type": "MapView", "controller": {"doubleClickZoom": False}}], "mapStyle": None,
-            # a single click is reported at once, not after waiting for a possible double click
-            "eventRecognizerOptions": {"dblclick": {"enable": False}}}
+            "views": [{"@@type": "MapView", "controller": {"doubleClickZoom": False}}], "mapStyle": None}
 
 
 def picked_roof(click_state: dict, roofs: pd.DataFrame) -> pd.Series | None:

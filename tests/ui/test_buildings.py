@@ -3,10 +3,11 @@ outside the server and no console errors, and a building picked under the pointe
 monthly production.
 
 deck.gl reports hover and pan from Playwright's mouse in headless Chromium, but not its tap
-gesture (``onClick`` never fires there, with or without double-click detection, measured
-2026-12-03 with Panel 1.9.4 / deck.gl 9.1.14): the test hovers the building, checks deck.gl
-picked it, clicks, and then hands the pick to the page as deck.gl's click handler does (the
-Bokeh model's ``clickState``, the property Panel's DeckGL pane syncs as ``click_state``).
+gesture: ``onClick`` never fired there (mouse click, double click, pointer events dispatched on
+the canvas; deck.gl's ``eventRecognizerOptions`` did not change it), measured 2026-12-03 with
+Panel 1.9.4 / deck.gl 9.1.14. So the test hovers the building, checks that deck.gl picked it,
+clicks, and then hands that pick to the page as deck.gl's click handler would (the Bokeh
+model's ``clickState``, the property Panel's DeckGL pane syncs as ``click_state``).
 """
 
 from __future__ import annotations
