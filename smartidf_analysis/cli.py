@@ -1,4 +1,5 @@
-"""The ``smartidf`` command: ``data list | fetch | build | import-sites``, ``serve``, ``solar fit-field``,
+"""The ``smartidf`` command: ``data list | fetch | build | import-sites | import-buildings``,
+``serve``, ``solar fit-field``,
 ``notebooks run``.
 
 Errors of the project's own kind (bad input, missing files) are printed as one line naming
@@ -104,6 +105,13 @@ def _data_import_sites(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import_buildings(args: argparse.Namespace) -> int:
+    from smartidf_analysis.solar.buildings_import import import_buildings
+
+    print(import_buildings(args.path, args.layer).message)
+    return 0
+
+
 def _serve(args: argparse.Namespace) -> int:
     from smartidf_analysis.apps.serve import serve
 
@@ -154,6 +162,11 @@ def parser() -> argparse.ArgumentParser:
     imp.add_argument("--licence", default="as declared by the file's producer",
                      help="licence recorded in the provenance table")
     imp.set_defaults(func=_data_import_sites)
+    bimp = data_sub.add_parser("import-buildings", help="import an IGN BD TOPO batiment layer "
+                              "(GeoPackage) as roofs into the database (atomic)")
+    bimp.add_argument("path", help="GeoPackage (e.g. IGN's BD TOPO of one department)")
+    bimp.add_argument("--layer", default=None, help="layer name (default: batiment, or bdtopo_batiment)")
+    bimp.set_defaults(func=_import_buildings)
     for command in (f, b):
         command.add_argument("--no-verify", action="store_true",
                              help="accept mirror files whose sha256 differs from the catalogue")
@@ -179,8 +192,11 @@ def parser() -> argparse.ArgumentParser:
 
     solar = sub.add_parser("solar", help="solar theme data")
     solar = solar.add_subparsers(dest="solar_command", required=True)
-    f = solar.add_parser("fit-field", help="regenerate the shipped PVGIS irradiation field (byte-identical)")
-    f.add_argument("--calibration", default=None, help="calibration CSV (default: the mirror's)")
+    f = solar.add_parser("fit-field", help="regenerate the shipped PVGIS irradiation field (byte-identical "
+                         "from the mirror's calibration cut)")
+    f.add_argument("--calibration", default=None,
+                   help="PVGIS CSV (default: the catalogue's solairesimple_pvgis_irradiation, fetched: "
+                        "the mirror's cut, else the download cache, else downloaded)")
     f.add_argument("--out", default=None, help="output CSV (default: the package's shipped file)")
     f.set_defaults(func=_solar_fit_field)
 

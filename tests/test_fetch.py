@@ -34,6 +34,40 @@ def test_catalogue_downloads_are_the_manifest_rows(shared_dir):
             assert dl.size == (shared_dir / row["local_copy"]).stat().st_size, ds.id
             if row["note"].startswith("same bytes"):  # else a cut with a sha256 of its own
                 assert ds.sha256 == dl.sha256, ds.id
+    for ds in catalog.REFRESH_DATASETS:  # refresh-only: no local copy, so maybe no size
+        assert ds.id not in catalog.ids()
+        for dl in ds.downloads:
+            row = manifest[(ds.id, dl.url)]
+            assert dl.sha256 == row["sha256"], ds.id
+            if row["local_copy"] == "-":
+                assert dl.size is None, ds.id
+            else:
+                assert dl.size == (shared_dir / row["local_copy"]).stat().st_size, ds.id
+
+
+def test_refresh_only_dataset_is_fetched_by_its_command_only(fresh, upstream, tmp_path, capsys):
+    """``smartidf solar fit-field`` on a machine with no mirror asks the download mirror for the
+    full PVGIS file (here the stand-in has no copy: 404, a clear error, nothing written);
+    ``data fetch`` never asks for it."""
+    ds = catalog.get("solairesimple_pvgis_irradiation")
+    assert ds not in catalog.DATASETS
+    out = tmp_path / "field.csv"
+    assert cli.main(["solar", "fit-field", "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "solairesimple_pvgis_irradiation" in err and "HTTP 404" in err
+    assert upstream.url + "/" + ds.download_url.split("://", 1)[1] in err
+    assert upstream.requests == [(ds.downloads[0].file_name, None)] and not out.exists()
+    upstream.faults[ds.downloads[0].file_name] = "404"
+    assert cli.main(["data", "fetch", "--quiet"]) == 0
+    assert [r for r in upstream.requests if r[0] == ds.downloads[0].file_name] == [
+        (ds.downloads[0].file_name, None)]
+
+
+def test_refresh_only_dataset_uses_the_mirror_cut(mirror, monkeypatch, isolated_data_dir):
+    monkeypatch.setenv("SMARTIDF_MIRROR", str(mirror))
+    found = fetch.locate("solairesimple_pvgis_irradiation")
+    assert found.path == mirror / catalog.get("solairesimple_pvgis_irradiation").file_name
+    assert found.origin == "mirror" and not found.original
 
 
 def test_mirror_is_used_first(mirror, monkeypatch, isolated_data_dir):

@@ -11,11 +11,12 @@ import pytest
 
 from smartidf_analysis.apps import page as page_base
 from smartidf_analysis.apps.broadband import BroadbandPage
+from smartidf_analysis.apps.buildings import BuildingsPage
 from smartidf_analysis.apps.commuting import CommutingPage
 from smartidf_analysis.apps.overview import OverviewPage
 from smartidf_analysis.data import build, db
 
-PAGES = (OverviewPage, BroadbandPage, CommutingPage)
+PAGES = (OverviewPage, BroadbandPage, CommutingPage, BuildingsPage)
 
 
 def _headline(view) -> str:

@@ -29,7 +29,9 @@ def test_command_has_no_thread_pool_hygiene_and_origins():
     origins = [cmd[i + 1] for i, a in enumerate(cmd) if a == "--allow-websocket-origin"]
     assert origins == ["127.0.0.1:5006", "localhost:5006"]
     pages = [a for a in cmd if a.endswith(".py") and "/dashboards/" in a]
-    assert len(pages) == 5  # the five pages
+    from smartidf_analysis.apps.shell import PAGES
+
+    assert sorted(p.rsplit("/", 1)[1][:-3] for p in pages) == sorted(PAGES)  # one entry file per page
     # each process warms its caches through the setup file; not --warm (see apps/warmup.py)
     assert _value(cmd, "--setup").endswith("apps/warmup.py") and "--warm" not in cmd
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .broadband import BroadbandPage
+from .buildings import BuildingsPage
 from .commuting import CommutingPage
 from .finder import FinderPage
 from .overview import OverviewPage
@@ -11,4 +12,4 @@ from .solar import SolarPage
 from .telecentres import TelecentresPage
 
 PAGE_CLASSES: tuple[type[Page], ...] = (OverviewPage, BroadbandPage, CommutingPage,
-                                          TelecentresPage, FinderPage, SolarPage)
+                                          TelecentresPage, FinderPage, SolarPage, BuildingsPage)

@@ -14,7 +14,8 @@ from .i18n import LANGS, tr
 
 log = logging.getLogger("smartidf.apps")
 
-PAGES = ("overview", "broadband", "commuting", "telecentres", "finder", "solar")
+PAGES = ("overview", "broadband", "commuting", "telecentres", "finder", "solar",
+         "buildings")
 _READY = False
 
 

@@ -323,6 +323,9 @@ def build(*, synthetic: bool | None = None, scale: float = 1.0, seed: int = 0,
     tables["provenance"] = prov
     tables["build_issues"] = issues.frame()
     tables["missing_datasets"] = _missing_frame({} if synthetic else report.missing)
+    # empty until `smartidf data import-buildings` (a new build drops earlier imports)
+    tables["imported_roofs"] = pd.DataFrame({c: pd.Series(dtype=object)
+                                             for c in db.EXTRA_TABLES["imported_roofs"]})
     tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
     tmp.unlink(missing_ok=True)
     try:

@@ -1,5 +1,8 @@
 """The catalogue: one record per dataset, the single source of truth for provenance.
 
+Over 400 lines: it is a table of records (one per dataset), not logic; split, the catalogue
+would lose its one place.
+
 Each :class:`Dataset` names the official producer, vintage, licence and page, the file
 name in the offline mirror and its sha256, the reader turning it into canonical tables
 (``"module:function"`` in :mod:`smartidf_analysis.data.sources`) and ``downloads``: the public
@@ -27,13 +30,14 @@ ODBL = "ODbL 1.0"
 class Download:
     """One public original file: its URL (pinned to a commit), sha256 and size [bytes].
 
-    It is cached under ``downloads/<host>/<path>`` of the URL (the layout that
+    ``size`` is None when it was not recorded (no local copy of the original in
+    ``shared/upstream``): such a download is checked by its sha256 alone. It is cached under ``downloads/<host>/<path>`` of the URL (the layout that
     ``SMARTIDF_DOWNLOAD_MIRROR`` and a mirror folder of originals share).
     """
 
     url: str
     sha256: str
-    size: int
+    size: int | None
 
     @property
     def relative_path(self) -> PurePosixPath:
@@ -73,7 +77,7 @@ class Dataset:
     @property
     def download_bytes(self) -> int:
         """Total size of the originals to download [bytes]."""
-        return sum(d.size for d in self.downloads)
+        return sum(d.size or 0 for d in self.downloads)
 
 
 _GEOJSON = f"{RAW}/gregoiredavid/france-geojson/5d34ee6d0140c29f785fdb047d9329f1aab58833/regions/ile-de-france"
@@ -338,7 +342,31 @@ DATASETS: tuple[Dataset, ...] = (
     ),
 )
 
-_BY_ID = {d.id: d for d in DATASETS}
+#: Datasets that no build reads: only a refresh command fetches them (through
+#: :func:`smartidf_analysis.data.fetch.fetch`, so the mirror, the download cache and
+#: ``SMARTIDF_DOWNLOAD_MIRROR`` apply), never :func:`~smartidf_analysis.data.fetch.fetch_all`'s
+#: default set nor ``smartidf data build``. The PVGIS field is shipped in the package
+#: (:data:`smartidf_analysis.solar.field.FIELD_FILE`), so a fresh machine needs no download;
+#: ``smartidf solar fit-field`` refits it from this file.
+REFRESH_DATASETS: tuple[Dataset, ...] = (
+    Dataset(
+        "solairesimple_pvgis_irradiation", "Irradiation solaire par commune (PVGIS)",
+        "SolaireSimple, from EU JRC PVGIS (satellite-derived, 2005-2020)", "2025-10",
+        "CC BY 4.0", "https://solairesimple.fr/",
+        "solairesimple_pvgis_irradiation_communes_idf_2025-10_calibration.csv",
+        "2506d9676701380b05498e846e14723c2955a63389e292a879937941aa9117b0",
+        "pvgis:read_pvgis_communes", "refresh:solar_field",
+        downloads=(Download(
+            f"{RAW}/open-solar-france/open-solar-france/e0e0086ffe1d2394940d0e2d001c341ee7b74e49/"
+            "data/irradiation-par-commune-10-2025.csv",
+            "04146add30291f66d65f120c0ccb75b26be7a4723c7449d9f740644f7d3663c4", None),),
+        notes="France, 11,769 rows (one per postcode); the mirror holds a calibration cut to IDF "
+              "with a test sample of communes withheld (SOURCES.md H1). Size not recorded: the "
+              "download is checked by sha256 alone.",
+    ),
+)
+
+_BY_ID = {d.id: d for d in (*DATASETS, *REFRESH_DATASETS)}
 
 
 def get(dataset_id: str) -> Dataset:
@@ -352,7 +380,7 @@ def get(dataset_id: str) -> Dataset:
 
 
 def ids() -> list[str]:
-    """All dataset ids, in catalogue order."""
+    """The ids of the datasets the build reads, in catalogue order (not :data:`REFRESH_DATASETS`)."""
     return [d.id for d in DATASETS]
 
 

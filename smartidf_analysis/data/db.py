@@ -19,7 +19,9 @@ kind of access below; split, each part would reach into the others' privates.
   add the rows: two runs, on 1 thread or 2, give the same bits, and equal flows stay equal.
 * :func:`write_database` writes a new database file (used by the atomic build);
   :func:`append_rows_atomic` adds imported rows (``existing_sites``) to a copy of the file
-  and renames it over the original, so a failed import leaves the database untouched.
+  and renames it over the original, so a failed import leaves the database untouched;
+  :func:`write_import` replaces one import's rows in a copy of the database, then renames
+  the copy into place (``smartidf data import-buildings``).
 * Every connection is opened by :func:`_open`, which applies ``SMARTIDF_DUCKDB_THREADS``.
 """
 
@@ -41,6 +43,7 @@ from smartidf_analysis import config
 from smartidf_analysis.data.schema import (
     BUILD_ISSUES_COLUMNS,
     EXISTING_SITES_COLUMNS,
+    IMPORTED_ROOFS_COLUMNS,
     MISSING_DATASETS_COLUMNS,
     PROVENANCE_COLUMNS,
     SUM_SCALE,
@@ -51,7 +54,7 @@ from smartidf_analysis.errors import MissingDataError, SmartidfError
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 EXTRA_TABLES = {"provenance": PROVENANCE_COLUMNS, "build_issues": BUILD_ISSUES_COLUMNS,
                 "missing_datasets": MISSING_DATASETS_COLUMNS,
-                "existing_sites": EXISTING_SITES_COLUMNS}
+                "existing_sites": EXISTING_SITES_COLUMNS, "imported_roofs": IMPORTED_ROOFS_COLUMNS}
 #: tables filled by imports (not by the build): :func:`append_rows_atomic` may write them
 IMPORT_TABLES = ("existing_sites",)
 _FILTER_OPS = {"==": "=", "=": "=", "!=": "<>", "<": "<", "<=": "<=", ">": ">", ">=": ">=",
@@ -361,6 +364,50 @@ def write_database(path: str | Path, tables: Mapping[str, pd.DataFrame],
         con.execute("CHECKPOINT")
     finally:
         con.close()
+
+
+def write_import(path: str | Path, table: str, key_column: str, key: str, frame: pd.DataFrame,
+                 provenance_row: Mapping[str, Any]) -> None:
+    """Atomically replace the rows of ``table`` whose ``key_column`` is ``key`` by ``frame``
+    (creating the table with its :data:`EXTRA_TABLES` types), and the ``provenance`` row of
+    ``key``: the database is copied to a temporary file beside it, written there, checkpointed
+    and renamed over the original, so readers see the old or the new file, and a failure at any
+    step leaves the previous database untouched (the copy is deleted)."""
+    import os
+    import shutil
+
+    path = _db_file(path)
+    types = EXTRA_TABLES[table]
+    if key_column not in types:
+        raise ValueError(f"{key_column!r} is not a column of {table!r}")
+    tmp = path.with_name(f".{path.name}.import-{os.getpid()}")
+    tmp.unlink(missing_ok=True)
+    try:
+        shutil.copyfile(path, tmp)
+        con = _open(tmp, read_only=False)
+        try:
+            cols = ", ".join(f'"{c}" {t}' for c, t in types.items())
+            con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({cols})")
+            con.execute(f'DELETE FROM {table} WHERE "{key_column}" = ?', [key])
+            casts = ", ".join(f'CAST("{c}" AS {t})' for c, t in types.items())
+            # through Arrow: DuckDB scans bytes and text columns of a pandas frame row by row
+            import pyarrow as pa
+
+            con.register("_frame", pa.Table.from_pandas(frame.reset_index(drop=True)[list(types)],
+                                                        preserve_index=False))
+            con.execute(f"INSERT INTO {table} SELECT {casts} FROM _frame")
+            con.unregister("_frame")
+            con.execute("DELETE FROM provenance WHERE dataset_id = ?", [key])
+            names = list(PROVENANCE_COLUMNS)
+            con.execute(f"INSERT INTO provenance ({', '.join(names)}) VALUES "
+                        f"({', '.join('?' for _ in names)})", [provenance_row[n] for n in names])
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    close_shared()
 
 
 def write_arrow_table(path: str | Path, name: str, batches, columns: Mapping[str, str]) -> None:

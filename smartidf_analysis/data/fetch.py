@@ -178,7 +178,8 @@ def _download_once(dl: catalog.Download, part: Path, bar: tqdm) -> None:
     """One HTTP request appending to ``part`` (resumed from its size when the server
     honours ``Range``); raises on any network error, keeping what was received."""
     offset = part.stat().st_size if part.exists() else 0
-    if offset >= dl.size:  # complete (checked by the caller) or longer than the original
+    # complete (checked by the caller) or longer than the original (a size is known)
+    if dl.size is not None and offset >= dl.size:
         if offset > dl.size:
             part.unlink()
             offset = 0
@@ -227,11 +228,11 @@ def download(dl: catalog.Download, folder: Path, bar: tqdm | None = None) -> Pat
             last = exc
             continue
         received = part.stat().st_size
-        if received < dl.size:
+        if dl.size is not None and received < dl.size:
             last = ConnectionError(f"connection closed after {received:,} of {dl.size:,} bytes")
             continue
         actual = sha256_of(part)
-        if received == dl.size and actual == dl.sha256:
+        if (dl.size is None or received == dl.size) and actual == dl.sha256:
             os.replace(part, dest)
             return dest
         bar.update(-received)
@@ -240,8 +241,9 @@ def download(dl: catalog.Download, folder: Path, bar: tqdm | None = None) -> Pat
             restarted = True
             last = FetchError(f"sha256 {actual}")
             continue
+        expected = f"{dl.size:,} bytes" if dl.size is not None else "a file"
         raise FetchError(f"{url}: downloaded file rejected: {received:,} bytes with sha256 "
-                         f"{actual}, expected {dl.size:,} bytes with sha256 {dl.sha256} "
+                         f"{actual}, expected {expected} with sha256 {dl.sha256} "
                          "(nothing kept)")
     timed_out = isinstance(getattr(last, "reason", last), TimeoutError)
     reason = f"timed out after {config.download_timeout():g} s" if timed_out else str(last)
@@ -278,7 +280,7 @@ def fetch_all(datasets: Iterable[catalog.Dataset] | None = None, *, verify: bool
     unique = {dl.url: dl for ds in todo for dl in ds.downloads}
     resumed = {url: _part(dl, cache).stat().st_size for url, dl in unique.items()
                if _part(dl, cache).exists()}
-    total = sum(dl.size for dl in unique.values())
+    total = sum(dl.size or 0 for dl in unique.values())
     errors: dict[str, FetchError] = {}
     with tqdm(total=total, initial=sum(resumed.values()), unit="B", unit_scale=True, unit_divisor=1024,
               desc=f"download {len(unique)} files", disable=not progress) as bar:
@@ -289,8 +291,9 @@ def fetch_all(datasets: Iterable[catalog.Dataset] | None = None, *, verify: bool
                 errors[dl.url] = exc
         with ThreadPoolExecutor(max_workers=config.download_workers()) as pool:
             list(pool.map(one, unique.values()))
-    report.downloaded_bytes = sum(dl.size - resumed.get(url, 0) for url, dl in unique.items()
-                                  if url not in errors)
+    report.downloaded_bytes = sum(
+        (dl.size if dl.size is not None else (cache / dl.relative_path).stat().st_size)
+        - resumed.get(url, 0) for url, dl in unique.items() if url not in errors)
     for ds in todo:
         failed = [errors[dl.url] for dl in ds.downloads if dl.url in errors]
         if failed:

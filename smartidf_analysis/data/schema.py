@@ -344,6 +344,28 @@ EXISTING_SITES_COLUMNS = {
     "imported_at": "TIMESTAMP",
 }
 
+#: roofs imported by ``smartidf data import-buildings`` (one row per building of a BD TOPO
+#: ``batiment`` layer; ``import_id`` names the file and layer, see ``provenance``)
+IMPORTED_ROOFS_COLUMNS = {
+    "import_id": "VARCHAR",
+    "roof_id": "VARCHAR",
+    "building_id": "VARCHAR",
+    "commune_code": "VARCHAR",
+    "roof_shape": "VARCHAR",  # flat | pitched (stock.roof_shape)
+    "footprint_m2": "DOUBLE",
+    "usable_area_m2": "DOUBLE",
+    "tilt_deg": "DOUBLE",
+    "azimuth_deg": "DOUBLE",
+    "height_m": "DOUBLE",
+    "floors": "DOUBLE",
+    "roof_material": "VARCHAR",
+    "usage": "VARCHAR",
+    "lon": "DOUBLE",
+    "lat": "DOUBLE",
+    "shading_factor": "DOUBLE",
+    "geometry_wkb": "BLOB",
+}
+
 #: one row per catalogue dataset a build could not get (its tables are left empty)
 MISSING_DATASETS_COLUMNS = {
     "dataset_id": "VARCHAR",

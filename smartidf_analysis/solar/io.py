@@ -23,7 +23,7 @@ import pandas as pd
 import xarray as xr
 
 from smartidf_analysis import config
-from smartidf_analysis.data import db
+from smartidf_analysis.data import db, fetch
 from smartidf_analysis.data.sources.pvgis import read_pvgis_communes
 from smartidf_analysis.solar import clearsky
 from smartidf_analysis.solar import field as solar_field
@@ -57,10 +57,13 @@ ROOF_SETS = {
     "saint_denis_cadastre": "dfg_saint_denis_solar_roofs",
     "synthetic_stock": None,
 }
+IMPORTED_SET = "imported_buildings"  # roofs of `smartidf data import-buildings` (imported_roofs)
 BUILDING_SOURCES = ("apur_volumes_paris13", "dfg_saint_denis_buildings")
 SYNTHETIC_ROOFS = 2_500_000  # roofs in the synthetic regional stock
 FIELD_KINDS = ("measured", "modelled")
-SOLAR_TABLES = ("irradiance_hourly", "buildings", "solar_cadastre_roofs", "communes", "premises")
+PVGIS_DATASET = "solairesimple_pvgis_irradiation"  # refresh-only catalogue entry of the field
+SOLAR_TABLES = ("irradiance_hourly", "buildings", "solar_cadastre_roofs", "communes", "premises",
+                "imported_roofs")
 
 def _db_key() -> tuple[str, int]:
     """(path, mtime) of the database: the part of every cache key that follows a rebuild."""
@@ -70,9 +73,7 @@ def _db_key() -> tuple[str, int]:
     return str(path), path.stat().st_mtime_ns
 
 
-# --------------------------------------------------------------------------------------------
-# Inputs
-# --------------------------------------------------------------------------------------------
+# ------------------------------ Inputs
 
 
 @lru_cache(maxsize=4)
@@ -144,14 +145,14 @@ def regional_field(kind: str = "measured", *, level: str = "pvgis") -> xr.Datase
 
 
 def pvgis_points() -> pd.DataFrame:
-    """The PVGIS calibration communes of the mirror (SOURCES.md H1), read by
-    :func:`~smartidf_analysis.data.sources.pvgis.read_pvgis_communes` (not a database table: the
-    file only calibrates the shipped field)."""
-    mirror = config.mirror_dir()
-    path = mirror / solar_field.CALIBRATION_FILE if mirror else None
-    if path is None or not path.is_file():
-        raise FileNotFoundError(f"{solar_field.CALIBRATION_FILE} not found: set SMARTIDF_MIRROR "
-                                "to the folder of the official files")
+    """The PVGIS irradiation communes of Ile-de-France, read by
+    :func:`~smartidf_analysis.data.sources.pvgis.read_pvgis_communes` from the catalogue's
+    refresh-only dataset ``solairesimple_pvgis_irradiation`` through the normal fetch path: the
+    mirror's calibration cut (SOURCES.md H1) when ``SMARTIDF_MIRROR`` has it, else the download
+    cache, else the full upstream file downloaded (``SMARTIDF_DOWNLOAD_MIRROR`` honoured) and
+    cut to the region by the reader. Not a database table: it only calibrates the shipped field.
+    ``attrs["path"]`` is the file read."""
+    path = fetch.fetch(PVGIS_DATASET)
     points = read_pvgis_communes(path)
     points.attrs["path"] = path
     return points
@@ -218,6 +219,24 @@ def provenance() -> pd.DataFrame:
     return db.query("provenance_for_tables", tables=list(SOLAR_TABLES))
 
 
+def imported_roofs(columns: list[str] | None = None) -> pd.DataFrame:
+    """Roofs of ``smartidf data import-buildings`` (``imported_roofs``; empty when none)."""
+    if not db.table_exists("imported_roofs"):
+        return pd.DataFrame(columns=columns or list(db.EXTRA_TABLES["imported_roofs"]))
+    return db.read_table("imported_roofs", columns)
+
+
+def write_imported_roofs(import_id: str, roofs: pd.DataFrame, provenance_row: dict) -> None:
+    """Replace import ``import_id``'s roofs and provenance row, atomically (``db.write_import``)."""
+    db.write_import(config.db_path(), "imported_roofs", "import_id", import_id, roofs, provenance_row)
+
+
+def regional_roof_set() -> str:
+    """``"imported_buildings"`` when buildings were imported, else ``"synthetic_stock"``."""
+    has = db.table_exists("imported_roofs") and db.query("imported_roofs_count")["roofs"].iloc[0] > 0
+    return IMPORTED_SET if has else "synthetic_stock"
+
+
 def roofs_for_set(roof_set: str, *, shading: bool = True, **assumptions) -> pd.DataFrame:
     """The modelled roofs of a real roof set (not the synthetic stock), with ``geometry_wkb``.
 
@@ -227,6 +246,10 @@ def roofs_for_set(roof_set: str, *, shading: bool = True, **assumptions) -> pd.D
     when ``shading``; ``saint_denis_cadastre``:
     :func:`~smartidf_analysis.solar.stock.roofs_from_cadastre` (no heights: unshaded).
     """
+    if roof_set == IMPORTED_SET:  # modelled at import time, no shading model (shading_factor 0)
+        roofs = imported_roofs()
+        roofs["source"] = roofs["import_id"]
+        return roofs
     if roof_set == "saint_denis_cadastre":
         table = cadastre()
         roofs = roofs_from_cadastre(table, **assumptions)
@@ -248,9 +271,7 @@ def roofs_for_set(roof_set: str, *, shading: bool = True, **assumptions) -> pd.D
     return roofs
 
 
-# --------------------------------------------------------------------------------------------
-# Result tables
-# --------------------------------------------------------------------------------------------
+# ------------------------------ Result tables
 
 
 @dataclass(frozen=True)

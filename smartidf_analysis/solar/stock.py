@@ -55,15 +55,18 @@ def roof_shape(buildings: pd.DataFrame, *, flat_min_floors: float = 4.0) -> pd.S
         Floor count from which an unknown roof is taken as flat [-].
     """
     n = len(buildings)
-    mat = (buildings["roof_material"].astype("string").str.strip().str.lower().fillna("")
+    mat = (buildings["roof_material"].astype("string").str.strip().str.lower().fillna("").astype(str)
            if "roof_material" in buildings else pd.Series([""] * n, index=buildings.index, dtype="string"))
     nan = pd.Series(np.nan, index=buildings.index)
     floors = pd.to_numeric(buildings.get("floors", nan), errors="coerce")
     height = pd.to_numeric(buildings.get("height_m", nan), errors="coerce")
     floors = floors.fillna(height / FLOOR_HEIGHT_M)
 
+    values, codes = np.unique(mat.to_numpy(dtype=object), return_inverse=True)  # match each value once
+
     def matches(words):
-        return mat.apply(lambda m: any(m == w or (len(w) > 2 and w in m) for w in words)).astype(bool)
+        hit = np.array([any(m == w or (len(w) > 2 and w in m) for w in words) for m in values], dtype=bool)
+        return hit[codes]
 
     flat_mat, pitched_mat = matches(FLAT_MATERIALS), matches(PITCHED_MATERIALS)
     shape = np.where(floors.fillna(0).to_numpy() >= flat_min_floors, "flat", "pitched")

@@ -1,0 +1,6 @@
+"""Buildings: 2.5D view of real roofs by solar class, regional raster map (`smartidf serve`)."""
+
+from smartidf_analysis.apps.buildings import build_page
+from smartidf_analysis.apps.shell import serve
+
+serve(build_page, "buildings")

@@ -1,0 +1,240 @@
+"""Buildings page: the 2.5D view of a real roof set (buildings extruded by height, coloured by
+solar class) with ``pn.pane.DeckGL``, a click on a building showing its monthly production;
+and the rasterised 2D map (Datashader) of the regional stock: the imported BD TOPO roofs when
+there are some (``smartidf data import-buildings``), else the SYNTHETIC stock, labelled so.
+
+The deck.gl specification is built by :func:`smartidf_analysis.plots.roofs3d.deck_spec`; the
+production by :func:`smartidf_analysis.solar.io.real_set_production` (plain per-kWp estimate,
+so the months of :func:`~smartidf_analysis.solar.roofs.monthly_roof_production` add up to the
+annual figure shown). deck.gl's JavaScript is served by Panel itself; the view has no base map,
+so nothing is fetched from the internet. A large imported set is shown one commune at a time
+in 2.5D (:data:`MAX_3D_BUILDINGS`).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import pandas as pd
+import panel as pn
+import param
+
+from smartidf_analysis.plots import roofs3d
+from smartidf_analysis.plots import solar as ps
+from smartidf_analysis.solar import io as sd
+from smartidf_analysis.solar.roofs import monthly_roof_production
+
+from . import buildings_labels  # noqa: F401 - registers the page's labels
+from .i18n import fmt_number
+from .page import Page
+from .shell import csv_buffer, guarded
+
+log = logging.getLogger("smartidf.apps.buildings")
+
+REAL_SETS = ("saint_denis_buildings", "paris13_volumes")
+MAX_3D_BUILDINGS = 20_000  # buildings drawn at once in 2.5D (above: one commune at a time)
+DECK_HEIGHT = 560
+
+
+def set_production(roof_set: str, commune: str = "") -> pd.DataFrame:
+    """Per-roof production of ``roof_set`` (plain estimate, default modules), restricted to
+    ``commune`` when given; rows in a stable order (``roof_id``)."""
+    prod = _production(roof_set)
+    if commune:
+        prod = prod[prod["commune_code"] == commune]
+    return prod.reset_index(drop=True)
+
+
+@pn.cache(max_items=4)
+def _production(roof_set: str) -> pd.DataFrame:
+    prod = sd.real_set_production(roof_set)
+    prod = prod[prod["annual_kwh"].notna() & prod["geometry_wkb"].notna()]
+    return prod.sort_values("roof_id", kind="stable").reset_index(drop=True)
+
+
+def monthly(roof: pd.Series) -> pd.DataFrame:
+    """Monthly production of one roof (the page's cube and field, default modules)."""
+    return monthly_roof_production(roof, sd.paris_yield_cube(), field=sd.regional_field())
+
+
+@dataclass(frozen=True)
+class BuildingsPageData:
+    """What every session shares for one database build."""
+
+    sets: tuple[str, ...]  # real roof sets offered in 2.5D
+    communes: dict[str, list[str]]  # imported set: communes by number of roofs (largest first)
+    raster_synthetic: bool  # the regional raster shows the SYNTHETIC stock (nothing imported)
+    provenance: pd.DataFrame
+
+
+def raster_points(synthetic: bool) -> pd.DataFrame:
+    """``lon``, ``lat``, ``solar_class`` of the regional raster: the SYNTHETIC stock's roofs
+    (``synthetic``) or the imported BD TOPO roofs."""
+    if synthetic:
+        return sd.stock_points()
+    return _production(sd.IMPORTED_SET)[["lon", "lat", "solar_class"]]
+
+
+class BuildingsState(param.Parameterized):
+    """Page state (synced to the URL)."""
+
+    roof_set = param.Selector(default="saint_denis_buildings", objects=list(REAL_SETS), doc="""
+        Real roof set drawn in 2.5D (imported BD TOPO buildings when any were imported).""")
+    commune = param.String(default="", doc="""
+        Commune code (INSEE, 5 characters) of the imported buildings drawn in 2.5D when the
+        set is too large to draw at once.""")
+    roof_id = param.String(default="", doc="""
+        Selected building (its roof id), whose monthly production is shown.""")
+    focus = param.String(default="", doc="""
+        Roof id the 2.5D view is centred on when the page opens (a shared link).""")
+
+
+class BuildingsPage(Page):
+    """The 2.5D buildings page."""
+
+    page = "buildings"
+    State = BuildingsState
+    url_parameters = ("roof_set", "commune", "roof_id", "focus")
+
+    @classmethod
+    def load(cls, database: str) -> BuildingsPageData:
+        regional = sd.regional_roof_set()
+        communes: dict[str, list[str]] = {}
+        sets = REAL_SETS
+        if regional == sd.IMPORTED_SET:
+            sets = (sd.IMPORTED_SET, *REAL_SETS)
+            points = sd.imported_roofs(["commune_code", "lon", "lat"])
+            counts = points["commune_code"].dropna().value_counts()
+            communes[sd.IMPORTED_SET] = counts.index.astype(str).tolist()
+        return BuildingsPageData(sets, communes, regional != sd.IMPORTED_SET, sd.provenance())
+
+    def prepare(self, data: BuildingsPageData) -> None:
+        self.state.param.roof_set.objects = list(data.sets)
+        self.state.roof_set = data.sets[0]
+
+    def render(self, data: BuildingsPageData) -> tuple[list, list]:
+        self.shared = data
+        self.deck = pn.pane.DeckGL(None, height=DECK_HEIGHT, sizing_mode="stretch_width",
+                                   tooltips={"html": self.tr("bld_tooltip")},
+                                   css_classes=["buildings-deck"])
+        self.deck.param.watch(self.guard(self._clicked), ["click_state"])
+        self.inspector = pn.Column(sizing_mode="stretch_width", css_classes=["roof-inspector"])
+        self.caption = pn.pane.Markdown(sizing_mode="stretch_width", css_classes=["deck-caption"])
+        self.download = pn.widgets.FileDownload(callback=self._csv, filename="smartidf-buildings.csv",
+                                                label=self.tr("bld_csv"), sizing_mode="stretch_width")
+        set_select = pn.widgets.Select.from_param(
+            self.state.param.roof_set, name=self.tr("bld_set"),
+            options={self.tr(f"bld_set_{k}"): k for k in data.sets})
+        self.commune_select = pn.widgets.Select(name=self.tr("bld_commune"), visible=False)
+        self.commune_select.param.watch(self.guard(self._commune_picked), ["value"])
+        self.watch(self._redraw_deck, ["roof_set", "commune"])
+        self.watch(self._redraw_inspector, ["roof_id"])
+        self._redraw_deck()
+        self._redraw_inspector()
+        notes = ([pn.pane.Alert(self.tr("bld_synthetic_stock"), alert_type="warning")]
+                 if data.raster_synthetic else [])
+        self.raster = pn.Column(pn.indicators.LoadingSpinner(value=True, size=40, name=self.tr("loading")),
+                                sizing_mode="stretch_width", min_height=520)
+        tabs = pn.Tabs((self.tr("bld_tab_3d"), pn.Column(self.caption, self.deck, self.inspector,
+                                                          sizing_mode="stretch_width")),
+                       (self.tr("bld_tab_2d"), pn.Column(*notes, self.raster, sizing_mode="stretch_width")),
+                       sizing_mode="stretch_width", dynamic=True)
+        tabs.param.watch(self.guard(self._show_raster), ["active"])
+        main = [pn.pane.Markdown(f"## {self.tr('bld_title')}\n\n{self.tr('bld_intro')}"), tabs,
+                pn.pane.Markdown(self._sources(), css_classes=["sources"])]
+        return main, [set_select, self.commune_select, self.download]
+
+    # ------------------------------------------------------------------ callbacks
+    async def _show_raster(self, event) -> None:
+        """The regional raster, made when its tab is first opened (2.5 M points)."""
+        if event.new != 1 or getattr(self, "_raster_done", False):
+            return
+        self._raster_done = True
+        synthetic = self.shared.raster_synthetic
+        points = await self.in_thread(raster_points, synthetic)
+        title = self.tr("bld_raster_synthetic" if synthetic else "bld_raster_imported")
+        self.raster[:] = [pn.pane.HoloViews(ps.roof_points_raster(points, title=title),
+                                            sizing_mode="stretch_width", min_height=520,
+                                            css_classes=["roofs-raster"])]
+
+    def _current(self) -> pd.DataFrame:
+        return set_production(self.state.roof_set, self._commune())
+
+    def _commune(self) -> str:
+        communes = self.shared.communes.get(self.state.roof_set, [])
+        if not communes or len(_production(self.state.roof_set)) <= MAX_3D_BUILDINGS:
+            return ""
+        return self.state.commune if self.state.commune in communes else communes[0]
+
+    def _commune_picked(self, event) -> None:
+        if event.new:
+            self.state.commune = event.new
+
+    def _redraw_deck(self, *_):
+        communes = self.shared.communes.get(self.state.roof_set, [])
+        commune = self._commune()
+        self.commune_select.options = communes
+        self.commune_select.visible = bool(commune)
+        if commune:
+            self.commune_select.value = commune
+        roofs = self._current()
+        spec = roofs3d.deck_spec(roofs)
+        focused = roofs.index[roofs["roof_id"] == self.state.focus]
+        if len(focused):
+            roof = roofs.loc[focused[0]]
+            spec["initialViewState"].update(longitude=float(roof["lon"]), latitude=float(roof["lat"]),
+                                            zoom=17.0)
+        self.roofs = roofs
+        self.deck.object = spec
+        kwh = roofs["annual_kwh"].sum()
+        self.caption.object = self.tr("bld_caption").format(
+            n=fmt_number(len(roofs), self.lang), gwh=fmt_number(kwh / 1e6, self.lang, 2))
+
+    def _clicked(self, event) -> None:
+        roof = roofs3d.picked_roof(event.new, self.roofs)
+        if roof is not None:
+            self.state.roof_id = str(roof["roof_id"])
+
+    def _redraw_inspector(self, *_):
+        hit = self.roofs[self.roofs["roof_id"] == self.state.roof_id]
+        if hit.empty:
+            self.inspector[:] = [pn.pane.Markdown(self.tr("bld_click"), css_classes=["roof-none"])]
+            return
+        roof = hit.iloc[0]
+        months = monthly(roof)
+        lines = [f"### {self.tr('bld_roof')} {roof['roof_id']}",
+                 self.tr("bld_roof_line").format(
+                     kwh=fmt_number(roof["annual_kwh"], self.lang),
+                     cls=self.tr(f"bld_class_{roof['solar_class']}"),
+                     height=fmt_number(float(roof.get("height_m", float("nan"))), self.lang, 1),
+                     area=fmt_number(roof["usable_area_m2"], self.lang)),
+                 "", f"| {self.tr('bld_month')} | kWh |", "|---|---:|"]
+        names = ps.MONTHS_EN if self.lang == "en" else ps.MONTHS_FR
+        lines += [f"| {names[m - 1]} | {fmt_number(v, self.lang)} |"
+                  for m, v in zip(months["month"], months["production_kwh"], strict=True)]
+        self.inspector[:] = [
+            pn.Row(pn.pane.Markdown("\n".join(lines), css_classes=["roof-monthly"], width=320),
+                   pn.pane.HoloViews(ps.monthly_bars(months, lang=self.lang), sizing_mode="stretch_width",
+                                     height=300),
+                   sizing_mode="stretch_width")]
+
+    def _csv(self):
+        columns = ["roof_id", "commune_code", "roof_shape", "height_m", "usable_area_m2", "tilt_deg",
+                   "azimuth_deg", "irradiation_kwh_m2", "peak_power_kwp", "annual_kwh", "solar_class"]
+        return csv_buffer(self.roofs[[c for c in columns if c in self.roofs]])
+
+    def _sources(self) -> str:
+        rows = self.shared.provenance
+        lines = [f"- {r.producer}, {r.title} ({r.vintage}; {r.licence})" for r in rows.itertuples()]
+        return f"**{self.tr('bld_sources')}**\n\n" + "\n".join(dict.fromkeys(lines))
+
+
+def build_page(lang: str):
+    pn.extension("deckgl")
+    return BuildingsPage(lang=lang)
+
+
+def app():
+    """The page as a servable object (``panel serve``) or inline in a notebook."""
+    return guarded(build_page, "buildings")
