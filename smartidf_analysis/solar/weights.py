@@ -127,7 +127,9 @@ def orientation_weights(roofs, cube: xr.Dataset, *, field: xr.Dataset | None = N
         return combine_weights([_partial(roofs, **kw)], kw)
     import dask
 
-    parts = dask.compute(*[dask.delayed(_partial)(p, **kw) for p in roofs.to_delayed()])
+    from smartidf_analysis.data import compute
+
+    parts = compute.compute(*[dask.delayed(_partial)(p, **kw) for p in roofs.to_delayed()])
     return combine_weights(parts, kw)
 
 
