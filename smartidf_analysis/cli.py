@@ -72,6 +72,16 @@ def _data_fetch(args: argparse.Namespace) -> int:
 def _data_build(args: argparse.Namespace) -> int:
     from smartidf_analysis.data.build import build
 
+    if args.france:
+        if not args.synthetic:
+            raise SmartidfError("--france builds the France-scale SYNTHETIC region: add --synthetic")
+        from smartidf_analysis.data.synthetic.france import build_france
+
+        n = build_france(config.db_path(), scale=args.scale, seed=args.seed)
+        print(f"built {config.db_path()} from the SYNTHETIC France-scale region (scale "
+              f"{args.scale:g}): {n['communes']:,} communes, {n['records']:,} commute records; "
+              f"use {n['roofs']:,} roofs for the solar stock")
+        return 0
     synthetic = True if args.synthetic else None
     result = build(synthetic=synthetic, scale=args.scale, seed=args.seed,
                    verify=not args.no_verify, force=args.force, progress=not args.quiet)
@@ -147,7 +157,10 @@ def parser() -> argparse.ArgumentParser:
     f.set_defaults(func=_data_fetch)
     b = data_sub.add_parser("build", help="build data/smartidf.duckdb (atomic)")
     b.add_argument("--synthetic", action="store_true", help="build the synthetic demo region")
-    b.add_argument("--scale", type=float, default=1.0, help="population multiplier (synthetic)")
+    b.add_argument("--scale", type=float, default=1.0, help="population multiplier (synthetic); "
+                   "with --france, K x 2,200 communes and K x 1.9 M commute records")
+    b.add_argument("--france", action="store_true", help="the France-scale synthetic region "
+                   "(--scale 16: about 35,000 communes, 30 M commute records)")
     b.add_argument("--seed", type=int, default=0, help="random seed (synthetic)")
     b.add_argument("--force", action="store_true", help="rebuild even if inputs are unchanged")
     b.set_defaults(func=_data_build)

@@ -23,6 +23,7 @@ kind of access below; split, each part would reach into the others' privates.
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 from collections.abc import Iterable, Mapping, Sequence
@@ -31,7 +32,9 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from smartidf_analysis import config
 from smartidf_analysis.data import parquet
@@ -318,13 +321,22 @@ def table_partitions(table: str, path: str | Path | None = None):
             if dep is None:
                 yield None, con.sql(f"SELECT * FROM {table} ORDER BY rowid").to_arrow_table()
                 return
-            found = [r[0] for r in con.execute(
-                f"SELECT DISTINCT {dep} FROM {table} ORDER BY 1").fetchall()]
-            if not found:  # an empty table still gets one file, for its schema
+            reader = con.sql(f"SELECT {dep} AS _department, * FROM {table} ORDER BY 1, rowid"
+                             ).fetch_record_batch(1_000_000)
+            current, pieces = None, []
+            for batch in reader:  # sorted by department: cut each batch where it changes
+                deps = batch.column(0).to_numpy(zero_copy_only=False)
+                cuts = [0, *(np.flatnonzero(deps[1:] != deps[:-1]) + 1), len(deps)]
+                for lo, hi in itertools.pairwise(cuts):
+                    if deps[lo] != current and pieces:
+                        yield current, pa.Table.from_batches(pieces).drop_columns(["_department"])
+                        pieces = []
+                    current = deps[lo]
+                    pieces.append(batch.slice(lo, hi - lo))
+            if pieces:
+                yield current, pa.Table.from_batches(pieces).drop_columns(["_department"])
+            elif current is None:  # an empty table still gets one file, for its schema
                 yield None, con.sql(f"SELECT * FROM {table} LIMIT 0").to_arrow_table()
-            for d in found:
-                yield d, con.sql(f"SELECT * FROM {table} WHERE {dep} = ? ORDER BY rowid",
-                                 params=[d]).to_arrow_table()
         finally:
             con.close()
 
@@ -462,7 +474,8 @@ def write_database(path: str | Path, tables: Mapping[str, pd.DataFrame],
 
 def write_arrow_table(path: str | Path, name: str, batches, columns: Mapping[str, str]) -> None:
     """Append record batches (an iterable of pyarrow tables) into table ``name`` of a
-    database file, creating it with ``columns`` (name -> DuckDB type). For benchmarks."""
+    database file, creating it with ``columns`` (name -> DuckDB type). For benchmarks and the
+    France-scale synthetic region (:mod:`smartidf_analysis.data.synthetic.france`)."""
     if not _NAME.match(name):
         raise ValueError(f"invalid table name {name!r}")
     con = _open(path, read_only=False)
