@@ -12,7 +12,12 @@ kind of access below; split, each part would reach into the others' privates.
   table; :func:`read_dask_grouped` pushes each partition's GROUP BY down into DuckDB and
   lets Dask combine partial sums (measured here: 2.7 s vs 8.3 s for raw rows on 20 M rows).
   Partitions open their own read-only connection from the file path, so they run
-  unchanged on ``dask.distributed`` worker processes.
+  unchanged on ``dask.distributed`` worker processes that see the same file.
+* The **Parquet export** (``smartidf data export``, ``SMARTIDF_PARQUET``; layout in
+  :mod:`smartidf_analysis.data.parquet`) is the other source (:func:`source`): the shared
+  cursor is then an in-memory connection whose views read the export's files, and Dask
+  partitions are groups of department files read by DuckDB on the worker through fsspec,
+  so remote workers need the export only, never the DuckDB file.
 * Sums of DOUBLE columns are **fixed-point** (:func:`sum_sql`): each value is rounded to
   ``10**-SUM_SCALE`` of its unit and added exactly as a DECIMAL, so a sum does not depend on
   the order in which DuckDB's parallel aggregation (threads, row groups) or Dask partitions
@@ -322,7 +327,7 @@ def table_partitions(table: str, path: str | Path | None = None):
                 yield None, con.sql(f"SELECT * FROM {table} ORDER BY rowid").to_arrow_table()
                 return
             reader = con.sql(f"SELECT {dep} AS _department, * FROM {table} ORDER BY 1, rowid"
-                             ).fetch_record_batch(1_000_000)
+                             ).to_arrow_reader(1_000_000)
             current, pieces = None, []
             for batch in reader:  # sorted by department: cut each batch where it changes
                 deps = batch.column(0).to_numpy(zero_copy_only=False)
@@ -364,30 +369,57 @@ def _row_ranges(db: str, table: str, npartitions: int) -> list[tuple[int, int]]:
     return [(s, min(s + step, hi + 1)) for s in range(lo, hi + 1, step)]
 
 
-def _read_file(url: str, table: str, file: str, sql: str, values: list[Any]) -> pd.DataFrame:
-    """One partition of an export: ``sql`` run by DuckDB on one Parquet file of ``table``
+_scratch = threading.local()
+
+
+def _scratch_connection(url: str) -> duckdb.DuckDBPyConnection:
+    """This thread's in-memory connection for reading export files (a new DuckDB instance
+    costs 30-90 ms: one per thread, not one per partition), with the export's fsspec
+    filesystem registered when it is not local."""
+    con = getattr(_scratch, "con", None)
+    if con is None:
+        con = _scratch.con = _open(":memory:", read_only=False)
+        _scratch.protocols = set()
+    fs, _root = parquet.filesystem(url)
+    if not parquet.is_local(fs) and url.split("://")[0] not in _scratch.protocols:
+        con.register_filesystem(fs)
+        _scratch.protocols.add(url.split("://")[0])
+    return con
+
+
+def _read_file(url: str, table: str, files: list[str], sql: str, values: list[Any]) -> pd.DataFrame:
+    """One partition of an export: ``sql`` run by DuckDB on some Parquet files of ``table``
     (runs on a worker: it needs only the export, opened through fsspec)."""
-    con = _open(":memory:", read_only=False)
-    try:
-        fs, _root = parquet.filesystem(url)
-        if not parquet.is_local(fs):
-            con.register_filesystem(fs)
-        con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet({_quote(file)})")
-        return con.execute(sql, values).df()
-    finally:
-        con.close()
+    con = _scratch_connection(url)
+    text = (f"WITH {table} AS (SELECT * FROM read_parquet([{', '.join(map(_quote, files))}])) "
+            f"{sql}")
+    return con.execute(text, values).df()
+
+
+def _file_groups(manifest: dict, url: str, table: str, npartitions: int) -> list[list[str]]:
+    """The table's department files in at most ``npartitions`` groups of similar rows
+    (largest first into the lightest group), each group in file order."""
+    files = parquet.table_files(url, manifest, table)
+    rows = [f["rows"] for f in manifest["tables"][table]["files"]]
+    groups: list[list[int]] = [[] for _ in range(max(1, min(npartitions, len(files))))]
+    load = [0] * len(groups)
+    for k in sorted(range(len(files)), key=lambda k: (-rows[k], k)):
+        lightest = load.index(min(load))
+        groups[lightest].append(k)
+        load[lightest] += rows[k]
+    return [[files[k] for k in sorted(g)] for g in groups if g]
 
 
 def _dask_partials(table: str, sql: str, values: list[Any], npartitions: int,
                    path: str | Path | None, label: str, meta_types: Mapping[str, str] | None = None):
     """A dask DataFrame of ``sql`` (a SELECT on ``table`` whose WHERE ends with ``{range}``)
-    run on each partition: ``rowid`` ranges of the DuckDB file, or the Parquet files (one
-    per department) of the export when that is the source (:func:`source`)."""
+    run on each of ``npartitions`` partitions: ``rowid`` ranges of the DuckDB file, or groups
+    of the export's department files when that is the source (:func:`source`)."""
     import dask.dataframe as dd
 
     kind, where = source(path)
     if kind == "parquet":
-        files = parquet.table_files(where, parquet.read_manifest(where), table)
+        files = _file_groups(parquet.read_manifest(where), where, table, npartitions)
         text = sql.format(range="")
         meta = _read_file(where, table, files[0], f"SELECT * FROM ({text}) LIMIT 0", values)
         meta = meta.astype(dict(meta_types or {}))
@@ -406,9 +438,9 @@ def _dask_partials(table: str, sql: str, values: list[Any], npartitions: int,
 def read_dask(table: str, columns: Sequence[str] | None = None,
               filters: Iterable[tuple[str, str, Any]] | None = None,
               npartitions: int = 8, path: str | Path | None = None):
-    """A dask DataFrame over ``table``: one partition per ``rowid`` range of the DuckDB file
-    (``npartitions``), or per department file of the Parquet export when it is the source
-    (``SMARTIDF_PARQUET``, see :func:`source`), read by DuckDB in the partition.
+    """A dask DataFrame over ``table`` in ``npartitions`` partitions: ``rowid`` ranges of the
+    DuckDB file, or groups of department files of the Parquet export when it is the source
+    (``SMARTIDF_PARQUET``, see :func:`source`), each read by DuckDB in the partition.
 
     Moves raw rows into Dask: use it for Python/NumPy work. For group-by sums prefer
     :func:`read_dask_grouped`, which reduces inside DuckDB first.

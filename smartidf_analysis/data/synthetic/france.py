@@ -14,9 +14,9 @@ commutes to any commune in proportion to its jobs; memory is bounded by the reco
 Model (illustrative, NOT statistics): the territory is a 1,000 km square in Lambert-93 cut
 into 12 x 8 department cells (codes 01-95 with 2A/2B, no 20); communes are uniform in their
 cell; population lognormal (one large town per department) to about 1,930 inhabitants per
-commune on average; commuters drawn in proportion to population, 4 % at home (mode DOMICILE); mode NM/TC/VP by a
-logit of distance and town size; CSP 1..6 from fixed shares; each record carries a
-survey-weight-like ``workers`` around 1 (4 decimals). Records are rows of
+commune on average; commuters drawn in proportion to population, 4 % at home (mode
+DOMICILE); mode NM/TC/VP by a logit of distance and town size; CSP 1..6 from fixed shares;
+each record carries a survey-weight-like ``workers`` around 1 (4 decimals). Records are rows of
 ``commuting_flows`` (one per person, as in the MOBPRO file before aggregation, so its key
 does not hold). Other tables the studies read are filled (communes, departments, premises,
 irradiance); the rest are empty. Same seed and scale give the same database.
@@ -185,7 +185,8 @@ def build_france(path: str | Path, *, scale: float = 16.0, seed: int = 0) -> dic
     rows = {**{name: len(frame) for name, frame in tables.items()}, "commuting_flows": n["records"]}
     tables["provenance"] = pd.DataFrame([{
         "dataset_id": f"synthetic_france_{name}", "table_name": name,
-        "title": f"Synthetic France-scale region: {name}", "producer": "smartidf-analysis synthetic/france.py",
+        "title": f"Synthetic France-scale region: {name}",
+        "producer": "smartidf-analysis synthetic/france.py",
         "file_name": None, "sha256": None, "rows": count, "vintage": f"seed {seed}, scale {scale:g}",
         "licence": "MIT (generated)", "built_at": now.replace(tzinfo=None, microsecond=0),
         "package_version": __version__, "synthetic": True, "origin": "synthetic", "url": None,
