@@ -122,6 +122,7 @@ def test_on_a_cluster_of_processes_from_the_export_the_results_equal_duckdb(regi
                 od_cluster = commuting.od_matrix("department", engine="dask")
                 indicators_cluster = commuting.indicators(engine="dask")
                 stock_cluster = solar.stock_summary(n=ROOFS, top=50)
+            compute.close()  # before the cluster goes
         finally:
             hidden.rename(path)
     pd.testing.assert_frame_equal(od_cluster, od_local)

@@ -7,7 +7,8 @@ Dask frames, the telecentre sensitivity sweep, the commuting pairs read by
 ``.compute()``, so that the setting alone decides where the work runs: the command line, the
 notebooks (their kernels inherit the environment) and the served pages honour it alike.
 
-* Unset: Dask's threaded scheduler in this process (one thread per core).
+* Unset: Dask's threaded scheduler in this process (one thread per core) - or, in a notebook
+  or script that created a ``distributed.Client`` itself, that Client (Dask's default).
 * Set: a :class:`distributed.Client` connected to that scheduler, created once per address
   and process and reused. A scheduler that does not answer within ``SMARTIDF_DASK_TIMEOUT``
   seconds (default 5) raises :class:`SchedulerUnreachableError` naming the address.
@@ -20,6 +21,7 @@ folder or object storage, not a DuckDB file on the client's disk.
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from typing import Any
 
@@ -35,14 +37,15 @@ class SchedulerUnreachableError(SmartidfError):
 
 
 def client():
-    """The ``distributed.Client`` of ``SMARTIDF_DASK_ADDRESS``, or None for local threads.
+    """The ``distributed.Client`` of ``SMARTIDF_DASK_ADDRESS`` (or, when that is unset, a
+    Client the user created in this process), or None for local threads.
 
     Raises :class:`SchedulerUnreachableError` (naming the address) when the scheduler does
     not answer within :func:`smartidf_analysis.config.dask_timeout` seconds.
     """
     address = config.dask_address()
     if address is None:
-        return None
+        return _own_client()
     with _lock:
         known = _clients.get(address)
         if known is not None and known.status == "running":
@@ -60,6 +63,19 @@ def client():
                 "local threads.") from None
         _clients[address] = made
         return made
+
+
+def _own_client():
+    """A Client the user created in this process (Dask's default one), or None; only looked
+    up when ``distributed`` is imported already (no import cost otherwise)."""
+    if "distributed" not in sys.modules:
+        return None
+    from distributed import default_client
+
+    try:
+        return default_client()
+    except ValueError:
+        return None
 
 
 def scheduler():
@@ -96,10 +112,11 @@ def describe() -> str:
     found = client()
     if found is None:
         return f"Dask scheduler: local threads ({os.cpu_count()} cores)"
-    workers = found.scheduler_info().get("workers", {})
+    info = found.scheduler_info()
+    workers = info.get("workers", {})
     threads = sum(w.get("nthreads", 0) for w in workers.values())
-    return (f"Dask scheduler: dask.distributed at {config.dask_address()} "
-            f"({len(workers)} workers, {threads} threads)")
+    where = config.dask_address() or f"{info.get('address')}, a Client made in this process"
+    return f"Dask scheduler: dask.distributed at {where} ({len(workers)} workers, {threads} threads)"
 
 
 def close() -> None:
