@@ -10,7 +10,7 @@
 Per case and scale: wall time of ``od_matrix("department")``, ``indicators()`` and
 ``stock_summary(n=roofs)`` (each the first call in a fresh process whose imports, and its
 workers', are done before timing), and peak memory: the
-client process's peak RSS plus each worker's. Databases and exports are cached under
+client process's peak RSS plus each worker's (``VmHWM``). Databases and exports are cached under
 ``data/bench/``. Prints a table and where Dask starts to pay; asserts nothing on time.
 
     .venv/bin/python benchmarks/bench_cluster.py [--scales 1 4 16] [--cases duckdb dask-1 dask-2]
@@ -26,7 +26,7 @@ import sys
 import time
 from pathlib import Path
 
-from common import BENCH_DIR, REPO, peak_rss_mib
+from common import BENCH_DIR, REPO
 
 sys.path.insert(0, str(REPO / "tests"))
 
@@ -53,8 +53,6 @@ def prepare(scale: float) -> tuple[Path, Path, dict]:
 
 def run_case(engine: str, roofs: int) -> dict:
     """In a fresh process: the three studies, timed; the client's and workers' peak RSS."""
-    import resource
-
     import dask.dataframe  # noqa: F401 - imports are warm-up, not study time
 
     from smartidf_analysis.commuting import io as commuting
@@ -77,9 +75,16 @@ def run_case(engine: str, roofs: int) -> dict:
         times[name] = time.perf_counter() - start
     workers = 0.0
     if client is not None:
-        peaks = client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
-        workers = sum(peaks.values())
-    return {**times, "client_mib": peak_rss_mib(), "workers_mib": workers}
+        workers = sum(client.run(high_water_mib).values())
+    return {**times, "client_mib": high_water_mib(), "workers_mib": workers}
+
+
+def high_water_mib() -> float:
+    """Peak resident memory of this process [MiB]: ``VmHWM``, which (unlike ``ru_maxrss``)
+    does not carry the parent's peak over a fork and exec."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        line = next(t for t in status if t.startswith("VmHWM:"))
+    return int(line.split()[1]) / 1024
 
 
 def _warm_up() -> None:

@@ -166,3 +166,14 @@ def test_an_unwritable_export_target_is_reported_before_any_work(tmp_path, setti
                          env={**os.environ, "SMARTIDF_DB": str(tmp_path / "x.duckdb")})
     assert cli.returncode == 1 and f"cannot write the export to {target}" in cli.stderr
     assert not Path(tmp_path / "x.duckdb").exists()
+
+
+def test_notebook_kernels_and_the_server_inherit_the_settings():
+    from smartidf_analysis.apps.serve import server_environment
+    from smartidf_analysis.reporting.notebook_runner import kernel_env
+
+    settings = {"SMARTIDF_DASK_ADDRESS": "tcp://scheduler.example:8786",
+                "SMARTIDF_PARQUET": "s3://bucket/smartidf", "PATH": "/usr/bin"}
+    for env in (kernel_env(base=settings), server_environment(settings, find=lambda name: None)):
+        assert {k: env[k] for k in ("SMARTIDF_DASK_ADDRESS", "SMARTIDF_PARQUET")} == {
+            k: settings[k] for k in ("SMARTIDF_DASK_ADDRESS", "SMARTIDF_PARQUET")}
