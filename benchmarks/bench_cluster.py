@@ -140,22 +140,25 @@ def main() -> None:
               + "".join(f"; {k} {v:.1f} s" for k, v in info.items() if k.endswith("_s")),
               flush=True)
         for name in args.cases:
+            load = os.getloadavg()[0]
             result = case(name, scale, path, out, info["roofs"])
+            result["load"] = (load + os.getloadavg()[0]) / 2  # the machine is shared
             total = result["od_matrix_s"] + result["indicators_s"] + result["stock_s"]
             rows.append((scale, name, total, result))
             print(f"  {name:<7} od_matrix {result['od_matrix_s']:6.2f} s  indicators "
                   f"{result['indicators_s']:6.2f} s  stock {result['stock_s']:7.2f} s  total "
                   f"{total:7.2f} s  peak {result['client_mib'] + result['workers_mib']:,.0f} MiB "
-                  f"(client {result['client_mib']:,.0f}, workers {result['workers_mib']:,.0f})",
+                  f"(client {result['client_mib']:,.0f}, workers {result['workers_mib']:,.0f}); "
+                  f"load {result['load']:.1f}",
                   flush=True)
-    print("\n| scale | case | od_matrix | indicators | solar stock | total | vs duckdb | peak MiB |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("\n| scale | case | od_matrix | indicators | solar stock | total | vs duckdb | peak MiB | load |")
+    print("|---|---|---|---|---|---|---|---|---|")
     base = {s: t for s, n, t, _r in rows if n == "duckdb"}
     for scale, name, total, r in rows:
         ratio = f"x{total / base[scale]:.2f}" if scale in base else "-"
         print(f"| {scale:g}x | {name} | {r['od_matrix_s']:.2f} s | {r['indicators_s']:.2f} s | "
               f"{r['stock_s']:.2f} s | {total:.2f} s | {ratio} | "
-              f"{r['client_mib'] + r['workers_mib']:,.0f} |")
+              f"{r['client_mib'] + r['workers_mib']:,.0f} | {r['load']:.1f} |")
 
 
 if __name__ == "__main__":
