@@ -39,6 +39,15 @@ def region(tmp_path_factory):
     return path, out, sizes
 
 
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    """A ``dask scheduler`` and two ``dask worker`` processes (stopped whatever happens)."""
+    with dask_cluster(2, tmp_path_factory.mktemp("cluster"),
+                      env={"SMARTIDF_DUCKDB_THREADS": "1"}) as address:
+        yield address
+        compute.close()  # before the cluster goes
+
+
 @pytest.fixture
 def settings(monkeypatch):
     """A clean slate of settings and caches before and after each test."""
@@ -97,7 +106,7 @@ def test_duckdb_reads_the_export_as_it_reads_the_file(region, settings):
 
 
 def test_on_a_cluster_of_processes_from_the_export_the_results_equal_duckdb(region, settings,
-                                                                          tmp_path):
+                                                                          cluster):
     path, out, _sizes = region
     settings.setenv("SMARTIDF_DB", str(path))
     od_local = commuting.od_matrix("department")
@@ -106,25 +115,23 @@ def test_on_a_cluster_of_processes_from_the_export_the_results_equal_duckdb(regi
     total = db.aggregate("commuting_flows", ["csp"], ["workers"], path=path)["workers"].sum()
     assert od_local["workers"].sum() == pytest.approx(total, rel=1e-12)
 
-    with dask_cluster(2, tmp_path / "cluster", env={"SMARTIDF_DUCKDB_THREADS": "1"}) as address:
-        hidden = path.with_name("moved-away.duckdb")
-        path.rename(hidden)  # out of the client's and the workers' view
-        try:
-            db.close_shared()
-            settings.setenv("SMARTIDF_DASK_ADDRESS", address)
-            settings.setenv("SMARTIDF_PARQUET", str(out))
-            assert compute.describe().startswith(f"Dask scheduler: dask.distributed at {address} (2 workers")
-            with pytest.raises(db.DatabaseMissingError):
-                db.connect(path)
-            from distributed import get_task_stream
+    hidden = path.with_name("moved-away.duckdb")
+    path.rename(hidden)  # out of the client's and the workers' view
+    try:
+        db.close_shared()
+        settings.setenv("SMARTIDF_DASK_ADDRESS", cluster)
+        settings.setenv("SMARTIDF_PARQUET", str(out))
+        assert compute.describe().startswith(f"Dask scheduler: dask.distributed at {cluster} (2 workers")
+        with pytest.raises(db.DatabaseMissingError):
+            db.connect(path)
+        from distributed import get_task_stream
 
-            with get_task_stream(client=compute.client()) as stream:
-                od_cluster = commuting.od_matrix("department", engine="dask")
-                indicators_cluster = commuting.indicators(engine="dask")
-                stock_cluster = solar.stock_summary(n=ROOFS, top=50)
-            compute.close()  # before the cluster goes
-        finally:
-            hidden.rename(path)
+        with get_task_stream(client=compute.client()) as stream:
+            od_cluster = commuting.od_matrix("department", engine="dask")
+            indicators_cluster = commuting.indicators(engine="dask")
+            stock_cluster = solar.stock_summary(n=ROOFS, top=50)
+    finally:
+        hidden.rename(path)
     pd.testing.assert_frame_equal(od_cluster, od_local)
     pd.testing.assert_frame_equal(indicators_cluster, indicators_local)
     pd.testing.assert_frame_equal(stock_cluster.commune_totals, stock_local.commune_totals)
@@ -177,3 +184,29 @@ def test_notebook_kernels_and_the_server_inherit_the_settings():
     for env in (kernel_env(base=settings), server_environment(settings, find=lambda name: None)):
         assert {k: env[k] for k in ("SMARTIDF_DASK_ADDRESS", "SMARTIDF_PARQUET")} == {
             k: settings[k] for k in ("SMARTIDF_DASK_ADDRESS", "SMARTIDF_PARQUET")}
+
+
+def test_scenario_sweeps_run_on_the_cluster_with_the_same_results(settings, cluster,
+                                                                 tmp_path_factory):
+    from distributed import get_task_stream
+
+    from smartidf_analysis.data.build import build
+    from smartidf_analysis.telecentres import io as telecentres
+    from smartidf_analysis.telecentres import scenarios
+    from smartidf_analysis.telecentres.demand import DEFAULT
+
+    path = tmp_path_factory.mktemp("idf") / "synthetic.duckdb"
+    build(synthetic=True, path=path, progress=False)
+    settings.setenv("SMARTIDF_DB", str(path))
+    inputs = telecentres.load_inputs()
+    base, grid = DEFAULT.but(method="greedy", n_sites=20), {"n_sites": [10, 20],
+                                                           "distance_threshold_km": [10.0, 20.0]}
+    local = scenarios.sensitivity(inputs, base, grid)
+    curve = scenarios.coverage_curve(inputs, base, sites=(10, 20), methods=("greedy",))
+    settings.setenv("SMARTIDF_DASK_ADDRESS", cluster)
+    with get_task_stream(client=compute.client()) as stream:
+        remote = scenarios.sensitivity(inputs, base, grid)
+        remote_curve = scenarios.coverage_curve(inputs, base, sites=(10, 20), methods=("greedy",))
+    pd.testing.assert_frame_equal(scenarios.reproducible(remote), scenarios.reproducible(local))
+    pd.testing.assert_frame_equal(remote_curve, curve)
+    assert sum("_kpis_of" in str(t["key"]) for t in stream.data) == len(local) + len(curve)
