@@ -1,7 +1,8 @@
 """The only module that imports duckdb: connections, named SQL, Dask reads, writes.
 
 Over 400 lines: the only importer of duckdb, and its table and column whitelists serve every
-kind of access below; split, each part would reach into the others' privates.
+kind of access below (the DuckDB file and the Parquet export alike); split, each part would
+reach into the others' privates.
 
 * :func:`connect` opens the database (read-only by default). Served dashboards use
   :func:`cursor`, which gives each thread its own cursor on one shared read-only
