@@ -105,6 +105,18 @@ def test_duckdb_reads_the_export_as_it_reads_the_file(region, settings):
     pd.testing.assert_frame_equal(db.aggregate("commuting_flows", ["mode"], ["workers"]), local)
 
 
+def test_an_object_store_export_is_read_through_fsspec(region, settings):
+    """``memory://`` stands in for s3:// or gcs:// (same fsspec path, no network)."""
+    path, _out, _sizes = region
+    local = commuting.od_matrix("department", path=path)
+    url = "memory://smartidf-test-export"
+    export(url, path=path, tables=["communes", "departments", "commuting_flows", "build_info"])
+    settings.setenv("SMARTIDF_PARQUET", url)
+    assert db.source() == ("parquet", url) and db.read_metadata(url)["region"] == "france"
+    pd.testing.assert_frame_equal(commuting.od_matrix("department"), local)
+    pd.testing.assert_frame_equal(commuting.od_matrix("department", engine="dask"), local)
+
+
 def test_on_a_cluster_of_processes_from_the_export_the_results_equal_duckdb(region, settings,
                                                                           cluster):
     path, out, _sizes = region
