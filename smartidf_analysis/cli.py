@@ -1,6 +1,8 @@
-"""The ``smartidf`` command: ``data list | fetch | build | import-sites | import-buildings``,
-``serve``, ``solar fit-field``,
-``notebooks run``.
+"""The ``smartidf`` command: ``data list | fetch | build | export | import-sites |
+import-buildings``, ``serve``, ``solar fit-field``, ``notebooks run``, ``scheduler``.
+
+The commands that compute (``serve``, ``notebooks run``, ``scheduler``) first print which
+Dask scheduler they use (:func:`smartidf_analysis.data.compute.describe`).
 
 Errors of the project's own kind (bad input, missing files) are printed as one line naming
 the file, line and column, with exit status 1 and no traceback. ``data fetch`` and
@@ -70,6 +72,16 @@ def _data_fetch(args: argparse.Namespace) -> int:
 def _data_build(args: argparse.Namespace) -> int:
     from smartidf_analysis.data.build import build
 
+    if args.france:
+        if not args.synthetic:
+            raise SmartidfError("--france builds the France-scale SYNTHETIC region: add --synthetic")
+        from smartidf_analysis.data.synthetic.france import build_france
+
+        n = build_france(config.db_path(), scale=args.scale, seed=args.seed)
+        print(f"built {config.db_path()} from the SYNTHETIC France-scale region (scale "
+              f"{args.scale:g}): {n['communes']:,} communes, {n['records']:,} commute records; "
+              f"use {n['roofs']:,} roofs for the solar stock")
+        return 0
     synthetic = True if args.synthetic else None
     result = build(synthetic=synthetic, scale=args.scale, seed=args.seed,
                    verify=not args.no_verify, force=args.force, progress=not args.quiet)
@@ -112,16 +124,41 @@ def _import_buildings(args: argparse.Namespace) -> int:
     return 0
 
 
+def _data_export(args: argparse.Namespace) -> int:
+    from smartidf_analysis.data.export import export
+
+    print(export(args.to).message)
+    return 0
+
+
+def _scheduler() -> None:
+    """Say which Dask scheduler the command's computations use (connecting when
+    ``SMARTIDF_DASK_ADDRESS`` is set: an unreachable scheduler stops the command here)."""
+    from smartidf_analysis.data import compute
+
+    print(compute.describe(), file=sys.stderr)
+    if config.parquet_export():
+        print(f"Tables read from the Parquet export at {config.parquet_export()}",
+              file=sys.stderr)
+
+
 def _serve(args: argparse.Namespace) -> int:
     from smartidf_analysis.apps.serve import serve
 
+    _scheduler()
     return serve(args)
 
 
 def _notebooks_run(args: argparse.Namespace) -> int:
     from smartidf_analysis.reporting.reports import run_notebooks
 
+    _scheduler()
     return run_notebooks(out=args.out)
+
+
+def _dask_info(args: argparse.Namespace) -> int:
+    _scheduler()
+    return 0
 
 
 def _solar_fit_field(args: argparse.Namespace) -> int:
@@ -145,7 +182,10 @@ def parser() -> argparse.ArgumentParser:
     f.set_defaults(func=_data_fetch)
     b = data_sub.add_parser("build", help="build data/smartidf.duckdb (atomic)")
     b.add_argument("--synthetic", action="store_true", help="build the synthetic demo region")
-    b.add_argument("--scale", type=float, default=1.0, help="population multiplier (synthetic)")
+    b.add_argument("--scale", type=float, default=1.0, help="population multiplier (synthetic); "
+                   "with --france, K x 2,200 communes and K x 1.9 M commute records")
+    b.add_argument("--france", action="store_true", help="the France-scale synthetic region "
+                   "(--scale 16: about 35,000 communes, 30 M commute records)")
     b.add_argument("--seed", type=int, default=0, help="random seed (synthetic)")
     b.add_argument("--force", action="store_true", help="rebuild even if inputs are unchanged")
     b.set_defaults(func=_data_build)
@@ -167,6 +207,11 @@ def parser() -> argparse.ArgumentParser:
     bimp.add_argument("path", help="GeoPackage (e.g. IGN's BD TOPO of one department)")
     bimp.add_argument("--layer", default=None, help="layer name (default: batiment, or bdtopo_batiment)")
     bimp.set_defaults(func=_import_buildings)
+    e = data_sub.add_parser("export", help="write the tables as Parquet files partitioned by "
+                            "department, for Dask workers on other machines")
+    e.add_argument("--to", required=True, metavar="PATH_OR_URL",
+                   help="a folder (local or shared) or an fsspec URL (s3://..., gcs://...)")
+    e.set_defaults(func=_data_export)
     for command in (f, b):
         command.add_argument("--no-verify", action="store_true",
                              help="accept mirror files whose sha256 differs from the catalogue")
@@ -199,6 +244,9 @@ def parser() -> argparse.ArgumentParser:
                         "the mirror's cut, else the download cache, else downloaded)")
     f.add_argument("--out", default=None, help="output CSV (default: the package's shipped file)")
     f.set_defaults(func=_solar_fit_field)
+
+    sub.add_parser("scheduler", help="say which Dask scheduler is used (SMARTIDF_DASK_ADDRESS) "
+                   "and check that it answers").set_defaults(func=_dask_info)
 
     nb = sub.add_parser("notebooks", help="run the notebook studies")
     nb_sub = nb.add_subparsers(dest="nb_command", required=True)

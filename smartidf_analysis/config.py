@@ -21,7 +21,16 @@ Environment variables:
 ``SMARTIDF_REPORT_DIR``, ``SMARTIDF_NOTEBOOK``
     Set by ``smartidf notebooks run``: where key-result CSVs go, and for which notebook.
 ``SMARTIDF_DASK_ADDRESS``
-    Address of a ``dask.distributed`` scheduler; unset means local threads.
+    Address of a ``dask.distributed`` scheduler (``tcp://host:8786``); unset means local
+    threads. Every Dask computation of the package goes through
+    :mod:`smartidf_analysis.data.compute`, which connects to it (a clear error naming the
+    address within ``SMARTIDF_DASK_TIMEOUT`` seconds, default 5, when nothing answers).
+``SMARTIDF_PARQUET``
+    Path or fsspec URL (``/shared/smartidf``, ``file:///...``, ``s3://bucket/smartidf``) of a
+    Parquet export written by ``smartidf data export --to``. When set, the package reads the
+    canonical tables from it instead of the DuckDB file: Dask partitions (``db.read_dask*``)
+    read one department file each, so remote workers need only the export, and DuckDB
+    queries the same files on one machine.
 ``SMARTIDF_DUCKDB_THREADS``
     Threads each DuckDB connection may use (a positive integer); unset means DuckDB's
     default (one per core). Results do not depend on it (sums are exact, see ``db``).
@@ -109,6 +118,18 @@ def download_backoff() -> float:
 def dask_address() -> str | None:
     """Address of a dask.distributed scheduler, or None for local threads."""
     return os.environ.get("SMARTIDF_DASK_ADDRESS") or None
+
+
+def dask_timeout() -> float:
+    """Seconds [s] to wait for the scheduler at ``SMARTIDF_DASK_ADDRESS``
+    (``SMARTIDF_DASK_TIMEOUT``, default 5)."""
+    return _positive("SMARTIDF_DASK_TIMEOUT", 5.0) or 5.0
+
+
+def parquet_export() -> str | None:
+    """Location (path or fsspec URL) of the Parquet export to read instead of the DuckDB
+    file (``SMARTIDF_PARQUET``), or None."""
+    return os.environ.get("SMARTIDF_PARQUET", "").strip() or None
 
 
 def duckdb_threads() -> int | None:

@@ -26,7 +26,7 @@ from smartidf_analysis.commuting.matrices import (
     relabel_paris,
     unit_table,
 )
-from smartidf_analysis.data import db
+from smartidf_analysis.data import compute, db
 
 
 def load_pairs(by: Iterable[str] = (), modes: Iterable[str] | None = None,
@@ -40,7 +40,9 @@ def load_pairs(by: Iterable[str] = (), modes: Iterable[str] | None = None,
     thread count and any ``npartitions``. ``engine="duckdb"`` runs the named query
     ``commuting_pairs``; ``engine="dask"`` uses
     :func:`~smartidf_analysis.data.db.read_dask_grouped` (each partition reduces in DuckDB,
-    Dask combines the partial sums).
+    Dask combines the partial sums, on the scheduler :mod:`~smartidf_analysis.data.compute`
+    picks; partitions are rowid ranges of the DuckDB file or the department files of the
+    Parquet export, see :func:`~smartidf_analysis.data.db.source`).
     """
     by = check_breakdowns(by)
     mode_list, csp_list = check_selection(modes, csps)
@@ -53,7 +55,7 @@ def load_pairs(by: Iterable[str] = (), modes: Iterable[str] | None = None,
             "commuting_flows", by=["home_code", "work_code", *by], sums=["workers"],
             filters=[("mode", "in", mode_list), ("csp", "in", csp_list)],
             npartitions=npartitions, path=path)
-        pairs = grouped.compute().reset_index().sort_values(
+        pairs = compute.compute(grouped)[0].reset_index().sort_values(
             ["home_code", "work_code", *by], kind="mergesort")
     else:
         raise ValueError(f"unknown engine {engine!r}; use 'duckdb' or 'dask'")
@@ -115,12 +117,14 @@ def flows_with_distance(by: Iterable[str] = (), modes: Iterable[str] | None = No
 
 
 def indicators(modes: Iterable[str] | None = None, csps: Iterable[int] | None = None, *,
-               paris_as_one: bool = False, path: str | Path | None = None) -> pd.DataFrame:
+               paris_as_one: bool = False, engine: str = "duckdb",
+               path: str | Path | None = None) -> pd.DataFrame:
     """All commune indicators
     (:func:`~smartidf_analysis.commuting.indicators.commune_indicators`) for the selected
-    modes and CSP groups, Paris as arrondissements or as one commune, from the database."""
+    modes and CSP groups, Paris as arrondissements or as one commune, from the database.
+    ``engine``: "duckdb" or "dask" (see :func:`load_pairs`)."""
     communes = load_communes(path)
-    flows = add_distances(load_pairs(("mode",), modes, csps, path=path), communes)
+    flows = add_distances(load_pairs(("mode",), modes, csps, engine=engine, path=path), communes)
     if paris_as_one:
         flows = relabel_paris(flows)
     table = commune_indicators(flows, communes_at(communes, paris_as_one))

@@ -23,7 +23,7 @@ import pandas as pd
 import xarray as xr
 
 from smartidf_analysis import config
-from smartidf_analysis.data import db, fetch
+from smartidf_analysis.data import compute, db, fetch
 from smartidf_analysis.data.sources.pvgis import read_pvgis_communes
 from smartidf_analysis.solar import clearsky
 from smartidf_analysis.solar import field as solar_field
@@ -65,12 +65,11 @@ PVGIS_DATASET = "solairesimple_pvgis_irradiation"  # refresh-only catalogue entr
 SOLAR_TABLES = ("irradiance_hourly", "buildings", "solar_cadastre_roofs", "communes", "premises",
                 "imported_roofs")
 
-def _db_key() -> tuple[str, int]:
-    """(path, mtime) of the database: the part of every cache key that follows a rebuild."""
-    path = config.db_path().resolve()
-    if not path.exists():
-        raise db.DatabaseMissingError(f"no database at {path}: run `smartidf data build` first")
-    return str(path), path.stat().st_mtime_ns
+def _db_key() -> tuple[str, str]:
+    """(location, version) of the data source - the DuckDB file and its modification time, or
+    the Parquet export (``SMARTIDF_PARQUET``) and its stamp: the part of every cache key that
+    follows a rebuild (:func:`~smartidf_analysis.data.db.source_key`)."""
+    return db.source_key()
 
 
 # ------------------------------ Inputs
@@ -313,7 +312,7 @@ def _stock_pass(key, n, seed, candidates) -> _StockPass:
     stock = synthetic_roof_stock_dask(n, communes, StockAssumptions(seed=seed, weight="dwellings"))
     w_commune = weight_inputs(cube, stock["commune_code"].cat.categories, field=field, by="commune_code")
     w_class = weight_inputs(cube, SOLAR_CLASSES, field=field, by="solar_class")
-    parts = dask.compute(*[dask.delayed(_pass_partition)(p, cube, field, candidates, w_commune, w_class)
+    parts = compute.compute(*[dask.delayed(_pass_partition)(p, cube, field, candidates, w_commune, w_class)
                            for p in stock.to_delayed()])
     cands = pd.concat([p[2] for p in parts])
     est = estimate_roof_production(cands, cube, field=field)

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from smartidf_analysis.data import compute
 from smartidf_analysis.solar.clearsky import spatial_factor_grid
 
 #: Roof irradiation classes [kWh/m2/yr]: below the first -> blue, from the first to below the
@@ -291,7 +292,8 @@ def estimate_roof_production(
         import dask.dataframe as dd
 
         parts = dd.from_pandas(roofs, npartitions=npartitions)
-        out = parts.map_partitions(_roof_kernel, meta=_roof_kernel(parts._meta, **kw), **kw).compute()
+        out = compute.compute(parts.map_partitions(_roof_kernel, meta=_roof_kernel(parts._meta, **kw),
+                                                   **kw))[0]
     else:
         out = _roof_kernel(roofs, **kw)
     bad = out["bad_reason"].notna().to_numpy()
@@ -381,9 +383,7 @@ def production_totals(production, by: str | Sequence[str] = "commune_code") -> p
     sums = g[cols].sum()
     counts = g["annual_kwh"].count()
     if not isinstance(sums, pd.DataFrame):
-        import dask
-
-        sums, counts = dask.compute(sums, counts)
+        sums, counts = compute.compute(sums, counts)
     out = pd.DataFrame({
         "roofs": counts.astype("int64"),
         "usable_area_m2": sums["usable_area_m2"],

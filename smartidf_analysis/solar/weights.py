@@ -14,6 +14,7 @@ Classes depend on plane irradiation only, which does not depend on those paramet
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -59,13 +60,47 @@ def _partial(df: pd.DataFrame, *, tilts, azimuths, irradiation, field_grid, by, 
     i, tx = _axis(tilts, tilt)
     j, ty = _axis(azimuths, az)
     i1, j1 = np.minimum(i + 1, nt - 1), np.minimum(j + 1, na - 1)
-    w = np.zeros(len(groups) * nt * na)
     base = area * keep
-    for ii, jj, wt in ((i, j, (1 - tx) * (1 - ty)), (i, j1, (1 - tx) * ty), (i1, j, tx * (1 - ty)),
-                       (i1, j1, tx * ty)):
+    corners = ((i, j, (1 - tx) * (1 - ty)), (i, j1, (1 - tx) * ty), (i1, j, tx * (1 - ty)),
+               (i1, j1, tx * ty))
+    area_sum = np.bincount(code, weights=area, minlength=len(groups))
+    count = np.bincount(code, minlength=len(groups)).astype(np.int64)
+    if len(groups) * nt * na > SPARSE_CELLS:  # e.g. 35,000 communes: 200 MB dense per partition
+        cell = np.concatenate([(code * nt + ii) * na + jj for ii, jj, _ in corners])
+        used, where = np.unique(cell, return_inverse=True)
+        values = np.bincount(where, weights=np.concatenate([base * wt for *_, wt in corners]))
+        return SparseWeights(used, values, (len(groups), nt, na)), area_sum, count
+    w = np.zeros(len(groups) * nt * na)
+    for ii, jj, wt in corners:
         w += np.bincount((code * nt + ii) * na + jj, weights=base * wt, minlength=len(w))
-    return (w.reshape(len(groups), nt, na), np.bincount(code, weights=area, minlength=len(groups)),
-            np.bincount(code, minlength=len(groups)).astype(np.int64))
+    return w.reshape(len(groups), nt, na), area_sum, count
+
+
+#: Above this many (group, tilt, azimuth) cells a partition returns :class:`SparseWeights`.
+SPARSE_CELLS = 2_000_000
+
+
+@dataclass(frozen=True)
+class SparseWeights:
+    """One partition's W as its non-zero cells (flat index, value): with tens of thousands of
+    communes, a partition of 250,000 roofs touches at most 1 million of the 25 million cells."""
+
+    cells: np.ndarray
+    values: np.ndarray
+    shape: tuple[int, int, int]
+
+
+def _dense_sum(parts) -> np.ndarray:
+    """Sum of partitions' W, dense or :class:`SparseWeights`, in the partitions' order."""
+    total = None
+    for w in parts:
+        if total is None:
+            total = np.zeros(int(np.prod(w.shape)))
+        if isinstance(w, SparseWeights):
+            total[w.cells] += w.values
+        else:
+            total += w.ravel()
+    return total.reshape(parts[0].shape)
 
 
 def weight_inputs(cube: xr.Dataset, groups: Sequence, *, field: xr.Dataset | None = None,
@@ -83,7 +118,9 @@ partial_weights = _partial  # one partition's (W, area, count); see weight_input
 
 def combine_weights(parts, inputs: dict) -> xr.Dataset:
     """Sum partial results of :func:`partial_weights` into the Dataset of :func:`orientation_weights`."""
-    w, area, count = (sum(p[k] for p in parts) for k in range(3))
+    parts = list(parts)
+    w = _dense_sum([p[0] for p in parts])
+    area, count = (sum(p[k] for p in parts) for k in (1, 2))
     return xr.Dataset(
         {"weight_m2": (("group", "tilt", "azimuth"), w), "usable_area_m2": ("group", area),
          "roofs": ("group", count)},
@@ -127,7 +164,9 @@ def orientation_weights(roofs, cube: xr.Dataset, *, field: xr.Dataset | None = N
         return combine_weights([_partial(roofs, **kw)], kw)
     import dask
 
-    parts = dask.compute(*[dask.delayed(_partial)(p, **kw) for p in roofs.to_delayed()])
+    from smartidf_analysis.data import compute
+
+    parts = compute.compute(*[dask.delayed(_partial)(p, **kw) for p in roofs.to_delayed()])
     return combine_weights(parts, kw)
 
 

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from smartidf_analysis.commuting.selections import employer_pool
+from smartidf_analysis.data import compute
 from smartidf_analysis.siting import MaximalCoveringLocation, SitingSettingsError
 from smartidf_analysis.siting.pmedian import PMedian
 from smartidf_analysis.telecentres.demand import DEFAULT, Scenario, lookup
@@ -252,14 +253,16 @@ def sensitivity(inputs: TelecentreInputs, base: Scenario = DEFAULT,
                 grid: Mapping[str, Iterable] | None = None) -> pd.DataFrame:
     """One-at-a-time sensitivity: each parameter of ``grid`` varied around ``base`` (the
     others at their base value). Columns ``parameter, value, is_base`` and the KPIs."""
-    rows = []
-    for name, values in (grid or SENSITIVITY_GRID).items():
-        for value in values:
-            scenario = base.but(**{name: value})
-            kpis = run_scenario(inputs, scenario).kpis
-            rows.append({"parameter": name, "value": float(value),
-                         "is_base": bool(value == getattr(base, name)), **kpis.to_dict()})
-    return pd.DataFrame(rows)
+    cases = [(name, value) for name, values in (grid or SENSITIVITY_GRID).items() for value in values]
+    runs = compute.map_shared(_kpis_of, [base.but(**{n: v}) for n, v in cases], inputs)
+    return pd.DataFrame([{"parameter": name, "value": float(value),
+                          "is_base": bool(value == getattr(base, name)), **kpis.to_dict()}
+                         for (name, value), kpis in zip(cases, runs, strict=True)])
+
+
+def _kpis_of(inputs: TelecentreInputs, scenario: Scenario) -> pd.Series:
+    """The KPIs of one scenario (one task of a sweep)."""
+    return run_scenario(inputs, scenario).kpis
 
 
 def coverage_curve(inputs: TelecentreInputs, base: Scenario = DEFAULT,
@@ -268,14 +271,11 @@ def coverage_curve(inputs: TelecentreInputs, base: Scenario = DEFAULT,
     """Demand served against the number of sites, per solving method: ``p, method,
     daily_users, demand_served_pct, mip_gap, status`` (solve times are left out so that the
     table is reproducible; see the benchmark for times)."""
-    rows = []
-    for p in sites:
-        for method in methods:
-            k = run_scenario(inputs, base.but(n_sites=int(p), method=method)).kpis
-            rows.append({"p": int(p), "method": method, "daily_users": k["daily_users"],
-                         "demand_served_pct": k["demand_served_pct"], "mip_gap": k["mip_gap"],
-                         "status": k["status"]})
-    return pd.DataFrame(rows)
+    cases = [(int(p), method) for p in sites for method in methods]
+    runs = compute.map_shared(_kpis_of, [base.but(n_sites=p, method=m) for p, m in cases], inputs)
+    return pd.DataFrame([{"p": p, "method": method, "daily_users": k["daily_users"],
+                          "demand_served_pct": k["demand_served_pct"], "mip_gap": k["mip_gap"],
+                          "status": k["status"]} for (p, method), k in zip(cases, runs, strict=True)])
 
 
 def reproducible(kpis: pd.Series | pd.DataFrame):
