@@ -155,7 +155,7 @@ def test_on_a_cluster_of_processes_from_the_export_the_results_equal_duckdb(regi
     assert "grouped-commuting_flows" in names and "_pass_partition" in names
 
 
-def test_an_unreachable_scheduler_is_named_within_ten_seconds(settings):
+def test_an_unreachable_scheduler_is_named_within_ten_seconds(settings, synthetic_db):
     address = f"tcp://127.0.0.1:{_free_port()}"
     settings.setenv("SMARTIDF_DASK_ADDRESS", address)
     start = time.monotonic()
