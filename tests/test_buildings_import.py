@@ -152,3 +152,30 @@ def test_a_failed_write_leaves_the_database_untouched(work_db, tmp_path, monkeyp
     monkeypatch.setenv("SMARTIDF_DB", str(work_db))
     assert _sha(work_db) == before and len(sd.imported_roofs()) == 6
     assert [p.name for p in work_db.parent.iterdir() if p.name.startswith(".")] == []
+
+
+def test_the_solar_page_uses_imported_roofs_instead_of_the_synthetic_stock(work_db, mirror):
+    """Once buildings are imported, the regional production per commune (API and page) comes
+    from them, labelled as imported BD TOPO roofs; before, from the SYNTHETIC stock."""
+    from page_view import PageView
+
+    from smartidf_analysis.apps.solar import SolarPage
+    from smartidf_analysis.solar import io as sd
+    from smartidf_analysis.solar import results as sr
+
+    kw = dict(module_efficiency=0.2, system_losses_pct=14.0, usable_fraction=1.0)
+    before = sr.commune_indicator("annual_gwh", **kw)
+    assert before.attrs["roof_set"] == "synthetic_stock" and len(before) > 1000
+    import_buildings(mirror / "dfg_saint-denis_ecoles_bdtopo-batiments_cadastre-solaire.gpkg")
+    db.close_shared()
+    after = sr.commune_indicator("annual_gwh", **kw)
+    assert after.attrs["roof_set"] == sd.IMPORTED_SET == sd.regional_roof_set()
+    production = sd.real_set_production(sd.IMPORTED_SET, convention="modules", **kw)
+    assert after["commune_code"].tolist() == ["93066"]  # the extract is Saint-Denis only
+    assert after["annual_gwh"].iloc[0] == pytest.approx(production["annual_kwh"].sum() / 1e6)
+    assert after["roofs"].iloc[0] == production["annual_kwh"].notna().sum() > 400
+    page = SolarPage(lang="en")
+    page.state.indicator = "annual_gwh"
+    view = PageView(page)
+    caption = view.text("solar-commune-caption")
+    assert "BD TOPO" in caption and "SYNTHETIC" not in caption

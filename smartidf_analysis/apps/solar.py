@@ -256,7 +256,8 @@ class SolarPage(Page):
         cmap.update(shown, [fmt_number(v, lang, digits) for v in shown], scale, title=label,
                     value_label=label)
         count = int(self._commune_table[indicator].notna().sum())
-        self._commune_caption.object = show.commune_caption(indicator, count, self.shared, lang)
+        self._commune_caption.object = show.commune_caption(indicator, count, self.shared, lang,
+                                                            values.attrs.get("roof_set"))
 
     def _show_inspector(self) -> None:
         lang, roof_id, r = self.lang, self.state.roof_id, self._results

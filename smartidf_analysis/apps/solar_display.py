@@ -82,11 +82,19 @@ def map_caption(provenance: pd.DataFrame, datasets: list[str], lang: str) -> str
             f"pvlib. {tr('sol_assumptions', lang)}")
 
 
-def commune_caption(indicator: str, shown: int, data, lang: str) -> str:
+def commune_caption(indicator: str, shown: int, data, lang: str,
+                    roof_set: str | None = None) -> str:
     """Caption of the commune map: indicator, communes with a value, what it is, sources
-    (``data``: the page's :class:`~.solar_state.SolarPageData`)."""
+    (``data``: the page's :class:`~.solar_state.SolarPageData`; ``roof_set``: the regional
+    roofs behind a production indicator, imported BD TOPO buildings or the synthetic
+    stock)."""
     label = tr(f"sol_ind_{indicator}", lang)
-    if indicator == "yield_kwh_kwp":
+    if indicator != "yield_kwh_kwp" and roof_set == "imported_buildings":
+        prov = data.provenance
+        rows = prov[prov["table_name"] == "imported_roofs"] if "table_name" in prov else prov[:0]
+        note = (f"{tr('sol_imported_note', lang)} "
+                f"{plots.source_caption(rows, lang)}")
+    elif indicator == "yield_kwh_kwp":
         note = (f"{tr('sol_modelled', lang)} : {tr('sol_field_note', lang)}; "
                 f"{source_text(data.provenance, YIELD_SOURCES, lang)}; "
                 f"{FIELD_ATTRIBUTION} (CC BY 4.0)")

@@ -48,6 +48,11 @@ LABELS = {
         "SYNTHETIC roof stock: 2.5 million roofs drawn at random from each commune's dwellings "
         "(ARCEP 2018) to illustrate the regional scale; no real roof."),
     "sol_synthetic": ("SYNTHÉTIQUE", "SYNTHETIC"),
+    "sol_imported_note": (
+        "Bâtiments réels importés de la BD TOPO (`smartidf data import-buildings`), modules "
+        "par kWc, forme de toit selon la règle du projet, sans modèle d'ombrage.",
+        "Real buildings imported from BD TOPO (`smartidf data import-buildings`), per-kWp "
+        "modules, roof shape by the project's rule, no shading model."),
     "sol_modelled": ("modélisé", "modelled"),
     "sol_unplaced": ("logements de codes sans commune actuelle, non placés",
                      "dwellings under codes without a current commune, not placed"),

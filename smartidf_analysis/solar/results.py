@@ -15,7 +15,12 @@ import pandas as pd
 
 from smartidf_analysis.solar import io as sd
 from smartidf_analysis.solar.conventions import monthly_production
-from smartidf_analysis.solar.roofs import bad_roofs, class_totals, monthly_roof_production
+from smartidf_analysis.solar.roofs import (
+    bad_roofs,
+    class_totals,
+    monthly_roof_production,
+    production_totals,
+)
 from smartidf_analysis.solar.stock import stock_totals
 
 SYNTHETIC_SET = "synthetic_stock"
@@ -56,8 +61,9 @@ def roof_set_results(roof_set: str, convention: str, module_efficiency: float,
     :mod:`~smartidf_analysis.solar.conventions`); the synthetic stock keeps per-kWp modules
     on its own racks (:func:`~smartidf_analysis.solar.io.stock_summary`; its first call
     makes the pass over the 2.5 million roofs, seconds; later ones milliseconds)."""
-    if roof_set not in sd.ROOF_SETS:
-        raise ValueError(f"unknown roof set {roof_set!r}; known: {list(sd.ROOF_SETS)}")
+    if roof_set not in sd.ROOF_SETS and roof_set != sd.IMPORTED_SET:
+        raise ValueError(f"unknown roof set {roof_set!r}; known: {list(sd.ROOF_SETS)} and "
+                         f"{sd.IMPORTED_SET!r}")
     kw = dict(module_efficiency=module_efficiency, system_losses_pct=system_losses_pct,
               usable_fraction=usable_fraction)
     if roof_set == SYNTHETIC_SET:
@@ -83,18 +89,27 @@ def commune_indicator(indicator: str, module_efficiency: float, system_losses_pc
     """``commune_code`` and ``indicator`` per map unit (arrondissements for Paris):
     ``yield_kwh_kwp``, the MODELLED yield [kWh/kWp/yr] of a south-facing 35° roof
     (:func:`~smartidf_analysis.solar.io.commune_reference_yield`, depends on the losses
-    only), or the SYNTHETIC stock's ``annual_gwh`` [GWh/yr] / ``peak_power_mwp`` [MWp]
-    per commune, with its other totals."""
+    only), or the regional roofs' ``annual_gwh`` [GWh/yr] / ``peak_power_mwp`` [MWp] per
+    commune, with their other totals: the roofs imported from BD TOPO
+    (``smartidf data import-buildings``, per-kWp modules) when there are any, else the
+    SYNTHETIC stock. ``attrs["roof_set"]`` says which
+    (:func:`~smartidf_analysis.solar.io.regional_roof_set`)."""
     if indicator not in COMMUNE_INDICATORS:
         raise ValueError(f"unknown commune indicator {indicator!r}; known: {COMMUNE_INDICATORS}")
     if indicator == "yield_kwh_kwp":
         ref = sd.commune_reference_yield(system_losses_pct=system_losses_pct)
         return ref[["commune_code", "specific_yield_kwh_kwp"]].rename(
             columns={"specific_yield_kwh_kwp": "yield_kwh_kwp"})
-    summary = sd.stock_summary(module_efficiency=module_efficiency,
-                               system_losses_pct=system_losses_pct,
-                               usable_fraction=usable_fraction)
-    return summary.commune_totals.reset_index()
+    kw = dict(module_efficiency=module_efficiency, system_losses_pct=system_losses_pct,
+              usable_fraction=usable_fraction)
+    regional = sd.regional_roof_set()
+    if regional == sd.IMPORTED_SET:
+        production = sd.real_set_production(sd.IMPORTED_SET, convention="modules", **kw)
+        table = production_totals(production, by="commune_code").reset_index()
+    else:
+        table = sd.stock_summary(**kw).commune_totals.reset_index()
+    table.attrs["roof_set"] = regional
+    return table
 
 
 def roof_months(roof: pd.Series, synthetic: bool, module_efficiency: float,
