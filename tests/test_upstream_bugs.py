@@ -7,11 +7,15 @@ page's websocket while a previous write is in flight is left unsent when the tas
 the previous batch resumes in the same loop turn, after the new batch's task was scheduled
 and before it ran: that task clears the page's "writing" mark and the new one returns
 without sending. Seen in the served app (a probe found it once in a 120 s load run, 2026-12-02);
-the symptom is a page whose spinner stays on until its next change. The project's
-workaround is a design that avoids the path, public API only: pages never use
-``pn.io.unlocked`` (which queues through it); model changes made in callbacks on the event
-loop go through Bokeh's own ordered writes. The reproduction drives Panel's functions
-directly (module-private names used here only, to reproduce the bug).
+the symptom is a page whose spinner stays on until its next change (measured again
+without a thread pool, 2026-12-03: 2 of 517 widget changes never answered in
+``benchmarks/load.py``, both after async callbacks, whose results go through that queue).
+The project's workaround, public API only (``apps/page.py``): after each async callback's
+result, the page changes a hidden pane a little later (Bokeh's
+``Document.add_timeout_callback``), and that write makes Panel send what it left queued;
+the server refuses to start on a Panel release the workaround was not checked on. The
+reproduction drives Panel's functions directly (module-private names used here only, to
+reproduce the bug).
 """
 
 from __future__ import annotations
@@ -55,7 +59,7 @@ def socket_writes():
 
 
 @pytest.mark.xfail(strict=True, reason="Panel 1.9.4 leaves a queued websocket message unsent "
-                   "(write queue race); pages avoid pn.io.unlocked")
+                   "(write queue race); pages flush it (apps/page.py)")
 def test_panel_sends_every_queued_message_in_order(socket_writes):
     sent, pending = socket_writes
 
@@ -80,3 +84,12 @@ def test_panel_sends_every_queued_message_in_order(socket_writes):
     finally:
         panel_document._WRITE_MSGS.pop(doc, None)
         panel_document._WRITE_BLOCK.pop(doc, None)
+
+
+def test_the_server_refuses_a_panel_release_the_workaround_was_not_checked_on():
+    from smartidf_analysis.apps.page import PANEL_WRITE_QUEUE_RACE, check_panel_version
+
+    check_panel_version(PANEL_WRITE_QUEUE_RACE[0])
+    check_panel_version()  # the locked environment's Panel is a checked one
+    with pytest.raises(RuntimeError, match="test_upstream_bugs.py"):
+        check_panel_version("1.9.99")

@@ -64,6 +64,9 @@ def setup() -> None:
     runs, the heap frozen."""
     from tornado.ioloop import IOLoop
 
+    from smartidf_analysis.apps.page import check_panel_version
+
+    check_panel_version()  # the pages' workaround of a Panel bug was checked on this release
     log.info("pages warmed: %s", warm_caches())
     IOLoop.current().add_callback(freeze_heap)
 
