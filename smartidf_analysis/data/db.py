@@ -33,6 +33,7 @@ reach into the others' privates.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import re
@@ -527,48 +528,53 @@ def write_database(path: str | Path, tables: Mapping[str, pd.DataFrame],
         con.close()
 
 
-def write_import(path: str | Path, table: str, key_column: str, key: str, frame: pd.DataFrame,
-                 provenance_row: Mapping[str, Any]) -> None:
-    """Atomically replace the rows of ``table`` whose ``key_column`` is ``key`` by ``frame``
-    (creating the table with its :data:`EXTRA_TABLES` types), and the ``provenance`` row of
-    ``key``: the database is copied to a temporary file beside it, written there, checkpointed
-    and renamed over the original, so readers see the old or the new file, and a failure at any
-    step leaves the previous database untouched (the copy is deleted)."""
-    import os
-    import shutil
-
+@contextlib.contextmanager
+def _atomic_copy(path: str | Path):
+    """A read-write connection to a copy of the database at ``path`` (beside it); on a clean
+    exit the copy is checkpointed and renamed over the original, so readers see the old or
+    the new file; on any error the copy is deleted and the original is untouched. The shared
+    connections are closed (they would keep reading the old file)."""
     path = _db_file(path)
-    types = EXTRA_TABLES[table]
-    if key_column not in types:
-        raise ValueError(f"{key_column!r} is not a column of {table!r}")
     tmp = path.with_name(f".{path.name}.import-{os.getpid()}")
     tmp.unlink(missing_ok=True)
     try:
-        shutil.copyfile(path, tmp)
+        shutil.copy2(path, tmp)
         con = _open(tmp, read_only=False)
         try:
-            cols = ", ".join(f'"{c}" {t}' for c, t in types.items())
-            con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({cols})")
-            con.execute(f'DELETE FROM {table} WHERE "{key_column}" = ?', [key])
-            casts = ", ".join(f'CAST("{c}" AS {t})' for c, t in types.items())
-            # through Arrow: DuckDB scans bytes and text columns of a pandas frame row by row
-            import pyarrow as pa
-
-            con.register("_frame", pa.Table.from_pandas(frame.reset_index(drop=True)[list(types)],
-                                                        preserve_index=False))
-            con.execute(f"INSERT INTO {table} SELECT {casts} FROM _frame")
-            con.unregister("_frame")
-            con.execute("DELETE FROM provenance WHERE dataset_id = ?", [key])
-            names = list(PROVENANCE_COLUMNS)
-            con.execute(f"INSERT INTO provenance ({', '.join(names)}) VALUES "
-                        f"({', '.join('?' for _ in names)})", [provenance_row[n] for n in names])
+            yield con
             con.execute("CHECKPOINT")
         finally:
             con.close()
+        close_shared()
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
-    close_shared()
+
+
+def write_import(path: str | Path, table: str, key_column: str, key: str, frame: pd.DataFrame,
+                 provenance_row: Mapping[str, Any]) -> None:
+    """Atomically (:func:`_atomic_copy`) replace the rows of ``table`` whose ``key_column`` is
+    ``key`` by ``frame`` (creating the table with its :data:`EXTRA_TABLES` types), and the
+    ``provenance`` row of ``key``."""
+    import pyarrow as pa
+
+    types = EXTRA_TABLES[table]
+    if key_column not in types:
+        raise ValueError(f"{key_column!r} is not a column of {table!r}")
+    with _atomic_copy(path) as con:
+        cols = ", ".join(f'"{c}" {t}' for c, t in types.items())
+        con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({cols})")
+        con.execute(f'DELETE FROM {table} WHERE "{key_column}" = ?', [key])
+        casts = ", ".join(f'CAST("{c}" AS {t})' for c, t in types.items())
+        # through Arrow: DuckDB scans bytes and text columns of a pandas frame row by row
+        con.register("_frame", pa.Table.from_pandas(frame.reset_index(drop=True)[list(types)],
+                                                    preserve_index=False))
+        con.execute(f"INSERT INTO {table} SELECT {casts} FROM _frame")
+        con.unregister("_frame")
+        con.execute("DELETE FROM provenance WHERE dataset_id = ?", [key])
+        names = list(PROVENANCE_COLUMNS)
+        con.execute(f"INSERT INTO provenance ({', '.join(names)}) VALUES "
+                    f"({', '.join('?' for _ in names)})", [provenance_row[n] for n in names])
 
 
 def write_arrow_table(path: str | Path, name: str, batches, columns: Mapping[str, str]) -> None:
@@ -608,35 +614,20 @@ def _create_as(con, name: str, frame: pd.DataFrame, insert: bool = False) -> Non
 def append_rows_atomic(path: str | Path, table: str, frame: pd.DataFrame,
                        provenance: pd.DataFrame, replace: bool = False) -> None:
     """Add ``frame`` to the import table ``table`` (and ``provenance`` rows) of the database
-    at ``path`` **atomically**: the file is copied, the copy is changed and checkpointed, then
-    renamed over the original; on any error the original is untouched. ``replace`` first
-    drops the table's earlier rows and their provenance. Readers holding the old file keep
-    reading it until they reopen (:func:`close_shared` is called here)."""
+    at ``path`` **atomically** (:func:`_atomic_copy`). ``replace`` first drops the table's
+    earlier rows and their provenance."""
     if table not in IMPORT_TABLES:
         raise ValueError(f"{table!r} is not an import table; known: {list(IMPORT_TABLES)}")
-    path = _db_file(path)
-    tmp = path.with_name(f".{path.name}.import-{os.getpid()}")
-    tmp.unlink(missing_ok=True)
-    try:
-        shutil.copy2(path, tmp)
-        con = _open(tmp, read_only=False)
-        try:
-            exists = con.execute("SELECT 1 FROM information_schema.tables WHERE table_name = ?",
-                                 [table]).fetchall()
-            if not exists:
-                _create_as(con, table, frame.iloc[:0])
-            if replace:
-                con.execute(f"DELETE FROM {table}")
-                con.execute("DELETE FROM provenance WHERE table_name = ?", [table])
-            _create_as(con, table, frame, insert=True)
-            _create_as(con, "provenance", provenance, insert=True)
-            con.execute("CHECKPOINT")
-        finally:
-            con.close()
-        close_shared()
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    with _atomic_copy(path) as con:
+        exists = con.execute("SELECT 1 FROM information_schema.tables WHERE table_name = ?",
+                             [table]).fetchall()
+        if not exists:
+            _create_as(con, table, frame.iloc[:0])
+        if replace:
+            con.execute(f"DELETE FROM {table}")
+            con.execute("DELETE FROM provenance WHERE table_name = ?", [table])
+        _create_as(con, table, frame, insert=True)
+        _create_as(con, "provenance", provenance, insert=True)
 
 
 def import_rows(path: str | Path, table: str) -> tuple[pd.DataFrame, pd.DataFrame]:
