@@ -102,7 +102,7 @@ def test_incomplete_build_exits_3_and_lists_the_missing(fresh, upstream, capsys)
     captured = capsys.readouterr()
     assert "INCOMPLETE" in captured.out and "insee_mobpro_2014" in captured.out
     assert "missing: insee_mobpro_2014" in captured.err
-    assert "pages: commuting, overview, telecentres" in captured.err
+    assert "pages: commuting, finder, overview, telecentres" in captured.err
     assert "Traceback" not in captured.err
     assert not build.build(progress=False).synthetic  # never synthetic numbers mixed in
 
