@@ -106,12 +106,23 @@ def csv_buffer(frame) -> io.StringIO:
 def snapshot_html(page: str, objects: list, lang: str) -> io.StringIO:
     """The page's current content as one standalone HTML file (resources inlined, no
     server needed): what a decision maker attaches to an e-mail."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from bokeh.resources import INLINE
 
     buffer = io.StringIO()
     title = f"{tr('app_title', lang)} — {tr(page, lang)}"
-    pn.Column(pn.pane.Markdown(f"# {title}"), *objects).save(
-        buffer, title=title, resources=INLINE, embed=False)
+
+    def save() -> None:
+        pn.Column(pn.pane.Markdown(f"# {title}"), *objects).save(
+            buffer, title=title, resources=INLINE, embed=False)
+
+    # Saved from a thread of its own, where no session document is current: inside the
+    # session (Panel 1.9.4), saving re-pointed the served page's stylesheets at Panel's CDN,
+    # which fails offline (measured 2026-12-03: 6 failed CSS requests after one click). The
+    # event loop waits for it, so the page's objects do not change meanwhile.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(save).result()
     buffer.seek(0)
     return buffer
 
