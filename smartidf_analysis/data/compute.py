@@ -99,8 +99,15 @@ def map_shared(func, items, shared) -> list:
     items = list(items)
     if found is None:
         return [func(shared, item) for item in items]
-    future = found.scatter(shared, broadcast=True)
-    return found.gather(found.map(func, [future] * len(items), items, pure=False))
+    # hash=False: a fresh key per call. With the default content hash, a second sweep over the
+    # same inputs reuses the first sweep's key while the release of the first sweep's future
+    # may still be on its way to the scheduler, which then forgets the data under the new
+    # tasks ("cancelled for reason: lost dependencies", seen once in CI).
+    future = found.scatter(shared, broadcast=True, hash=False)
+    try:
+        return found.gather(found.map(func, [future] * len(items), items, pure=False))
+    finally:
+        future.release()
 
 
 def describe() -> str:
