@@ -165,7 +165,8 @@ def main() -> None:
     parser.add_argument("--think", type=float, default=1.0,
                         help="mean seconds between an update and the next change")
     parser.add_argument("--churn", type=int, default=100, help="sessions for the memory test")
-    parser.add_argument("--num-procs", type=int, default=1, help="server processes")
+    parser.add_argument("--num-procs", type=int, default=0,
+                        help="server processes (default 0: one per core, as `smartidf serve`)")
     args = parser.parse_args()
     args.pages = [p for p in args.pages.split(",") if p]
     unknown = set(args.pages) - set(load_client.RECIPES)

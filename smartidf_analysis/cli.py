@@ -224,8 +224,8 @@ def parser() -> argparse.ArgumentParser:
                    help="host[:port] allowed to open websockets (default: address:port)")
     s.add_argument("--auth", choices=["none", "basic", "oauth"], default="none")
     s.add_argument("--num-procs", type=int, default=None,
-                   help="server processes sharing the port (panel --num-procs; 0 = one per "
-                        "core; default 1, see apps/serve.server_processes). Callbacks run on "
+                   help="server processes sharing the port (panel --num-procs; default and 0: "
+                        "one per core, see apps/serve.server_processes). Callbacks run on "
                         "each process's event loop")
     s.add_argument("--unused-session-lifetime", type=int, default=60_000,
                    help="ms after which a closed session's memory is released")

@@ -40,7 +40,8 @@ def test_several_processes_but_not_with_autoreload():
     assert _value(panel_command(_args(num_procs=2)), "--num-procs") == "2"
     with pytest.raises(SmartidfError, match="--dev"):
         panel_command(_args(num_procs=2, dev=True))
-    assert server_processes(None, cores=6) == 1  # default (see server_processes)
+    assert server_processes(None, cores=6) == 6  # default: one per core
+    assert server_processes(1, cores=6) == 1
     assert server_processes(0, cores=3) == 3  # 0: one per core
     assert server_processes(None, dev=True, cores=6) == 1
     assert "--num-procs" not in panel_command(_args(num_procs=None, dev=True))

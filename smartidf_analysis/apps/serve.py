@@ -45,20 +45,18 @@ def server_environment(environ: dict[str, str], find=ctypes.util.find_library) -
 
 def server_processes(requested: int | None, *, dev: bool = False,
                      cores: int | None = None) -> int:
-    """Server processes for ``--num-procs``: ``requested`` (0: one per core,
-    ``os.cpu_count()``), else 1. Callbacks run on each process's event loop (no thread
-    pool). One process by default, not one per core: with several, Bokeh may open a page's
-    websocket in another process than the one that served its HTML, and Panel 1.9.4 then
-    builds that session's stylesheets with its CDN's URLs, which fail offline (measured
-    2026-12-03: 17–18 console errors on half of the broadband pages with 2 processes, none
-    with 1). ``--dev`` (autoreload) runs one process."""
+    """Server processes for ``--num-procs``: ``requested``, or one per core
+    (``os.cpu_count()``) when it is None or 0. Callbacks run on each process's event loop (no
+    thread pool), so the processes are what spreads page openings over the cores. A page's
+    websocket may land on another process than the one that served its HTML: that process
+    builds the session again, with the same local stylesheet URLs
+    (:func:`~smartidf_analysis.apps.shell.serve_stylesheets_locally`). ``--dev``
+    (autoreload) runs one process."""
     if requested is not None and requested < 0:
         raise SmartidfError(f"--num-procs {requested}: expected 0 (one per core) or more")
     if dev:
         if requested not in (None, 1):
             raise SmartidfError("--num-procs cannot be combined with --dev (autoreload)")
-        return 1
-    if requested is None:
         return 1
     return requested or cores or os.cpu_count() or 1
 

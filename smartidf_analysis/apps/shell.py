@@ -7,6 +7,7 @@ import io
 import logging
 
 import panel as pn
+from panel.io.resources import LOCAL_DIST
 
 from smartidf_analysis.data import db
 
@@ -153,11 +154,29 @@ def serve(build, page: str) -> None:
                   pn.pane.Markdown(f"[{tr(page, 'fr')}](./{page})")).servable(location=False)
         return
     doc = pn.state.curdoc
+    if doc is not None:
+        serve_stylesheets_locally(doc)
     # A template adds each of its items as a separate root, and Bokeh re-walks every model
     # of the document after each add_root: with the references frozen it walks once
     # (broadband page: 2.7 s -> 1.3 s of server CPU per opened page, benchmarks/load.py).
     with doc.models.freeze() if doc is not None else contextlib.nullcontext():
         guarded(build, page).servable()
+
+
+def serve_stylesheets_locally(doc) -> None:
+    """Point the session's stylesheets at this server's copy of Panel's files.
+
+    With several server processes (``smartidf serve --num-procs``), a page's websocket may
+    land on another process than the one that served its HTML; that process builds the
+    session from the websocket alone, where Panel 1.9.4 never sets the document's
+    ``dist_url`` (only its HTML handler does) and falls back to its CDN's URLs, which fail
+    offline (measured: 3 of 6 broadband pages with CDN requests with 2 processes). Setting
+    it first, through Bokeh's public ``Document.template_variables``, gives every session
+    the same local URLs; the HTML handler later sets the same value.
+    """
+    rel_path = pn.state.rel_path
+    doc.template_variables.setdefault(
+        "dist_url", f"{rel_path}/{LOCAL_DIST}" if rel_path else LOCAL_DIST)
 
 
 def missing_data_panel(missing, lang: str) -> pn.pane.Alert:

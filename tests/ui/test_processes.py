@@ -1,0 +1,56 @@
+"""Several server processes (`smartidf serve --num-procs 2`): a page's websocket may land on
+another process than the one that served its HTML, which then builds the session again.
+Every page, opened a few times, must load only from this server (no CDN request: the tests
+run offline) and show no console error."""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+import pytest
+from serving import server_errors, start_server, stop_server, wait_http
+from waits import wait_rendered
+
+TIMEOUT = 90_000
+PAGES = ("overview", "broadband", "commuting", "telecentres", "finder", "solar", "buildings")
+OPENINGS = 2  # per page: 14 openings, each with one chance in two of crossing processes
+
+
+@pytest.fixture(scope="module")
+def two_processes(app_db, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("serve2")
+    proc, url, log_path = start_server(app_db, tmp, "--num-procs", "2")
+    try:
+        wait_http(f"{url}/overview")
+    except RuntimeError:
+        stop_server(proc)
+        raise RuntimeError(log_path.read_text()) from None
+    yield url
+    stop_server(proc)
+    errors = server_errors(log_path.read_text())
+    assert not errors, errors
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_session_loads_from_this_server_whichever_process_builds_it(browser, two_processes,
+                                                                           name):
+    for _ in range(OPENINGS):
+        foreign, errors = _open(browser, f"{two_processes}/{name}")
+        assert foreign == [], foreign
+        assert errors == [], errors
+
+
+def _open(browser, url: str) -> tuple[list[str], list[str]]:
+    """Open ``url`` in a new tab until rendered: (requests to other hosts, console errors)."""
+    host = urlparse(url).netloc
+    page = browser.new_page()
+    foreign, errors = [], []
+    page.on("request", lambda r: foreign.append(r.url)
+            if urlparse(r.url).netloc not in (host, "") else None)
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(url, timeout=TIMEOUT)
+    page.wait_for_selector("canvas:visible", timeout=TIMEOUT)
+    wait_rendered(page, TIMEOUT)
+    page.close()
+    return foreign, errors
