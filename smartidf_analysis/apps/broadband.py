@@ -35,6 +35,9 @@ log = logging.getLogger("smartidf.apps.broadband")
 INDICATORS = bi.MAP_INDICATORS
 MAP_ASPECT = 1.6  # width / height of the map on a usual screen, to fit a department in view
 DEPARTMENTS = ("all", "75", "77", "78", "91", "92", "93", "94", "95")
+#: the page's sections, one tab each below the headline (the tab titles' label keys)
+SECTIONS = {"map": "bb_tab_map", "series": "bb_series_heading", "commune": "bb_inspector_title",
+            "gaps": "bb_gap_title", "zoning": "bb_zoning_title"}
 SOURCES = {"fibre": ["fibre_deployment", "premises"],  # tables whose provenance is cited
            "series": ["fibre_department_series", "fibre_deployment"]}
 
@@ -66,6 +69,10 @@ class BroadbandState(param.Parameterized):
         Coverage rate [fraction of premises] below which a commune is in the gap list.""")
     rank_by = param.Selector(default="premises", objects=["premises", "population"], doc="""
         Gap list order: uncovered premises or uncovered population [count].""")
+    section = param.Selector(default="map", objects=list(SECTIONS), doc="""
+        Section shown below the headline: the map by commune, the department trajectories,
+        the commune inspector, the lagging communes or the zoning breakdown. Only the shown
+        section is drawn (Panel's dynamic tabs): opening the page draws the map alone.""")
 
 
 class BroadbandPage(Page):
@@ -73,7 +80,8 @@ class BroadbandPage(Page):
 
     page = "broadband"
     State = BroadbandState
-    url_parameters = ("quarter", "indicator", "department", "commune", "threshold", "rank_by")
+    url_parameters = ("quarter", "indicator", "department", "commune", "threshold", "rank_by",
+                      "section")
 
     @classmethod
     def load(cls, database: str) -> BroadbandPageData:
@@ -119,6 +127,8 @@ class BroadbandPage(Page):
         self.watch(self._zoom, ["department"])
         self.watch(self._redraw_inspector, ["commune"])
         self.watch(self._redraw_gaps, ["quarter", "department", "threshold", "rank_by"])
+        self._pending: dict[str, object] = {}  # section -> its drawing, run when shown
+        self.watch(self._section_shown, ["section"])
         self._redraw_map()
         self._redraw_series()
         self._zoom()
@@ -135,7 +145,7 @@ class BroadbandPage(Page):
                 "growth": pb.growth_scale(growth if np.isfinite(growth) else 0.05)}
 
     def _tapped(self, code: str):
-        self.state.commune = code
+        self.state.param.update(commune=code, section="commune")
 
     # ------------------------------------------------------------------------- map
     def _map_values(self, quarter: str, indicator: str) -> tuple[np.ndarray, np.ndarray]:
@@ -201,7 +211,24 @@ class BroadbandPage(Page):
         return plots.source_caption(rows, self.lang)
 
     # ------------------------------------------------------------- series, inspector
+    def _when_shown(self, section: str, draw) -> None:
+        """``draw()`` now if ``section`` is the one shown, else when it is next shown (its
+        charts are built for nobody otherwise: 0.3 s of server time for the series)."""
+        if self.state.section == section:
+            self._pending.pop(section, None)
+            draw()
+        else:
+            self._pending[section] = draw
+
+    def _section_shown(self, *_):
+        draw = self._pending.pop(self.state.section, None)
+        if draw is not None:
+            draw()
+
     def _redraw_series(self, *_):
+        self._when_shown("series", self._draw_series)
+
+    def _draw_series(self):
         lang, dep = self.lang, self.state.department
         zones = [*self.names] if dep == "all" else [dep]
         zones = [*zones, "R11"]
@@ -217,6 +244,7 @@ class BroadbandPage(Page):
         if cov.empty:
             self.inspector_text.object = tr("bb_pick_commune", lang)
             self.inspector_chart.object = None
+            self._pending.pop("commune", None)
             return
         name = cov["commune_name"].iloc[0]
         series = bi.commune_series(self.ind, code)
@@ -239,10 +267,13 @@ class BroadbandPage(Page):
         lines.append(f"\n*{tr('bb_caveat', lang)}*")
         self.inspector_text.object = "\n".join(lines)
         self.map.select(code)
-        with pn.param.set_values(self.inspector_chart, loading=True):
-            self.inspector_chart.object = pb.commune_chart(
-                series, title=name, observed=tr("bb_observed", lang),
-                projected=tr("bb_projected", lang), target=target)
+
+        def draw():
+            with pn.param.set_values(self.inspector_chart, loading=True):
+                self.inspector_chart.object = pb.commune_chart(
+                    series, title=name, observed=tr("bb_observed", lang),
+                    projected=tr("bb_projected", lang), target=target)
+        self._when_shown("commune", draw)
 
     def _when(self, quarter) -> str:
         if isinstance(quarter, str) and quarter:
@@ -315,29 +346,49 @@ class BroadbandPage(Page):
             callback=lambda: csv_buffer(self.gaps()), filename="broadband_gaps.csv",
             label=f"{tr('download_csv', lang)} — broadband_gaps.csv", color="primary")
         zone_labels = {z: tr("bb_zone_" + z, lang) for z in bb.ZONES}
-        zoning = pn.pane.HoloViews(pb.zoning_chart(self.ind.zoning, zone_labels,
-                                                   title=tr("bb_zoning_title", lang)),
-                                   sizing_mode="stretch_width", min_height=320, linked_axes=False)
-        main = [
-            self._headline(), self.map_pane, self.caption,
-            pn.pane.Markdown(f"#### {tr('bb_no_data_title', lang)}"),
-            *self._table(bb.no_data_communes(self.ind.coverage), "broadband_no_data.csv",
-                         show.no_data_shown(self.ind.coverage, self.ind.quarters[-1], lang)),
-            pn.pane.Markdown(f"## {tr('bb_series_heading', lang)}"), self.series_pane,
-            pn.pane.Markdown(tr("bb_series_caption", lang) + "\n\n" + self._source("series"),
-                             sizing_mode="stretch_width"),
-            *self._table(self.ind.backtest, "broadband_backtest.csv",
-                         show.backtest_shown(self.ind.backtest, self.names, lang)),
-            pn.pane.Markdown(f"## {tr('bb_inspector_title', lang)}"),
-            pn.Row(self.inspector_chart, self.inspector_text, sizing_mode="stretch_width"),
-            pn.pane.Markdown(f"## {tr('bb_gap_title', lang)}"), self.gap_caption,
-            self.gap_table, gap_download,
-            pn.pane.Markdown(f"## {tr('bb_zoning_title', lang)}"), zoning,
-            *self._table(self.ind.zoning, "broadband_zoning.csv",
-                         show.zoning_shown(self.ind.zoning, lang)),
-            pn.pane.Markdown(self._source("fibre"), sizing_mode="stretch_width"),
-        ]
+        zoning = pn.pane.HoloViews(sizing_mode="stretch_width", min_height=320,
+                                   linked_axes=False)
+        self._when_shown("zoning", lambda: setattr(zoning, "object", pb.zoning_chart(
+            self.ind.zoning, zone_labels, title=tr("bb_zoning_title", lang))))
+        sections = {
+            "map": [self.map_pane, self.caption,
+                    pn.pane.Markdown(f"#### {tr('bb_no_data_title', lang)}"),
+                    *self._table(bb.no_data_communes(self.ind.coverage), "broadband_no_data.csv",
+                                 show.no_data_shown(self.ind.coverage, self.ind.quarters[-1],
+                                                    lang))],
+            "series": [self.series_pane,
+                       pn.pane.Markdown(tr("bb_series_caption", lang) + "\n\n"
+                                        + self._source("series"), sizing_mode="stretch_width"),
+                       *self._table(self.ind.backtest, "broadband_backtest.csv",
+                                    show.backtest_shown(self.ind.backtest, self.names, lang))],
+            "commune": [pn.Row(self.inspector_chart, self.inspector_text,
+                               sizing_mode="stretch_width")],
+            "gaps": [self.gap_caption, self.gap_table, gap_download],
+            "zoning": [zoning, *self._table(self.ind.zoning, "broadband_zoning.csv",
+                                            show.zoning_shown(self.ind.zoning, lang))],
+        }
+        main = [self._headline(), self._tabs(sections),
+                pn.pane.Markdown(self._source("fibre"), sizing_mode="stretch_width")]
         return main, controls
+
+    def _tabs(self, sections: dict[str, list]) -> pn.Tabs:
+        """The sections as tabs, the shown one kept in ``state.section`` (both ways). Dynamic:
+        a section's charts and tables are drawn when it is first shown, so opening the page
+        costs the map alone (benchmarks/load.py)."""
+        names = list(SECTIONS)
+        tabs = pn.Tabs(*((self.tr(SECTIONS[name]), pn.Column(*sections[name],
+                                                              sizing_mode="stretch_width"))
+                         for name in names),
+                       active=names.index(self.state.section), dynamic=True,
+                       sizing_mode="stretch_width", css_classes=["broadband-sections"])
+
+        def shown(*_):
+            tabs.active = names.index(self.state.section)
+
+        tabs.param.watch(self.guard(lambda event: setattr(self.state, "section",
+                                                          names[event.new])), "active")
+        self.watch(shown, ["section"])
+        return tabs
 
     def _commune_picker(self):
         cov = self.ind.coverage.drop_duplicates("commune_code")
@@ -350,7 +401,7 @@ class BroadbandPage(Page):
 
         def _picked(event):
             if event.new in options:
-                self.state.commune = options[event.new]
+                self.state.param.update(commune=options[event.new], section="commune")
 
         picker.param.watch(_picked, "value")
         return picker

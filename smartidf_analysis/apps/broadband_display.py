@@ -65,6 +65,7 @@ LABELS: dict[str, tuple[str, str]] = {
                                "code absent from ARCEP's FttH file"),
     "bb_reason_missing_quarter": ("trimestre manquant dans le fichier ARCEP",
                                   "quarter missing from ARCEP's file"),
+    "bb_tab_map": ("Carte par commune", "Map by commune"),
     "bb_no_data_title": ("Communes sans taux ou hors carte, avec la raison",
                          "Communes without a rate or off the map, with the reason"),
     "bb_headline": (

@@ -102,6 +102,7 @@ class PolygonMap:
         geometry = geometry[geometry["geometry_wkb"].notna()].reset_index(drop=True)
         self.codes = geometry[id_column].astype(str).tolist()
         self._index = {code: i for i, code in enumerate(self.codes)}
+        self._selecting = False  # True while select() sets the selection (not a tap)
         paths = mercator_paths(self.codes, geometry["geometry_wkb"].tolist(), tolerance)
         polys = [_multipolygon(p) for p in paths]
         n = len(self.codes)
@@ -184,14 +185,19 @@ class PolygonMap:
         return bounds
 
     def select(self, code: str | None) -> None:
-        """Highlight one polygon (or none)."""
+        """Highlight one polygon (or none); the :meth:`on_select` callbacks are not called
+        (they answer taps)."""
         index = self._index.get(str(code)) if code else None
-        self.source.selected.indices = [] if index is None else [index]
+        self._selecting = True
+        try:
+            self.source.selected.indices = [] if index is None else [index]
+        finally:
+            self._selecting = False
 
     def on_select(self, callback: Callable[[str], None]) -> None:
         """Call ``callback(code)`` when a polygon is tapped."""
         def _changed(attr, old, new):
-            if new:
+            if new and not self._selecting:
                 callback(self.codes[new[0]])
 
         self.source.selected.on_change("indices", _changed)

@@ -1,5 +1,5 @@
 """Broadband page in Chromium: the quarter slider redraws the map (caption, URL and pixels
-change), the URL restores a view, English labels, no console errors."""
+change), the URL restores a view and the section shown, English labels, no console errors."""
 
 from __future__ import annotations
 
@@ -51,7 +51,14 @@ def test_url_restores_the_view_in_english(page, served_app, console_errors):
     expect(caption).to_contain_text("Q3 2017", timeout=TIMEOUT)
     # no growth on the first observed quarter: every commune is "no data", none is 0
     expect(caption).to_contain_text(re.compile(r"\b0 communes with a value"), timeout=TIMEOUT)
+    expect(page.get_by_text("Commune inspector")).to_be_visible(timeout=TIMEOUT)  # a tab
     gaps = page.locator(".broadband-gap-caption")
+    expect(gaps).to_have_count(0)  # sections are drawn when shown: the map alone at first
+    page.get_by_text("Communes lagging behind").click()
     expect(gaps).to_contain_text("below 50 %", timeout=TIMEOUT)
-    expect(page.get_by_text("Commune inspector")).to_be_visible(timeout=TIMEOUT)
+    expect(page).to_have_url(re.compile(r"section=gaps"), timeout=TIMEOUT)
+    page.reload(timeout=TIMEOUT)  # the URL reopens the same section
+    expect(page.locator(".broadband-gap-caption")).to_contain_text("below 50 %",
+                                                                    timeout=TIMEOUT)
+    expect(caption).to_have_count(0)
     assert console_errors == []

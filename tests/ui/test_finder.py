@@ -32,20 +32,12 @@ def expected(app_db, synthetic):
 
 @pytest.fixture
 def page_errors(page, console_errors):
-    """Console errors other than Panel stylesheets requested from cdn.holoviz.org: some
-    sessions of this server (the broadband page too, seen 2026-12-03) ask for Panel's CSS
-    from its CDN instead of the server (6 files: bootstrap.css, button.css, listpanel.css,
-    loading.css...), which fails offline; counted here, reported to the lead, not hidden:
-    any other console error still fails the test."""
-    cdn: list[str] = []
-    page.on("requestfailed", lambda r: cdn.append(r.url) if "cdn.holoviz.org" in r.url
-            else None)
-
-    def others() -> list[str]:
-        resource = [e for e in console_errors if e.startswith("Failed to load resource")]
-        rest = [e for e in console_errors if not e.startswith("Failed to load resource")]
-        return rest + resource[len(cdn):]
-    return others
+    """Console errors and requests to other hosts than this server (Panel's CDN, which fails
+    offline: sessions used to ask it for Panel's CSS, see ``apps/shell.serve_stylesheets_locally``)."""
+    foreign: list[str] = []
+    page.on("request", lambda r: foreign.append(r.url)
+            if r.url.startswith("http") and "127.0.0.1" not in r.url else None)
+    return lambda: console_errors + foreign
 
 
 def _open(page, url):
