@@ -50,6 +50,7 @@ class BroadbandPageData:
     ind: bi.Indicators
     geometry: pd.DataFrame
     bounds: dict[str, tuple[float, float, float, float]]  # Web Mercator [m] per department
+    by_quarter: dict[str, pd.DataFrame]  # coverage per quarter, in the map's commune order
 
 
 class BroadbandState(param.Parameterized):
@@ -89,7 +90,10 @@ class BroadbandPage(Page):
         geometry = bio.load_map(database)
         bounds = PolygonMap(geometry).group_bounds(lambda code: code[:2], DEPARTMENTS,
                                                    aspect=MAP_ASPECT)
-        return BroadbandPageData(data, bi.compute_indicators(data), geometry, bounds)
+        ind = bi.compute_indicators(data)
+        by_quarter = {q: f.set_index("commune_code").reindex(geometry["commune_code"])
+                      for q, f in ind.coverage.groupby("quarter")}
+        return BroadbandPageData(data, ind, geometry, bounds, by_quarter)
 
     def prepare(self, shared: BroadbandPageData) -> None:
         quarters = shared.ind.quarters
@@ -100,8 +104,7 @@ class BroadbandPage(Page):
     def render(self, shared: BroadbandPageData) -> tuple[list, list]:
         self.data, self.ind, geometry = shared.data, shared.ind, shared.geometry
         self._bounds = shared.bounds
-        self._by_quarter = {q: f.set_index("commune_code").reindex(geometry["commune_code"])
-                            for q, f in self.ind.coverage.groupby("quarter")}
+        self._by_quarter = shared.by_quarter
         self._scales = self._fixed_scales()
         self.names = self.data.departments.drop_duplicates("department_code").set_index(
             "department_code")["department_name"].to_dict()

@@ -2,9 +2,10 @@
 frozen after warm-up.
 
 In each server process (``--num-procs``: Panel runs the setup file once per process),
-:func:`warm_caches` imports every page module and loads every page's shared data for the
-database build being served (:meth:`~.page.Page.load`: tables, indicators, geometry), so the
-first visitors do not pay for it. Not ``panel serve --warm``: with several processes on
+:func:`warm_caches` imports every page module, loads every page's shared data for the
+database build being served (:meth:`~.page.Page.load`: tables, indicators, geometry) and
+makes each page once outside a session (the default view's results cached), so the first
+visitors do not pay for it. Not ``panel serve --warm``: with several processes on
 Python < 3.12 Panel warms without a session context, and the stylesheet models it creates
 then (shared by every later session) point at Panel's CDN, which fails offline (17 console
 errors per page, measured with Panel 1.9.4). Once the server's
@@ -53,6 +54,12 @@ def warm_caches() -> list[str]:
         try:
             database = str(config.db_path())
             cached_data(page_class, database, db.build_fingerprint(database))
+            # one page made outside a session, at once: the results of the default view
+            # (solar yield cube and roof results, siting solve...) enter the shared caches,
+            # and the modules a first render imports are imported (measured before: ten
+            # solar pages opened at once each computed the same yield cube, 2.2 s of
+            # server CPU per page)
+            page_class(lang="fr").__panel__()
             warmed.append(page_class.page)
         except Exception:  # noqa: BLE001 - the page reports its own problem to its visitors
             log.exception("could not warm the %s page", page_class.page)
