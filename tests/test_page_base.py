@@ -93,3 +93,23 @@ def test_pages_declare_documented_url_parameters(page_class):
         parameter = state.param[name]
         assert isinstance(parameter, param.Parameter)
         assert parameter.doc and len(parameter.doc.split()) >= 4, (page_class.page, name)
+
+
+def test_a_section_is_drawn_when_first_shown_and_follows_the_state(synthetic_db):
+    """Broadband's sections are dynamic tabs: the trajectory chart is not built until its
+    section is shown, the tabs follow ``state.section`` and a click on a tab sets it."""
+    page = BroadbandPage(lang="en")
+    page.__panel__()  # outside a server: made at once, the map section shown
+    assert page.state.section == "map"
+    assert page.series_pane.object is None  # built for nobody otherwise
+    [tabs] = [t for t in page._main.objects if isinstance(t, pn.Tabs)]
+    page.state.section = "series"
+    assert tabs.active == 1 and page.series_pane.object is not None
+    tabs.active = 3  # the lagging communes tab, as a click would
+    assert page.state.section == "gaps"
+    other = next(c for c in page.ind.coverage["commune_code"] if c != page.state.commune)
+    page.inspector_chart.object = None
+    page.state.commune = other  # a hidden section's drawing waits for it to be shown
+    assert "commune" in page._pending and page.inspector_chart.object is None
+    page.state.section = "commune"
+    assert "commune" not in page._pending and page.inspector_chart.object is not None

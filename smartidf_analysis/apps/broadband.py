@@ -130,8 +130,6 @@ class BroadbandPage(Page):
         self.watch(self._zoom, ["department"])
         self.watch(self._redraw_inspector, ["commune"])
         self.watch(self._redraw_gaps, ["quarter", "department", "threshold", "rank_by"])
-        self._pending: dict[str, object] = {}  # section -> its drawing, run when shown
-        self.watch(self._section_shown, ["section"])
         self._redraw_map()
         self._redraw_series()
         self._zoom()
@@ -154,37 +152,12 @@ class BroadbandPage(Page):
     def _map_values(self, quarter: str, indicator: str) -> tuple[np.ndarray, np.ndarray]:
         return bi.map_values(self._by_quarter[quarter], indicator)
 
-    def _display(self, values: np.ndarray, reasons: np.ndarray, indicator: str, quarter: str):
-        lang = self.lang
-        first = quarter == self.ind.quarters[0]
-        out = []
-        for v, r in zip(values, reasons, strict=True):
-            if np.isfinite(v):
-                if indicator == "rate":
-                    text = pct(v, lang) + (" ⚠ > 100 %" if v > 1 else "")
-                elif indicator == "class":
-                    text = pb.CLASS_LABELS[int(v)]
-                elif indicator == "premises":
-                    text = fmt_number(v, lang)
-                else:
-                    text = f"{fmt_number(100 * v, lang, 2)} pts"
-            elif r:
-                text = f"{tr('bb_no_data', lang)} — {tr('bb_reason_' + r, lang)}"
-            elif indicator == "growth" and first:
-                text = f"{tr('bb_no_data', lang)} — {tr('bb_first_quarter', lang)}"
-            elif indicator == "class":
-                text = f"{tr('bb_no_data', lang)} — {tr('bb_merged_class', lang)}"
-            else:
-                text = tr("bb_no_data", lang)
-            out.append(text)
-        return out
-
     def _redraw_map(self, *_):
         lang, q, ind = self.lang, self.state.quarter, self.state.indicator
         values, reasons = self._map_values(q, ind)
         title = f"{tr('bb_ind_' + ind, lang)} — {quarter_text(q, lang)}"
-        display, scale, commune = self._display(values, reasons, ind, q), self._scales[ind], \
-            self.state.commune
+        display = show.map_display(values, reasons, ind, first=q == self.ind.quarters[0], lang=lang)
+        scale, commune = self._scales[ind], self.state.commune
         shown = int(np.isfinite(values).sum())
         missing = len(values) - shown
         above = int((values > 1).sum()) if ind == "rate" else 0
@@ -214,22 +187,8 @@ class BroadbandPage(Page):
         return plots.source_caption(rows, self.lang)
 
     # ------------------------------------------------------------- series, inspector
-    def _when_shown(self, section: str, draw) -> None:
-        """``draw()`` now if ``section`` is the one shown, else when it is next shown (its
-        charts are built for nobody otherwise: 0.3 s of server time for the series)."""
-        if self.state.section == section:
-            self._pending.pop(section, None)
-            draw()
-        else:
-            self._pending[section] = draw
-
-    def _section_shown(self, *_):
-        draw = self._pending.pop(self.state.section, None)
-        if draw is not None:
-            draw()
-
     def _redraw_series(self, *_):
-        self._when_shown("series", self._draw_series)
+        self.when_shown("series", self._draw_series)
 
     def _draw_series(self):
         lang, dep = self.lang, self.state.department
@@ -247,7 +206,7 @@ class BroadbandPage(Page):
         if cov.empty:
             self.inspector_text.object = tr("bb_pick_commune", lang)
             self.inspector_chart.object = None
-            self._pending.pop("commune", None)
+            self.when_shown("commune", None)
             return
         name = cov["commune_name"].iloc[0]
         series = bi.commune_series(self.ind, code)
@@ -276,7 +235,7 @@ class BroadbandPage(Page):
                 self.inspector_chart.object = pb.commune_chart(
                     series, title=name, observed=tr("bb_observed", lang),
                     projected=tr("bb_projected", lang), target=target)
-        self._when_shown("commune", draw)
+        self.when_shown("commune", draw)
 
     def _when(self, quarter) -> str:
         if isinstance(quarter, str) and quarter:
@@ -351,7 +310,7 @@ class BroadbandPage(Page):
         zone_labels = {z: tr("bb_zone_" + z, lang) for z in bb.ZONES}
         zoning = pn.pane.HoloViews(sizing_mode="stretch_width", min_height=320,
                                    linked_axes=False)
-        self._when_shown("zoning", lambda: setattr(zoning, "object", pb.zoning_chart(
+        self.when_shown("zoning", lambda: setattr(zoning, "object", pb.zoning_chart(
             self.ind.zoning, zone_labels, title=tr("bb_zoning_title", lang))))
         sections = {
             "map": [self.map_pane, self.caption,
@@ -370,28 +329,11 @@ class BroadbandPage(Page):
             "zoning": [zoning, *self._table(self.ind.zoning, "broadband_zoning.csv",
                                             show.zoning_shown(self.ind.zoning, lang))],
         }
-        main = [self._headline(), self._tabs(sections),
+        tabs = self.section_tabs(sections, {name: self.tr(key) for name, key in SECTIONS.items()},
+                                 css_classes=["broadband-sections"])
+        main = [self._headline(), tabs,
                 pn.pane.Markdown(self._source("fibre"), sizing_mode="stretch_width")]
         return main, controls
-
-    def _tabs(self, sections: dict[str, list]) -> pn.Tabs:
-        """The sections as tabs, the shown one kept in ``state.section`` (both ways). Dynamic:
-        a section's charts and tables are drawn when it is first shown, so opening the page
-        costs the map alone (benchmarks/load.py)."""
-        names = list(SECTIONS)
-        tabs = pn.Tabs(*((self.tr(SECTIONS[name]), pn.Column(*sections[name],
-                                                              sizing_mode="stretch_width"))
-                         for name in names),
-                       active=names.index(self.state.section), dynamic=True,
-                       sizing_mode="stretch_width", css_classes=["broadband-sections"])
-
-        def shown(*_):
-            tabs.active = names.index(self.state.section)
-
-        tabs.param.watch(self.guard(lambda event: setattr(self.state, "section",
-                                                          names[event.new])), "active")
-        self.watch(shown, ["section"])
-        return tabs
 
     def _commune_picker(self):
         cov = self.ind.coverage.drop_duplicates("commune_code")

@@ -172,6 +172,37 @@ LABELS: dict[str, tuple[str, str]] = {
 register(LABELS)
 
 
+def map_display(values: np.ndarray, reasons: np.ndarray, indicator: str, *, first: bool,
+                lang: str) -> list[str]:
+    """The map's hover text per commune: the value of ``indicator`` formatted (rate [%], ARCEP
+    class, premises [count], growth [points]) or "no data" with its reason (``reasons``:
+    codes of :func:`~smartidf_analysis.broadband.indicators.map_values`; ``first``: the
+    quarter shown is the first observed one, which has no growth)."""
+    from smartidf_analysis.plots.broadband import CLASS_LABELS
+
+    out = []
+    for v, r in zip(values, reasons, strict=True):
+        if np.isfinite(v):
+            if indicator == "rate":
+                text = pct(v, lang) + (" ⚠ > 100 %" if v > 1 else "")
+            elif indicator == "class":
+                text = CLASS_LABELS[int(v)]
+            elif indicator == "premises":
+                text = fmt_number(v, lang)
+            else:
+                text = f"{fmt_number(100 * v, lang, 2)} pts"
+        elif r:
+            text = f"{tr('bb_no_data', lang)} — {tr('bb_reason_' + r, lang)}"
+        elif indicator == "growth" and first:
+            text = f"{tr('bb_no_data', lang)} — {tr('bb_first_quarter', lang)}"
+        elif indicator == "class":
+            text = f"{tr('bb_no_data', lang)} — {tr('bb_merged_class', lang)}"
+        else:
+            text = tr("bb_no_data", lang)
+        out.append(text)
+    return out
+
+
 def pct(x, lang: str, digits: int = 1) -> str:
     """A fraction as a percentage text (``"65,3 %"``), "—" when missing."""
     return "—" if x is None or not np.isfinite(x) else f"{fmt_number(100 * x, lang, digits)} %"

@@ -135,6 +135,7 @@ class Page(pn.viewable.Viewer):
         self._flush_marker = pn.pane.HTML("", visible=False, css_classes=["page-flush"])
         self._flushes = 0
         self._sidebar = pn.Column(sizing_mode="stretch_width")
+        self._pending: dict[str, Callable[[], None]] = {}  # section -> drawing when shown
         self._layout = None
         self.ready = False
 
@@ -222,6 +223,41 @@ class Page(pn.viewable.Viewer):
         """A change of the hidden marker pane: Panel then sends what it still held queued."""
         self._flushes += 1
         self._flush_marker.object = f"<!-- {self._flushes} -->"
+
+    def when_shown(self, section: str, draw: Callable[[], None] | None) -> None:
+        """``draw()`` now if ``section`` is the shown one (``state.section``), else when it is
+        next shown, so that a hidden section's charts are built for nobody (``None``: forget
+        the section's pending drawing). For pages whose ``State`` has a ``section``."""
+        if draw is None:
+            self._pending.pop(section, None)
+        elif self.state.section == section:
+            self._pending.pop(section, None)
+            draw()
+        else:
+            self._pending[section] = draw
+
+    def section_tabs(self, sections: dict[str, list], titles: dict[str, str],
+                     **params) -> pn.Tabs:
+        """``sections`` (name -> objects) as Panel's dynamic tabs titled ``titles[name]``, the
+        shown one kept in ``state.section`` both ways (so in the URL when it is a URL
+        parameter). Dynamic: a tab's models are made when it is first shown, and the
+        drawings :meth:`when_shown` holds for it are run then."""
+        names = list(sections)
+        tabs = pn.Tabs(*((titles[name], pn.Column(*sections[name], sizing_mode="stretch_width"))
+                         for name in names),
+                       active=names.index(self.state.section), dynamic=True,
+                       sizing_mode="stretch_width", **params)
+
+        def shown(*_):
+            tabs.active = names.index(self.state.section)
+            draw = self._pending.pop(self.state.section, None)
+            if draw is not None:
+                draw()
+
+        tabs.param.watch(self.guard(lambda event: setattr(self.state, "section",
+                                                          names[event.new])), "active")
+        self.watch(shown, ["section"])
+        return tabs
 
     def sync_url(self) -> None:
         """Keep ``url_parameters`` of the state in the URL (both ways)."""
