@@ -146,6 +146,9 @@ def url_args_ok() -> bool:
 def serve(build, page: str) -> None:
     """Make the page servable: ``build(lang)`` through :func:`guarded`, URL state only when
     the query is sane (see :func:`url_args_ok`)."""
+    doc = pn.state.curdoc
+    if doc is not None:
+        serve_stylesheets_locally(doc)
     if not url_args_ok():
         log.warning("oversized URL query refused on page %s", page)
         setup()  # a bare page: the template would read the URL through its location model
@@ -153,9 +156,6 @@ def serve(build, page: str) -> None:
                                 alert_type="warning"),
                   pn.pane.Markdown(f"[{tr(page, 'fr')}](./{page})")).servable(location=False)
         return
-    doc = pn.state.curdoc
-    if doc is not None:
-        serve_stylesheets_locally(doc)
     # A template adds each of its items as a separate root, and Bokeh re-walks every model
     # of the document after each add_root: with the references frozen it walks once
     # (broadband page: 2.7 s -> 1.3 s of server CPU per opened page, benchmarks/load.py).

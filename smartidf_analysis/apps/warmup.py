@@ -61,8 +61,10 @@ def warm_caches() -> list[str]:
             # server CPU per page)
             page_class(lang="fr").__panel__()
             warmed.append(page_class.page)
-        except Exception:  # noqa: BLE001 - the page reports its own problem to its visitors
-            log.exception("could not warm the %s page", page_class.page)
+        except Exception as exc:  # noqa: BLE001 - the page reports its own problem (and
+            # logs its traceback) to its visitors: here, one line
+            log.warning("could not warm the %s page: %s: %.300s", page_class.page,
+                        type(exc).__name__, exc)
     return warmed
 
 

@@ -1,7 +1,7 @@
 """Several server processes (`smartidf serve --num-procs 2`): a page's websocket may land on
 another process than the one that served its HTML, which then builds the session again.
-Every page, opened a few times, must load only from this server (no CDN request: the tests
-run offline) and show no console error."""
+Every page (and the refusal of an oversized URL), opened a few times, must load only from
+this server (no CDN request: the tests run offline) and show no console error."""
 
 from __future__ import annotations
 
@@ -40,7 +40,15 @@ def test_every_session_loads_from_this_server_whichever_process_builds_it(browse
         assert errors == [], errors
 
 
-def _open(browser, url: str) -> tuple[list[str], list[str]]:
+def test_the_refusal_of_an_oversized_url_loads_from_this_server_too(browser, two_processes):
+    for _ in range(OPENINGS):
+        foreign, errors = _open(browser, f"{two_processes}/overview?paris_as_one={'9' * 5000}",
+                                shown="text=Adresse invalide")
+        assert foreign == [], foreign
+        assert errors == [], errors
+
+
+def _open(browser, url: str, shown: str = "canvas:visible") -> tuple[list[str], list[str]]:
     """Open ``url`` in a new tab until rendered: (requests to other hosts, console errors)."""
     host = urlparse(url).netloc
     page = browser.new_page()
@@ -50,7 +58,7 @@ def _open(browser, url: str) -> tuple[list[str], list[str]]:
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(url, timeout=TIMEOUT)
-    page.wait_for_selector("canvas:visible", timeout=TIMEOUT)
+    page.wait_for_selector(shown, timeout=TIMEOUT)
     wait_rendered(page, TIMEOUT)
     page.close()
     return foreign, errors
