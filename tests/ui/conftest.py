@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from serving import CHROMIUM, CHROMIUM_ARGS, server_errors, start_server, stop_server, wait_http
+from serving import CHROMIUM, CHROMIUM_ARGS, served
 
 
 def pytest_collection_modifyitems(items):
@@ -32,17 +32,8 @@ def synthetic(app_db) -> bool:
 @pytest.fixture(scope="session")
 def served_app(app_db, tmp_path_factory):
     """The app served on 127.0.0.1 for the whole session; yields its base URL."""
-    tmp = tmp_path_factory.mktemp("serve")
-    proc, url, log_path = start_server(app_db, tmp)
-    try:
-        wait_http(f"{url}/overview")
-    except RuntimeError:
-        stop_server(proc)
-        raise RuntimeError(log_path.read_text()) from None
-    yield url
-    stop_server(proc)
-    errors = server_errors(log_path.read_text())
-    assert not errors, errors
+    with served(app_db, tmp_path_factory.mktemp("serve")) as url:
+        yield url
 
 
 @pytest.fixture

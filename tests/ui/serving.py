@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -49,6 +50,26 @@ def start_server(db_path: Path, tmp: Path, *extra: str, env: dict | None = None)
                              *extra], stdout=log, stderr=subprocess.STDOUT, env=full_env,
                             start_new_session=True)
     return proc, f"http://127.0.0.1:{port}", log_path
+
+
+@contextlib.contextmanager
+def served(db_path: Path, tmp: Path, *extra: str, env: dict | None = None,
+           ready: str = "/overview", check_log: bool = True):
+    """`smartidf serve` started, waited for (``ready`` answers 200) and stopped; yields the
+    base URL. The server's log goes into the failure when it does not start and, with
+    ``check_log``, a traceback in it fails the test run at the end."""
+    proc, url, log_path = start_server(db_path, tmp, *extra, env=env)
+    try:
+        wait_http(f"{url}{ready}")
+    except RuntimeError:
+        stop_server(proc)
+        raise RuntimeError(log_path.read_text()) from None
+    try:
+        yield url
+    finally:
+        stop_server(proc)
+    errors = server_errors(log_path.read_text()) if check_log else []
+    assert not errors, errors
 
 
 def stop_server(proc) -> None:

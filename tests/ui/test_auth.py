@@ -6,7 +6,7 @@ import json
 
 import pytest
 from playwright.sync_api import expect
-from serving import start_server, stop_server, wait_http
+from serving import served
 
 from smartidf_analysis import cli
 
@@ -18,16 +18,10 @@ def auth_app(app_db, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("auth")
     credentials = tmp / "credentials.json"
     credentials.write_text(json.dumps({"elu": "correct-horse"}))
-    proc, url, log_path = start_server(
-        app_db, tmp, "--auth", "basic",
-        env={"SMARTIDF_BASIC_AUTH": str(credentials), "SMARTIDF_COOKIE_SECRET": "x" * 32})
-    try:
-        wait_http(f"{url}/login")
-    except RuntimeError:
-        stop_server(proc)
-        raise RuntimeError(log_path.read_text()) from None
-    yield url
-    stop_server(proc)
+    with served(app_db, tmp, "--auth", "basic", ready="/login", check_log=False,
+                env={"SMARTIDF_BASIC_AUTH": str(credentials),
+                     "SMARTIDF_COOKIE_SECRET": "x" * 32}) as url:
+        yield url
 
 
 def _login(page, url, user, password):

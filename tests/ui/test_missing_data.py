@@ -5,20 +5,15 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
-from serving import server_errors, start_server, stop_server, wait_http
+from serving import served
 
 TIMEOUT = 90_000
 
 
 @pytest.fixture(scope="module")
 def incomplete_app(incomplete_db, tmp_path_factory):
-    proc, url, log_path = start_server(incomplete_db, tmp_path_factory.mktemp("incomplete"))
-    try:
-        wait_http(f"{url}/overview")
+    with served(incomplete_db, tmp_path_factory.mktemp("incomplete")) as url:
         yield url
-    finally:
-        stop_server(proc)
-    assert not server_errors(log_path.read_text())
 
 
 def test_solar_page_names_the_missing_dataset(page, incomplete_app, console_errors):

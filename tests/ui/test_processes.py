@@ -8,7 +8,7 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 import pytest
-from serving import server_errors, start_server, stop_server, wait_http
+from serving import served
 from waits import wait_rendered
 
 TIMEOUT = 90_000
@@ -18,17 +18,8 @@ OPENINGS = 2  # per page: 14 openings, each with one chance in two of crossing p
 
 @pytest.fixture(scope="module")
 def two_processes(app_db, tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("serve2")
-    proc, url, log_path = start_server(app_db, tmp, "--num-procs", "2")
-    try:
-        wait_http(f"{url}/overview")
-    except RuntimeError:
-        stop_server(proc)
-        raise RuntimeError(log_path.read_text()) from None
-    yield url
-    stop_server(proc)
-    errors = server_errors(log_path.read_text())
-    assert not errors, errors
+    with served(app_db, tmp_path_factory.mktemp("serve2"), "--num-procs", "2") as url:
+        yield url
 
 
 @pytest.mark.parametrize("name", PAGES)
