@@ -62,3 +62,37 @@ def test_server_uses_jemalloc_when_the_system_has_it():
     assert server_environment({}, find=lambda name: None) == {}  # not installed: pymalloc
     kept = {"SMARTIDF_ALLOCATOR": "pymalloc"}
     assert server_environment(kept, find=lambda name: "libjemalloc.so.2") == kept
+
+
+class _Request:
+    """What ``page_html_key`` reads of a Tornado request."""
+
+    def __init__(self, path: str, arguments: dict):
+        self.path, self.arguments = path, arguments
+
+
+def test_pages_html_is_reused_per_page_language_refusal_and_build(tmp_path, monkeypatch):
+    from smartidf_analysis.apps.shell import MAX_URL_VALUE, page_html_key
+
+    assert "--reuse-sessions" in panel_command(_args())
+    assert "--reuse-sessions" not in panel_command(_args(num_procs=None, dev=True))
+    database = tmp_path / "smartidf.duckdb"
+    monkeypatch.setenv("SMARTIDF_DB", str(database))
+    missing = page_html_key(_Request("/overview", {}))
+    assert missing[-1] == "no database"
+    database.write_bytes(b"first build")
+    french = page_html_key(_Request("/overview", {"section": [b"map"]}))
+    assert french[:3] == ("/overview", "fr", True)
+    # other URL values share the HTML; the language, another page, a refused URL do not
+    assert page_html_key(_Request("/overview", {"lang": [b"fr"], "metric": [b"density"]})) == french
+    assert page_html_key(_Request("/overview", {"lang": [b"xx"]})) == french  # unknown: French
+    english = page_html_key(_Request("/overview", {"lang": [b"en"]}))
+    assert english[1] == "en" and english != french
+    assert page_html_key(_Request("/broadband", {})) != french
+    refused = page_html_key(_Request("/overview", {"metric": [b"9" * (MAX_URL_VALUE + 1)]}))
+    assert refused[2] is False and refused != french
+    # a new build (rename over the old file) is a new key: its banner or roots may differ
+    rebuilt = tmp_path / "new.duckdb"
+    rebuilt.write_bytes(b"second build, synthetic")
+    rebuilt.replace(database)
+    assert page_html_key(_Request("/overview", {})) != french

@@ -97,6 +97,9 @@ def panel_command(args: argparse.Namespace) -> list[str]:
     procs = server_processes(args.num_procs, dev=args.dev)
     if procs != 1:
         cmd += ["--num-procs", str(procs)]
+    if not args.dev:  # one session per opened page (see shell.page_html_key); not with
+        # autoreload, whose reloaded code must not be served through a kept session
+        cmd.append("--reuse-sessions")
     if args.show:
         cmd.append("--show")
     if args.dev:

@@ -43,12 +43,17 @@ def is_served() -> bool:
     return doc is not None and doc.session_context is not None
 
 
-def current_lang() -> str:
-    """Language of the current session from the ``lang`` URL argument (default French)."""
-    args = pn.state.session_args or {}
-    raw = args.get("lang", [b"fr"])[0]
+def lang_of(args: dict | None) -> str:
+    """Language asked by URL arguments ``args`` (name -> list of values, as Tornado and
+    ``pn.state.session_args`` give them): the ``lang`` argument, French by default."""
+    raw = (args or {}).get("lang", [b"fr"])[0]
     lang = raw.decode("ascii", "ignore") if isinstance(raw, bytes) else str(raw)
     return lang if lang in LANGS else "fr"
+
+
+def current_lang() -> str:
+    """Language of the current session from the ``lang`` URL argument (default French)."""
+    return lang_of(pn.state.session_args)
 
 
 def is_synthetic(path=None) -> bool:
@@ -132,15 +137,40 @@ MAX_URL_VALUE = 512  # characters of one URL query value
 MAX_URL_QUERY = 4096  # characters of all of them
 
 
-def url_args_ok() -> bool:
-    """False when the URL query is oversized (hostile): the page then ignores the URL.
+def url_args_ok(args: dict | None = None) -> bool:
+    """False when the URL query (``args``, default the session's) is oversized (hostile):
+    the page then ignores the URL.
 
     Panel parses every query value (e.g. ``int()`` of a 5,000-digit number raises deep in
     its Location model), so oversized queries are refused before anything reads them.
     """
-    args = pn.state.session_args or {}
-    sizes = [len(v) for values in args.values() for v in values]
+    args = pn.state.session_args if args is None else args
+    sizes = [len(v) for values in (args or {}).values() for v in values]
     return all(n <= MAX_URL_VALUE for n in sizes) and sum(sizes) <= MAX_URL_QUERY
+
+
+def page_html_key(request) -> tuple[str, str, bool, str]:
+    """What a page's HTML depends on, for Panel's ``reuse_sessions`` (``smartidf serve``
+    sets ``pn.config.session_key_func`` to this): the page's path, its language, whether
+    the URL is refused (:func:`url_args_ok`) and the database build being served
+    (:func:`~smartidf_analysis.data.db.build_fingerprint`: a synthetic banner, a missing
+    dataset's message or a missing database change the page's roots).
+
+    With session reuse, the HTML of a page is rendered from the first session made for its
+    key, and the visitor's own session is made only when its websocket connects (from the
+    visitor's URL): one session per opened page, on the process the websocket reached. The
+    HTML carries the template's text (title, language) and the places of the document's
+    roots, which BokehJS fills in order; the roots of every page are the same whatever the
+    URL (the template and the page's skeleton, :class:`~.page.Page`), except for the
+    language and a refused URL's bare page, hence this key. Panel keeps the session of
+    each key for the server's lifetime: at most one per page, language and build.
+    """
+    args = request.arguments or {}
+    try:
+        build = db.build_fingerprint()
+    except db.DatabaseMissingError:
+        build = "no database"
+    return request.path, lang_of(args), url_args_ok(args), build
 
 
 def serve(build, page: str) -> None:

@@ -71,11 +71,14 @@ def warm_caches() -> list[str]:
 def setup() -> None:
     """Once per server process: every page's data loaded, then, once the server's loop
     runs, the heap frozen."""
+    import panel as pn
     from tornado.ioloop import IOLoop
 
     from smartidf_analysis.apps.page import check_panel_version
+    from smartidf_analysis.apps.shell import page_html_key
 
     check_panel_version()  # the pages' workaround of a Panel bug was checked on this release
+    pn.config.session_key_func = page_html_key  # the HTML of `--reuse-sessions`
     log.info("pages warmed: %s", warm_caches())
     IOLoop.current().add_callback(freeze_heap)
 

@@ -53,3 +53,27 @@ def _open(browser, url: str, shown: str = "canvas:visible") -> tuple[list[str], 
     wait_rendered(page, TIMEOUT)
     page.close()
     return foreign, errors
+
+
+def test_reused_page_html_keeps_each_visitors_language_and_layout(browser, two_processes):
+    """The HTML of a page is rendered from the first session of its key (page, language,
+    refusal, build: ``shell.page_html_key``); each visitor's own session is made from its URL
+    when the websocket connects. Alternating languages, every opening shows the template's
+    title, navigation and content in the asked language, each in its place."""
+    from smartidf_analysis.apps.i18n import tr
+
+    errors: list[str] = []
+    for lang in ("en", "fr", "en", "fr"):
+        page = browser.new_page()
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.goto(f"{two_processes}/overview?lang={lang}", timeout=TIMEOUT)
+        page.wait_for_selector("canvas:visible", timeout=TIMEOUT)
+        wait_rendered(page, TIMEOUT)
+        assert page.title() == f"{tr('app_title', lang)} — {tr('overview', lang)}"
+        sidebar, main = page.locator("#sidebar"), page.locator("#main")
+        assert sidebar.get_by_text(tr("broadband", lang), exact=True).count() == 1
+        assert main.locator(".page-main").count() == 1
+        assert sidebar.locator(".page-main").count() == 0
+        assert main.get_by_text(tr("broadband", lang), exact=True).count() >= 1  # its KPI card
+        assert errors == [], errors
+        page.close()
