@@ -409,12 +409,12 @@ def test_page_map_is_recoloured_in_place(syn):
     view = PageView(page)
     [figure] = view.figures()
     polygons, lines = (r.data_source for r in figure.renderers)
-    xs = polygons.data["xs"]
+    geometry = figure.renderers[0].glyph.xs  # the packed outlines, sent once
     before = np.array(polygons.data["value"], dtype=float)
     page.state.indicator = "jobs"  # log scale: log10 of the jobs
     after = np.array(polygons.data["value"], dtype=float)
     assert view.figures() == [figure] and figure.renderers[0].data_source is polygons
-    assert polygons.data["xs"] is xs
+    assert figure.renderers[0].glyph.xs is geometry and "xs" not in polygons.data
     assert not np.allclose(np.nan_to_num(before), np.nan_to_num(after))
     jobs = _sql(syn, "SELECT work_code, sum(workers) AS jobs FROM commuting_flows "
                      "GROUP BY work_code").set_index("work_code")["jobs"]

@@ -575,7 +575,7 @@ def test_losses_change_recolours_the_maps_in_place(solar_db):
     roofs_figure, communes_figure = view.figures()  # the roof map above the communes'
     roof_source = roofs_figure.renderers[0].data_source
     commune_source = communes_figure.renderers[0].data_source
-    commune_xs, roof_xs = commune_source.data["xs"], roof_source.data["xs"]
+    commune_xs, roof_xs = communes_figure.renderers[0].glyph.xs, roofs_figure.renderers[0].glyph.xs
     commune_values = np.array(commune_source.data["value"], dtype=float)
     roof_display = list(roof_source.data["display"])
     # each roof coloured by its class in the roofs CSV: blue 0, yellow 1, red 2
@@ -590,7 +590,8 @@ def test_losses_change_recolours_the_maps_in_place(solar_db):
     assert view.figures() == [roofs_figure, communes_figure]
     assert roofs_figure.renderers[0].data_source is roof_source
     assert communes_figure.renderers[0].data_source is commune_source
-    assert commune_source.data["xs"] is commune_xs and roof_source.data["xs"] is roof_xs
+    assert communes_figure.renderers[0].glyph.xs is commune_xs
+    assert roofs_figure.renderers[0].glyph.xs is roof_xs
     changed = np.isfinite(commune_values)
     assert (np.asarray(commune_source.data["value"])[changed] < commune_values[changed]).all()
     assert roof_source.data["display"] != roof_display  # same classes, less energy

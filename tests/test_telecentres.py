@@ -444,14 +444,14 @@ def test_page_reacts_to_p_and_reports_impossible_settings(real_db, monkeypatch):
     assert "usagers par jour" in first and not view.visible("tc-alert")
     _check_sites_shown(view, page.state.n_sites)
     [figure] = view.figures()
-    xs = figure.renderers[0].data_source.data["xs"]
+    geometry = figure.renderers[0].glyph.xs  # the packed outlines, sent once
     source = figure.renderers[-1].data_source
     page.state.n_sites = 20
     assert view.text("tc-kpis") != first and not view.visible("tc-alert")
     sites = _check_sites_shown(view, 20)
     # only the site layer changed: same figure and Bokeh source; outlines untouched
     assert view.figures() == [figure] and figure.renderers[-1].data_source is source
-    assert figure.renderers[0].data_source.data["xs"] is xs
+    assert figure.renderers[0].glyph.xs is geometry
     assert page.last_update_s < 5
     for change, text in ((dict(radius_km=0.0), "rayon"), (dict(n_sites=400), "400"),
                          (dict(teleworkable_factor=0.0), "Demande nulle")):

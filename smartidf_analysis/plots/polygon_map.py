@@ -18,9 +18,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from bokeh.core.property.validation import without_property_validation
+from bokeh.core.property.vectorization import expr
 from bokeh.models import (
     ColorBar,
     ColumnDataSource,
+    CustomJSExpr,
     FixedTicker,
     HoverTool,
     LinearColorMapper,
@@ -87,21 +89,85 @@ def _multipolygon(path: dict) -> list:
     return [xs, ys]
 
 
-_POLYGONS: dict[int, tuple] = {}  # id(mercator_paths result) -> (it, xs, ys)
+@dataclass(frozen=True)
+class PackedPolygons:
+    """One geometry set's ``multi_polygons`` nesting (commune -> polygons -> rings) as a few
+    flat arrays, sent to the browser as one buffer each: ``x``, ``y`` [m, Web Mercator] every
+    ring's vertices one after the other; ``ring_sizes`` vertices per ring; ``polygon_rings``
+    rings per polygon (exterior first, then holes); ``shape_polygons`` polygons per shape.
+
+    Why: Bokeh sends each NumPy array of a data source as a binary buffer of its own, two
+    websocket frames each. The nested per-ring arrays of 1,285 communes were 2,573 buffers per
+    map, 76 ms of server CPU to encode plus the frames, at every page opened; packed, they
+    are five arrays, unpacked in the browser by :data:`UNPACK_JS`.
+    """
+
+    x: np.ndarray
+    y: np.ndarray
+    ring_sizes: np.ndarray
+    polygon_rings: np.ndarray
+    shape_polygons: np.ndarray
+    xs: list = field(repr=False)  # the nesting itself, for the server's own use (bounds)
+    ys: list = field(repr=False)
+
+    @classmethod
+    def from_nesting(cls, xs: list, ys: list) -> PackedPolygons:
+        rings_x = [ring for shape in xs for polygon in shape for ring in polygon]
+        rings_y = [ring for shape in ys for polygon in shape for ring in polygon]
+        empty = np.zeros(0)
+        return cls(
+            x=np.concatenate(rings_x) if rings_x else empty,
+            y=np.concatenate(rings_y) if rings_y else empty,
+            ring_sizes=np.array([len(r) for r in rings_x], dtype=np.int32),
+            polygon_rings=np.array([len(p) for shape in xs for p in shape], dtype=np.int32),
+            shape_polygons=np.array([len(shape) for shape in xs], dtype=np.int32),
+            xs=xs, ys=ys)
+
+    def expression(self, axis: str) -> CustomJSExpr:
+        """The ``xs`` (``axis="x"``) or ``ys`` nesting, rebuilt in the browser (a new model
+        per map: Bokeh models belong to one document; the arrays are shared)."""
+        return CustomJSExpr(code=UNPACK_JS, args={
+            "coords": self.x if axis == "x" else self.y, "ring_sizes": self.ring_sizes,
+            "polygon_rings": self.polygon_rings, "shape_polygons": self.shape_polygons})
 
 
-def _bokeh_polygons(paths: tuple) -> tuple[list, list]:
-    """``(xs, ys)`` for ``multi_polygons`` from a :func:`mercator_paths` result, made once per
+#: JavaScript of :meth:`PackedPolygons.expression`: shape -> polygons -> rings, each ring a
+#: view on ``coords`` (``Float64Array`` with an offset: ``subarray`` of Bokeh's ndarray type
+#: would ignore the offset).
+UNPACK_JS = """
+const shapes = new Array(shape_polygons.length)
+let polygon = 0, ring = 0, start = 0
+for (let s = 0; s < shape_polygons.length; s++) {
+  const polygons = new Array(shape_polygons[s])
+  for (let p = 0; p < polygons.length; p++, polygon++) {
+    const rings = new Array(polygon_rings[polygon])
+    for (let r = 0; r < rings.length; r++, ring++) {
+      rings[r] = new Float64Array(coords.buffer, coords.byteOffset + 8 * start, ring_sizes[ring])
+      start += ring_sizes[ring]
+    }
+    polygons[p] = rings
+  }
+  shapes[s] = polygons
+}
+return shapes
+"""
+
+_POLYGONS: dict[int, tuple] = {}  # id(mercator_paths result) -> (it, PackedPolygons)
+
+
+def _bokeh_polygons(paths: tuple) -> PackedPolygons:
+    """The ``multi_polygons`` geometry of a :func:`mercator_paths` result, made once per
     geometry set (the paths are cached by content, so every session of a page shares them;
     6 % of the server's CPU per broadband page opened before)."""
     hit = _POLYGONS.get(id(paths))
     if hit is None or hit[0] is not paths:
         polys = [_multipolygon(p) for p in paths]
-        hit = (paths, [p[0] for p in polys], [p[1] for p in polys])
+        hit = (paths, PackedPolygons.from_nesting([p[0] for p in polys],
+                                                  [p[1] for p in polys]))
         if len(_POLYGONS) >= 32:
             _POLYGONS.clear()
         _POLYGONS[id(paths)] = hit
-    return hit[1], hit[2]
+    return hit[1]
 
 
 class PolygonMap:
@@ -121,10 +187,9 @@ class PolygonMap:
         self._index = {code: i for i, code in enumerate(self.codes)}
         self._selecting = False  # True while select() sets the selection (not a tap)
         paths = mercator_paths(self.codes, geometry["geometry_wkb"].tolist(), tolerance)
-        xs, ys = _bokeh_polygons(paths)
+        self.geometry = _bokeh_polygons(paths)
         n = len(self.codes)
-        self.source = ColumnDataSource({
-            "xs": list(xs), "ys": list(ys),
+        self.source = ColumnDataSource({  # the geometry is in the glyph (PackedPolygons)
             "code": self.codes, "name": geometry[name_column].astype(str).tolist(),
             "value": np.full(n, np.nan), "display": [""] * n})
         self.mapper = LinearColorMapper(palette=list(Viridis256), low=0, high=1,
@@ -135,7 +200,8 @@ class PolygonMap:
         self.figure.grid.visible = False
         self.figure.outline_line_color = None
         self.renderer = self.figure.multi_polygons(
-            "xs", "ys", source=self.source, line_color=line_color, line_width=line_width,
+            xs=expr(self.geometry.expression("x")), ys=expr(self.geometry.expression("y")),
+            source=self.source, line_color=line_color, line_width=line_width,
             fill_color={"field": "value", "transform": self.mapper},
             selection_line_color="black", selection_line_width=2,
             nonselection_fill_alpha=0.75, nonselection_line_alpha=0.6)
@@ -184,10 +250,10 @@ class PolygonMap:
         ``groups`` (``group_of(code)`` names a polygon's group; ``"all"``: every polygon),
         ``pad`` half-widths around the centre (0.55: 10 % margin), widened to the ``aspect``
         (width / height) of the map on screen, so a zoom to a group fits it in view."""
-        data = self.source.data
         flat = [(group_of(code), np.concatenate([np.concatenate(r) for r in xs]),
                  np.concatenate([np.concatenate(r) for r in ys]))
-                for code, xs, ys in zip(self.codes, data["xs"], data["ys"], strict=True)]
+                for code, xs, ys in zip(self.codes, self.geometry.xs, self.geometry.ys,
+                                        strict=True)]
         bounds = {}
         for group in groups:
             parts = [(x, y) for g, x, y in flat if group in ("all", g)]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 from waits import wait_figure_painted, wait_rendered
@@ -9,12 +11,19 @@ from waits import wait_figure_painted, wait_rendered
 TIMEOUT = 60_000
 MAP_TITLE = "Population municipale par commune"
 
-# The number of rows of the data source behind the polygons of the figure titled `title`
+# For the polygons of the figure titled `title`: [rows of their data source, shapes and
+# vertices of the outlines the browser unpacked from the packed geometry (PackedPolygons)]
 _POLYGONS = """(title) => {
     const [view] = Bokeh.index.query((v) => v.model.type === "Figure"
         && v.model.title != null && String(v.model.title.text).includes(title));
     const glyphs = view.model.renderers.filter((r) => r.glyph?.type === "MultiPolygons");
-    return glyphs.map((r) => r.data_source.get_length());
+    return glyphs.map((r) => {
+        const shapes = r.glyph.xs.expr.v_compute(r.data_source);
+        let vertices = 0;
+        for (const shape of shapes) for (const polygon of shape) for (const ring of polygon)
+            vertices += ring.length;
+        return [r.data_source.get_length(), shapes.length, vertices];
+    });
 }"""
 
 
@@ -25,6 +34,15 @@ def map_rows(app_db) -> int:
 
     frame = db.query("communes_map", path=app_db, paris_as_one=False)
     return int(frame["geometry_wkb"].notna().sum())
+
+
+@pytest.fixture(scope="module")
+def map_vertices(app_db) -> int:
+    """Vertices of the overview map's outlines as the server packs them."""
+    from smartidf_analysis.data import db
+    from smartidf_analysis.plots.polygon_map import PolygonMap
+
+    return len(PolygonMap(db.query("communes_map", path=app_db, paris_as_one=False)).geometry.x)
 
 
 @pytest.fixture(scope="module")
@@ -43,13 +61,19 @@ def _open(page, url):
     page.wait_for_selector(".bk-Canvas, canvas", timeout=TIMEOUT)
 
 
-def test_overview_renders_map_without_console_errors(page, served_app, console_errors, map_rows):
+def test_overview_renders_map_without_console_errors(page, served_app, console_errors, map_rows,
+                                                     map_vertices):
     _open(page, f"{served_app}/overview")
     expect(page.get_by_text("Catalogue des données")).to_be_visible(timeout=TIMEOUT)
     expect(page.get_by_text("commuting_flows").first).to_be_visible(timeout=TIMEOUT)
     wait_figure_painted(page, MAP_TITLE, TIMEOUT)
-    # the browser holds one polygon per commune of the database
-    assert page.evaluate(_POLYGONS, MAP_TITLE) == [map_rows]
+    # the browser holds one polygon per commune of the database, with every vertex sent
+    assert page.evaluate(_POLYGONS, MAP_TITLE) == [[map_rows, map_rows, map_vertices]]
+    # and finds the commune under the pointer (hit testing on the unpacked outlines)
+    box = page.locator(".bk-Canvas, canvas").first.bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.45, box["y"] + box["height"] * 0.5)
+    expect(page.locator(".bk-Tooltip").first).to_contain_text(re.compile(r"\(\d[0-9AB]\d{3}\)"),
+                                                              timeout=TIMEOUT)
     wait_rendered(page, TIMEOUT)  # errors of a late render would be in by now
     assert console_errors == []
 
