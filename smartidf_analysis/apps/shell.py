@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import logging
 
+import pandas as pd
 import panel as pn
 from panel.io.resources import LOCAL_DIST
 
@@ -63,6 +65,19 @@ def is_synthetic(path=None) -> bool:
     return bool(frame["synthetic"].iloc[0])
 
 
+@functools.lru_cache(maxsize=64)
+def _build_facts(fingerprint: str, page: str) -> tuple[bool, pd.DataFrame]:
+    return is_synthetic(), db.missing_datasets(page=page)
+
+
+def build_facts(page: str) -> tuple[bool, pd.DataFrame]:
+    """``(synthetic, missing datasets of the page)`` for the database build being served,
+    read once per build and page (:func:`~smartidf_analysis.data.db.build_fingerprint`;
+    every page opened read them again before: about 5 % of its server CPU). The frame is
+    shared: read it, do not change it."""
+    return _build_facts(db.build_fingerprint(), page)
+
+
 def navigation(lang: str, active: str) -> pn.pane.Markdown:
     """Links to every page, keeping the language."""
     suffix = "?lang=en" if lang == "en" else ""
@@ -80,7 +95,7 @@ def template(page: str, main: list, sidebar: list | None = None, lang: str = "fr
     setup()
     banner = []
     try:
-        if is_synthetic():
+        if build_facts(page)[0]:
             banner = [pn.pane.Alert(tr("synthetic_banner", lang), alert_type="warning",
                                     sizing_mode="stretch_width", css_classes=["synthetic-banner"])]
     except Exception:  # noqa: BLE001 - a missing database is reported by the page itself
@@ -225,7 +240,7 @@ def guarded(build, page: str):
     them instead (the overview shows it above its catalogue)."""
     lang = current_lang()
     try:
-        missing = db.missing_datasets(page=page)
+        missing = build_facts(page)[1]
         if not missing.empty and page != "overview":
             log.warning("page %s: missing datasets %s", page, list(missing["dataset_id"]))
             return template(page, [missing_data_panel(missing, lang)], lang=lang)

@@ -20,7 +20,6 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-import holoviews as hv
 import pandas as pd
 import panel as pn
 from bokeh.palettes import Viridis256
@@ -97,9 +96,11 @@ class SolarPage(Page):
         self._polygons_box = pn.Column(self._map, **md)
         self._raster_box = pn.Column(self._raster_pane, visible=False, **md)
         self._map_box = pn.Column(self._polygons_box, self._raster_box, **md)
-        self._bars = pn.pane.HoloViews(hv.Bars([]), min_height=260, **md)
-        # shown once a roof is chosen (toggling a HoloViews pane's own visibility fails in Panel 1.9)
-        self._bars_box = pn.Column(self._bars, visible=False, **md)
+        # the monthly bars of the chosen roof: made when a roof is first chosen (a hidden
+        # empty chart still cost a HoloViews plot at every page opened), shown and hidden
+        # through their box (toggling a HoloViews pane's own visibility fails in Panel 1.9)
+        self._bars: pn.pane.HoloViews | None = None
+        self._bars_box = pn.Column(visible=False, **md)
         self._commune_map = PolygonMap(shared.communes, height=520)
         # the spinner goes on a wrapper: `loading` on a Bokeh pane fails in Panel 1.9.4
         self._commune_box = pn.Column(pn.pane.Bokeh(self._commune_map.figure, min_height=520,
@@ -275,8 +276,13 @@ class SolarPage(Page):
         monthly = sr.roof_months(row, r.synthetic, eff, losses, usable)
         if roof_map is not None:
             roof_map.select(roof_id)
-        self._bars.object = splots.monthly_bars(monthly, label=tr("sol_monthly", lang), lang=lang,
-                                                title=f"{tr('sol_inspector', lang)} {roof_id}")
+        bars = splots.monthly_bars(monthly, label=tr("sol_monthly", lang), lang=lang,
+                                   title=f"{tr('sol_inspector', lang)} {roof_id}")
+        if self._bars is None:
+            self._bars = pn.pane.HoloViews(bars, min_height=260, sizing_mode="stretch_width")
+            self._bars_box[:] = [self._bars]
+        else:
+            self._bars.object = bars
         self._bars_box.visible = True
         self._inspector.object = show.inspector_text(row, roof_id, losses, lang)
 
