@@ -145,10 +145,10 @@ class TelecentresPage(Page):
         self._sites = pn.widgets.Tabulator(show.sites_shown(None), pagination="local",
                                            page_size=15, **table)
         self._compare = pn.widgets.Tabulator(pd.DataFrame(columns=COMPARE_COLUMNS), **table)
-        self._gpe = pn.widgets.Tabulator(show.gpe_shown(None, lang), disabled=True,
-                                         show_index=False, titles=show.gpe_titles(lang),
-                                         formatters=show.gpe_formatters(lang),
-                                         css_classes=["tc-gpe"], **md)
+        # the with / without Grand Paris Express table: made at the first comparison asked
+        # (an empty table was about a fifth of the page's Bokeh models at every opening)
+        self._gpe: pn.widgets.Tabulator | None = None
+        self._gpe_box = pn.Column(**md)
         self._gpe_caption = pn.pane.Markdown(css_classes=["tc-gpe-caption"], **md)
         self.watch(self._update, list(URL_PARAMETERS))
         self._first_update()
@@ -231,14 +231,22 @@ class TelecentresPage(Page):
     async def compare_gpe(self, *_) -> None:
         """The current scenario with and without the Grand Paris Express stations (two
         solves, off the loop)."""
-        scenario = self.state.scenario()
-        self._gpe.loading = True
+        scenario, lang = self.state.scenario(), self.lang
+        self._gpe_box.loading = True
         try:
             table = await self.in_thread(self._gpe_comparison, scenario)
-            self._gpe.value = show.gpe_shown(table, self.lang)
-            self._gpe_caption.object = show.gpe_caption(table, scenario, self.lang)
+            shown = show.gpe_shown(table, lang)
+            if self._gpe is None:
+                self._gpe = pn.widgets.Tabulator(
+                    shown, disabled=True, show_index=False, titles=show.gpe_titles(lang),
+                    formatters=show.gpe_formatters(lang), css_classes=["tc-gpe"],
+                    sizing_mode="stretch_width")
+                self._gpe_box[:] = [self._gpe]
+            else:
+                self._gpe.value = shown
+            self._gpe_caption.object = show.gpe_caption(table, scenario, lang)
         finally:
-            self._gpe.loading = False
+            self._gpe_box.loading = False
 
     def pin(self, *_) -> None:
         """Add the current scenario to the comparison table."""
@@ -287,7 +295,7 @@ class TelecentresPage(Page):
                       pn.pane.Markdown(f"## {tr('tc_sites_title', lang)}"), self._sites,
                       downloads, **md),
             pn.Column(pn.pane.Markdown(f"## {tr('tc_gpe_title', lang)}\n\n"
-                                       f"{tr('tc_gpe_intro', lang)}"), gpe, self._gpe,
+                                       f"{tr('tc_gpe_intro', lang)}"), gpe, self._gpe_box,
                       self._gpe_caption, **md),
         ]
         return main, controls

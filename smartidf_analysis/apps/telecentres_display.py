@@ -114,11 +114,9 @@ GPE_COLUMNS = ["network", "new_sites", "planned_sites_chosen", "teleworkers", "d
                "hours_saved_per_teleworker_per_year"]
 
 
-def gpe_shown(table: pd.DataFrame | None, lang: str) -> pd.DataFrame:
+def gpe_shown(table: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The with/without Grand Paris Express comparison
     (:func:`~smartidf_analysis.telecentres.networks.gpe_comparison`) as the page shows it."""
-    if table is None:
-        return pd.DataFrame({c: pd.Series(dtype="object") for c in GPE_COLUMNS})
     names = {"stations_2025": tr("tc_gpe_now", lang),
              "stations_2025_plus_gpe": tr("tc_gpe_plus", lang)}
     return table[GPE_COLUMNS].assign(network=table["network"].map(names).fillna(table["network"]))

@@ -60,3 +60,19 @@ def test_english_page_and_url_state(page, served_app, console_errors):
     expect(page.locator(".tc-caption")).to_contain_text("50 sites among", timeout=TIMEOUT)
     expect(page.locator(".tc-caption")).to_contain_text("p-median", timeout=TIMEOUT)
     assert console_errors == []
+
+
+def test_grand_paris_express_comparison_is_made_when_asked(page, served_app, console_errors):
+    """The with / without GPE table exists only once asked for (it is not built at each
+    opening), then shows the two networks."""
+    from smartidf_analysis.apps.telecentres_labels import LABELS
+
+    _open(page, f"{served_app}/telecentres?n_sites=20")
+    expect(page.locator(".tc-kpi").first).to_contain_text("usagers par jour", timeout=TIMEOUT)
+    assert page.locator(".tc-gpe").count() == 0
+    page.get_by_role("button", name=LABELS["tc_gpe_button"][0]).click()
+    table = page.locator(".tc-gpe")
+    expect(table.locator(".tabulator-row")).to_have_count(2, timeout=TIMEOUT)
+    expect(table).to_contain_text(LABELS["tc_gpe_plus"][0], timeout=TIMEOUT)
+    expect(page.locator(".tc-gpe-caption")).to_contain_text("Grand Paris", timeout=TIMEOUT)
+    assert console_errors == []
