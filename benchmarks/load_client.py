@@ -112,12 +112,16 @@ class Session:
         self.socket = self._listener = None
         self.widget_id = self.marker_id = ""
         self.widget: dict = {}
+        self.marker_text = ""  # what the watched element shows
         self._changed = asyncio.Event()
 
     async def open(self) -> float:
         """GET the page, join its session, pull the document, say it is rendered, wait for
         the page's content (pages open with a skeleton and send their content once the
-        browser said it is ready); seconds from the GET to the live, filled document."""
+        browser said it is ready) and for the watched element's first result (the solar
+        page computes its roofs after its content is shown: a change sent before then was
+        answered by that first result, and the next change, back to the value shown, by
+        nothing); seconds from the GET to the live, filled document."""
         began = time.perf_counter()
         html = await asyncio.to_thread(self._get)
         match = TOKEN.search(html)
@@ -145,10 +149,16 @@ class Session:
         return time.perf_counter() - began
 
     async def _content(self) -> None:
-        while not (self.widget_id and self.marker_id):  # the content, after the skeleton
+        # the content after the skeleton, then the watched element's first text
+        while not (self.widget_id and self.marker_id and self.marker_text):
             header, content = await self._read(parse=True)
-            if header["msgtype"] == "PATCH-DOC":
-                self._find(content)
+            if header["msgtype"] != "PATCH-DOC":
+                continue
+            self._find(content)
+            for event in content.get("events", []):
+                if (event.get("kind") == "ModelChanged" and event.get("attr") == "text"
+                        and event.get("model", {}).get("id") == self.marker_id):
+                    self.marker_text = event.get("new") or ""
 
     def _get(self) -> str:
         with urllib.request.urlopen(f"{self.url}?lang=fr", timeout=120) as response:
@@ -162,6 +172,7 @@ class Session:
                 self.widget_id, self.widget = model["id"], attrs
             if not self.marker_id and self.recipe.marker in (attrs.get("css_classes") or []):
                 self.marker_id = model["id"]
+                self.marker_text = attrs.get("text") or ""
 
     async def _read(self, parse: bool = False) -> tuple[dict, dict | str]:
         """One whole message: (header, content as parsed JSON or raw text); buffers skipped."""
