@@ -48,8 +48,9 @@ def server_processes(requested: int | None, *, dev: bool = False,
     """Server processes for ``--num-procs``: ``requested``, or one per core
     (``os.cpu_count()``) when it is None or 0. Callbacks run on each process's event loop (no
     thread pool), so the processes are what spreads page openings over the cores. A page's
-    websocket may land on another process than the one that served its HTML: that process
-    builds the session again, with the same local stylesheet URLs
+    websocket may land on another process than the one that served its HTML: with session
+    reuse (:func:`~smartidf_analysis.apps.shell.page_html_key`) the visitor's session is
+    built there, once, with the same local stylesheet URLs
     (:func:`~smartidf_analysis.apps.shell.serve_stylesheets_locally`). ``--dev``
     (autoreload) runs one process."""
     if requested is not None and requested < 0:

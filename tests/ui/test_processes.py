@@ -1,5 +1,5 @@
 """Several server processes (`smartidf serve --num-procs 2`): a page's websocket may land on
-another process than the one that served its HTML, which then builds the session again.
+another process than the one that served its HTML, which then builds the visitor's session.
 Every page (and the refusal of an oversized URL), opened a few times, must load only from
 this server (no CDN request: the tests run offline) and show no console error."""
 
