@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 from bokeh.core.serialization import Serializer
 from shapely import wkb
 from shapely.geometry import MultiPolygon, Polygon
 
-from smartidf_analysis.plots.polygon_map import PackedPolygons, PolygonMap
+from smartidf_analysis.plots.maps import mercator_paths
+from smartidf_analysis.plots.polygon_map import PackedPolygons, PolygonMap, _multipolygon
 
 
 def _unpack(packed: PackedPolygons, coords: np.ndarray) -> list:
@@ -40,12 +42,20 @@ def _geometry() -> pd.DataFrame:
                          "geometry_wkb": [wkb.dumps(g) for g in (square, holed, islands)]})
 
 
+def _nesting(frame: pd.DataFrame) -> tuple[list, list]:
+    """The ``multi_polygons`` nesting (xs, ys) of ``frame``'s outlines, before packing."""
+    paths = mercator_paths(frame["commune_code"].tolist(), frame["geometry_wkb"].tolist(), 0.0)
+    nested = [_multipolygon(p) for p in paths]
+    return [n[0] for n in nested], [n[1] for n in nested]
+
+
 def test_packed_geometry_is_the_nesting_in_five_buffers():
     pmap = PolygonMap(_geometry(), tolerance=0.0)
     packed = pmap.geometry
+    nesting_x, nesting_y = _nesting(_geometry())
     assert packed.shape_polygons.tolist() == [1, 1, 2]  # islands: two polygons
     assert packed.polygon_rings.tolist() == [1, 2, 1, 1]  # the second one has a hole
-    for coords, nesting in ((packed.x, packed.xs), (packed.y, packed.ys)):
+    for coords, nesting in ((packed.x, nesting_x), (packed.y, nesting_y)):
         unpacked = _unpack(packed, coords)
         assert len(unpacked) == len(nesting) == 3
         for shape, expected in zip(unpacked, nesting, strict=True):
@@ -67,3 +77,26 @@ def test_a_geometry_set_is_packed_once_for_every_map():
     first, second = PolygonMap(frame, tolerance=0.0), PolygonMap(frame, tolerance=0.0)
     assert first.geometry is second.geometry  # shared by the sessions of a page
     assert first.renderer.glyph.xs is not second.renderer.glyph.xs  # a model per document
+
+
+def test_group_bounds_cover_each_groups_vertices():
+    frame = _geometry()
+    pmap = PolygonMap(frame, tolerance=0.0)
+    nesting_x, nesting_y = _nesting(frame)
+    groups = {"75056": "A", "93066": "B", "78646": "B"}
+    bounds = pmap.group_bounds(groups.get, ["A", "B", "all", "none"], aspect=1.0, pad=0.5)
+    assert set(bounds) == {"A", "B", "all"}  # a group without polygons has no bounds
+    for group in ("A", "B", "all"):
+        codes = [c for c in pmap.codes if group in ("all", groups[c])]
+        xs = np.concatenate([np.concatenate([np.concatenate(p) for p in nesting_x[i]])
+                             for i, c in enumerate(pmap.codes) if c in codes])
+        ys = np.concatenate([np.concatenate([np.concatenate(p) for p in nesting_y[i]])
+                             for i, c in enumerate(pmap.codes) if c in codes])
+        x0, x1, y0, y1 = bounds[group]
+        # pad 0.5 and aspect 1: the square around the group's extent, centred on it
+        eps = 1e-6  # [m] rounding of the centre +- half-width
+        assert x0 <= xs.min() + eps and x1 >= xs.max() - eps
+        assert y0 <= ys.min() + eps and y1 >= ys.max() - eps
+        assert (x0 + x1) / 2 == pytest.approx((xs.min() + xs.max()) / 2)
+        assert x1 - x0 == pytest.approx(y1 - y0)
+        assert x1 - x0 == pytest.approx(max(np.ptp(xs), np.ptp(ys)))

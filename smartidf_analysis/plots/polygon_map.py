@@ -107,8 +107,6 @@ class PackedPolygons:
     ring_sizes: np.ndarray
     polygon_rings: np.ndarray
     shape_polygons: np.ndarray
-    xs: list = field(repr=False)  # the nesting itself, for the server's own use (bounds)
-    ys: list = field(repr=False)
 
     @classmethod
     def from_nesting(cls, xs: list, ys: list) -> PackedPolygons:
@@ -120,8 +118,7 @@ class PackedPolygons:
             y=np.concatenate(rings_y) if rings_y else empty,
             ring_sizes=np.array([len(r) for r in rings_x], dtype=np.int32),
             polygon_rings=np.array([len(p) for shape in xs for p in shape], dtype=np.int32),
-            shape_polygons=np.array([len(shape) for shape in xs], dtype=np.int32),
-            xs=xs, ys=ys)
+            shape_polygons=np.array([len(shape) for shape in xs], dtype=np.int32))
 
     def expression(self, axis: str) -> CustomJSExpr:
         """The ``xs`` (``axis="x"``) or ``ys`` nesting, rebuilt in the browser (a new model
@@ -250,17 +247,18 @@ class PolygonMap:
         ``groups`` (``group_of(code)`` names a polygon's group; ``"all"``: every polygon),
         ``pad`` half-widths around the centre (0.55: 10 % margin), widened to the ``aspect``
         (width / height) of the map on screen, so a zoom to a group fits it in view."""
-        flat = [(group_of(code), np.concatenate([np.concatenate(r) for r in xs]),
-                 np.concatenate([np.concatenate(r) for r in ys]))
-                for code, xs, ys in zip(self.codes, self.geometry.xs, self.geometry.ys,
-                                        strict=True)]
+        g = self.geometry
+        shape_of_ring = np.repeat(np.repeat(np.arange(len(self.codes)), g.shape_polygons),
+                                  g.polygon_rings)
+        group_of_vertex = np.array([group_of(code) for code in self.codes]
+                                   )[np.repeat(shape_of_ring, g.ring_sizes)]
         bounds = {}
         for group in groups:
-            parts = [(x, y) for g, x, y in flat if group in ("all", g)]
-            if not parts:
+            inside = (np.ones(len(g.x), dtype=bool) if group == "all"
+                      else group_of_vertex == group)
+            if not inside.any():
                 continue
-            xs = np.concatenate([p[0] for p in parts])
-            ys = np.concatenate([p[1] for p in parts])
+            xs, ys = g.x[inside], g.y[inside]
             cx, cy = (xs.min() + xs.max()) / 2, (ys.min() + ys.max()) / 2
             half_x, half_y = pad * np.ptp(xs), pad * np.ptp(ys)
             half_x, half_y = max(half_x, half_y * aspect), max(half_y, half_x / aspect)
