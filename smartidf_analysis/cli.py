@@ -144,8 +144,12 @@ def _scheduler() -> None:
 
 def _serve(args: argparse.Namespace) -> int:
     from smartidf_analysis.apps.serve import serve
+    from smartidf_analysis.apps.supervisor import check_port_free
+    from smartidf_analysis.data import compute
 
+    check_port_free(args.address, args.port)  # a busy port: one line, before anything else
     _scheduler()
+    compute.close()  # the server's processes make their own Client; this one stays idle
     return serve(args)
 
 
@@ -231,6 +235,9 @@ def parser() -> argparse.ArgumentParser:
                    help="ms after which a closed session's memory is released")
     s.add_argument("--check-unused-sessions", type=int, default=10_000,
                    help="ms between checks for unused sessions")
+    s.add_argument("--no-liveness", dest="liveness", action="store_false",
+                   help="no /liveness endpoint (default: GET /liveness answers 200 while the "
+                        "server runs, for load balancers; no login needed)")
     s.add_argument("--show", action="store_true", help="open a browser")
     s.add_argument("--dev", action="store_true", help="autoreload")
     s.set_defaults(func=_serve)

@@ -1,4 +1,5 @@
-"""``smartidf serve``: ``panel serve`` on the dashboards with the project's settings."""
+"""``smartidf serve``: ``panel serve`` on the dashboards with the project's settings, run
+under a supervisor that stops every server process (:mod:`.supervisor`)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ import sys
 from pathlib import Path
 
 from smartidf_analysis import config
+from smartidf_analysis.apps import supervisor
 from smartidf_analysis.errors import SmartidfError
 
 DASHBOARDS = config.REPO_DIR / "dashboards"
 SETUP = Path(__file__).resolve().parent / "warmup.py"  # caches filled, heap frozen (each process)
+LIVENESS_ENDPOINT = "liveness"  # Panel's --liveness-endpoint: for load balancers
 
 
 # The server's C allocator (see server_environment). Measured with benchmarks/load.py, 20
@@ -101,6 +104,8 @@ def panel_command(args: argparse.Namespace) -> list[str]:
     if not args.dev:  # one session per opened page (see shell.page_html_key); not with
         # autoreload, whose reloaded code must not be served through a kept session
         cmd.append("--reuse-sessions")
+    if getattr(args, "liveness", True):  # GET /liveness: 200 {"/liveness": true}, no login
+        cmd += ["--liveness", "--liveness-endpoint", LIVENESS_ENDPOINT]
     if args.show:
         cmd.append("--show")
     if args.dev:
@@ -109,12 +114,13 @@ def panel_command(args: argparse.Namespace) -> list[str]:
 
 
 def serve(args: argparse.Namespace) -> int:
-    """Run ``panel serve``; the database must exist (opened read-only by every page)."""
+    """Run ``panel serve`` until it ends or SIGTERM, SIGINT or SIGHUP stops it (with every
+    process it started, :func:`.supervisor.supervise`); the database must exist (opened
+    read-only by every page) and the port be free (checked before anything starts)."""
     db = config.db_path()
     if not Path(db).exists():
         raise SmartidfError(f"no database at {db}: run `smartidf data build` first")
     env = server_environment({**os.environ, "SMARTIDF_DB": str(db)})
     cmd = panel_command(args)
-    # replace this process, so that stopping `smartidf serve` stops the server itself
-    os.execve(cmd[0], cmd, env)
-    return 0  # not reached
+    supervisor.check_port_free(args.address, args.port)
+    return supervisor.supervise(cmd, env)

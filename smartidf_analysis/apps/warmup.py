@@ -76,7 +76,9 @@ def setup() -> None:
 
     from smartidf_analysis.apps.page import check_panel_version
     from smartidf_analysis.apps.shell import page_html_key
+    from smartidf_analysis.apps.supervisor import worker_dies_with_server
 
+    worker_dies_with_server()  # a forked worker stops with the process that forked it
     check_panel_version()  # the pages' workaround of a Panel bug was checked on this release
     pn.config.session_key_func = page_html_key  # the HTML of `--reuse-sessions`
     log.info("pages warmed: %s", warm_caches())
