@@ -137,20 +137,34 @@ def _wait_group(group: int, deadline: float) -> bool:
     return True
 
 
-def stop_group(group: int, grace: float = STOP_GRACE_SECONDS) -> bool:
-    """SIGTERM every process of ``group``, SIGKILL what is left after ``grace`` seconds;
-    returns True when all ended within the grace period."""
+def stop_group(group: int, grace: float = STOP_GRACE_SECONDS, since: float | None = None) -> bool:
+    """SIGTERM every process of ``group``, SIGKILL what is left ``grace`` seconds after
+    ``since`` (monotonic; default now); returns True when all ended within the grace."""
+    since = time.monotonic() if since is None else since
     _signal_group(group, signal.SIGTERM)
-    if _wait_group(group, time.monotonic() + grace):
+    if _wait_group(group, since + grace):
         return True
     _signal_group(group, signal.SIGKILL)
     _wait_group(group, time.monotonic() + grace)
     return False
 
 
+class _StopRequested(Exception):
+    """Raised by the signal handler to end the supervisor's wait for its child."""
+
+
 def exit_status(returncode: int) -> int:
     """A child's return code as a shell exit status (killed by signal N: 128 + N)."""
     return 128 - returncode if returncode < 0 else returncode
+
+
+def _stopped(group: int, grace: float, requested: list[tuple[int, float]]) -> int:
+    """Stop ``group`` on the first signal ``requested``, say so; exit status 0."""
+    clean = stop_group(group, grace, since=requested[0][1])
+    name = signal.Signals(requested[0][0]).name
+    print(f"smartidf serve: stopped on {name}" + ("" if clean else
+          f" (processes still running after {grace:g} s were killed)"), file=sys.stderr)
+    return 0
 
 
 def supervise(cmd: list[str], env: dict[str, str], grace: float = STOP_GRACE_SECONDS) -> int:
@@ -162,11 +176,15 @@ def supervise(cmd: list[str], env: dict[str, str], grace: float = STOP_GRACE_SEC
     """
     requested: list[tuple[int, float]] = []  # (signal, monotonic time)
     group: list[int] = []  # the child's pid (= its process group) once started
+    waiting = [False]  # in the wait for the child, which a stop request ends
 
     def on_signal(signum, _frame):
         requested.append((signum, time.monotonic()))
-        if group:
-            _signal_group(group[0], signal.SIGKILL if len(requested) > 1 else signal.SIGTERM)
+        if waiting[0]:
+            waiting[0] = False
+            raise _StopRequested
+        if group and len(requested) > 1:
+            _signal_group(group[0], signal.SIGKILL)  # asked again while stopping
 
     previous = {signum: signal.signal(signum, on_signal) for signum in STOP_SIGNALS}
     try:
@@ -175,20 +193,18 @@ def supervise(cmd: list[str], env: dict[str, str], grace: float = STOP_GRACE_SEC
                                  start_new_session=True,
                                  preexec_fn=_die_with_parent(os.getpid()))
         group.append(child.pid)
-        if requested:  # a signal came while starting
-            _signal_group(child.pid, signal.SIGTERM)
-        returncode = child.wait()
-        if not requested:
-            stop_group(child.pid, grace)  # what the child left, if anything
-            return exit_status(returncode)
-        clean = _wait_group(child.pid, requested[0][1] + grace)
-        if not clean:
-            _signal_group(child.pid, signal.SIGKILL)
-            _wait_group(child.pid, time.monotonic() + grace)
-        name = signal.Signals(requested[0][0]).name
-        print(f"smartidf serve: stopped on {name}" + ("" if clean else
-              f" (processes still running after {grace:g} s were killed)"), file=sys.stderr)
-        return 0
+        try:
+            waiting[0] = True
+            if requested:  # a signal came while starting
+                raise _StopRequested
+            returncode = child.wait()
+            waiting[0] = False
+        except _StopRequested:
+            return _stopped(child.pid, grace, requested)
+        if requested:  # came after the child's end, before the wait was left
+            return _stopped(child.pid, grace, requested)
+        stop_group(child.pid, grace)  # what the child left, if anything
+        return exit_status(returncode)
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
