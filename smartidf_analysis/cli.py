@@ -144,13 +144,13 @@ def _scheduler() -> None:
 
 def _serve(args: argparse.Namespace) -> int:
     from smartidf_analysis.apps.serve import serve
-    from smartidf_analysis.apps.supervisor import check_port_free
     from smartidf_analysis.data import compute
 
-    check_port_free(args.address, args.port)  # a busy port: one line, before anything else
-    _scheduler()
-    compute.close()  # the server's processes make their own Client; this one stays idle
-    return serve(args)
+    def announce() -> None:  # once the database, settings and port are checked
+        _scheduler()
+        compute.close()  # the server's processes make their own Client; this one stays idle
+
+    return serve(args, announce=announce)
 
 
 def _notebooks_run(args: argparse.Namespace) -> int:

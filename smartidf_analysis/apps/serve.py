@@ -113,14 +113,17 @@ def panel_command(args: argparse.Namespace) -> list[str]:
     return cmd
 
 
-def serve(args: argparse.Namespace) -> int:
+def serve(args: argparse.Namespace, announce=None) -> int:
     """Run ``panel serve`` until it ends or SIGTERM, SIGINT or SIGHUP stops it (with every
     process it started, :func:`.supervisor.supervise`); the database must exist (opened
-    read-only by every page) and the port be free (checked before anything starts)."""
+    read-only by every page) and the port be free (checked before anything starts: a busy
+    port is a one-line error). ``announce()`` is called once all is checked."""
     db = config.db_path()
     if not Path(db).exists():
         raise SmartidfError(f"no database at {db}: run `smartidf data build` first")
     env = server_environment({**os.environ, "SMARTIDF_DB": str(db)})
     cmd = panel_command(args)
     supervisor.check_port_free(args.address, args.port)
+    if announce is not None:
+        announce()
     return supervisor.supervise(cmd, env)

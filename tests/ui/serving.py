@@ -39,9 +39,11 @@ def wait_http(url: str, timeout: float = 180.0) -> None:
     raise RuntimeError(f"{url} did not answer in {timeout} s: {last}")
 
 
-def start_server(db_path: Path, tmp: Path, *extra: str, env: dict | None = None):
-    """Start `smartidf serve` on a free port; returns (process, base_url, log_path)."""
-    port = _free_port()
+def start_server(db_path: Path, tmp: Path, *extra: str, env: dict | None = None,
+                 port: int | None = None):
+    """Start `smartidf serve` on ``port`` (default: a free one); returns (process, base_url,
+    log_path)."""
+    port = port or _free_port()
     log_path = tmp / f"serve-{port}.log"
     log = open(log_path, "w")
     full_env = {**os.environ, "SMARTIDF_DB": str(db_path), **(env or {})}
