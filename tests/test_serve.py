@@ -13,7 +13,7 @@ from smartidf_analysis.errors import SmartidfError
 def _args(**over) -> argparse.Namespace:
     base = dict(port=5006, address="127.0.0.1", allow_websocket_origin=None, auth="none",
                 num_procs=1, unused_session_lifetime=60_000,
-                check_unused_sessions=10_000, show=False, dev=False)
+                check_unused_sessions=10_000, show=False, dev=False, liveness=True)
     return argparse.Namespace(**{**base, **over})
 
 
@@ -47,6 +47,16 @@ def test_several_processes_but_not_with_autoreload():
     assert "--num-procs" not in panel_command(_args(num_procs=None, dev=True))
     with pytest.raises(SmartidfError, match="-1"):
         server_processes(-1)
+
+
+def test_liveness_endpoint_for_load_balancers_unless_removed():
+    from smartidf_analysis import cli
+
+    cmd = panel_command(_args())
+    assert "--liveness" in cmd and _value(cmd, "--liveness-endpoint") == "liveness"
+    assert "--liveness" not in panel_command(_args(liveness=False))
+    assert cli.parser().parse_args(["serve"]).liveness is True
+    assert cli.parser().parse_args(["serve", "--no-liveness"]).liveness is False
 
 
 def test_auth_needs_a_cookie_secret(monkeypatch):
