@@ -21,6 +21,8 @@ import psutil
 import pytest
 from serving import server_errors, start_server, stop_server, wait_http
 
+from smartidf_analysis.apps.serve import server_environment
+
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux processes")
 
 STOP_LIMIT = 10.0  # [s] from the signal to no server process left (issue 26)
@@ -72,6 +74,9 @@ def _status(url: str) -> int:
 def test_a_stop_signal_stops_every_server_process_and_closes_the_port(app_db, tmp_path, signum):
     proc, url, log, servers = _started(app_db, tmp_path)
     try:
+        # the server runs with the supervisor's allocator settings (jemalloc when installed)
+        expected = server_environment(dict(os.environ)).get("LD_PRELOAD")
+        assert all(p.environ().get("LD_PRELOAD") == expected for p in servers)
         started = time.monotonic()
         os.kill(proc.pid, signum)  # the supervisor only: it forwards to its server's group
         assert proc.wait(timeout=STOP_LIMIT) == 0
