@@ -1,6 +1,6 @@
-"""Broadband: FttH coverage by commune and quarter, department series to 2024 (`smartidf serve`)."""
+"""The broadband page for `panel serve dashboards/` from a checkout: runs the package's entry
+script smartidf_analysis/apps/page_scripts/broadband.py (what `smartidf serve` serves)."""
 
-from smartidf_analysis.apps.broadband import build_page
-from smartidf_analysis.apps.shell import serve
+from smartidf_analysis.apps.serve import run_page_script
 
-serve(build_page, "broadband")
+run_page_script("broadband")

@@ -1,6 +1,6 @@
-"""Buildings: 2.5D view of real roofs by solar class, regional raster map (`smartidf serve`)."""
+"""The buildings page for `panel serve dashboards/` from a checkout: runs the package's entry
+script smartidf_analysis/apps/page_scripts/buildings.py (what `smartidf serve` serves)."""
 
-from smartidf_analysis.apps.buildings import build_page
-from smartidf_analysis.apps.shell import serve
+from smartidf_analysis.apps.serve import run_page_script
 
-serve(build_page, "buildings")
+run_page_script("buildings")

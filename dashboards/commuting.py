@@ -1,6 +1,6 @@
-"""Commuting: commune indicators, a commune's main home-to-work flows (`smartidf serve`)."""
+"""The commuting page for `panel serve dashboards/` from a checkout: runs the package's entry
+script smartidf_analysis/apps/page_scripts/commuting.py (what `smartidf serve` serves)."""
 
-from smartidf_analysis.apps.commuting import build_page
-from smartidf_analysis.apps.shell import serve
+from smartidf_analysis.apps.serve import run_page_script
 
-serve(build_page, "commuting")
+run_page_script("commuting")

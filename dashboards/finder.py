@@ -1,6 +1,6 @@
-""""Mon télécentre": nearest telecentres from home and employer pooling (`smartidf serve`)."""
+"""The finder page for `panel serve dashboards/` from a checkout: runs the package's entry
+script smartidf_analysis/apps/page_scripts/finder.py (what `smartidf serve` serves)."""
 
-from smartidf_analysis.apps.finder import build_page
-from smartidf_analysis.apps.shell import serve
+from smartidf_analysis.apps.serve import run_page_script
 
-serve(build_page, "finder")
+run_page_script("finder")

@@ -1,6 +1,6 @@
-"""Overview: data catalogue, build issues and communes by population (`smartidf serve`)."""
+"""The overview page for `panel serve dashboards/` from a checkout: runs the package's entry
+script smartidf_analysis/apps/page_scripts/overview.py (what `smartidf serve` serves)."""
 
-from smartidf_analysis.apps.overview import build_page
-from smartidf_analysis.apps.shell import serve
+from smartidf_analysis.apps.serve import run_page_script
 
-serve(build_page, "overview")
+run_page_script("overview")

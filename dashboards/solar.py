@@ -1,6 +1,6 @@
-"""Solar potential: roofs by class, commune potential, roof inspector (`smartidf serve`)."""
+"""The solar page for `panel serve dashboards/` from a checkout: runs the package's entry
+script smartidf_analysis/apps/page_scripts/solar.py (what `smartidf serve` serves)."""
 
-from smartidf_analysis.apps.shell import serve
-from smartidf_analysis.apps.solar import build_page
+from smartidf_analysis.apps.serve import run_page_script
 
-serve(build_page, "solar")
+run_page_script("solar")

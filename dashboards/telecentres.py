@@ -1,6 +1,6 @@
-"""Telecentres: telework demand, sites near stations, savings and scenarios (`smartidf serve`)."""
+"""The telecentres page for `panel serve dashboards/` from a checkout: runs the package's entry
+script smartidf_analysis/apps/page_scripts/telecentres.py (what `smartidf serve` serves)."""
 
-from smartidf_analysis.apps.shell import serve
-from smartidf_analysis.apps.telecentres import build_page
+from smartidf_analysis.apps.serve import run_page_script
 
-serve(build_page, "telecentres")
+run_page_script("telecentres")

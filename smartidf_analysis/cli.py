@@ -1,5 +1,5 @@
 """The ``smartidf`` command: ``data list | fetch | build | export | import-sites |
-import-buildings``, ``serve``, ``solar fit-field``, ``notebooks run``, ``scheduler``.
+import-buildings``, ``serve``, ``solar fit-field``, ``notebooks run | copy``, ``scheduler``.
 
 The commands that compute (``serve``, ``notebooks run``, ``scheduler``) first print which
 Dask scheduler they use (:func:`smartidf_analysis.data.compute.describe`).
@@ -154,10 +154,24 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _notebooks_run(args: argparse.Namespace) -> int:
-    from smartidf_analysis.reporting.reports import run_notebooks
+    from smartidf_analysis.reporting.reports import notebook_paths, run_notebooks
 
+    folder = args.source or config.NOTEBOOKS_DIR
+    paths = notebook_paths(folder)
+    if not paths:
+        raise SmartidfError(f"no notebooks (*.ipynb) to run in {folder}")
     _scheduler()
-    return run_notebooks(out=args.out)
+    return run_notebooks(out=args.out, notebooks=paths)
+
+
+def _notebooks_copy(args: argparse.Namespace) -> int:
+    from smartidf_analysis.reporting.shipped_notebooks import copy_notebooks
+
+    written = copy_notebooks(args.folder, overwrite=args.force)
+    count = sum(p.suffix == ".ipynb" for p in written)
+    print(f"copied {count} notebooks ({len(written)} files) into {args.folder}; run them with "
+          f"`smartidf notebooks run --from {args.folder}`, or open them in JupyterLab")
+    return 0
 
 
 def _dask_info(args: argparse.Namespace) -> int:
@@ -255,11 +269,19 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("scheduler", help="say which Dask scheduler is used (SMARTIDF_DASK_ADDRESS) "
                    "and check that it answers").set_defaults(func=_dask_info)
 
-    nb = sub.add_parser("notebooks", help="run the notebook studies")
+    nb = sub.add_parser("notebooks", help="run the notebook studies, or copy them to edit")
     nb_sub = nb.add_subparsers(dest="nb_command", required=True)
     r = nb_sub.add_parser("run", help="execute every notebook to stamped HTML reports")
     r.add_argument("--out", default="reports", help="output folder")
+    r.add_argument("--from", dest="source", default=None, metavar="DIR",
+                   help="run the notebooks of DIR (e.g. a `smartidf notebooks copy`) instead of "
+                        "the package's")
     r.set_defaults(func=_notebooks_run)
+    c = nb_sub.add_parser("copy", help="copy the study notebooks (and their example files) "
+                          "into a folder of your own")
+    c.add_argument("folder", metavar="DIR", help="target folder (created when missing)")
+    c.add_argument("--force", action="store_true", help="replace files already there")
+    c.set_defaults(func=_notebooks_copy)
     return p
 
 

@@ -3,8 +3,9 @@
 Environment variables:
 
 ``SMARTIDF_DATA_DIR``
-    Folder for downloads, caches and the database (default: ``data/`` of the checkout, or
-    ``~/.smartidf`` when the package is installed elsewhere).
+    Folder for downloads, caches and the database (default: ``data/`` of the checkout; for
+    an installed package, the platform's user data folder, ``platformdirs.user_data_path``:
+    ``~/.local/share/smartidf-analysis`` on Linux, ``$XDG_DATA_HOME`` honoured).
 ``SMARTIDF_DB``
     Path of the DuckDB database (default: ``$SMARTIDF_DATA_DIR/smartidf.duckdb``).
 ``SMARTIDF_MIRROR``
@@ -41,19 +42,37 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import platformdirs
+
 PACKAGE_DIR = Path(__file__).resolve().parent
-REPO_DIR = PACKAGE_DIR.parent
+REPO_DIR = PACKAGE_DIR.parent  # the checkout when the package runs from one (see checkout_dir)
 SQL_DIR = PACKAGE_DIR / "data" / "sql"
+#: the study notebooks, shipped as package data (``notebooks/`` of a checkout links here)
+NOTEBOOKS_DIR = PACKAGE_DIR / "notebooks"
+APP_NAME = "smartidf-analysis"  # the distribution's name: the user data folder's name
+
+
+def checkout_dir(repo: Path = REPO_DIR) -> Path | None:
+    """The source checkout the package runs from (editable install, ``make install``), or
+    None for a package installed from its wheel (``repo`` is then ``site-packages``)."""
+    pyproject = repo / "pyproject.toml"
+    try:
+        declared = f'name = "{APP_NAME}"' in pyproject.read_text(encoding="utf-8")
+    except OSError:
+        return None
+    return repo if declared else None
 
 
 def data_dir() -> Path:
-    """Folder for downloads, caches and the database."""
+    """Folder for downloads, caches and the database: ``SMARTIDF_DATA_DIR``, else ``data/``
+    of the checkout, else the platform's user data folder (an installed package)."""
     env = os.environ.get("SMARTIDF_DATA_DIR")
     if env:
         return Path(env).expanduser().resolve()
-    if (REPO_DIR / "pyproject.toml").exists():
-        return REPO_DIR / "data"
-    return Path.home() / ".smartidf"
+    checkout = checkout_dir()
+    if checkout is not None:
+        return checkout / "data"
+    return platformdirs.user_data_path(APP_NAME, appauthor=False)
 
 
 def db_path() -> Path:

@@ -169,8 +169,20 @@ def test_notebook_timeout_names_the_cell(tmp_path):
     assert info.value.cell_index == 2 and "Timeout" in info.value.ename
 
 
-def test_cli_wires_notebooks_run(monkeypatch):
+def test_cli_wires_notebooks_run(monkeypatch, tmp_path):
     seen = {}
-    monkeypatch.setattr(reports, "run_notebooks", lambda out: seen.setdefault("out", out) and 0)
+
+    def run(out, notebooks):
+        seen[out] = [p.name for p in notebooks]
+        return 0
+
+    monkeypatch.setattr(reports, "run_notebooks", run)
     assert cli.main(["notebooks", "run", "--out", "elsewhere"]) == 0
-    assert seen == {"out": "elsewhere"}
+    assert seen["elsewhere"] == [p.name for p in reports.notebook_paths()]  # the package's
+    assert "00-getting-started.ipynb" in seen["elsewhere"]
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "07-mine.ipynb").write_text("{}", encoding="utf-8")
+    assert cli.main(["notebooks", "run", "--out", "mine-out", "--from", str(mine)]) == 0
+    assert seen["mine-out"] == ["07-mine.ipynb"]
+    assert cli.main(["notebooks", "run", "--from", str(tmp_path / "none")]) == 1  # said, no run

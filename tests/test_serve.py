@@ -28,7 +28,7 @@ def test_command_has_no_thread_pool_hygiene_and_origins():
     assert _value(cmd, "--check-unused-sessions") == "10000"
     origins = [cmd[i + 1] for i, a in enumerate(cmd) if a == "--allow-websocket-origin"]
     assert origins == ["127.0.0.1:5006", "localhost:5006"]
-    pages = [a for a in cmd if a.endswith(".py") and "/dashboards/" in a]
+    pages = [a for a in cmd if a.endswith(".py") and "/apps/page_scripts/" in a]
     from smartidf_analysis.apps.shell import PAGES
 
     assert sorted(p.rsplit("/", 1)[1][:-3] for p in pages) == sorted(PAGES)  # one entry file per page

@@ -1,11 +1,12 @@
-"""``smartidf serve``: ``panel serve`` on the dashboards with the project's settings, run
-under a supervisor that stops every server process (:mod:`.supervisor`)."""
+"""``smartidf serve``: ``panel serve`` on the pages' entry scripts (inside the package) with the
+project's settings, run under a supervisor that stops every server process (:mod:`.supervisor`)."""
 
 from __future__ import annotations
 
 import argparse
 import ctypes.util
 import os
+import runpy
 import sys
 from pathlib import Path
 
@@ -13,7 +14,10 @@ from smartidf_analysis import config
 from smartidf_analysis.apps import supervisor
 from smartidf_analysis.errors import SmartidfError
 
-DASHBOARDS = config.REPO_DIR / "dashboards"
+# One entry script per page, inside the package (so an installed wheel serves them): `panel
+# serve` takes script paths, and the file name is the page's URL path. dashboards/*.py of a
+# checkout run the same scripts (run_page_script).
+PAGE_SCRIPTS = Path(__file__).resolve().parent / "page_scripts"
 SETUP = Path(__file__).resolve().parent / "warmup.py"  # caches filled, heap frozen (each process)
 LIVENESS_ENDPOINT = "liveness"  # Panel's --liveness-endpoint: for load balancers
 
@@ -65,11 +69,25 @@ def server_processes(requested: int | None, *, dev: bool = False,
     return requested or cores or os.cpu_count() or 1
 
 
+def page_scripts() -> list[Path]:
+    """The pages' entry scripts (``page_scripts/<page>.py``), sorted by name."""
+    return sorted(p for p in PAGE_SCRIPTS.glob("*.py") if not p.name.startswith("_"))
+
+
+def run_page_script(page: str) -> None:
+    """Run the entry script of ``page`` in this session (what ``dashboards/<page>.py`` does,
+    so that ``panel serve dashboards/`` serves the same pages as ``smartidf serve``)."""
+    script = PAGE_SCRIPTS / f"{page}.py"
+    if not script.is_file():
+        raise SmartidfError(f"no entry script for page {page!r} in {PAGE_SCRIPTS}")
+    runpy.run_path(str(script))
+
+
 def panel_command(args: argparse.Namespace) -> list[str]:
     """The ``panel serve`` command line for ``args`` (see ``smartidf serve --help``)."""
-    pages = sorted(str(p) for p in DASHBOARDS.glob("*.py") if not p.name.startswith("_"))
+    pages = [str(p) for p in page_scripts()]
     if not pages:
-        raise SmartidfError(f"no dashboards found in {DASHBOARDS}")
+        raise SmartidfError(f"no page entry scripts found in {PAGE_SCRIPTS}")
     origins = args.allow_websocket_origin or [f"{args.address}:{args.port}"]
     if args.address in ("127.0.0.1", "0.0.0.0"):
         origins.append(f"localhost:{args.port}")

@@ -5,8 +5,10 @@ table unchanged (for display) and, when the notebooks are run by ``smartidf note
 (``SMARTIDF_REPORT_DIR`` set), also writes it as ``<notebook>/<name>.csv`` with a fixed
 float format, so that two runs on the same database give identical bytes.
 
-:func:`run_notebooks` executes every ``notebooks/*.ipynb`` in name order against the current
-database (one fresh kernel each, see :mod:`smartidf_analysis.reporting.notebook_runner`) and writes::
+:func:`run_notebooks` executes every study notebook (shipped in the package,
+:data:`~smartidf_analysis.config.NOTEBOOKS_DIR`; ``notebooks/`` of a checkout) in name order
+against the current database (one fresh kernel each, see
+:mod:`smartidf_analysis.reporting.notebook_runner`) and writes::
 
     <out>/index.html              the notebooks, their key results (with sha256) and the provenance
     <out>/<notebook>.html         the executed notebook, stamped with the provenance
@@ -146,9 +148,13 @@ def provenance(db_path: Path | str | None = None) -> dict[str, Any]:
 
 
 def _git_state() -> str | None:
-    """``<commit>`` (``+ uncommitted changes`` when dirty) of the checkout, None outside git."""
+    """``<commit>`` (``+ uncommitted changes`` when dirty) of the checkout, None outside git
+    or for a package installed from its wheel."""
+    checkout = config.checkout_dir()
+    if checkout is None:
+        return None
     try:
-        run = {"cwd": config.REPO_DIR, "capture_output": True, "text": True, "timeout": 10}
+        run = {"cwd": checkout, "capture_output": True, "text": True, "timeout": 10}
         head = subprocess.run(["git", "rev-parse", "HEAD"], check=True, **run).stdout.strip()
         dirty = subprocess.run(["git", "--no-optional-locks", "status", "--porcelain",
                                 "--untracked-files=no"], check=True, **run).stdout.strip()
@@ -208,8 +214,9 @@ class ReportFolderError(SmartidfError):
 
 
 def notebook_paths(folder: Path | str | None = None) -> list[Path]:
-    """The study notebooks in run order: ``notebooks/*.ipynb`` sorted by name."""
-    folder = Path(folder) if folder is not None else config.REPO_DIR / "notebooks"
+    """The study notebooks in run order: ``*.ipynb`` of ``folder`` (default the package's,
+    :data:`~smartidf_analysis.config.NOTEBOOKS_DIR`) sorted by name."""
+    folder = Path(folder) if folder is not None else config.NOTEBOOKS_DIR
     return sorted(p for p in folder.glob("*.ipynb") if not p.name.startswith("."))
 
 
@@ -256,7 +263,7 @@ def run_notebooks(out: Path | str = "reports", notebooks: list[Path | str] | Non
     stream = stream or sys.stderr
     paths = [Path(p).resolve() for p in (notebooks if notebooks is not None else notebook_paths())]
     if not paths:
-        raise SmartidfError(f"no notebooks to run in {config.REPO_DIR / 'notebooks'}")
+        raise SmartidfError(f"no notebooks to run in {config.NOTEBOOKS_DIR}")
     database = Path(db_path) if db_path is not None else config.db_path()
     if not database.exists():
         raise db.DatabaseMissingError(f"no database at {database}: run `smartidf data build` first")
