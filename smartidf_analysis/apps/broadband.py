@@ -28,6 +28,7 @@ from . import broadband_display as show
 from .broadband_display import pct, quarter_text
 from .i18n import fmt_number, tr
 from .page import Page
+from .safe_text import escape_markdown
 from .shell import csv_buffer, guarded
 
 log = logging.getLogger("smartidf.apps.broadband")
@@ -184,7 +185,7 @@ class BroadbandPage(Page):
     def _source(self, key: str) -> str:
         prov = self.data.provenance
         rows = prov[prov["table_name"].isin(SOURCES[key])]
-        return plots.source_caption(rows, self.lang)
+        return escape_markdown(plots.source_caption(rows, self.lang))
 
     # ------------------------------------------------------------- series, inspector
     def _redraw_series(self, *_):
@@ -211,7 +212,7 @@ class BroadbandPage(Page):
         name = cov["commune_name"].iloc[0]
         series = bi.commune_series(self.ind, code)
         p = self.ind.projection[self.ind.projection["commune_code"] == code]
-        lines = [f"### {name} ({code})"]
+        lines = [f"### {escape_markdown(name)} ({escape_markdown(code)})"]
         for r in cov.itertuples():
             value = pct(r.coverage_rate, lang) if np.isfinite(r.coverage_rate) else (
                 f"{tr('bb_no_data', lang)} — {tr('bb_reason_' + r.no_data_reason, lang)}")

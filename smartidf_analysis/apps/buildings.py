@@ -28,6 +28,7 @@ from smartidf_analysis.solar.roofs import monthly_roof_production
 from . import buildings_labels  # noqa: F401 - registers the page's labels
 from .i18n import fmt_number
 from .page import Page
+from .safe_text import escape_html, escape_markdown
 from .shell import csv_buffer, guarded
 
 log = logging.getLogger("smartidf.apps.buildings")
@@ -179,7 +180,8 @@ class BuildingsPage(Page):
         if commune:
             self.commune_select.value = commune
         roofs = self._current()
-        spec = roofs3d.deck_spec(roofs)
+        # the deck.gl tooltip pastes the picked row's fields into its HTML as they are
+        spec = roofs3d.deck_spec(roofs.assign(roof_id=roofs["roof_id"].astype(str).map(escape_html)))
         focused = roofs.index[roofs["roof_id"] == self.state.focus]
         if len(focused):
             roof = roofs.loc[focused[0]]
@@ -203,7 +205,7 @@ class BuildingsPage(Page):
             return
         roof = hit.iloc[0]
         months = monthly(roof)
-        lines = [f"### {self.tr('bld_roof')} {roof['roof_id']}",
+        lines = [f"### {self.tr('bld_roof')} {escape_markdown(roof['roof_id'])}",
                  self.tr("bld_roof_line").format(
                      kwh=fmt_number(roof["annual_kwh"], self.lang),
                      cls=self.tr(f"bld_class_{roof['solar_class']}"),
@@ -226,7 +228,8 @@ class BuildingsPage(Page):
 
     def _sources(self) -> str:
         rows = self.shared.provenance
-        lines = [f"- {r.producer}, {r.title} ({r.vintage}; {r.licence})" for r in rows.itertuples()]
+        lines = ["- " + escape_markdown(f"{r.producer}, {r.title} ({r.vintage}; {r.licence})")
+                 for r in rows.itertuples()]
         return f"**{self.tr('bld_sources')}**\n\n" + "\n".join(dict.fromkeys(lines))
 
 

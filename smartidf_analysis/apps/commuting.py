@@ -36,6 +36,7 @@ from .commuting_state import (
 )
 from .i18n import fmt_number, tr
 from .page import Page
+from .safe_text import escape_markdown
 from .shell import csv_buffer, guarded
 from .tables import number_formatters
 
@@ -180,7 +181,8 @@ class CommutingPage(Page):
             self._alert.visible = False
             return
         if isinstance(exc, UnknownCodeError):
-            text = f"{tr('cm_unknown', self.lang)} : {(view or self.state.view()).commune}"
+            text = (f"{tr('cm_unknown', self.lang)} : "
+                    f"{escape_markdown((view or self.state.view()).commune)}")
         elif isinstance(exc, cm.EmptySelectionError):
             text = f"{tr('cm_empty', self.lang)} — {tr('cm_empty_modes', self.lang)}"
         else:
@@ -233,7 +235,7 @@ class CommutingPage(Page):
         name = self._commune_select.labels[self._commune_select.values.index(code)] \
             if code in self._commune_select.values else code
         self._flows_caption.object = (
-            f"### {tr('cm_flows_title', lang)} — {name}\n"
+            f"### {tr('cm_flows_title', lang)} — {escape_markdown(name)}\n"
             f"{fmt_number(table.attrs['resident_workers'], lang)} {tr('cm_residents', lang)}, "
             f"{fmt_number(table.attrs['jobs'], lang)} {tr('cm_jobs_short', lang)} ; "
             f"{view.n_flows} {tr('cm_top', lang)}. {source_text(lang)}.")

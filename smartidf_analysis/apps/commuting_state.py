@@ -18,6 +18,8 @@ from smartidf_analysis.commuting.selections import commune_flows
 from smartidf_analysis.data import db
 from smartidf_analysis.errors import UnknownCodeError
 
+from .safe_text import escape_markdown
+
 PAGE_INDICATORS = ("leaving_share", "self_containment", "self_sufficiency", "relative_balance",
                    "balance", "resident_workers", "jobs", "mean_distance_residents_km",
                    "median_distance_residents_km", "mean_distance_workers_km",
@@ -84,7 +86,7 @@ def _indicators(modes: tuple, csps: tuple, paris_as_one: bool) -> pd.DataFrame:
 
 def source_text(lang: str = "en") -> str:
     """The commuting flows' source caption (producer, title, vintage) from the provenance."""
-    return plots.source_caption(_cached_provenance(*_database()), lang)
+    return escape_markdown(plots.source_caption(_cached_provenance(*_database()), lang))
 
 
 @dataclass(frozen=True)

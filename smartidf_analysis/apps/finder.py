@@ -31,6 +31,7 @@ from smartidf_analysis.telecentres.travel import TRAVEL_SOURCE
 from . import finder_labels  # noqa: F401 - registers the page's labels
 from .i18n import fmt_number, tr
 from .page import Page
+from .safe_text import escape_markdown
 from .shell import csv_buffer, guarded
 from .tables import number_formatters
 
@@ -160,7 +161,7 @@ class FinderPage(Page):
                                        s.days, self._data.existing, self._data.proposed)
         except (UnknownCodeError, ValueError) as exc:
             log.info("finder: %s", exc)
-            self._show(None, f"{self.tr('fd_unknown')} : {exc}")
+            self._show(None, f"{self.tr('fd_unknown')} : {escape_markdown(exc)}")
         else:
             self._show(answer, None)
         self.last_update_s = time.perf_counter() - started
@@ -220,10 +221,12 @@ class FinderPage(Page):
         if answer is None:
             return ""
         s, lang, t = answer.summary, self.lang, self.tr
-        text = (f"**{t('fd_nearest')} : {s['nearest_site']}** ({t('fd_' + s['nearest_kind'])}), "
+        text = (f"**{t('fd_nearest')} : {escape_markdown(s['nearest_site'])}** "
+                f"({t('fd_' + s['nearest_kind'])}), "
                 f"{fmt_number(s['nearest_distance_km'], lang, 1)} km, "
                 f"{fmt_number(s['nearest_time_min'], lang)} min ({t('fd_one_way')}). "
-                f"{t('fd_commute')} {s['home_name']} → {s['work_name']} : "
+                f"{t('fd_commute')} {escape_markdown(s['home_name'])} → "
+                f"{escape_markdown(s['work_name'])} : "
                 f"{fmt_number(s['commute_km'], lang, 1)} km, "
                 f"{fmt_number(s['commute_min'], lang)} min ({t('fd_one_way')}, "
                 f"{t('fd_mode_' + s['mode']).lower()}).")
@@ -251,7 +254,7 @@ class FinderPage(Page):
         m, lang = self._data.melun, self.lang
         return tr("fd_melun", lang).format(
             workers=fmt_number(m["hub_workers_from_origin"], lang),
-            users=fmt_number(m["telecentre_users"], lang), site=m["cluster_site"],
+            users=fmt_number(m["telecentre_users"], lang), site=escape_markdown(m["cluster_site"]),
             cluster=fmt_number(m["cluster_teleworkers"], lang),
             origins=fmt_number(m["cluster_origins"], lang),
             days=fmt_number(m["days_per_week"], lang), seats=fmt_number(m["seats_for_staff"], lang))
@@ -277,7 +280,7 @@ class FinderPage(Page):
         pool_download = pn.widgets.FileDownload(
             callback=lambda: csv_buffer(self.clusters), filename="pooling_clusters.csv",
             label=t("fd_pool_download"))
-        source = (f"{t('source')} : {self._data.inputs.source_caption()} ; "
+        source = (f"{t('source')} : {escape_markdown(self._data.inputs.source_caption())} ; "
                   f"{TRAVEL_SOURCE}.")
         main = [
             pn.Column(self._alert, self._cards, self._answer_text, self._map,

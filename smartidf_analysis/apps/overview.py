@@ -17,6 +17,7 @@ from smartidf_analysis.reporting import headlines
 
 from .i18n import fmt_number, tr
 from .page import Page
+from .safe_text import escape_markdown
 from .shell import csv_buffer, guarded, missing_data_panel
 
 METRICS = ("population", "density_per_km2")
@@ -72,7 +73,7 @@ class OverviewPage(Page):
     def _source(self, datasets: tuple[str, ...]) -> str:
         rows = self.shared.provenance
         rows = rows[rows["dataset_id"].isin(datasets)]
-        return plots.source_caption(rows, self.lang)
+        return escape_markdown(plots.source_caption(rows, self.lang))
 
     def render(self, shared: OverviewData) -> tuple[list, list]:
         self.shared = shared
@@ -152,7 +153,8 @@ class OverviewPage(Page):
         for row in self.shared.headlines.itertuples():
             error = row.error if isinstance(row.error, str) else ""  # NaN when none
             if error.startswith(headlines.MISSING):
-                body = f"*{tr('missing_short', lang)}* {error.removeprefix(headlines.MISSING)}"
+                body = (f"*{tr('missing_short', lang)}* "
+                        f"{escape_markdown(error.removeprefix(headlines.MISSING))}")
             elif error:
                 body = f"*{tr('no_data', lang)}*"
             else:
@@ -161,8 +163,8 @@ class OverviewPage(Page):
                 unit = f" {row.unit}" if row.unit and row.unit != "%" else row.unit
                 label = row.label_en if lang == "en" else row.label_fr
                 body = (f"<span style='font-size:1.8em;font-weight:600'>{value}{unit}</span>"
-                        f"<br>{label}<br><small>{tr('source', lang)} : {row.source} "
-                        f"({row.vintage})</small>")
+                        f"<br>{label}<br><small>{tr('source', lang)} : "
+                        f"{escape_markdown(row.source)} ({escape_markdown(row.vintage)})</small>")
             cards.append(pn.pane.Markdown(
                 f"#### [{tr(row.theme, lang)}](./{row.theme}{suffix})\n\n{body}",
                 css_classes=["headline-card", f"headline-{row.theme}"], min_width=220,

@@ -14,6 +14,7 @@ from panel.io.resources import LOCAL_DIST
 from smartidf_analysis.data import db
 
 from .i18n import LANGS, tr
+from .safe_text import escape_markdown
 
 log = logging.getLogger("smartidf.apps")
 
@@ -227,7 +228,8 @@ def serve_stylesheets_locally(doc) -> None:
 def missing_data_panel(missing, lang: str) -> pn.pane.Alert:
     """What the page lacks: each missing dataset, its URL and the build's error, and how to
     get it (``missing``: rows of :func:`smartidf_analysis.data.db.missing_datasets`)."""
-    items = "\n".join(f"- **{r.dataset_id}** — {r.title} ({r.url}) : `{r.error[:300]}`"
+    items = "\n".join(f"- **{escape_markdown(r.dataset_id)}** — {escape_markdown(r.title)} "
+                      f"({escape_markdown(r.url)}) : <code>{escape_markdown(r.error[:300])}</code>"
                       for r in missing.itertuples())
     return pn.pane.Alert(f"{tr('missing_data', lang)}\n\n{items}\n\n{tr('missing_how', lang)}",
                          alert_type="danger", sizing_mode="stretch_width",

@@ -13,6 +13,7 @@ from smartidf_analysis.solar.roofs import SOLAR_CLASSES
 
 from . import solar_labels  # noqa: F401 - registers the page's labels
 from .i18n import fmt_number, tr
+from .safe_text import escape_markdown
 from .tables import number_formatters
 
 #: provenance datasets cited under the roof map (besides the roof set's own) and the
@@ -35,7 +36,7 @@ def units(lang: str) -> dict[str, str]:
 def source_text(provenance: pd.DataFrame, datasets: list[str], lang: str) -> str:
     """'Source : producer, title (vintage); …' of the ``datasets`` (provenance dataset ids)."""
     rows = provenance[provenance["dataset_id"].isin(datasets)].drop_duplicates("dataset_id")
-    return plots.source_caption(rows, lang)
+    return escape_markdown(plots.source_caption(rows, lang))
 
 
 def set_label(roof_set: str, synthetic: bool, lang: str) -> str:
@@ -93,7 +94,7 @@ def commune_caption(indicator: str, shown: int, data, lang: str,
         prov = data.provenance
         rows = prov[prov["table_name"] == "imported_roofs"] if "table_name" in prov else prov[:0]
         note = (f"{tr('sol_imported_note', lang)} "
-                f"{plots.source_caption(rows, lang)}")
+                f"{escape_markdown(plots.source_caption(rows, lang))}")
     elif indicator == "yield_kwh_kwp":
         note = (f"{tr('sol_modelled', lang)} : {tr('sol_field_note', lang)}; "
                 f"{source_text(data.provenance, YIELD_SOURCES, lang)}; "
@@ -110,7 +111,7 @@ def inspector_text(row: pd.Series, roof_id: str, losses_pct: float, lang: str) -
     u, fr = units(lang), lang != "en"
     cls = tr("sol_class_" + str(row["solar_class"]), lang)
     shade = 100 * float(row.get("shading_factor", 0) or 0)
-    return (f"**{tr('sol_inspector', lang)} {roof_id}** — {cls} ; "
+    return (f"**{tr('sol_inspector', lang)} {escape_markdown(roof_id)}** — {cls} ; "
             f"{fmt_number(row['usable_area_m2'], lang)} m², "
             f"{fmt_number(row['peak_power_kwp'], lang, 1)} {u['kwp']}, "
             f"{fmt_number(row['annual_kwh'], lang)} {u['kwh_yr']}, "

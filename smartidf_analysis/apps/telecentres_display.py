@@ -13,6 +13,7 @@ from smartidf_analysis.telecentres.demand import SOURCES
 
 from . import telecentres_labels
 from .i18n import fmt_number, tr
+from .safe_text import escape_markdown
 from .tables import number_formatters
 
 SITE_COLUMNS = ["rank", "station_name", "commune_code", "lines", "daily_users", "seats",
@@ -37,7 +38,7 @@ def error_message(exc: Exception, lang: str) -> str:
         values = {k: fmt_number(v, lang, 1 if k == "radius" else 0)
                   for k, v in exc.values.items()}
         return tr(f"tc_err_{exc.kind}", lang).format(**values)
-    return tr("tc_err_invalid", lang).format(message=str(exc))
+    return tr("tc_err_invalid", lang).format(message=escape_markdown(exc))
 
 
 def titles(lang: str) -> dict[str, str]:
@@ -99,7 +100,7 @@ def caption(result: ts.ScenarioResult | None, model: str, method: str, sources: 
                  f"({tr('tc_candidate_rule', lang)}) ; {tr('tc_' + model, lang)}, "
                  f"{tr('tc_' + method, lang)} ({gap}, "
                  f"{fmt_number(k['solve_time_s'], lang, 2)} s).")
-    cited = (plots.source_caption(sources, lang)  # without provenance: the module's list
+    cited = (escape_markdown(plots.source_caption(sources, lang))  # without provenance: the module's list
              or f"{tr('source', lang)} : {'; '.join(SOURCES.values())}")
     return (f"{text}\n\n{cited}. "
             f"{tr('tc_vintages', lang)} {tr('tc_seams', lang)} : "
@@ -139,4 +140,5 @@ def gpe_caption(table: pd.DataFrame, scenario, lang: str) -> str:
     gaps = ", ".join(f"{fmt_number(100 * g, lang, 2)} %" if pd.notna(g) else tr("tc_heuristic", lang)
                      for g in table["mip_gap"])
     return (f"{tr('tc_' + scenario.model, lang)}, {tr('tc_' + scenario.method, lang)} "
-            f"({tr('tc_gap', lang)} : {gaps}). {tr('source', lang)} : {table.attrs.get('source', '')}.")
+            f"({tr('tc_gap', lang)} : {gaps}). {tr('source', lang)} : "
+            f"{escape_markdown(table.attrs.get('source', ''))}.")
