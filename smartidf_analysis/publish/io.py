@@ -20,6 +20,7 @@ from smartidf_analysis import commuting as cm
 from smartidf_analysis.data import db
 from smartidf_analysis.solar import io as solar_io
 from smartidf_analysis.telecentres import io as telecentres_io
+from smartidf_analysis.telecentres.demand import DEFAULT
 from smartidf_analysis.telecentres.scenarios import run_scenario
 
 #: INSEE MOBPRO transport modes, as the flows carry them
@@ -106,9 +107,12 @@ def commuting_flows() -> pd.DataFrame:
 def telecentre_sites() -> pd.DataFrame:
     """The sites of the default telecentre scenario (``status`` proposed: stations chosen by
     :func:`smartidf_analysis.telecentres.scenarios.run_scenario`, with the ``daily_users``
-    they serve) and the existing sites imported by ``smartidf data import-sites``
-    (``status`` existing)."""
-    result = run_scenario(telecentres_io.load_inputs())
+    they serve; p is cut to the number of candidate stations when there are fewer, as in
+    the small synthetic region) and the existing sites imported by ``smartidf data
+    import-sites`` (``status`` existing)."""
+    inputs = telecentre_inputs()
+    candidates = int(inputs.candidates(DEFAULT)["candidate"].sum())
+    result = run_scenario(inputs, DEFAULT.but(n_sites=max(1, min(DEFAULT.n_sites, candidates))))
     proposed = result.sites.assign(status="proposed", name=result.sites["station_name"])
     proposed = proposed[["site_id", "name", "status", "commune_code", "lines", "lon", "lat",
                          "daily_users", "seats", "coverage_rate"]]

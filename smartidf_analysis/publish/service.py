@@ -29,6 +29,8 @@ import yaml
 from smartidf_analysis import __version__
 from smartidf_analysis.publish import io
 from smartidf_analysis.publish.collections import COLLECTIONS
+from smartidf_analysis.publish.guard import guard
+from smartidf_analysis.publish.openapi import self_contained
 from smartidf_analysis.publish.provider import prepared
 
 DEFAULT_ITEMS = 100
@@ -61,9 +63,9 @@ def _resource(name: str) -> dict:
     if synthetic:
         description = "SYNTHETIC demo region, not real data. " + description
     links = []
-    for licence in sorted(set(prov["licence"].dropna())):
+    for licence in sorted(set(prov["licence"].dropna()) & set(LICENCE_URLS)):
         links.append({"type": "text/html", "rel": "license", "title": licence,
-                      "href": LICENCE_URLS.get(licence, "https://www.data.gouv.fr/")})
+                      "href": LICENCE_URLS[licence]})
     for r in prov.itertuples():
         if isinstance(r.url, str) and r.url.startswith(("http://", "https://")):
             links.append({"type": "application/octet-stream", "rel": "via",
@@ -119,7 +121,7 @@ def write_files(folder: Path, url: str, address: str, port: int) -> tuple[Path, 
     config_file, openapi_file = folder / "pygeoapi-config.yml", folder / "openapi.json"
     config_file.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False),
                            encoding="utf-8")
-    openapi_file.write_text(json.dumps(get_oas(config)), encoding="utf-8")
+    openapi_file.write_text(json.dumps(self_contained(get_oas(config))), encoding="utf-8")
     return config_file, openapi_file
 
 
@@ -141,7 +143,7 @@ def serve(port: int = 5050, address: str = "127.0.0.1", url: str | None = None,
         print(f"smartidf publish: OGC API at {url} (collections: {', '.join(COLLECTIONS)}; "
               "process: telecentre-siting)", flush=True)
         try:
-            waitress.serve(APP, host=address, port=port, threads=threads, ident="smartidf")
+            waitress.serve(guard(APP), host=address, port=port, threads=threads, ident="smartidf")
         except OSError as err:
             print(f"smartidf publish: cannot listen on {address}:{port}: {err.strerror}",
                   file=sys.stderr)
