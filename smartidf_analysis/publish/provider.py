@@ -38,11 +38,14 @@ from smartidf_analysis.publish.collections import COLLECTIONS, Collection
 
 @dataclass
 class Prepared:
-    """One collection of one build, ready to serve: ``frame`` (the properties), ``fields``
-    (name -> JSON type), per-row GeoJSON ``geometries`` (None without geometry), shapely
-    ``shapes`` and their ``bounds`` (n × 4) for ``bbox``, and row positions by identifier."""
+    """One collection of one build, ready to serve: ``frame`` (the properties, for filters and
+    sorting), ``values`` (each column as an array of JSON-ready Python values, None where
+    missing: a page is cut from them without pandas), ``fields`` (name -> JSON type), per-row
+    GeoJSON ``geometries`` (None without geometry), shapely ``shapes`` and their ``bounds``
+    (n × 4) for ``bbox``, and row positions by identifier."""
 
     frame: pd.DataFrame
+    values: dict[str, np.ndarray]
     fields: dict[str, dict]
     geometries: list | None
     shapes: np.ndarray | None
@@ -85,8 +88,17 @@ def prepare(collection: Collection) -> Prepared:
         bounds = shapely.bounds(shapes)
     fields = {name: {"type": _json_type(frame[name].dtype)} for name in frame.columns}
     ids = frame[collection.id_field].astype(str).tolist()
-    return Prepared(frame, fields, geometries, shapes, bounds,
-                    {value: i for i, value in enumerate(ids)})
+    return Prepared(frame, {name: _json_values(frame[name]) for name in frame.columns}, fields,
+                    geometries, shapes, bounds, {value: i for i, value in enumerate(ids)})
+
+
+def _json_values(column: pd.Series) -> np.ndarray:
+    """``column`` as an object array of Python values (int, float, bool, str), None where
+    missing."""
+    values = np.empty(len(column), dtype=object)
+    values[:] = column.astype(object).to_numpy().tolist()
+    values[column.isna().to_numpy()] = None
+    return values
 
 
 def prepared(name: str) -> Prepared:
@@ -172,12 +184,14 @@ class CollectionProvider(BaseProvider):
         return order["_row"].to_numpy()
 
     def _features(self, rows, select_properties=None, skip_geometry=False) -> list[dict]:
-        frame = self.served.frame
-        columns = [c for c in frame.columns if not select_properties or c in select_properties]
-        part = frame.iloc[rows][columns].astype(object)
-        records = part.where(part.notna(), None).to_dict("records")
-        ids = frame[self.id_field].iloc[rows].astype(str).tolist()
-        geometries = self.served.geometries
+        served = self.served
+        columns = [c for c in served.frame.columns
+                   if not select_properties or c in select_properties]
+        cut = [served.values[c][rows].tolist() for c in columns]
+        records = [dict(zip(columns, row, strict=True)) for row in zip(*cut, strict=True)] \
+            if columns else [{} for _ in rows]
+        ids = [str(v) for v in served.values[self.id_field][rows].tolist()]
+        geometries = served.geometries
         return [{"type": "Feature", "id": fid,
                  "geometry": None if skip_geometry or geometries is None else geometries[row],
                  "properties": props}
