@@ -265,3 +265,19 @@ def test_schemathesis_finds_no_server_error_and_no_response_off_schema(service, 
         done = subprocess.run([*common, *extra], capture_output=True, text=True, timeout=600,
                               cwd=tmp_path)
         assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-2000:]
+
+
+def test_a_busy_port_is_a_one_line_error_before_any_read(tmp_path):
+    import socket
+
+    smartidf = shutil.which("smartidf", path=str(Path(sys.executable).parent)) or "smartidf"
+    env = {**os.environ, "SMARTIDF_DB": str(tmp_path / "absent.duckdb")}
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run([smartidf, "publish", "--port", str(port)], env=env,
+                              capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [
+        f"smartidf publish: cannot listen on 127.0.0.1:{port}: Address already in use"]

@@ -129,9 +129,18 @@ def serve(port: int = 5050, address: str = "127.0.0.1", url: str | None = None,
           threads: int = 8) -> int:
     """Serve the current build at ``address:port`` until interrupted; returns the exit status
     (1 with a one-line message when the port is busy)."""
+    import socket
+
     import waitress
 
     url = url or f"http://{address}:{port}"
+    with socket.socket() as probe:  # say a busy port now, not after reading the collections
+        try:
+            probe.bind((address, port))
+        except OSError as err:
+            print(f"smartidf publish: cannot listen on {address}:{port}: {err.strerror}",
+                  file=sys.stderr)
+            return 1
     with tempfile.TemporaryDirectory(prefix="smartidf-publish-") as folder:
         config_file, openapi_file = write_files(Path(folder), url, address, port)
         # pygeoapi's Flask app reads both files when imported: these two variables are how
