@@ -27,6 +27,7 @@ import numpy as np
 import yaml
 
 from smartidf_analysis import __version__
+from smartidf_analysis.errors import SmartidfError
 from smartidf_analysis.publish import io
 from smartidf_analysis.publish.collections import COLLECTIONS
 from smartidf_analysis.publish.guard import guard
@@ -57,7 +58,9 @@ def _resource(name: str) -> dict:
     c = COLLECTIONS[name]
     prov = io.provenance(list(c.tables)).drop_duplicates("dataset_id")
     synthetic = bool(prov["synthetic"].any()) if len(prov) else False
-    sources = "; ".join(f"{r.title} ({r.producer}, vintage {r.vintage}, licence {r.licence})"
+    sources = "; ".join(f"{r.title} ({r.producer}, vintage {r.vintage}, licence {r.licence}"
+                        + (", MISSING from this build: its columns are empty" if
+                           r.origin == "missing" else "") + ")"
                         for r in prov.itertuples())
     description = f"{c.description} Sources: {sources or 'none in this build'}."
     if synthetic:
@@ -81,8 +84,15 @@ def _resource(name: str) -> dict:
 
 
 def pygeoapi_config(url: str, address: str, port: int) -> dict:
-    """The pygeoapi configuration for the current build, served at ``url``."""
-    resources = {name: _resource(name) for name in COLLECTIONS}
+    """The pygeoapi configuration for the current build, served at ``url``. A collection the
+    build cannot give (the project's own error, e.g. a missing dataset) is left out, said on
+    stderr."""
+    resources = {}
+    for name in COLLECTIONS:
+        try:
+            resources[name] = _resource(name)
+        except SmartidfError as err:
+            print(f"smartidf publish: collection {name} not published: {err}", file=sys.stderr)
     resources["telecentre-siting"] = {
         "type": "process",
         "processor": {"name": "smartidf_analysis.publish.process.SitingProcessor"}}
