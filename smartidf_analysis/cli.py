@@ -1,5 +1,5 @@
 """The ``smartidf`` command: ``data list | fetch | build | export | import-sites |
-import-buildings``, ``serve``, ``solar fit-field``, ``notebooks run | copy``, ``scheduler``.
+import-buildings``, ``serve``, ``publish``, ``solar fit-field``, ``notebooks run | copy``, ``scheduler``.
 
 The commands that compute (``serve``, ``notebooks run``, ``scheduler``) first print which
 Dask scheduler they use (:func:`smartidf_analysis.data.compute.describe`).
@@ -153,6 +153,16 @@ def _serve(args: argparse.Namespace) -> int:
     return serve(args, announce=announce)
 
 
+def _publish(args: argparse.Namespace) -> int:
+    try:
+        from smartidf_analysis.publish.service import serve
+    except ModuleNotFoundError as err:
+        print(f"error: smartidf publish needs the publish extra ({err.name} is missing): "
+              "pip install 'smartidf-analysis[publish]'", file=sys.stderr)
+        return 1
+    return serve(port=args.port, address=args.address, url=args.url)
+
+
 def _notebooks_run(args: argparse.Namespace) -> int:
     from smartidf_analysis.reporting.reports import notebook_paths, run_notebooks
 
@@ -255,6 +265,14 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--show", action="store_true", help="open a browser")
     s.add_argument("--dev", action="store_true", help="autoreload")
     s.set_defaults(func=_serve)
+
+    pub = sub.add_parser("publish", help="serve the tables and indicators as OGC API - Features "
+                         "and Processes (pygeoapi under waitress; the publish extra)")
+    pub.add_argument("--port", type=int, default=5050)
+    pub.add_argument("--address", default="127.0.0.1")
+    pub.add_argument("--url", default=None,
+                     help="the public URL clients use (behind a proxy); default http://ADDRESS:PORT")
+    pub.set_defaults(func=_publish)
 
     solar = sub.add_parser("solar", help="solar theme data")
     solar = solar.add_subparsers(dest="solar_command", required=True)

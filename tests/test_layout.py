@@ -18,7 +18,7 @@ DB = "smartidf_analysis.data.db"
 #: the database stamp of reports) and the pages (their build fingerprint and missing-data
 #: notices).
 DB_IMPORTERS = ("data/", "broadband/io.py", "commuting/io.py", "solar/io.py", "telecentres/io.py",
-                "reporting/", "apps/")
+                "reporting/", "apps/", "publish/io.py")
 
 
 def _rel(path: Path) -> str:

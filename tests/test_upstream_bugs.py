@@ -25,6 +25,19 @@ scatter reused it. Seen in CI (2026-12-03) when two telecentre sweeps ran one af
 other on the test cluster; 8 to 9 of 10 rescatters fail in the reproduction. The project's
 workaround, public API (``data/compute.py``, ``map_shared``): ``hash=False`` (a fresh key per
 scatter) and an explicit ``Future.release()`` once the sweep is gathered.
+
+pygeoapi 0.21.0 (the newest for Python 3.11): its Flask application answers these bad requests
+with a 500 and a traceback in the log — a POST to ``/collections/<id>/items`` without
+a Content-Type (the view returns None), ``sortby=`` with an empty name (it indexes the first
+character), and an execute request that is not UTF-8, or JSON but not an object, or whose
+``subscriber`` is not an object — and its generated OpenAPI document gives ``/conformance``
+the landing page's response (which requires ``links``; a conformance declaration has
+``conformsTo`` only). Found by schemathesis against ``smartidf publish`` (2026-12-05). The
+project's workarounds, public API: a WSGI middleware in front of pygeoapi's app answers
+those requests with a 4xx and a message (``publish/guard.py``, the service being read-only
+anyway), and tests/test_publish.py checks ``/conformance`` for server errors only
+(schemathesis's ``--exclude-path``/``--include-path``). The reproductions run pygeoapi's own
+app, with its GeoJSON provider and hello-world process, in a Flask test client.
 """
 
 from __future__ import annotations
@@ -144,3 +157,91 @@ def test_the_project_sweeps_rescatter_without_losing_data(monkeypatch):
         results = [compute.map_shared(total, [1, 2], data) for _ in range(10)]
     expected = int(data.sum())
     assert results == [[expected + 1, expected + 2]] * 10
+
+
+# ------------------------------------------------------------------------- pygeoapi 0.21
+PYGEOAPI_PROBE = """
+import json
+from pygeoapi.flask_app import APP
+client = APP.test_client()
+execute = "/processes/hello-world/execution"
+print(json.dumps({
+    "good_items": client.get("/collections/points/items?f=json").status_code,
+    "good_execute": client.post(execute, json={"inputs": {"name": "x"}}).status_code,
+    "post_items_without_content_type": client.post("/collections/points/items").status_code,
+    "empty_sortby": client.get("/collections/points/items?sortby=").status_code,
+    "execute_not_utf8": client.post(execute, data=b"\\xea",
+                                     content_type="application/json").status_code,
+    "execute_not_an_object": client.post(execute, json=[1]).status_code,
+    "subscriber_not_an_object": client.post(
+        execute, json={"inputs": {"name": "x"}, "subscriber": 1}).status_code,
+}))
+"""
+
+
+@pytest.fixture(scope="module")
+def pygeoapi_server(tmp_path_factory):
+    """(config, OpenAPI document, status of each probe) of a bare pygeoapi: a GeoJSON
+    collection of two points and the hello-world process, run in a fresh interpreter
+    (pygeoapi's Flask app reads its configuration when imported)."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    import yaml
+    from pygeoapi.openapi import get_oas
+
+    folder = tmp_path_factory.mktemp("pygeoapi")
+    points = folder / "points.geojson"
+    points.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "id": i, "properties": {"name": f"p{i}"},
+         "geometry": {"type": "Point", "coordinates": [2.3 + i / 10, 48.8]}} for i in (1, 2)]}))
+    url = "http://localhost:5000"
+    config = {
+        "server": {"bind": {"host": "127.0.0.1", "port": 5000}, "url": url,
+                   "mimetype": "application/json; charset=UTF-8", "encoding": "utf-8",
+                   "languages": ["en-US"], "limits": {"default_items": 10, "max_items": 10},
+                   "map": {"url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+                           "attribution": "OSM"}},
+        "logging": {"level": "ERROR"},
+        "metadata": {"identification": {"title": "t", "description": "d", "keywords": ["k"],
+                                        "terms_of_service": "", "url": url},
+                     "license": {"name": "MIT", "url": url}, "provider": {"name": "p"},
+                     "contact": {"name": "c"}},
+        "resources": {
+            "points": {"type": "collection", "title": "points", "description": "two points",
+                       "keywords": ["points"], "extents": {"spatial": {"bbox": [2, 48, 3, 49]}},
+                       "providers": [{"type": "feature", "name": "GeoJSON", "data": str(points),
+                                      "id_field": "id"}]},
+            "hello-world": {"type": "process", "processor": {"name": "HelloWorld"}}}}
+    (folder / "config.yml").write_text(yaml.safe_dump(config))
+    document = get_oas(config)
+    (folder / "openapi.json").write_text(json.dumps(document))
+    env = {**os.environ, "PYGEOAPI_CONFIG": str(folder / "config.yml"),
+           "PYGEOAPI_OPENAPI": str(folder / "openapi.json")}
+    done = subprocess.run([sys.executable, "-c", PYGEOAPI_PROBE], env=env, capture_output=True,
+                          text=True, timeout=300, check=True)
+    return config, document, json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_pygeoapi_probe_reaches_the_app(pygeoapi_server):
+    """The reproductions below reach pygeoapi: a good request answers 200 there."""
+    _config, document, answers = pygeoapi_server
+    assert answers["good_items"] == answers["good_execute"] == 200
+    assert "/collections/points/items" in document["paths"]
+
+
+@pytest.mark.parametrize("probe", ["post_items_without_content_type", "empty_sortby",
+                                   "execute_not_utf8", "execute_not_an_object",
+                                   "subscriber_not_an_object"])
+@pytest.mark.xfail(strict=True, reason="pygeoapi 0.21 answers these bad requests with a 500")
+def test_pygeoapi_answers_a_bad_request_without_a_server_error(pygeoapi_server, probe):
+    assert pygeoapi_server[2][probe] < 500
+
+
+@pytest.mark.xfail(strict=True, reason="pygeoapi 0.21 documents /conformance with the landing "
+                   "page's response")
+def test_pygeoapi_documents_the_conformance_declaration_as_such(pygeoapi_server):
+    ref = pygeoapi_server[1]["paths"]["/conformance"]["get"]["responses"]["200"]["$ref"]
+    assert not ref.endswith("/LandingPage")
