@@ -15,7 +15,7 @@ ADDRESS ?= 127.0.0.1
 UV_VERSION = 0.13.9
 UV_VENV ?= .venv-uv
 UV       = $(UV_VENV)/bin/uv
-EXTRAS   = --extra test --extra dev --extra notebooks
+EXTRAS   = --extra test --extra dev --extra notebooks --extra docs
 
 .PHONY: serve test install data chromium jemalloc lint bench clean
 
