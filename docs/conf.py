@@ -39,7 +39,7 @@ templates_path = ["_templates"]
 # (no intersphinx offline) are let through
 nitpicky = True
 nitpick_ignore_regex = [
-    (r"py:.*", r"(pd|pandas|np|numpy|npt|xr|xarray|dask|dd|distributed|gpd|geopandas|hv|holoviews|"
+    (r"py:.*", r"(_duckdb|pd|pandas|np|numpy|npt|xr|xarray|dask|dd|distributed|gpd|geopandas|hv|holoviews|"
                r"gv|geoviews|pn|panel|param|bokeh|duckdb|pa|pyarrow|pq|shapely|pyproj|pvlib|"
                r"scipy|tornado|fsspec|argparse|pathlib|collections|typing|datetime|concurrent|"
                r"asyncio|threading|subprocess|nbformat|nbclient|os|io|re|json|enum|dataclasses|"
@@ -53,10 +53,14 @@ nitpick_ignore_regex = [
                r"Document|Future|Client|Event|Lock|Thread|Queue|Popen|Namespace|"
                r"ArgumentParser|NotebookNode|Template|Relation|DuckDBPyConnection|Table|"
                r"Polygon|MultiPolygon|BaseGeometry|Transformer|CRS)"),
+    (r"py:class", r"(dict|list|tuple|set)\[.*"),
     (r"py:.*", r"(int|float|str|bool|bytes|dict|list|tuple|set|frozenset|object|None|"
                r"type|callable|slice|range|complex|memoryview|bytearray|Exception|"
                r"ValueError|KeyError|TypeError|RuntimeError|OSError|FileNotFoundError)"),
 ]
+
+# a module's References section lists the works its functions cite by number ("[2]")
+suppress_warnings = ["ref.citation"]
 
 # one page per public function and class (api/generated/), documented where it is defined
 autosummary_generate = True

@@ -6,7 +6,7 @@ The rule (also in ``docs/contributing.md``):
    ``_`` (``data/sources/_common.py`` is private; ``__main__`` too).
 2. A module's public names are its ``__all__`` when it defines one; otherwise every function and
    class *defined in that module* whose name does not start with ``_``, and every module-level
-   constant documented with a ``#:`` comment.
+   constant assigned in it whose name is in UPPER_CASE or that has a ``#:`` comment.
 3. A package's ``__init__`` exports (``from smartidf_analysis import solar; solar.yield_cube``)
    are listed on the package's page, linking to the one page of each object, which lives under
    the module that defines it (``smartidf_analysis.solar.irradiance.yield_cube``); the constants
@@ -62,14 +62,27 @@ def public_modules() -> list[str]:
 
 
 def _documented_constants(module) -> list[str]:
+    """Module constants: names assigned at the top of the module's source that are in
+    UPPER_CASE (PEP 8's constants) or documented with a ``#:`` comment."""
+    import ast
+
     from sphinx.pycode import ModuleAnalyzer, PycodeError
 
     try:
-        analyzer = ModuleAnalyzer.for_module(module.__name__)
-        docs = analyzer.find_attr_docs()
-    except PycodeError:
+        documented = {attr for (scope, attr) in ModuleAnalyzer.for_module(module.__name__).find_attr_docs()
+                      if scope == ""}
+        tree = ast.parse(inspect.getsource(module))
+    except (PycodeError, OSError, TypeError):
         return []
-    return [attr for (scope, attr) in docs if scope == "" and not attr.startswith("_")]
+    names = []
+    for node in tree.body:
+        targets = node.targets if isinstance(node, ast.Assign) else (
+            [node.target] if isinstance(node, ast.AnnAssign) else [])
+        for target in targets:
+            if isinstance(target, ast.Name) and not target.id.startswith("_") and (
+                    target.id.isupper() or target.id in documented) and target.id not in names:
+                names.append(target.id)
+    return names
 
 
 def _home(obj, fallback: str) -> str:
@@ -93,6 +106,9 @@ def module_api(name: str) -> ModuleAPI:
             if attr not in declared:
                 continue
         elif not (own and (inspect.isfunction(obj) or inspect.isclass(obj))) and attr not in constants:
+            continue
+        if attr in constants and not own:  # a constant bound to a class or function defined here
+            api.constants.append(attr)
             continue
         if own and inspect.isclass(obj):
             api.classes.append(attr)
@@ -171,14 +187,48 @@ def _autosummary(paths: list[str], toctree: bool) -> str:
     return "\n".join(lines) + "\n\n"
 
 
+def _constant_doc(module, attr: str) -> tuple[str | None, str]:
+    """The ``#:`` documentation of a module constant (None without one), and the trailing
+    comment of its assignment line (``PARIS_ALTITUDE_M = 49.0  # [m]``)."""
+    import re
+
+    from sphinx.pycode import ModuleAnalyzer, PycodeError
+
+    try:
+        docs = ModuleAnalyzer.for_module(module.__name__).find_attr_docs()
+    except PycodeError:
+        docs = {}
+    doc = docs.get(("", attr))
+    comment = ""
+    for line in inspect.getsource(module).splitlines():
+        match = re.match(rf"^{re.escape(attr)}\s*(:[^=]*)?=.*#\s*(.+)$", line)
+        if match:
+            comment = match.group(2).strip()
+            break
+    return ("\n".join(doc).strip() if doc else None), comment
+
+
 def _constants(module: str, names: list[str], homes: dict[str, str] | None = None) -> str:
     out = []
     for attr in names:
         path = (homes or {}).get(attr, f"{module}.{attr}")
-        mod = importlib.import_module(path.rsplit(".", 1)[0])
-        value = getattr(mod, path.rsplit(".", 1)[1])
-        long = len(repr(value)) > 90
-        out.append(f".. autodata:: {path}\n" + ("   :no-value:\n" if long else "") + "\n")
+        home_name, _, home_attr = path.rpartition(".")
+        home = importlib.import_module(home_name)
+        value = getattr(home, home_attr)
+        text = repr(value)
+        short = len(text) <= 90 and "\n" not in text
+        doc, comment = _constant_doc(home, home_attr)
+        if doc is not None:
+            out.append(f".. autodata:: {path}\n" + ("" if short else "   :no-value:\n") + "\n")
+            continue
+        # no #: documentation: autodoc would show the docstring of the value's type
+        out.append(f".. py:data:: {home_attr}\n   :module: {home_name}\n")
+        if short:
+            out.append(f"   :value: {text}\n")
+        out.append("\n")
+        comment = comment.replace("\\", "\\\\").replace("|", "\\|").replace("*", "\\*")
+        desc = comment or f"A ``{type(value).__name__}``: see :mod:`{home_name}`."
+        out.append(f"   {desc}\n\n")
     return "".join(out)
 
 

@@ -14,9 +14,8 @@ import json
 import shutil
 from pathlib import Path
 
-import nbformat
-
 import apiref
+import nbformat
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -127,7 +126,29 @@ def _copy_reports(app, exception) -> None:
         shutil.copytree(reports, target)
 
 
+def _resolve_short_name(app, env, node, contnode):
+    """A Python reference the domain could not resolve as written (a short name from another
+    module, as docstrings written for readers of the source use them) is looked up as
+    ``.name``: resolved when exactly one documented object ends so; still a warning (an
+    error with -W) when none or several do."""
+    if node.get("refdomain") != "py" or node.get("refspecific"):
+        return None
+    target = node.get("reftarget", "")
+    if not target or target.startswith("_") or "._" in target:
+        return None
+    domain = env.get_domain("py")
+    matches = domain.find_obj(env, None, None, target, node["reftype"], 1)
+    homes = {name for name, _ in matches}
+    if len(homes) != 1:
+        return None
+    from sphinx.util.nodes import make_refnode
+
+    name, obj = matches[0]
+    return make_refnode(app.builder, node["refdoc"], obj.docname, obj.node_id, contnode, name)
+
+
 def setup(app):
+    app.connect("missing-reference", _resolve_short_name)
     app.add_config_value("smartidf_reports_dir", "", "env")
     # before the environment lists the source files (autosummary's stubs come from those)
     app.connect("config-inited", _generate)

@@ -86,6 +86,8 @@ class BroadbandPage(Page):
 
     @classmethod
     def load(cls, database: str) -> BroadbandPageData:
+        """The broadband tables every session shares, read from the database at ``database`` (cached per build
+        by :meth:`~smartidf_analysis.apps.page.Page.data`)."""
         data = bio.load(database)
         geometry = bio.load_map(database)
         bounds = PolygonMap(geometry).group_bounds(lambda code: code[:2], DEPARTMENTS,
@@ -96,12 +98,14 @@ class BroadbandPage(Page):
         return BroadbandPageData(data, ind, geometry, bounds, by_quarter)
 
     def prepare(self, shared: BroadbandPageData) -> None:
+        """Offer the quarters of ``shared``; the latest when the URL's quarter is not one of them."""
         quarters = shared.ind.quarters
         self.state.param.quarter.objects = quarters
         if self.state.quarter not in quarters:
             self.state.quarter = quarters[-1]
 
     def render(self, shared: BroadbandPageData) -> tuple[list, list]:
+        """The page's ``(main, sidebar)`` objects made from ``shared``."""
         self.data, self.ind, geometry = shared.data, shared.ind, shared.geometry
         self._bounds = shared.bounds
         self._by_quarter = shared.by_quarter
