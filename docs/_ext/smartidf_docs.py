@@ -60,6 +60,24 @@ def datasets_markdown() -> str:
     return "\n".join(out) + "\n"
 
 
+def queries_markdown() -> str:
+    """The named queries of ``smartidf_analysis/data/sql/`` as a Markdown table: name,
+    bound parameters, and the SQL file's leading comment."""
+    from smartidf_analysis.data import db
+
+    folder = ROOT / "smartidf_analysis" / "data" / "sql"
+    lines = ["| query | parameters | what it returns |", "|---|---|---|"]
+    for sql in sorted(folder.glob("*.sql")):
+        comment = []
+        for line in sql.read_text(encoding="utf-8").splitlines():
+            if not line.startswith("--"):
+                break
+            comment.append(line.lstrip("-").strip())
+        params = ", ".join(f"`{p}`" for p in db.query_parameters(sql.stem)) or "-"
+        lines.append(f"| `{sql.stem}` | {params} | {_md_cell(' '.join(comment))} |")
+    return "\n".join(lines) + "\n"
+
+
 def _report_note(stem: str, reports: Path) -> str:
     report = reports / f"{stem}.html"
     if report.is_file():
@@ -115,6 +133,7 @@ def _generate(app, config) -> None:
     src = Path(app.srcdir)
     apiref.write_api_pages(src / "api")
     _write_if_changed(src / "guides" / "_datasets.md", datasets_markdown())
+    _write_if_changed(src / "guides" / "_queries.md", queries_markdown())
     write_studies(src / "studies", Path(config.smartidf_reports_dir))
 
 

@@ -248,6 +248,8 @@ class BroadbandPage(Page):
 
     # --------------------------------------------------------------------------- gaps
     def gaps(self) -> pd.DataFrame:
+        """The communes below the page's threshold [fraction] at its quarter, in its department or all
+        (:func:`~smartidf_analysis.broadband.aggregates.gap_list`)."""
         dep = None if self.state.department == "all" else self.state.department
         return bb.gap_list(self.ind.coverage, self.state.quarter, self.state.threshold,
                            self.state.rank_by, dep)
