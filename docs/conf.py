@@ -85,10 +85,12 @@ nb_merge_streams = True
 
 html_theme = "pydata_sphinx_theme"
 html_title = f"smartidf-analysis {__version__}"
-html_static_path: list[str] = []
+html_static_path = ["_static"]
+html_favicon = "_static/favicon.svg"  # else the browser asks /favicon.ico (a 404 in the console)
 html_last_updated_fmt = None
 html_theme_options = {
     "navbar_end": ["navbar-icon-links"],
+    "header_links_before_dropdown": 4,
     "icon_links": [],
     "navigation_depth": 2,
     "collapse_navigation": True,
