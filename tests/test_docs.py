@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tomllib
 import warnings
+from types import SimpleNamespace
 
 import jsonschema
 import pytest
@@ -149,6 +150,12 @@ def test_study_page_links_the_stamped_report_when_there_is_one(tmp_path):
     assert "9.9.9" in linked and "fp-42" in linked
     unlinked = (tmp_path / "studies" / "02-commuting-flows.ipynb").read_text(encoding="utf-8")
     assert "No stamped report" in unlinked
+    # at the end of an HTML build, the reports are copied beside the pages that link them
+    (reports / "index.html").write_text("<html>index</html>", encoding="utf-8")
+    app = SimpleNamespace(config=SimpleNamespace(smartidf_reports_dir=str(reports)),
+                          builder=SimpleNamespace(format="html"), outdir=str(tmp_path / "html"))
+    smartidf_docs._copy_reports(app, None)
+    assert (tmp_path / "html" / "reports" / "01-broadband-coverage.html").is_file()
 
 
 def test_makefile_docs_target_fails_on_warnings():
