@@ -86,6 +86,7 @@ nb_merge_streams = True
 html_theme = "pydata_sphinx_theme"
 html_title = f"smartidf-analysis {__version__}"
 html_static_path = ["_static"]
+html_css_files = ["smartidf.css"]
 html_favicon = "_static/favicon.svg"  # else the browser asks /favicon.ico (a 404 in the console)
 html_last_updated_fmt = None
 html_theme_options = {
