@@ -15,7 +15,7 @@ ADDRESS ?= 127.0.0.1
 UV_VERSION = 0.13.9
 UV_VENV ?= .venv-uv
 UV       = $(UV_VENV)/bin/uv
-EXTRAS   = --extra test --extra dev --extra notebooks --extra publish
+EXTRAS   = --extra test --extra dev --extra notebooks --extra publish --extra docs
 
 .PHONY: serve test install data chromium jemalloc lint bench clean
 
@@ -63,6 +63,16 @@ test: install chromium jemalloc lint
 bench: install
 	@for script in benchmarks/bench_*.py; do echo "== $$script"; \
 	  $(BIN)/python $$script || exit 1; done
+
+# the documentation site into docs/_build/html, offline; -W: a warning (a public name without a
+# docstring, a broken reference) fails it. REPORTS: where `smartidf notebooks run` wrote its
+# reports, linked from the study pages when present (docs/contributing.md)
+.PHONY: docs
+REPORTS ?= reports
+docs: install
+	$(BIN)/sphinx-build -W --keep-going -q -b html -D smartidf_reports_dir=$(abspath $(REPORTS)) \
+	  docs docs/_build/html
+	@echo "docs: $(abspath docs/_build/html/index.html)"
 
 clean:
 	rm -rf $(VENV) $(UV_VENV) data/*.duckdb data/downloads reports

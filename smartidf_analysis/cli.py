@@ -16,7 +16,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from smartidf_analysis import config
+from smartidf_analysis import __version__, config
 from smartidf_analysis.errors import SmartidfError
 
 #: exit status of a fetch or build that could not get every official dataset
@@ -199,6 +199,7 @@ def _solar_fit_field(args: argparse.Namespace) -> int:
 def parser() -> argparse.ArgumentParser:
     """The argument parser of the ``smartidf`` command."""
     p = argparse.ArgumentParser(prog="smartidf", description=__doc__.splitlines()[0])
+    p.add_argument("--version", action="version", version=f"smartidf {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
 
     data = sub.add_parser("data", help="the open-data catalogue and the database build")

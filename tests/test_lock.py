@@ -110,7 +110,7 @@ def test_the_lock_resolves_for_this_python():
 
 
 # what imports packages: the package, the dashboards, the tests, the benchmarks, the notebooks
-CODE_DIRS = ("smartidf_analysis", "dashboards", "tests", "benchmarks")
+CODE_DIRS = ("smartidf_analysis", "dashboards", "tests", "benchmarks", "docs")
 
 
 def _imported_modules(source: str, into: dict[str, str], where: str) -> None:

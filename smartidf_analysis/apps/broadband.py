@@ -87,6 +87,8 @@ class BroadbandPage(Page):
 
     @classmethod
     def load(cls, database: str) -> BroadbandPageData:
+        """The broadband tables every session shares, read from the database at ``database`` (cached per build
+        by :meth:`~smartidf_analysis.apps.page.Page.data`)."""
         data = bio.load(database)
         geometry = bio.load_map(database)
         bounds = PolygonMap(geometry).group_bounds(lambda code: code[:2], DEPARTMENTS,
@@ -97,12 +99,14 @@ class BroadbandPage(Page):
         return BroadbandPageData(data, ind, geometry, bounds, by_quarter)
 
     def prepare(self, shared: BroadbandPageData) -> None:
+        """Offer the quarters of ``shared``; the latest when the URL's quarter is not one of them."""
         quarters = shared.ind.quarters
         self.state.param.quarter.objects = quarters
         if self.state.quarter not in quarters:
             self.state.quarter = quarters[-1]
 
     def render(self, shared: BroadbandPageData) -> tuple[list, list]:
+        """The page's ``(main, sidebar)`` objects made from ``shared``."""
         self.data, self.ind, geometry = shared.data, shared.ind, shared.geometry
         self._bounds = shared.bounds
         self._by_quarter = shared.by_quarter
@@ -245,6 +249,8 @@ class BroadbandPage(Page):
 
     # --------------------------------------------------------------------------- gaps
     def gaps(self) -> pd.DataFrame:
+        """The communes below the page's threshold [fraction] at its quarter, in its department or all
+        (:func:`~smartidf_analysis.broadband.aggregates.gap_list`)."""
         dep = None if self.state.department == "all" else self.state.department
         return bb.gap_list(self.ind.coverage, self.state.quarter, self.state.threshold,
                            self.state.rank_by, dep)

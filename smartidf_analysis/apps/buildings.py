@@ -100,6 +100,8 @@ class BuildingsPage(Page):
 
     @classmethod
     def load(cls, database: str) -> BuildingsPageData:
+        """The roof sets and regional raster every session shares, read from the database at ``database``
+        (cached per build)."""
         regional = sd.regional_roof_set()
         communes: dict[str, list[str]] = {}
         sets = REAL_SETS
@@ -111,10 +113,12 @@ class BuildingsPage(Page):
         return BuildingsPageData(sets, communes, regional != sd.IMPORTED_SET, sd.provenance())
 
     def prepare(self, data: BuildingsPageData) -> None:
+        """Offer the roof sets of ``data``; the first one is shown."""
         self.state.param.roof_set.objects = list(data.sets)
         self.state.roof_set = data.sets[0]
 
     def render(self, data: BuildingsPageData) -> tuple[list, list]:
+        """The page's ``(main, sidebar)`` objects made from ``data``."""
         self.shared = data
         self.deck = pn.pane.DeckGL(None, height=DECK_HEIGHT, sizing_mode="stretch_width",
                                    tooltips={"html": self.tr("bld_tooltip")},
@@ -234,6 +238,7 @@ class BuildingsPage(Page):
 
 
 def build_page(lang: str):
+    """The 2.5D buildings page in ``lang`` (``"fr"`` or ``"en"``), its deck.gl extension loaded."""
     pn.extension("deckgl")
     return BuildingsPage(lang=lang)
 

@@ -54,6 +54,7 @@ class CommutingPage(Page):
     url_parameters = URL_PARAMETERS
 
     def render(self, data) -> tuple[list, list]:
+        """The page's ``(main, sidebar)`` objects made from ``data``."""
         lang = self.lang
         self._alert = pn.pane.Alert("", alert_type="warning", visible=False,
                                     sizing_mode="stretch_width", css_classes=["commuting-alert"])

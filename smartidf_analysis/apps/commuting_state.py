@@ -1,7 +1,7 @@
 """State and data of the Commuting page: cached loads (keyed by database build and
 selection), a frozen :class:`View` of the page values, and the param-driven
 :class:`CommutingState` (synced to the URL by the page). No layout here (see
-:mod:`.commuting`)."""
+:mod:`smartidf_analysis.apps.commuting`)."""
 
 from __future__ import annotations
 
@@ -101,6 +101,7 @@ class View:
     n_flows: int
 
     def selection(self) -> tuple[tuple, tuple]:
+        """The checked ``(modes, csps)``, each sorted (a cache key)."""
         modes, csps = cm.check_selection(self.modes, self.csps)
         return tuple(sorted(modes)), tuple(sorted(csps))
 
@@ -128,6 +129,7 @@ class CommutingState(param.Parameterized):
                     bool(self.paris_as_one), str(self.commune).strip(), int(self.n_flows))
 
     def indicator_table(self, view: View | None = None) -> pd.DataFrame:
+        """Commune indicators of ``view`` (the current values by default), cached per build and selection."""
         view = view or self.view()
         return _indicators(*view.selection(), view.paris_as_one)
 

@@ -84,6 +84,8 @@ class FinderPage(Page):
 
     @classmethod
     def load(cls, database: str) -> FinderData:
+        """The candidate sites and flows every session shares, read from the database at ``database`` (cached
+        per build)."""
         inputs = tc.load_inputs(database)
         existing, proposed = finder.site_sets(inputs)
         choices = finder.commune_choices(inputs.communes)
@@ -94,6 +96,7 @@ class FinderPage(Page):
 
     # ------------------------------------------------------------------ render
     def render(self, data: FinderData) -> tuple[list, list]:
+        """The page's ``(main, sidebar)`` objects made from ``data``."""
         self._data = data
         self.answer: finder.FinderAnswer | None = None
         self.clusters = pd.DataFrame(columns=pooling.POOLING_COLUMNS)

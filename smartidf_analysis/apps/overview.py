@@ -58,6 +58,8 @@ class OverviewPage(Page):
 
     @classmethod
     def load(cls, database: str) -> OverviewData:
+        """The headline figures every session shares, read from the database at ``database`` (cached per
+        build)."""
         missing = db.missing_datasets(page="overview", path=database)
         has_communes = not any("communes" in t for t in missing["tables"])
         communes, totals, provenance = {}, None, pd.DataFrame()
@@ -76,6 +78,7 @@ class OverviewPage(Page):
         return escape_markdown(plots.source_caption(rows, self.lang))
 
     def render(self, shared: OverviewData) -> tuple[list, list]:
+        """The page's ``(main, sidebar)`` objects made from ``shared``."""
         self.shared = shared
         self._maps: dict[bool, PolygonMap] = {}  # one Bokeh map per Paris geometry set
         self._map = pn.pane.Bokeh(sizing_mode="stretch_width", min_height=540)

@@ -24,6 +24,8 @@ class ResultsCache:
         self._lock = threading.Lock()
 
     def get(self, fingerprint: str, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """The value of ``key`` for the build ``fingerprint``: computed once by ``compute()`` however many
+        callers ask at once, then kept."""
         full = (fingerprint, key)
         with self._lock:
             if full in self._items:
@@ -49,5 +51,6 @@ class ResultsCache:
         return value
 
     def clear(self) -> None:
+        """Forget every kept value."""
         with self._lock:
             self._items.clear()

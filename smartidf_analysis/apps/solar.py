@@ -68,11 +68,14 @@ class SolarPage(Page):
 
     @classmethod
     def load(cls, database: str) -> SolarPageData:
+        """The solar inputs every session shares, read from the database at ``database`` (cached per
+        build)."""
         return SolarPageData(sd.commune_geometries(), sd.provenance(),
                              float(sd.unplaced_dwellings()["dwellings"].sum()),
                              is_synthetic(database))
 
     def render(self, shared: SolarPageData) -> tuple[list, list]:
+        """The page's ``(main, sidebar)`` objects made from ``shared``."""
         self.shared = shared
         self._results: sr.RoofSetResults | None = None
         self._commune_table = pd.DataFrame()

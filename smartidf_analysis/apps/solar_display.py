@@ -28,6 +28,8 @@ TABLE_DIGITS = {"usable_area_m2": 0, "tilt_deg": 0, "azimuth_deg": 0, "shading_f
 
 
 def units(lang: str) -> dict[str, str]:
+    """Unit labels of the solar page in ``lang``: ``kwh_yr`` (kWh per year), ``kwh_m2_yr`` (kWh/m² per year),
+    ``kwp`` (kWp, "kWc" in French)."""
     fr = lang != "en"
     return {"kwh_yr": "kWh/an" if fr else "kWh/yr", "kwh_m2_yr": "kWh/m²/an" if fr else "kWh/m²/yr",
             "kwp": "kWc" if fr else "kWp"}
@@ -79,6 +81,8 @@ def roof_hover(rows: pd.DataFrame, lang: str) -> list[str]:
 
 
 def map_caption(provenance: pd.DataFrame, datasets: list[str], lang: str) -> str:
+    """Caption under the roof map: the solar classes, the sources of ``datasets`` (vintages from
+    ``provenance``), pvlib and the assumptions, in ``lang``."""
     return (f"{tr('sol_classes_note', lang)}. {source_text(provenance, datasets, lang)}; "
             f"pvlib. {tr('sol_assumptions', lang)}")
 

@@ -63,6 +63,7 @@ class SolarState(param.Parameterized):
 
     @property
     def synthetic(self) -> bool:
+        """True when the chosen roof set is the synthetic stock."""
         return self.roof_set == SYNTHETIC_SET
 
 

@@ -80,6 +80,8 @@ class TelecentresState(param.Parameterized):
         Solver: greedy heuristic (milliseconds) or exact MILP (HiGHS, seconds).""")
 
     def scenario(self) -> tc.Scenario:
+        """The :class:`~smartidf_analysis.telecentres.demand.Scenario` of the page's values (sites, radius
+        [km], distance threshold [km], factors)."""
         return tc.DEFAULT.but(n_sites=self.n_sites, radius_km=float(self.radius_km),
                               distance_threshold_km=float(self.distance_threshold_km),
                               teleworkable_factor=float(self.teleworkable_factor),
@@ -90,7 +92,7 @@ class TelecentresState(param.Parameterized):
 def solve(inputs: tc.TelecentreInputs, scenario: tc.Scenario
           ) -> tuple[ts.ScenarioResult | None, Exception | None]:
     """``scenario`` solved, or the reason it is impossible (a
-    :class:`~smartidf_analysis.siting.SitingSettingsError` or ValueError: p above the
+    :class:`~smartidf_analysis.siting.base.SitingSettingsError` or ValueError: p above the
     candidates, a zero radius, no demand...)."""
     try:
         return ts.run_scenario(inputs, scenario), None
@@ -108,6 +110,8 @@ class TelecentresPage(Page):
 
     @classmethod
     def load(cls, database: str) -> TelecentresPageData:
+        """The scenario inputs every session shares, read from the database at ``database`` (cached per
+        build)."""
         inputs = tc.load_inputs(database)
         _ = inputs.distances  # computed once, before the first slider move
         n_candidates = int(inputs.candidates(tc.DEFAULT)["candidate"].sum())
@@ -120,10 +124,13 @@ class TelecentresPage(Page):
                                    reference_result, inputs.source_rows())
 
     def prepare(self, shared: TelecentresPageData) -> None:
+        """On a region with fewer candidate sites than the default count (the synthetic one), start at half of
+        them."""
         if 0 < shared.n_candidates < self.state.n_sites:  # small (synthetic) region
             self.state.n_sites = shared.n_candidates // 2 or 1
 
     def render(self, shared: TelecentresPageData) -> tuple[list, list]:
+        """The page's ``(main, sidebar)`` objects made from ``shared``."""
         self.shared = shared
         self.result: ts.ScenarioResult | None = None
         self.last_update_s = math.nan  # [s] server time of the last scenario change

@@ -124,12 +124,15 @@ def gpe_shown(table: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def gpe_titles(lang: str) -> dict[str, str]:
+    """Column titles of the Grand Paris Express comparison table in ``lang``."""
     return {**titles(lang), "network": tr("tc_col_network", lang),
             "new_sites": tr("tc_n_sites", lang), "planned_sites_chosen": tr("tc_col_planned", lang),
             "hours_saved_per_teleworker_per_year": tr("tc_col_hours_person", lang)}
 
 
 def gpe_formatters(lang: str) -> dict[str, dict]:
+    """Number formats of the Grand Paris Express comparison table in ``lang`` (site counts as integers, hours
+    saved per teleworker per year [h] to one decimal)."""
     return number_formatters(None, lang, {**DIGITS, "new_sites": 0, "planned_sites_chosen": 0,
                                           "hours_saved_per_teleworker_per_year": 1})
 

@@ -57,7 +57,8 @@ def computed_zone_rates(departments: pd.DataFrame, region: pd.DataFrame) -> pd.D
 
 
 def compute_indicators(data: bb.BroadbandData) -> Indicators:
-    """Run every broadband indicator on ``data`` (a :class:`~.broadband.BroadbandData`)."""
+    """Run every broadband indicator on ``data`` (a
+    :class:`~smartidf_analysis.broadband.coverage.BroadbandData`)."""
     units = bb.unit_quarters(data.fibre, data.premises)
     coverage = bb.commune_coverage(units, data.communes, data.premises)
     names = data.departments.drop_duplicates("department_code").set_index(
@@ -164,7 +165,7 @@ MAP_INDICATORS = ("rate", "class", "premises", "growth")
 def map_values(coverage_at_quarter: pd.DataFrame, indicator: str) -> tuple[np.ndarray, np.ndarray]:
     """The values a commune map shows for ``indicator`` and why a value is missing.
 
-    ``coverage_at_quarter``: :attr:`Indicators.coverage` rows of one quarter, one per
+    ``coverage_at_quarter``: ``Indicators.coverage`` rows of one quarter, one per
     commune, in map order (rows of communes absent from the file are NaN). ``indicator``:
     ``rate`` (connectable / total premises, fraction), ``class`` (ARCEP's coverage class as
     its index in :data:`~smartidf_analysis.broadband.coverage.ARCEP_CLASSES`), ``premises``

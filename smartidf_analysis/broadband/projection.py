@@ -249,7 +249,7 @@ def department_trend_projection(department_rates: pd.DataFrame,
 
 def series_overlap(series: pd.DataFrame) -> pd.DataFrame:
     """Etalab vs DITP where both give a quarter (2022Q2–2022Q3): values and difference
-    [points]; ``within_rounding`` when |difference| <= 0.5 (Etalab rounds to whole %)."""
+    [points]; ``within_rounding`` when ``|difference| <= 0.5`` (Etalab rounds to whole %)."""
     wide = series.pivot_table(index=["zone_code", "quarter"], columns="source",
                               values="coverage_pct", aggfunc="first")
     if ETALAB not in wide or DITP not in wide:

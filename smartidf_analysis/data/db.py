@@ -28,7 +28,7 @@ reach into the others' privates.
   and renames it over the original, so a failed import leaves the database untouched;
   :func:`write_import` replaces one import's rows in a copy of the database, then renames
   the copy into place (``smartidf data import-buildings``).
-* Every connection is opened by :func:`_open`, which applies ``SMARTIDF_DUCKDB_THREADS``.
+* Every connection is opened by ``_open``, which applies ``SMARTIDF_DUCKDB_THREADS``.
 """
 
 from __future__ import annotations
@@ -483,7 +483,7 @@ def read_dask_grouped(table: str, by: Sequence[str], sums: Sequence[str],
                       filters: Iterable[tuple[str, str, Any]] | None = None,
                       npartitions: int = 8, path: str | Path | None = None):
     """Push-down group-by: each partition (as in :func:`read_dask`) runs
-    ``SELECT by, SUM(sums) ... GROUP BY by`` in DuckDB; the returned dask DataFrame combines
+    ``SELECT by, SUM(sums) … GROUP BY by`` in DuckDB; the returned dask DataFrame combines
     the partial sums.
 
     Floating-point columns are summed in fixed point, as in :func:`aggregate`: partitions
@@ -553,7 +553,7 @@ def _atomic_copy(path: str | Path):
 
 def write_import(path: str | Path, table: str, key_column: str, key: str, frame: pd.DataFrame,
                  provenance_row: Mapping[str, Any]) -> None:
-    """Atomically (:func:`_atomic_copy`) replace the rows of ``table`` whose ``key_column`` is
+    """Atomically (``_atomic_copy``) replace the rows of ``table`` whose ``key_column`` is
     ``key`` by ``frame`` (creating the table with its :data:`EXTRA_TABLES` types), and the
     ``provenance`` row of ``key``."""
     import pyarrow as pa
@@ -614,7 +614,7 @@ def _create_as(con, name: str, frame: pd.DataFrame, insert: bool = False) -> Non
 def append_rows_atomic(path: str | Path, table: str, frame: pd.DataFrame,
                        provenance: pd.DataFrame, replace: bool = False) -> None:
     """Add ``frame`` to the import table ``table`` (and ``provenance`` rows) of the database
-    at ``path`` **atomically** (:func:`_atomic_copy`). ``replace`` first drops the table's
+    at ``path`` **atomically** (``_atomic_copy``). ``replace`` first drops the table's
     earlier rows and their provenance."""
     if table not in IMPORT_TABLES:
         raise ValueError(f"{table!r} is not an import table; known: {list(IMPORT_TABLES)}")
@@ -656,7 +656,7 @@ def import_rows(path: str | Path, table: str) -> tuple[pd.DataFrame, pd.DataFram
 def missing_datasets(*, page: str = "", notebook: str = "",
                      path: str | Path | None = None) -> pd.DataFrame:
     """The datasets the last build could not get (``missing_datasets`` table), optionally
-    only those a dashboard ``page`` or a ``notebook`` (e.g. ``"04-solar-potential"``)
+    only those a dashboard ``page`` or a ``notebook`` (such as ``"04-solar-potential"``)
     needs. Empty for a complete build (and for databases built before that table)."""
     if not table_exists("missing_datasets", path=path):
         return pd.DataFrame(columns=list(EXTRA_TABLES["missing_datasets"]))

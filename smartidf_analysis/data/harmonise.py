@@ -36,10 +36,13 @@ class Issues:
 
     def add(self, dataset_id: str, code: str, issue: str, rows: int, measure: str,
             affected: float) -> None:
+        """Record one issue: ``rows`` rows of ``dataset_id`` with ``code``, and the quantity ``affected`` in
+        unit ``measure``."""
         self.rows.append({"dataset_id": dataset_id, "code": code, "issue": issue, "rows": rows,
                           "measure": measure, "affected": float(affected)})
 
     def frame(self) -> pd.DataFrame:
+        """The recorded issues as a frame (the ``build_issues`` columns)."""
         cols = ["dataset_id", "code", "issue", "rows", "measure", "affected"]
         return pd.DataFrame(self.rows, columns=cols)
 

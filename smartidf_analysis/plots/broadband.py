@@ -32,7 +32,7 @@ ZONE_COLORS = {"very_dense": "#08519c", "l3313_commitment": "#3182bd",
 
 
 def rate_scale() -> ColorScale:
-    """Coverage rate [fraction] 0–1; above 1 in :data:`ABOVE_100_COLOR`."""
+    """Coverage rate [fraction] 0–1; above 1 in ``ABOVE_100_COLOR``."""
     return ColorScale(Viridis256, 0.0, 1.0, high_color=ABOVE_100_COLOR,
                       ticks={0.0: "0 %", 0.25: "25 %", 0.5: "50 %", 0.75: "75 %", 1.0: "100 %"})
 

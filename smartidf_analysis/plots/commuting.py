@@ -191,7 +191,7 @@ def dominant_flow_map(selection, communes: pd.DataFrame, *, title: str = "",
 
 def distance_bars(distribution: pd.DataFrame, *, xlabel: str = "crow-fly distance [km]",
                   ylabel: str = "share of workers [%]", title: str = "") -> hv.Bars:
-    """Bar chart of a :func:`~smartidf_analysis.commuting.matrices.distance_distribution` table."""
+    """Bar chart of a :func:`~smartidf_analysis.commuting.indicators.distance_distribution` table."""
     labels = [f"{a:g}–{b:g}" for a, b in zip(distribution["from_km"], distribution["to_km"],
                                               strict=True)]
     data = pd.DataFrame({"class": labels, "share": 100 * distribution["share"].to_numpy()})
@@ -202,7 +202,7 @@ def distance_bars(distribution: pd.DataFrame, *, xlabel: str = "crow-fly distanc
 
 def mode_share_bars(shares: pd.DataFrame, mode_labels: dict[str, str], *, title: str = "",
                     ylabel: str = "share of workers [%]") -> hv.Bars:
-    """Stacked bars of mode shares per unit (a :func:`~smartidf_analysis.commuting.matrices.mode_shares`
+    """Stacked bars of mode shares per unit (a :func:`~smartidf_analysis.commuting.indicators.mode_shares`
     table); ``mode_labels`` maps ``share_<mode>`` columns to legend labels."""
     long = shares.melt(id_vars=["unit_code", "unit_name"], value_vars=list(mode_labels),
                        var_name="mode", value_name="share")

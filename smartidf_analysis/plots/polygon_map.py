@@ -110,6 +110,7 @@ class PackedPolygons:
 
     @classmethod
     def from_nesting(cls, xs: list, ys: list) -> PackedPolygons:
+        """Pack nested outlines (shape > polygon > ring coordinates, x and y apart) into flat arrays."""
         rings_x = [ring for shape in xs for polygon in shape for ring in polygon]
         rings_y = [ring for shape in ys for polygon in shape for ring in polygon]
         empty = np.zeros(0)
@@ -171,7 +172,7 @@ class PolygonMap:
     """A map of polygons whose colours are updated in place.
 
     ``geometry`` has ``id_column``, ``name_column`` and ``geometry_wkb`` (WGS84); rows
-    without geometry are left out. :attr:`codes` gives the row order :meth:`update`
+    without geometry are left out. ``codes`` gives the row order :meth:`update`
     expects. ``tolerance`` [degrees] simplifies the outlines (0.0003 ≈ 30 m).
     """
 
@@ -220,7 +221,7 @@ class PolygonMap:
     # 12 % of the server's CPU per widget change (solar page); the values are made here
     def update(self, values: Sequence[float], display: Sequence[str], scale: ColorScale,
                title: str = "", value_label: str | None = None) -> None:
-        """New values (in :attr:`codes` order), hover texts, colour scale and title."""
+        """New values (in ``codes`` order), hover texts, colour scale and title."""
         self.source.data.update(value=np.asarray(values, dtype=float), display=list(display))
         palette = list(scale.palette)
         self.mapper.update(palette=palette, low=scale.low, high=scale.high,
@@ -236,7 +237,7 @@ class PolygonMap:
 
     def values_for(self, frame: pd.DataFrame, column: str, id_column: str = "commune_code"
                    ) -> np.ndarray:
-        """``frame[column]`` in :attr:`codes` order (NaN where a code has no row)."""
+        """``frame[column]`` in ``codes`` order (NaN where a code has no row)."""
         keyed = frame.assign(_code=frame[id_column].astype(str)).drop_duplicates("_code")
         return keyed.set_index("_code")[column].reindex(self.codes).to_numpy(dtype=float)
 

@@ -145,10 +145,12 @@ class LocationModel:
 
     @property
     def n_clients(self) -> int:
+        """Number of demand points (rows of the cost matrix)."""
         return self.cost_matrix.shape[0]
 
     @property
     def n_facilities(self) -> int:
+        """Number of candidate facilities (columns of the cost matrix)."""
         return self.cost_matrix.shape[1]
 
     def _finish_milp(self, res, n_x: int, started: float, sign: float):

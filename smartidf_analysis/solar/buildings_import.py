@@ -45,6 +45,8 @@ class ImportResult:
 
     @property
     def message(self) -> str:
+        """One line saying what was imported: roofs, features read, duplicates dropped, flat roofs, footprint
+        [km²], features outside the region."""
         return (f"imported {self.roofs:,} roofs from {self.import_id} ({self.rows_read:,} features; "
                 f"{self.duplicates_dropped:,} repeated building ids dropped; {self.flat_roofs:,} flat; "
                 f"total footprint {self.footprint_m2 / 1e6:,.3f} km2; {self.outside_region:,} outside "

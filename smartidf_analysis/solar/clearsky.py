@@ -89,7 +89,7 @@ def irradiance_field(
     """MODELLED monthly horizontal irradiation over the region (lat x lon x month, Dask).
 
     Method: for every grid node, hourly clear-sky GHI of the reference year from the
-    Ineichen-Perez model [1]_ with pvlib's Linke turbidity climatology [2]_ (monthly nearest
+    Ineichen-Perez model [1] with pvlib's Linke turbidity climatology [2] (monthly nearest
     5' node) and altitude grid, solar position from Spencer's analytical formulas; summed per
     month; then multiplied by the *observed* Paris monthly clear-sky index
     ``k_m = GHI_obs,m / GHI_clear,m(Paris)`` from the typical year. At Paris the field thus

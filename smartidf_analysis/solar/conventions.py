@@ -76,7 +76,7 @@ OBLIQUITY_DEG = 23.44
 #: Faiman heat-loss coefficients of free-standing racks [W/(m2 C)], [W/(m2 C)/(m/s)] (pvlib's
 #: defaults, those of the yield cube) and the share kept by flush-mounted modules: PVsyst's
 #: recommended thermal loss factor is 29 W/(m2 K) free-standing and 20 W/(m2 K) semi-integrated
-#: (modules parallel to the roof with an air gap) [6]_, hence 20 / 29.
+#: (modules parallel to the roof with an air gap) [6], hence 20 / 29.
 RACK_U0, RACK_U1 = 25.0, 6.84
 FLUSH_HEAT_LOSS_SHARE = 20.0 / 29.0
 MOUNTINGS = ("rack", "flush")
@@ -91,7 +91,7 @@ def row_gcr(tilt_deg: float = ROW_TILT_DEG, sun_elevation_deg: float | None = No
     """Ground coverage ratio of south-facing rows that do not shade each other while the sun
     is above ``sun_elevation_deg`` on the row's axis (default: solar noon of the winter
     solstice at Paris, 17.7 deg): row pitch ``d = L (cos(beta) + sin(beta) / tan(alpha))`` for
-    a module slant length ``L``, so ``gcr = L / d`` [-] [1]_ [2]_. 10 deg rows: 0.654."""
+    a module slant length ``L``, so ``gcr = L / d`` [-] [1] [2]. 10 deg rows: 0.654."""
     alpha = np.radians(solstice_noon_elevation_deg() if sun_elevation_deg is None else sun_elevation_deg)
     beta = np.radians(tilt_deg)
     return float(1.0 / (np.cos(beta) + np.sin(beta) / np.tan(alpha)))
@@ -100,7 +100,7 @@ def row_gcr(tilt_deg: float = ROW_TILT_DEG, sun_elevation_deg: float | None = No
 def row_sky_loss(tilt_deg: float = ROW_TILT_DEG, gcr: float | None = None,
                  diffuse_share: float = DIFFUSE_SHARE) -> float:
     """Fraction of plane irradiation lost by the rows to the sky masked by the row in front
-    [-]: ``diffuse_share x`` pvlib's Passias sky-diffuse loss at the masking angle [3]_."""
+    [-]: ``diffuse_share x`` pvlib's Passias sky-diffuse loss at the masking angle [3]."""
     gcr = row_gcr(tilt_deg) if gcr is None else gcr
     angle = pvlib.shading.masking_angle_passias(tilt_deg, gcr)
     return float(diffuse_share * pvlib.shading.sky_diffuse_passias(angle))
@@ -108,7 +108,7 @@ def row_sky_loss(tilt_deg: float = ROW_TILT_DEG, gcr: float | None = None,
 
 def mounting_heat_loss(mounting: str = "rack") -> tuple[float, float]:
     """Faiman ``(u0, u1)`` of a mounting [W/(m2 C)], [W/(m2 C)/(m/s)]: ``"rack"`` the cube's
-    free-standing defaults, ``"flush"`` those x 20/29 (hotter modules on the pan) [6]_."""
+    free-standing defaults, ``"flush"`` those x 20/29 (hotter modules on the pan) [6]."""
     if mounting not in MOUNTINGS:
         raise ValueError(f"mounting must be one of {MOUNTINGS}, not {mounting!r}")
     share = 1.0 if mounting == "rack" else FLUSH_HEAT_LOSS_SHARE

@@ -132,7 +132,7 @@ def predict(model: RBFInterpolator, lon, lat, variables: Sequence[str] = VARIABL
 def relative_scores(observed, predicted) -> dict[str, float]:
     """Scores of a field against observations, on the *relative* field (value / mean).
 
-    ``mape_pct``: mean |(p / mean p) / (o / mean o) - 1| [%]; ``pearson_r`` [-];
+    ``mape_pct``: mean ``|(p / mean p) / (o / mean o) - 1|`` [%]; ``pearson_r`` [-];
     ``constant_mape_pct``: the same MAPE for a constant field [%] (the baseline);
     ``rmse_kwh_m2`` and ``bias_kwh_m2`` on absolute values [kWh/m2].
     """
@@ -298,7 +298,7 @@ def measured_field(grid: xr.Dataset, reference_ghi_kwh_m2: float, *, level: str 
     * ``level="pvgis"`` (default): ``factor = field / reference_ghi`` - roofs get PVGIS's
       level *and* geography (at Paris the horizontal irradiation becomes PVGIS's, about
       1,220 kWh/m2 instead of NSRDB's 1,155). Why PVGIS sets the level: it is a 16-year mean
-      (2005-2020) of a satellite product validated against European ground stations [2]_ [3]_,
+      (2005-2020) of a satellite product validated against European ground stations [2] [3],
       over 475 communes, where NSRDB's is one stitched typical year (months of 2017-2021) at
       one point, from a product built for the Americas and extended to Meteosat; and it is the
       level of the references a user compares with (PVGIS's yield for Paris, the Grand Paris

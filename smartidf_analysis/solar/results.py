@@ -50,6 +50,7 @@ class RoofSetResults:
 
     @property
     def synthetic(self) -> bool:
+        """True when the roof set is the synthetic stock."""
         return self.roof_set == SYNTHETIC_SET
 
 
@@ -114,7 +115,7 @@ def commune_indicator(indicator: str, module_efficiency: float, system_losses_pc
 
 def roof_months(roof: pd.Series, synthetic: bool, module_efficiency: float,
                 system_losses_pct: float, usable_fraction: float) -> pd.DataFrame:
-    """Month by month production of one roof (a row of :attr:`RoofSetResults.roofs`):
+    """Month by month production of one roof (a row of ``RoofSetResults.roofs``):
     ``month`` and ``production_kwh`` [kWh/month] (and irradiation, yield), summing to the
     roof's ``annual_kwh``. A real set's roof: its convention's annual figures spread over
     the months; a synthetic roof: estimated with the parameters."""

@@ -122,6 +122,7 @@ class Scenario:
         return dict(self.teleworkable_share)
 
     def as_row(self) -> dict:
+        """The scenario's parameters as one table row (candidate modes joined by ``+``)."""
         row = {k: v for k, v in asdict(self).items() if k != "teleworkable_share"}
         row["candidate_modes"] = "+".join(self.candidate_modes)
         return row

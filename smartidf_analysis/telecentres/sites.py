@@ -247,7 +247,7 @@ class TelecentreInputs:
         """Provenance rows of the datasets used, one per producer and title: ``producer``,
         ``title`` and ``vintage`` (the vintages of a dataset's quarterly files joined by
         ", "); of the commune tables only the boundaries (IGN). Empty without provenance.
-        What :func:`smartidf_analysis.plots.source_caption` cites."""
+        What :func:`smartidf_analysis.plots.maps.source_caption` cites."""
         if self.provenance.empty:
             return pd.DataFrame(columns=["producer", "title", "vintage"])
         prov = self.provenance[(self.provenance["table_name"] != "communes")
@@ -264,7 +264,7 @@ class TelecentreInputs:
 
     def source_caption(self) -> str:
         """The producers, titles and vintages of the datasets used (:meth:`source_rows`;
-        without provenance, the module's :data:`SOURCES`)."""
+        without provenance, the module's :data:`~smartidf_analysis.telecentres.demand.SOURCES`)."""
         rows = self.source_rows()
         if rows.empty:
             return "; ".join(SOURCES.values())
@@ -272,6 +272,7 @@ class TelecentreInputs:
 
     @property
     def synthetic(self) -> bool:
+        """True when any input table comes from the synthetic demo region (``provenance``)."""
         return bool(self.provenance.get("synthetic", pd.Series([False])).any())
 
 

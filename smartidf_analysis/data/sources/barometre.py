@@ -26,7 +26,7 @@ from ._common import IDF_DEPARTMENTS, finish, quarter_of, read_csv, to_date, to_
 
 
 def read_etalab_fibre(path: str | Path) -> pd.DataFrame:
-    """Etalab department detail -> ``fibre_department_series`` (source etalab_barometre_...)."""
+    """Etalab department detail -> ``fibre_department_series`` (source ``etalab_barometre_...``)."""
     raw = read_csv(path, required=["id_indicateur", "code_departement", "date", "valeur"])
     raw = raw[raw["id_indicateur"].str.strip() == "taux-deploiement-fibre"]
     raw = raw[raw["code_departement"].str.strip().isin(IDF_DEPARTMENTS)]
