@@ -86,13 +86,13 @@ class Nginx:
     def log_lines(self) -> list[str]:
         return self.access_log.read_text().splitlines() if self.access_log.exists() else []
 
-    def wait_log(self, predicate, timeout: float = 30.0) -> list[str]:
-        """The access log's lines once one satisfies ``predicate`` (nginx writes a request's
-        line when it ends: a websocket's when it closes)."""
+    def wait_log(self, predicate, timeout: float = 30.0, since: int = 0) -> list[str]:
+        """The access log's lines once one from line ``since`` on satisfies ``predicate``
+        (nginx writes a request's line when it ends: a websocket's when it closes)."""
         deadline = time.monotonic() + timeout
         while True:
             lines = self.log_lines()
-            if any(predicate(line) for line in lines):
+            if any(predicate(line) for line in lines[since:]):
                 return lines
             if time.monotonic() > deadline:
                 raise AssertionError(f"no such access log line in {timeout} s:\n"
