@@ -18,11 +18,8 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
-from proxying import NGINX, VISITOR_COOKIE, free_port, nginx, parse_log_line
+from proxying import NGINX, TEMPLATE, VISITOR_COOKIE, free_port, nginx, parse_log_line, render_nginx_conf
 from serving import server_errors, start_server, stop_server, wait_http
-
-pytestmark = pytest.mark.skipif(not Path(NGINX).exists(),
-                                reason=f"{NGINX} missing: install Debian's nginx (.ci/run)")
 
 TIMEOUT = 60_000  # [ms] Playwright
 STOP_LIMIT = 10.0  # [s] `smartidf serve` stops within it (tests/ui/test_stop.py)
@@ -32,6 +29,8 @@ PASSWORD = "correct-horse"
 @contextlib.contextmanager
 def proxied(db: Path, tmp: Path, *extra: str, env: dict | None = None):
     """Two instances on free ports behind nginx; yields (nginx, {address: supervisor})."""
+    if not Path(NGINX).exists():
+        pytest.skip(f"{NGINX} missing: install Debian's nginx (.ci/run)")
     port = free_port()
     started = {}
     try:
@@ -221,3 +220,19 @@ def test_a_user_logged_in_on_one_instance_gets_pages_and_websockets_on_both(brow
     lines = page_and_websocket(proxy, keys[other])
     assert {x["upstream"] for x in lines if x["path"].startswith("/overview")} == {other}
     assert not any(x["path"].startswith("/login") for x in lines)  # no second login
+
+
+def test_the_operators_file_renders_one_server_line_per_instance_and_nothing_left():
+    text = render_nginx_conf(["10.0.0.11:5006", "10.0.0.12:5006", "10.0.0.13:5007"], "80",
+                             "dashboards.example.org")
+    servers = [line.split() for line in text.splitlines()
+               if line.strip().startswith("server ") and not line.strip().endswith("{")]
+    assert [s[1] for s in servers] == ["10.0.0.11:5006", "10.0.0.12:5006", "10.0.0.13:5007"]
+    assert all(s[2:] == servers[0][2:] and "max_fails=1" in s for s in servers)
+    assert "listen 80;" in text and "server_name dashboards.example.org;" in text
+    assert "__" not in "\n".join(line.split("#")[0] for line in text.splitlines())
+    assert TEMPLATE.read_text().count("    server __UPSTREAM__") == 1  # the line to repeat
+    with pytest.raises(ValueError, match="__PORT__"):
+        render_nginx_conf(["h:1"], "80", template="listen __PORT__;\nserver __UPSTREAM__;")
+    with pytest.raises(ValueError, match="at least one"):
+        render_nginx_conf([], "80")
