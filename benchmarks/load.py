@@ -23,16 +23,27 @@ been cleaned up. The server runs with `smartidf serve`'s own session settings
 page waits between its GET and its websocket (10 pages opened at once queue for seconds)
 makes Bokeh discard the session built for the GET and build it again for the websocket.
 
+With ``--proxy N`` the server is N `smartidf serve` instances of one process each (other
+free ports, ``--use-xheaders``) behind a real nginx running `deploy/nginx.conf` on a free
+127.0.0.1 port (tests/ui/proxying.py; the client sessions keep the visitor cookie as a
+browser does). Memory and CPU are those of every server process. Server memory per session:
+peak resident memory during the load phase minus the idle server's before it, over the
+sessions. The last line (``SUMMARY ...``) holds one row of the capacity table
+(benchmarks/README.md).
+
     SMARTIDF_DB=data/smartidf.duckdb .venv/bin/python benchmarks/load.py --sessions 20
+    SMARTIDF_DB=data/smartidf.duckdb .venv/bin/python benchmarks/load.py --sessions 20 --proxy 2
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import statistics
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -44,28 +55,90 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests" / "ui"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import load_client  # noqa: E402
+from proxying import free_port, nginx  # noqa: E402
 from serving import CHROMIUM, CHROMIUM_ARGS, server_errors, start_server, stop_server, wait_http  # noqa: E402
 
 BROWSER_PAGE = "overview"
 CAPTION = ".map-caption p"  # the text lives in the pane's shadow DOM
 
 
-def rss_mib(proc: psutil.Process) -> float:
-    """Resident memory of the server process and its children [MiB]."""
-    procs = [proc, *proc.children(recursive=True)]
-    return sum(p.memory_info().rss for p in procs if p.is_running()) / 2**20
+def _tree(servers: list[psutil.Process]) -> list[psutil.Process]:
+    return [p for proc in servers for p in [proc, *proc.children(recursive=True)]]
 
 
-def cpu_seconds(proc: psutil.Process) -> float:
-    """CPU time of the server process and its children (the --num-procs workers) [s]."""
+def rss_mib(servers: list[psutil.Process]) -> float:
+    """Resident memory of the server processes and their children [MiB]."""
+    total = 0
+    for p in _tree(servers):
+        with contextlib.suppress(psutil.NoSuchProcess):
+            total += p.memory_info().rss
+    return total / 2**20
+
+
+def cpu_seconds(servers: list[psutil.Process]) -> float:
+    """CPU time of the server processes and their children (the --num-procs workers) [s]."""
     total = 0.0
-    for p in [proc, *proc.children(recursive=True)]:
+    for p in _tree(servers):
         try:
             times = p.cpu_times()
             total += times.user + times.system
         except psutil.NoSuchProcess:
             pass
     return total
+
+
+class PeakMemory(threading.Thread):
+    """The servers' highest resident memory [MiB], sampled every ``every`` seconds."""
+
+    def __init__(self, servers: list[psutil.Process], every: float = 0.5):
+        super().__init__(daemon=True)
+        self.servers, self.every, self.samples = servers, every, [rss_mib(servers)]
+        self.done = threading.Event()
+
+    @property
+    def peak(self) -> float:
+        return max(self.samples)
+
+    def run(self) -> None:
+        while not self.done.wait(self.every):
+            self.samples.append(rss_mib(self.servers))
+
+
+@contextlib.contextmanager
+def serving(db: Path, tmp: Path, args):
+    """One `smartidf serve --num-procs N`, or ``args.proxy`` instances of one process behind
+    nginx; yields (base URL, [supervisor processes], [server logs], [instance URLs])."""
+    if not args.proxy:
+        server, url, log = start_server(db, tmp, "--num-procs", str(args.num_procs))
+        try:
+            yield url, [server], [log], [url]
+        finally:
+            stop_server(server)
+        return
+    port = free_port()
+    started = []
+    try:
+        for _ in range(args.proxy):
+            started.append(start_server(db, tmp, "--num-procs", "1", "--use-xheaders",
+                                        "--allow-websocket-origin", f"127.0.0.1:{port}"))
+        for _server, url, _log in started:
+            wait_http(f"{url}/liveness")
+        upstreams = [url.removeprefix("http://") for _server, url, _log in started]
+        with nginx(upstreams, tmp / f"nginx-{port}", port) as proxy:
+            print(f"nginx on {proxy.url} (deploy/nginx.conf) -> {', '.join(upstreams)}; "
+                  f"access log {proxy.access_log}")
+            yield (proxy.url, [s for s, _url, _log in started], [log for *_, log in started],
+                   [url for _server, url, _log in started])
+    finally:
+        for server, _url, _log in started:
+            stop_server(server)
+
+
+def percentile(values: list[float], q: int) -> str:
+    """The ``q``-th percentile of ``values`` in seconds (inclusive method), or "-"."""
+    if len(values) < 2:
+        return "-"
+    return f"{statistics.quantiles(values, n=100, method='inclusive')[q - 1]:.2f} s"
 
 
 def summary(latencies: list[float], what: str = "changes") -> str:
@@ -167,6 +240,9 @@ def main() -> None:
     parser.add_argument("--churn", type=int, default=100, help="sessions for the memory test")
     parser.add_argument("--num-procs", type=int, default=0,
                         help="server processes (default 0: one per core, as `smartidf serve`)")
+    parser.add_argument("--proxy", type=int, default=0, metavar="N",
+                        help="N instances of one process each behind nginx (deploy/nginx.conf) "
+                             "instead of one instance with --num-procs")
     args = parser.parse_args()
     args.pages = [p for p in args.pages.split(",") if p]
     unknown = set(args.pages) - set(load_client.RECIPES)
@@ -178,16 +254,27 @@ def main() -> None:
     serve_defaults = cli.parser().parse_args(["serve"])
     cleanup = (serve_defaults.unused_session_lifetime
                + serve_defaults.check_unused_sessions) / 1000 + 5  # [s] closed sessions freed
-    server, url, log = start_server(db, tmp, "--num-procs", str(args.num_procs))
-    proc = psutil.Process(server.pid)
-    try:
-        for page in sorted({*args.pages, BROWSER_PAGE}):
-            wait_http(f"{url}/{page}")  # first requests import and warm the caches
+    setup = (f"{args.proxy} instances x 1 process behind nginx" if args.proxy else
+             f"1 instance, --num-procs {args.num_procs or psutil.cpu_count()}")
+    with serving(db, tmp, args) as (url, servers, logs, instances):
+        proc = [psutil.Process(server.pid) for server in servers]
+        for instance in instances:
+            for page in sorted({*args.pages, BROWSER_PAGE}):
+                wait_http(f"{instance}/{page}")  # first requests import and warm the caches
+        idle = rss_mib(proc)
+        peak = PeakMemory(proc)
+        peak.start()
         began = time.monotonic()
         driver, cpu_before = psutil.Process(), cpu_seconds(proc)
         driver_before = driver.cpu_times()
         latencies, errors, by_label = asyncio.run(load_phase(url, args))
         wall = time.monotonic() - began
+        peak.done.set()
+        peak.join()
+        per_session = (peak.peak - idle) / args.sessions
+        print(f"server memory: {idle:.0f} MiB idle, {peak.peak:.0f} MiB at the peak of the load "
+              f"phase ({len(peak.samples)} samples, lowest {min(peak.samples):.0f} MiB): "
+              f"{per_session:.1f} MiB per session")
         driver_after = driver.cpu_times()
         driver_cpu = (driver_after.user + driver_after.system
                       - driver_before.user - driver_before.system)
@@ -212,6 +299,8 @@ def main() -> None:
         print("page opening in the churn (10 at once, GET to live document):")
         for page, times in churn_open.items():
             print(f"  {page}: {summary(times, 'pages')}")
+        openings = [t for times in churn_open.values() for t in times]
+        print(f"  all pages: {summary(openings, 'pages')}")
         time.sleep(cleanup)
         after = rss_mib(proc)
         print(f"server memory: {before:.0f} MiB before {args.churn} sessions, {after:.0f} MiB "
@@ -219,12 +308,13 @@ def main() -> None:
               f"{len(churn_errors)} errors")
         for error in churn_errors[:3]:
             print("  churn error:", error)
-    finally:
-        stop_server(server)
-    tracebacks = server_errors(Path(log).read_text(errors="replace"))
-    print(f"server log: {log} ({len(tracebacks)} tracebacks)")
+    tracebacks = [b for log in logs for b in server_errors(Path(log).read_text(errors="replace"))]
+    print(f"server logs: {', '.join(map(str, logs))} ({len(tracebacks)} tracebacks)")
     for block in tracebacks[:3]:
         print(block[-600:])
+    print(f"SUMMARY | {setup} | {args.sessions} | {percentile(latencies, 50)} | "
+          f"{percentile(latencies, 95)} | {percentile(openings, 95)} | {len(errors)} + "
+          f"{len(churn_errors)} | {per_session:.1f} MiB | {100 * server_cpu / wall:.0f} % |")
 
 
 if __name__ == "__main__":

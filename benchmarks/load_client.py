@@ -31,6 +31,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from tornado.httpclient import HTTPRequest
 from tornado.websocket import websocket_connect
 
 TOKEN = re.compile(r'"token":"([A-Za-z0-9_\-.]+)"')
@@ -123,14 +124,17 @@ class Session:
         answered by that first result, and the next change, back to the value shown, by
         nothing); seconds from the GET to the live, filled document."""
         began = time.perf_counter()
-        html = await asyncio.to_thread(self._get)
+        html, cookies = await asyncio.to_thread(self._get)
         match = TOKEN.search(html)
         if match is None:
             raise RuntimeError(f"no session token in the page {self.url}")
         ws_url = self.url.replace("http://", "ws://", 1) + "/ws"
-        self.socket = await websocket_connect(ws_url, subprotocols=["bokeh", match.group(1)],
-                                              max_message_size=2**30,
-                                              connect_timeout=WS_CONNECT_TIMEOUT)
+        # the cookies the page set go with its websocket, as a browser sends them (behind
+        # deploy/nginx.conf: the visitor cookie that keeps both on one instance)
+        request = HTTPRequest(ws_url, headers={"Cookie": cookies} if cookies else {},
+                              connect_timeout=WS_CONNECT_TIMEOUT)
+        self.socket = await websocket_connect(request, subprotocols=["bokeh", match.group(1)],
+                                              max_message_size=2**30)
         await self._read()  # ACK
         for frame in _message("PULL-DOC-REQ", {}):
             await self.socket.write_message(frame)
@@ -160,9 +164,12 @@ class Session:
                         and event.get("model", {}).get("id") == self.marker_id):
                     self.marker_text = event.get("new") or ""
 
-    def _get(self) -> str:
+    def _get(self) -> tuple[str, str]:
+        """The page's HTML and the cookies it set (``name=value; ...``)."""
         with urllib.request.urlopen(f"{self.url}?lang=fr", timeout=120) as response:
-            return response.read().decode("utf-8")
+            cookies = "; ".join(c.split(";", 1)[0]
+                                for c in response.headers.get_all("Set-Cookie") or [])
+            return response.read().decode("utf-8"), cookies
 
     def _find(self, doc: dict) -> None:
         for model in _models(doc):

@@ -263,6 +263,10 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--no-liveness", dest="liveness", action="store_false",
                    help="no /liveness endpoint (default: GET /liveness answers 200 while the "
                         "server runs, for load balancers; no login needed)")
+    s.add_argument("--use-xheaders", action="store_true",
+                   help="behind a reverse proxy (deploy/nginx.conf): the visitor's address and "
+                        "scheme come from its X-Forwarded-For / X-Real-Ip / X-Forwarded-Proto "
+                        "headers; listen only where the proxy alone can reach")
     s.add_argument("--show", action="store_true", help="open a browser")
     s.add_argument("--dev", action="store_true", help="autoreload")
     s.set_defaults(func=_serve)

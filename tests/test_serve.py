@@ -106,3 +106,12 @@ def test_pages_html_is_reused_per_page_language_refusal_and_build(tmp_path, monk
     rebuilt.write_bytes(b"second build, synthetic")
     rebuilt.replace(database)
     assert page_html_key(_Request("/overview", {})) != french
+
+
+def test_behind_a_proxy_the_forwarded_headers_are_read_only_when_asked():
+    from smartidf_analysis import cli
+
+    assert "--use-xheaders" not in panel_command(_args())
+    assert "--use-xheaders" in panel_command(_args(use_xheaders=True))
+    assert cli.parser().parse_args(["serve"]).use_xheaders is False
+    assert cli.parser().parse_args(["serve", "--use-xheaders"]).use_xheaders is True

@@ -122,6 +122,8 @@ def panel_command(args: argparse.Namespace) -> list[str]:
     if not args.dev:  # one session per opened page (see shell.page_html_key); not with
         # autoreload, whose reloaded code must not be served through a kept session
         cmd.append("--reuse-sessions")
+    if getattr(args, "use_xheaders", False):  # behind a reverse proxy (deploy/nginx.conf)
+        cmd.append("--use-xheaders")
     if getattr(args, "liveness", True):  # GET /liveness: 200 {"/liveness": true}, no login
         cmd += ["--liveness", "--liveness-endpoint", LIVENESS_ENDPOINT]
     if args.show:
