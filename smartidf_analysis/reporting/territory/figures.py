@@ -293,4 +293,5 @@ def territory_profile(code: str, level: str | None = None,
     out = pd.DataFrame(rows, columns=PROFILE_COLUMNS)
     out.attrs["territory"] = territory.to_dict()
     out.attrs["synthetic"] = base.synthetic
+    out.attrs["roof_set"] = base.roof_set
     return out
