@@ -18,7 +18,7 @@ from .i18n import LANGS, tr
 log = logging.getLogger("smartidf.apps")
 
 PAGES = ("overview", "broadband", "commuting", "telecentres", "finder", "solar",
-         "buildings")
+         "buildings", "territoire")
 _READY = False
 
 
