@@ -101,7 +101,10 @@ def flows_map_svg(outlines: pd.DataFrame, members: list[str], destinations: pd.D
     communes), lines to its top destinations (blue) and from its top origins (orange),
     circles by workers. ``outlines``: communes with ``geometry_wkb`` (WGS84)."""
     geoms = shapely.from_wkb([bytes(b) for b in outlines["geometry_wkb"]])
-    background = "".join(_path(shapely.simplify(g, 0.002)) for g in geoms)
+    background = outlines.attrs.get("background_path")
+    if background is None:  # drawn once per outlines frame (the report's cache keeps it)
+        background = outlines.attrs["background_path"] = "".join(
+            _path(shapely.simplify(g, 0.002)) for g in geoms)
     inside = outlines["commune_code"].isin(members).to_numpy()
     territory = shapely.union_all(geoms[inside]) if inside.any() else None
     home = shapely.centroid(territory) if territory is not None else None

@@ -21,8 +21,6 @@ their department and the region only.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import numpy as np
 import pandas as pd
 
@@ -127,8 +125,7 @@ def _fibre(inputs: TerritoryInputs, level: str) -> pd.DataFrame:
 
 def _commuting(inputs: TerritoryInputs, level: str) -> pd.DataFrame:
     f = inputs.flows
-    home = territory_keys(inputs, f["home_code"], level)
-    work = territory_keys(inputs, f["work_code"], level)
+    home, work = flow_keys(inputs, level)
     w = f["workers"].to_numpy(float)
     sums = _sum_by(home, {"residents_in_work": w, "_stay": np.where(home == work, w, 0.0),
                           "_tc": np.where(f["mode"] == "TC", w, 0.0),
@@ -205,24 +202,28 @@ def _region(wide: pd.DataFrame) -> dict[str, float]:
     return out
 
 
-@lru_cache(maxsize=8)
-def _level_cached(fingerprint: str, level: str) -> tuple[pd.DataFrame, dict[str, float]]:
-    inputs = load_inputs()
-    wide = _compute(inputs, level)
-    return wide, _region(wide)
-
-
 def level_figures(level: str, inputs: TerritoryInputs | None = None
                   ) -> tuple[pd.DataFrame, dict[str, float]]:
     """Every figure of every territory of ``level`` (one row per territory code, one column
     per :data:`FIGURES` key present, plus the intermediate sums ``_*``) and the region
-    value of each figure. Cached per database build when ``inputs`` is not given."""
+    value of each figure; computed once per ``inputs`` (default: the current build's)."""
     registry.check_level(level)
-    if inputs is None:
-        inputs = load_inputs()
-        return _level_cached(inputs.fingerprint, level)
-    wide = _compute(inputs, level)
-    return wide, _region(wide)
+    inputs = inputs or load_inputs()
+    key = ("figures", level)
+    if key not in inputs.cache:
+        wide = _compute(inputs, level)
+        inputs.cache[key] = (wide, _region(wide))
+    return inputs.cache[key]
+
+
+def flow_keys(inputs: TerritoryInputs, level: str) -> tuple[np.ndarray, np.ndarray]:
+    """The territories of ``level`` of each flow's home and work commune (computed once)."""
+    key = ("flow_keys", level)
+    if key not in inputs.cache:
+        f = inputs.flows
+        inputs.cache[key] = (territory_keys(inputs, f["home_code"], level),
+                             territory_keys(inputs, f["work_code"], level))
+    return inputs.cache[key]
 
 
 def _source(inputs: TerritoryInputs, key: str) -> tuple[str, str]:

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from smartidf_analysis.reporting.territory import registry
-from smartidf_analysis.reporting.territory.figures import territory_keys
+from smartidf_analysis.reporting.territory.figures import flow_keys
 from smartidf_analysis.reporting.territory.inputs import TerritoryInputs, load_inputs
 
 FLOW_COLUMNS = ["commune_code", "commune_name", "workers", "share_pct", "centroid_lon",
@@ -28,14 +28,14 @@ def top_flows(code: str, level: str | None = None, direction: str = "destination
     if inputs.flows is None or "commuting" in inputs.missing:
         return pd.DataFrame(columns=FLOW_COLUMNS)
     f = inputs.flows
-    here = territory_keys(inputs, f["home_code"], territory["level"])
-    there = territory_keys(inputs, f["work_code"], territory["level"])
-    side, other = (here, "work_code") if direction == "destinations" else (there, "home_code")
+    here, there = flow_keys(inputs, territory["level"])
+    home_c, work_c = flow_keys(inputs, "commune")
+    side, other = (here, work_c) if direction == "destinations" else (there, home_c)
     mine = side == territory["code"]
     total = float(f.loc[mine, "workers"].sum())
     outside = mine & (here != there)
-    communes = territory_keys(inputs, f.loc[outside, other], "commune")
-    top = (pd.DataFrame({"commune_code": communes, "workers": f.loc[outside, "workers"]})
+    top = (pd.DataFrame({"commune_code": other[outside],
+                         "workers": f.loc[outside, "workers"].to_numpy()})
            .groupby("commune_code")["workers"].sum().reset_index())
     top = top.sort_values(["workers", "commune_code"], ascending=[False, True]).head(n)
     attrs = inputs.communes.set_index("commune_code")

@@ -55,6 +55,8 @@ class TerritoryInputs:
     units: pd.DataFrame | None = None
     roofs: pd.DataFrame | None = None
     roof_set: str = ""
+    #: what is computed once from these inputs (each level's figures, flow keys)
+    cache: dict = field(default_factory=dict, repr=False)
 
 
 def _read(fingerprint: str) -> TerritoryInputs:
