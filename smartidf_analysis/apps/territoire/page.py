@@ -52,10 +52,10 @@ class TerritoirePage(Page):
 
     def render(self, shared: TerritoireData) -> tuple[list, list]:
         self.shared = shared
-        self._search = pn.widgets.TextInput(name=self.tr("territory_search"),
+        self._search = pn.widgets.TextInput(label=self.tr("territory_search"),
                                             placeholder="Melun, 77288, Plaine Commune…",
                                             sizing_mode="stretch_width", css_classes=["territory-search"])
-        self._matches = pn.widgets.Select(name=self.tr("territory_matches"), options={},
+        self._matches = pn.widgets.Select(label=self.tr("territory_matches"), options={},
                                           sizing_mode="stretch_width", size=8,
                                           css_classes=["territory-matches"])
         self._search_note = pn.pane.HTML("", sizing_mode="stretch_width",
@@ -117,7 +117,7 @@ class TerritoirePage(Page):
                                     label=f"{self.tr('download_csv')} — {self.tr('col_commune')} ↙"),
             pn.widgets.FileDownload(
                 callback=lambda p=parts: io.StringIO(report.standalone_html(p, self.lang)),
-                filename=f"{stem}.html", label=self.tr("download_pdf"), button_type="primary"),
+                filename=f"{stem}.html", label=self.tr("download_pdf"), color="primary"),
         ]
 
 
