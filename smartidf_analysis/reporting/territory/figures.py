@@ -95,16 +95,23 @@ def _parents(inputs: TerritoryInputs) -> pd.Series:
 
 def territory_keys(inputs: TerritoryInputs, codes: pd.Series, level: str) -> np.ndarray:
     """The territory of ``level`` holding each commune code (arrondissements as Paris; a
-    2018 code absent from the COG: its department only, else None)."""
-    codes = pd.Series(np.asarray(codes, dtype=object)).astype(str)
-    commune = codes.map(_parents(inputs)).fillna(codes)
+    2018 code absent from the COG: its department only, else None). The distinct codes
+    are looked up once (a few thousand among hundreds of thousands of flows)."""
+    inverse, distinct = pd.factorize(np.asarray(codes, dtype=object))
+    uniq = pd.Series(distinct, dtype=object).astype(str)
+    commune = uniq.map(_parents(inputs)).fillna(uniq)
     if level == "commune":
-        return commune.to_numpy()
-    attrs = registry.commune_rows(inputs.communes).set_index("commune_code")
-    key = commune.map(attrs[registry.LEVEL_COLUMNS[level][0]])
-    if level == "department":
-        key = key.fillna(commune.str[:2])
-    return key.to_numpy(dtype=object)
+        keys = commune.to_numpy(dtype=object)
+    else:
+        attrs = registry.commune_rows(inputs.communes).set_index("commune_code")
+        key = commune.map(attrs[registry.LEVEL_COLUMNS[level][0]])
+        if level == "department":
+            key = key.fillna(commune.str[:2])
+        keys = key.to_numpy(dtype=object)
+    out = np.full(len(inverse), None, dtype=object)
+    known = inverse >= 0
+    out[known] = keys[inverse[known]]
+    return out
 
 
 def _sum_by(keys, values: dict[str, np.ndarray]) -> pd.DataFrame:
