@@ -87,33 +87,50 @@ def _project(lon, lat) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _path(geom) -> str:
+    """SVG path data of a (multi)polygon, in whole pixels (repeated points dropped)."""
     parts = []
     for poly in getattr(geom, "geoms", [geom]):
         for ring in [poly.exterior, *poly.interiors]:
             x, y = _project(*np.asarray(ring.coords).T[:2])
-            parts.append("M" + "L".join(f"{a:.1f},{b:.1f}" for a, b in zip(x, y, strict=True)) + "Z")
+            xy = np.column_stack([np.rint(x), np.rint(y)]).astype(int)
+            keep = np.r_[True, np.any(np.diff(xy, axis=0) != 0, axis=1)]
+            if keep.sum() >= 3:
+                parts.append("M" + "L".join(f"{a},{b}" for a, b in xy[keep]) + "Z")
     return "".join(parts)
+
+
+def level_outlines(outlines: pd.DataFrame, column: str) -> pd.Series:
+    """The outline of each territory whose code is in ``column`` of ``outlines`` (communes
+    with ``geometry_wkb``, WGS84): the union of its communes (EPCI, EPT, department)."""
+    geoms = pd.Series(shapely.from_wkb([bytes(b) for b in outlines["geometry_wkb"]]),
+                      index=outlines.index)
+    keys = outlines[column]
+    return geoms[keys.notna()].groupby(keys[keys.notna()].to_numpy()).agg(
+        lambda g: shapely.union_all(g.to_numpy()))
 
 
 def flows_map_svg(outlines: pd.DataFrame, members: list[str], destinations: pd.DataFrame,
                   origins: pd.DataFrame) -> str:
-    """An SVG map: the region's communes (grey), the territory (red, dissolved from its
-    communes), lines to its top destinations (blue) and from its top origins (orange),
-    circles by workers. ``outlines``: communes with ``geometry_wkb`` (WGS84)."""
+    """An SVG map: the region's communes (grey) and departments (outlines dissolved from the
+    communes), lines to the territory's top destinations (blue) and from its top origins
+    (orange), circles by workers, and the territory on top (red, dissolved from its
+    communes). ``outlines``: communes with ``geometry_wkb`` (WGS84) and ``department_code``."""
     geoms = shapely.from_wkb([bytes(b) for b in outlines["geometry_wkb"]])
     background = outlines.attrs.get("background_path")
     if background is None:  # drawn once per outlines frame (the report's cache keeps it)
-        background = outlines.attrs["background_path"] = "".join(
-            _path(shapely.simplify(g, 0.002)) for g in geoms)
+        departments = level_outlines(outlines, "department_code")
+        background = outlines.attrs["background_path"] = (
+            f"<path d='{''.join(_path(shapely.simplify(g, 0.002)) for g in geoms)}' "
+            "fill='#f2f2f2' stroke='#c8c8c8' stroke-width='0.3'/>"
+            f"<path d='{''.join(_path(shapely.simplify(g, 0.002)) for g in departments)}' "
+            "fill='none' stroke='#7a7a7a' stroke-width='0.9'/>")
     inside = outlines["commune_code"].isin(members).to_numpy()
     territory = shapely.union_all(geoms[inside]) if inside.any() else None
     home = shapely.centroid(territory) if territory is not None else None
     parts = [f"<svg xmlns='http://www.w3.org/2000/svg' class='flows-map' width='{MAP_WIDTH}' "
              f"height='{MAP_HEIGHT}' viewBox='0 0 {MAP_WIDTH} {MAP_HEIGHT}'>",
-             f"<path d='{background}' fill='#f2f2f2' stroke='#c8c8c8' stroke-width='0.3'/>"]
+             background]
     if territory is not None:
-        parts.append(f"<path d='{_path(territory)}' fill='#e4572e' fill-opacity='0.55' "
-                     "stroke='#a4161a' stroke-width='1.2'/>")
         hx, hy = _project([home.x], [home.y])
         for frame, colour in ((destinations, "#1f6fb2"), (origins, "#f28e2b")):
             if frame.empty:
@@ -127,6 +144,8 @@ def flows_map_svg(outlines: pd.DataFrame, members: list[str], destinations: pd.D
                                  "stroke-opacity='0.7'/>"
                                  f"<circle cx='{xi:.1f}' cy='{yi:.1f}' r='{r:.1f}' fill='{colour}' "
                                  f"fill-opacity='0.6'><title>{esc(name)}</title></circle>")
+        parts.append(f"<path d='{_path(territory)}' fill='#e4572e' fill-opacity='0.7' "
+                     "stroke='#a4161a' stroke-width='1.2'/>")
     parts.append("</svg>")
     return "".join(parts)
 
