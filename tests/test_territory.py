@@ -238,3 +238,39 @@ def test_missing_dataset_is_named_on_the_page_and_in_the_pdf(missing_db, picked,
                 assert f"{fmt_number(fibre, 'fr', 1)} %" in _plain(shown)
         finally:
             _use(None)
+
+
+@pytest.mark.realdata
+def test_merged_2018_communes_fill_their_current_commune(real_db, mirror):
+    """The five 2018 communes merged since without a delegated commune are dissolved into
+    their current one (listed as repaired): the region's communes leave no hole, and each
+    current commune's outline covers its old parts."""
+    import json
+
+    import shapely
+
+    from smartidf_analysis.apps.territoire.document import level_outlines
+    from smartidf_analysis.data.harmonise import MERGED_WITHOUT_DELEGATED
+
+    con = duckdb.connect(str(real_db), read_only=True)
+    repaired = dict(con.execute("SELECT code, issue FROM build_issues WHERE dataset_id = "
+                                "'ign_communes_2018' AND issue LIKE 'repaired:%'").fetchall())
+    assert set(repaired) == set(MERGED_WITHOUT_DELEGATED)
+    for old, (new, _date) in MERGED_WITHOUT_DELEGATED.items():
+        assert f"dissolved into {new}" in repaired[old]
+    frame = con.execute("SELECT commune_code, department_code, epci_siren, geometry_wkb FROM communes "
+                        "WHERE kind = 'COM'").df()
+    con.close()
+    geoms = {c: shapely.from_wkb(bytes(b)) for c, b in zip(frame["commune_code"], frame["geometry_wkb"],
+                                                              strict=True)}
+    region = shapely.union_all(list(geoms.values()))
+    assert region.geom_type == "Polygon" and len(region.interiors) == 0
+    old = {f["properties"]["code"]: shapely.geometry.shape(f["geometry"]) for f in json.loads(
+        (mirror / "communes-ile-de-france.geojson").read_text(encoding="utf-8"))["features"]}
+    for code, (new, _date) in MERGED_WITHOUT_DELEGATED.items():
+        assert geoms[new].intersection(old[code]).area == pytest.approx(old[code].area, rel=1e-6)
+    # EPCI and department outlines dissolved from their communes: one piece each, no hole
+    for column in ("department_code", "epci_siren"):
+        outlines = level_outlines(frame, column)
+        assert len(outlines) == frame[column].nunique()
+        assert sum(len(getattr(g, "interiors", [])) for g in outlines) == 0
