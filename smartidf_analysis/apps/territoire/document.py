@@ -72,8 +72,10 @@ def header(profile: pd.DataFrame, lang: str) -> str:
     return (f"<h2 class='territory-name'>{esc(t['name'])}</h2>"
             f"<p class='territory-facts'>{esc(tr('level_' + t['level'], lang))} {esc(t['code'])}"
             f" — {esc(fmt_number(t['population'], lang))} {esc(tr('inhabitants', lang))}, "
-            f"{esc(fmt_number(t['area_km2'], lang, 1))} km², {esc(fmt_number(t['communes'], lang))} "
-            f"{esc(tr('communes', lang))}. {esc(tr('comparables', lang))} : {esc(comparables)}.</p>"
+            f"{esc(fmt_number(t['area_km2'], lang, 1))} km²"
+            + (f", {esc(fmt_number(t['communes'], lang))} {esc(tr('communes', lang))}"
+               if t["communes"] > 1 else "")
+            + f". {esc(tr('comparables', lang))} : {esc(comparables)}.</p>"
             f"<p class='note'>{esc(tr('region_note', lang))}</p>")
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from smartidf_analysis.broadband.projection import quarter_index
 from smartidf_analysis.data import catalog
 from smartidf_analysis.reporting.territory import registry
 from smartidf_analysis.reporting.territory.inputs import TerritoryInputs, load_inputs
@@ -38,6 +39,14 @@ FIGURES: dict[str, tuple[str, str, str, str, str, tuple[str, ...]]] = {
                           "Connectable premises", ("fibre_deployment",)),
     "fibre_to_connect": ("fibre", "locaux", "count", "Locaux restant à raccorder",
                          "Premises still to connect", ("fibre_deployment", "premises")),
+    "fibre_pace": ("fibre", "locaux/trim.", "count",
+                   "Rythme : locaux rendus raccordables par trimestre (tendance des trimestres publiés)",
+                   "Pace: premises made connectable per quarter (trend of the published quarters)",
+                   ("fibre_deployment",)),
+    "fibre_quarters_to_full": ("fibre", "trimestres", "ratio",
+                               "Trimestres pour tout raccorder à ce rythme",
+                               "Quarters to connect every premises at that pace",
+                               ("fibre_deployment", "premises")),
     "fibre_rank_in_department": ("fibre", "rang", "other", "Rang dans le département (taux FttH)",
                                  "Rank in its department (FttH rate)", ("fibre_deployment",)),
     "fibre_department_rate_latest": ("fibre", "%", "other",
@@ -127,7 +136,34 @@ def _fibre(inputs: TerritoryInputs, level: str) -> pd.DataFrame:
         "_premises": np.where(valid, cov["premises_total"], np.nan)})
     sums["fibre_to_connect"] = (sums["_premises"] - sums["fibre_connectable"]).clip(lower=0)
     sums["fibre_rate"] = 100 * sums["fibre_connectable"] / sums["_premises"]
-    return sums
+    return sums.join(_fibre_pace(inputs, level), how="left")
+
+
+def _fibre_pace(inputs: TerritoryInputs, level: str) -> pd.DataFrame:
+    """Least-squares slope of the connectable premises over the published quarters
+    [premises/quarter] (communes with a rate at every quarter: a commune entering the sum
+    would read as progress) and the quarters still needed at that pace."""
+    cov = inputs.coverage_all
+    quarters = cov["quarter"].nunique()
+    whole = cov.groupby("commune_code")["coverage_rate"].count() == quarters
+    cov = cov[cov["commune_code"].map(whole).to_numpy()]
+    per = pd.DataFrame({"key": territory_keys(inputs, cov["commune_code"], level),
+                        "x": quarter_index(cov["quarter"]),
+                        "y": cov["connectable_premises"].to_numpy(float),
+                        "total": cov["premises_total"].to_numpy(float)})
+    per = per.dropna(subset=["key"]).groupby(["key", "x"], as_index=False)[["y", "total"]].sum()
+    g = per.groupby("key")
+    dx = per["x"] - g["x"].transform("mean")
+    dy = per["y"] - g["y"].transform("mean")
+    out = pd.DataFrame({"fibre_pace": (dx * dy).groupby(per["key"]).sum()
+                        / (dx * dx).groupby(per["key"]).sum()})
+    last = per.sort_values("x").groupby("key").last()
+    out["_remaining"] = (last["total"] - last["y"]).clip(lower=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["fibre_quarters_to_full"] = np.where(
+            out["_remaining"] <= 0, 0.0,
+            np.where(out["fibre_pace"] > 0, out["_remaining"] / out["fibre_pace"], np.inf))
+    return out
 
 
 def _commuting(inputs: TerritoryInputs, level: str) -> pd.DataFrame:
@@ -199,6 +235,7 @@ def _region(wide: pd.DataFrame) -> dict[str, float]:
         return scale * total[num] / total[den] if num in total and den in total else np.nan
 
     out |= {"fibre_rate": ratio("fibre_connectable", "_premises"),
+            "fibre_quarters_to_full": ratio("_remaining", "fibre_pace", 1.0),
             "share_leaving": 100 - ratio("_stay", "residents_in_work"),
             "self_containment": ratio("_stay", "jobs"),
             "share_public_transport": ratio("_tc", "residents_in_work"),
@@ -243,6 +280,8 @@ def _source(inputs: TerritoryInputs, key: str) -> tuple[str, str]:
     vintage = "; ".join(dict.fromkeys(str(v) for v in prov["vintage"]))
     if theme == "fibre" and key != "fibre_department_rate_latest":
         vintage = inputs.quarter
+    if key in ("fibre_pace", "fibre_quarters_to_full"):
+        vintage = f"{inputs.coverage_all['quarter'].min()}–{inputs.quarter}"
     if key == "fibre_department_rate_latest" and inputs.series is not None and len(inputs.series):
         vintage = str(inputs.series["quarter"].max())
     if theme == "telework":

@@ -31,7 +31,8 @@ class TerritoryInputs:
 
     ``communes``: :func:`smartidf_analysis.commuting.io.load_communes`; ``table``: every
     territory (:func:`registry.territories`); ``coverage``: commune FttH coverage at
-    ``quarter`` (:func:`smartidf_analysis.broadband.commune_coverage`); ``series``: the
+    ``quarter`` (:func:`smartidf_analysis.broadband.commune_coverage`), ``coverage_all`` at
+    every quarter; ``series``: the
     departments' FttH rate series [%]; ``flows``: MOBPRO flows by mode and CSP with
     ``distance_km``; ``demand``: telecentre demand per home commune (default scenario);
     ``irradiation``: PVGIS-fitted irradiation per map unit [kWh/m²/yr]; ``units``: map units
@@ -47,6 +48,7 @@ class TerritoryInputs:
     fingerprint: str
     missing: dict[str, list[str]] = field(default_factory=dict)
     coverage: pd.DataFrame | None = None
+    coverage_all: pd.DataFrame | None = None
     quarter: str = ""
     series: pd.DataFrame | None = None
     flows: pd.DataFrame | None = None
@@ -78,8 +80,8 @@ def _read(fingerprint: str) -> TerritoryInputs:
         data = broadband.load()
         units = broadband.unit_quarters(data.fibre, data.premises)
         out.quarter = str(units["quarter"].max())
-        out.coverage = broadband.commune_coverage(units[units["quarter"] == out.quarter],
-                                                  data.communes, data.premises)
+        out.coverage_all = broadband.commune_coverage(units, data.communes, data.premises)
+        out.coverage = out.coverage_all[out.coverage_all["quarter"] == out.quarter]
         out.series = data.series
     if "commuting" not in missing or "telework" not in missing:
         out.flows = commuting.flows_with_distance(by=["mode", "csp"])
