@@ -8,6 +8,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 from playwright.sync_api import expect
+from serving import served
 from waits import wait_rendered
 
 from smartidf_analysis.apps.i18n import fmt_number
@@ -31,6 +32,13 @@ def commune(app_db, synthetic) -> dict:
         SELECT 100 * c / d FROM f, p""", {"code": code}).fetchone()[0]
     con.close()
     return {"code": code, "name": name, "rate": rate}
+
+
+@pytest.fixture(scope="module")
+def served_app(app_db, tmp_path_factory):
+    """The app on one server process (warm-up and first answer sooner on a busy machine)."""
+    with served(app_db, tmp_path_factory.mktemp("territoire"), "--num-procs", "1") as url:
+        yield url
 
 
 def _open(page, url):
