@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -94,27 +95,42 @@ def chromium_path() -> str:
 
 class PdfPrinter:
     """One headless Chromium (Playwright) printing HTML documents to A4 PDFs; a context
-    manager, so a whole level is printed by one browser."""
+    manager, so a whole level is printed by one browser. Playwright's synchronous API runs
+    in the printer's own thread, so printing works from any caller, even one whose thread
+    runs an asyncio loop (a Panel server, a notebook kernel, pytest-playwright's tests)."""
 
     def __enter__(self) -> PdfPrinter:
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pdf-printer")
+        self._thread.submit(self._start).result()
+        return self
+
+    def _start(self) -> None:
         from playwright.sync_api import sync_playwright
 
         self._pw = sync_playwright().start()
         self._browser = self._pw.chromium.launch(executable_path=chromium_path(),
                                                  args=["--no-sandbox"])
         self._page = self._browser.new_page()
-        return self
 
-    def print(self, document: str, out: Path) -> Path:
-        """``document`` (HTML text) printed to ``out`` (A4, backgrounds kept)."""
+    def _print(self, document: str, out: Path) -> Path:
         self._page.set_content(document, wait_until="load")
         self._page.pdf(path=str(out), format="A4", print_background=True,
                        margin={"top": "12mm", "bottom": "12mm", "left": "12mm", "right": "12mm"})
         return out
 
-    def __exit__(self, *exc) -> None:
+    def print(self, document: str, out: Path) -> Path:
+        """``document`` (HTML text) printed to ``out`` (A4, backgrounds kept)."""
+        return self._thread.submit(self._print, document, out).result()
+
+    def _stop(self) -> None:
         self._browser.close()
         self._pw.stop()
+
+    def __exit__(self, *exc) -> None:
+        try:
+            self._thread.submit(self._stop).result()
+        finally:
+            self._thread.shutdown()
 
 
 def write_report(code: str, out: str | Path, level: str | None = None, fmt: str = "pdf",
