@@ -30,7 +30,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "ui"))
 
 
-def page_openings(url: str, n: int = 5) -> list[float]:
+def page_openings(url: str, n: int = 5, path: str = f"/territoire?code={CODE}",
+                  shown: str = "tr[data-figure='fibre_rate'] td.value") -> list[float]:
     from playwright.sync_api import sync_playwright
     from serving import CHROMIUM, CHROMIUM_ARGS
 
@@ -40,8 +41,8 @@ def page_openings(url: str, n: int = 5) -> list[float]:
         for _ in range(n):
             page = browser.new_page()
             start = time.perf_counter()
-            page.goto(f"{url}/territoire?code={CODE}", timeout=120_000)
-            page.locator("tr[data-figure='fibre_rate'] td.value").wait_for(timeout=120_000)
+            page.goto(f"{url}{path}", timeout=120_000)
+            page.locator(shown).first.wait_for(timeout=120_000)
             times.append(time.perf_counter() - start)
             page.close()
         browser.close()
@@ -56,17 +57,21 @@ def main() -> None:
     out = Path(opts.out or tempfile.mkdtemp(prefix="bench-territory-"))
     print(f"machine load (1 min): {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
+    def openings(url):
+        return (page_openings(url), page_openings(url, path="/overview", shown=".headline-card"))
+
     if opts.url:
-        times = page_openings(opts.url)
+        times, baseline = openings(opts.url)
     else:
         from serving import served
 
         from smartidf_analysis import config
 
         with served(config.db_path(), out) as url:
-            times = page_openings(url)
+            times, baseline = openings(url)
     print(f"1. page /territoire?code={CODE} with figures: median {statistics.median(times):.2f} s, "
-          f"min {min(times):.2f} s, max {max(times):.2f} s ({len(times)} openings)")
+          f"min {min(times):.2f} s, max {max(times):.2f} s ({len(times)} openings); the overview "
+          f"page to its headline cards, same server: median {statistics.median(baseline):.2f} s")
 
     start = time.perf_counter()
     from smartidf_analysis.apps.territoire import report
@@ -91,13 +96,19 @@ def main() -> None:
     print(f"2. commune PDF: {own:.2f} s with its own Chromium, {shared:.2f} s with a running one; "
           f"the command in a cold process {cli:.1f} s")
 
-    terr.inputs._cached.cache_clear()
     start = time.perf_counter()
     written = report.write_level("epci", out / "epci", progress=False)
     written += report.write_level("ept", out / "ept", progress=False)
     total = time.perf_counter() - start
-    print(f"3. {len(written)} EPCI and EPT PDFs in {total:.1f} s "
-          f"({total / len(written):.2f} s each, inputs load included); in {out}")
+    start = time.perf_counter()
+    for level in ("epci", "ept"):
+        subprocess.run([sys.executable, "-m", "smartidf_analysis", "report", "territories",
+                        "--level", level, "--out", str(out / f"cli-{level}")], check=True,
+                       capture_output=True)
+    commands = time.perf_counter() - start
+    print(f"3. {len(written)} EPCI and EPT PDFs in {total:.1f} s in a warm process "
+          f"({total / len(written):.2f} s each); the two commands `smartidf report territories "
+          f"--level epci|ept` from cold processes {commands:.1f} s; in {out}")
 
 
 if __name__ == "__main__":
