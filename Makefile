@@ -17,7 +17,7 @@ UV_VENV ?= .venv-uv
 UV       = $(UV_VENV)/bin/uv
 EXTRAS   = --extra test --extra dev --extra notebooks --extra publish --extra docs
 
-.PHONY: serve test install data chromium jemalloc lint bench clean
+.PHONY: serve test install data chromium poppler jemalloc lint bench clean
 
 $(UV):
 	$(PYTHON) -m venv $(UV_VENV)
@@ -47,6 +47,10 @@ apt_install = { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 chromium:
 	@command -v chromium >/dev/null 2>&1 || $(call apt_install,chromium)
 
+# pdftotext and pdftoppm: the tests read the printed territory reports with them
+poppler:
+	@command -v pdftoppm >/dev/null 2>&1 || $(call apt_install,poppler-utils)
+
 # optional: the served app releases closed sessions' memory with it (smartidf_analysis/apps/serve.py)
 jemalloc:
 	@ldconfig -p 2>/dev/null | grep -q libjemalloc.so.2 || $(call apt_install,libjemalloc2) || \
@@ -55,7 +59,7 @@ jemalloc:
 lint: install
 	$(BIN)/ruff check $(wildcard smartidf_analysis dashboards tests benchmarks notebooks)
 
-test: install chromium jemalloc lint
+test: install chromium poppler jemalloc lint
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 # the theme benchmarks one after the other (benchmarks/README.md); the load benchmark, which

@@ -1,5 +1,6 @@
 """The ``smartidf`` command: ``data list | fetch | build | export | import-sites |
-import-buildings``, ``serve``, ``publish``, ``solar fit-field``, ``notebooks run | copy``, ``scheduler``.
+import-buildings``, ``serve``, ``publish``, ``solar fit-field``, ``notebooks run | copy``, ``scheduler``,
+``report territory|territories``.
 
 The commands that compute (``serve``, ``notebooks run``, ``scheduler``) first print which
 Dask scheduler they use (:func:`smartidf_analysis.data.compute.describe`).
@@ -184,6 +185,21 @@ def _notebooks_copy(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report_territory(args: argparse.Namespace) -> int:
+    from smartidf_analysis.apps.territoire.report import write_report
+
+    print(f"wrote {write_report(args.code, args.out, args.level, args.format, args.lang)}")
+    return 0
+
+
+def _report_territories(args: argparse.Namespace) -> int:
+    from smartidf_analysis.apps.territoire.report import write_level
+
+    written = write_level(args.level, args.out, args.format, args.lang)
+    print(f"wrote {len(written)} reports in {args.out}")
+    return 0
+
+
 def _dask_info(args: argparse.Namespace) -> int:
     _scheduler()
     return 0
@@ -305,6 +321,23 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("folder", metavar="DIR", help="target folder (created when missing)")
     c.add_argument("--force", action="store_true", help="replace files already there")
     c.set_defaults(func=_notebooks_copy)
+
+    rep = sub.add_parser("report", help="printable territory reports (\"Mon territoire\")")
+    rep_sub = rep.add_subparsers(dest="report_command", required=True)
+    levels = ["commune", "epci", "ept", "department"]
+    one = rep_sub.add_parser("territory", help="the report of one commune, EPCI, EPT or department")
+    one.add_argument("code", help="INSEE code (commune, department) or SIREN (EPCI, EPT)")
+    one.add_argument("--level", choices=levels, default=None, help="level (default: from the code)")
+    one.add_argument("--format", choices=["pdf", "html"], default="pdf")
+    one.add_argument("--lang", choices=["fr", "en"], default="fr")
+    one.add_argument("--out", required=True, help="output file")
+    one.set_defaults(func=_report_territory)
+    many = rep_sub.add_parser("territories", help="one report per territory of a level")
+    many.add_argument("--level", choices=levels, required=True)
+    many.add_argument("--format", choices=["pdf", "html"], default="pdf")
+    many.add_argument("--lang", choices=["fr", "en"], default="fr")
+    many.add_argument("--out", required=True, help="output folder")
+    many.set_defaults(func=_report_territories)
     return p
 
 

@@ -19,6 +19,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "finder": ("Mon télécentre", "My telecentre"),
     "solar": ("Potentiel solaire", "Solar potential"),
     "buildings": ("Bâtiments 2,5D", "Buildings 2.5D"),
+    "territoire": ("Mon territoire", "My territory"),
     "synthetic_banner": (
         "Données SYNTHÉTIQUES de démonstration : aucun chiffre de cette page ne décrit "
         "l'Île-de-France réelle.",

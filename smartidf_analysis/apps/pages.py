@@ -10,6 +10,8 @@ from .overview import OverviewPage
 from .page import Page
 from .solar import SolarPage
 from .telecentres import TelecentresPage
+from .territoire.page import TerritoirePage
 
 PAGE_CLASSES: tuple[type[Page], ...] = (OverviewPage, BroadbandPage, CommutingPage,
-                                          TelecentresPage, FinderPage, SolarPage, BuildingsPage)
+                                          TelecentresPage, FinderPage, SolarPage, BuildingsPage,
+                                          TerritoirePage)

@@ -19,7 +19,7 @@ from .safe_text import escape_markdown
 log = logging.getLogger("smartidf.apps")
 
 PAGES = ("overview", "broadband", "commuting", "telecentres", "finder", "solar",
-         "buildings")
+         "buildings", "territoire")
 _READY = False
 
 

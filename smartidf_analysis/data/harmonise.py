@@ -23,6 +23,21 @@ from pyproj import Transformer
 
 from smartidf_analysis.errors import SourceFormatError
 
+#: 2018 communes merged since into a commune nouvelle WITHOUT keeping a delegated commune,
+#: so the COG's communes table (A5) has no COMD/COMA row for them: old code -> (current
+#: code, date of the merger), from the COG's "mouvements des communes" (event 32, creation
+#: of a commune nouvelle; the file itself is not in the catalogue). Used for the outlines
+#: only (:func:`assemble_communes`), each checked to touch its current commune.
+MERGED_WITHOUT_DELEGATED = {
+    "77028": ("77433", "2019-01-01"),  # Beautheil -> Beautheil-Saints
+    "77149": ("77109", "2019-01-01"),  # Cucharmoy -> Chenoise-Cucharmoy
+    "78503": ("78320", "2019-01-01"),  # Port-Villez -> Notre-Dame-de-la-Mer
+    "91182": ("91228", "2019-01-01"),  # Courcouronnes -> Évry-Courcouronnes
+    "95282": ("95169", "2024-01-01"),  # Gouzangrez -> Commeny
+}
+#: [deg] the largest gap between a merged 2018 polygon and its current commune (the
+#: simplified IGN outlines do not always share vertices exactly): about 100 m
+MERGE_TOUCH_DEG = 1e-3
 IDF_DEPARTMENTS = ("75", "77", "78", "91", "92", "93", "94", "95")
 PARIS = "75056"
 _TO_L93 = Transformer.from_crs("EPSG:4326", "EPSG:2154", always_xy=True)
@@ -175,6 +190,7 @@ def assemble_communes(cog: pd.DataFrame, geo2018: pd.DataFrame, arrondissements:
                 mapping, Issues(), "ign_communes_2018")
     geo["geometry"] = shapely.from_wkb(geo["geometry_wkb"].to_numpy())
     area_old = _l93_metrics(geo["geometry"].to_numpy())[0]
+    _dissolve_merged(geo, area_old, current, issues)
     for code, area in zip(geo["commune_code"], area_old, strict=True):
         if code not in current.index:
             issues.add("ign_communes_2018", code, "2018 commune absent from the current COG: its "
@@ -221,6 +237,27 @@ def assemble_communes(cog: pd.DataFrame, geo2018: pd.DataFrame, arrondissements:
     out["centroid_x_l93"], out["centroid_y_l93"] = x, y
     out["geometry_wkb"] = [shapely.to_wkb(g) if g is not None else None for g in geoms]
     return out.sort_values("commune_code", ignore_index=True)
+
+
+def _dissolve_merged(geo: pd.DataFrame, area: np.ndarray, current: pd.DataFrame,
+                     issues: Issues) -> None:
+    """Give each 2018 polygon of :data:`MERGED_WITHOUT_DELEGATED` its current commune's code
+    (in place), so the outlines have no hole, when that commune exists and the polygons
+    touch (within :data:`MERGE_TOUCH_DEG`); listed in ``issues`` as repaired."""
+    codes = geo["commune_code"].astype(str)
+    for i in np.flatnonzero(codes.isin(list(MERGED_WITHOUT_DELEGATED)).to_numpy()):
+        old = codes.iloc[i]
+        new, date = MERGED_WITHOUT_DELEGATED[old]
+        if old in current.index or new not in current.index:
+            continue
+        target = shapely.union_all(geo.loc[codes == new, "geometry"].to_numpy())
+        gap = float(shapely.distance(geo["geometry"].iloc[i], target))
+        if not gap <= MERGE_TOUCH_DEG:
+            continue  # left out and listed below as before: the mapping does not fit
+        geo.iloc[i, geo.columns.get_loc("commune_code")] = new
+        issues.add("ign_communes_2018", old, f"repaired: 2018 polygon dissolved into {new} "
+                   f"({current.at[new, 'commune_name']}), merged on {date} (COG mouvements, "
+                   "no delegated commune)", 1, "km2", float(area[i]))
 
 
 def locate_points(lon: Sequence[float], lat: Sequence[float], communes: pd.DataFrame) -> np.ndarray:

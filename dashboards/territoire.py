@@ -1,0 +1,6 @@
+""""Mon territoire": one commune, EPCI, EPT or department across the four themes (`smartidf serve`)."""
+
+from smartidf_analysis.apps.shell import serve
+from smartidf_analysis.apps.territoire.page import build_page
+
+serve(build_page, "territoire")

@@ -1,0 +1,169 @@
+"""The HTML of a territory's profile, shared by the page and the printable report: the
+figures per theme (value, region, comparable median, source and vintage), the top flows
+and a static SVG map (no server, no JavaScript). Every text that comes from the data or the
+visitor is escaped (:func:`html.escape`)."""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from smartidf_analysis.apps.i18n import fmt_number, tr
+from smartidf_analysis.apps.territoire import texts  # noqa: F401 - registers the labels
+from smartidf_analysis.reporting import territory as terr
+
+MAP_WIDTH, MAP_HEIGHT = 640, 440  # [px] of the SVG map
+_REGION_BOUNDS = (1.44, 48.12, 3.56, 49.24)  # [deg] Île-de-France (lon0, lat0, lon1, lat1)
+
+
+def esc(value) -> str:
+    """``value`` as text safe inside HTML."""
+    return html.escape(str(value), quote=True)
+
+
+def value_text(value: float, unit: str, lang: str) -> str:
+    """A figure with its unit (one decimal for rates and small values)."""
+    if value is None or not np.isfinite(value):
+        return "—"
+    digits = 1 if unit in ("%", "‰ actifs") or abs(value) < 100 else 0
+    shown = fmt_number(value, lang, digits)
+    return f"{shown} %" if unit == "%" else f"{shown} {unit}"
+
+
+def figures_table(profile: pd.DataFrame, theme: str, lang: str) -> str:
+    """One theme's figures as an HTML table (or the missing datasets named)."""
+    rows = profile[profile["theme"] == theme]
+    head = f"<h3 class='theme theme-{theme}'>{esc(tr('theme_' + theme, lang))}</h3>"
+    missing = rows["missing"].iloc[0] if len(rows) else ""
+    if missing:
+        return (f"{head}<p class='missing-theme'>{esc(tr('missing_theme', lang))} "
+                f"<b>{esc(missing)}</b></p>")
+    label = "label_en" if lang == "en" else "label_fr"
+    lines = [f"<tr data-figure='{esc(r.figure)}'><td>{esc(getattr(r, label))}</td>"
+             f"<td class='value'>{esc(value_text(r.value, r.unit, lang))}</td>"
+             f"<td class='num'>{esc(value_text(r.region_value, r.unit, lang))}</td>"
+             f"<td class='num'>{esc(value_text(r.comparable_median, r.unit, lang))}</td>"
+             f"<td class='source'>{esc(r.source)} ({esc(r.vintage)})</td></tr>"
+             for r in rows.itertuples()]
+    cols = "".join(f"<th>{esc(tr(k, lang))}</th>" for k in
+                   ("col_figure", "col_value", "col_region", "col_median", "col_source"))
+    return (f"{head}<table class='figures'><thead><tr>{cols}</tr></thead>"
+            f"<tbody>{''.join(lines)}</tbody></table>")
+
+
+def flows_table(flows: pd.DataFrame, title_key: str, lang: str) -> str:
+    """Top destinations or origins as an HTML table."""
+    cols = "".join(f"<th>{esc(tr(k, lang))}</th>" for k in ("col_commune", "col_workers", "col_share"))
+    body = "".join(f"<tr><td>{esc(r.commune_name)} ({esc(r.commune_code)})</td>"
+                   f"<td class='num'>{esc(fmt_number(r.workers, lang))}</td>"
+                   f"<td class='num'>{esc(fmt_number(r.share_pct, lang, 1))}</td></tr>"
+                   for r in flows.itertuples())
+    return (f"<h4>{esc(tr(title_key, lang))}</h4><table class='flows'><thead><tr>{cols}</tr>"
+            f"</thead><tbody>{body}</tbody></table>")
+
+
+def header(profile: pd.DataFrame, lang: str) -> str:
+    """The territory's name, level, code, population, area and its comparables."""
+    t = profile.attrs["territory"]
+    comparables = profile["comparables_en" if lang == "en" else "comparables_fr"].iloc[0]
+    return (f"<h2 class='territory-name'>{esc(t['name'])}</h2>"
+            f"<p class='territory-facts'>{esc(tr('level_' + t['level'], lang))} {esc(t['code'])}"
+            f" — {esc(fmt_number(t['population'], lang))} {esc(tr('inhabitants', lang))}, "
+            f"{esc(fmt_number(t['area_km2'], lang, 1))} km²"
+            + (f", {esc(fmt_number(t['communes'], lang))} {esc(tr('communes', lang))}"
+               if t["communes"] > 1 else "")
+            + f". {esc(tr('comparables', lang))} : {esc(comparables)}.</p>"
+            f"<p class='note'>{esc(tr('region_note', lang))}</p>")
+
+
+def _project(lon, lat) -> tuple[np.ndarray, np.ndarray]:
+    lon0, lat0, lon1, lat1 = _REGION_BOUNDS
+    k = np.cos(np.radians((lat0 + lat1) / 2))
+    scale = min(MAP_WIDTH / ((lon1 - lon0) * k), MAP_HEIGHT / (lat1 - lat0))
+    x = (np.asarray(lon, float) - lon0) * k * scale
+    y = MAP_HEIGHT - (np.asarray(lat, float) - lat0) * scale
+    return x, y
+
+
+def _path(geom) -> str:
+    """SVG path data of a (multi)polygon, in whole pixels (repeated points dropped)."""
+    parts = []
+    for poly in getattr(geom, "geoms", [geom]):
+        for ring in [poly.exterior, *poly.interiors]:
+            x, y = _project(*np.asarray(ring.coords).T[:2])
+            xy = np.column_stack([np.rint(x), np.rint(y)]).astype(int)
+            keep = np.r_[True, np.any(np.diff(xy, axis=0) != 0, axis=1)]
+            if keep.sum() >= 3:
+                parts.append("M" + "L".join(f"{a},{b}" for a, b in xy[keep]) + "Z")
+    return "".join(parts)
+
+
+def level_outlines(outlines: pd.DataFrame, column: str) -> pd.Series:
+    """The outline of each territory whose code is in ``column`` of ``outlines`` (communes
+    with ``geometry_wkb``, WGS84): the union of its communes (EPCI, EPT, department)."""
+    geoms = pd.Series(shapely.from_wkb([bytes(b) for b in outlines["geometry_wkb"]]),
+                      index=outlines.index)
+    keys = outlines[column]
+    return geoms[keys.notna()].groupby(keys[keys.notna()].to_numpy()).agg(
+        lambda g: shapely.union_all(g.to_numpy()))
+
+
+def flows_map_svg(outlines: pd.DataFrame, members: list[str], destinations: pd.DataFrame,
+                  origins: pd.DataFrame) -> str:
+    """An SVG map: the region's communes (grey) and departments (outlines dissolved from the
+    communes), lines to the territory's top destinations (blue) and from its top origins
+    (orange), circles by workers, and the territory on top (red, dissolved from its
+    communes). ``outlines``: communes with ``geometry_wkb`` (WGS84) and ``department_code``."""
+    geoms = shapely.from_wkb([bytes(b) for b in outlines["geometry_wkb"]])
+    background = outlines.attrs.get("background_path")
+    if background is None:  # drawn once per outlines frame (the report's cache keeps it)
+        departments = level_outlines(outlines, "department_code")
+        background = outlines.attrs["background_path"] = (
+            f"<path d='{''.join(_path(shapely.simplify(g, 0.002)) for g in geoms)}' "
+            "fill='#f2f2f2' stroke='#c8c8c8' stroke-width='0.3'/>"
+            f"<path d='{''.join(_path(shapely.simplify(g, 0.002)) for g in departments)}' "
+            "fill='none' stroke='#7a7a7a' stroke-width='0.9'/>")
+    inside = outlines["commune_code"].isin(members).to_numpy()
+    territory = shapely.union_all(geoms[inside]) if inside.any() else None
+    home = shapely.centroid(territory) if territory is not None else None
+    parts = [f"<svg xmlns='http://www.w3.org/2000/svg' class='flows-map' width='{MAP_WIDTH}' "
+             f"height='{MAP_HEIGHT}' viewBox='0 0 {MAP_WIDTH} {MAP_HEIGHT}'>",
+             background]
+    if territory is not None:
+        hx, hy = _project([home.x], [home.y])
+        for frame, colour in ((destinations, "#1f6fb2"), (origins, "#f28e2b")):
+            if frame.empty:
+                continue
+            x, y = _project(frame["centroid_lon"], frame["centroid_lat"])
+            size = 2 + 10 * np.sqrt(frame["workers"] / frame["workers"].max())
+            for xi, yi, r, name in zip(x, y, size, frame["commune_name"], strict=True):
+                if np.isfinite(xi):
+                    parts.append(f"<line x1='{hx[0]:.1f}' y1='{hy[0]:.1f}' x2='{xi:.1f}' "
+                                 f"y2='{yi:.1f}' stroke='{colour}' stroke-width='1.2' "
+                                 "stroke-opacity='0.7'/>"
+                                 f"<circle cx='{xi:.1f}' cy='{yi:.1f}' r='{r:.1f}' fill='{colour}' "
+                                 f"fill-opacity='0.6'><title>{esc(name)}</title></circle>")
+        parts.append(f"<path d='{_path(territory)}' fill='#e4572e' fill-opacity='0.7' "
+                     "stroke='#a4161a' stroke-width='1.2'/>")
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def profile_body(profile: pd.DataFrame, destinations: pd.DataFrame, origins: pd.DataFrame,
+                 map_svg: str, lang: str) -> str:
+    """The whole profile (header, four themes, flows and map) as one HTML fragment."""
+    sections = [header(profile, lang)]
+    for theme in terr.THEMES:
+        sections.append(f"<section class='theme-{theme}'>{figures_table(profile, theme, lang)}")
+        if theme == "commuting" and not profile.loc[profile["theme"] == theme, "missing"].iloc[0]:
+            sections.append(f"<figure>{map_svg}<figcaption>{esc(tr('flows_map', lang))}. "
+                            f"{esc(tr('flows_source', lang))}.</figcaption></figure>")
+            sections.append(flows_table(destinations, "top_destinations", lang))
+            sections.append(flows_table(origins, "top_origins", lang))
+        if theme == "solar" and profile.attrs.get("roof_set") == "synthetic_stock":
+            sections.append(f"<p class='note'>{esc(tr('synthetic_roofs', lang))}</p>")
+        sections.append("</section>")
+    return "".join(sections)

@@ -1,0 +1,25 @@
+""""Mon territoire": the figures of one commune, EPCI, EPT or department across fibre,
+commuting, telework and solar (:func:`territory_profile`), its top flows
+(:func:`top_flows`), and the territories themselves (:mod:`.registry`). The page
+``territoire``, the printable report (:mod:`.printing`) and notebook 05 all draw from these.
+"""
+
+from smartidf_analysis.reporting.territory.figures import (  # noqa: F401 - the package's API
+    FIGURES,
+    PROFILE_COLUMNS,
+    THEMES,
+    level_figures,
+    territory_profile,
+)
+from smartidf_analysis.reporting.territory.flows import top_flows  # noqa: F401
+from smartidf_analysis.reporting.territory.inputs import (  # noqa: F401
+    TerritoryInputs,
+    load_inputs,
+)
+from smartidf_analysis.reporting.territory.registry import (  # noqa: F401
+    LEVELS,
+    TerritoryNotFound,
+    resolve,
+    search,
+    territories,
+)

@@ -1,0 +1,111 @@
+"""What a territory profile is computed from: each theme's tables, read through the themes'
+own ``io`` modules (no SQL here), once per database build.
+
+A theme whose datasets the last build could not get (``missing_datasets``, the theme's
+page) is not read: :attr:`TerritoryInputs.missing` names its datasets and its figures are
+shown as missing with those names, never as zero.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import pandas as pd
+
+from smartidf_analysis import config
+from smartidf_analysis.data import db
+from smartidf_analysis.reporting.territory import registry
+
+#: theme -> the dashboard page whose missing datasets stop it
+THEME_PAGES = {"fibre": "broadband", "commuting": "commuting", "telework": "telecentres",
+               "solar": "solar"}
+#: default solar parameters (those of the solar page): module efficiency [-], losses [%],
+#: usable share of a roof [-]
+SOLAR_PARAMETERS = {"module_efficiency": 0.20, "system_losses_pct": 14.0, "usable_fraction": 1.0}
+
+
+@dataclass
+class TerritoryInputs:
+    """The tables a profile needs (frames as the theme functions return them).
+
+    ``communes``: :func:`smartidf_analysis.commuting.io.load_communes`; ``table``: every
+    territory (:func:`registry.territories`); ``coverage``: commune FttH coverage at
+    ``quarter`` (:func:`smartidf_analysis.broadband.commune_coverage`), ``coverage_all`` at
+    every quarter; ``series``: the
+    departments' FttH rate series [%]; ``flows``: MOBPRO flows by mode and CSP with
+    ``distance_km``; ``demand``: telecentre demand per home commune (default scenario);
+    ``irradiation``: PVGIS-fitted irradiation per map unit [kWh/m²/yr]; ``units``: map units
+    with population and dwellings; ``roofs``: roofs, peak power [MWp] and production
+    [GWh/yr] per map unit (``roof_set``: imported roofs or the SYNTHETIC stock);
+    ``provenance``: the datasets behind the tables; ``missing``: theme -> missing dataset ids.
+    """
+
+    communes: pd.DataFrame
+    table: pd.DataFrame
+    provenance: pd.DataFrame
+    synthetic: bool
+    fingerprint: str
+    missing: dict[str, list[str]] = field(default_factory=dict)
+    coverage: pd.DataFrame | None = None
+    coverage_all: pd.DataFrame | None = None
+    quarter: str = ""
+    series: pd.DataFrame | None = None
+    flows: pd.DataFrame | None = None
+    demand: pd.DataFrame | None = None
+    irradiation: pd.DataFrame | None = None
+    units: pd.DataFrame | None = None
+    roofs: pd.DataFrame | None = None
+    roof_set: str = ""
+    #: what is computed once from these inputs (each level's figures, flow keys)
+    cache: dict = field(default_factory=dict, repr=False)
+
+
+def _read(fingerprint: str) -> TerritoryInputs:
+    from smartidf_analysis import broadband, commuting, telecentres
+    from smartidf_analysis.commuting import io as commuting_io
+    from smartidf_analysis.solar import io as solar_io
+    from smartidf_analysis.solar import results as solar_results
+
+    communes = commuting.load_communes()
+    provenance = commuting_io.provenance(list(_TABLES))
+    meta = db.read_metadata(config.db_path())
+    missing = {theme: list(db.missing_datasets(page=page)["dataset_id"])
+               for theme, page in THEME_PAGES.items()}
+    missing = {k: v for k, v in missing.items() if v}
+    out = TerritoryInputs(communes=communes, table=registry.territories(communes),
+                          provenance=provenance, synthetic=meta.get("synthetic") == "true",
+                          fingerprint=fingerprint, missing=missing)
+    if "fibre" not in missing:
+        data = broadband.load()
+        units = broadband.unit_quarters(data.fibre, data.premises)
+        out.quarter = str(units["quarter"].max())
+        out.coverage_all = broadband.commune_coverage(units, data.communes, data.premises)
+        out.coverage = out.coverage_all[out.coverage_all["quarter"] == out.quarter]
+        out.series = data.series
+    if "commuting" not in missing or "telework" not in missing:
+        out.flows = commuting.flows_with_distance(by=["mode", "csp"])
+    if "telework" not in missing:
+        out.demand = telecentres.demand_by_commune(out.flows, telecentres.Scenario(), communes)
+    if "solar" not in missing:
+        out.irradiation = solar_io.commune_irradiation()
+        out.units = solar_io.stock_communes()
+        roofs = solar_results.commune_indicator("annual_gwh", **SOLAR_PARAMETERS)
+        out.roofs, out.roof_set = roofs, roofs.attrs.get("roof_set", "")
+    return out
+
+
+#: the tables whose provenance the profile quotes
+_TABLES = ("communes", "fibre_deployment", "premises", "fibre_department_series",
+           "commuting_flows", "irradiance_hourly", "stations")
+
+
+@lru_cache(maxsize=2)
+def _cached(fingerprint: str) -> TerritoryInputs:
+    return _read(fingerprint)
+
+
+def load_inputs() -> TerritoryInputs:
+    """The inputs of the configured database (``SMARTIDF_DB``), read once per build (its
+    :func:`~smartidf_analysis.data.db.build_fingerprint`): a rebuilt file is read again."""
+    return _cached(db.build_fingerprint())
