@@ -192,8 +192,8 @@ def _open_build(location: str) -> tuple[str, duckdb.DuckDBPyConnection, str]:
     The fingerprint is read before and after the ATTACH: equal, the attached file is that
     build (else a rename came in between: again)."""
     kind, where = source(location)
-    if kind == "parquet":
-        return f"parquet:{where}:{source_key(where)[1]}", _open_export(where), "memory"
+    if kind == "parquet":  # one connection per export location (its manifest is read once)
+        return f"parquet:{where}", _open_export(where), "memory"
     for _ in range(5):
         before = _file_fingerprint(where)
         catalog = f"build_{next(_catalogs)}"
@@ -225,8 +225,7 @@ def _enter(path: str | Path | None) -> Build:
             return _BUILDS.add_user(pinned)
         except BuildClosedError:  # its session ended while a worker thread still ran
             pass
-    fingerprint = _file_fingerprint(where) if kind == "duckdb" else f"{kind}:{where}:" + \
-        source_key(where)[1]
+    fingerprint = _file_fingerprint(where) if kind == "duckdb" else f"{kind}:{where}"
     return _BUILDS.acquire(where, fingerprint)
 
 
@@ -809,7 +808,8 @@ def import_rows(path: str | Path, table: str) -> tuple[pd.DataFrame, pd.DataFram
     except (duckdb.Error, OSError) as exc:
         raise ImportedRowsError(
             f"{path}: cannot read the imported {table} rows that a rebuild keeps "
-            f"({type(exc).__name__}: {exc}); the database was left as it is") from exc
+            f"({type(exc).__name__}: {exc}); the database was left as it is (move it away to "
+            "build from scratch, without its imported rows)") from exc
 
 
 def missing_datasets(*, page: str = "", notebook: str = "",
