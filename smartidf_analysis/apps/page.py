@@ -20,7 +20,10 @@ A page subclasses :class:`Page` and declares:
 (``pn.state.on_session_destroyed``); its loads and callbacks (and the worker threads they
 start) read that build and key their caches on it (:func:`~smartidf_analysis.data.db.using`).
 A rebuild or an import while it is open changes nothing for it; sessions opened after it
-read the new build; the old build's connection is closed after its last session.
+read the new build; the old build's connection is closed after its last session. (With
+``--reuse-sessions``, Panel 1.9.4 connects the first visitor of each page key to the session
+that renders the key's HTML, which it never destroys: that one session keeps its build open
+until the server stops; every later visitor gets a session of its own.)
 
 What the base does, the same for every page:
 
@@ -310,9 +313,11 @@ class Page(pn.viewable.Viewer):
         self.build = db.pin(self.database)
         self.fingerprint = self.build.fingerprint
         build = self.build
+        log.debug("%s page: session pinned to %r", self.page, build)
 
         def ended(_session_context) -> None:
             db.unpin(build)
+            log.debug("%s page: session ended, %r", self.page, build)
 
         pn.state.on_session_destroyed(ended)
 

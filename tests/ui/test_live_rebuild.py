@@ -8,8 +8,10 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import psutil
 import pytest
 import shapely
 from playwright.sync_api import expect
@@ -55,6 +57,21 @@ def live_db(synthetic_db, tmp_path):
     return path, counts, population
 
 
+def _older_builds_held(path: Path) -> list[str]:
+    """The files other processes (the server) hold open under ``path`` that were replaced
+    since ("... (deleted)": an older build's connection still open)."""
+    held = []
+    for pid in psutil.pids():
+        if pid == os.getpid():
+            continue
+        try:
+            links = [os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")]
+        except OSError:  # gone, or not ours to read
+            continue
+        held += [link for link in links if link.startswith(str(path)) and "(deleted)" in link]
+    return held
+
+
 def _choose(page, roof_set: str, count: int) -> None:
     """Pick ``roof_set`` in the open page and wait for its caption (its count of buildings)."""
     select = page.get_by_role("combobox", name="Buildings")
@@ -73,7 +90,10 @@ def test_rebuild_and_two_imports_while_a_session_changes_a_widget(page, live_db,
     files = _site_files(path, tmp_path)
     smartidf = str(Path(sys.executable).parent / "smartidf")
     env = {**os.environ, "SMARTIDF_DB": str(path)}
-    with served(path, tmp_path, "--num-procs", "1", ready="/buildings") as url:
+    with served(path, tmp_path, "--num-procs", "1", "--unused-session-lifetime", "1000",
+                "--check-unused-sessions", "500", ready="/buildings?lang=en") as url:
+        # (the ready request is the first of its page key: Panel keeps that session for the
+        # HTML of the key and never ends it; the visitor below gets a session of its own)
         page.set_viewport_size({"width": 1400, "height": 1000})
         page.goto(f"{url}/buildings?lang=en", timeout=TIMEOUT)
         wait_rendered(page, TIMEOUT)
@@ -110,6 +130,15 @@ def test_rebuild_and_two_imports_while_a_session_changes_a_widget(page, live_db,
         expect(fresh.locator("body")).to_contain_text(f"{rebuilt:,.0f}", timeout=TIMEOUT)
         expect(fresh.locator(".page-error")).to_be_hidden()
         fresh.close()
+
+        # the open session still reads the build it opened on; once it is closed, the
+        # server closes that older build's connection
+        assert _older_builds_held(path), "the open session's build was closed under it"
+        page.goto("about:blank")
+        deadline = time.monotonic() + 120
+        while _older_builds_held(path) and time.monotonic() < deadline:
+            time.sleep(0.5)  # polls the condition (Panel drops closed sessions every 0.5 s)
+        assert _older_builds_held(path) == []
     rows = db.import_rows(path, "existing_sites")[0]
     db.close_shared()
     assert sorted(rows["name"]) == ["Live site 0-0", "Live site 0-1", "Live site 1-0",
