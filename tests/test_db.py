@@ -79,8 +79,8 @@ def test_read_table_whitelists_identifiers(synthetic_db):
 
 
 def test_served_connection_is_read_only(synthetic_db):
-    with pytest.raises(duckdb.Error):
-        db.cursor().execute("CREATE TABLE hacked AS SELECT 1")
+    with db.cursor() as cur, pytest.raises(duckdb.Error):
+        cur.execute("CREATE TABLE hacked AS SELECT 1")
 
 
 def test_cursors_are_per_thread(synthetic_db):
@@ -89,9 +89,11 @@ def test_cursors_are_per_thread(synthetic_db):
 
     def work():
         try:
-            seen.append(db.cursor())  # keep the cursor alive so ids cannot be reused
-            barrier.wait(timeout=10)
-            db.query("region_totals")
+            with db.cursor() as cur:
+                seen.append(cur)  # keep the cursor alive so ids cannot be reused
+                barrier.wait(timeout=10)
+                assert cur.execute("SELECT count(*) FROM communes").fetchall()[0][0] > 0
+                db.query("region_totals")
         except Exception as exc:  # noqa: BLE001
             errors.append(exc)
 

@@ -15,6 +15,16 @@ A page subclasses :class:`Page` and declares:
 - ``render(data)``: the page's content, ``(main, sidebar)`` lists of panes and widgets, made
   on the server's event loop from the loaded data.
 
+**One build per session.** A served session pins the database build it opens on
+(:func:`~smartidf_analysis.data.db.pin`) and releases it when it ends
+(``pn.state.on_session_destroyed``); its loads and callbacks (and the worker threads they
+start) read that build and key their caches on it (:func:`~smartidf_analysis.data.db.using`).
+A rebuild or an import while it is open changes nothing for it; sessions opened after it
+read the new build; the old build's connection is closed after its last session. (With
+``--reuse-sessions``, Panel 1.9.4 connects the first visitor of each page key to the session
+that renders the key's HTML, which it never destroys: that one session keeps its build open
+until the server stops; every later visitor gets a session of its own.)
+
 What the base does, the same for every page:
 
 - **First render without holding the loop.** Served, ``__panel__`` returns the template at
@@ -138,6 +148,7 @@ class Page(pn.viewable.Viewer):
         self._pending: dict[str, Callable[[], None]] = {}  # section -> drawing when shown
         self._layout = None
         self.ready = False
+        self.build = None  # the database build a served session reads (pinned in _open)
 
     # ------------------------------------------------------------ what a page declares
     @classmethod
@@ -176,6 +187,7 @@ class Page(pn.viewable.Viewer):
         """``func`` (a callback, plain or async) with errors logged and shown as a short
         message in the page."""
         name = getattr(func, "__name__", repr(func))
+        page = self
 
         def failed(exc: BaseException) -> None:
             log.error("%s page: callback %s failed", self.page, name, exc_info=exc)
@@ -185,7 +197,8 @@ class Page(pn.viewable.Viewer):
             @functools.wraps(func)
             async def guarded_async(*args, **kwargs):
                 try:
-                    return await func(*args, **kwargs)
+                    with db.using(page.build):
+                        return await func(*args, **kwargs)
                 except Exception as exc:  # noqa: BLE001 - never a traceback in the browser
                     failed(exc)
             return guarded_async
@@ -193,7 +206,8 @@ class Page(pn.viewable.Viewer):
         @functools.wraps(func)
         def guarded_sync(*args, **kwargs):
             try:
-                return func(*args, **kwargs)
+                with db.using(page.build):
+                    return func(*args, **kwargs)
             except Exception as exc:  # noqa: BLE001 - never a traceback in the browser
                 failed(exc)
         return guarded_sync
@@ -294,11 +308,26 @@ class Page(pn.viewable.Viewer):
         self._main.loading = False
         self.ready = True
 
+    def _pin_build(self) -> None:
+        """Pin the build being served now for this session, until it ends."""
+        self.build = db.pin(self.database)
+        self.fingerprint = self.build.fingerprint
+        build = self.build
+        log.debug("%s page: session pinned to %r", self.page, build)
+
+        def ended(_session_context) -> None:
+            db.unpin(build)
+            log.debug("%s page: session ended, %r", self.page, build)
+
+        pn.state.on_session_destroyed(ended)
+
     async def _open(self) -> None:
         try:
-            data = await self.in_thread(self.data)
-            with pn.io.hold():
-                self._fill(data)
+            self._pin_build()
+            with db.using(self.build):
+                data = await self.in_thread(self.data)
+                with pn.io.hold():
+                    self._fill(data)
         except Exception as exc:  # noqa: BLE001 - never a traceback in the browser
             log.error("%s page failed to open", self.page, exc_info=exc)
             self._main[:] = [pn.pane.Alert(self.tr("error"), alert_type="danger",
@@ -315,7 +344,9 @@ class Page(pn.viewable.Viewer):
             self._main.loading = True
             pn.state.onload(self._open)
         else:
-            self._fill(self.data())
+            with db.pinned(self.database) as build:
+                self.fingerprint = build.fingerprint
+                self._fill(self.data())
         self._layout = template(self.page, [self._main], sidebar=[self._sidebar],
                                 lang=self.lang)
         return self._layout

@@ -76,7 +76,8 @@ def build_facts(page: str) -> tuple[bool, pd.DataFrame]:
     read once per build and page (:func:`~smartidf_analysis.data.db.build_fingerprint`;
     every page opened read them again before: about 5 % of its server CPU). The frame is
     shared: read it, do not change it."""
-    return _build_facts(db.build_fingerprint(), page)
+    with db.pinned():  # the key and the reads of one build, even during a rebuild
+        return _build_facts(db.build_fingerprint(), page)
 
 
 def navigation(lang: str, active: str) -> pn.pane.Markdown:

@@ -53,13 +53,14 @@ def warm_caches() -> list[str]:
     for page_class in pages.PAGE_CLASSES:
         try:
             database = str(config.db_path())
-            cached_data(page_class, database, db.build_fingerprint(database))
-            # one page made outside a session, at once: the results of the default view
-            # (solar yield cube and roof results, siting solve...) enter the shared caches,
-            # and the modules a first render imports are imported (measured before: ten
-            # solar pages opened at once each computed the same yield cube, 2.2 s of
-            # server CPU per page)
-            page_class(lang="fr").__panel__()
+            with db.pinned(database):  # keys and reads of one build
+                cached_data(page_class, database, db.build_fingerprint(database))
+                # one page made outside a session, at once: the results of the default
+                # view (solar yield cube and roof results, siting solve...) enter the shared
+                # caches, and the modules a first render imports are imported (measured
+                # before: ten solar pages opened at once each computed the same yield
+                # cube, 2.2 s of server CPU per page)
+                page_class(lang="fr").__panel__()
             warmed.append(page_class.page)
         except Exception as exc:  # noqa: BLE001 - the page reports its own problem (and
             # logs its traceback) to its visitors: here, one line

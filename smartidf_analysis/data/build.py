@@ -2,6 +2,9 @@
 
 The database is written to a temporary file next to the target and renamed over it only
 when everything succeeded, so a failed build leaves the previous database byte-identical.
+The imported sites are carried over and the file renamed under the database's write lock
+(:func:`smartidf_analysis.data.db.write_lock`), so an import running at the same time is
+never lost; served sessions keep reading the build they opened on until they end.
 A build whose inputs (file checksums), package version and schema are unchanged is a
 no-op that says so. ``synthetic=True`` builds the deterministic demo region instead.
 """
@@ -315,28 +318,31 @@ def build(*, synthetic: bool | None = None, scale: float = 1.0, seed: int = 0,
             issues.add(ds_id, "-", f"dataset missing, its tables are empty: {error}", 0,
                        "rows", 0)
     rows = {name: len(frame) for name, frame in tables.items()}
-    # sites imported by `smartidf data import-sites` survive a rebuild, with their provenance
-    kept, kept_prov = db.import_rows(target, "existing_sites")
-    if len(kept):
-        prov = pd.concat([prov, kept_prov], ignore_index=True)
-    tables["existing_sites"] = kept
-    tables["provenance"] = prov
     tables["build_issues"] = issues.frame()
     tables["missing_datasets"] = _missing_frame({} if synthetic else report.missing)
     # empty until `smartidf data import-buildings` (a new build drops earlier imports)
     tables["imported_roofs"] = pd.DataFrame({c: pd.Series(dtype=object)
                                              for c in db.EXTRA_TABLES["imported_roofs"]})
-    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-    tmp.unlink(missing_ok=True)
-    try:
-        metadata = {"fingerprint": fingerprint, "synthetic": str(synthetic).lower(),
-                    "package_version": __version__, "incomplete": str(bool(missing)).lower(),
-                    "built_at": datetime.now(UTC).isoformat(timespec="seconds")}
-        db.write_database(tmp, tables, metadata)
-        db.close_shared()
-        os.replace(tmp, target)
-    finally:
+    # under the database's write lock from reading the imported sites to the rename: an
+    # import running meanwhile lands before (its sites are kept) or after (on this build)
+    with db.write_lock(target):
+        # sites imported by `smartidf data import-sites` survive a rebuild, with their
+        # provenance (an unreadable old database stops the build: ImportedRowsError)
+        kept, kept_prov = db.import_rows(target, "existing_sites")
+        tables["existing_sites"] = kept
+        tables["provenance"] = pd.concat([prov, kept_prov], ignore_index=True) if len(kept) \
+            else prov
+        tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
         tmp.unlink(missing_ok=True)
+        try:
+            metadata = {"fingerprint": fingerprint, "synthetic": str(synthetic).lower(),
+                        "package_version": __version__,
+                        "incomplete": str(bool(missing)).lower(),
+                        "built_at": datetime.now(UTC).isoformat(timespec="seconds")}
+            db.write_database(tmp, tables, metadata)
+            os.replace(tmp, target)
+        finally:
+            tmp.unlink(missing_ok=True)
     kind = "SYNTHETIC demo region" if synthetic else "official open data"
     message = (f"{note}built {target} from {kind}: {len(rows)} tables, "
                f"{sum(rows.values()):,} rows, {len(issues.rows)} build issues")

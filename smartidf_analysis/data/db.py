@@ -4,9 +4,13 @@ Over 400 lines: the only importer of duckdb, and its table and column whitelists
 kind of access below (the DuckDB file and the Parquet export alike); split, each part would
 reach into the others' privates.
 
-* :func:`connect` opens the database (read-only by default). Served dashboards use
-  :func:`cursor`, which gives each thread its own cursor on one shared read-only
-  connection, as DuckDB requires for multi-threaded use.
+* :func:`connect` opens the database (read-only by default). Served dashboards read
+  through :func:`cursor` (a context manager): a cursor of its own for each read, on one
+  shared read-only connection per **build** of the file (:mod:`smartidf_analysis.data.builds`
+  counts the cursors and pinned sessions of each build; an older build's connection is
+  closed when its last user is done, never under a reader). A session pins the build it
+  opened on (:func:`pin`, :func:`using`): its reads and cache keys stay on that build until
+  it ends, while sessions opened after a rebuild read the new one.
 * :func:`query` runs a named SQL file from ``sql/`` with **bound parameters only**; the
   name is checked against the files that exist, so no widget value ever becomes SQL text.
 * :func:`read_dask` builds a dask DataFrame with ``dd.from_map`` over ``rowid`` ranges of a
@@ -28,13 +32,18 @@ reach into the others' privates.
   and renames it over the original, so a failed import leaves the database untouched;
   :func:`write_import` replaces one import's rows in a copy of the database, then renames
   the copy into place (``smartidf data import-buildings``).
+* Writers (the build, every import) hold :func:`write_lock`, a file lock beside the
+  database, from what they read of the old file to the rename of the new one: two imports
+  started together both land, one after the other.
 * Every connection is opened by ``_open``, which applies ``SMARTIDF_DUCKDB_THREADS``.
 """
 
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import itertools
+import logging
 import os
 import re
 import shutil
@@ -45,12 +54,14 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import filelock
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
 from smartidf_analysis import config
 from smartidf_analysis.data import parquet
+from smartidf_analysis.data.builds import Build, BuildClosedError, Builds
 from smartidf_analysis.data.schema import (
     BUILD_ISSUES_COLUMNS,
     EXISTING_SITES_COLUMNS,
@@ -62,6 +73,7 @@ from smartidf_analysis.data.schema import (
 )
 from smartidf_analysis.errors import MissingDataError, SmartidfError
 
+log = logging.getLogger("smartidf.data.db")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 EXTRA_TABLES = {"provenance": PROVENANCE_COLUMNS, "build_issues": BUILD_ISSUES_COLUMNS,
                 "missing_datasets": MISSING_DATASETS_COLUMNS,
@@ -74,6 +86,10 @@ _FILTER_OPS = {"==": "=", "=": "=", "!=": "<>", "<": "<", "<=": "<=", ">": ">", 
 
 class DatabaseMissingError(SmartidfError):
     """The database file does not exist yet."""
+
+
+class ImportedRowsError(SmartidfError):
+    """The imported rows of a database could not be read (so a rebuild would lose them)."""
 
 
 def _db_file(path: str | Path | None) -> Path:
@@ -116,7 +132,7 @@ def source_key(path: str | Path | None = None) -> tuple[str, str]:
     kind, where = source(path)
     if kind == "parquet":
         return where, parquet.read_manifest(where)["exported_at"]
-    return where, str(Path(where).stat().st_mtime_ns)
+    return where, build_fingerprint(where)
 
 
 def _quote(text: str) -> str:
@@ -144,50 +160,195 @@ def connect(path: str | Path | None = None, read_only: bool = True) -> duckdb.Du
     return _open(_db_file(path), read_only=read_only)
 
 
-_shared: dict[str, duckdb.DuckDBPyConnection] = {}
-_shared_lock = threading.Lock()
-_local = threading.local()
-
-
-def build_fingerprint(path: str | Path | None = None) -> str:
-    """What identifies one build of the database file at ``path`` (default: the configured
-    one): its resolved path, inode, size and modification time [ns]. A build writes a new
-    file and renames it over the old one, so every build has its own fingerprint; caches
-    of served data are keyed on it, and so is the shared connection of :func:`cursor`."""
+def _file_fingerprint(path: str | Path | None) -> str:
     db = _db_file(path).resolve()
     stat = db.stat()
     return f"{db}:{stat.st_ino}:{stat.st_size}:{stat.st_mtime_ns}"
 
 
-def cursor(path: str | Path | None = None) -> duckdb.DuckDBPyConnection:
-    """A read-only cursor for the calling thread on a process-wide shared connection: to the
-    current build of the DuckDB file (a rebuilt file gets a new connection, never the old
-    one's data), or to views over the Parquet export when that is the source
-    (:func:`source`)."""
+def build_fingerprint(path: str | Path | None = None) -> str:
+    """What identifies one build of the database file at ``path`` (default: the configured
+    one): its resolved path, inode, size and modification time [ns]. A build or an import
+    writes a new file and renames it over the old one, so every build has its own
+    fingerprint; caches of served data are keyed on it, and so are the shared connections
+    of :func:`cursor`. Inside :func:`using` (a session pinned to its build) it is the pinned
+    build's fingerprint, so that keys and reads agree."""
+    pinned = _PINNED.get()
+    if pinned is not None and not pinned.closed and (
+            path is None or str(Path(path).resolve()) == pinned.location):
+        return pinned.fingerprint
+    return _file_fingerprint(path)
+
+
+_catalogs = itertools.count()
+
+
+def _open_build(location: str) -> tuple[str, duckdb.DuckDBPyConnection, str]:
+    """``(fingerprint, connection, catalog)`` of the build at ``location`` now.
+
+    A DuckDB file is ATTACHed read-only to an in-memory instance of its own: DuckDB keeps
+    one instance per file path in a process, so ``duckdb.connect(path)`` while an older
+    build's connection is open would return the OLD file's data (measured: DuckDB 2.0.1).
+    The fingerprint is read before and after the ATTACH: equal, the attached file is that
+    build (else a rename came in between: again)."""
+    kind, where = source(location)
+    if kind == "parquet":  # one connection per export location (its manifest is read once)
+        return f"parquet:{where}", _open_export(where), "memory"
+    for _ in range(5):
+        before = _file_fingerprint(where)
+        catalog = f"build_{next(_catalogs)}"
+        con = _open(":memory:", read_only=False)
+        try:
+            con.execute(f"ATTACH {_quote(where)} AS {catalog} (READ_ONLY)")
+            con.execute(f"USE {catalog}")
+        except BaseException:
+            con.close()
+            raise
+        if _file_fingerprint(where) == before:
+            return before, con, catalog
+        con.close()
+    raise SmartidfError(f"{where}: the database kept changing while it was being opened")
+
+
+_BUILDS = Builds(_open_build)
+_PINNED: contextvars.ContextVar[Build | None] = contextvars.ContextVar("smartidf_build",
+                                                                      default=None)
+
+
+def _enter(path: str | Path | None) -> Build:
+    """A new user of the build to read: the pinned one (:func:`using`) when it is of this
+    source, else the current build of the file."""
     kind, where = source(path)
-    key = build_fingerprint(where) if kind == "duckdb" else f"{kind}:{where}"
+    pinned = _PINNED.get()
+    if pinned is not None and pinned.location == where:
+        try:
+            return _BUILDS.add_user(pinned)
+        except BuildClosedError:  # its session ended while a worker thread still ran
+            pass
+    fingerprint = _file_fingerprint(where) if kind == "duckdb" else f"{kind}:{where}"
+    return _BUILDS.acquire(where, fingerprint)
+
+
+_local = threading.local()
+
+
+def _thread_cursor(build: Build) -> duckdb.DuckDBPyConnection:
+    """This thread's cursor on ``build``'s connection, made once (a new cursor and its ``USE``
+    cost about 0.5 ms a query); those of closed builds are dropped."""
     cursors = getattr(_local, "cursors", None)
     if cursors is None:
         cursors = _local.cursors = {}
-    if key not in cursors:
-        with _shared_lock:
-            if key not in _shared:
-                if kind == "duckdb":
-                    for old in [k for k in _shared if k != key and k.startswith(where + ":")
-                                and k.count(":") == key.count(":")]:
-                        _shared.pop(old).close()  # an older build of the same file
-                _shared[key] = _open(where) if kind == "duckdb" else _open_export(where)
-            cursors[key] = _shared[key].cursor()
-    return cursors[key]
+    cur = cursors.get(build)
+    if cur is None:
+        for old in [b for b in cursors if b.closed]:
+            del cursors[old]
+        cur = build.connection.cursor()
+        cur.execute(f"USE {build.catalog}")
+        cursors[build] = cur
+    return cur
+
+
+@contextlib.contextmanager
+def cursor(path: str | Path | None = None):
+    """A read-only cursor of the calling thread (``with db.cursor() as cur:``) on the shared
+    connection of the build being read: the pinned build (:func:`using`), else the current
+    build of the DuckDB file (a rebuilt file gets a new connection, never the old one's
+    data), or views over the Parquet export when that is the source (:func:`source`). The
+    build is counted as used until the block ends; an older build's connection is closed
+    after its last use (its idle cursors with it)."""
+    build = _enter(path)
+    try:
+        yield _thread_cursor(build)
+    finally:
+        _BUILDS.release(build)
+
+
+def pin(path: str | Path | None = None) -> Build:
+    """The build being served now, held open until :func:`unpin` (a served session pins the
+    build it opened on, reads it inside :func:`using`, and unpins it when it ends)."""
+    return _enter(path)
+
+
+def unpin(build: Build) -> None:
+    """Let a pinned build go; its connection is closed when it was the last user of an
+    older build."""
+    _BUILDS.release(build)
+
+
+@contextlib.contextmanager
+def using(build: Build | None):
+    """Inside the block (and the worker threads it starts through ``asyncio.to_thread``),
+    reads and :func:`build_fingerprint` of that source use ``build`` (``None``: no pin)."""
+    if build is None:
+        yield None
+        return
+    token = _PINNED.set(build)
+    try:
+        yield build
+    finally:
+        _PINNED.reset(token)
+
+
+@contextlib.contextmanager
+def pinned(path: str | Path | None = None):
+    """:func:`using` the build being read now (the one already pinned in this context, else
+    the current build, pinned for the block): a cache filled inside the block is keyed on
+    the build it read (:func:`build_fingerprint`), even when a rebuild lands meanwhile."""
+    current = _PINNED.get()
+    if current is not None and not current.closed and current.location == source(path)[1]:
+        yield current
+        return
+    build = pin(path)
+    try:
+        with using(build):
+            yield build
+    finally:
+        unpin(build)
+
+
+def open_builds() -> list[Build]:
+    """The builds whose shared connection is open in this process (the current one and the
+    older ones still used)."""
+    return _BUILDS.open_builds()
 
 
 def close_shared() -> None:
-    """Close the shared connections (before a rebuild replaces the file, or in tests)."""
-    with _shared_lock:
-        for con in _shared.values():
-            con.close()
-        _shared.clear()
+    """Close the shared connections nobody uses now (tests; a rebuild needs nothing: it is
+    a new build); those in use are closed when their last cursor or session is done."""
+    _BUILDS.close_unused()
     _local.__dict__.clear()
+
+
+_LOCKS: dict[str, filelock.FileLock] = {}
+_LOCKS_LOCK = threading.Lock()
+
+
+def lock_path(path: str | Path | None = None) -> Path:
+    """The lock file of the database at ``path``: ``<database>.lock`` beside it."""
+    db = Path(path) if path is not None else config.db_path()
+    return db.with_name(db.name + ".lock")
+
+
+@contextlib.contextmanager
+def write_lock(path: str | Path | None = None):
+    """Hold the database's write lock (:func:`lock_path`, ``filelock``) for the block: every
+    writer (the build, the imports) reads the old file and renames its new one inside it,
+    so a second writer waits and then starts from the first one's file. Re-entrant in a
+    thread; another process or thread waits (said once in the log)."""
+    where = lock_path(path)
+    where.parent.mkdir(parents=True, exist_ok=True)
+    with _LOCKS_LOCK:
+        lock = _LOCKS.setdefault(str(where.resolve()), filelock.FileLock(str(where.resolve())))
+    try:
+        lock.acquire(timeout=0)
+    except filelock.Timeout:
+        log.warning("%s: another build or import is writing the database; waiting for it",
+                    where)
+        lock.acquire()
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 # ----------------------------------------------------------------------------- named SQL
@@ -218,6 +379,13 @@ def query(name: str, *, path: str | Path | None = None, **params: Any) -> pd.Dat
     Values are never formatted into SQL text: a hostile value simply matches nothing.
     Raises ValueError for an unknown query or missing/unexpected parameters.
     """
+    with cursor(path) as cur:
+        return _run_named(cur, name, params)
+
+
+def _run_named(con, name: str, params: Mapping[str, Any]) -> pd.DataFrame:
+    """The named query ``name`` run on ``con`` with ``params`` bound (checked as in
+    :func:`query`)."""
     sql = _sql_text(name)
     expected = set(query_parameters(name))
     missing, extra = expected - params.keys(), params.keys() - expected
@@ -226,7 +394,7 @@ def query(name: str, *, path: str | Path | None = None, **params: Any) -> pd.Dat
             f"query {name!r} expects parameters {sorted(expected)}; "
             f"missing {sorted(missing)}, unexpected {sorted(extra)}"
         )
-    return cursor(path).execute(sql, params).df() if params else cursor(path).execute(sql).df()
+    return con.execute(sql, dict(params)).df() if params else con.execute(sql).df()
 
 
 # ------------------------------------------------------------------------ whitelisted reads
@@ -295,7 +463,8 @@ def read_table(table: str, columns: Sequence[str] | None = None,
     """A whole canonical table (or a filtered, column-selected part of it) as pandas."""
     where, values = _where(table, filters)
     sql = f"SELECT {_select_list(table, columns)} FROM {table} WHERE {where}"
-    return cursor(path).execute(sql, values).df()
+    with cursor(path) as cur:
+        return cur.execute(sql, values).df()
 
 
 def aggregate(table: str, by: Sequence[str], sums: Sequence[str],
@@ -315,15 +484,13 @@ def aggregate(table: str, by: Sequence[str], sums: Sequence[str],
     sql = f"SELECT {by_sql}, {agg} FROM {table} WHERE {where} GROUP BY {by_sql}"
     if order:
         sql += f" ORDER BY {by_sql}"
-    return cursor(path).execute(sql, values).df()
+    with cursor(path) as cur:
+        return cur.execute(sql, values).df()
 
 
 def table_exists(table: str, path: str | Path | None = None) -> bool:
-    """True when the database holds ``table``."""
-    rows = cursor(path).execute(
-        "SELECT 1 FROM information_schema.tables WHERE table_name = ?", [table]
-    ).fetchall()
-    return bool(rows)
+    """True when the database holds ``table`` (named query ``table_exists``)."""
+    return bool(query("table_exists", path=path, table_name=table)["present"].iloc[0])
 
 
 def export_tables(path: str | Path | None = None) -> list[str]:
@@ -532,23 +699,24 @@ def write_database(path: str | Path, tables: Mapping[str, pd.DataFrame],
 def _atomic_copy(path: str | Path):
     """A read-write connection to a copy of the database at ``path`` (beside it); on a clean
     exit the copy is checkpointed and renamed over the original, so readers see the old or
-    the new file; on any error the copy is deleted and the original is untouched. The shared
-    connections are closed (they would keep reading the old file)."""
+    the new file; on any error the copy is deleted and the original is untouched. The copy
+    is made under the database's :func:`write_lock`, so a concurrent import's rows are in
+    it. Readers of the old build keep it until they are done (:func:`cursor`)."""
     path = _db_file(path)
-    tmp = path.with_name(f".{path.name}.import-{os.getpid()}")
-    tmp.unlink(missing_ok=True)
-    try:
-        shutil.copy2(path, tmp)
-        con = _open(tmp, read_only=False)
-        try:
-            yield con
-            con.execute("CHECKPOINT")
-        finally:
-            con.close()
-        close_shared()
-        os.replace(tmp, path)
-    finally:
+    tmp = path.with_name(f".{path.name}.import-{os.getpid()}-{threading.get_ident()}")
+    with write_lock(path):
         tmp.unlink(missing_ok=True)
+        try:
+            shutil.copy2(path, tmp)
+            con = _open(tmp, read_only=False)
+            try:
+                yield con
+                con.execute("CHECKPOINT")
+            finally:
+                con.close()
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
 
 
 def write_import(path: str | Path, table: str, key_column: str, key: str, frame: pd.DataFrame,
@@ -619,9 +787,7 @@ def append_rows_atomic(path: str | Path, table: str, frame: pd.DataFrame,
     if table not in IMPORT_TABLES:
         raise ValueError(f"{table!r} is not an import table; known: {list(IMPORT_TABLES)}")
     with _atomic_copy(path) as con:
-        exists = con.execute("SELECT 1 FROM information_schema.tables WHERE table_name = ?",
-                             [table]).fetchall()
-        if not exists:
+        if not _run_named(con, "table_exists", {"table_name": table})["present"].iloc[0]:
             _create_as(con, table, frame.iloc[:0])
         if replace:
             con.execute(f"DELETE FROM {table}")
@@ -632,25 +798,33 @@ def append_rows_atomic(path: str | Path, table: str, frame: pd.DataFrame,
 
 def import_rows(path: str | Path, table: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The rows of import table ``table`` and their provenance rows in the database at
-    ``path`` (empty frames when the table does not exist): what a rebuild carries over."""
+    ``path``: what a rebuild carries over. Empty frames only when there is no database yet
+    or it has no such table (named query ``table_exists``); any other failure (an unreadable
+    or damaged file, a table of another shape) raises :class:`ImportedRowsError` naming the
+    file, so a rebuild stops instead of dropping the imported rows."""
     if table not in IMPORT_TABLES:
         raise ValueError(f"{table!r} is not an import table; known: {list(IMPORT_TABLES)}")
     empty = (pd.DataFrame(columns=list(EXTRA_TABLES[table])),
              pd.DataFrame(columns=list(PROVENANCE_COLUMNS)))
-    try:
-        con = _open(path)
-    except (duckdb.Error, OSError):
+    path = Path(path)
+    if not path.exists():
         return empty
     try:
-        if not con.execute("SELECT 1 FROM information_schema.tables WHERE table_name = ?",
-                           [table]).fetchall():
-            return empty
-        rows = con.execute(f"SELECT {_select_list(table, None)} FROM {table}").df()
-        prov = con.execute(f"SELECT {_select_list('provenance', None)} FROM provenance "
-                           "WHERE table_name = ?", [table]).df()
-        return rows, prov
-    finally:
-        con.close()
+        con = _open(path)
+        try:
+            if not _run_named(con, "table_exists", {"table_name": table})["present"].iloc[0]:
+                return empty
+            rows = con.execute(f"SELECT {_select_list(table, None)} FROM {table}").df()
+            prov = con.execute(f"SELECT {_select_list('provenance', None)} FROM provenance "
+                               "WHERE table_name = ?", [table]).df()
+            return rows, prov
+        finally:
+            con.close()
+    except (duckdb.Error, OSError) as exc:
+        raise ImportedRowsError(
+            f"{path}: cannot read the imported {table} rows that a rebuild keeps "
+            f"({type(exc).__name__}: {exc}); the database was left as it is (move it away to "
+            "build from scratch, without its imported rows)") from exc
 
 
 def missing_datasets(*, page: str = "", notebook: str = "",

@@ -381,11 +381,19 @@ def import_sites(path: str | Path, db_path: str | Path | None = None,
     """Read, validate and store the sites of ``path`` in the ``existing_sites`` table of the
     database, with one ``provenance`` row (file name, sha256, rows, import time); atomic
     (:func:`smartidf_analysis.data.db.append_rows_atomic`). ``replace`` replaces every
-    stored site. Returns the stored rows."""
+    stored site. Returns the stored rows. Holds the database's write lock from reading the
+    stored sites (for duplicates) to the rename (:func:`smartidf_analysis.data.db.write_lock`):
+    two imports started together both land, the second checked against the first."""
     path = Path(path)
     sites, problems = _parse(path, column_map)
     target = Path(db_path) if db_path is not None else config.db_path()
     db.connect(target).close()  # DatabaseMissingError when there is no database yet
+    with db.write_lock(target):
+        return _store(path, sites, problems, target, replace, licence)
+
+
+def _store(path: Path, sites: pd.DataFrame, problems: list, target: Path,
+           replace: bool, licence: str) -> pd.DataFrame:
     communes = db.query("communes_map", path=target, paris_as_one=False)
     stored, _ = db.import_rows(target, "existing_sites")
     sites = validate_sites(sites, communes, stored.iloc[:0] if replace else stored, path,

@@ -40,6 +40,8 @@ def _paths(geom) -> dict:
     return {"x": np.concatenate(xs), "y": np.concatenate(ys), "holes": holes}
 
 
+# keyed on the geometries themselves (codes and WKB bytes), not on a build: a rebuild with
+# other geometries is another key, one with the same geometries shares the entry
 @lru_cache(maxsize=16)
 def _cached_paths(codes: tuple[str, ...], wkbs: tuple[bytes, ...], tolerance: float) -> tuple:
     geoms = shapely.from_wkb(np.array(wkbs, dtype=object))

@@ -150,7 +150,9 @@ for (let s = 0; s < shape_polygons.length; s++) {
 return shapes
 """
 
-_POLYGONS: dict[int, tuple] = {}  # id(mercator_paths result) -> (it, PackedPolygons)
+# id(mercator_paths result) -> (it, PackedPolygons): keyed on the content-keyed paths object
+# (held, so its id is not reused), hence never another build's geometry
+_POLYGONS: dict[int, tuple] = {}
 
 
 def _bokeh_polygons(paths: tuple) -> PackedPolygons:

@@ -96,8 +96,9 @@ def _headlines_for(fingerprint: str, db_file: str) -> pd.DataFrame:
 def theme_headlines() -> pd.DataFrame:
     """One row per theme: value, unit, French/English label, source, vintage (or error).
 
-    Cached per database build (its fingerprint), so a rebuilt database is re-read.
+    Cached per database build (:func:`~smartidf_analysis.data.db.build_fingerprint`: the
+    file's identity, which a rebuild and every import change), read from that build.
     """
     path = config.db_path()
-    fingerprint = db.read_metadata(path).get("fingerprint", "")
-    return _headlines_for(fingerprint, str(path)).copy()
+    with db.pinned(path):
+        return _headlines_for(db.build_fingerprint(path), str(path)).copy()

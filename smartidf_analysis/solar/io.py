@@ -3,8 +3,9 @@
 The only solar module that touches the database, through :mod:`smartidf_analysis.data.db`
 (named queries ``sql/solar_*.sql`` and whitelisted reads). Expensive objects - the yield cube
 (about 1 s), the regional field, the 2.5-million-roof synthetic stock summaries - are cached
-with :func:`functools.lru_cache`, keyed by the database file (path and modification time) and
-by every parameter, so a rebuilt database or another parameter gives a fresh result. Cached
+with :func:`functools.lru_cache`, keyed by the database build (path and
+:func:`~smartidf_analysis.data.db.build_fingerprint`, the pinned build of a served session) and
+by every parameter, so a rebuilt database, an import or another parameter gives a fresh result. Cached
 objects are shared: treat them as read-only.
 
 Result tables the notebook quotes (:func:`paris_reference_yield`, :func:`stock_summary`...) are
@@ -66,7 +67,7 @@ SOLAR_TABLES = ("irradiance_hourly", "buildings", "solar_cadastre_roofs", "commu
                 "imported_roofs")
 
 def _db_key() -> tuple[str, str]:
-    """(location, version) of the data source - the DuckDB file and its modification time, or
+    """(location, version) of the data source - the DuckDB file and its build fingerprint, or
     the Parquet export (``SMARTIDF_PARQUET``) and its stamp: the part of every cache key that
     follows a rebuild (:func:`~smartidf_analysis.data.db.source_key`)."""
     return db.source_key()

@@ -193,17 +193,17 @@ def build_france(path: str | Path, *, scale: float = 16.0, seed: int = 0) -> dic
     } for name, count in rows.items()])
     target = Path(path)
     tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-    tmp.unlink(missing_ok=True)
-    try:
-        db.write_database(tmp, tables, {
-            "fingerprint": f"synthetic-france-seed{seed}-scale{scale:g}-{__version__}",
-            "synthetic": "true", "package_version": __version__, "incomplete": "false",
-            "built_at": now.isoformat(timespec="seconds"), "region": "france", **{
-                k: str(v) for k, v in n.items()}})
-        db.write_arrow_table(tmp, "commuting_flows", iter_records(com, n["records"], seed),
-                             TABLES["commuting_flows"].columns)
-        db.close_shared()
-        os.replace(tmp, target)
-    finally:
+    with db.write_lock(target):  # one writer of the file at a time (db.write_lock)
         tmp.unlink(missing_ok=True)
+        try:
+            db.write_database(tmp, tables, {
+                "fingerprint": f"synthetic-france-seed{seed}-scale{scale:g}-{__version__}",
+                "synthetic": "true", "package_version": __version__, "incomplete": "false",
+                "built_at": now.isoformat(timespec="seconds"), "region": "france", **{
+                    k: str(v) for k, v in n.items()}})
+            db.write_arrow_table(tmp, "commuting_flows", iter_records(com, n["records"], seed),
+                                 TABLES["commuting_flows"].columns)
+            os.replace(tmp, target)
+        finally:
+            tmp.unlink(missing_ok=True)
     return n
