@@ -1,6 +1,6 @@
-""""Mon territoire": one commune, EPCI, EPT or department across the four themes (`smartidf serve`)."""
+"""The territoire page for `panel serve dashboards/` from a checkout: runs the package's entry
+script smartidf_analysis/apps/page_scripts/territoire.py (what `smartidf serve` serves)."""
 
-from smartidf_analysis.apps.shell import serve
-from smartidf_analysis.apps.territoire.page import build_page
+from smartidf_analysis.apps.serve import run_page_script
 
-serve(build_page, "territoire")
+run_page_script("territoire")

@@ -20,6 +20,9 @@ from smartidf_analysis.reporting import reports
 from smartidf_analysis.reporting.shipped_notebooks import copy_notebooks, shipped_files
 
 REPO = Path(__file__).resolve().parents[1]
+# the studies the package ships, in the order `smartidf notebooks run` runs them
+STUDIES = ["00-getting-started.ipynb", "01-broadband-coverage.ipynb", "02-commuting-flows.ipynb",
+           "03-telecentre-demand.ipynb", "04-solar-potential.ipynb", "05-territory-profile.ipynb"]
 
 
 def _calls(path: Path) -> list[str]:
@@ -71,7 +74,7 @@ def test_panel_serve_dashboards_still_serves_the_pages(synthetic_db, tmp_path):
 
 def test_the_notebooks_are_package_data_and_the_checkout_links_to_them():
     names = [p.name for p in reports.notebook_paths()]
-    assert len(names) == 5 and names[0] == "00-getting-started.ipynb"
+    assert names == STUDIES
     assert all(p.parent == config.NOTEBOOKS_DIR for p in reports.notebook_paths())
     assert (REPO / "notebooks").resolve() == config.NOTEBOOKS_DIR  # one copy, not two
     assert Path("examples/existing_sites_example.csv") in shipped_files()
@@ -80,14 +83,15 @@ def test_the_notebooks_are_package_data_and_the_checkout_links_to_them():
 def test_notebooks_copy_gives_an_own_copy_and_never_replaces_an_edited_one(tmp_path, capsys):
     target = tmp_path / "studies"
     assert cli.main(["notebooks", "copy", str(target)]) == 0
-    assert "copied 5 notebooks (6 files)" in capsys.readouterr().out
+    files = len(shipped_files())
+    assert f"copied {len(STUDIES)} notebooks ({files} files)" in capsys.readouterr().out
     copied = sorted(p.relative_to(target) for p in target.rglob("*") if p.is_file())
     assert copied == shipped_files()
     assert all(filecmp.cmp(target / f, config.NOTEBOOKS_DIR / f, shallow=False) for f in copied)
     edited = target / "01-broadband-coverage.ipynb"
     edited.write_text("{}", encoding="utf-8")
     assert cli.main(["notebooks", "copy", str(target)]) == 1
-    assert "already holds 6 of the notebooks' files" in capsys.readouterr().err
+    assert f"already holds {files} of the notebooks' files" in capsys.readouterr().err
     assert edited.read_text(encoding="utf-8") == "{}"  # nothing written
     copy_notebooks(target, overwrite=True)
     assert filecmp.cmp(edited, config.NOTEBOOKS_DIR / edited.name, shallow=False)
