@@ -35,6 +35,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Reporting", ("reporting",)),
     ("Plots", ("plots",)),
     ("Pages (Panel)", ("apps",)),
+    ("Open-data service (OGC API)", ("publish",)),
 )
 
 
