@@ -67,17 +67,20 @@ def hover_target(app_db) -> tuple[str, float, float]:
 
     frame = db.query("communes_map", path=app_db, paris_as_one=False)
     frame = frame[frame["geometry_wkb"].notna()]
-    shapes = gpd.GeoSeries(shapely.from_wkb(frame["geometry_wkb"].to_numpy()), crs="EPSG:4326",
+    wkbs = [bytes(wkb) for wkb in frame["geometry_wkb"]]
+    shapes = gpd.GeoSeries(shapely.from_wkb(wkbs), crs="EPSG:4326",
                            index=frame["commune_code"].to_numpy()).to_crs("EPSG:3857")
     code = shapes.area.idxmax()
     point = shapes[code].point_on_surface()
     return str(code), point.x, point.y
 
 
-# Where the map figure titled `title` draws the map point (x, y): viewport pixels
+# Where the map figure titled `title` draws the map point (x, y), in viewport pixels, once
+# the figure is scrolled to the middle of the viewport (below the fold otherwise)
 _SCREEN_POINT = """([title, x, y]) => {
     const [view] = Bokeh.index.query((v) => v.model.type === "Figure"
         && v.model.title != null && String(v.model.title.text).includes(title));
+    view.canvas_view.el.scrollIntoView({block: "center", inline: "center"});
     const box = view.canvas_view.el.getBoundingClientRect();
     return [box.left + view.frame.x_scale.compute(x), box.top + view.frame.y_scale.compute(y)];
 }"""
