@@ -77,3 +77,16 @@ def test_snapshot_is_made_from_copies_of_the_page(synthetic_db):
     assert all(figure.document is None for figure in figures)  # still the session's alone
     shown = re.search(r"[\d,]+ communes", view.text("map-caption")).group(0)
     assert shown in html  # the copy has the session's state (Paris as one commune)
+
+
+def test_telecentres_page_says_its_default_p_is_clamped(synthetic_db):
+    from smartidf_analysis.apps.telecentres import TelecentresPage
+
+    candidates = int(tc.load_inputs(synthetic_db).candidates()["candidate"].sum())
+    for lang in ("fr", "en"):
+        page = TelecentresPage(lang=lang)
+        said = PageView(page).text("tc-clamped")
+        assert said == tr("tc_clamped", lang).format(
+            candidates=fmt_number(candidates, lang), asked=fmt_number(tc.DEFAULT.n_sites, lang),
+            p=fmt_number(page.state.n_sites, lang))
+        assert page.state.n_sites < candidates < tc.DEFAULT.n_sites
