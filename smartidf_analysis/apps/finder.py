@@ -74,8 +74,8 @@ class FinderData:
     melun: pd.Series | None  # None when Melun or La Défense is not in the data (synthetic)
     hubs: tuple[str, ...]  # the keys of HUBS whose communes are all in the data
     proposal: tc.Scenario  # the scenario of the proposed sites (p clamped to the candidates)
-    example: tuple[str, str] | None  # (home, work) from the data, for a region without the
-    # default pair (synthetic)
+    example: tuple[str, str] | None  # (home, work) from the data when the default pair is not
+    # in it (synthetic region), else None
 
 
 class FinderPage(Page):
@@ -90,20 +90,21 @@ class FinderPage(Page):
         inputs = tc.load_inputs(database)
         existing, proposed = finder.site_sets(inputs)
         choices = finder.commune_choices(inputs.communes)
+        labels = {code: label for label, code in choices.items()}
+        defaults = (FinderState.param.home.default, FinderState.param.work.default)
+        example = (None if all(code in labels for code in defaults)
+                   else finder.example_pair(inputs.flows, choices))
         known = set(inputs.communes["commune_code"])
         hubs = tuple(hub for hub, codes in HUBS.items() if known.issuperset(codes))
         melun = (pooling.origin_case(inputs) if pooling.MELUN in known and "la_defense" in hubs
                  else None)
-        return FinderData(inputs, existing, proposed, choices,
-                          {code: label for label, code in choices.items()},
+        return FinderData(inputs, existing, proposed, choices, labels,
                           db.query("communes_map", path=database, paris_as_one=False),
-                          melun, hubs, finder.proposal_scenario(inputs),
-                          finder.example_pair(inputs.flows, choices))
+                          melun, hubs, finder.proposal_scenario(inputs), example)
 
     def prepare(self, data: FinderData) -> None:
-        defaults = (FinderState.param.home.default, FinderState.param.work.default)
-        if data.example and not all(code in data.labels for code in defaults):
-            self.state.home, self.state.work = data.example  # a region without them
+        if data.example:  # a region without the default pair
+            self.state.home, self.state.work = data.example
         if data.hubs and self.state.hub not in data.hubs:
             self.state.hub = data.hubs[0]
 

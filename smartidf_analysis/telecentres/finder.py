@@ -158,8 +158,9 @@ def example_pair(flows: pd.DataFrame, choices: dict[str, str], mode: str = "TC",
     none is); ties by code.
     None when no such flow exists."""
     codes = set(choices.values())
-    pairs = flows[(flows["home_code"] != flows["work_code"])
-                  & flows["home_code"].isin(codes) & flows["work_code"].isin(codes)]
+    home, work = flows["home_code"].astype(str), flows["work_code"].astype(str)
+    pairs = flows[(home.to_numpy() != work.to_numpy()) & home.isin(codes).to_numpy()
+                  & work.isin(codes).to_numpy()].assign(home_code=home, work_code=work)
     by_mode = pairs[pairs["mode"] == mode]
     pairs = by_mode if len(by_mode) else pairs
     far = pairs[pairs["distance_km"] >= min_km]
