@@ -165,3 +165,14 @@ def test_pooling_clusters_are_disjoint_and_large_enough(inputs):
     origins = [c for codes in table["origin_codes"] for c in codes.split(", ")]
     assert len(origins) == len(set(origins))
     assert table["teleworkers"].sum() <= table.attrs["hub_teleworkers"] + 1e-6
+
+
+def test_example_pair_on_the_real_flows(inputs):
+    """The finder's fall-back pair, on the real flows (categorical codes): two distinct
+    communes of the search boxes, at least the demand's distance threshold apart."""
+    choices = finder.commune_choices(inputs.communes)
+    home, work = finder.example_pair(inputs.flows, choices)
+    assert home != work and {home, work} <= set(choices.values())
+    pair = inputs.flows[(inputs.flows["home_code"].astype(str) == home)
+                        & (inputs.flows["work_code"].astype(str) == work)]
+    assert (pair["distance_km"] >= tc.DISTANCE_THRESHOLD_KM).all() and len(pair)

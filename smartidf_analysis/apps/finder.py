@@ -72,7 +72,11 @@ class FinderData:
     choices: dict[str, str]  # "Name (code)" -> code
     labels: dict[str, str]  # code -> "Name (code)"
     outlines: pd.DataFrame
-    melun: pd.Series
+    melun: pd.Series | None  # None when Melun or La Défense is not in the data (synthetic)
+    hubs: tuple[str, ...]  # the keys of HUBS whose communes are all in the data
+    proposal: tc.Scenario  # the scenario of the proposed sites (p clamped to the candidates)
+    example: tuple[str, str] | None  # (home, work) from the data when the default pair is not
+    # in it (synthetic region), else None
 
 
 class FinderPage(Page):
@@ -89,10 +93,23 @@ class FinderPage(Page):
         inputs = tc.load_inputs(database)
         existing, proposed = finder.site_sets(inputs)
         choices = finder.commune_choices(inputs.communes)
-        return FinderData(inputs, existing, proposed, choices,
-                          {code: label for label, code in choices.items()},
+        labels = {code: label for label, code in choices.items()}
+        defaults = (FinderState.param.home.default, FinderState.param.work.default)
+        example = (None if all(code in labels for code in defaults)
+                   else finder.example_pair(inputs.flows, choices))
+        known = set(inputs.communes["commune_code"])
+        hubs = tuple(hub for hub, codes in HUBS.items() if known.issuperset(codes))
+        melun = (pooling.origin_case(inputs) if pooling.MELUN in known and "la_defense" in hubs
+                 else None)
+        return FinderData(inputs, existing, proposed, choices, labels,
                           db.query("communes_map", path=database, paris_as_one=False),
-                          pooling.origin_case(inputs))
+                          melun, hubs, finder.proposal_scenario(inputs), example)
+
+    def prepare(self, data: FinderData) -> None:
+        if data.example:  # a region without the default pair
+            self.state.home, self.state.work = data.example
+        if data.hubs and self.state.hub not in data.hubs:
+            self.state.hub = data.hubs[0]
 
     # ------------------------------------------------------------------ render
     def render(self, data: FinderData) -> tuple[list, list]:
@@ -121,6 +138,9 @@ class FinderPage(Page):
             sizing_mode="stretch_width", titles=self._titles(), pagination="local",
             page_size=10, formatters=number_formatters(
                 None, self.lang, {"teleworkers": 0, "seats": 0, "share_pct": 1}))
+        self._clamped = pn.pane.Alert(self._clamped_text(), alert_type="info",
+                                      visible=data.proposal.n_sites < tc.DEFAULT.n_sites,
+                                      sizing_mode="stretch_width", css_classes=["finder-clamped"])
         self._melun = pn.pane.Markdown(self._melun_text(), sizing_mode="stretch_width",
                                        css_classes=["finder-melun"])
         self._home_box = self._search_box("fd_home", self.state.home)
@@ -235,26 +255,35 @@ class FinderPage(Page):
                 f"{t('fd_mode_' + s['mode']).lower()}).")
         if not s["worth_it"]:
             text += f"\n\n{t('fd_not_worth')}"
-        return text + f"\n\n{t('fd_method')}"
+        return text + "\n\n" + t("fd_method").format(
+            n_sites=fmt_number(self._data.proposal.n_sites, lang))
+
+    def _clamped_text(self) -> str:
+        """Said when the region has fewer candidate stations than the default scenario's p."""
+        n, lang = self._data.proposal.n_sites, self.lang
+        return self.tr("fd_clamped").format(asked=fmt_number(tc.DEFAULT.n_sites, lang),
+                                            placed=fmt_number(n, lang))
 
     # ------------------------------------------------------------------ pooling
     def _pooling_table(self) -> pd.DataFrame:
+        if self.state.hub not in self._data.hubs:  # a hub the data has not (synthetic)
+            return pd.DataFrame(columns=pooling.POOLING_COLUMNS)
         return pooling.pooling_table(self._data.inputs, HUBS[self.state.hub],
                                      float(self.state.min_headcount))
 
     async def _on_pooling(self, *_) -> None:
-        table = await self.in_thread(pooling.pooling_table, self._data.inputs,
-                                     HUBS[self.state.hub], float(self.state.min_headcount))
-        self._show_pooling(table)
+        self._show_pooling(await self.in_thread(self._pooling_table))
 
     def _show_pooling(self, table: pd.DataFrame) -> None:
         self.clusters = table
         shown = table.assign(share_pct=100 * table["share_of_hub"].astype(float))
         self._pool.value = shown[POOL_DISPLAY]
-        self._melun.visible = self.state.hub == "la_defense"
+        self._melun.visible = self._data.melun is not None and self.state.hub == "la_defense"
 
     def _melun_text(self) -> str:
         m, lang = self._data.melun, self.lang
+        if m is None:
+            return ""
         return tr("fd_melun", lang).format(
             workers=fmt_number(m["hub_workers_from_origin"], lang),
             users=fmt_number(m["telecentre_users"], lang), site=escape_markdown(m["cluster_site"]),
@@ -273,7 +302,7 @@ class FinderPage(Page):
             pn.widgets.FloatSlider.from_param(st.param.days, name=t("fd_days")),
             pn.pane.Markdown(f"**{t('fd_pool_title')}**"),
             pn.widgets.Select.from_param(st.param.hub, name=t("fd_hub"),
-                                         options={t(f"fd_hub_{h}"): h for h in HUBS}),
+                                         options={t(f"fd_hub_{h}"): h for h in self._data.hubs}),
             pn.widgets.IntSlider.from_param(st.param.min_headcount, name=t("fd_min_headcount")),
         ]
         download = pn.widgets.FileDownload(
@@ -286,7 +315,7 @@ class FinderPage(Page):
         source = (f"{t('source')} : {escape_markdown(self._data.inputs.source_caption())} ; "
                   f"{TRAVEL_SOURCE}.")
         main = [
-            pn.Column(self._alert, self._cards, self._answer_text, self._map,
+            pn.Column(self._alert, self._clamped, self._cards, self._answer_text, self._map,
                       pn.pane.Markdown(f"*{t('fd_map_title')}*", sizing_mode="stretch_width"),
                       sizing_mode="stretch_width"),
             pn.Column(pn.pane.Markdown(f"## {t('fd_sites_title')}"), self._sites, download,

@@ -44,11 +44,16 @@ LABELS: dict[str, tuple[str, str]] = {
         "Distances à vol d'oiseau entre centres de communes × 1,2 (réseau) ; temps : accès fixe "
         "et vitesse par mode et tranche de distance (hypothèses recoupées avec l'EMP 2019 du "
         "SDES et l'EGT 2010) ; CO₂ : ADEME Base Carbone ; sites proposés : scénario par défaut "
-        "(200 sites, couverture maximale) ; 45 semaines travaillées par an.",
+        "({n_sites} sites, couverture maximale) ; 45 semaines travaillées par an.",
         "Crow-fly distances between commune centres × 1.2 (network); times: fixed access and "
         "speed by mode and distance band (assumptions checked against SDES EMP 2019 and EGT "
-        "2010); CO₂: ADEME Base Carbone; proposed sites: the default scenario (200 sites, "
-        "maximal covering); 45 working weeks a year."),
+        "2010); CO₂: ADEME Base Carbone; proposed sites: the default scenario ({n_sites} "
+        "sites, maximal covering); 45 working weeks a year."),
+    "fd_clamped": (
+        "Cette région compte moins de gares candidates que les {asked} sites du scénario par "
+        "défaut : {placed} sites proposés (toutes ses gares candidates).",
+        "This region has fewer candidate stations than the default scenario's {asked} sites: "
+        "{placed} sites proposed (all its candidate stations)."),
     "fd_pool_title": ("Mutualiser un site entre employeurs", "Pooling a site between employers"),
     "fd_hub": ("Pôle d'emploi", "Job hub"),
     "fd_min_headcount": ("Effectif minimal par groupe (télétravailleurs)",

@@ -233,6 +233,20 @@ class Page(pn.viewable.Viewer):
                 doc.add_timeout_callback(self._flush, delay)
         return result
 
+    def snapshot(self) -> list:
+        """The page's content made again from this session's state and build, for the HTML
+        snapshot (:func:`~.shell.snapshot_html` calls it in a thread of its own, where the
+        copy is built at once, as outside a server): the session's own objects are never
+        saved (their saved models would stay tied to them)."""
+        copy = type(self)(lang=self.lang)
+        copy.database, copy.fingerprint = self.database, self.fingerprint
+        data = copy.data()
+        copy.prepare(data)
+        copy.state.param.update(**{name: value for name, value in self.state.param.values().items()
+                                   if name != "name"})
+        main, _sidebar = copy.render(data)
+        return main
+
     def _flush(self) -> None:
         """A change of the hidden marker pane: Panel then sends what it still held queued."""
         self._flushes += 1
@@ -348,5 +362,5 @@ class Page(pn.viewable.Viewer):
                 self.fingerprint = build.fingerprint
                 self._fill(self.data())
         self._layout = template(self.page, [self._main], sidebar=[self._sidebar],
-                                lang=self.lang)
+                                lang=self.lang, snapshot=self.snapshot)
         return self._layout

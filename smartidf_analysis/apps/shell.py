@@ -6,6 +6,7 @@ import contextlib
 import functools
 import io
 import logging
+from collections.abc import Callable
 
 import pandas as pd
 import panel as pn
@@ -92,8 +93,11 @@ def navigation(lang: str, active: str) -> pn.pane.Markdown:
     return pn.pane.Markdown("\n".join(items), sizing_mode="stretch_width")
 
 
-def template(page: str, main: list, sidebar: list | None = None, lang: str = "fr"):
-    """The page template with navigation, a banner when data are synthetic, and ``main``."""
+def template(page: str, main: list, sidebar: list | None = None, lang: str = "fr",
+             snapshot: Callable[[], list] | None = None):
+    """The page template with navigation, a banner when data are synthetic, and ``main``.
+    ``snapshot()`` makes a copy of ``main`` for the HTML snapshot (:meth:`.page.Page.snapshot`;
+    default: clones of ``main``'s panes, for the static messages of :func:`guarded`)."""
     setup()
     banner = []
     try:
@@ -102,8 +106,15 @@ def template(page: str, main: list, sidebar: list | None = None, lang: str = "fr
                                     sizing_mode="stretch_width", css_classes=["synthetic-banner"])]
     except Exception:  # noqa: BLE001 - a missing database is reported by the page itself
         log.exception("could not read provenance")
-    snapshot = pn.widgets.FileDownload(
-        callback=lambda: snapshot_html(page, [*banner, *main], lang),
+
+    def snapshot_objects() -> list:
+        """Copies of the banner and the content, never the session's own objects (see
+        :func:`snapshot_html`)."""
+        content = snapshot() if snapshot is not None else [obj.clone() for obj in main]
+        return [*(obj.clone() for obj in banner), *content]
+
+    save_button = pn.widgets.FileDownload(
+        callback=lambda: snapshot_html(page, snapshot_objects, lang),
         filename=f"smartidf-{page}.html", label=tr("save_html", lang),
         color="light", sizing_mode="stretch_width")
     if not is_served():  # inline in JupyterLab: the template's CSS would not load there
@@ -112,7 +123,7 @@ def template(page: str, main: list, sidebar: list | None = None, lang: str = "fr
                       sizing_mode="stretch_width")
     tpl = pn.template.BootstrapTemplate(
         title=f"{tr('app_title', lang)} — {tr(page, lang)}",
-        sidebar=[navigation(lang, page), *(sidebar or []), snapshot],
+        sidebar=[navigation(lang, page), *(sidebar or []), save_button],
         main=[*banner, *main], header_background="#1f5c99", sidebar_width=300,
     )
     return tpl
@@ -126,9 +137,18 @@ def csv_buffer(frame) -> io.StringIO:
     return buffer
 
 
-def snapshot_html(page: str, objects: list, lang: str) -> io.StringIO:
+def snapshot_html(page: str, make_objects: Callable[[], list], lang: str) -> io.StringIO:
     """The page's current content as one standalone HTML file (resources inlined, no
-    server needed): what a decision maker attaches to an e-mail."""
+    server needed): what a decision maker attaches to an e-mail. ``make_objects()`` gives
+    the objects to save: copies made for the snapshot, never the session's own objects.
+
+    Saving an object makes Bokeh models for the saved document that Panel keeps and updates
+    at every later change of the object; saving the session's objects tied them to that
+    document for good: a later change (a checkbox on the overview) put this session's
+    stylesheet models into it ("Models must be owned by only a single document,
+    ImportedStyleSheet" in the server log) and re-pointed them at Panel's CDN, which the
+    browser then asked for (``net::ERR_NAME_NOT_RESOLVED`` offline); and the Bokeh figures
+    of the session were moved into the saved document."""
     from concurrent.futures import ThreadPoolExecutor
 
     from bokeh.resources import INLINE
@@ -137,13 +157,14 @@ def snapshot_html(page: str, objects: list, lang: str) -> io.StringIO:
     title = f"{tr('app_title', lang)} — {tr(page, lang)}"
 
     def save() -> None:
-        pn.Column(pn.pane.Markdown(f"# {title}"), *objects).save(
+        pn.Column(pn.pane.Markdown(f"# {title}"), *make_objects()).save(
             buffer, title=title, resources=INLINE, embed=False)
 
-    # Saved from a thread of its own, where no session document is current: inside the
-    # session (Panel 1.9.4), saving re-pointed the served page's stylesheets at Panel's CDN,
-    # which fails offline (measured 2026-12-03: 6 failed CSS requests after one click). The
-    # event loop waits for it, so the page's objects do not change meanwhile.
+    # Made and saved in a thread of its own, where no session document is current: inside
+    # the session (Panel 1.9.4), saving re-pointed the served page's stylesheets at Panel's
+    # CDN, which fails offline (measured 2026-12-03: 6 failed CSS requests after one click),
+    # and the copies would be made as the session's (a page is built synchronously outside a
+    # session). The event loop waits for it, so the page's state does not change meanwhile.
     with ThreadPoolExecutor(max_workers=1) as pool:
         pool.submit(save).result()
     buffer.seek(0)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from smartidf_analysis import plots
+from smartidf_analysis.data import catalog
 from smartidf_analysis.solar.field import ATTRIBUTION as FIELD_ATTRIBUTION
 from smartidf_analysis.solar.results import RoofSetResults
 from smartidf_analysis.solar.roofs import SOLAR_CLASSES
@@ -36,8 +37,16 @@ def units(lang: str) -> dict[str, str]:
 
 
 def source_text(provenance: pd.DataFrame, datasets: list[str], lang: str) -> str:
-    """'Source : producer, title (vintage); …' of the ``datasets`` (provenance dataset ids)."""
-    rows = provenance[provenance["dataset_id"].isin(datasets)].drop_duplicates("dataset_id")
+    """'Source : producer, title (vintage); …' of the ``datasets`` (provenance dataset ids).
+    On a synthetic build, the synthetic tables standing for them (the tables the catalogue
+    says they feed; their provenance rows are titled "Synthetic demo region: <table>")."""
+    chosen = provenance["dataset_id"].isin(datasets)
+    if "synthetic" in provenance and "table_name" in provenance:
+        known = set(catalog.ids())
+        tables = {catalog.get(d).table for d in datasets if d in known}
+        chosen |= (provenance["synthetic"].fillna(False).astype(bool)
+                   & provenance["table_name"].isin(tables))
+    rows = provenance[chosen].drop_duplicates("dataset_id")
     return escape_markdown(plots.source_caption(rows, lang))
 
 

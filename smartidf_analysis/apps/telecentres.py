@@ -128,6 +128,15 @@ class TelecentresPage(Page):
         them."""
         if 0 < shared.n_candidates < self.state.n_sites:  # small (synthetic) region
             self.state.n_sites = shared.n_candidates // 2 or 1
+        self._default_n_sites = self.state.n_sites  # before the URL's value
+
+    def _clamped_text(self) -> str:
+        """Said when the region has fewer candidate stations than the default p."""
+        lang = self.lang
+        return tr("tc_clamped", lang).format(
+            candidates=fmt_number(self.shared.n_candidates, lang),
+            asked=fmt_number(tc.DEFAULT.n_sites, lang),
+            p=fmt_number(self._default_n_sites, lang))
 
     def render(self, shared: TelecentresPageData) -> tuple[list, list]:
         """The page's ``(main, sidebar)`` objects made from ``shared``."""
@@ -141,6 +150,9 @@ class TelecentresPage(Page):
         self._alert = pn.pane.Alert("", alert_type="warning", visible=False,
                                     css_classes=["tc-alert"], **md)
         self._kpis = pn.pane.HTML(css_classes=["tc-kpis"], **md)
+        self._clamped = pn.pane.Alert(self._clamped_text(), alert_type="info",
+                                      visible=0 < shared.n_candidates < tc.DEFAULT.n_sites,
+                                      css_classes=["tc-clamped"], **md)
         self._caption = pn.pane.Markdown(css_classes=["tc-caption"], **md)
         outlines, self._site_source = tplots.site_map(
             shared.outlines, users_label=tr("tc_col_users", lang),
@@ -296,7 +308,7 @@ class TelecentresPage(Page):
                                     label=tr("tc_download_compare", lang)))
         md = dict(sizing_mode="stretch_width")
         main = [
-            pn.Column(self._alert, self._kpis, self._map, self._caption,
+            pn.Column(self._alert, self._clamped, self._kpis, self._map, self._caption,
                       pn.pane.Markdown(tr("tc_assumptions", lang), **md), **md),
             pn.Column(pn.pane.Markdown(f"## {tr('tc_compare_title', lang)}"), add, self._compare,
                       pn.pane.Markdown(f"## {tr('tc_sites_title', lang)}"), self._sites,

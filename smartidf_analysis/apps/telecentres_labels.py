@@ -83,6 +83,12 @@ LABELS: dict[str, tuple[str, str]] = {
                            "{candidates} gares candidates.",
                            "Impossible setting: {p} telecentres asked but only {candidates} "
                            "candidate stations."),
+    "tc_clamped": ("Cette région ne compte que {candidates} gares candidates, moins que les "
+                   "{asked} télécentres du scénario par défaut : p est ramené à {p} par défaut, "
+                   "et le scénario de référence retient toutes les gares candidates.",
+                   "This region has only {candidates} candidate stations, fewer than the "
+                   "default scenario's {asked} telecentres: p defaults to {p}, and the "
+                   "reference scenario takes every candidate station."),
     "tc_err_p_invalid": ("Le nombre de télécentres doit être un entier ≥ 1.",
                          "The number of telecentres must be a whole number ≥ 1."),
     "tc_err_radius": ("Réglage impossible : le rayon de desserte doit être supérieur à 0 km.",

@@ -27,7 +27,7 @@ import pandas as pd
 
 from smartidf_analysis.commuting.matrices import add_distances
 from smartidf_analysis.errors import UnknownCodeError
-from smartidf_analysis.telecentres.demand import DEFAULT, Scenario
+from smartidf_analysis.telecentres.demand import DEFAULT, DISTANCE_THRESHOLD_KM, Scenario
 from smartidf_analysis.telecentres.scenarios import (
     DETOUR_FACTOR,
     EMISSION_FACTORS_KG_PER_KM,
@@ -149,14 +149,60 @@ def commune_choices(communes: pd.DataFrame) -> dict[str, str]:
     return {f"{r.commune_name} ({r.commune_code})": r.commune_code for r in table.itertuples()}
 
 
+def example_pair(flows: pd.DataFrame, choices: dict[str, str], mode: str = "TC",
+                 min_km: float = DISTANCE_THRESHOLD_KM) -> tuple[str, str] | None:
+    """A (home, work) pair to open the finder with when its default pair is not in the
+    data (a synthetic region): the largest ``mode`` commuter flow (``flows`` with
+    ``home_code, work_code, mode, workers, distance_km``; any mode if none is ``mode``)
+    between two communes of ``choices`` at least ``min_km`` apart [km] (any distance if
+    none is); ties by code.
+    None when no such flow exists."""
+    codes = set(choices.values())
+    home, work = flows["home_code"].astype(str), flows["work_code"].astype(str)
+    pairs = flows[(home.to_numpy() != work.to_numpy()) & home.isin(codes).to_numpy()
+                  & work.isin(codes).to_numpy()].assign(home_code=home, work_code=work)
+    by_mode = pairs[pairs["mode"] == mode]
+    pairs = by_mode if len(by_mode) else pairs
+    far = pairs[pairs["distance_km"] >= min_km]
+    pairs = far if len(far) else pairs
+    if pairs.empty:
+        return None
+    totals = (pairs.groupby(["home_code", "work_code"], as_index=False)["workers"].sum()
+              .sort_values(["workers", "home_code", "work_code"],
+                           ascending=[False, True, True]))
+    first = totals.iloc[0]
+    return str(first["home_code"]), str(first["work_code"])
+
+
+def new_site_candidates(inputs: TelecentreInputs, scenario: Scenario = DEFAULT) -> int:
+    """How many candidate sites ``scenario`` may open besides the pre-sited (existing) ones
+    [count]: the most new sites it can propose on this region."""
+    candidates = inputs.candidates(scenario)
+    new = candidates["candidate"].astype(bool)
+    if "status" in candidates:
+        new &= candidates["status"].to_numpy() != "existing"
+    return int(new.sum())
+
+
+def proposal_scenario(inputs: TelecentreInputs, scenario: Scenario = DEFAULT) -> Scenario:
+    """The scenario whose new sites the finder proposes: ``scenario`` given the imported
+    existing sites, its ``n_sites`` clamped to :func:`new_site_candidates` (a small or
+    synthetic region has fewer candidate stations than the default 200; 0 when none)."""
+    scenario = scenario.but(with_existing=bool(len(existing_sites_as_sites(inputs.existing))))
+    return scenario.but(n_sites=min(scenario.n_sites, new_site_candidates(inputs, scenario)))
+
+
 def site_sets(inputs: TelecentreInputs, scenario: Scenario = DEFAULT
               ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(existing sites, proposed sites) for the finder: the imported existing sites, and the
-    new sites ``scenario`` places given them (default: 200 sites, greedy MCLP)."""
+    new sites ``scenario`` places given them (default: 200 sites, greedy MCLP; fewer when
+    the region has fewer candidates, see :func:`proposal_scenario`; none without any)."""
     existing = existing_sites_as_sites(inputs.existing)
-    scenario = scenario.but(with_existing=bool(len(existing)))
-    result = run_scenario(inputs, scenario)
+    scenario = proposal_scenario(inputs, scenario)
     candidates = inputs.candidates(scenario).drop_duplicates("site_id").set_index("site_id")
+    if scenario.n_sites < 1:
+        return existing, candidates.iloc[:0].reset_index()
+    result = run_scenario(inputs, scenario)
     new = result.sites.loc[result.sites["status"] != "existing", "site_id"]
     proposed = candidates.loc[new.to_numpy()].reset_index()
     return existing, proposed

@@ -56,13 +56,43 @@ def commune_counts(app_db) -> dict[bool, str]:
                  " communes" for one in (False, True)}
 
 
+@pytest.fixture(scope="module")
+def hover_target(app_db) -> tuple[str, float, float]:
+    """A commune of the served map and a point inside it, in the map's Web Mercator metres:
+    the largest commune's point on its surface (real or synthetic data alike)."""
+    import geopandas as gpd
+    import shapely
+
+    from smartidf_analysis.data import db
+
+    frame = db.query("communes_map", path=app_db, paris_as_one=False)
+    frame = frame[frame["geometry_wkb"].notna()]
+    wkbs = [bytes(wkb) for wkb in frame["geometry_wkb"]]
+    shapes = gpd.GeoSeries(shapely.from_wkb(wkbs), crs="EPSG:4326",
+                           index=frame["commune_code"].to_numpy()).to_crs("EPSG:3857")
+    code = shapes.area.idxmax()
+    point = shapes[code].point_on_surface()
+    return str(code), point.x, point.y
+
+
+# Where the map figure titled `title` draws the map point (x, y), in viewport pixels, once
+# the figure is scrolled to the middle of the viewport (below the fold otherwise)
+_SCREEN_POINT = """([title, x, y]) => {
+    const [view] = Bokeh.index.query((v) => v.model.type === "Figure"
+        && v.model.title != null && String(v.model.title.text).includes(title));
+    view.canvas_view.el.scrollIntoView({block: "center", inline: "center"});
+    const box = view.canvas_view.el.getBoundingClientRect();
+    return [box.left + view.frame.x_scale.compute(x), box.top + view.frame.y_scale.compute(y)];
+}"""
+
+
 def _open(page, url):
     page.goto(url, timeout=TIMEOUT)
     page.wait_for_selector(".bk-Canvas, canvas", timeout=TIMEOUT)
 
 
 def test_overview_renders_map_without_console_errors(page, served_app, console_errors, map_rows,
-                                                     map_vertices):
+                                                     map_vertices, hover_target):
     _open(page, f"{served_app}/overview")
     expect(page.get_by_text("Catalogue des données")).to_be_visible(timeout=TIMEOUT)
     expect(page.get_by_text("commuting_flows").first).to_be_visible(timeout=TIMEOUT)
@@ -70,10 +100,11 @@ def test_overview_renders_map_without_console_errors(page, served_app, console_e
     # the browser holds one polygon per commune of the database, with every vertex sent
     assert page.evaluate(_POLYGONS, MAP_TITLE) == [[map_rows, map_rows, map_vertices]]
     # and finds the commune under the pointer (hit testing on the unpacked outlines)
-    box = page.locator(".bk-Canvas, canvas").first.bounding_box()
-    page.mouse.move(box["x"] + box["width"] * 0.45, box["y"] + box["height"] * 0.5)
-    expect(page.locator(".bk-Tooltip").first).to_contain_text(re.compile(r"\(\d[0-9AB]\d{3}\)"),
-                                                              timeout=TIMEOUT)
+    code, x, y = hover_target
+    page.mouse.move(*page.evaluate(_SCREEN_POINT, [MAP_TITLE, x, y]))
+    tooltip = page.locator(".bk-Tooltip").first
+    expect(tooltip).to_contain_text(re.compile(r"\(\d[0-9AB]\d{3}\)"), timeout=TIMEOUT)
+    expect(tooltip).to_contain_text(f"({code})")
     wait_rendered(page, TIMEOUT)  # errors of a late render would be in by now
     assert console_errors == []
 
@@ -134,6 +165,12 @@ def test_catalogue_csv_and_html_snapshot_download(page, served_app, console_erro
         page.get_by_role("button", name="Enregistrer la page (HTML autonome)").click()
     html = open(info.value.path(), encoding="utf-8").read()
     assert "<html" in html.lower() and "ensemble" in html and "Bokeh" in html
+    # the page still changes as before, with its own stylesheets (a snapshot of the
+    # session's own objects re-pointed them at Panel's CDN at the next change)
+    page.get_by_role("checkbox").first.check()  # Paris as one commune
+    page.wait_for_function("window.location.search.includes('paris_as_one=true')",
+                           timeout=TIMEOUT)
+    wait_rendered(page, TIMEOUT)
     assert console_errors == []
 
 
