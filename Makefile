@@ -1,6 +1,6 @@
 # Two commands on a fresh machine (see README.md):
 #   make serve   install everything, build the database, serve the dashboards
-#   make test    install everything (incl. Debian's chromium), run the whole test suite
+#   make test    install everything (incl. Debian's chromium, poppler-utils, nginx), run the whole test suite
 PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
@@ -17,7 +17,7 @@ UV_VENV ?= .venv-uv
 UV       = $(UV_VENV)/bin/uv
 EXTRAS   = --extra test --extra dev --extra notebooks --extra publish --extra docs
 
-.PHONY: serve test install data chromium poppler jemalloc lint bench clean
+.PHONY: serve test install data chromium poppler nginx jemalloc lint bench clean
 
 $(UV):
 	$(PYTHON) -m venv $(UV_VENV)
@@ -51,15 +51,19 @@ chromium:
 poppler:
 	@command -v pdftoppm >/dev/null 2>&1 || $(call apt_install,poppler-utils)
 
+# the proxy tests run deploy/nginx.conf in Debian's nginx (tests/ui/test_proxy.py)
+nginx:
+	@[ -x /usr/sbin/nginx ] || $(call apt_install,nginx)
+
 # optional: the served app releases closed sessions' memory with it (smartidf_analysis/apps/serve.py)
 jemalloc:
 	@ldconfig -p 2>/dev/null | grep -q libjemalloc.so.2 || $(call apt_install,libjemalloc2) || \
 	  echo "libjemalloc2 not installed: the server keeps CPython's allocator"
 
 lint: install
-	$(BIN)/ruff check $(wildcard smartidf_analysis dashboards tests benchmarks notebooks)
+	$(BIN)/ruff check $(wildcard smartidf_analysis dashboards tests benchmarks notebooks docs)
 
-test: install chromium poppler jemalloc lint
+test: install chromium poppler nginx jemalloc lint
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 # the theme benchmarks one after the other (benchmarks/README.md); the load benchmark, which

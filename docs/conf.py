@@ -44,7 +44,8 @@ nitpick_ignore_regex = [
                r"scipy|tornado|fsspec|argparse|pathlib|collections|typing|datetime|concurrent|"
                r"asyncio|threading|subprocess|nbformat|nbclient|os|io|re|json|enum|dataclasses|"
                r"contextlib|types|abc|logging|spatialpandas|datashader|psutil|tqdm|h5py|"
-               r"functools|socket|urllib|http|zipfile|tarfile|tempfile|sqlite3|decimal)(\..*)?"),
+               r"functools|socket|urllib|http|zipfile|tarfile|tempfile|sqlite3|decimal|pygeoapi|"
+               r"flask|waitress|playwright|filelock|platformdirs|signal|html)(\..*)?"),
     (r"py:.*", r"(Path|PurePath|PurePosixPath|Callable|Iterable|Iterator|Sequence|Mapping|"
                r"MutableMapping|Hashable|Any|TextIO|BinaryIO|Generator|Awaitable|Coroutine|"
                r"Literal|Self|TypeVar|ClassVar|Protocol|NamedTuple|Enum|IntEnum|"

@@ -119,7 +119,7 @@ def write_studies(out: Path, reports: Path) -> list[str]:
         if stale.stem not in names:
             stale.unlink()
     index = ["# Studies", "",
-             "The five studies of the project, one notebook each: they narrate and call the "
+             "The studies of the project, one notebook each: they narrate and call the "
              "package, and every figure they quote comes from the database with its source and "
              "vintage. The documentation build does not run them: each page shows the notebook "
              "as committed and links its stamped HTML report when `smartidf notebooks run "

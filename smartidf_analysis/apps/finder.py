@@ -106,6 +106,8 @@ class FinderPage(Page):
                           melun, hubs, finder.proposal_scenario(inputs), example)
 
     def prepare(self, data: FinderData) -> None:
+        """Before the first render: on a region without the default home/work pair or hub,
+        start from the example pair and the first hub the data have."""
         if data.example:  # a region without the default pair
             self.state.home, self.state.work = data.example
         if data.hubs and self.state.hub not in data.hubs:

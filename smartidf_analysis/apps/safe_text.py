@@ -51,7 +51,7 @@ def escape_markdown(text: object) -> str:
     """``text`` (any value, ``str()`` of it) as Markdown that renders to exactly that text on
     one line: no HTML tag, link, image, emphasis, heading, list, table cell break, code span
     or formula can come out of it. ``& < >`` become entities, ``$`` and ``\\`` a span each,
-    the punctuation Markdown reads (:data:`_INLINE`, and a block marker at the start) is
+    the punctuation Markdown reads (``_INLINE``, and a block marker at the start) is
     backslash-escaped, and line breaks and other control characters become spaces (a value
     never starts a new paragraph or block). Other characters are left as they are, so that
     ``Saint-Denis (93066)`` stays readable in the Markdown source."""

@@ -10,7 +10,7 @@ whole group (each worker's Bokeh server then stops its loop), waits
 
 If the supervisor itself is SIGKILLed (nothing can be forwarded), Linux's
 ``PR_SET_PDEATHSIG`` takes over: the ``panel serve`` parent gets SIGTERM when the supervisor
-dies (set before it starts, :func:`_die_with_parent`), and each forked worker gets SIGTERM
+dies (set before it starts, ``_die_with_parent``), and each forked worker gets SIGTERM
 when that parent dies (set by the worker itself, :func:`worker_dies_with_server`, called from
 the ``--setup`` file). On other systems only the signalled stop holds.
 """

@@ -40,7 +40,7 @@ def freeze_heap() -> None:
 
 
 def warm_caches() -> list[str]:
-    """Load the shared data of every page (see :mod:`.page`) for the served database;
+    """Load the shared data of every page (see :mod:`smartidf_analysis.apps.page`) for the served database;
     returns the pages warmed. A page whose data cannot be loaded (no database, missing
     datasets) is logged and left to show its own message."""
     # absolute imports: this file is run as a script by --setup

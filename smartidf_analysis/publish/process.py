@@ -145,6 +145,8 @@ class SitingProcessor(BaseProcessor):
         super().__init__(processor_def, PROCESS_METADATA)
 
     def execute(self, data, outputs=None):
+        """Run the siting for the request's inputs (see :func:`siting`); returns pygeoapi's
+        ``(mimetype, result)``."""
         return "application/json", siting(data)
 
     def __repr__(self):

@@ -1,7 +1,7 @@
 """The HTML of a territory's profile, shared by the page and the printable report: the
 figures per theme (value, region, comparable median, source and vintage), the top flows
 and a static SVG map (no server, no JavaScript). Every text that comes from the data or the
-visitor is escaped (:func:`html.escape`)."""
+visitor is escaped (``html.escape``)."""
 
 from __future__ import annotations
 

@@ -45,12 +45,16 @@ class TerritoirePage(Page):
 
     @classmethod
     def load(cls, database: str) -> TerritoireData:
+        """The inputs of every territory's figures and the build's missing datasets, loaded
+        once per build (:meth:`smartidf_analysis.apps.page.Page.load`)."""
         inputs = terr.load_inputs()
         for level in terr.LEVELS:
             terr.level_figures(level)
         return TerritoireData(inputs, db.missing_datasets(path=database))
 
     def render(self, shared: TerritoireData) -> tuple[list, list]:
+        """The page's ``(main, sidebar)``: the search box, its matches and the territory's
+        figures."""
         self.shared = shared
         self._search = pn.widgets.TextInput(label=self.tr("territory_search"),
                                             placeholder="Melun, 77288, Plaine Commune…",

@@ -56,7 +56,7 @@ def _outlines(fingerprint: str) -> pd.DataFrame:
 def report_parts(code: str, level: str | None = None, lang: str = "fr",
                  inputs: terr.TerritoryInputs | None = None) -> dict:
     """What the page and the report show of one territory: ``profile`` (the frame of
-    :func:`~smartidf_analysis.reporting.territory.territory_profile`), ``destinations``,
+    :func:`~smartidf_analysis.reporting.territory.figures.territory_profile`), ``destinations``,
     ``origins`` (top flows), ``map`` (SVG) and ``body`` (the HTML fragment)."""
     inputs = inputs or terr.load_inputs()
     profile = terr.territory_profile(code, level, inputs=inputs)

@@ -1,7 +1,8 @@
 """"Mon territoire": the figures of one commune, EPCI, EPT or department across fibre,
 commuting, telework and solar (:func:`territory_profile`), its top flows
 (:func:`top_flows`), and the territories themselves (:mod:`.registry`). The page
-``territoire``, the printable report (:mod:`.printing`) and notebook 05 all draw from these.
+``territoire``, the printable report (:mod:`smartidf_analysis.apps.territoire.report`) and
+notebook 05 all draw from these.
 """
 
 from smartidf_analysis.reporting.territory.figures import (  # noqa: F401 - the package's API

@@ -2,7 +2,7 @@
 own ``io`` modules (no SQL here), once per database build.
 
 A theme whose datasets the last build could not get (``missing_datasets``, the theme's
-page) is not read: :attr:`TerritoryInputs.missing` names its datasets and its figures are
+page) is not read: ``TerritoryInputs.missing`` names its datasets and its figures are
 shown as missing with those names, never as zero.
 """
 
@@ -31,7 +31,7 @@ class TerritoryInputs:
 
     ``communes``: :func:`smartidf_analysis.commuting.io.load_communes`; ``table``: every
     territory (:func:`registry.territories`); ``coverage``: commune FttH coverage at
-    ``quarter`` (:func:`smartidf_analysis.broadband.commune_coverage`), ``coverage_all`` at
+    ``quarter`` (:func:`smartidf_analysis.broadband.coverage.commune_coverage`), ``coverage_all`` at
     every quarter; ``series``: the
     departments' FttH rate series [%]; ``flows``: MOBPRO flows by mode and CSP with
     ``distance_km``; ``demand``: telecentre demand per home commune (default scenario);
