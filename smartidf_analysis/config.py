@@ -171,6 +171,13 @@ def serve_settings() -> dict[str, str | None]:
     }
 
 
+def under_supervisor() -> bool:
+    """Whether this process was started by ``smartidf serve``'s supervisor
+    (``SMARTIDF_SUPERVISOR_PID``, set by :mod:`smartidf_analysis.apps.supervisor` for the
+    server processes; internal, not a user setting)."""
+    return bool(os.environ.get("SMARTIDF_SUPERVISOR_PID"))
+
+
 def report_dir() -> Path | None:
     """Folder where notebooks write their key-result CSVs (set by ``smartidf notebooks run``
     through ``SMARTIDF_REPORT_DIR``), or None when a notebook runs interactively."""

@@ -26,6 +26,7 @@ import subprocess
 import sys
 import time
 
+from smartidf_analysis import config
 from smartidf_analysis.errors import SmartidfError
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
@@ -92,7 +93,7 @@ def worker_dies_with_server() -> None:
     """In a forked server worker (``--num-procs``): SIGTERM when the ``panel serve`` process
     that forked it dies. Only under the supervisor (the worker's process group is the one
     :func:`supervise` made, led by that parent); a no-op in the group's leader itself."""
-    if os.environ.get("SMARTIDF_SUPERVISOR_PID") is None:
+    if not config.under_supervisor():
         return
     leader = os.getpgid(0)
     if leader == os.getpid() or not _prctl(PR_SET_PDEATHSIG, signal.SIGTERM):
