@@ -190,9 +190,23 @@ def test_irradiance_year(tables):
     assert july > january + 10
 
 
-def test_notices():
-    assert "synthetic" in synthetic.SYNTHETIC_NOTICE.lower()
-    assert "synthétiques" in synthetic.SYNTHETIC_NOTICE_FR
+def test_a_synthetic_build_says_so_at_the_command_line_and_on_the_pages(synthetic_db, capsys):
+    """What a synthetic build shows: the note ``smartidf data build`` prints, the flag the pages
+    read, and the warning banner on top of a page, in French and English."""
+    import panel as pn
+
+    from smartidf_analysis import cli
+    from smartidf_analysis.apps import shell
+    from smartidf_analysis.apps.i18n import tr
+
+    assert cli.main(["data", "build", "--synthetic", "--quiet"]) == 0  # up to date: not rebuilt
+    out = capsys.readouterr().out
+    assert "is up to date" in out and f"NOTE: {synthetic.SYNTHETIC_NOTICE}" in out.splitlines()
+    assert shell.is_synthetic(synthetic_db)
+    for lang in ("fr", "en"):
+        page = shell.template("overview", [pn.pane.Markdown("content")], lang=lang)
+        banners = [a.object for a in page.select(pn.pane.Alert) if "synthetic-banner" in a.css_classes]
+        assert banners == [tr("synthetic_banner", lang)], lang
 
 
 def test_commute_records():

@@ -446,13 +446,18 @@ def test_page_reacts_to_p_and_reports_impossible_settings(real_db, monkeypatch):
     [figure] = view.figures()
     geometry = figure.renderers[0].glyph.xs  # the packed outlines, sent once
     source = figure.renderers[-1].data_source
+    solved = []  # the scenarios actually solved from here on (not taken from the cache)
+    solve = page_module.solve
+    monkeypatch.setattr(page_module, "solve",
+                        lambda inputs, scenario: solved.append(scenario) or solve(inputs, scenario))
+    page_module.SCENARIOS.clear()
     page.state.n_sites = 20
+    assert [s.n_sites for s in solved] == [20]  # one solve for one change
     assert view.text("tc-kpis") != first and not view.visible("tc-alert")
     sites = _check_sites_shown(view, 20)
     # only the site layer changed: same figure and Bokeh source; outlines untouched
     assert view.figures() == [figure] and figure.renderers[-1].data_source is source
     assert figure.renderers[0].glyph.xs is geometry
-    assert page.last_update_s < 5
     for change, text in ((dict(radius_km=0.0), "rayon"), (dict(n_sites=400), "400"),
                          (dict(teleworkable_factor=0.0), "Demande nulle")):
         page.state.param.update(n_sites=20, radius_km=5.0, teleworkable_factor=1.0)
@@ -460,7 +465,10 @@ def test_page_reacts_to_p_and_reports_impossible_settings(real_db, monkeypatch):
         assert text in view.text("tc-alert")
         assert "—" in view.text("tc-kpis")  # KPIs blank, no stale figures
         assert len(source.data["x"]) == 0 and view.tables()[1].empty  # no stale sites
+    solves_before = len(solved)
     page.state.param.update(n_sites=20, radius_km=5.0, teleworkable_factor=1.0)
+    assert len(solved) == solves_before  # a scenario solved before comes from the cache
+    assert _check_sites_shown(view, 20).equals(sites)
     page.pin()  # what the "add to the comparison" button does
     compare = view.csv("telecentres_scenarios.csv")
     assert compare["n_sites"].tolist() == [tc.DEFAULT.n_sites, 20, 20]

@@ -29,7 +29,7 @@ from .broadband_display import pct, quarter_text
 from .i18n import fmt_number, tr
 from .page import Page
 from .safe_text import escape_markdown
-from .shell import csv_buffer, guarded
+from .shell import csv_buffer
 
 log = logging.getLogger("smartidf.apps.broadband")
 
@@ -362,8 +362,3 @@ class BroadbandPage(Page):
 def build_page(lang: str):
     """The broadband page in ``lang``."""
     return BroadbandPage(lang=lang).__panel__()
-
-
-def app():
-    """The broadband page, guarded (errors become a short message), for notebooks."""
-    return guarded(build_page, "broadband")

@@ -30,7 +30,7 @@ from . import buildings_labels  # noqa: F401 - registers the page's labels
 from .i18n import fmt_number
 from .page import Page
 from .safe_text import escape_html, escape_markdown
-from .shell import csv_buffer, guarded
+from .shell import csv_buffer
 
 log = logging.getLogger("smartidf.apps.buildings")
 
@@ -246,8 +246,3 @@ def build_page(lang: str):
     """The 2.5D buildings page in ``lang`` (``"fr"`` or ``"en"``), its deck.gl extension loaded."""
     pn.extension("deckgl")
     return BuildingsPage(lang=lang)
-
-
-def app():
-    """The page as a servable object (``panel serve``) or inline in a notebook."""
-    return guarded(build_page, "buildings")

@@ -37,7 +37,7 @@ from .commuting_state import (
 from .i18n import fmt_number, tr
 from .page import Page
 from .safe_text import escape_markdown
-from .shell import csv_buffer, guarded
+from .shell import csv_buffer
 from .tables import number_formatters
 
 log = logging.getLogger("smartidf.apps.commuting")
@@ -311,8 +311,3 @@ class CommutingPage(Page):
 def build_page(lang: str):
     """The commuting page in ``lang``."""
     return CommutingPage(lang=lang).__panel__()
-
-
-def app():
-    """The commuting page, guarded (errors become a short message), for notebooks."""
-    return guarded(build_page, "commuting")

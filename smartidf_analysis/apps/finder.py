@@ -32,7 +32,7 @@ from . import finder_labels  # noqa: F401 - registers the page's labels
 from .i18n import fmt_number, tr
 from .page import Page
 from .safe_text import escape_markdown
-from .shell import csv_buffer, guarded
+from .shell import csv_buffer
 from .tables import number_formatters
 
 log = logging.getLogger("smartidf.apps.finder")
@@ -334,8 +334,3 @@ class FinderPage(Page):
 def build_page(lang: str):
     """The "Mon télécentre" page in ``lang``."""
     return FinderPage(lang=lang).__panel__()
-
-
-def app():
-    """The page, guarded (errors become a short message), for notebooks."""
-    return guarded(build_page, "finder")

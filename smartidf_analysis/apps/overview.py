@@ -18,7 +18,7 @@ from smartidf_analysis.reporting import headlines
 from .i18n import fmt_number, tr
 from .page import Page
 from .safe_text import escape_markdown
-from .shell import csv_buffer, guarded, missing_data_panel
+from .shell import csv_buffer, missing_data_panel
 
 METRICS = ("population", "density_per_km2")
 #: the datasets cited under the map and under the regional totals
@@ -179,8 +179,3 @@ class OverviewPage(Page):
 def build_page(lang: str):
     """The overview page in ``lang``."""
     return OverviewPage(lang=lang).__panel__()
-
-
-def app():
-    """The overview page, guarded (errors become a short message), for notebooks."""
-    return guarded(build_page, "overview")

@@ -33,7 +33,7 @@ from smartidf_analysis.solar.roofs import SOLAR_CLASSES
 from . import solar_display as show
 from .i18n import fmt_number, tr
 from .page import Page
-from .shell import csv_buffer, guarded, is_synthetic
+from .shell import csv_buffer, is_synthetic
 from .solar_state import (  # noqa: F401 - the page's state and constants, importable from here
     CONVENTIONS,
     INDICATORS,
@@ -354,8 +354,3 @@ class SolarPage(Page):
 def build_page(lang: str):
     """The solar page in ``lang``."""
     return SolarPage(lang=lang).__panel__()
-
-
-def app():
-    """The solar page, guarded (errors become a short message), for notebooks."""
-    return guarded(build_page, "solar")

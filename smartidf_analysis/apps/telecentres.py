@@ -36,7 +36,7 @@ from . import telecentres_labels  # noqa: F401 - registers the page's labels
 from .i18n import fmt_number, tr
 from .page import Page
 from .results_cache import ResultsCache
-from .shell import csv_buffer, guarded
+from .shell import csv_buffer
 from .telecentres_display import COMPARE_COLUMNS, SITE_COLUMNS, error_message  # noqa: F401
 
 log = logging.getLogger("smartidf.apps.telecentres")
@@ -323,8 +323,3 @@ class TelecentresPage(Page):
 def build_page(lang: str):
     """The telecentres page in ``lang``."""
     return TelecentresPage(lang=lang).__panel__()
-
-
-def app():
-    """The telecentres page, guarded (errors become a short message), for notebooks."""
-    return guarded(build_page, "telecentres")

@@ -71,13 +71,6 @@ def check_writable(url: str) -> None:
         raise ExportError(f"cannot write the export to {url}: {type(exc).__name__}: {exc}") from None
 
 
-def department_of(code: str | None) -> str:
-    """Department of a commune code: the first 2 characters, 3 for 97x; ``none`` if missing."""
-    if not code:
-        return "none"
-    return code[:3] if code.startswith("97") else code[:2]
-
-
 def read_manifest(url: str) -> dict[str, Any]:
     """The ``provenance.json`` of an export; :class:`ExportError` when absent (no export, or
     one that did not finish)."""

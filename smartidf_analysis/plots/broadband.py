@@ -27,8 +27,6 @@ __all__ = ["NO_DATA_COLOR", "ColorScale", "CoverageMap", "rate_scale", "class_sc
 ABOVE_100_COLOR = "#c51b8a"  # rates above 100 % (ARCEP denominator artefact)
 CLASS_COLORS = ("#f7fbff", "#c6dbef", "#6baed6", "#3182bd", "#08519c", "#08306b")
 CLASS_LABELS = ("0", "< 10 %", "10–25 %", "25–50 %", "50–80 %", "≥ 80 %")
-ZONE_COLORS = {"very_dense": "#08519c", "l3313_commitment": "#3182bd",
-               "private_intention": "#9ecae1", "public_initiative": "#fd8d3c"}
 
 
 def rate_scale() -> ColorScale:

@@ -109,6 +109,3 @@ def picked_roof(click_state: dict, roofs: pd.DataFrame) -> pd.Series | None:
     if click_state.get("layer") != LAYER_ID or not isinstance(index, int) or not 0 <= index < len(roofs):
         return None
     return roofs.iloc[index]
-
-
-TOOLTIP_KEYS = ("roof_id", "class_label", "annual_kwh", "kwh_m2", "height_m")

@@ -211,16 +211,6 @@ def localize_assets(page: str, folder: Path) -> str:
     return _BOKEH_URL.sub(lambda m: local("bokeh", f"{m.group(1)}.min.js", m.group(0)), page)
 
 
-def clear_outputs(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Remove outputs, execution counts and execution metadata (as committed in git)."""
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            cell.outputs = []
-            cell.execution_count = None
-            cell.metadata.pop("execution", None)
-    return nb
-
-
 def to_html(nb: nbformat.NotebookNode, *, title: str, stamp_html: str, css: str = "") -> str:
     """The executed notebook as one HTML page (JupyterLab look) with ``stamp_html`` at the top.
 

@@ -62,13 +62,6 @@ from smartidf_analysis.solar.irradiance import PARIS_LATITUDE, PARIS_LONGITUDE
 #: The calibration file of the mirror (SOURCES.md H1) and its sha256.
 CALIBRATION_FILE = "solairesimple_pvgis_irradiation_communes_idf_2025-10_calibration.csv"
 CALIBRATION_SHA256 = "2506d9676701380b05498e846e14723c2955a63389e292a879937941aa9117b0"
-#: The full upstream file (France, 11,769 rows) a catalogue entry would refresh from.
-UPSTREAM = {
-    "id": "solairesimple_pvgis_irradiation",
-    "url": "https://raw.githubusercontent.com/open-solar-france/open-solar-france/"
-           "e0e0086ffe1d2394940d0e2d001c341ee7b74e49/data/irradiation-par-commune-10-2025.csv",
-    "sha256": "04146add30291f66d65f120c0ccb75b26be7a4723c7449d9f740644f7d3663c4",
-}
 ATTRIBUTION = ("SolaireSimple (2025), donnees d'irradiation solaire par commune (October 2025), "
                "from EU JRC PVGIS (satellite-derived, 2005-2020)")
 LICENCE = "CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/); derived work: fitted field"

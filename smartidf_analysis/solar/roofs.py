@@ -35,8 +35,6 @@ SOLAR_CLASSES = ("blue", "yellow", "red")
 CLASS_COLORS = {"red": "#d7301f", "yellow": "#fec44f", "blue": "#2b8cbe"}
 
 ROOF_COLUMNS = ("usable_area_m2", "tilt_deg", "azimuth_deg", "lat", "lon")
-OUTPUT_COLUMNS = ("irradiation_kwh_m2", "peak_power_kwp", "annual_kwh", "specific_yield_kwh_kwp",
-                  "solar_class")
 
 _REASONS = (
     "missing usable_area_m2", "negative usable_area_m2", "missing tilt_deg", "tilt_deg outside 0-90",

@@ -29,9 +29,6 @@ STOCK_BLOCK_SIZE = 250_000  # roofs per block (and per Dask partition) of the sy
 FLAT_MATERIALS = ("terrasse", "beton", "béton", "bitume", "vegetal", "végétal", "01", "40")
 PITCHED_MATERIALS = ("tuile", "ardoise", "10", "11", "12", "20", "21", "22")
 
-ROOF_OUTPUT = ["roof_id", "building_id", "source", "commune_code", "roof_shape", "usable_area_m2",
-               "tilt_deg", "azimuth_deg", "lat", "lon", "shading_factor"]
-
 
 def _floats(column: pd.Series) -> np.ndarray:
     return pd.to_numeric(column, errors="coerce").to_numpy(dtype=float, na_value=np.nan)

@@ -17,8 +17,9 @@ from smartidf_analysis.solar import clearsky, conventions
 from smartidf_analysis.solar import field as solar_field
 from smartidf_analysis.solar import io as sd
 from smartidf_analysis.solar import irradiance as solar
-from smartidf_analysis.solar.cadastre import compare_with_cadastre, ratio_by_shape, system_factors
-from smartidf_analysis.solar.roofs import bad_roofs, class_totals, estimate_roof_production
+from smartidf_analysis.solar.cadastre import compare_with_cadastre, ratio_by_shape
+from smartidf_analysis.solar.cadastre import system_factors as system_factors  # notebook 04 quotes it
+from smartidf_analysis.solar.roofs import bad_roofs, class_totals
 from smartidf_analysis.solar.roofs import bilinear as roofs_bilinear
 from smartidf_analysis.solar.stock import roofs_from_cadastre
 
@@ -93,26 +94,6 @@ def field_summary(field: xr.Dataset) -> pd.DataFrame:
     rows.append({"point": "reference (NSRDB site)", "lat": field.attrs["reference_latitude"],
                  "lon": field.attrs["reference_longitude"], "ghi_kwh_m2": at_ref * ref, "factor": at_ref})
     return pd.DataFrame(rows)
-
-
-def saint_denis_comparison(module_efficiency: float = 0.20) -> dict[str, pd.DataFrame]:
-    """Our estimate of the Saint-Denis cadastre roofs against the cadastre's production.
-
-    Returns ``summary`` (one row: median ratio, correlations, decomposition, see
-    :func:`~smartidf_analysis.solar.cadastre.compare_with_cadastre`), ``by_shape``,
-    ``system_factors`` (the cadastre's implied ``k``) and ``pairs`` (roof by roof).
-    """
-    table = sd.cadastre()
-    est = estimate_roof_production(roofs_from_cadastre(table), sd.paris_yield_cube(),
-                                   field=sd.regional_field(), module_efficiency=module_efficiency)
-    summary, pairs = compare_with_cadastre(est, table)
-    ours_k = (pairs["annual_kwh"] / (pairs["usable_area_m2"] * pairs["irradiation_ratio"]
-                                     * table.set_index("roof_id").loc[pairs["roof_id"],
-                                                                      "mean_irradiation_kwh_m2"].to_numpy()))
-    summary["our_system_factor_median"] = float(ours_k.median())
-    summary["module_efficiency"] = module_efficiency
-    return {"summary": summary.to_frame().T, "by_shape": ratio_by_shape(pairs).reset_index(),
-            "system_factors": system_factors(table).reset_index(), "pairs": pairs}
 
 
 def classified_sets(sets: Sequence[str] = ("saint_denis_buildings", "paris13_volumes",

@@ -51,10 +51,6 @@ EMISSION_FACTORS_KG_PER_KM = {"VP": 0.218, "TC": 0.00978, "NM": 0.0}
 #: The communes of the La Défense business district (jobs of the whole communes count).
 LA_DEFENSE = ("92026", "92062")
 MODELS = ("mclp", "pmedian")
-KPI_COLUMNS = ["sites", "candidates", "teleworkers", "daily_users", "seats",
-               "km_avoided_per_year", "co2_avoided_t_per_year", "hours_saved_per_year",
-               "demand_served_pct", "mean_distance_to_site_km", "mip_gap", "status",
-               "solve_time_s"]
 
 
 @dataclass

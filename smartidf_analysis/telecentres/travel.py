@@ -68,9 +68,3 @@ def time_saved_min(commute_km, site_km, mode: str,
     ``site_km`` instead of work at ``commute_km`` (same mode), never negative."""
     saved = travel_time_min(commute_km, mode, bands) - travel_time_min(site_km, mode, bands)
     return np.clip(np.nan_to_num(saved, nan=0.0), 0.0, None)
-
-
-def mean_speed_kmh(distance_km: float, mode: str) -> float:
-    """The door-to-door mean speed [km/h] the model implies over ``distance_km``."""
-    t = float(travel_time_min(distance_km, mode))
-    return distance_km / t * 60.0 if t > 0 else float("nan")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -40,8 +41,10 @@ def test_unauthenticated_visit_gets_the_login_page(page, auth_app):
 
 def test_wrong_password_is_refused(page, auth_app):
     _login(page, auth_app, "elu", "wrong")
-    page.wait_for_load_state()
-    assert "/login" in page.url
+    # the answer to the form, not the page it was sent from: the refusal and its message
+    expect(page).to_have_url(re.compile(r"/login\?error="), timeout=TIMEOUT)
+    expect(page.locator(".errormessage")).to_have_text("Invalid username or password!",
+                                                        timeout=TIMEOUT)
     # no session was opened: the app still sends this browser to the login page
     page.goto(f"{auth_app}/overview", timeout=TIMEOUT)
     expect(page).to_have_url(f"{auth_app}/login?next=%2Foverview", timeout=TIMEOUT)
@@ -50,8 +53,9 @@ def test_wrong_password_is_refused(page, auth_app):
 
 def test_right_password_opens_the_app(page, auth_app):
     _login(page, auth_app, "elu", "correct-horse")
-    page.wait_for_selector("canvas", timeout=TIMEOUT)
-    assert "/overview" in page.url
+    expect(page).to_have_url(f"{auth_app}/overview", timeout=TIMEOUT)
+    page.wait_for_selector("canvas", timeout=TIMEOUT)  # the page's content, not the login form
+    expect(page.locator("input[name=password]")).to_have_count(0)
 
 
 def test_auth_requires_a_cookie_secret(monkeypatch, app_db, capsys):

@@ -17,7 +17,7 @@ import pandas as pd
 import panel as pn
 
 from smartidf_analysis.apps.page import Page
-from smartidf_analysis.apps.shell import csv_buffer, guarded, missing_data_panel
+from smartidf_analysis.apps.shell import csv_buffer, missing_data_panel
 from smartidf_analysis.apps.territoire import report
 from smartidf_analysis.apps.territoire.document import esc
 from smartidf_analysis.apps.territoire.state import TerritoireState
@@ -128,8 +128,3 @@ class TerritoirePage(Page):
 def build_page(lang: str):
     """The "Mon territoire" page in ``lang``."""
     return TerritoirePage(lang=lang).__panel__()
-
-
-def app():
-    """The page, guarded (errors become a short message), for notebooks."""
-    return guarded(build_page, "territoire")

@@ -41,10 +41,6 @@ from smartidf_analysis.data.synthetic import geo, layers
 from smartidf_analysis.data.synthetic.communes import MODES, arcep_class, schema_frame
 
 SYNTHETIC_NOTICE = "Synthetic demo data: a fake Île-de-France-like region, not official statistics."
-SYNTHETIC_NOTICE_FR = (
-    "Données synthétiques de démonstration : une région fictive inspirée de l'Île-de-France, "
-    "pas des statistiques officielles."
-)
 
 
 def iter_commute_records(n_records: int, seed: int = 0, communes: pd.DataFrame | None = None,
