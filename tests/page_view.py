@@ -5,10 +5,15 @@ never the page's private attributes."""
 
 from __future__ import annotations
 
+import html
 import io
+import re
 
 import pandas as pd
 import panel as pn
+
+# CommonMark: a backslash before an ASCII punctuation character shows that character
+MARKDOWN_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
 class PageView:
@@ -43,8 +48,16 @@ class PageView:
         return any(p is self.pane(css_class) for p in self.shown())
 
     def text(self, css_class: str) -> str:
-        """What the pane with ``css_class`` shows ("" when it is hidden)."""
-        return str(self.pane(css_class).object) if self.visible(css_class) else ""
+        """What the pane with ``css_class`` shows ("" when it is hidden): of a Markdown pane,
+        its text with Markdown's backslash escapes and HTML's entities read as the browser
+        shows them (``apps.safe_text`` escapes what comes from URLs and files)."""
+        if not self.visible(css_class):
+            return ""
+        pane = self.pane(css_class)
+        text = str(pane.object)
+        if isinstance(pane, pn.pane.Markdown):
+            text = html.unescape(MARKDOWN_ESCAPE.sub(r"\1", text))
+        return text
 
     def alerts(self, alert_type: str) -> list[str]:
         """The texts of the alerts of ``alert_type`` ("danger", "warning"...) shown."""

@@ -275,11 +275,39 @@ def _is_constant_path(path: str) -> bool:
     return not (inspect.isfunction(obj) or inspect.isclass(obj))
 
 
+def _resolves(dotted: str) -> bool:
+    """Whether ``dotted`` (``package.module.Class.method``) names an object that exists."""
+    parts = dotted.split(".")
+    for cut in range(len(parts), 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
+            continue
+        try:
+            for attr in parts[cut:]:
+                obj = getattr(obj, attr)
+        except AttributeError:
+            return False
+        return True
+    return False
+
+
+def remove_stale_stubs(generated: Path) -> list[str]:
+    """Delete the autosummary stubs (``api/generated/*.rst``) of objects that no longer exist
+    (autosummary writes stubs but never removes one: a deleted function's stub would fail the
+    next build); returns their names."""
+    stale = [stub for stub in generated.glob("*.rst") if not _resolves(stub.stem)]
+    for stub in stale:
+        stub.unlink()
+    return [stub.stem for stub in stale]
+
+
 def write_api_pages(out: Path) -> int:
     """Write the API reference into folder ``out`` (``docs/api``); returns the number of pages
     written besides the autosummary stubs."""
     apis = public_api()
     out.mkdir(parents=True, exist_ok=True)
+    remove_stale_stubs(out / "generated")
     pages: dict[str, str] = {}
     on_package_page = {h for api in apis.values() for h in api.exports.values() if _is_constant_path(h)}
     for name, api in apis.items():

@@ -33,7 +33,7 @@ from smartidf_analysis.solar.roofs import SOLAR_CLASSES
 from . import solar_display as show
 from .i18n import fmt_number, tr
 from .page import Page
-from .shell import csv_buffer, is_synthetic
+from .shell import csv_buffer, is_served, is_synthetic
 from .solar_state import (  # noqa: F401 - the page's state and constants, importable from here
     CONVENTIONS,
     INDICATORS,
@@ -150,14 +150,13 @@ class SolarPage(Page):
         return SolarUpdate(key, results, communes, image)
 
     def _first_update(self) -> None:
-        """The first content: at once outside an event loop (tests, scripts), else as a task
-        of the loop (served: the loop serves other sessions while the roofs are computed)."""
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
+        """The first content: at once outside a served session (tests, scripts, notebooks,
+        whatever event loop may be running there), else as a task of the server's loop (the
+        loop serves other sessions while the roofs are computed)."""
+        if not is_served():
             self._apply(self._compute(self._key(), True, self._raster is None))
             return
-        task = loop.create_task(self.guard(self._update)(roofs=True))
+        task = asyncio.get_running_loop().create_task(self.guard(self._update)(roofs=True))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 

@@ -36,7 +36,7 @@ from . import telecentres_labels  # noqa: F401 - registers the page's labels
 from .i18n import fmt_number, tr
 from .page import Page
 from .results_cache import ResultsCache
-from .shell import csv_buffer
+from .shell import csv_buffer, is_served
 from .telecentres_display import COMPARE_COLUMNS, SITE_COLUMNS, error_message  # noqa: F401
 
 log = logging.getLogger("smartidf.apps.telecentres")
@@ -180,16 +180,15 @@ class TelecentresPage(Page):
                              lambda: solve(self.shared.inputs, scenario))
 
     def _first_update(self) -> None:
-        """The first result: at once outside an event loop (tests, scripts), else as a task
-        of the loop (served: other sessions are served while it is solved)."""
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
+        """The first result: at once outside a served session (tests, scripts, notebooks,
+        whatever event loop may be running there), else as a task of the server's loop (other
+        sessions are served while it is solved)."""
+        if not is_served():
             started = time.perf_counter()
             self._show(*self._solve(self.state.scenario()))
             self.last_update_s = time.perf_counter() - started
             return
-        task = loop.create_task(self.guard(self._update)())
+        task = asyncio.get_running_loop().create_task(self.guard(self._update)())
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 

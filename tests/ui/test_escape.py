@@ -132,7 +132,8 @@ def test_every_url_parameter_is_covered():
     """Each page declares URL parameters, each a parameter of its state: what the test below
     fills in (a page with a parameter of another kind would be caught here)."""
     assert {cls.page for cls in PAGE_CLASSES} == {"overview", "broadband", "commuting",
-                                                  "telecentres", "finder", "solar", "buildings"}
+                                                  "telecentres", "finder", "solar", "buildings",
+                                                  "territoire"}
     for cls in PAGE_CLASSES:
         assert cls.url_parameters and set(cls.url_parameters) <= set(cls.State.param), cls
 
@@ -157,8 +158,8 @@ def test_hostile_url_values_and_typed_text_run_nothing(page, hostile_app, dialog
             box.press("Enter")
             wait_rendered(page, TIMEOUT)
             _assert_nothing_injected(page, dialogs, f"{page_class.page} typed {payload!r}")
-    if page_class.page in ("broadband", "finder"):
-        assert boxes, "the page's commune search boxes were not found"
+    if page_class.page in ("broadband", "finder", "territoire"):
+        assert boxes, "the page's search boxes were not found"
 
 
 def test_imported_site_names_are_shown_as_text(page, hostile_app, dialogs):
