@@ -105,3 +105,9 @@ def test_the_line_limit_check_can_fail(tmp_path):
     short.write_text('"""Short."""\n' + body[: -len(f"x{MAX_LINES - 1} = {MAX_LINES - 1}\n")],
                      encoding="utf-8")
     assert oversized_without_reason([bare, reasoned, short]) == [(bare, MAX_LINES + 1)]
+
+
+def test_only_the_browser_tests_are_marked_ui(request):
+    """``tests/ui/conftest.py`` marks its own tests ``ui`` (its collection hook sees every
+    test of the run): an in-process test is not marked."""
+    assert request.node.get_closest_marker("ui") is None

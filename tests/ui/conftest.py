@@ -9,8 +9,12 @@ from serving import CHROMIUM, CHROMIUM_ARGS, served
 
 
 def pytest_collection_modifyitems(items):
+    """Marks the tests of this folder ``ui``. The hook of a folder's conftest sees every
+    collected test, not only its folder's: only those under ``tests/ui`` are marked."""
+    here = Path(__file__).parent
     for item in items:
-        item.add_marker(pytest.mark.ui)
+        if here in Path(item.path).parents:
+            item.add_marker(pytest.mark.ui)
 
 
 @pytest.fixture(scope="session")
