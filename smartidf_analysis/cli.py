@@ -359,9 +359,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     -------
     int
         The sub-command's exit status (0 on success), 1 after a project error (printed as
-        one line),
-        :data:`EXIT_INCOMPLETE` when a fetch or build could not get every official dataset,
-        130 when interrupted; argparse exits with 2 on bad arguments.
+        one line), :data:`EXIT_INCOMPLETE` when a fetch or build could not get every
+        official dataset, 130 when interrupted; argparse exits with 2 on bad arguments.
     """
     args = parser().parse_args(argv)
     try:
