@@ -20,7 +20,21 @@ SUM_SCALE = 9
 
 @dataclass(frozen=True)
 class Table:
-    """One canonical table: its columns (name -> DuckDB type), key and description."""
+    """One canonical table: its columns (name -> DuckDB type), key and description.
+
+    Parameters
+    ----------
+    name : str
+        The table's name.
+    description : str
+        What it holds (sources, units).
+    columns : dict of str to str
+        Column name -> DuckDB type.
+    key : tuple of str
+        The columns that identify a row (checked unique by the build).
+    non_negative : tuple of str
+        Columns that may not hold negative values.
+    """
 
     name: str
     description: str
