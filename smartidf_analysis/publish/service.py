@@ -100,7 +100,7 @@ def pygeoapi_config(url: str, address: str, port: int) -> dict:
     Returns
     -------
     dict
-        pygeoapi's configuration (``server``, ``logging``, ``metadata``, ``resources``).
+        The pygeoapi configuration (``server``, ``logging``, ``metadata``, ``resources``).
     """
     resources = {}
     for name in COLLECTIONS:
@@ -189,7 +189,7 @@ def serve(port: int = 5050, address: str = "127.0.0.1", url: str | None = None,
     url : str, optional
         The public URL (e.g. behind a proxy); default ``http://<address>:<port>``.
     threads : int, default 8
-        waitress's worker threads.
+        Worker threads of waitress.
 
     Returns
     -------

@@ -133,7 +133,13 @@ def build_tables(seed: int = 0, scale: float = 1.0) -> dict[str, pd.DataFrame]:
 
     Returns
     -------
-    dict of table name -> DataFrame with exactly the schema's columns, in ``TABLES`` order.
+    dict of str to pandas.DataFrame
+        Table name -> DataFrame with exactly the schema's columns, in ``TABLES`` order.
+
+    Raises
+    ------
+    ValueError
+        If ``scale`` is not positive.
     """
     if scale <= 0:
         raise ValueError(f"scale must be positive, got {scale}")
