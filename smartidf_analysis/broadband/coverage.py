@@ -78,8 +78,8 @@ class BroadbandData:
         The Baromètre department series (``zone_code``, ``quarter``, ``coverage_pct`` [%],
         ``source``).
     communes : pandas.DataFrame
-        The current communes (COG 2026) with department, EPCI, EPT, population 2023
-        [inhabitants] and ``has_boundary``.
+        The current communes (COG 2026) and Paris arrondissements (``kind`` COM | ARM)
+        with department, EPCI, EPT, population 2023 [inhabitants] and ``has_boundary``.
     incomes : pandas.DataFrame
         Filosofi 2021 median declared income per consumption unit per commune [EUR].
     provenance : pandas.DataFrame

@@ -45,6 +45,8 @@ def load_map(path=None):
     Returns
     -------
     pandas.DataFrame
-        One row per current commune (named query ``broadband_map``), with ``geometry_wkb``.
+        One row per current commune (kind COM) that has an outline (named query
+        ``broadband_map``): ``commune_code``, ``commune_name``, ``department_code``,
+        ``geometry_wkb``.
     """
     return db.query("broadband_map", path=path)

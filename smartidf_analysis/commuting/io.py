@@ -272,7 +272,10 @@ def communes_map(paris_as_one: bool, path: str | Path | None = None) -> pd.DataF
     Returns
     -------
     pandas.DataFrame
-        One row per commune (named query ``communes_map``), with ``geometry_wkb``.
+        One row per map unit (named query ``communes_map``): ``commune_code``,
+        ``commune_name``, ``kind``, ``department_code``, ``population`` [inhabitants],
+        ``area_km2`` [km²], ``density_per_km2`` [inhabitants/km²], ``centroid_lon``,
+        ``centroid_lat`` [deg], ``geometry_wkb``.
     """
     return db.query("communes_map", path=path, paris_as_one=paris_as_one)
 
