@@ -213,7 +213,13 @@ def _solar_fit_field(args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    """The argument parser of the ``smartidf`` command."""
+    """The argument parser of the ``smartidf`` command.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The parser, each sub-command's handler in its ``func`` default.
+    """
     p = argparse.ArgumentParser(prog="smartidf", description=__doc__.splitlines()[0])
     p.add_argument("--version", action="version", version=f"smartidf {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
@@ -342,7 +348,20 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``smartidf`` console script."""
+    """Entry point of the ``smartidf`` console script.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The arguments after the program name; default ``sys.argv[1:]``.
+
+    Returns
+    -------
+    int
+        The sub-command's exit status (0 on success), 1 after a project error (printed as
+        one line), :data:`EXIT_INCOMPLETE` when a fetch or build could not get every
+        official dataset, 130 when interrupted; argparse exits with 2 on bad arguments.
+    """
     args = parser().parse_args(argv)
     try:
         return int(args.func(args) or 0)

@@ -54,7 +54,18 @@ APP_NAME = "smartidf-analysis"  # the distribution's name: the user data folder'
 
 def checkout_dir(repo: Path = REPO_DIR) -> Path | None:
     """The source checkout the package runs from (editable install, ``make install``), or
-    None for a package installed from its wheel (``repo`` is then ``site-packages``)."""
+    None for a package installed from its wheel (``repo`` is then ``site-packages``).
+
+    Parameters
+    ----------
+    repo : pathlib.Path, default :data:`REPO_DIR`
+        The folder above the package.
+
+    Returns
+    -------
+    pathlib.Path or None
+        ``repo`` when its ``pyproject.toml`` declares this distribution, else None.
+    """
     pyproject = repo / "pyproject.toml"
     try:
         declared = f'name = "{APP_NAME}"' in pyproject.read_text(encoding="utf-8")
@@ -65,7 +76,13 @@ def checkout_dir(repo: Path = REPO_DIR) -> Path | None:
 
 def data_dir() -> Path:
     """Folder for downloads, caches and the database: ``SMARTIDF_DATA_DIR``, else ``data/``
-    of the checkout, else the platform's user data folder (an installed package)."""
+    of the checkout, else the platform's user data folder (an installed package).
+
+    Returns
+    -------
+    pathlib.Path
+        The data folder (absolute; not created here).
+    """
     env = os.environ.get("SMARTIDF_DATA_DIR")
     if env:
         return Path(env).expanduser().resolve()
@@ -76,29 +93,59 @@ def data_dir() -> Path:
 
 
 def db_path() -> Path:
-    """Path of the DuckDB database file."""
+    """Path of the DuckDB database file.
+
+    Returns
+    -------
+    pathlib.Path
+        ``SMARTIDF_DB`` (absolute), else ``smartidf.duckdb`` in :func:`data_dir`.
+    """
     env = os.environ.get("SMARTIDF_DB")
     return Path(env).expanduser().resolve() if env else data_dir() / "smartidf.duckdb"
 
 
 def mirror_dir() -> Path | None:
-    """The offline mirror folder, or None when ``SMARTIDF_MIRROR`` is unset or empty."""
+    """The offline mirror folder, or None when ``SMARTIDF_MIRROR`` is unset or empty.
+
+    Returns
+    -------
+    pathlib.Path or None
+        The mirror folder (absolute), or None.
+    """
     env = os.environ.get("SMARTIDF_MIRROR", "").strip()
     return Path(env).expanduser().resolve() if env else None
 
 
 def download_dir() -> Path:
-    """Where downloaded official files are cached."""
+    """Where downloaded official files are cached.
+
+    Returns
+    -------
+    pathlib.Path
+        ``downloads/`` of :func:`data_dir`.
+    """
     return data_dir() / "downloads"
 
 
 def offline() -> bool:
-    """True when downloads are forbidden."""
+    """True when downloads are forbidden.
+
+    Returns
+    -------
+    bool
+        True when ``SMARTIDF_OFFLINE`` is ``1``, ``true`` or ``yes`` (any case).
+    """
     return os.environ.get("SMARTIDF_OFFLINE", "").strip().lower() in {"1", "true", "yes"}
 
 
 def download_mirror() -> str | None:
-    """Base URL that replaces each original's scheme (``SMARTIDF_DOWNLOAD_MIRROR``), or None."""
+    """Base URL that replaces each original's scheme (``SMARTIDF_DOWNLOAD_MIRROR``), or None.
+
+    Returns
+    -------
+    str or None
+        The base URL, or None when unset or blank.
+    """
     return os.environ.get("SMARTIDF_DOWNLOAD_MIRROR", "").strip() or None
 
 
@@ -114,46 +161,124 @@ def _positive(name: str, default: float) -> float:
 
 
 def download_timeout() -> float:
-    """Seconds without data after which a download attempt is abandoned."""
+    """Seconds without data after which a download attempt is abandoned.
+
+    Returns
+    -------
+    float
+        ``SMARTIDF_DOWNLOAD_TIMEOUT`` [s], default (and when 0) 60.
+
+    Raises
+    ------
+    ValueError
+        If the variable is not a number >= 0.
+    """
     return _positive("SMARTIDF_DOWNLOAD_TIMEOUT", 60.0) or 60.0
 
 
 def download_retries() -> int:
-    """Further attempts per file after a network error or time-out."""
+    """Further attempts per file after a network error or time-out.
+
+    Returns
+    -------
+    int
+        ``SMARTIDF_DOWNLOAD_RETRIES``, default 3.
+
+    Raises
+    ------
+    ValueError
+        If the variable is not a number >= 0.
+    """
     return int(_positive("SMARTIDF_DOWNLOAD_RETRIES", 3))
 
 
 def download_workers() -> int:
-    """Files downloaded at once."""
+    """Files downloaded at once.
+
+    Returns
+    -------
+    int
+        ``SMARTIDF_DOWNLOAD_WORKERS``, default 4, at least 1.
+
+    Raises
+    ------
+    ValueError
+        If the variable is not a number >= 0.
+    """
     return max(1, int(_positive("SMARTIDF_DOWNLOAD_WORKERS", 4)))
 
 
 def download_backoff() -> float:
     """Seconds of the first pause between two attempts (doubled each time, at most 10x);
-    ``SMARTIDF_DOWNLOAD_BACKOFF``, default 1."""
+    ``SMARTIDF_DOWNLOAD_BACKOFF``, default 1.
+
+    Returns
+    -------
+    float
+        The first pause [s].
+
+    Raises
+    ------
+    ValueError
+        If the variable is not a number >= 0.
+    """
     return _positive("SMARTIDF_DOWNLOAD_BACKOFF", 1.0)
 
 
 def dask_address() -> str | None:
-    """Address of a dask.distributed scheduler, or None for local threads."""
+    """Address of a dask.distributed scheduler, or None for local threads.
+
+    Returns
+    -------
+    str or None
+        ``SMARTIDF_DASK_ADDRESS`` (e.g. ``tcp://host:8786``), or None when unset or empty.
+    """
     return os.environ.get("SMARTIDF_DASK_ADDRESS") or None
 
 
 def dask_timeout() -> float:
     """Seconds [s] to wait for the scheduler at ``SMARTIDF_DASK_ADDRESS``
-    (``SMARTIDF_DASK_TIMEOUT``, default 5)."""
+    (``SMARTIDF_DASK_TIMEOUT``, default 5).
+
+    Returns
+    -------
+    float
+        The time-out [s], default (and when 0) 5.
+
+    Raises
+    ------
+    ValueError
+        If the variable is not a number >= 0.
+    """
     return _positive("SMARTIDF_DASK_TIMEOUT", 5.0) or 5.0
 
 
 def parquet_export() -> str | None:
     """Location (path or fsspec URL) of the Parquet export to read instead of the DuckDB
-    file (``SMARTIDF_PARQUET``), or None."""
+    file (``SMARTIDF_PARQUET``), or None.
+
+    Returns
+    -------
+    str or None
+        The path or URL, or None when unset or blank.
+    """
     return os.environ.get("SMARTIDF_PARQUET", "").strip() or None
 
 
 def duckdb_threads() -> int | None:
     """Threads [count] a DuckDB connection may use (``SMARTIDF_DUCKDB_THREADS``), or None
-    for DuckDB's default (one per core)."""
+    for DuckDB's default (one per core).
+
+    Returns
+    -------
+    int or None
+        The thread count, or None when unset.
+
+    Raises
+    ------
+    ValueError
+        If the variable is not a positive integer.
+    """
     raw = os.environ.get("SMARTIDF_DUCKDB_THREADS", "").strip()
     if not raw:
         return None
@@ -163,7 +288,15 @@ def duckdb_threads() -> int | None:
 
 
 def serve_settings() -> dict[str, str | None]:
-    """Settings of the served app (auth and cookie secret come from the environment)."""
+    """Settings of the served app (auth and cookie secret come from the environment).
+
+    Returns
+    -------
+    dict of str to str or None
+        ``basic_auth`` (``SMARTIDF_BASIC_AUTH``), ``cookie_secret``
+        (``SMARTIDF_COOKIE_SECRET``) and ``oauth_provider`` (``SMARTIDF_OAUTH_PROVIDER``), None
+        where unset.
+    """
     return {
         "basic_auth": os.environ.get("SMARTIDF_BASIC_AUTH"),
         "cookie_secret": os.environ.get("SMARTIDF_COOKIE_SECRET"),
@@ -174,17 +307,35 @@ def serve_settings() -> dict[str, str | None]:
 def under_supervisor() -> bool:
     """Whether this process was started by ``smartidf serve``'s supervisor
     (``SMARTIDF_SUPERVISOR_PID``, set by :mod:`smartidf_analysis.apps.supervisor` for the
-    server processes; internal, not a user setting)."""
+    server processes; internal, not a user setting).
+
+    Returns
+    -------
+    bool
+        True when ``SMARTIDF_SUPERVISOR_PID`` is set and not empty.
+    """
     return bool(os.environ.get("SMARTIDF_SUPERVISOR_PID"))
 
 
 def report_dir() -> Path | None:
     """Folder where notebooks write their key-result CSVs (set by ``smartidf notebooks run``
-    through ``SMARTIDF_REPORT_DIR``), or None when a notebook runs interactively."""
+    through ``SMARTIDF_REPORT_DIR``), or None when a notebook runs interactively.
+
+    Returns
+    -------
+    pathlib.Path or None
+        The folder (absolute), or None.
+    """
     env = os.environ.get("SMARTIDF_REPORT_DIR", "").strip()
     return Path(env).expanduser().resolve() if env else None
 
 
 def notebook_name() -> str:
-    """Name of the notebook being run by ``smartidf notebooks run`` (``SMARTIDF_NOTEBOOK``)."""
+    """Name of the notebook being run by ``smartidf notebooks run`` (``SMARTIDF_NOTEBOOK``).
+
+    Returns
+    -------
+    str
+        The notebook's name, ``"notebook"`` when unset.
+    """
     return os.environ.get("SMARTIDF_NOTEBOOK", "").strip() or "notebook"

@@ -14,6 +14,17 @@ class SourceFormatError(SmartidfError):
 
     The message names the file, and the 1-based ``line`` of the file and the ``column``
     when they are known, so that a user can open the file at the right place.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The source file.
+    message : str
+        What is wrong.
+    line : int, optional
+        The 1-based line of the file.
+    column : str, optional
+        The column's name.
     """
 
     def __init__(

@@ -28,6 +28,27 @@ def aggregate_coverage(coverage: pd.DataFrame, level: str = "department",
     population 2023 / Σ population, both over communes that have a rate. Communes with no
     EPT (outside the Métropole's EPTs, and Paris, which carries none) are left out of the
     EPT level. ``communes_no_data`` counts the communes without a rate.
+
+    Parameters
+    ----------
+    coverage : pandas.DataFrame
+        Commune coverage per quarter, as :func:`~smartidf_analysis.broadband.coverage.commune_coverage`
+        returns it (``coverage_rate`` [fraction], ``connectable_premises``, ``premises_total``
+        [premises], ``population`` [inhabitants, 2023], the level's code and name columns).
+    level : {"department", "epci", "ept", "region"}
+        The aggregation level (a key of :data:`~smartidf_analysis.broadband.coverage.LEVELS`).
+    department_names : pandas.Series, optional
+        Department name per department code, used at the department level only (names are NaN
+        without it).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per unit of ``level`` and quarter: the level's code and name columns,
+        ``quarter``, ``communes``, ``communes_with_rate``, ``communes_above_100``,
+        ``communes_no_data`` [communes], ``connectable_premises``, ``premises_total``
+        [premises, over communes with a rate], ``population`` [inhabitants, 2023, over communes
+        with a rate], ``coverage_rate_premises`` and ``coverage_rate_population`` [fraction].
     """
     keys = list(LEVELS[level])
     d = coverage
@@ -63,7 +84,36 @@ def gap_list(coverage: pd.DataFrame, quarter: str | None = None, threshold: floa
     """Communes below ``threshold`` [fraction] at ``quarter`` (default: the last), ranked by
     premises left uncovered (``rank_by="premises"``) or population left uncovered
     (``"population"`` = population 2023 × (1 − rate)). Communes without a rate are not in
-    the list (see :func:`no_data_communes`)."""
+    the list (see :func:`no_data_communes`).
+
+    Parameters
+    ----------
+    coverage : pandas.DataFrame
+        Commune coverage per quarter, as
+        :func:`~smartidf_analysis.broadband.coverage.commune_coverage` returns it.
+    quarter : str, optional
+        Quarter label such as ``"2018Q1"``; default the last quarter of ``coverage``.
+    threshold : float, default 0.8
+        Communes with a coverage rate strictly below it are listed [fraction].
+    rank_by : {"premises", "population"}
+        Rank by uncovered premises or by uncovered population.
+    department : str, optional
+        Department code (e.g. ``"77"``) to keep only its communes.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per commune below the threshold, largest gap first: ``rank``,
+        ``commune_code``, ``commune_name``, ``department_code``, ``quarter``,
+        ``coverage_rate`` [fraction], ``connectable_premises``, ``premises_total``,
+        ``uncovered_premises`` [premises], ``population``, ``uncovered_population``
+        [inhabitants], ``growth_points`` [rate/quarter].
+
+    Raises
+    ------
+    ValueError
+        If ``rank_by`` is neither ``"premises"`` nor ``"population"``.
+    """
     if rank_by not in ("premises", "population"):
         raise ValueError(f"rank_by must be 'premises' or 'population', not {rank_by!r}")
     quarter = quarter or coverage["quarter"].max()
@@ -81,7 +131,25 @@ def gap_list(coverage: pd.DataFrame, quarter: str | None = None, threshold: floa
 
 
 def no_data_communes(coverage: pd.DataFrame, quarter: str | None = None) -> pd.DataFrame:
-    """Communes with no rate at ``quarter`` or not drawable on the map, with the reason."""
+    """Communes with no rate at ``quarter`` or not drawable on the map, with the reason.
+
+    Parameters
+    ----------
+    coverage : pandas.DataFrame
+        Commune coverage per quarter, as
+        :func:`~smartidf_analysis.broadband.coverage.commune_coverage` returns it.
+    quarter : str, optional
+        Quarter label such as ``"2018Q1"``; default the last quarter of ``coverage``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``commune_code``, ``commune_name``, ``department_code``, ``quarter``,
+        ``coverage_rate`` [fraction, NaN here unless only the boundary is missing],
+        ``no_data_reason`` (a key of
+        :data:`~smartidf_analysis.broadband.coverage.NO_DATA_REASONS`), ``has_boundary`` and
+        ``reason`` (the readable reason(s)).
+    """
     quarter = quarter or coverage["quarter"].max()
     d = coverage[coverage["quarter"] == quarter]
     d = d[(d["no_data_reason"] != "") | ~d["has_boundary"]]
@@ -94,7 +162,20 @@ def no_data_communes(coverage: pd.DataFrame, quarter: str | None = None) -> pd.D
 
 def zone_of(premises: pd.DataFrame) -> pd.Series:
     """ARCEP zoning per 2018 commune: very dense zone, L. 33-13 commitment (AMII), private
-    intention outside L. 33-13, else public initiative network area (RIP)."""
+    intention outside L. 33-13, else public initiative network area (RIP).
+
+    Parameters
+    ----------
+    premises : pandas.DataFrame
+        ARCEP's commune information 2018T1 (``BroadbandData.premises``): ``commune_code_2018``,
+        ``very_dense_zone``, ``l3313_commitment``, ``private_intention`` (booleans).
+
+    Returns
+    -------
+    pandas.Series
+        ``zone`` (one of :data:`~smartidf_analysis.broadband.coverage.ZONES`) indexed by 2018
+        commune code.
+    """
     zone = np.select([premises["very_dense_zone"].fillna(False).astype(bool),
                       premises["l3313_commitment"].fillna(False).astype(bool),
                       premises["private_intention"].fillna(False).astype(bool)],
@@ -104,7 +185,24 @@ def zone_of(premises: pd.DataFrame) -> pd.Series:
 
 def zoning_breakdown(units: pd.DataFrame, premises: pd.DataFrame) -> pd.DataFrame:
     """Coverage per ARCEP zone and quarter: communes, premises, connectable premises, rate
-    [fraction] and the zone's share of the region's premises (2018 communes, COM level)."""
+    [fraction] and the zone's share of the region's premises (2018 communes, COM level).
+
+    Parameters
+    ----------
+    units : pandas.DataFrame
+        ARCEP's units per quarter, as
+        :func:`~smartidf_analysis.broadband.coverage.unit_quarters` returns them.
+    premises : pandas.DataFrame
+        ARCEP's commune information 2018T1 with the zoning flags (see :func:`zone_of`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per zone (:data:`~smartidf_analysis.broadband.coverage.ZONES` or ``"unknown"``)
+        and quarter: ``zone``, ``quarter``, ``communes``, ``premises_total``,
+        ``connectable_premises`` [premises], ``coverage_rate`` [fraction],
+        ``share_of_premises`` [fraction of the quarter's premises].
+    """
     com = units[units["geo_level"] == "COM"]
     com = com.assign(zone=com["unit_code"].map(zone_of(premises)).fillna("unknown"))
     valid = com["coverage_rate"].notna()
@@ -126,7 +224,25 @@ def regional_status(region: pd.DataFrame, zoning: pd.DataFrame,
                     quarter: str | None = None) -> pd.DataFrame:
     """The region at ``quarter`` against the operators' 89 % goal: region rate, private
     zones (very dense + L. 33-13 + private intentions) share of premises and their rate,
-    and the points and premises still missing to reach 89 % of the region's premises."""
+    and the points and premises still missing to reach 89 % of the region's premises.
+
+    Parameters
+    ----------
+    region : pandas.DataFrame
+        :func:`aggregate_coverage` at ``level="region"``.
+    zoning : pandas.DataFrame
+        :func:`zoning_breakdown`.
+    quarter : str, optional
+        Quarter label such as ``"2018Q1"``; default the last quarter of ``region``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row: ``quarter``, ``coverage_rate`` [fraction], ``connectable_premises``,
+        ``premises_total`` [premises], ``coverage_rate_population``, ``goal`` [fraction],
+        ``gap_points`` [fraction points], ``premises_to_goal`` [premises],
+        ``private_zones_share_of_premises`` and ``private_zones_rate`` [fraction].
+    """
     quarter = quarter or region["quarter"].max()
     r = region[region["quarter"] == quarter].iloc[0]
     z = zoning[zoning["quarter"] == quarter]
@@ -147,7 +263,24 @@ def reconcile_departments(fibre: pd.DataFrame, departments: pd.DataFrame) -> pd.
     """Σ connectable premises of the communes per department and quarter against ARCEP's
     departmental file; for Paris (75) both the commune file (75056) and the arrondissements
     file. ``difference`` = communes − departmental file; ``matches`` False for any
-    difference or a side missing (see :func:`reconciliation_differences`)."""
+    difference or a side missing (see :func:`reconciliation_differences`).
+
+    Parameters
+    ----------
+    fibre : pandas.DataFrame
+        ARCEP's FttH file per 2018 commune and arrondissement (``BroadbandData.fibre``):
+        ``geo_level`` (COM | ARM), ``commune_code_2018``, ``quarter``,
+        ``connectable_premises``.
+    departments : pandas.DataFrame
+        ARCEP's departmental file (``BroadbandData.departments``): ``department_code``,
+        ``quarter``, ``connectable_premises``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``department_code``, ``geo_level``, ``quarter``, ``communes_sum``,
+        ``department_file``, ``difference`` [connectable premises] and ``matches`` (bool).
+    """
     f = fibre.assign(department_code=fibre["commune_code_2018"].str[:2])
     sums = (f.groupby(["geo_level", "department_code", "quarter"])["connectable_premises"]
             .sum(min_count=1).rename("communes_sum").reset_index())
@@ -167,5 +300,16 @@ def reconcile_departments(fibre: pd.DataFrame, departments: pd.DataFrame) -> pd.
 
 
 def reconciliation_differences(reconciliation: pd.DataFrame) -> pd.DataFrame:
-    """The department-quarters where the commune sum and the departmental file differ."""
+    """The department-quarters where the commune sum and the departmental file differ.
+
+    Parameters
+    ----------
+    reconciliation : pandas.DataFrame
+        :func:`reconcile_departments`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of ``reconciliation`` whose ``matches`` is False, same columns.
+    """
     return reconciliation[~reconciliation["matches"]].reset_index(drop=True)

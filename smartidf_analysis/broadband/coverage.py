@@ -62,7 +62,32 @@ TABLES = ["fibre_deployment", "fibre_deployment_departments", "fibre_department_
 @dataclass(frozen=True)
 class BroadbandData:
     """The tables the broadband analysis reads (see the ``broadband_*.sql`` queries), as
-    :func:`smartidf_analysis.broadband.io.load` returns them."""
+    :func:`smartidf_analysis.broadband.io.load` returns them.
+
+    Parameters
+    ----------
+    fibre : pandas.DataFrame
+        ARCEP's FttH deployment per 2018 commune and Paris arrondissement and quarter
+        (connectable premises, ARCEP class).
+    premises : pandas.DataFrame
+        ARCEP's commune information 2018T1: dwellings and establishments [premises] and the
+        zoning flags, per 2018 commune.
+    departments : pandas.DataFrame
+        ARCEP's FttH deployment per department and quarter.
+    series : pandas.DataFrame
+        The Baromètre department series (``zone_code``, ``quarter``, ``coverage_pct`` [%],
+        ``source``).
+    communes : pandas.DataFrame
+        The current communes (COG 2026) and Paris arrondissements (``kind`` COM | ARM)
+        with department, EPCI, EPT, population 2023 [inhabitants] and ``has_boundary``.
+    incomes : pandas.DataFrame
+        Filosofi 2021 median declared income per consumption unit per commune [EUR].
+    provenance : pandas.DataFrame
+        The provenance rows (source, vintage, licence) of the tables above.
+    build_issues : pandas.DataFrame
+        The issues the database build recorded for these tables (e.g. 2018 codes with no
+        current COG mapping).
+    """
 
     fibre: pd.DataFrame
     premises: pd.DataFrame
@@ -77,7 +102,18 @@ class BroadbandData:
 # ------------------------------------------------------------------------------- rates
 def arcep_class_of(rate) -> np.ndarray:
     """ARCEP's class of a coverage rate: 0 (none), 5 (< 10 %), 10 (10–25 %), 25 (25–50 %),
-    50 (50–80 %), 80 (>= 80 %); NaN for a missing rate. Lower bounds are inclusive."""
+    50 (50–80 %), 80 (>= 80 %); NaN for a missing rate. Lower bounds are inclusive.
+
+    Parameters
+    ----------
+    rate : array_like of float
+        Coverage rates [fraction]; NaN for a missing rate.
+
+    Returns
+    -------
+    numpy.ndarray
+        The class of each rate (0, 5, 10, 25, 50 or 80, as float), NaN where the rate is NaN.
+    """
     r = np.asarray(rate, dtype=float)
     out = np.select([r <= 0, r < 0.10, r < 0.25, r < 0.50, r < 0.80], [0, 5, 10, 25, 50], 80)
     return np.where(np.isnan(r), np.nan, out)
@@ -104,6 +140,21 @@ def unit_quarters(fibre: pd.DataFrame, premises: pd.DataFrame) -> pd.DataFrame:
     ``premises_total`` [premises], ``coverage_rate`` [fraction, raw], ``above_100``,
     ``arcep_class``, ``computed_class`` (:func:`arcep_class_of` of the rate),
     ``no_data_reason``.
+
+    Parameters
+    ----------
+    fibre : pandas.DataFrame
+        ARCEP's FttH file (``BroadbandData.fibre``): ``geo_level``, ``commune_code_2018``,
+        ``commune_code``, ``quarter``, ``connectable_premises``, ``arcep_class``.
+    premises : pandas.DataFrame
+        ARCEP's commune information 2018T1 (``BroadbandData.premises``):
+        ``commune_code_2018``, ``commune_code``, ``dwellings``, ``establishments``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per unit and quarter, with the columns listed above, sorted by
+        ``geo_level``, ``unit_code``, ``quarter``.
     """
     quarters = sorted(fibre["quarter"].unique())
     parts = []
@@ -145,7 +196,19 @@ def unit_quarters(fibre: pd.DataFrame, premises: pd.DataFrame) -> pd.DataFrame:
 
 def class_consistency(units: pd.DataFrame) -> pd.DataFrame:
     """Per quarter, ARCEP's class vs the class of the computed rate (2018 communes only):
-    units compared, disagreeing, and their share [fraction]."""
+    units compared, disagreeing, and their share [fraction].
+
+    Parameters
+    ----------
+    units : pandas.DataFrame
+        :func:`unit_quarters`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per quarter: ``quarter``, ``compared``, ``disagree`` [units] and
+        ``share_disagree`` [fraction].
+    """
     com = units[(units["geo_level"] == "COM") & units["arcep_class"].notna()
                 & units["computed_class"].notna()]
     differs = com["arcep_class"] != com["computed_class"]
@@ -156,7 +219,19 @@ def class_consistency(units: pd.DataFrame) -> pd.DataFrame:
 
 
 def class_disagreements(units: pd.DataFrame) -> pd.DataFrame:
-    """The unit-quarters whose ARCEP class differs from the class of the computed rate."""
+    """The unit-quarters whose ARCEP class differs from the class of the computed rate.
+
+    Parameters
+    ----------
+    units : pandas.DataFrame
+        :func:`unit_quarters`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The 2018-commune rows of ``units`` whose ``arcep_class`` differs from
+        ``computed_class``, same columns.
+    """
     com = units[(units["geo_level"] == "COM") & units["arcep_class"].notna()
                 & units["computed_class"].notna()]
     return com[com["arcep_class"] != com["computed_class"]].reset_index(drop=True)
@@ -172,6 +247,27 @@ def commune_coverage(units: pd.DataFrame, communes: pd.DataFrame,
     name and department from ``premises`` and ``has_boundary`` False. Growth columns:
     ``growth_premises`` [premises/quarter], ``growth_points`` [rate/quarter],
     ``growth_relative`` [fraction] (NaN on the first quarter or from zero).
+
+    Parameters
+    ----------
+    units : pandas.DataFrame
+        :func:`unit_quarters` (its COM rows are used).
+    communes : pandas.DataFrame
+        The current communes (``BroadbandData.communes``): ``commune_code``, ``kind``,
+        ``parent_code``, name, department, EPCI, EPT, ``population`` [inhabitants, 2023],
+        ``has_boundary``.
+    premises : pandas.DataFrame, optional
+        ARCEP's commune information (``BroadbandData.premises``), for the names of codes
+        absent from ``communes``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per current commune and quarter: ``commune_code``, ``quarter``,
+        ``connectable_premises``, ``premises_total`` [premises], ``arcep_class``,
+        ``n_units``, ``units``, ``coverage_rate`` [fraction, raw], ``no_data_reason``,
+        ``above_100``, the columns of ``communes`` (name, department, EPCI, EPT,
+        ``population``, ``has_boundary``), ``not_on_map_reason`` and the growth columns above.
     """
     com = units[units["geo_level"] == "COM"]
     com = com.assign(_row=(com["no_data_reason"] != "no_fibre_row"))
@@ -235,6 +331,18 @@ def latest_coverage_by_commune(data: BroadbandData, *, quarter: str | None = Non
 
         cov = latest_coverage_by_commune(broadband.load())
         fibred = set(cov.loc[cov["coverage_rate"] >= 0.8, "commune_code"])
+
+    Parameters
+    ----------
+    data : BroadbandData
+        The broadband tables, as :func:`smartidf_analysis.broadband.io.load` returns them.
+    quarter : str, optional
+        Quarter label such as ``"2018Q1"``; default the last ARCEP quarter.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per current commune and Paris arrondissement, with the columns listed above.
     """
     units = unit_quarters(data.fibre, data.premises)
     quarter = quarter or units["quarter"].max()

@@ -22,7 +22,43 @@ from smartidf_analysis.broadband import projection as proj
 
 @dataclass(frozen=True)
 class Indicators:
-    """All broadband indicators for all communes and quarters (see each function)."""
+    """All broadband indicators for all communes and quarters (see each function).
+
+    Parameters
+    ----------
+    units : pandas.DataFrame
+        :func:`~smartidf_analysis.broadband.coverage.unit_quarters`: ARCEP's 2018 communes and
+        arrondissements per quarter.
+    coverage : pandas.DataFrame
+        :func:`~smartidf_analysis.broadband.coverage.commune_coverage`: current communes ×
+        quarters, with growth.
+    classes : pandas.DataFrame
+        :func:`~smartidf_analysis.broadband.coverage.class_consistency`.
+    departments : pandas.DataFrame
+        :func:`~smartidf_analysis.broadband.aggregates.aggregate_coverage` per department.
+    epci : pandas.DataFrame
+        The same per EPCI.
+    ept : pandas.DataFrame
+        The same per EPT of the Métropole du Grand Paris.
+    region : pandas.DataFrame
+        The same for the region.
+    zoning : pandas.DataFrame
+        :func:`~smartidf_analysis.broadband.aggregates.zoning_breakdown`.
+    status : pandas.DataFrame
+        :func:`~smartidf_analysis.broadband.aggregates.regional_status` at the last quarter.
+    reconciliation : pandas.DataFrame
+        :func:`~smartidf_analysis.broadband.aggregates.reconcile_departments`.
+    projection : pandas.DataFrame
+        :func:`~smartidf_analysis.broadband.projection.project_communes`.
+    department_projection : pandas.DataFrame
+        :func:`~smartidf_analysis.broadband.projection.project_departments` at the checkpoints.
+    trajectory : pandas.DataFrame
+        :func:`~smartidf_analysis.broadband.projection.department_trajectory`.
+    overlap : pandas.DataFrame
+        :func:`~smartidf_analysis.broadband.projection.series_overlap` (Etalab vs DITP).
+    backtest : pandas.DataFrame
+        :func:`~smartidf_analysis.broadband.projection.backtest`.
+    """
 
     units: pd.DataFrame  # bb.unit_quarters: ARCEP's 2018 communes and arrondissements
     coverage: pd.DataFrame  # bb.commune_coverage: current communes x quarters, with growth
@@ -47,7 +83,21 @@ class Indicators:
 
 
 def computed_zone_rates(departments: pd.DataFrame, region: pd.DataFrame) -> pd.DataFrame:
-    """Department and region (``R11``) rates [%] computed from the commune file."""
+    """Department and region (``R11``) rates [%] computed from the commune file.
+
+    Parameters
+    ----------
+    departments : pandas.DataFrame
+        :func:`~smartidf_analysis.broadband.aggregates.aggregate_coverage` per department.
+    region : pandas.DataFrame
+        :func:`~smartidf_analysis.broadband.aggregates.aggregate_coverage` for the region.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``zone_code`` (department code or ``"R11"``), ``quarter``, ``coverage_pct``
+        (premises-weighted) [%] and ``premises_total`` [premises].
+    """
     dep = departments.assign(zone_code=departments["department_code"])
     reg = region.assign(zone_code="R11")
     both = pd.concat([dep, reg], ignore_index=True)
@@ -58,7 +108,18 @@ def computed_zone_rates(departments: pd.DataFrame, region: pd.DataFrame) -> pd.D
 
 def compute_indicators(data: bb.BroadbandData) -> Indicators:
     """Run every broadband indicator on ``data`` (a
-    :class:`~smartidf_analysis.broadband.coverage.BroadbandData`)."""
+    :class:`~smartidf_analysis.broadband.coverage.BroadbandData`).
+
+    Parameters
+    ----------
+    data : BroadbandData
+        The broadband tables, as :func:`smartidf_analysis.broadband.io.load` returns them.
+
+    Returns
+    -------
+    Indicators
+        Every indicator frame (see :class:`Indicators`).
+    """
     units = bb.unit_quarters(data.fibre, data.premises)
     coverage = bb.commune_coverage(units, data.communes, data.premises)
     names = data.departments.drop_duplicates("department_code").set_index(
@@ -87,7 +148,21 @@ def compute_indicators(data: bb.BroadbandData) -> Indicators:
 def commune_series(ind: Indicators, commune_code: str) -> pd.DataFrame:
     """The observed quarters of one commune plus its projected path (central, slow, fast
     pace) to its target quarter: ``quarter``, ``kind`` (observed | projected),
-    ``coverage_rate``, ``rate_slow``, ``rate_fast`` [fraction]."""
+    ``coverage_rate``, ``rate_slow``, ``rate_fast`` [fraction].
+
+    Parameters
+    ----------
+    ind : Indicators
+        :func:`compute_indicators`.
+    commune_code : str
+        Current INSEE commune code (Paris as ``"75056"``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Observed rows (``rate_slow``/``rate_fast`` NaN) then projected rows; only the
+        observed rows when the commune has no projection.
+    """
     obs = ind.coverage[ind.coverage["commune_code"] == commune_code]
     out = pd.DataFrame({"quarter": obs["quarter"], "kind": "observed",
                         "coverage_rate": obs["coverage_rate"]})
@@ -120,6 +195,25 @@ def coverage_by_income(coverage: pd.DataFrame, incomes: pd.DataFrame,
     and the median commune rate [fraction], population 2023. Communes without a rate or
     an income (statistical secrecy, codes that do not match) are counted in the
     ``attrs["left_out"]`` dict, not dropped silently.
+
+    Parameters
+    ----------
+    coverage : pandas.DataFrame
+        :func:`~smartidf_analysis.broadband.coverage.commune_coverage`.
+    incomes : pandas.DataFrame
+        ``commune_code`` and ``median_income_eur`` [EUR] (``BroadbandData.incomes``).
+    quarter : str, optional
+        Quarter label; default the last quarter of ``coverage``.
+    groups : int, default 5
+        Number of equal-count income groups (5: quintiles ``Q1``…``Q5``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group: ``income_group``, ``communes``, ``income_min``, ``income_max``
+        [EUR], ``connectable_premises``, ``premises_total`` [premises],
+        ``median_commune_rate`` [fraction], ``population`` [inhabitants, 2023],
+        ``coverage_rate_premises`` [fraction]; ``attrs["left_out"]`` and ``attrs["quarter"]``.
     """
     quarter = quarter or coverage["quarter"].max()
     cov = coverage[coverage["quarter"] == quarter]
@@ -147,7 +241,22 @@ def coverage_by_income(coverage: pd.DataFrame, incomes: pd.DataFrame,
 def income_rank_correlation(coverage: pd.DataFrame, incomes: pd.DataFrame,
                             quarter: str | None = None) -> float:
     """Spearman rank correlation between commune median declared income 2021 and coverage
-    rate at ``quarter`` (communes with both)."""
+    rate at ``quarter`` (communes with both).
+
+    Parameters
+    ----------
+    coverage : pandas.DataFrame
+        :func:`~smartidf_analysis.broadband.coverage.commune_coverage`.
+    incomes : pandas.DataFrame
+        ``commune_code`` and ``median_income_eur`` [EUR] (``BroadbandData.incomes``).
+    quarter : str, optional
+        Quarter label; default the last quarter of ``coverage``.
+
+    Returns
+    -------
+    float
+        Spearman's rho, between -1 and 1.
+    """
     from scipy.stats import spearmanr
 
     quarter = quarter or coverage["quarter"].max()
@@ -173,6 +282,25 @@ def map_values(coverage_at_quarter: pd.DataFrame, indicator: str) -> tuple[np.nd
     ``growth`` (change of the rate since the previous quarter [fraction points]). Returns
     (values, reasons): reasons are ``no_data_reason`` codes, ``"no_fibre_row"`` for a
     commune absent from the file.
+
+    Parameters
+    ----------
+    coverage_at_quarter : pandas.DataFrame
+        See above.
+    indicator : {"rate", "class", "premises", "growth"}
+        See above (:data:`MAP_INDICATORS`).
+
+    Returns
+    -------
+    values : numpy.ndarray
+        One float per row of ``coverage_at_quarter``, in the indicator's unit.
+    reasons : numpy.ndarray
+        One ``no_data_reason`` code per row (``""`` where the rate exists).
+
+    Raises
+    ------
+    ValueError
+        If ``indicator`` is not one of :data:`MAP_INDICATORS`.
     """
     f = coverage_at_quarter
     if indicator == "rate":

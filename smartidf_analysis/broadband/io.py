@@ -10,7 +10,18 @@ from smartidf_analysis.data import db
 
 
 def load(path=None) -> BroadbandData:
-    """Read the broadband tables from the database (``path`` or ``SMARTIDF_DB``)."""
+    """Read the broadband tables from the database (``path`` or ``SMARTIDF_DB``).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path, optional
+        The DuckDB file; default ``SMARTIDF_DB`` (see :mod:`smartidf_analysis.config`).
+
+    Returns
+    -------
+    BroadbandData
+        The broadband tables (Filosofi incomes of 2021, declared income).
+    """
     def q(name, **params):
         return db.query(name, path=path, **params)
 
@@ -24,5 +35,18 @@ def load(path=None) -> BroadbandData:
 
 
 def load_map(path=None):
-    """Current communes with their WGS84 outline (``geometry_wkb``), in map order."""
+    """Current communes with their WGS84 outline (``geometry_wkb``), in map order.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path, optional
+        The DuckDB file; default ``SMARTIDF_DB``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per current commune (kind COM) that has an outline (named query
+        ``broadband_map``): ``commune_code``, ``commune_name``, ``department_code``,
+        ``geometry_wkb``.
+    """
     return db.query("broadband_map", path=path)

@@ -1,5 +1,8 @@
 """Fibre coverage projections, the department series to 2024, and the backtest.
 
+Over 400 lines: the code is under 400; the numpydoc sections of the docstrings (parameters,
+returned columns and their units) are the rest.
+
 Pure functions on DataFrames (no database, no widgets); :mod:`smartidf_analysis.broadband`
 loads the data and computes the commune quarters these functions take.
 
@@ -53,7 +56,18 @@ VERDICTS = ("no_data", "covered", "on_track", "uncertain", "off_track", "no_prog
 
 
 def quarter_index(labels) -> np.ndarray:
-    """``"2018Q1"`` -> 2018 * 4 + 0 (integer quarters as float; missing -> NaN)."""
+    """``"2018Q1"`` -> 2018 * 4 + 0 (integer quarters as float; missing -> NaN).
+
+    Parameters
+    ----------
+    labels : sequence of str
+        Quarter labels such as ``"2018Q1"``; missing or malformed labels give NaN.
+
+    Returns
+    -------
+    numpy.ndarray
+        Quarter numbers (year × 4 + quarter − 1) as float.
+    """
     codes, uniques = pd.factorize(pd.Series(labels, dtype=object), use_na_sentinel=True)
     values = np.array([_one_quarter(u) for u in uniques] + [np.nan])
     return values[codes]
@@ -68,7 +82,18 @@ def _one_quarter(label) -> float:
 
 
 def quarter_label(index) -> np.ndarray:
-    """Inverse of :func:`quarter_index`; non-finite values give ``None``."""
+    """Inverse of :func:`quarter_index`; non-finite values give ``None``.
+
+    Parameters
+    ----------
+    index : array_like of float
+        Quarter numbers as :func:`quarter_index` returns them.
+
+    Returns
+    -------
+    numpy.ndarray
+        Object array of ``"YYYYQn"`` labels (``None`` for non-finite values).
+    """
     idx = np.asarray(index, dtype=float)
     out = np.full(idx.shape, None, dtype=object)
     ok = np.isfinite(idx)
@@ -78,7 +103,18 @@ def quarter_label(index) -> np.ndarray:
 
 
 def target_for(department_code) -> np.ndarray:
-    """Target quarter per department code (``TARGETS``, else ``DEFAULT_TARGET``)."""
+    """Target quarter per department code (``TARGETS``, else ``DEFAULT_TARGET``).
+
+    Parameters
+    ----------
+    department_code : str or sequence of str
+        Department codes such as ``"77"``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Object array of target quarter labels.
+    """
     dep = pd.Series(department_code, dtype="str")
     return dep.map(TARGETS).fillna(DEFAULT_TARGET).to_numpy(dtype=object)
 
@@ -121,6 +157,20 @@ def project_communes(coverage: pd.DataFrame, full: float = 1.0) -> pd.DataFrame:
     central pace, and ``full_by_earliest``/``full_by_latest``), ``target``,
     ``meets_target`` (central pace), ``verdict`` (one of :data:`VERDICTS`). The caveat is in
     ``attrs["caveat"]``.
+
+    Parameters
+    ----------
+    coverage : pandas.DataFrame
+        See above.
+    full : float, default 1.0
+        See above [fraction].
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per commune with ``commune_code``, ``department_code``,
+        ``connectable_premises_last`` [premises], ``premises_total`` [premises] and the
+        columns listed above; ``attrs["caveat"]`` and ``attrs["observed_quarters"]``.
     """
     quarters = sorted(coverage["quarter"].dropna().unique())
     valid = coverage["coverage_rate"].notna()
@@ -202,6 +252,20 @@ def project_departments(proj: pd.DataFrame, quarters=CHECKPOINTS) -> pd.DataFram
     Communes without a projection (``verdict == "no_data"``) are left out and counted in
     ``communes_left_out``. Returns ``zone_code``, ``quarter``, ``projected_pct`` (central
     pace), ``projected_pct_slow``/``_fast`` [%], ``premises_total``.
+
+    Parameters
+    ----------
+    proj : pandas.DataFrame
+        :func:`project_communes`.
+    quarters : sequence of str, default :data:`CHECKPOINTS`
+        Quarter labels at which to project.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per zone and quarter: ``zone_code``, ``quarter``, ``projected_pct``,
+        ``projected_pct_slow``, ``projected_pct_fast`` [%], ``premises_total`` [premises],
+        ``communes_left_out`` [communes].
     """
     ok = proj[proj["verdict"] != "no_data"]
     left_out = (proj["verdict"] == "no_data").groupby(proj["department_code"]).sum()
@@ -231,7 +295,21 @@ def project_departments(proj: pd.DataFrame, quarters=CHECKPOINTS) -> pd.DataFram
 def department_trend_projection(department_rates: pd.DataFrame,
                                 quarters=CHECKPOINTS) -> pd.DataFrame:
     """Naive reference: each zone's own least-squares trend over the observed quarters,
-    capped at 100 %. ``department_rates``: ``zone_code``, ``quarter``, ``coverage_pct``."""
+    capped at 100 %. ``department_rates``: ``zone_code``, ``quarter``, ``coverage_pct``.
+
+    Parameters
+    ----------
+    department_rates : pandas.DataFrame
+        See above (rates in ``coverage_pct`` [%]), e.g.
+        :func:`~smartidf_analysis.broadband.indicators.computed_zone_rates`.
+    quarters : sequence of str, default :data:`CHECKPOINTS`
+        Quarter labels at which to project.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``zone_code``, ``quarter``, ``trend_pct`` [%] (never below the last observed value).
+    """
     wide = department_rates.pivot_table(index="zone_code", columns="quarter",
                                         values="coverage_pct", aggfunc="first")
     observed = list(wide.columns)
@@ -249,7 +327,21 @@ def department_trend_projection(department_rates: pd.DataFrame,
 
 def series_overlap(series: pd.DataFrame) -> pd.DataFrame:
     """Etalab vs DITP where both give a quarter (2022Q2–2022Q3): values and difference
-    [points]; ``within_rounding`` when ``|difference| <= 0.5`` (Etalab rounds to whole %)."""
+    [points]; ``within_rounding`` when ``|difference| <= 0.5`` (Etalab rounds to whole %).
+
+    Parameters
+    ----------
+    series : pandas.DataFrame
+        The Baromètre department series: ``zone_code``, ``quarter``, ``coverage_pct`` [%],
+        ``source``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``zone_code``, ``quarter``, the Etalab and DITP values [%] (columns named after
+        :data:`ETALAB` and :data:`DITP`), ``difference`` [points] and ``within_rounding``
+        (empty with these columns when a source is absent).
+    """
     wide = series.pivot_table(index=["zone_code", "quarter"], columns="source",
                               values="coverage_pct", aggfunc="first")
     if ETALAB not in wide or DITP not in wide:
@@ -272,6 +364,21 @@ def department_trajectory(series: pd.DataFrame, computed: pd.DataFrame,
     before 2022Q2). ``preferred`` marks one value per zone and quarter: DITP (two decimals)
     over Etalab (whole percent) over the estimate; the commune-file values are preferred
     only where no Baromètre value exists (2017Q3).
+
+    Parameters
+    ----------
+    series : pandas.DataFrame
+        See above.
+    computed : pandas.DataFrame
+        See above.
+    weights : pandas.Series, optional
+        See above [premises], indexed by department code.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``zone_code``, ``quarter``, ``coverage_pct`` [%], ``source``, ``preferred`` (bool) and
+        ``period_end`` (the quarter's last day, a timestamp).
     """
     parts = [series[["zone_code", "quarter", "coverage_pct", "source"]],
              computed[["zone_code", "quarter", "coverage_pct"]].assign(source=COMMUNE_FILE)]
@@ -304,6 +411,22 @@ def backtest(projected: pd.DataFrame, trajectory: pd.DataFrame,
     :func:`department_trend_projection`. ``error_points`` = projected − actual [points]
     (positive: the projection was too optimistic); ``actual_within_range`` says whether the
     actual value fell between the slow and fast projections.
+
+    Parameters
+    ----------
+    projected : pandas.DataFrame
+        See above.
+    trajectory : pandas.DataFrame
+        See above.
+    trend : pandas.DataFrame, optional
+        See above.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of ``projected`` plus ``actual_pct`` [%], ``actual_source``,
+        ``error_points`` [points], ``actual_within_range``; with ``trend``, also ``trend_pct``
+        [%] and ``trend_error_points`` [points].
     """
     actual = trajectory[trajectory["preferred"] & (trajectory["source"] != COMMUNE_FILE)]
     actual = actual.rename(columns={"coverage_pct": "actual_pct", "source": "actual_source"})

@@ -15,7 +15,25 @@ MODES = ("DOMICILE", "NM", "TC", "VP")  # INSEE RP mode codes (see commuting.MOD
 
 def weighted_median(frame: pd.DataFrame, group: str, value: str, weight: str) -> pd.Series:
     """Per ``group``, the lower weighted median of ``value``: the smallest value whose
-    cumulative ``weight`` reaches half the group's total (rows with NaN value are ignored)."""
+    cumulative ``weight`` reaches half the group's total (rows with NaN value are ignored).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The rows to summarise.
+    group : str
+        Column to group by.
+    value : str
+        Column whose median is taken (e.g. ``distance_km`` [km]).
+    weight : str
+        Column of weights (e.g. ``workers`` [persons]); rows with weight <= 0 are ignored.
+
+    Returns
+    -------
+    pandas.Series
+        The weighted median of ``value`` per group, indexed by ``group`` (sorted), in the unit of
+        ``value``.
+    """
     f = frame.loc[frame[value].notna() & (frame[weight] > 0), [group, value, weight]]
     f = f.sort_values([group, value], kind="mergesort")
     cum = f.groupby(group, sort=False)[weight].cumsum()
@@ -56,6 +74,20 @@ def commune_indicators(flows: pd.DataFrame, communes: pd.DataFrame | None = None
 
     ``communes`` (optional) adds ``commune_name``/``department_code`` and keeps communes with
     no flow (indicators NaN/0). Codes in ``flows`` but not in ``communes`` are kept.
+
+    Parameters
+    ----------
+    flows : pandas.DataFrame
+        Commune-level flows: ``home_code``, ``work_code``, ``workers`` [persons], optional
+        ``distance_km`` [km] and ``mode``.
+    communes : pandas.DataFrame, optional
+        Commune attributes with ``commune_code``, ``commune_name``, ``department_code``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per commune: ``commune_code``, [``commune_name``, ``department_code``], then
+        the indicators above (the names of :data:`INDICATORS` that the inputs allow).
     """
     w = flows["workers"]
     resident = w.groupby(flows["home_code"]).sum()
@@ -99,7 +131,20 @@ def commune_indicators(flows: pd.DataFrame, communes: pd.DataFrame | None = None
 
 def region_summary(flows: pd.DataFrame) -> pd.Series:
     """Headline figures of a flow table: ``workers``, ``pairs``, ``share_working_outside``
-    (home ≠ work) [0–1], mean and median ``distance_km`` and ``workers_unknown_distance``."""
+    (home ≠ work) [0–1], mean and median ``distance_km`` and ``workers_unknown_distance``.
+
+    Parameters
+    ----------
+    flows : pandas.DataFrame
+        ``home_code``, ``work_code``, ``workers`` [persons], optional ``distance_km`` [km].
+
+    Returns
+    -------
+    pandas.Series
+        ``workers`` [persons], ``pairs`` [origin–destination pairs], ``share_working_outside``
+        [0–1]; with ``distance_km`` also ``mean_distance_km``, ``median_distance_km`` [km] and
+        ``workers_unknown_distance`` [persons].
+    """
     w = flows["workers"]
     pairs = flows[["home_code", "work_code"]].drop_duplicates()
     summary = {"workers": w.sum(), "pairs": len(pairs),
@@ -116,7 +161,22 @@ def region_summary(flows: pd.DataFrame) -> pd.Series:
 def distance_distribution(flows: pd.DataFrame,
                           bins: Sequence[float] = (0, 2, 5, 10, 15, 20, 30, 50, 200)) -> pd.DataFrame:
     """Workers per crow-fly distance class [km]: ``from_km, to_km, workers, share,
-    cumulative_share`` (flows with unknown distance left out, their count in ``attrs``)."""
+    cumulative_share`` (flows with unknown distance left out, their count in ``attrs``).
+
+    Parameters
+    ----------
+    flows : pandas.DataFrame
+        ``workers`` [persons] and ``distance_km`` [km].
+    bins : sequence of float
+        Class edges [km]; classes are closed on the left, open on the right, and distances
+        beyond the last edge are left out of the table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per class: ``from_km``, ``to_km`` [km], ``workers`` [persons], ``share`` and
+        ``cumulative_share`` [0–1]; ``attrs["workers_unknown_distance"]`` [persons].
+    """
     known = flows["distance_km"].notna()
     classes = pd.cut(flows.loc[known, "distance_km"], bins=list(bins), right=False)
     counts = flows.loc[known, "workers"].groupby(classes, observed=False).sum()
@@ -131,7 +191,24 @@ def distance_distribution(flows: pd.DataFrame,
 
 def mode_shares(flows: pd.DataFrame, units: pd.DataFrame, side: str = "home") -> pd.DataFrame:
     """Share of workers by mode [0–1] per unit of ``units`` (from :func:`unit_table`), by
-    place of residence (``side="home"``) or of work (``"work"``), with ``workers``."""
+    place of residence (``side="home"``) or of work (``"work"``), with ``workers``.
+
+    Parameters
+    ----------
+    flows : pandas.DataFrame
+        Commune-level flows with ``home_code``, ``work_code``, ``mode`` and ``workers``
+        [persons].
+    units : pandas.DataFrame
+        ``commune_code``, ``unit_code``, ``unit_name`` (from :func:`unit_table`).
+    side : {"home", "work"}
+        Place of residence or place of work.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per unit: ``unit_code``, ``unit_name``, ``workers`` [persons] and
+        ``share_<mode>`` [0–1] for each mode of :data:`MODES`.
+    """
     lookup = units.drop_duplicates("commune_code").set_index("commune_code")
     key = flows[f"{side}_code"].map(lookup["unit_code"])
     table = flows["workers"].groupby([key, flows["mode"]]).sum().unstack(fill_value=0.0)

@@ -1,5 +1,8 @@
 """Home-to-work commuting: origin–destination matrices, distances and commune indicators.
 
+Over 400 lines: the code is under 400; the numpydoc sections of the docstrings (parameters,
+returned columns and their units) are the rest.
+
 Data: INSEE RP 2014 MOBPRO flows **inside Île-de-France** by transport mode and
 socio-professional group (table ``commuting_flows``, 5.32 M workers; see SOURCES.md C1).
 ``workers`` is a sum of survey weights (IPONDI), hence decimals. Paris is stored as its 20
@@ -93,6 +96,22 @@ def sum_workers(frame: pd.DataFrame, keys: Sequence[str], columns: Sequence[str]
     exact: they do not depend on row order, and flows made of the same weights stay exactly
     equal (the selections then break the tie by code instead of by rounding noise). Exact for
     values below 8e6 and sums below 9e9 workers.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The rows to sum.
+    keys : sequence of str
+        Grouping columns.
+    columns : sequence of str, default ("workers",)
+        Columns to sum [persons].
+    sort : bool, default True
+        Sort the groups by ``keys``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``keys`` then ``columns`` (float), one row per group.
     """
     keys, columns = list(keys), list(columns)
     nano = frame[keys].assign(**{c: np.rint(frame[c].to_numpy(dtype="float64") * WORKERS_SCALE)
@@ -106,7 +125,29 @@ def sum_workers(frame: pd.DataFrame, keys: Sequence[str], columns: Sequence[str]
 # ------------------------------------------------------------------------ validation
 def check_selection(modes: Iterable[str] | None = None,
                     csps: Iterable[int] | None = None) -> tuple[list[str], list[int]]:
-    """The modes and CSP groups to keep (``None`` = all); raises on empty or unknown items."""
+    """The modes and CSP groups to keep (``None`` = all); raises on empty or unknown items.
+
+    Parameters
+    ----------
+    modes : iterable of str, optional
+        INSEE transport-mode codes (:data:`MODES`); ``None`` for all.
+    csps : iterable of int, optional
+        Socio-professional groups (:data:`CSPS`, 1–6); ``None`` for all.
+
+    Returns
+    -------
+    mode_list : list of str
+        The modes to keep.
+    csp_list : list of int
+        The CSP groups to keep.
+
+    Raises
+    ------
+    EmptySelectionError
+        If ``modes`` or ``csps`` is empty.
+    ValueError
+        If a mode or CSP group is unknown.
+    """
     mode_list = list(MODES) if modes is None else [str(m) for m in modes]
     csp_list = list(CSPS) if csps is None else [int(c) for c in csps]
     if not mode_list:
@@ -124,7 +165,23 @@ def check_selection(modes: Iterable[str] | None = None,
 
 def check_breakdowns(by: Iterable[str]) -> list[str]:
     """The breakdowns of ``by`` (a name or names among :data:`BREAKDOWNS`) in canonical order;
-    raises on an unknown one."""
+    raises on an unknown one.
+
+    Parameters
+    ----------
+    by : str or iterable of str
+        ``"mode"`` and/or ``"csp"``.
+
+    Returns
+    -------
+    list of str
+        The breakdowns in the order of :data:`BREAKDOWNS`.
+
+    Raises
+    ------
+    ValueError
+        If a breakdown is unknown.
+    """
     by = [by] if isinstance(by, str) else list(by)
     bad = [b for b in by if b not in BREAKDOWNS]
     if bad:
@@ -134,13 +191,37 @@ def check_breakdowns(by: Iterable[str]) -> list[str]:
 
 # --------------------------------------------------------------------------- geography
 def is_arrondissement(codes: pd.Series) -> pd.Series:
-    """True for Paris arrondissement codes 75101–75120."""
+    """True for Paris arrondissement codes 75101–75120.
+
+    Parameters
+    ----------
+    codes : pandas.Series
+        INSEE commune codes.
+
+    Returns
+    -------
+    pandas.Series
+        Boolean, aligned on ``codes``.
+    """
     return codes.astype(str).str.fullmatch(r"751(0[1-9]|1[0-9]|20)")
 
 
 def relabel_paris(frame: pd.DataFrame,
                   columns: Sequence[str] = ("home_code", "work_code")) -> pd.DataFrame:
-    """A copy of ``frame`` with the arrondissement codes in ``columns`` replaced by 75056."""
+    """A copy of ``frame`` with the arrondissement codes in ``columns`` replaced by 75056.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        A table with commune-code columns.
+    columns : sequence of str, default ("home_code", "work_code")
+        The columns to relabel.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The relabelled copy (rows are not re-summed; see :func:`collapse_paris`).
+    """
     out = frame.copy()
     for col in columns:
         out[col] = out[col].where(~is_arrondissement(out[col]), PARIS_CODE)
@@ -148,7 +229,20 @@ def relabel_paris(frame: pd.DataFrame,
 
 
 def communes_at(communes: pd.DataFrame, paris_as_one: bool) -> pd.DataFrame:
-    """The communes table at one Paris resolution: 75056 alone, or its 20 arrondissements."""
+    """The communes table at one Paris resolution: 75056 alone, or its 20 arrondissements.
+
+    Parameters
+    ----------
+    communes : pandas.DataFrame
+        Commune attributes with ``commune_code`` (holding 75056 and the arrondissements).
+    paris_as_one : bool
+        Keep 75056 (True) or the arrondissements (False).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The kept rows of ``communes``, re-indexed.
+    """
     code = communes["commune_code"]
     keep = ~is_arrondissement(code) if paris_as_one else code != PARIS_CODE
     return communes[keep].reset_index(drop=True)
@@ -156,7 +250,18 @@ def communes_at(communes: pd.DataFrame, paris_as_one: bool) -> pd.DataFrame:
 
 def intra_commune_distance_km(area_km2) -> np.ndarray:
     """Mean crow-fly distance [km] of a commute inside a commune of area ``area_km2`` [km²]:
-    the mean distance between two uniform points in a disc of that area, 0.9054 · radius."""
+    the mean distance between two uniform points in a disc of that area, 0.9054 · radius.
+
+    Parameters
+    ----------
+    area_km2 : array_like of float
+        Commune areas [km²].
+
+    Returns
+    -------
+    numpy.ndarray
+        Mean distances [km].
+    """
     area = np.asarray(area_km2, dtype=float)
     return INTRA_DISTANCE_FACTOR * np.sqrt(area / math.pi)
 
@@ -166,6 +271,19 @@ def add_distances(flows: pd.DataFrame, communes: pd.DataFrame) -> pd.DataFrame:
     area-based estimate (:func:`intra_commune_distance_km`) when home = work.
 
     Codes absent from ``communes`` (unmatched 2014 codes) get ``NaN``.
+
+    Parameters
+    ----------
+    flows : pandas.DataFrame
+        ``home_code``, ``work_code`` and any other columns.
+    communes : pandas.DataFrame
+        ``commune_code``, ``centroid_x_l93``, ``centroid_y_l93`` [m, Lambert-93] and
+        ``area_km2`` [km²].
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``flows`` with ``distance_km`` [km].
     """
     coords = communes.drop_duplicates("commune_code").set_index("commune_code")[
         ["centroid_x_l93", "centroid_y_l93", "area_km2"]]
@@ -180,7 +298,20 @@ def add_distances(flows: pd.DataFrame, communes: pd.DataFrame) -> pd.DataFrame:
 
 def collapse_paris(flows: pd.DataFrame) -> pd.DataFrame:
     """Paris as one commune: relabel arrondissements as 75056 and re-sum ``workers``;
-    ``distance_km`` (when present) becomes the workers-weighted mean of the merged flows."""
+    ``distance_km`` (when present) becomes the workers-weighted mean of the merged flows.
+
+    Parameters
+    ----------
+    flows : pandas.DataFrame
+        ``home_code``, ``work_code``, ``workers`` [persons], optional ``mode``, ``csp``,
+        ``distance_km`` [km].
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (home, work[, mode][, csp]) after relabelling: the keys, ``workers``
+        [persons] and, when present, ``distance_km`` [km].
+    """
     keys = [c for c in ("home_code", "work_code", "mode", "csp") if c in flows]
     out = relabel_paris(flows)
     if "distance_km" not in out:
@@ -209,6 +340,25 @@ def unit_table(communes: pd.DataFrame, level: str, codes: Iterable[str] = ()) ->
       in no EPT in INSEE's file) is its own unit ``75056``; communes **outside the MGP**, and
       unmatched codes outside the MGP departments, are grouped per department as
       ``HORS-MGP-<dep>`` "outside MGP: <department> (<dep>)".
+
+    Parameters
+    ----------
+    communes : pandas.DataFrame
+        See above.
+    level : {"commune", "ept", "epci", "department"}
+        The unit level.
+    codes : iterable of str
+        Extra commune codes (e.g. the codes of the flows) absent from ``communes``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``commune_code``, ``unit_code``, ``unit_name``.
+
+    Raises
+    ------
+    ValueError
+        If ``level`` is not one of :data:`LEVELS`.
     """
     if level not in LEVELS:
         raise ValueError(f"unknown level {level!r}; use one of {list(LEVELS)}")
@@ -254,6 +404,28 @@ def aggregate_od(pairs: pd.DataFrame, units: pd.DataFrame, by: Iterable[str] = (
 
     Returns ``home_code, home_name, work_code, work_name, [mode, mode_name], [csp, csp_name],
     workers`` sorted by home, work (codes are unit codes). Raises if a code has no unit.
+
+    Parameters
+    ----------
+    pairs : pandas.DataFrame
+        ``home_code``, ``work_code``, the breakdown columns of ``by`` and ``workers``
+        [persons], at commune level.
+    units : pandas.DataFrame
+        ``commune_code``, ``unit_code``, ``unit_name`` (:func:`unit_table`).
+    by : iterable of str
+        Breakdowns among ``"mode"`` and ``"csp"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns above, ``workers`` in [persons].
+
+    Raises
+    ------
+    UnknownCodeError
+        If a commune code of ``pairs`` has no unit in ``units``.
+    ValueError
+        If a breakdown is unknown.
     """
     by = check_breakdowns(by)
     lookup = units.drop_duplicates("commune_code").set_index("commune_code")

@@ -30,6 +30,23 @@ class FlowSelection:
     ``workers_share`` and ``pairs_share`` [0–1] are the shares of the inter-unit workers and
     of the inter-unit origin–destination pairs (home ≠ work, positive flows) that the
     selection keeps; ``nodes`` (dominant flows only) gives each unit's role.
+
+    Parameters
+    ----------
+    method : str
+        The selection method (``"dominant"``, ``"nfirst"``, ``"xfirst"`` or ``"xsumfirst"``).
+    flows : pandas.DataFrame
+        The kept flows: ``home_code``, ``work_code``, ``workers`` [persons], largest first.
+    workers_share : float
+        Share of the inter-unit workers kept [0–1].
+    pairs_share : float
+        Share of the inter-unit pairs kept [0–1].
+    total_workers : float
+        Inter-unit workers before selection [persons].
+    total_pairs : int
+        Inter-unit pairs before selection.
+    nodes : pandas.DataFrame
+        Each unit's role (dominant flows only; empty otherwise).
     """
 
     method: str
@@ -43,7 +60,18 @@ class FlowSelection:
 
 def inter_unit_pairs(od: pd.DataFrame) -> pd.DataFrame:
     """Positive flows between different units, summed per (home_code, work_code) in fixed
-    point (:func:`~smartidf_analysis.commuting.matrices.sum_workers`), sorted by codes."""
+    point (:func:`~smartidf_analysis.commuting.matrices.sum_workers`), sorted by codes.
+
+    Parameters
+    ----------
+    od : pandas.DataFrame
+        Flows with ``home_code``, ``work_code`` and ``workers`` [persons].
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``home_code``, ``work_code``, ``workers`` [persons].
+    """
     pairs = sum_workers(od, ["home_code", "work_code"])
     return pairs[(pairs["home_code"] != pairs["work_code"]) & (pairs["workers"] > 0)].reset_index(
         drop=True)
@@ -81,6 +109,20 @@ def dominant_flows(od: pd.DataFrame, weight: pd.Series | None = None,
     ``nodes``: ``code, weight, role`` ("dominant" | "subordinate"), ``parent`` (direct
     dominant), ``centre`` (the terminal reached by following the chain: the nodal region),
     ``subordinates`` (units whose dominant flow ends here: the second-level centres).
+
+    Parameters
+    ----------
+    od : pandas.DataFrame
+        Flows with ``home_code``, ``work_code`` and ``workers`` [persons].
+    weight : pandas.Series, optional
+        Size of each unit, indexed by code [workers]; default the inflow from other units.
+    k : float, default 1.0
+        How much larger than the origin the destination must be.
+
+    Returns
+    -------
+    FlowSelection
+        The dominant flows, with ``nodes``.
     """
     pairs = inter_unit_pairs(od)
     if weight is None:
@@ -114,6 +156,26 @@ def first_flows(od: pd.DataFrame, method: str = "nfirst", k: float = 1) -> FlowS
     * ``xfirst``: its flows of at least ``k`` workers;
     * ``xsumfirst``: its largest flows until they add up to a share ``k`` (0–1) of its
       outflow (the flow that crosses the threshold is kept).
+
+    Parameters
+    ----------
+    od : pandas.DataFrame
+        Flows with ``home_code``, ``work_code`` and ``workers`` [persons].
+    method : {"nfirst", "xfirst", "xsumfirst"}
+        The selection rule.
+    k : float, default 1
+        A number of flows (``nfirst``), a number of workers [persons] (``xfirst``) or a share
+        [0–1] (``xsumfirst``).
+
+    Returns
+    -------
+    FlowSelection
+        The selected flows (``nodes`` empty).
+
+    Raises
+    ------
+    ValueError
+        For an unknown method, or ``k`` outside (0, 1] with ``xsumfirst``.
     """
     pairs = inter_unit_pairs(od)
     order = pairs.sort_values(["home_code", "workers", "work_code"],
@@ -136,7 +198,27 @@ def first_flows(od: pd.DataFrame, method: str = "nfirst", k: float = 1) -> FlowS
 def check_codes(codes: Iterable[str], known: Iterable[str]) -> list[str]:
     """``codes`` as a list; raises :class:`EmptySelectionError` if empty (blank codes are
     ignored) and
-    :class:`UnknownCodeError` naming the codes that are not in ``known``."""
+    :class:`UnknownCodeError` naming the codes that are not in ``known``.
+
+    Parameters
+    ----------
+    codes : iterable of str
+        Commune codes asked for.
+    known : iterable of str
+        The known commune codes.
+
+    Returns
+    -------
+    list of str
+        The non-blank codes, stripped, in the given order.
+
+    Raises
+    ------
+    EmptySelectionError
+        If no code is left.
+    UnknownCodeError
+        If a code is not in ``known``.
+    """
     codes = [c for c in (str(x).strip() for x in codes) if c]
     if not codes:
         raise EmptySelectionError("no commune selected")
@@ -155,6 +237,29 @@ def commune_flows(flows: pd.DataFrame, code: str, n: int = 10,
 
     Raises :class:`UnknownCodeError` when ``code`` is neither in ``flows`` nor in
     ``known_codes``; a known commune without flows gives an empty table.
+
+    Parameters
+    ----------
+    flows : pandas.DataFrame
+        ``home_code``, ``work_code``, ``workers`` [persons], optional ``distance_km`` [km].
+    code : str
+        INSEE commune code.
+    n : int, default 10
+        Number of outbound and of inbound flows.
+    known_codes : iterable of str
+        Commune codes that exist even without flows.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns above; ``attrs``: ``code``, ``resident_workers``, ``jobs`` [persons].
+
+    Raises
+    ------
+    EmptySelectionError
+        If ``code`` is blank.
+    UnknownCodeError
+        If ``code`` is unknown.
     """
     code = str(code).strip()
     if not code:
@@ -204,6 +309,36 @@ def employer_pool(flows: pd.DataFrame, destinations: Iterable[str], min_workers:
     ``share_of_hub`` (of all IDF residents working in the hub) [0–1], ``cumulative_share``,
     ``distance_km`` (workers-weighted mean to the hub's communes) and ``share_<mode>`` [0–1]
     when ``flows`` has ``mode``. ``attrs``: ``hub_workers``, ``kept_workers``.
+
+    Parameters
+    ----------
+    flows : pandas.DataFrame
+        Commune-level flows: ``home_code``, ``work_code``, ``workers`` [persons], optional
+        ``distance_km`` [km] and ``mode``.
+    destinations : iterable of str
+        Commune codes of the job hub.
+    min_workers : float, default 1.0
+        Smallest number of workers [persons] for an origin to be kept.
+    communes : pandas.DataFrame, optional
+        ``commune_code``, ``commune_name``, ``department_code``: adds names and makes codes
+        without flows known.
+    include_destinations : bool, default False
+        Keep the hub's own communes as origins.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns above, largest origin first; ``attrs`` also hold ``destinations`` and
+        ``min_workers``.
+
+    Raises
+    ------
+    EmptySelectionError
+        If ``destinations`` is empty.
+    UnknownCodeError
+        If a destination code is unknown.
+    ValueError
+        If ``min_workers`` is negative.
     """
     known = set(flows["work_code"].unique()) | set(flows["home_code"].unique())
     if communes is not None:

@@ -1,5 +1,8 @@
 """Build the DuckDB database: fetch -> read -> harmonise -> validate -> write -> rename.
 
+Over 400 lines: the code is under 400; the numpydoc sections of the docstrings (parameters,
+returned columns and their units) are the rest.
+
 The database is written to a temporary file next to the target and renamed over it only
 when everything succeeded, so a failed build leaves the previous database byte-identical.
 The imported sites are carried over and the file renamed under the database's write lock
@@ -49,7 +52,18 @@ COMMUNE_INPUTS = ("insee_cog_2026", "ign_communes_2018", "paris_arrondissements"
 
 
 def required_datasets(table: str) -> set[str]:
-    """Ids of the datasets that ``table`` cannot be built without."""
+    """Ids of the datasets that ``table`` cannot be built without.
+
+    Parameters
+    ----------
+    table : str
+        A canonical table name.
+
+    Returns
+    -------
+    set of str
+        Dataset ids of the catalogue.
+    """
     if table == "communes":
         return set(COMMUNE_INPUTS)
     if table == "commune_code_map":
@@ -63,12 +77,38 @@ def required_datasets(table: str) -> set[str]:
 
 
 def tables_fed_by(dataset_id: str) -> list[str]:
-    """The tables that cannot be built without ``dataset_id``."""
+    """The tables that cannot be built without ``dataset_id``.
+
+    Parameters
+    ----------
+    dataset_id : str
+        A dataset id of the catalogue.
+
+    Returns
+    -------
+    list of str
+        Table names, in the order of :data:`~smartidf_analysis.data.catalog.TABLE_USES`.
+    """
     return [t for t in catalog.TABLE_USES if dataset_id in required_datasets(t)]
 
 
 def uses_of(dataset_id: str) -> tuple[list[str], list[str], list[str]]:
-    """(tables, pages, notebooks) that a missing ``dataset_id`` leaves without data."""
+    """(tables, pages, notebooks) that a missing ``dataset_id`` leaves without data.
+
+    Parameters
+    ----------
+    dataset_id : str
+        A dataset id of the catalogue.
+
+    Returns
+    -------
+    tables : list of str
+        The tables it feeds.
+    pages : list of str
+        The dashboard pages that read them, sorted.
+    notebooks : list of str
+        The notebooks that read them, sorted.
+    """
     tables = tables_fed_by(dataset_id)
     pages = sorted({p for t in tables for p in catalog.TABLE_USES[t][0]})
     notebooks = sorted({n for t in tables for n in catalog.TABLE_USES[t][1]})
@@ -78,7 +118,25 @@ def uses_of(dataset_id: str) -> tuple[list[str], list[str], list[str]]:
 @dataclass
 class BuildResult:
     """What a build did: the database path, whether it changed, counts per table, and the
-    datasets it could not get (``incomplete``: their tables are empty)."""
+    datasets it could not get (``incomplete``: their tables are empty).
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The database file.
+    changed : bool
+        False when the database was up to date and left alone.
+    synthetic : bool
+        Whether it holds the synthetic demo region.
+    rows : dict of str to int
+        Rows written per table (empty when nothing changed).
+    issues : int
+        Number of ``build_issues`` rows.
+    message : str
+        The one-line summary the command prints.
+    missing : dict of str to str
+        Dataset id -> why it could not be had.
+    """
 
     path: Path
     changed: bool
@@ -102,7 +160,22 @@ def _read(ds: catalog.Dataset, path: Path) -> pd.DataFrame:
 
 
 def validate(table: str, frame: pd.DataFrame, file_name: str) -> None:
-    """Columns, duplicate keys and negative counts; errors name the file, line and column."""
+    """Columns, duplicate keys and negative counts; errors name the file, line and column.
+
+    Parameters
+    ----------
+    table : str
+        A canonical table (:data:`~smartidf_analysis.data.schema.TABLES`).
+    frame : pandas.DataFrame
+        The rows read from the file, indexed by their line in the file.
+    file_name : str
+        The file named in errors.
+
+    Raises
+    ------
+    SourceFormatError
+        For a missing column, a duplicate key or a negative value in a non-negative column.
+    """
     spec = TABLES[table]
     missing = [c for c in spec.columns if c not in frame.columns]
     if missing:
@@ -288,6 +361,38 @@ def build(*, synthetic: bool | None = None, scale: float = 1.0, seed: int = 0,
     missing datasets (``missing_datasets`` table, ``build_issues``, ``result.missing``).
     ``synthetic=None`` (auto) builds the synthetic demo region only when no official file
     at all can be had (and says so); ``synthetic=True`` always builds it.
+
+    Parameters
+    ----------
+    synthetic : bool, optional
+        See above.
+    scale : float, default 1.0
+        Size of the synthetic region (population and rows scale with it); synthetic builds only.
+    seed : int, default 0
+        Seed of the synthetic region; synthetic builds only.
+    verify : bool, default True
+        Check the sha256 of the files found.
+    force : bool, default False
+        Rebuild even when the inputs are unchanged.
+    progress : bool, default True
+        Show progress bars.
+    path : pathlib.Path, optional
+        The database file; default :func:`~smartidf_analysis.config.db_path`.
+    allow_download : bool, optional
+        Allow downloads; default: unless ``SMARTIDF_OFFLINE`` (see
+        :func:`~smartidf_analysis.data.fetch.fetch_all`).
+
+    Returns
+    -------
+    BuildResult
+        What the build did.
+
+    Raises
+    ------
+    SourceFormatError
+        When an official file does not have the expected format.
+    ImportedRowsError
+        When the imported sites of the previous database cannot be read.
     """
     target = Path(path) if path is not None else config.db_path()
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -25,7 +25,19 @@ class BuildClosedError(RuntimeError):
 class Build:
     """One build of one source: its ``location`` (the resolved file, or the export's URL),
     ``fingerprint`` (what identifies the build), shared ``connection`` and ``users`` (how
-    many cursors and pinned sessions use it now)."""
+    many cursors and pinned sessions use it now).
+
+    Parameters
+    ----------
+    location : str
+        The resolved database file, or the export's URL.
+    fingerprint : str
+        What identifies the build (:func:`smartidf_analysis.data.db.build_fingerprint`).
+    connection : duckdb.DuckDBPyConnection
+        The build's shared connection.
+    catalog : str
+        The name the build's file is attached under in that connection.
+    """
 
     def __init__(self, location: str, fingerprint: str, connection: Any, catalog: str) -> None:
         self.location = location
@@ -42,7 +54,13 @@ class Build:
 
 class Builds:
     """The builds open in this process (thread safe). ``opener(location)`` returns
-    ``(fingerprint, connection, catalog)`` of the build found at ``location`` now."""
+    ``(fingerprint, connection, catalog)`` of the build found at ``location`` now.
+
+    Parameters
+    ----------
+    opener : callable
+        ``opener(location) -> (fingerprint, connection, catalog)``.
+    """
 
     def __init__(self, opener: Callable[[str], tuple[str, Any, str]]) -> None:
         self._opener = opener
@@ -54,7 +72,20 @@ class Builds:
         """A new user of the build ``fingerprint`` of ``location``: the current one when it
         is that build, else a newly opened connection, which becomes the current one (the
         previous current build is closed now if nobody uses it, else when its last user
-        releases it)."""
+        releases it).
+
+        Parameters
+        ----------
+        location : str
+            The source's location.
+        fingerprint : str
+            The build wanted (the file's fingerprint now).
+
+        Returns
+        -------
+        Build
+            The build, its user count raised by one; call :meth:`release` when done.
+        """
         with self._lock:
             build = self._current.get(location)
             if build is None or build.fingerprint != fingerprint:
@@ -66,7 +97,23 @@ class Builds:
             return build
 
     def add_user(self, build: Build) -> Build:
-        """One more user of a build already held by someone (a pinned session's cursor)."""
+        """One more user of a build already held by someone (a pinned session's cursor).
+
+        Parameters
+        ----------
+        build : Build
+            A build in use.
+
+        Returns
+        -------
+        Build
+            ``build``, its user count raised by one.
+
+        Raises
+        ------
+        BuildClosedError
+            If ``build``'s connection is already closed.
+        """
         with self._lock:
             if build.closed:
                 raise BuildClosedError(repr(build))
@@ -74,7 +121,13 @@ class Builds:
             return build
 
     def release(self, build: Build) -> None:
-        """One user less; an older build is closed when this was its last user."""
+        """One user less; an older build is closed when this was its last user.
+
+        Parameters
+        ----------
+        build : Build
+            A build acquired before.
+        """
         with self._lock:
             build.users -= 1
             if build.users <= 0 and self._current.get(build.location) is not build:
@@ -93,7 +146,13 @@ class Builds:
                     self._older.append(build)
 
     def open_builds(self) -> list[Build]:
-        """The builds whose connection is open (current and older ones in use)."""
+        """The builds whose connection is open (current and older ones in use).
+
+        Returns
+        -------
+        list of Build
+            The current builds, then the older ones.
+        """
         with self._lock:
             return [*self._current.values(), *self._older]
 

@@ -33,6 +33,15 @@ class Download:
     ``size`` is None when it was not recorded (no local copy of the original in
     ``shared/upstream``): such a download is checked by its sha256 alone. It is cached under ``downloads/<host>/<path>`` of the URL (the layout that
     ``SMARTIDF_DOWNLOAD_MIRROR`` and a mirror folder of originals share).
+
+    Parameters
+    ----------
+    url : str
+        The original's URL.
+    sha256 : str
+        Its sha256 (hex).
+    size : int or None
+        Its size [bytes], None when not recorded.
     """
 
     url: str
@@ -53,7 +62,37 @@ class Download:
 
 @dataclass(frozen=True)
 class Dataset:
-    """One official dataset as the project uses it."""
+    """One official dataset as the project uses it.
+
+    Parameters
+    ----------
+    id : str
+        The dataset's id (e.g. ``"insee_cog_2026"``).
+    title : str
+        Its title.
+    producer : str
+        The official producer.
+    vintage : str
+        Its vintage (year, quarter or edition).
+    licence : str
+        Its licence.
+    url : str
+        The official page or download.
+    file_name : str
+        The file's name in the offline mirror.
+    sha256 : str
+        The mirror file's sha256 (hex).
+    reader : str
+        ``"module:function"`` in :mod:`smartidf_analysis.data.sources`.
+    table : str
+        The canonical table it feeds, or ``"reference"`` for the inputs of ``communes``.
+    downloads : tuple of Download
+        The public original(s); the first is the reader's file.
+    extra_files : dict of str to str
+        Companion file name -> sha256 (shapefile parts).
+    notes : str
+        Quirks worth knowing.
+    """
 
     id: str
     title: str
@@ -370,7 +409,23 @@ _BY_ID = {d.id: d for d in (*DATASETS, *REFRESH_DATASETS)}
 
 
 def get(dataset_id: str) -> Dataset:
-    """The catalogue record of ``dataset_id``; KeyError naming the known ids otherwise."""
+    """The catalogue record of ``dataset_id``; KeyError naming the known ids otherwise.
+
+    Parameters
+    ----------
+    dataset_id : str
+        A dataset id (of :data:`DATASETS` or :data:`REFRESH_DATASETS`).
+
+    Returns
+    -------
+    Dataset
+        The record.
+
+    Raises
+    ------
+    KeyError
+        For an unknown id.
+    """
     try:
         return _BY_ID[dataset_id]
     except KeyError:
@@ -380,7 +435,13 @@ def get(dataset_id: str) -> Dataset:
 
 
 def ids() -> list[str]:
-    """The ids of the datasets the build reads, in catalogue order (not :data:`REFRESH_DATASETS`)."""
+    """The ids of the datasets the build reads, in catalogue order (not :data:`REFRESH_DATASETS`).
+
+    Returns
+    -------
+    list of str
+        The dataset ids.
+    """
     return [d.id for d in DATASETS]
 
 

@@ -42,6 +42,11 @@ def client():
 
     Raises :class:`SchedulerUnreachableError` (naming the address) when the scheduler does
     not answer within :func:`smartidf_analysis.config.dask_timeout` seconds.
+
+    Returns
+    -------
+    distributed.Client or None
+        The Client, or None for local threads.
     """
     address = config.dask_address()
     if address is None:
@@ -79,13 +84,42 @@ def _own_client():
 
 
 def scheduler():
-    """What to pass as ``scheduler=`` to Dask: the Client, or ``"threads"``."""
+    """What to pass as ``scheduler=`` to Dask: the Client, or ``"threads"``.
+
+    Returns
+    -------
+    distributed.Client or str
+        The Client, or ``"threads"``.
+
+    Raises
+    ------
+    SchedulerUnreachableError
+        When ``SMARTIDF_DASK_ADDRESS`` is set and no scheduler answers.
+    """
     found = client()
     return found if found is not None else "threads"
 
 
 def compute(*collections, **kwargs) -> tuple:
-    """``dask.compute(*collections)`` on the configured scheduler (:func:`scheduler`)."""
+    """``dask.compute(*collections)`` on the configured scheduler (:func:`scheduler`).
+
+    Parameters
+    ----------
+    *collections
+        Dask collections (or other objects, returned as they are).
+    **kwargs
+        Further keyword arguments of ``dask.compute`` (not ``scheduler``).
+
+    Returns
+    -------
+    tuple
+        One computed result per collection.
+
+    Raises
+    ------
+    SchedulerUnreachableError
+        When ``SMARTIDF_DASK_ADDRESS`` is set and no scheduler answers.
+    """
     import dask
 
     return dask.compute(*collections, scheduler=scheduler(), **kwargs)
@@ -94,7 +128,27 @@ def compute(*collections, **kwargs) -> tuple:
 def map_shared(func, items, shared) -> list:
     """``[func(shared, item) for item in items]``: on the cluster when one is configured
     (``shared`` sent once to the workers, one task per item), in this process otherwise, one
-    item after another (sweeps share memoised inputs that are not made for threads)."""
+    item after another (sweeps share memoised inputs that are not made for threads).
+
+    Parameters
+    ----------
+    func : callable
+        ``func(shared, item)``; must be importable by the workers when a cluster is used.
+    items : iterable
+        The items, one task each.
+    shared : object
+        The input every call shares (sent once).
+
+    Returns
+    -------
+    list
+        The results, in the order of ``items``.
+
+    Raises
+    ------
+    SchedulerUnreachableError
+        When ``SMARTIDF_DASK_ADDRESS`` is set and no scheduler answers.
+    """
     found = client()
     items = list(items)
     if found is None:
@@ -115,6 +169,16 @@ def describe() -> str:
 
     Connects when ``SMARTIDF_DASK_ADDRESS`` is set, so an unreachable address fails here,
     before any work starts.
+
+    Returns
+    -------
+    str
+        E.g. ``"Dask scheduler: local threads (8 cores)"``.
+
+    Raises
+    ------
+    SchedulerUnreachableError
+        When ``SMARTIDF_DASK_ADDRESS`` is set and no scheduler answers.
     """
     found = client()
     if found is None:

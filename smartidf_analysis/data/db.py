@@ -114,7 +114,25 @@ def _open(path: str | Path, read_only: bool = True) -> duckdb.DuckDBPyConnection
 def source(path: str | Path | None = None) -> tuple[str, str]:
     """Where the tables are read from: ``("parquet", location)`` for a Parquet export
     (``path`` an fsspec URL or a folder holding ``provenance.json``; by default
-    ``SMARTIDF_PARQUET`` when set), else ``("duckdb", file)`` (by default ``SMARTIDF_DB``)."""
+    ``SMARTIDF_PARQUET`` when set), else ``("duckdb", file)`` (by default ``SMARTIDF_DB``).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path, optional
+        A DuckDB file, an export folder or an fsspec URL.
+
+    Returns
+    -------
+    kind : {"duckdb", "parquet"}
+        The kind of source.
+    location : str
+        The resolved file, or the export's location.
+
+    Raises
+    ------
+    DatabaseMissingError
+        When the source is a DuckDB file that does not exist.
+    """
     if path is None:
         export = config.parquet_export()
         if export is not None:
@@ -128,7 +146,25 @@ def source(path: str | Path | None = None) -> tuple[str, str]:
 
 def source_key(path: str | Path | None = None) -> tuple[str, str]:
     """(location, version) of the source: the part of every cache key that follows a
-    rebuild or a new export (file modification time, or the export's stamp)."""
+    rebuild or a new export (file modification time, or the export's stamp).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path, optional
+        As for :func:`source`.
+
+    Returns
+    -------
+    location : str
+        As :func:`source` gives it.
+    version : str
+        :func:`build_fingerprint` of the file, or the export's ``exported_at`` stamp.
+
+    Raises
+    ------
+    DatabaseMissingError
+        When the source is a DuckDB file that does not exist.
+    """
     kind, where = source(path)
     if kind == "parquet":
         return where, parquet.read_manifest(where)["exported_at"]
@@ -156,7 +192,25 @@ def _open_export(url: str) -> duckdb.DuckDBPyConnection:
 
 
 def connect(path: str | Path | None = None, read_only: bool = True) -> duckdb.DuckDBPyConnection:
-    """Open the DuckDB database (read-only unless asked); raises if the file is missing."""
+    """Open the DuckDB database (read-only unless asked); raises if the file is missing.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path, optional
+        The database file; default :func:`~smartidf_analysis.config.db_path`.
+    read_only : bool, default True
+        Open read-only.
+
+    Returns
+    -------
+    duckdb.DuckDBPyConnection
+        A new connection (the caller closes it).
+
+    Raises
+    ------
+    DatabaseMissingError
+        If the file does not exist.
+    """
     return _open(_db_file(path), read_only=read_only)
 
 
@@ -172,7 +226,23 @@ def build_fingerprint(path: str | Path | None = None) -> str:
     writes a new file and renames it over the old one, so every build has its own
     fingerprint; caches of served data are keyed on it, and so are the shared connections
     of :func:`cursor`. Inside :func:`using` (a session pinned to its build) it is the pinned
-    build's fingerprint, so that keys and reads agree."""
+    build's fingerprint, so that keys and reads agree.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path, optional
+        The database file; default :func:`~smartidf_analysis.config.db_path`.
+
+    Returns
+    -------
+    str
+        ``"<path>:<inode>:<size>:<mtime_ns>"``.
+
+    Raises
+    ------
+    DatabaseMissingError
+        If the file does not exist (outside a pinned session).
+    """
     pinned = _PINNED.get()
     if pinned is not None and not pinned.closed and (
             path is None or str(Path(path).resolve()) == pinned.location):
@@ -255,7 +325,23 @@ def cursor(path: str | Path | None = None):
     build of the DuckDB file (a rebuilt file gets a new connection, never the old one's
     data), or views over the Parquet export when that is the source (:func:`source`). The
     build is counted as used until the block ends; an older build's connection is closed
-    after its last use (its idle cursors with it)."""
+    after its last use (its idle cursors with it).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path, optional
+        A DuckDB file or a Parquet export (see :func:`source`); default the configured source.
+
+    Yields
+    ------
+    duckdb.DuckDBPyConnection
+        The thread's cursor (do not close it).
+
+    Raises
+    ------
+    DatabaseMissingError
+        When the source is a DuckDB file that does not exist.
+    """
     build = _enter(path)
     try:
         yield _thread_cursor(build)
@@ -265,20 +351,48 @@ def cursor(path: str | Path | None = None):
 
 def pin(path: str | Path | None = None) -> Build:
     """The build being served now, held open until :func:`unpin` (a served session pins the
-    build it opened on, reads it inside :func:`using`, and unpins it when it ends)."""
+    build it opened on, reads it inside :func:`using`, and unpins it when it ends).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path, optional
+        The source (see :func:`source`); default the configured one.
+
+    Returns
+    -------
+    smartidf_analysis.data.builds.Build
+        The pinned build.
+    """
     return _enter(path)
 
 
 def unpin(build: Build) -> None:
     """Let a pinned build go; its connection is closed when it was the last user of an
-    older build."""
+    older build.
+
+    Parameters
+    ----------
+    build : smartidf_analysis.data.builds.Build
+        A build returned by :func:`pin`.
+    """
     _BUILDS.release(build)
 
 
 @contextlib.contextmanager
 def using(build: Build | None):
     """Inside the block (and the worker threads it starts through ``asyncio.to_thread``),
-    reads and :func:`build_fingerprint` of that source use ``build`` (``None``: no pin)."""
+    reads and :func:`build_fingerprint` of that source use ``build`` (``None``: no pin).
+
+    Parameters
+    ----------
+    build : smartidf_analysis.data.builds.Build or None
+        A build returned by :func:`pin`, or None.
+
+    Yields
+    ------
+    smartidf_analysis.data.builds.Build or None
+        ``build``.
+    """
     if build is None:
         yield None
         return
@@ -293,7 +407,18 @@ def using(build: Build | None):
 def pinned(path: str | Path | None = None):
     """:func:`using` the build being read now (the one already pinned in this context, else
     the current build, pinned for the block): a cache filled inside the block is keyed on
-    the build it read (:func:`build_fingerprint`), even when a rebuild lands meanwhile."""
+    the build it read (:func:`build_fingerprint`), even when a rebuild lands meanwhile.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path, optional
+        The source (see :func:`source`); default the configured one.
+
+    Yields
+    ------
+    smartidf_analysis.data.builds.Build
+        The build read inside the block.
+    """
     current = _PINNED.get()
     if current is not None and not current.closed and current.location == source(path)[1]:
         yield current
@@ -308,7 +433,13 @@ def pinned(path: str | Path | None = None):
 
 def open_builds() -> list[Build]:
     """The builds whose shared connection is open in this process (the current one and the
-    older ones still used)."""
+    older ones still used).
+
+    Returns
+    -------
+    list of smartidf_analysis.data.builds.Build
+        The open builds.
+    """
     return _BUILDS.open_builds()
 
 
@@ -324,7 +455,18 @@ _LOCKS_LOCK = threading.Lock()
 
 
 def lock_path(path: str | Path | None = None) -> Path:
-    """The lock file of the database at ``path``: ``<database>.lock`` beside it."""
+    """The lock file of the database at ``path``: ``<database>.lock`` beside it.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path, optional
+        The database file; default :func:`~smartidf_analysis.config.db_path`.
+
+    Returns
+    -------
+    pathlib.Path
+        The lock file's path.
+    """
     db = Path(path) if path is not None else config.db_path()
     return db.with_name(db.name + ".lock")
 
@@ -334,7 +476,18 @@ def write_lock(path: str | Path | None = None):
     """Hold the database's write lock (:func:`lock_path`, ``filelock``) for the block: every
     writer (the build, the imports) reads the old file and renames its new one inside it,
     so a second writer waits and then starts from the first one's file. Re-entrant in a
-    thread; another process or thread waits (said once in the log)."""
+    thread; another process or thread waits (said once in the log).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path, optional
+        The database file; default :func:`~smartidf_analysis.config.db_path`.
+
+    Yields
+    ------
+    None
+        While the lock is held.
+    """
     where = lock_path(path)
     where.parent.mkdir(parents=True, exist_ok=True)
     with _LOCKS_LOCK:
@@ -364,12 +517,34 @@ def _sql_text(name: str) -> str:
 
 
 def query_names() -> list[str]:
-    """Names of the available named queries."""
+    """Names of the available named queries.
+
+    Returns
+    -------
+    list of str
+        The stems of the ``sql/*.sql`` files, sorted.
+    """
     return sorted(p.stem for p in config.SQL_DIR.glob("*.sql"))
 
 
 def query_parameters(name: str) -> list[str]:
-    """Names of the ``$parameters`` a named query expects."""
+    """Names of the ``$parameters`` a named query expects.
+
+    Parameters
+    ----------
+    name : str
+        A named query.
+
+    Returns
+    -------
+    list of str
+        The parameter names (without ``$``), sorted.
+
+    Raises
+    ------
+    ValueError
+        For an invalid or unknown query name.
+    """
     return sorted(set(re.findall(r"\$([a-z_][a-z0-9_]*)", _sql_text(name))))
 
 
@@ -378,6 +553,25 @@ def query(name: str, *, path: str | Path | None = None, **params: Any) -> pd.Dat
 
     Values are never formatted into SQL text: a hostile value simply matches nothing.
     Raises ValueError for an unknown query or missing/unexpected parameters.
+
+    Parameters
+    ----------
+    name : str
+        The query's name (a file of ``sql/``, see :func:`query_names`).
+    path : str or pathlib.Path, optional
+        A DuckDB file or a Parquet export; default the configured source.
+    **params
+        The query's ``$parameters`` (see :func:`query_parameters`), all of them.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The query's result (columns as the SQL file selects them).
+
+    Raises
+    ------
+    DatabaseMissingError
+        When the source is a DuckDB file that does not exist.
     """
     with cursor(path) as cur:
         return _run_named(cur, name, params)
@@ -419,7 +613,20 @@ def sum_sql(column: str, *, is_float: bool = True) -> str:
     """SQL of an order-independent ``SUM("column")``: for a floating-point column, every
     value is cast to ``DECIMAL(38, SUM_SCALE)`` (rounded to 1e-9 of its unit), summed exactly
     in 128-bit integers and cast back to DOUBLE, so the result is the same whatever the order
-    DuckDB adds the rows in (thread count, row groups). Integer sums are exact already."""
+    DuckDB adds the rows in (thread count, row groups). Integer sums are exact already.
+
+    Parameters
+    ----------
+    column : str
+        A whitelisted column name.
+    is_float : bool, default True
+        Whether the column is floating-point.
+
+    Returns
+    -------
+    str
+        The SQL expression.
+    """
     if not is_float:
         return f'sum("{column}")'
     return f'CAST(sum(CAST("{column}" AS DECIMAL(38, {SUM_SCALE}))) AS DOUBLE)'
@@ -460,7 +667,33 @@ def _where(table: str, filters: Iterable[tuple[str, str, Any]] | None) -> tuple[
 def read_table(table: str, columns: Sequence[str] | None = None,
                filters: Iterable[tuple[str, str, Any]] | None = None,
                path: str | Path | None = None) -> pd.DataFrame:
-    """A whole canonical table (or a filtered, column-selected part of it) as pandas."""
+    """A whole canonical table (or a filtered, column-selected part of it) as pandas.
+
+    Parameters
+    ----------
+    table : str
+        A canonical table (:data:`~smartidf_analysis.data.schema.TABLES`) or one of
+        :data:`EXTRA_TABLES`.
+    columns : sequence of str, optional
+        Columns to read; default all, in schema order.
+    filters : iterable of (str, str, object), optional
+        ``(column, op, value)`` triples, ANDed; ``op`` among ``==``, ``=``, ``!=``, ``<``,
+        ``<=``, ``>``, ``>=``, ``in``, ``not in``.
+    path : str or pathlib.Path, optional
+        A DuckDB file or a Parquet export; default the configured source.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows, with the table's units (see :mod:`smartidf_analysis.data.schema`).
+
+    Raises
+    ------
+    ValueError
+        For an unknown table, column or operator.
+    DatabaseMissingError
+        When the source is a DuckDB file that does not exist.
+    """
     where, values = _where(table, filters)
     sql = f"SELECT {_select_list(table, columns)} FROM {table} WHERE {where}"
     with cursor(path) as cur:
@@ -476,6 +709,32 @@ def aggregate(table: str, by: Sequence[str], sums: Sequence[str],
     aggregation engine on one machine (see DESIGN.md: DuckDB does SQL-shaped work). Sums of
     floating-point columns are fixed-point (:func:`sum_sql`): the same bits on any thread
     count. With ``order`` (default) rows are sorted by ``by``.
+
+    Parameters
+    ----------
+    table : str
+        A canonical or extra table.
+    by : sequence of str
+        Grouping columns.
+    sums : sequence of str
+        Columns summed.
+    filters : iterable of (str, str, object), optional
+        ``(column, op, value)`` triples, as for :func:`read_table`.
+    path : str or pathlib.Path, optional
+        A DuckDB file or a Parquet export; default the configured source.
+    order : bool, default True
+        Sort by ``by``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``by`` then ``sums`` columns (float sums as DOUBLE), one row per group, in the units of
+        the summed columns.
+
+    Raises
+    ------
+    ValueError
+        For an unknown table, column or operator.
     """
     by_sql = _select_list(table, by)
     _select_list(table, sums)
@@ -489,13 +748,42 @@ def aggregate(table: str, by: Sequence[str], sums: Sequence[str],
 
 
 def table_exists(table: str, path: str | Path | None = None) -> bool:
-    """True when the database holds ``table`` (named query ``table_exists``)."""
+    """True when the database holds ``table`` (named query ``table_exists``).
+
+    Parameters
+    ----------
+    table : str
+        A table name (bound as a parameter).
+    path : str or pathlib.Path, optional
+        A DuckDB file or a Parquet export; default the configured source.
+
+    Returns
+    -------
+    bool
+        Whether the table exists.
+    """
     return bool(query("table_exists", path=path, table_name=table)["present"].iloc[0])
 
 
 def export_tables(path: str | Path | None = None) -> list[str]:
     """The tables of the DuckDB file that ``smartidf data export`` writes: the canonical
-    tables, the provenance and issue tables, and ``build_info``."""
+    tables, the provenance and issue tables, and ``build_info``.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path, optional
+        The database file; default :func:`~smartidf_analysis.config.db_path`.
+
+    Returns
+    -------
+    list of str
+        The table names present, in that order.
+
+    Raises
+    ------
+    DatabaseMissingError
+        If the file does not exist.
+    """
     con = _open(_db_file(path))
     try:
         names = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables")
@@ -509,7 +797,27 @@ def table_partitions(table: str, path: str | Path | None = None):
     """``(partition column or None, iterator of (department or None, pyarrow.Table))`` of a
     table of the DuckDB file, one department at a time (the column in
     :data:`~smartidf_analysis.data.parquet.PARTITION_COLUMNS`, the department of a commune
-    code being its first 2 characters, 3 for 97x), rows in ``rowid`` order."""
+    code being its first 2 characters, 3 for 97x), rows in ``rowid`` order.
+
+    Parameters
+    ----------
+    table : str
+        A canonical or extra table, or ``build_info``.
+    path : str or pathlib.Path, optional
+        The database file; default :func:`~smartidf_analysis.config.db_path`.
+
+    Returns
+    -------
+    column : str or None
+        The partition column, None for a table written as one file.
+    parts : iterator of (str or None, pyarrow.Table)
+        The department (``"none"`` for rows without a code) and its rows; read lazily.
+
+    Raises
+    ------
+    DatabaseMissingError
+        If the file does not exist.
+    """
     db = _db_file(path)
     columns = ["key", "value"] if table == "build_info" else _columns_of(table)
     by = next((c for c in parquet.PARTITION_COLUMNS if c in columns), None)
@@ -640,6 +948,29 @@ def read_dask(table: str, columns: Sequence[str] | None = None,
 
     Moves raw rows into Dask: use it for Python/NumPy work. For group-by sums prefer
     :func:`read_dask_grouped`, which reduces inside DuckDB first.
+
+    Parameters
+    ----------
+    table : str
+        A canonical or extra table.
+    columns : sequence of str, optional
+        Columns to read; default all.
+    filters : iterable of (str, str, object), optional
+        ``(column, op, value)`` triples, as for :func:`read_table`.
+    npartitions : int, default 8
+        Number of partitions (at most the number of department files for an export).
+    path : str or pathlib.Path, optional
+        A DuckDB file or a Parquet export; default the configured source.
+
+    Returns
+    -------
+    dask.dataframe.DataFrame
+        The rows, lazily.
+
+    Raises
+    ------
+    ValueError
+        For an unknown table, column or operator.
     """
     where, values = _where(table, filters)
     sql = f"SELECT {_select_list(table, columns)} FROM {table} WHERE {where} {{range}}"
@@ -660,6 +991,31 @@ def read_dask_grouped(table: str, by: Sequence[str], sums: Sequence[str],
 
     Returns a dask DataFrame indexed by ``by`` with one float64 column per summed column;
     compute it with :func:`smartidf_analysis.data.compute.compute`.
+
+    Parameters
+    ----------
+    table : str
+        A canonical or extra table.
+    by : sequence of str
+        Grouping columns.
+    sums : sequence of str
+        Columns summed.
+    filters : iterable of (str, str, object), optional
+        ``(column, op, value)`` triples, as for :func:`read_table`.
+    npartitions : int, default 8
+        Number of partitions.
+    path : str or pathlib.Path, optional
+        A DuckDB file or a Parquet export; default the configured source.
+
+    Returns
+    -------
+    dask.dataframe.DataFrame
+        See above.
+
+    Raises
+    ------
+    ValueError
+        For an unknown table, column or operator.
     """
     by_sql = _select_list(table, by)
     _select_list(table, sums)
@@ -679,7 +1035,24 @@ def read_dask_grouped(table: str, by: Sequence[str], sums: Sequence[str],
 def write_database(path: str | Path, tables: Mapping[str, pd.DataFrame],
                    metadata: Mapping[str, str] | None = None) -> None:
     """Write ``tables`` into a NEW DuckDB file at ``path`` (which must not exist), casting
-    every column to its canonical type, plus a ``build_info`` key/value table."""
+    every column to its canonical type, plus a ``build_info`` key/value table.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The new file.
+    tables : mapping of str to pandas.DataFrame
+        Table name (canonical or extra) -> rows, with at least the table's columns.
+    metadata : mapping of str to str, optional
+        The ``build_info`` rows (values stored as text).
+
+    Raises
+    ------
+    FileExistsError
+        If ``path`` exists.
+    ValueError
+        For an unknown table.
+    """
     path = Path(path)
     if path.exists():
         raise FileExistsError(path)
@@ -723,7 +1096,30 @@ def write_import(path: str | Path, table: str, key_column: str, key: str, frame:
                  provenance_row: Mapping[str, Any]) -> None:
     """Atomically (``_atomic_copy``) replace the rows of ``table`` whose ``key_column`` is
     ``key`` by ``frame`` (creating the table with its :data:`EXTRA_TABLES` types), and the
-    ``provenance`` row of ``key``."""
+    ``provenance`` row of ``key``.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The database file.
+    table : str
+        One of :data:`EXTRA_TABLES`.
+    key_column : str
+        The column that identifies the import's rows.
+    key : str
+        The import's key (also its ``provenance`` ``dataset_id``).
+    frame : pandas.DataFrame
+        The new rows, with the table's columns.
+    provenance_row : mapping of str to object
+        The import's provenance (every column of the ``provenance`` table).
+
+    Raises
+    ------
+    ValueError
+        If ``key_column`` is not a column of ``table``.
+    DatabaseMissingError
+        If the database file does not exist.
+    """
     import pyarrow as pa
 
     types = EXTRA_TABLES[table]
@@ -748,7 +1144,24 @@ def write_import(path: str | Path, table: str, key_column: str, key: str, frame:
 def write_arrow_table(path: str | Path, name: str, batches, columns: Mapping[str, str]) -> None:
     """Append record batches (an iterable of pyarrow tables) into table ``name`` of a
     database file, creating it with ``columns`` (name -> DuckDB type). For benchmarks and the
-    France-scale synthetic region (:mod:`smartidf_analysis.data.synthetic.france`)."""
+    France-scale synthetic region (:mod:`smartidf_analysis.data.synthetic.france`).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The database file (created when missing).
+    name : str
+        The table (lower-case letters, digits and ``_``); replaced if it exists.
+    batches : iterable of pyarrow.Table
+        The rows, in the order of ``columns``.
+    columns : mapping of str to str
+        Column name -> DuckDB type.
+
+    Raises
+    ------
+    ValueError
+        For an invalid table name.
+    """
     if not _NAME.match(name):
         raise ValueError(f"invalid table name {name!r}")
     con = _open(path, read_only=False)
@@ -783,7 +1196,28 @@ def append_rows_atomic(path: str | Path, table: str, frame: pd.DataFrame,
                        provenance: pd.DataFrame, replace: bool = False) -> None:
     """Add ``frame`` to the import table ``table`` (and ``provenance`` rows) of the database
     at ``path`` **atomically** (``_atomic_copy``). ``replace`` first drops the table's
-    earlier rows and their provenance."""
+    earlier rows and their provenance.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The database file.
+    table : str
+        One of :data:`IMPORT_TABLES`.
+    frame : pandas.DataFrame
+        The rows, with the table's columns.
+    provenance : pandas.DataFrame
+        Their ``provenance`` rows.
+    replace : bool, default False
+        Drop the earlier rows first.
+
+    Raises
+    ------
+    ValueError
+        If ``table`` is not an import table.
+    DatabaseMissingError
+        If the database file does not exist.
+    """
     if table not in IMPORT_TABLES:
         raise ValueError(f"{table!r} is not an import table; known: {list(IMPORT_TABLES)}")
     with _atomic_copy(path) as con:
@@ -801,7 +1235,29 @@ def import_rows(path: str | Path, table: str) -> tuple[pd.DataFrame, pd.DataFram
     ``path``: what a rebuild carries over. Empty frames only when there is no database yet
     or it has no such table (named query ``table_exists``); any other failure (an unreadable
     or damaged file, a table of another shape) raises :class:`ImportedRowsError` naming the
-    file, so a rebuild stops instead of dropping the imported rows."""
+    file, so a rebuild stops instead of dropping the imported rows.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The database file (may not exist).
+    table : str
+        One of :data:`IMPORT_TABLES`.
+
+    Returns
+    -------
+    rows : pandas.DataFrame
+        The table's rows.
+    provenance : pandas.DataFrame
+        Their ``provenance`` rows.
+
+    Raises
+    ------
+    ValueError
+        If ``table`` is not an import table.
+    ImportedRowsError
+        If the file cannot be read.
+    """
     if table not in IMPORT_TABLES:
         raise ValueError(f"{table!r} is not an import table; known: {list(IMPORT_TABLES)}")
     empty = (pd.DataFrame(columns=list(EXTRA_TABLES[table])),
@@ -831,7 +1287,23 @@ def missing_datasets(*, page: str = "", notebook: str = "",
                      path: str | Path | None = None) -> pd.DataFrame:
     """The datasets the last build could not get (``missing_datasets`` table), optionally
     only those a dashboard ``page`` or a ``notebook`` (such as ``"04-solar-potential"``)
-    needs. Empty for a complete build (and for databases built before that table)."""
+    needs. Empty for a complete build (and for databases built before that table).
+
+    Parameters
+    ----------
+    page : str, default ""
+        A dashboard page (e.g. ``"solar"``); empty for every page.
+    notebook : str, default ""
+        A notebook's stem; empty for every notebook.
+    path : str or pathlib.Path, optional
+        A DuckDB file or a Parquet export; default the configured source.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Named query ``missing_datasets``: one row per missing dataset (id, title, url, error, the
+        tables, pages and notebooks it feeds).
+    """
     if not table_exists("missing_datasets", path=path):
         return pd.DataFrame(columns=list(EXTRA_TABLES["missing_datasets"]))
     return query("missing_datasets", path=path, page=page, notebook=notebook)
@@ -839,7 +1311,18 @@ def missing_datasets(*, page: str = "", notebook: str = "",
 
 def missing_message(missing: pd.DataFrame) -> str:
     """What is missing and how to get it, one line per dataset (English; the pages
-    translate the frame themselves)."""
+    translate the frame themselves).
+
+    Parameters
+    ----------
+    missing : pandas.DataFrame
+        :func:`missing_datasets` (``dataset_id``, ``title``, ``error``).
+
+    Returns
+    -------
+    str
+        The message.
+    """
     lines = [f"- {r.dataset_id} ({r.title}): {r.error}" for r in missing.itertuples()]
     return ("The last build could not get these datasets, so their tables are empty:\n"
             + "\n".join(lines) + "\nGet them with `smartidf data fetch` (network access, or "
@@ -850,7 +1333,22 @@ def missing_message(missing: pd.DataFrame) -> str:
 def require(*, page: str = "", notebook: str = "", path: str | Path | None = None) -> None:
     """Raise :class:`~smartidf_analysis.errors.MissingDataError` naming each missing dataset
     and how to get it when the ``page`` or ``notebook`` lacks inputs; the first cell of
-    every notebook calls it."""
+    every notebook calls it.
+
+    Parameters
+    ----------
+    page : str, default ""
+        A dashboard page.
+    notebook : str, default ""
+        A notebook's stem.
+    path : str or pathlib.Path, optional
+        A DuckDB file or a Parquet export; default the configured source.
+
+    Raises
+    ------
+    MissingDataError
+        When a dataset that the page or notebook needs is missing.
+    """
     missing = missing_datasets(page=page, notebook=notebook, path=path)
     if not missing.empty:
         raise MissingDataError(f"{notebook or page}: " + missing_message(missing))
@@ -858,7 +1356,18 @@ def require(*, page: str = "", notebook: str = "", path: str | Path | None = Non
 
 def read_metadata(path: str | Path) -> dict[str, str]:
     """The ``build_info`` key/value table of a database file (or of the export at ``path``),
-    or {} if absent/unreadable."""
+    or {} if absent/unreadable.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A DuckDB file, an export folder or an fsspec URL.
+
+    Returns
+    -------
+    dict of str to str
+        Key -> value (``fingerprint``, ``built_at``, ...).
+    """
     if "://" in str(path) or (Path(path) / parquet.MANIFEST).exists():
         try:
             return dict(parquet.read_manifest(str(path))["build_info"])

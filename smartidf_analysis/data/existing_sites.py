@@ -98,7 +98,17 @@ WGS84_NAMES = ("crs84", "epsg:4326", "epsg::4326", "4326")
 
 
 class SiteImportError(SmartidfError):
-    """A site file that cannot be imported; ``problems`` lists (line, column, message)."""
+    """A site file that cannot be imported; ``problems`` lists (line, column, message).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The site file.
+    message : str
+        What is wrong overall.
+    problems : list of (int or None, str or None, str), optional
+        ``(line, column, message)`` of each bad row (line None: the whole file).
+    """
 
     def __init__(self, path: str | Path, message: str,
                  problems: list[tuple[int | None, str | None, str]] | None = None):
@@ -227,7 +237,27 @@ def _number(value) -> float:
 def parse_sites(path: str | Path, column_map: Mapping[str, str] | None = None) -> pd.DataFrame:
     """The sites of a CSV or GeoJSON file, checked row by row (module docstring): columns
     ``name, lon, lat, seats, opening_year, source, source_ref, file_line``. Raises
-    :class:`SiteImportError` listing every bad row (line and column)."""
+    :class:`SiteImportError` listing every bad row (line and column).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A CSV file, or a GeoJSON file (``.geojson`` or ``.json``).
+    column_map : mapping of str to str, optional
+        Canonical column -> the file's header, for headers not among the aliases.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per site: ``name``, ``lon``, ``lat`` [deg, WGS84], ``seats`` [seats, Int64,
+        NA when not given], ``opening_year`` (Int64), ``source``, ``source_ref`` and
+        ``file_line`` (CSV line, header = 1, or GeoJSON feature number).
+
+    Raises
+    ------
+    SiteImportError
+        When the file is missing, lacks a required column, holds no site or has bad rows.
+    """
     sites, problems = _parse(Path(path), column_map)
     if problems:
         raise SiteImportError(path, f"{len(problems)} bad row(s); nothing was imported",
@@ -322,7 +352,32 @@ def validate_sites(sites: pd.DataFrame, communes: pd.DataFrame, stored: pd.DataF
     """Place each parsed site in its commune (``communes``: ``commune_code, geometry_wkb``,
     WGS84) and refuse points outside the region and duplicates (in the file or among the
     ``stored`` sites). Adds ``commune_code, x_l93, y_l93, site_id``. Raises
-    :class:`SiteImportError` with these problems and the parser's (``problems``)."""
+    :class:`SiteImportError` with these problems and the parser's (``problems``).
+
+    Parameters
+    ----------
+    sites : pandas.DataFrame
+        :func:`parse_sites`.
+    communes : pandas.DataFrame
+        See above.
+    stored : pandas.DataFrame
+        The sites already in the database (``name``, ``lon``, ``lat``, ``source_ref``).
+    path : str or pathlib.Path
+        The site file (named in errors; ``.geojson``/``.json`` counts features, not lines).
+    problems : list, optional
+        The parser's problems, reported with these.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``sites`` with ``commune_code``, ``x_l93``, ``y_l93`` [m, Lambert-93] and
+        ``site_id`` (``"existing:"`` and 12 hex digits).
+
+    Raises
+    ------
+    SiteImportError
+        When any site is outside the region or a duplicate, or ``problems`` is not empty.
+    """
     import shapely
     from pyproj import Transformer
 
@@ -383,7 +438,34 @@ def import_sites(path: str | Path, db_path: str | Path | None = None,
     (:func:`smartidf_analysis.data.db.append_rows_atomic`). ``replace`` replaces every
     stored site. Returns the stored rows. Holds the database's write lock from reading the
     stored sites (for duplicates) to the rename (:func:`smartidf_analysis.data.db.write_lock`):
-    two imports started together both land, the second checked against the first."""
+    two imports started together both land, the second checked against the first.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The CSV or GeoJSON file.
+    db_path : str or pathlib.Path, optional
+        The database; default :func:`~smartidf_analysis.config.db_path`.
+    column_map : mapping of str to str, optional
+        Canonical column -> the file's header.
+    replace : bool, default False
+        See above.
+    licence : str
+        The licence recorded in the provenance row.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The stored rows, with the columns of the ``existing_sites`` table
+        (:data:`~smartidf_analysis.data.schema.EXISTING_SITES_COLUMNS`).
+
+    Raises
+    ------
+    SiteImportError
+        For a file or rows that cannot be imported (nothing is stored).
+    DatabaseMissingError
+        When there is no database yet.
+    """
     path = Path(path)
     sites, problems = _parse(path, column_map)
     target = Path(db_path) if db_path is not None else config.db_path()

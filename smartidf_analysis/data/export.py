@@ -21,7 +21,21 @@ from smartidf_analysis.data import db, parquet
 
 @dataclass(frozen=True)
 class ExportResult:
-    """What an export wrote: where, how many tables, files and rows, and how long it took."""
+    """What an export wrote: where, how many tables, files and rows, and how long it took.
+
+    Parameters
+    ----------
+    target : str
+        The export's folder or URL.
+    tables : int
+        Tables written.
+    files : int
+        Parquet files written.
+    rows : int
+        Rows written.
+    seconds : float
+        Duration [s].
+    """
 
     target: str
     tables: int
@@ -43,6 +57,27 @@ def export(target: str, *, path: str | Path | None = None,
 
     Raises :class:`~smartidf_analysis.data.parquet.ExportError` naming ``target`` when it
     cannot be written, before reading anything.
+
+    Parameters
+    ----------
+    target : str
+        A folder or an fsspec URL.
+    path : str or pathlib.Path, optional
+        The DuckDB file; default :func:`~smartidf_analysis.config.db_path`.
+    tables : list of str, optional
+        Tables to write; default :func:`~smartidf_analysis.data.db.export_tables`.
+
+    Returns
+    -------
+    ExportResult
+        What was written.
+
+    Raises
+    ------
+    ExportError
+        When ``target`` cannot be written.
+    DatabaseMissingError
+        When the database file does not exist.
     """
     start = time.perf_counter()
     parquet.check_writable(target)

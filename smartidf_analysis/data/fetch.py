@@ -1,5 +1,8 @@
 """Dataset id -> local files: the offline mirror, the download cache, else a download.
 
+Over 400 lines: the code is under 400; the numpydoc sections of the docstrings (parameters,
+returned columns and their units) are the rest.
+
 Where a dataset's file is looked for, in order (:func:`locate`):
 
 1. the mirror folder ``$SMARTIDF_MIRROR`` under the catalogue's file name (``file_name``
@@ -47,7 +50,18 @@ _CHUNK = 1 << 16
 
 
 def sha256_of(path: str | Path) -> str:
-    """Hex sha256 of a file, read in 1 MiB blocks."""
+    """Hex sha256 of a file, read in 1 MiB blocks.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The file.
+
+    Returns
+    -------
+    str
+        64 hexadecimal digits.
+    """
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -57,7 +71,21 @@ def sha256_of(path: str | Path) -> str:
 
 @dataclass(frozen=True)
 class Located:
-    """Where a dataset's files were found: the reader's file, its origin and checksum."""
+    """Where a dataset's files were found: the reader's file, its origin and checksum.
+
+    Parameters
+    ----------
+    dataset_id : str
+        The dataset's id.
+    path : pathlib.Path
+        The reader's file (companions beside it).
+    origin : str
+        ``"mirror"``, ``"mirror (originals)"`` or ``"download cache"``.
+    sha256 : str
+        The sha256 of ``path`` (what provenance records).
+    original : bool
+        True when ``path`` is the public original, False for the mirror's copy.
+    """
 
     dataset_id: str
     path: Path
@@ -68,7 +96,17 @@ class Located:
 
 @dataclass
 class FetchReport:
-    """What :func:`fetch_all` found and what it could not get (dataset id -> error)."""
+    """What :func:`fetch_all` found and what it could not get (dataset id -> error).
+
+    Parameters
+    ----------
+    found : dict of str to Located
+        Dataset id -> where its files are.
+    missing : dict of str to FetchError
+        Dataset id -> why it could not be had.
+    downloaded_bytes : int
+        Bytes downloaded by this call [bytes].
+    """
 
     found: dict[str, Located] = field(default_factory=dict)
     missing: dict[str, FetchError] = field(default_factory=dict)
@@ -77,7 +115,18 @@ class FetchReport:
 
 def source_url(url: str) -> str:
     """The URL actually requested for ``url``: under ``SMARTIDF_DOWNLOAD_MIRROR`` when set
-    (``<base>/<host>/<path>``, the path kept as published), else ``url`` itself."""
+    (``<base>/<host>/<path>``, the path kept as published), else ``url`` itself.
+
+    Parameters
+    ----------
+    url : str
+        An original's URL.
+
+    Returns
+    -------
+    str
+        The URL to request.
+    """
     base = config.download_mirror()
     if not base:
         return url
@@ -137,7 +186,28 @@ def _originals_in(ds: catalog.Dataset, folder: Path, origin: str, *, verify: boo
 
 
 def locate(dataset: str | catalog.Dataset, *, verify: bool = True) -> Located | None:
-    """The dataset's local files (mirror, mirror of originals, download cache), or None."""
+    """The dataset's local files (mirror, mirror of originals, download cache), or None.
+
+    Parameters
+    ----------
+    dataset : str or Dataset
+        A dataset id or catalogue record.
+    verify : bool, default True
+        Check the mirror's files against the catalogue's sha256 (the download cache is always
+        checked).
+
+    Returns
+    -------
+    Located or None
+        Where the files are, or None when they are nowhere local.
+
+    Raises
+    ------
+    FetchError
+        When a mirror file has a wrong checksum (with ``verify``).
+    KeyError
+        For an unknown dataset id.
+    """
     ds = catalog.get(dataset) if isinstance(dataset, str) else dataset
     mirror = config.mirror_dir()
     if mirror is not None:
@@ -200,7 +270,27 @@ def download(dl: catalog.Download, folder: Path, bar: tqdm | None = None) -> Pat
     """Download one original into ``folder/<host>/<path>``: retries with back-off on network
     errors and time-outs, resumes from ``.part``, checks size and sha256 before the rename.
 
-    Raises :class:`FetchError` naming the URL and the reason; a wrong file is deleted."""
+    Raises :class:`FetchError` naming the URL and the reason; a wrong file is deleted.
+
+    Parameters
+    ----------
+    dl : Download
+        The original to get.
+    folder : pathlib.Path
+        The download cache.
+    bar : tqdm.tqdm, optional
+        A progress bar in bytes to update.
+
+    Returns
+    -------
+    pathlib.Path
+        The downloaded file, ``folder/<host>/<path>``.
+
+    Raises
+    ------
+    FetchError
+        On a final HTTP status, a rejected file, or when every try failed.
+    """
     bar = bar if bar is not None else tqdm(disable=True)
     dest = folder / dl.relative_path
     dest.parent.mkdir(parents=True, exist_ok=True)
@@ -255,7 +345,29 @@ def fetch_all(datasets: Iterable[catalog.Dataset] | None = None, *, verify: bool
               allow_download: bool | None = None, progress: bool = True) -> FetchReport:
     """Locate every dataset and download the missing ones (a few at a time, one progress
     bar in bytes for the whole set). Nothing raises for a dataset that cannot be had: it is
-    listed in ``missing`` with the reason; a local file with a wrong checksum does raise."""
+    listed in ``missing`` with the reason; a local file with a wrong checksum does raise.
+
+    Parameters
+    ----------
+    datasets : iterable of Dataset, optional
+        Default: every dataset the build reads (:data:`~smartidf_analysis.data.catalog.DATASETS`).
+    verify : bool, default True
+        Check the mirror's files against the catalogue's sha256.
+    allow_download : bool, optional
+        Download what is not local; default: unless ``SMARTIDF_OFFLINE``.
+    progress : bool, default True
+        Show the download progress bar.
+
+    Returns
+    -------
+    FetchReport
+        What was found, downloaded and missed.
+
+    Raises
+    ------
+    FetchError
+        When a mirror file has a wrong checksum (with ``verify``).
+    """
     datasets = list(catalog.DATASETS if datasets is None else datasets)
     report = FetchReport()
     todo: list[catalog.Dataset] = []
@@ -308,7 +420,27 @@ def fetch_all(datasets: Iterable[catalog.Dataset] | None = None, *, verify: bool
 def fetch(dataset: str | catalog.Dataset, *, verify: bool = True,
           allow_download: bool | None = None) -> Path:
     """Local path of one dataset's main file (companions such as shapefile parts beside it),
-    downloading it if needed; :class:`FetchError` says where from and where to otherwise."""
+    downloading it if needed; :class:`FetchError` says where from and where to otherwise.
+
+    Parameters
+    ----------
+    dataset : str or Dataset
+        A dataset id or catalogue record.
+    verify : bool, default True
+        Check the mirror's files against the catalogue's sha256.
+    allow_download : bool, optional
+        Download when not local; default: unless ``SMARTIDF_OFFLINE``.
+
+    Returns
+    -------
+    pathlib.Path
+        The main file.
+
+    Raises
+    ------
+    FetchError
+        When the dataset cannot be had or a file has a wrong checksum.
+    """
     ds = catalog.get(dataset) if isinstance(dataset, str) else dataset
     report = fetch_all([ds], verify=verify, allow_download=allow_download, progress=False)
     if ds.id in report.missing:
@@ -318,7 +450,14 @@ def fetch(dataset: str | catalog.Dataset, *, verify: bool = True,
 
 def status() -> list[dict[str, object]]:
     """One row per dataset: where it is (``mirror``, ``cache``, ``downloadable`` or
-    ``missing``), its size to download [MB] and URL. Checksums are not computed here."""
+    ``missing``), its size to download [MB] and URL. Checksums are not computed here.
+
+    Returns
+    -------
+    list of dict
+        Keys ``id``, ``file``, ``vintage``, ``producer``, ``licence``, ``status``, ``mb``
+        [MB, 10⁶ bytes] and ``url``.
+    """
     mirror, cache = config.mirror_dir(), config.download_dir()
     rows = []
     for ds in catalog.DATASETS:

@@ -1,5 +1,8 @@
 """Harmonisation of source vintages onto the current INSEE COG.
 
+Over 400 lines: the code is under 400; the numpydoc sections of the docstrings (parameters,
+returned columns and their units) are the rest.
+
 * :func:`code_map` maps every code of a vintage to a current code: identity for current
   communes and Paris arrondissements, the parent commune for delegated (COMD) and
   associated (COMA) communes, as the COG lists them. Nothing else is guessed.
@@ -45,25 +48,66 @@ _TO_L93 = Transformer.from_crs("EPSG:4326", "EPSG:2154", always_xy=True)
 
 @dataclass
 class Issues:
-    """Accumulates rows of the ``build_issues`` table."""
+    """Accumulates rows of the ``build_issues`` table.
+
+    Parameters
+    ----------
+    rows : list of dict
+        The issues recorded so far.
+    """
 
     rows: list[dict] = field(default_factory=list)
 
     def add(self, dataset_id: str, code: str, issue: str, rows: int, measure: str,
             affected: float) -> None:
         """Record one issue: ``rows`` rows of ``dataset_id`` with ``code``, and the quantity ``affected`` in
-        unit ``measure``."""
+        unit ``measure``.
+
+        Parameters
+        ----------
+        dataset_id : str
+            The dataset the issue is about.
+        code : str
+            The code concerned (``"-"`` when none).
+        issue : str
+            What happened.
+        rows : int
+            Rows of the dataset concerned.
+        measure : str
+            Unit or column of ``affected`` (e.g. ``"workers"``, ``"km2"``, ``"rows"``).
+        affected : float
+            How much of ``measure`` is concerned.
+        """
         self.rows.append({"dataset_id": dataset_id, "code": code, "issue": issue, "rows": rows,
                           "measure": measure, "affected": float(affected)})
 
     def frame(self) -> pd.DataFrame:
-        """The recorded issues as a frame (the ``build_issues`` columns)."""
+        """The recorded issues as a frame (the ``build_issues`` columns).
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``dataset_id``, ``code``, ``issue``, ``rows``, ``measure``, ``affected``.
+        """
         cols = ["dataset_id", "code", "issue", "rows", "measure", "affected"]
         return pd.DataFrame(self.rows, columns=cols)
 
 
 def code_map(cog: pd.DataFrame) -> pd.DataFrame:
-    """``commune_code_map`` from the COG: source_code -> commune_code, method."""
+    """``commune_code_map`` from the COG: source_code -> commune_code, method.
+
+    Parameters
+    ----------
+    cog : pandas.DataFrame
+        The COG communes (``commune_code``, ``kind``: COM, ARM, COMD or COMA,
+        ``parent_code``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``source_code``, ``commune_code``, ``method`` (identity, arrondissement, delegated or
+        associated), sorted by ``source_code``.
+    """
     current = cog[cog["kind"].isin(["COM", "ARM"])]
     ident = pd.DataFrame({"source_code": current["commune_code"],
                           "commune_code": current["commune_code"],
@@ -77,7 +121,22 @@ def code_map(cog: pd.DataFrame) -> pd.DataFrame:
 
 
 def check_codes(frame: pd.DataFrame, column: str, file_name: str) -> None:
-    """Raise SourceFormatError for malformed codes or codes outside Île-de-France."""
+    """Raise SourceFormatError for malformed codes or codes outside Île-de-France.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Rows read from a file, indexed by their line.
+    column : str
+        The code column.
+    file_name : str
+        The file named in the error.
+
+    Raises
+    ------
+    SourceFormatError
+        Naming the line and column of the first bad code.
+    """
     codes = frame[column].astype("string")
     ok = codes.str.fullmatch(r"\d{5}|2[AB]\d{3}").fillna(False) & codes.str[:2].isin(IDF_DEPARTMENTS)
     if not ok.all():
@@ -93,6 +152,26 @@ def remap(frame: pd.DataFrame, columns: dict[str, str], mapping: pd.DataFrame, i
 
     Unmatched codes keep their source value and are reported in ``issues`` with the number
     of rows and the sum of ``measure`` they carry.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The table.
+    columns : dict of str to str
+        Target column -> source-code column.
+    mapping : pandas.DataFrame
+        :func:`code_map`.
+    issues : Issues
+        Where unmatched codes are recorded.
+    dataset_id : str
+        The dataset named in the issues.
+    measure : str, optional
+        The column summed in the issues (e.g. ``workers`` [persons]); default a row count.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``frame`` with the target columns written.
     """
     lookup = dict(zip(mapping["source_code"], mapping["commune_code"], strict=True))
     out = frame.copy()
@@ -112,7 +191,23 @@ def remap(frame: pd.DataFrame, columns: dict[str, str], mapping: pd.DataFrame, i
 def report_superseded(original: pd.DataFrame, remapped: pd.DataFrame, columns: dict[str, str],
                       issues: Issues, dataset_id: str, measure: str | None) -> None:
     """List codes kept as published although the COG maps them onto another current commune
-    (e.g. a delegated commune whose median income cannot be merged into its parent's)."""
+    (e.g. a delegated commune whose median income cannot be merged into its parent's).
+
+    Parameters
+    ----------
+    original : pandas.DataFrame
+        The table as read.
+    remapped : pandas.DataFrame
+        The same rows passed through :func:`remap`.
+    columns : dict of str to str
+        Target column -> source-code column.
+    issues : Issues
+        Where the codes are recorded.
+    dataset_id : str
+        The dataset named in the issues.
+    measure : str or None
+        The column summed in the issues; None for a row count.
+    """
     for target, source in columns.items():
         changed = (original[source].astype("string") != remapped[target].astype("string"))
         changed = changed.fillna(False).to_numpy()
@@ -150,7 +245,22 @@ def _polygonal(geom):
 def repair_geometries(frame: pd.DataFrame, dataset_id: str, issues: Issues) -> pd.DataFrame:
     """Repair invalid polygons (e.g. self-intersecting rings) with ``shapely.make_valid``,
     keeping their polygonal part; each repair is listed in ``build_issues`` with the reason
-    and the area before and after [km²]. The frame has ``commune_code`` and ``geometry_wkb``."""
+    and the area before and after [km²]. The frame has ``commune_code`` and ``geometry_wkb``.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Rows with ``commune_code`` and ``geometry_wkb`` (WGS84).
+    dataset_id : str
+        The dataset named in the issues.
+    issues : Issues
+        Where repairs are recorded.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``frame`` itself when every geometry is valid, else a repaired copy.
+    """
     geoms = shapely.from_wkb(frame["geometry_wkb"].to_numpy())
     invalid = ~shapely.is_valid(geoms)
     if not invalid.any():
@@ -169,7 +279,15 @@ def repair_geometries(frame: pd.DataFrame, dataset_id: str, issues: Issues) -> p
 
 
 def check_areas(communes: pd.DataFrame, issues: Issues) -> None:
-    """List every commune whose area is outside :data:`AREA_RANGE_KM2` in ``build_issues``."""
+    """List every commune whose area is outside :data:`AREA_RANGE_KM2` in ``build_issues``.
+
+    Parameters
+    ----------
+    communes : pandas.DataFrame
+        ``commune_code`` and ``area_km2`` [km²].
+    issues : Issues
+        Where odd areas are recorded.
+    """
     low, high = AREA_RANGE_KM2
     area = communes["area_km2"]
     odd = communes[(area < low) | (area > high)]
@@ -182,7 +300,36 @@ def check_areas(communes: pd.DataFrame, issues: Issues) -> None:
 def assemble_communes(cog: pd.DataFrame, geo2018: pd.DataFrame, arrondissements: pd.DataFrame,
                       population: pd.DataFrame, epci: pd.DataFrame, ept: pd.DataFrame,
                       mapping: pd.DataFrame, issues: Issues) -> pd.DataFrame:
-    """The ``communes`` table (see schema.py) from the reference sources."""
+    """The ``communes`` table (see schema.py) from the reference sources.
+
+    Parameters
+    ----------
+    cog : pandas.DataFrame
+        COG 2026 communes (``commune_code``, ``commune_name``, ``kind``, ``parent_code``,
+        ``department_code``).
+    geo2018 : pandas.DataFrame
+        IGN 2018 outlines: ``commune_code``, ``geometry_wkb`` (WGS84).
+    arrondissements : pandas.DataFrame
+        Paris arrondissements: ``commune_code``, ``geometry_wkb`` (WGS84).
+    population : pandas.DataFrame
+        ``commune_code``, ``population`` and ``population_total`` [inhabitants, 2023].
+    epci : pandas.DataFrame
+        ``commune_code``, ``epci_siren``, ``epci_name``.
+    ept : pandas.DataFrame
+        ``commune_code``, ``ept_code``, ``ept_name``.
+    mapping : pandas.DataFrame
+        :func:`code_map`.
+    issues : Issues
+        Where the seams are recorded.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``communes`` table: codes, names, kind, parent, department, EPCI, EPT,
+        ``population``, ``population_total`` [inhabitants], ``area_km2`` [km², Lambert-93],
+        ``centroid_lon``, ``centroid_lat`` [deg], ``centroid_x_l93``, ``centroid_y_l93`` [m],
+        ``geometry_wkb``; sorted by ``commune_code``.
+    """
     current = cog[cog["kind"].isin(["COM", "ARM"])].drop_duplicates("commune_code")
     current = current.set_index("commune_code")
 
@@ -261,7 +408,22 @@ def _dissolve_merged(geo: pd.DataFrame, area: np.ndarray, current: pd.DataFrame,
 
 
 def locate_points(lon: Sequence[float], lat: Sequence[float], communes: pd.DataFrame) -> np.ndarray:
-    """Commune code containing each point (arrondissement inside Paris), None outside all."""
+    """Commune code containing each point (arrondissement inside Paris), None outside all.
+
+    Parameters
+    ----------
+    lon : sequence of float
+        Longitudes [deg, WGS84].
+    lat : sequence of float
+        Latitudes [deg, WGS84].
+    communes : pandas.DataFrame
+        ``commune_code`` and ``geometry_wkb`` (WGS84).
+
+    Returns
+    -------
+    numpy.ndarray
+        Object array of commune codes (None outside every commune).
+    """
     finest = communes[(communes["commune_code"] != PARIS) & communes["geometry_wkb"].notna()]
     polys = shapely.from_wkb(finest["geometry_wkb"].to_numpy())
     tree = shapely.STRtree(polys)

@@ -36,7 +36,25 @@ class ExportError(SmartidfError):
 
 
 def filesystem(url: str):
-    """(fsspec filesystem, root path inside it) of an export location."""
+    """(fsspec filesystem, root path inside it) of an export location.
+
+    Parameters
+    ----------
+    url : str
+        A folder or an fsspec URL.
+
+    Returns
+    -------
+    fs : fsspec.AbstractFileSystem
+        The filesystem.
+    root : str
+        The path inside it.
+
+    Raises
+    ------
+    ExportError
+        When the protocol's fsspec package is missing or the URL is invalid.
+    """
     import fsspec.core
 
     try:
@@ -47,19 +65,54 @@ def filesystem(url: str):
 
 
 def is_local(fs) -> bool:
-    """True for the local file system (DuckDB then reads the paths itself)."""
+    """True for the local file system (DuckDB then reads the paths itself).
+
+    Parameters
+    ----------
+    fs : fsspec.AbstractFileSystem
+        A filesystem.
+
+    Returns
+    -------
+    bool
+        Whether its protocol is ``file`` or ``local``.
+    """
     protocol = fs.protocol if isinstance(fs.protocol, str) else fs.protocol[0]
     return protocol in ("file", "local")
 
 
 def join(root: str, *parts: str) -> str:
-    """``root/part/...`` with single slashes (fsspec paths use '/')."""
+    """``root/part/...`` with single slashes (fsspec paths use '/').
+
+    Parameters
+    ----------
+    root : str
+        A path or URL.
+    *parts : str
+        Path segments.
+
+    Returns
+    -------
+    str
+        The joined path.
+    """
     return "/".join([root.rstrip("/"), *(p.strip("/") for p in parts)])
 
 
 def check_writable(url: str) -> None:
     """Raise :class:`ExportError` naming ``url`` unless a file can be written there: create
-    the folder, write a probe file and delete it. Run before any work starts."""
+    the folder, write a probe file and delete it. Run before any work starts.
+
+    Parameters
+    ----------
+    url : str
+        A folder or an fsspec URL.
+
+    Raises
+    ------
+    ExportError
+        When nothing can be written there.
+    """
     fs, root = filesystem(url)
     probe = join(root, f".smartidf-write-test-{uuid.uuid4().hex}")
     try:
@@ -73,7 +126,24 @@ def check_writable(url: str) -> None:
 
 def read_manifest(url: str) -> dict[str, Any]:
     """The ``provenance.json`` of an export; :class:`ExportError` when absent (no export, or
-    one that did not finish)."""
+    one that did not finish).
+
+    Parameters
+    ----------
+    url : str
+        The export's folder or URL.
+
+    Returns
+    -------
+    dict
+        ``format``, the stamp (``exported_at``, ``exported_from``, ``package_version``),
+        ``build_info`` and ``tables`` (per table: ``partition_by``, ``rows``, ``files``).
+
+    Raises
+    ------
+    ExportError
+        When there is no manifest, or it is not of :data:`FORMAT`.
+    """
     fs, root = filesystem(url)
     try:
         with fs.open(join(root, MANIFEST), "rb") as src:
@@ -87,7 +157,27 @@ def read_manifest(url: str) -> dict[str, Any]:
 
 
 def table_files(url: str, manifest: dict[str, Any], table: str) -> list[str]:
-    """Full paths (with the URL's protocol when not local) of ``table``'s Parquet files."""
+    """Full paths (with the URL's protocol when not local) of ``table``'s Parquet files.
+
+    Parameters
+    ----------
+    url : str
+        The export's folder or URL.
+    manifest : dict
+        :func:`read_manifest`.
+    table : str
+        A table of the export.
+
+    Returns
+    -------
+    list of str
+        The file paths or URLs.
+
+    Raises
+    ------
+    ExportError
+        When the export has no such table.
+    """
     if table not in manifest["tables"]:
         known = ", ".join(sorted(manifest["tables"]))
         raise ExportError(f"the export at {url} has no table {table!r}; it has: {known}")
@@ -98,7 +188,19 @@ def table_files(url: str, manifest: dict[str, Any], table: str) -> list[str]:
 
 def write_manifest(url: str, tables: dict[str, Any], build_info: dict[str, str],
                    stamp: dict[str, str]) -> None:
-    """Write ``provenance.json`` (last step of an export)."""
+    """Write ``provenance.json`` (last step of an export).
+
+    Parameters
+    ----------
+    url : str
+        The export's folder or URL.
+    tables : dict
+        Per table: ``partition_by``, ``rows``, ``files`` (:func:`write_table_files`).
+    build_info : dict of str to str
+        The database's ``build_info``.
+    stamp : dict of str to str
+        ``exported_at``, ``exported_from``, ``package_version``.
+    """
     fs, root = filesystem(url)
     body = {"format": FORMAT, **stamp, "build_info": build_info, "tables": tables}
     with fs.open(join(root, MANIFEST), "wb") as out:
@@ -106,7 +208,13 @@ def write_manifest(url: str, tables: dict[str, Any], build_info: dict[str, str],
 
 
 def remove_manifest(url: str) -> None:
-    """Mark an export incomplete while it is rewritten."""
+    """Mark an export incomplete while it is rewritten.
+
+    Parameters
+    ----------
+    url : str
+        The export's folder or URL.
+    """
     fs, root = filesystem(url)
     if fs.exists(join(root, MANIFEST)):
         fs.rm(join(root, MANIFEST))
@@ -114,7 +222,23 @@ def remove_manifest(url: str) -> None:
 
 def write_table_files(url: str, table: str, parts: Iterable[tuple[str, Any]]) -> list[dict]:
     """Write ``(department, pyarrow.Table)`` parts of ``table`` (replacing an older copy);
-    returns the manifest's file records."""
+    returns the manifest's file records.
+
+    Parameters
+    ----------
+    url : str
+        The export's folder or URL.
+    table : str
+        The table's name.
+    parts : iterable of (str or None, pyarrow.Table)
+        Department (None: one ``all`` file) and rows (as
+        :func:`smartidf_analysis.data.db.table_partitions` gives them).
+
+    Returns
+    -------
+    list of dict
+        One record per file: ``path`` (relative to the export), ``department``, ``rows``.
+    """
     import pyarrow.parquet as pq
 
     fs, root = filesystem(url)

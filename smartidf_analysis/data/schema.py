@@ -1,5 +1,8 @@
 """Canonical tables of the smartidf DuckDB database.
 
+Over 400 lines: the code is under 400; the numpydoc sections of the docstrings (parameters,
+returned columns and their units) are the rest.
+
 Every reader in :mod:`smartidf_analysis.data.sources` returns DataFrames with exactly these
 columns (extra columns are an error), :mod:`smartidf_analysis.data.synthetic.region` produces the same
 tables, and :mod:`smartidf_analysis.data.build` validates against this module before writing.
@@ -20,7 +23,21 @@ SUM_SCALE = 9
 
 @dataclass(frozen=True)
 class Table:
-    """One canonical table: its columns (name -> DuckDB type), key and description."""
+    """One canonical table: its columns (name -> DuckDB type), key and description.
+
+    Parameters
+    ----------
+    name : str
+        The table's name.
+    description : str
+        What it holds (sources, units).
+    columns : dict of str to str
+        Column name -> DuckDB type.
+    key : tuple of str
+        The columns that identify a row (checked unique by the build).
+    non_negative : tuple of str
+        Columns that may not hold negative values.
+    """
 
     name: str
     description: str

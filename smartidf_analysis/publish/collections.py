@@ -21,7 +21,28 @@ class Collection:
     """One OGC API – Features collection.
 
     ``geometry``: "wkb" (the ``geometry_wkb`` column, WGS84), "point" (``lon``/``lat``
-    [deg, WGS84]) or None (a table without geometry)."""
+    [deg, WGS84]) or None (a table without geometry).
+
+    Parameters
+    ----------
+    id : str
+        The collection's identifier in the service's URLs (``/collections/<id>``).
+    title : str
+        Its title.
+    description : str
+        What it holds, with units; the sources of the build are appended when served.
+    load : callable
+        A function of no argument returning the collection's rows as a pandas frame (a function
+        of :mod:`smartidf_analysis.publish.io`).
+    tables : tuple of str
+        The database tables whose provenance rows give the sources, vintages and licences.
+    id_field : str
+        The column that identifies a feature.
+    geometry : {"wkb", "point", None}
+        See above.
+    keywords : tuple of str
+        Keywords of the collection's metadata.
+    """
 
     id: str
     title: str

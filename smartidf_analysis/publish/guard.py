@@ -37,7 +37,19 @@ def _bad_sortby(query: str) -> bool:
 
 
 def guard(app):
-    """``app`` behind the checks of this module's docstring."""
+    """``app`` behind the checks of this module's docstring.
+
+    Parameters
+    ----------
+    app : callable
+        A WSGI application (pygeoapi's Flask app).
+
+    Returns
+    -------
+    callable
+        A WSGI application that answers the bad requests itself and passes the others to
+        ``app``.
+    """
 
     def guarded(environ, start_response):
         method = environ.get("REQUEST_METHOD", "GET").upper()

@@ -33,13 +33,32 @@ _frames: dict[str, tuple[tuple[str, str], pd.DataFrame]] = {}
 
 
 def build_key() -> tuple[str, str]:
-    """(location, version) of the database build being served (:func:`db.source_key`)."""
+    """(location, version) of the database build being served (:func:`db.source_key`).
+
+    Returns
+    -------
+    tuple of (str, str)
+        The database's location and version.
+    """
     return db.source_key()
 
 
 def cached(name: str, load: Callable[[], pd.DataFrame]) -> pd.DataFrame:
     """``load()`` once per database build and name; concurrent callers of one name wait for
-    the first one's result (single flight) instead of loading it again."""
+    the first one's result (single flight) instead of loading it again.
+
+    Parameters
+    ----------
+    name : str
+        The cache key (a collection name or ``"prepared:<name>"``).
+    load : callable
+        A function of no argument that reads the value.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The value of ``load()`` for the current build (whatever ``load`` returns).
+    """
     key = build_key()
     hit = _frames.get(name)
     if hit is not None and hit[0] == key:
@@ -57,7 +76,19 @@ def cached(name: str, load: Callable[[], pd.DataFrame]) -> pd.DataFrame:
 
 def provenance(tables: list[str]) -> pd.DataFrame:
     """Provenance rows (dataset, title, producer, vintage, licence, url, synthetic) of the
-    datasets feeding ``tables``."""
+    datasets feeding ``tables``.
+
+    Parameters
+    ----------
+    tables : list of str
+        Table names of the database.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``dataset_id``, ``table_name``, ``title``, ``producer``, ``vintage``, ``licence``,
+        ``url``, ``synthetic``, ``origin``; one row per dataset and table.
+    """
     return db.query("publish_provenance", tables=list(tables))
 
 
@@ -67,7 +98,18 @@ def communes() -> pd.DataFrame:
     indicators of :func:`smartidf_analysis.commuting.io.indicators` (INSEE MOBPRO 2014:
     ``resident_workers``, ``jobs`` [workers], ``self_containment``, ``mean_distance_residents_km``,
     ``share_tc``, ``share_vp`` [fraction]) and the modelled specific yield of a reference
-    roof ``solar_yield_kwh_kwp`` [kWh/kWp/yr]."""
+    roof ``solar_yield_kwh_kwp`` [kWh/kWp/yr].
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per commune and arrondissement: ``commune_code``, ``commune_name``, ``kind``,
+        ``parent_code``, ``department_code``, ``department_name``, ``epci_siren``,
+        ``epci_name``, ``ept_code``, ``ept_name``, ``population``, ``population_total``
+        [inhabitants], ``area_km2`` [km²], ``centroid_lon``, ``centroid_lat`` [deg, WGS84],
+        ``geometry_wkb``, ``density_per_km2`` [inhabitants/km²], ``coverage_rate``,
+        ``fibre_quarter`` and the indicators above.
+    """
     base = db.query("publish_communes")
     base["density_per_km2"] = base["population"] / base["area_km2"].where(base["area_km2"] > 0)
     cov = broadband.latest_coverage_by_commune(broadband.load())
@@ -86,7 +128,15 @@ def communes() -> pd.DataFrame:
 def fibre_quarters() -> pd.DataFrame:
     """ARCEP FttH coverage per reporting unit (2018 commune, Paris as 75056, or Paris
     arrondissement) and quarter: ``connectable_premises``, ``premises_total`` [premises],
-    ``coverage_rate`` [fraction, raw], ``arcep_class``."""
+    ``coverage_rate`` [fraction, raw], ``arcep_class``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``unit_quarter`` (identifier ``<geo_level>-<unit_code>-<quarter>``), ``geo_level``,
+        ``unit_code``, ``commune_code``, ``quarter``, the columns above and
+        ``no_data_reason``; sorted by ``unit_quarter``.
+    """
     data = broadband.load()
     units = broadband.unit_quarters(data.fibre, data.premises)
     out = units[["geo_level", "unit_code", "commune_code", "quarter", "connectable_premises",
@@ -98,7 +148,14 @@ def fibre_quarters() -> pd.DataFrame:
 def commuting_flows() -> pd.DataFrame:
     """INSEE MOBPRO 2014 home-to-work flows per home commune, work commune and mode:
     ``workers`` [persons, sums of survey weights], ``distance_km`` [km, crow-fly between
-    Lambert-93 centroids]."""
+    Lambert-93 centroids].
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``flow_id`` (``<home>-<work>-<mode>``), ``home_code``, ``work_code``, ``mode``,
+        ``workers`` [persons], ``distance_km`` [km].
+    """
     flows = cm.flows_with_distance(by=("mode",))
     flows.insert(0, "flow_id", flows["home_code"] + "-" + flows["work_code"] + "-" + flows["mode"])
     return flows[["flow_id", "home_code", "work_code", "mode", "workers", "distance_km"]]
@@ -109,7 +166,15 @@ def telecentre_sites() -> pd.DataFrame:
     :func:`smartidf_analysis.telecentres.scenarios.run_scenario`, with the ``daily_users``
     they serve; p is cut to the number of candidate stations when there are fewer, as in
     the small synthetic region) and the existing sites imported by ``smartidf data
-    import-sites`` (``status`` existing)."""
+    import-sites`` (``status`` existing).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``site_id``, ``name``, ``status``, ``commune_code``, ``lines``, ``lon``, ``lat``
+        [deg, WGS84], ``daily_users`` [users/day], ``seats`` [seats], ``coverage_rate``;
+        sorted by ``site_id``.
+    """
     inputs = telecentre_inputs()
     candidates = int(inputs.candidates(DEFAULT)["candidate"].sum())
     result = run_scenario(inputs, DEFAULT.but(n_sites=max(1, min(DEFAULT.n_sites, candidates))))
@@ -133,7 +198,16 @@ def solar_communes() -> pd.DataFrame:
     """Solar potential per map unit (Paris by arrondissement): annual horizontal irradiation
     [kWh/m2] of the shipped PVGIS-fitted field at the centroid, and the MODELLED plane
     irradiation [kWh/m2/yr] and specific yield [kWh/kWp/yr] of a 35° south-facing reference
-    roof; with the unit's boundary."""
+    roof; with the unit's boundary.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``commune_code``, ``commune_name``, ``horizontal_irradiation_kwh_m2`` [kWh/m²/yr],
+        ``plane_irradiation_kwh_m2`` [kWh/m²/yr] and ``specific_yield_kwh_kwp`` [kWh/kWp/yr]
+        (:func:`smartidf_analysis.solar.io.commune_reference_yield`), ``department_code``
+        and ``geometry_wkb``.
+    """
     field = solar_io.commune_irradiation()
     ref = solar_io.commune_reference_yield()
     shapes = db.query("publish_communes")[["commune_code", "department_code", "geometry_wkb"]]
@@ -145,12 +219,25 @@ def solar_communes() -> pd.DataFrame:
 
 
 def gpe_stations() -> pd.DataFrame:
-    """Grand Paris Express stations (Société du Grand Paris 2016 plan)."""
+    """Grand Paris Express stations (Société du Grand Paris 2016 plan).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``station_code``, ``station_name``, ``lines``, ``interconnection``, ``commune_code``,
+        ``lon``, ``lat`` [deg, WGS84], ``x_l93``, ``y_l93`` [m, Lambert-93].
+    """
     return db.query("telecentres_gpe_stations")
 
 
 def telecentre_inputs():
-    """The telecentre inputs of the current build (for the siting process), once per build."""
+    """The telecentre inputs of the current build (for the siting process), once per build.
+
+    Returns
+    -------
+    smartidf_analysis.telecentres.sites.TelecentreInputs
+        :func:`smartidf_analysis.telecentres.io.load_inputs` of the current build.
+    """
     key = build_key()
     hit = _frames.get("_inputs")
     if hit is None or hit[0] != key:

@@ -118,7 +118,18 @@ LOCAL = {
 
 
 def external_refs(node) -> set[str]:
-    """Every ``$ref`` of ``node`` that points outside the document."""
+    """Every ``$ref`` of ``node`` that points outside the document.
+
+    Parameters
+    ----------
+    node : dict, list or any JSON value
+        A part of an OpenAPI document.
+
+    Returns
+    -------
+    set of str
+        The references that do not start with ``#``.
+    """
     found: set[str] = set()
     if isinstance(node, dict):
         for key, value in node.items():
@@ -143,7 +154,24 @@ def _replace(node):
 
 def self_contained(document: dict) -> dict:
     """A copy of pygeoapi's OpenAPI ``document`` whose references all resolve inside it;
-    raises ValueError naming any external reference not in :data:`LOCAL`."""
+    raises ValueError naming any external reference not in :data:`LOCAL`.
+
+    Parameters
+    ----------
+    document : dict
+        An OpenAPI document (``pygeoapi.openapi.get_oas``).
+
+    Returns
+    -------
+    dict
+        The copy, with the components of :data:`SCHEMAS`, :data:`RESPONSES` and
+        :data:`PARAMETERS` added.
+
+    Raises
+    ------
+    ValueError
+        If ``document`` holds an external reference not in :data:`LOCAL`.
+    """
     unknown = sorted(external_refs(document) - set(LOCAL))
     if unknown:
         raise ValueError(f"OpenAPI references with no local copy: {unknown}")

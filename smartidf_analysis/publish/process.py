@@ -92,7 +92,23 @@ def _native(value):
 
 def scenario_of(data: dict):
     """The :class:`Scenario` of the request's inputs; raises ProcessorExecuteError (400)
-    naming the first bad input."""
+    naming the first bad input.
+
+    Parameters
+    ----------
+    data : dict
+        The request's inputs: ``p``, ``radius`` [km], ``objective``, ``method`` (all optional).
+
+    Returns
+    -------
+    smartidf_analysis.telecentres.demand.Scenario
+        The default scenario with these inputs, exact solves limited to :data:`TIME_LIMIT_S`.
+
+    Raises
+    ------
+    pygeoapi.process.base.ProcessorExecuteError
+        For an unknown or out-of-range input.
+    """
     if not isinstance(data, dict):
         raise _bad("inputs must be an object")
     unknown = sorted(set(data) - set(PROCESS_METADATA["inputs"]))
@@ -117,7 +133,25 @@ def scenario_of(data: dict):
 
 
 def siting(data: dict) -> dict:
-    """Run the siting for the request's inputs: ``{"sites": FeatureCollection, "kpis": {}}``."""
+    """Run the siting for the request's inputs: ``{"sites": FeatureCollection, "kpis": {}}``.
+
+    Parameters
+    ----------
+    data : dict
+        The request's inputs (see :func:`scenario_of`).
+
+    Returns
+    -------
+    dict
+        ``sites``: a GeoJSON FeatureCollection of points (WGS84) with the properties of
+        :data:`SITE_PROPERTIES`; ``kpis``: the scenario's KPIs (NaN as null).
+
+    Raises
+    ------
+    pygeoapi.process.base.ProcessorExecuteError
+        For a bad input, ``p`` above the number of candidate stations, or settings the
+        location model rejects.
+    """
     scenario = scenario_of(data)
     inputs = io.telecentre_inputs()
     candidates = int(inputs.candidates(scenario)["candidate"].sum())
@@ -139,14 +173,35 @@ def siting(data: dict) -> dict:
 
 class SitingProcessor(BaseProcessor):
     """pygeoapi processor of the telecentre siting (configured as ``processor: {name:
-    smartidf_analysis.publish.process.SitingProcessor}``)."""
+    smartidf_analysis.publish.process.SitingProcessor}``).
+
+    Parameters
+    ----------
+    processor_def : dict
+        The processor's entry of pygeoapi's configuration.
+    """
 
     def __init__(self, processor_def):
         super().__init__(processor_def, PROCESS_METADATA)
 
     def execute(self, data, outputs=None):
         """Run the siting for the request's inputs (see :func:`siting`); returns pygeoapi's
-        ``(mimetype, result)``."""
+        ``(mimetype, result)``.
+
+        Parameters
+        ----------
+        data : dict
+            The request's inputs (see :func:`scenario_of`).
+        outputs : dict, optional
+            Requested outputs (ignored: there is one).
+
+        Returns
+        -------
+        mimetype : str
+            ``"application/json"``.
+        result : dict
+            :func:`siting`'s result.
+        """
         return "application/json", siting(data)
 
     def __repr__(self):

@@ -42,7 +42,26 @@ class Prepared:
     sorting), ``values`` (each column as an array of JSON-ready Python values, None where
     missing: a page is cut from them without pandas), ``fields`` (name -> JSON type), per-row
     GeoJSON ``geometries`` (None without geometry), shapely ``shapes`` and their ``bounds``
-    (n × 4) for ``bbox``, and row positions by identifier."""
+    (n × 4) for ``bbox``, and row positions by identifier.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The collection's properties (without ``geometry_wkb``).
+    values : dict of str to numpy.ndarray
+        Each column as an object array of JSON-ready values.
+    fields : dict of str to dict
+        Field name -> ``{"type": <JSON type>}``.
+    geometries : list of dict or None
+        Per-row GeoJSON geometry (None for a row without one), or None for a collection
+        without geometry.
+    shapes : numpy.ndarray or None
+        Per-row shapely geometries.
+    bounds : numpy.ndarray or None
+        Per-row (minx, miny, maxx, maxy) [deg, WGS84], shape (n, 4).
+    positions : dict of str to int
+        Row position by identifier.
+    """
 
     frame: pd.DataFrame
     values: dict[str, np.ndarray]
@@ -71,7 +90,18 @@ def _point(lon: float, lat: float) -> dict | None:
 
 def prepare(collection: Collection) -> Prepared:
     """Load ``collection``'s frame and make its geometries (once per build, see
-    :func:`prepared`)."""
+    :func:`prepared`).
+
+    Parameters
+    ----------
+    collection : Collection
+        The collection to load.
+
+    Returns
+    -------
+    Prepared
+        Its served form.
+    """
     frame = collection.load().reset_index(drop=True)
     geometries = shapes = bounds = None
     if collection.geometry == "wkb":
@@ -102,7 +132,18 @@ def _json_values(column: pd.Series) -> np.ndarray:
 
 
 def prepared(name: str) -> Prepared:
-    """The served form of collection ``name`` for the current build."""
+    """The served form of collection ``name`` for the current build.
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`~smartidf_analysis.publish.collections.COLLECTIONS`.
+
+    Returns
+    -------
+    Prepared
+        The served form, cached per build.
+    """
     return io.cached(f"prepared:{name}", lambda: prepare(COLLECTIONS[name]))
 
 
@@ -128,7 +169,19 @@ def _typed(name: str, kind: str, text: str):
 
 
 class CollectionProvider(BaseProvider):
-    """A project collection as an OGC API – Features provider (read-only)."""
+    """A project collection as an OGC API – Features provider (read-only).
+
+    Parameters
+    ----------
+    provider_def : dict
+        The provider's entry of pygeoapi's configuration; its ``data`` is a key of
+        :data:`~smartidf_analysis.publish.collections.COLLECTIONS`.
+
+    Raises
+    ------
+    RuntimeError
+        If ``data`` names no collection.
+    """
 
     def __init__(self, provider_def):
         super().__init__(provider_def)
@@ -140,7 +193,13 @@ class CollectionProvider(BaseProvider):
         self._fields = self.served.fields
 
     def get_fields(self) -> dict:
-        """Field names and JSON types of the collection's properties."""
+        """Field names and JSON types of the collection's properties.
+
+        Returns
+        -------
+        dict of str to dict
+            Field name -> ``{"type": "string" | "number" | "integer" | "boolean"}``.
+        """
         return self.served.fields
 
     # ------------------------------------------------------------------ selection
@@ -203,7 +262,46 @@ class CollectionProvider(BaseProvider):
               q=None, filterq=None, **kwargs) -> dict:
         """A page of features: ``properties`` (name, text) pairs are equality filters on
         whitelisted fields, ``bbox`` intersects the geometry, ``sortby`` orders, then
-        ``offset``/``limit`` page (pygeoapi caps ``limit`` at the configured maximum)."""
+        ``offset``/``limit`` page (pygeoapi caps ``limit`` at the configured maximum).
+
+        Parameters
+        ----------
+        offset : int, default 0
+            Index of the first matched feature returned.
+        limit : int, default 10
+            Number of features at most.
+        resulttype : {"results", "hits"}
+            Features, or only the number matched.
+        bbox : list of float, optional
+            (minx, miny, maxx, maxy) or the 6-number 3-D form [deg, WGS84].
+        datetime_ : str, optional
+            Not supported (must be None).
+        properties : list of (str, str), optional
+            (field, value) equality filters.
+        sortby : list of dict, optional
+            ``{"property": name, "order": "+" | "-"}`` items.
+        select_properties : list of str, optional
+            Properties returned (default all).
+        skip_geometry : bool, default False
+            Return features without geometry.
+        q : str, optional
+            Not supported (must be None).
+        filterq : object, optional
+            Not supported (must be None).
+        **kwargs
+            Other arguments pygeoapi passes (ignored).
+
+        Returns
+        -------
+        dict
+            A GeoJSON FeatureCollection with ``numberMatched`` and ``numberReturned``.
+
+        Raises
+        ------
+        pygeoapi.provider.base.ProviderInvalidQueryError
+            For an unknown property, a value that does not convert to its field's type, a bad
+            ``bbox``, or ``datetime_``, ``q`` or ``filterq`` given.
+        """
         if datetime_ is not None:
             raise ProviderInvalidQueryError(user_msg="datetime does not apply: no time field")
         if q is not None:
@@ -222,7 +320,25 @@ class CollectionProvider(BaseProvider):
                 "numberReturned": len(features)}
 
     def get(self, identifier, **kwargs) -> dict:
-        """One feature by its identifier (the collection's ``id_field``)."""
+        """One feature by its identifier (the collection's ``id_field``).
+
+        Parameters
+        ----------
+        identifier : str
+            The feature's identifier.
+        **kwargs
+            Other arguments pygeoapi passes (ignored).
+
+        Returns
+        -------
+        dict
+            A GeoJSON Feature.
+
+        Raises
+        ------
+        pygeoapi.provider.base.ProviderItemNotFoundError
+            If no feature has this identifier.
+        """
         row = self.served.positions.get(str(identifier))
         if row is None:
             raise ProviderItemNotFoundError(user_msg=f"no feature {identifier!r} in {self.data}")

@@ -86,7 +86,22 @@ def _resource(name: str) -> dict:
 def pygeoapi_config(url: str, address: str, port: int) -> dict:
     """The pygeoapi configuration for the current build, served at ``url``. A collection the
     build cannot give (the project's own error, e.g. a missing dataset) is left out, said on
-    stderr."""
+    stderr.
+
+    Parameters
+    ----------
+    url : str
+        The public URL of the service.
+    address : str
+        The address the server binds.
+    port : int
+        The port the server listens on.
+
+    Returns
+    -------
+    dict
+        The pygeoapi configuration (``server``, ``logging``, ``metadata``, ``resources``).
+    """
     resources = {}
     for name in COLLECTIONS:
         try:
@@ -124,7 +139,32 @@ def pygeoapi_config(url: str, address: str, port: int) -> dict:
 
 
 def write_files(folder: Path, url: str, address: str, port: int) -> tuple[Path, Path]:
-    """Write ``pygeoapi-config.yml`` and ``openapi.json`` into ``folder``; returns both paths."""
+    """Write ``pygeoapi-config.yml`` and ``openapi.json`` into ``folder``; returns both paths.
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+        An existing folder.
+    url : str
+        The public URL of the service.
+    address : str
+        The address the server binds.
+    port : int
+        The port the server listens on.
+
+    Returns
+    -------
+    config_file : pathlib.Path
+        ``folder/pygeoapi-config.yml``.
+    openapi_file : pathlib.Path
+        ``folder/openapi.json``.
+
+    Raises
+    ------
+    ValueError
+        If pygeoapi's OpenAPI document holds an unknown external reference (see
+        :func:`~smartidf_analysis.publish.openapi.self_contained`).
+    """
     from pygeoapi.openapi import get_oas
 
     config = pygeoapi_config(url, address, port)
@@ -138,7 +178,24 @@ def write_files(folder: Path, url: str, address: str, port: int) -> tuple[Path, 
 def serve(port: int = 5050, address: str = "127.0.0.1", url: str | None = None,
           threads: int = 8) -> int:
     """Serve the current build at ``address:port`` until interrupted; returns the exit status
-    (1 with a one-line message when the port is busy)."""
+    (1 with a one-line message when the port is busy).
+
+    Parameters
+    ----------
+    port : int, default 5050
+        The port to listen on.
+    address : str, default "127.0.0.1"
+        The address to bind.
+    url : str, optional
+        The public URL (e.g. behind a proxy); default ``http://<address>:<port>``.
+    threads : int, default 8
+        Worker threads of waitress.
+
+    Returns
+    -------
+    int
+        0 after a normal stop, 1 when the port cannot be bound.
+    """
     import socket
 
     import waitress

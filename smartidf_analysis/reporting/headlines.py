@@ -98,6 +98,15 @@ def theme_headlines() -> pd.DataFrame:
 
     Cached per database build (:func:`~smartidf_analysis.data.db.build_fingerprint`: the
     file's identity, which a rebuild and every import change), read from that build.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per theme of :data:`THEMES`, columns :data:`COLUMNS`: ``theme``, ``value`` (in
+        ``unit``: % for broadband and commuting, users/day for telecentres, kWh/kWc per year
+        for solar; None on error), ``unit``, ``label_fr``, ``label_en``, ``source``,
+        ``vintage`` and ``error`` (None, or the reason: :data:`MISSING` and the dataset ids,
+        or the exception).
     """
     path = config.db_path()
     with db.pinned(path):

@@ -52,7 +52,25 @@ _REPORT_TEMPLATE = """{%- extends 'index.html.j2' -%}
 
 
 class NotebookFailure(SmartidfError):
-    """A notebook cell raised (or the notebook ran out of time) during a run."""
+    """A notebook cell raised (or the notebook ran out of time) during a run.
+
+    Parameters
+    ----------
+    notebook : str or pathlib.Path
+        The notebook file.
+    cell_index : int or None
+        The failing cell's 0-based index, None before the first cell.
+    ename : str
+        The exception's name.
+    evalue : str
+        The exception's message.
+    source_line : str, default ""
+        The first code line of the failing cell.
+    traceback : str, default ""
+        The traceback text (ANSI colours removed).
+    executed : nbformat.NotebookNode, optional
+        The notebook as far as it ran.
+    """
 
     def __init__(self, notebook: Path | str, cell_index: int | None, ename: str, evalue: str,
                  source_line: str = "", traceback: str = "", executed=None):
@@ -84,7 +102,25 @@ def kernel_env(db_path: Path | str | None = None, report_dir: Path | str | None 
                notebook: str | None = None, base: Mapping[str, str] | None = None) -> dict[str, str]:
     """Environment of a notebook kernel: ``base`` (default ``os.environ``) without any inherited
     run settings, plus ``SMARTIDF_DB``, ``SMARTIDF_REPORT_DIR``, ``SMARTIDF_NOTEBOOK`` when given
-    and ``PYTHONHASHSEED=0``."""
+    and ``PYTHONHASHSEED=0``.
+
+    Parameters
+    ----------
+    db_path : str or pathlib.Path, optional
+        The database the notebook reads (``SMARTIDF_DB``, made absolute).
+    report_dir : str or pathlib.Path, optional
+        Where key results are written (``SMARTIDF_REPORT_DIR``, made absolute).
+    notebook : str, optional
+        The notebook's name for its key results (``SMARTIDF_NOTEBOOK``; default
+        ``"notebook"``, set only with ``report_dir``).
+    base : mapping of str to str, optional
+        The environment to start from; default ``os.environ``.
+
+    Returns
+    -------
+    dict of str to str
+        The kernel's environment.
+    """
     env = {k: v for k, v in (os.environ if base is None else base).items()
            if k not in _RUN_VARIABLES}
     env["PYTHONHASHSEED"] = "0"
@@ -97,12 +133,34 @@ def kernel_env(db_path: Path | str | None = None, report_dir: Path | str | None 
 
 
 def read_notebook(path: Path | str) -> nbformat.NotebookNode:
-    """A notebook file as nbformat v4."""
+    """A notebook file as nbformat v4.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The ``.ipynb`` file.
+
+    Returns
+    -------
+    nbformat.NotebookNode
+        The notebook.
+    """
     return nbformat.read(str(path), as_version=4)
 
 
 def code_cell_count(nb: nbformat.NotebookNode) -> int:
-    """Number of code cells (what the progress bar counts)."""
+    """Number of code cells (what the progress bar counts).
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        A notebook.
+
+    Returns
+    -------
+    int
+        Its number of code cells.
+    """
     return sum(cell.cell_type == "code" for cell in nb.cells)
 
 
@@ -123,6 +181,29 @@ def execute_notebook(path: Path | str, env: Mapping[str, str] | None = None, *,
     ``cell_timeout`` [s] bounds each cell, ``notebook_timeout`` [s] the whole notebook including
     the kernel start. ``on_cell(index, n_cells)`` is called after each code cell (progress bars).
     The file is not modified. Raises :class:`NotebookFailure` on the first failing cell.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The ``.ipynb`` file.
+    env : mapping of str to str, optional
+        See above.
+    cell_timeout : float, default 600.0
+        See above [s].
+    notebook_timeout : float, optional
+        See above [s]; default no limit.
+    on_cell : callable, optional
+        See above.
+
+    Returns
+    -------
+    nbformat.NotebookNode
+        The executed notebook, with its outputs.
+
+    Raises
+    ------
+    NotebookFailure
+        When a cell raises, a time-out is reached or the kernel dies.
     """
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
@@ -171,7 +252,20 @@ def _failure(path: Path, nb, index: int | None, ename: str, evalue: str,
 
 def traceback_tail(failure: NotebookFailure, lines: int = 12) -> list[str]:
     """The last ``lines`` non-blank lines of the failing cell's traceback (without the cell
-    source nbclient puts in front)."""
+    source nbclient puts in front).
+
+    Parameters
+    ----------
+    failure : NotebookFailure
+        A failed run.
+    lines : int, default 12
+        Number of lines kept.
+
+    Returns
+    -------
+    list of str
+        The lines, last last.
+    """
     text = failure.traceback.split("\n------------------\n")[-1]
     return [line for line in text.splitlines() if line.strip()][-lines:]
 
@@ -189,7 +283,20 @@ def localize_assets(page: str, folder: Path) -> str:
     """Point the CDN (and JupyterLab static) URLs of BokehJS / Panel resources in an HTML
     report at copies in ``folder/_assets`` taken from the installed packages, so that a report
     opens offline even when a notebook did not embed them (``pn.config.inline``). URLs whose
-    file is not shipped are left as they are."""
+    file is not shipped are left as they are.
+
+    Parameters
+    ----------
+    page : str
+        An HTML report.
+    folder : pathlib.Path
+        The folder the report is written to (its ``_assets/`` receives the copies).
+
+    Returns
+    -------
+    str
+        The page with the URLs rewritten relative to ``folder``.
+    """
     import bokeh
     import panel
 
@@ -216,6 +323,22 @@ def to_html(nb: nbformat.NotebookNode, *, title: str, stamp_html: str, css: str 
 
     Nothing is fetched from a CDN: require.js, MathJax and Mermaid are left out (LaTeX shows as
     source), images are inlined, Bokeh/Panel outputs carry their own JavaScript.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        The executed notebook (not modified).
+    title : str
+        The page title.
+    stamp_html : str
+        The provenance block (:func:`~smartidf_analysis.reporting.reports.stamp_html`).
+    css : str, default ""
+        Extra CSS put in the page head.
+
+    Returns
+    -------
+    str
+        The HTML page.
     """
     from jinja2 import DictLoader
     from nbconvert import HTMLExporter

@@ -1,5 +1,8 @@
 """Notebook studies: key results as deterministic CSVs, and ``smartidf notebooks run``.
 
+Over 400 lines: the code is under 400; the numpydoc sections of the docstrings (parameters,
+returned columns and their units) are the rest.
+
 A notebook passes every table its text quotes through :func:`key_result`, which returns the
 table unchanged (for display) and, when the notebooks are run by ``smartidf notebooks run``
 (``SMARTIDF_REPORT_DIR`` set), also writes it as ``<notebook>/<name>.csv`` with a fixed
@@ -61,6 +64,16 @@ def key_result_csv(frame: pd.DataFrame | pd.Series) -> str:
     object columns (a Series of mixed KPIs: counts, floats, a status) get the same digits.
     Binary columns (``*_wkb`` geometries) are left out; missing values are empty fields. The
     index is written unless it is the default 0..n-1 range.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame or pandas.Series
+        The key result.
+
+    Returns
+    -------
+    str
+        The CSV text (LF line ends).
     """
     table = frame.to_frame() if isinstance(frame, pd.Series) else frame.copy()
     binary = [c for c in table.columns if str(c).endswith("_wkb") or _is_binary(table[c])]
@@ -108,6 +121,25 @@ def key_result(name: str, frame: pd.DataFrame | pd.Series, notebook: str | None 
     ``name`` is a short snake_case id; ``notebook`` defaults to ``SMARTIDF_NOTEBOOK`` (set by
     the runner). Outside a run (``SMARTIDF_REPORT_DIR`` unset) nothing is written. The CSV
     format is :func:`key_result_csv`.
+
+    Parameters
+    ----------
+    name : str
+        See above (lower-case letters, digits, ``_`` and ``-``, not starting with ``_`` or ``-``).
+    frame : pandas.DataFrame or pandas.Series
+        The table.
+    notebook : str, optional
+        See above.
+
+    Returns
+    -------
+    pandas.DataFrame or pandas.Series
+        ``frame``, unchanged.
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is not a valid id.
     """
     if not _NAME.match(name):
         raise ValueError(f"invalid key result name {name!r}")
@@ -124,7 +156,20 @@ def key_result(name: str, frame: pd.DataFrame | pd.Series, notebook: str | None 
 def provenance(db_path: Path | str | None = None) -> dict[str, Any]:
     """What produced a run: datasets (id, title, producer, file, sha256, rows, vintage,
     licence), the database path, build fingerprint and build time, package version, git
-    commit, Python version and the run date (UTC)."""
+    commit, Python version and the run date (UTC).
+
+    Parameters
+    ----------
+    db_path : str or pathlib.Path, optional
+        The database; default :func:`~smartidf_analysis.config.db_path`.
+
+    Returns
+    -------
+    dict
+        ``run_date``, ``package_version``, ``git`` (commit, or None), ``python``,
+        ``database`` (``path``, ``fingerprint``, ``built_at``, ``synthetic``) and ``datasets``
+        (one dict per row of the ``provenance`` table).
+    """
     from smartidf_analysis.data import db
 
     path = Path(db_path) if db_path is not None else config.db_path()
@@ -164,7 +209,18 @@ def _git_state() -> str | None:
 
 
 def sha256_file(path: Path | str) -> str:
-    """Hex sha256 of a file's bytes."""
+    """Hex sha256 of a file's bytes.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The file.
+
+    Returns
+    -------
+    str
+        64 hexadecimal digits.
+    """
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
@@ -181,7 +237,20 @@ _CSS = """
 
 
 def stamp_html(prov: dict[str, Any], extra: dict[str, str] | None = None) -> str:
-    """The provenance block shown at the top of every report and of the index."""
+    """The provenance block shown at the top of every report and of the index.
+
+    Parameters
+    ----------
+    prov : dict
+        :func:`provenance`.
+    extra : dict of str to str, optional
+        More facts shown in the table (label -> value).
+
+    Returns
+    -------
+    str
+        An HTML ``<section>`` (text escaped).
+    """
     e = html.escape
     db_info = prov["database"]
     facts = {"Run date (UTC)": prov["run_date"], "Package": f"smartidf-analysis {prov['package_version']}",
@@ -215,13 +284,35 @@ class ReportFolderError(SmartidfError):
 
 def notebook_paths(folder: Path | str | None = None) -> list[Path]:
     """The study notebooks in run order: ``*.ipynb`` of ``folder`` (default the package's,
-    :data:`~smartidf_analysis.config.NOTEBOOKS_DIR`) sorted by name."""
+    :data:`~smartidf_analysis.config.NOTEBOOKS_DIR`) sorted by name.
+
+    Parameters
+    ----------
+    folder : str or pathlib.Path, optional
+        The folder; default :data:`~smartidf_analysis.config.NOTEBOOKS_DIR`.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The notebooks (hidden files left out).
+    """
     folder = Path(folder) if folder is not None else config.NOTEBOOKS_DIR
     return sorted(p for p in folder.glob("*.ipynb") if not p.name.startswith("."))
 
 
 def notebook_title(nb) -> str:
-    """The first ``# title`` of the notebook's first markdown cell (or '')."""
+    """The first ``# title`` of the notebook's first markdown cell (or '').
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        A notebook.
+
+    Returns
+    -------
+    str
+        The title, or ``""``.
+    """
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             for line in cell.source.splitlines():
@@ -240,6 +331,33 @@ def run_notebooks(out: Path | str = "reports", notebooks: list[Path | str] | Non
     ``stream`` (stderr) names the notebook, the cell and the exception, and ``out`` is left as
     it was. Raises :class:`SmartidfError` when there is nothing to run or no database, or when
     ``out`` holds files this command did not write. ``cell_timeout`` [s] bounds each cell.
+
+    Parameters
+    ----------
+    out : str or pathlib.Path, default "reports"
+        The reports folder.
+    notebooks : list of str or pathlib.Path, optional
+        The notebooks to run, in order.
+    db_path : str or pathlib.Path, optional
+        The database; default :func:`~smartidf_analysis.config.db_path`.
+    cell_timeout : float, default 600.0
+        See above [s].
+    progress : bool, default True
+        Show a progress bar (code cells) on ``stream``.
+    stream : file-like, optional
+        Where progress and messages go; default ``sys.stderr``.
+
+    Returns
+    -------
+    int
+        0 when every notebook ran, 1 when one failed.
+
+    Raises
+    ------
+    SmartidfError
+        When nbclient or nbconvert is missing or there is no notebook to run;
+        :class:`~smartidf_analysis.data.db.DatabaseMissingError` without a database;
+        :class:`ReportFolderError` when ``out`` holds files this command did not write.
     """
     try:
         import nbclient  # noqa: F401
@@ -345,7 +463,23 @@ def _swap(staging: Path, out: Path) -> None:
 
 
 def index_html(prov: dict[str, Any], runs: list[dict[str, Any]], total_seconds: float) -> str:
-    """The index page: one row per notebook with its report, run time and key-result CSVs."""
+    """The index page: one row per notebook with its report, run time and key-result CSVs.
+
+    Parameters
+    ----------
+    prov : dict
+        :func:`provenance`.
+    runs : list of dict
+        One dict per notebook run: ``notebook``, ``stem``, ``title``, ``code_cells``,
+        ``seconds``, ``key_results`` (name -> sha256).
+    total_seconds : float
+        The whole run's time [s].
+
+    Returns
+    -------
+    str
+        The HTML page.
+    """
     e = html.escape
     rows = []
     for i, r in enumerate(runs):

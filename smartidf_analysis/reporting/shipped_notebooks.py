@@ -19,7 +19,18 @@ _SKIPPED = (".ipynb_checkpoints", "__pycache__")
 
 def shipped_files(folder: Path | None = None) -> list[Path]:
     """The notebooks and the example files they read (``examples/``), relative to ``folder``
-    (default the package's), sorted; editor and interpreter caches are left out."""
+    (default the package's), sorted; editor and interpreter caches are left out.
+
+    Parameters
+    ----------
+    folder : pathlib.Path, optional
+        The folder of the notebooks; default :data:`~smartidf_analysis.config.NOTEBOOKS_DIR`.
+
+    Returns
+    -------
+    list of pathlib.Path
+        Relative paths, sorted; hidden files and folders are left out too.
+    """
     folder = folder or config.NOTEBOOKS_DIR
     return sorted(p.relative_to(folder) for p in folder.rglob("*")
                   if p.is_file() and not any(part in _SKIPPED or part.startswith(".")
@@ -32,7 +43,28 @@ def copy_notebooks(target: Path | str, *, overwrite: bool = False,
     missing); returns the files written. A file already in ``target`` stops the copy before
     anything is written (an analyst's edited notebook is never replaced), unless
     ``overwrite``. The copies are ordinary writable files (the installed package's may not
-    be)."""
+    be).
+
+    Parameters
+    ----------
+    target : str or pathlib.Path
+        The folder to copy into.
+    overwrite : bool, default False
+        Replace files already in ``target``.
+    folder : pathlib.Path, optional
+        The folder copied from; default :data:`~smartidf_analysis.config.NOTEBOOKS_DIR`.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The absolute paths of the files written.
+
+    Raises
+    ------
+    SmartidfError
+        When no notebook is shipped, ``target`` is a file, or ``target`` already holds some
+        of the files and ``overwrite`` is False.
+    """
     source = folder or config.NOTEBOOKS_DIR
     target = Path(target).expanduser().resolve()
     files = shipped_files(source)

@@ -21,7 +21,17 @@ class SitingSettingsError(SmartidfError, ValueError):
     """Settings that make a location model meaningless (p larger than the candidates, zero
     demand, radius 0…); the message says which, in plain words. ``kind`` names the case
     ("p_too_large", "p_invalid", "no_candidates", "zero_demand", "radius",
-    "nothing_in_reach", "invalid") and ``values`` its numbers, so a page can translate it."""
+    "nothing_in_reach", "invalid") and ``values`` its numbers, so a page can translate it.
+
+    Parameters
+    ----------
+    message : str
+        The plain-words explanation.
+    kind : str, default "invalid"
+        The case (one of the names above).
+    **values
+        The numbers of the case (e.g. ``p``, ``candidates``, ``radius`` [km]).
+    """
 
     def __init__(self, message: str, kind: str = "invalid", **values):
         super().__init__(message)
@@ -70,6 +80,24 @@ class LocationModel:
     are open in every solution, exact or greedy, and serve demand); ``p_facilities`` then
     counts the NEW sites only, so a solution opens ``p + len(fixed)`` sites. ``selected``
     lists every open site (pre-sited included), ``new_selected`` the new ones.
+
+    Parameters
+    ----------
+    name : str
+        A name for the model (shown in results).
+    cost_matrix : array_like of float, shape (n, m)
+        Cost (distance [km]) from each of n clients to each of m candidate sites.
+    weights : array_like of float, shape (n,)
+        Client demands (finite, non-negative, not all zero) [any unit, e.g. workers].
+    p_facilities : int
+        Number of NEW sites to open (at least 1, at most m − len(fixed)).
+    fixed : array_like of int, optional
+        Column indices of the pre-sited facilities.
+
+    Raises
+    ------
+    SitingSettingsError
+        When the settings make the model meaningless (see its ``kind``).
     """
 
     def __init__(self, name: str, cost_matrix, weights, p_facilities: int, fixed=None):
@@ -95,7 +123,27 @@ class LocationModel:
         """Solve exactly (``"milp"``: HiGHS, stops at ``mip_rel_gap`` or ``time_limit`` [s])
         or by the model's greedy heuristic (``"greedy"``, ``status`` "heuristic"). When the
         MILP stops before proving optimality, the model's fall-back runs (a greedy solution,
-        bounds) and ``solve_time_s`` counts the whole solve. Returns ``self``."""
+        bounds) and ``solve_time_s`` counts the whole solve. Returns ``self``.
+
+        Parameters
+        ----------
+        method : {"milp", "greedy"}
+            Exact MILP (HiGHS) or the greedy heuristic.
+        time_limit : float, default 60.0
+            Time budget of the exact solve [s].
+        mip_rel_gap : float, default 1e-4
+            Relative MIP gap at which HiGHS stops [fraction].
+
+        Returns
+        -------
+        LocationModel
+            ``self``, with the result attributes filled.
+
+        Raises
+        ------
+        ValueError
+            If ``method`` is not one of :data:`METHODS`.
+        """
         if method not in METHODS:
             raise ValueError(f"unknown method {method!r}; use one of {list(METHODS)}")
         started = time.perf_counter()

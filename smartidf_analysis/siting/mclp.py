@@ -82,6 +82,32 @@ class MaximalCoveringLocation(LocationModel):
     (demand served per site), ``cli2fac`` (the nearest chosen site within the radius, −1 if
     none), ``fac2cli``, ``n_cli_uncov``, ``objective``, ``bound``, ``mip_gap``, ``status``,
     ``solve_time_s``.
+
+    Parameters
+    ----------
+    name : str
+        A name for the model.
+    cost_matrix : array_like of float, shape (n, m)
+        Distance from each client to each candidate site [km].
+    weights : array_like of float, shape (n,)
+        Client demands [any unit, e.g. workers].
+    service_radius : float
+        The service radius S [km, the unit of ``cost_matrix``], positive.
+    p_facilities : int
+        Number of NEW sites to open.
+    capacities : float or array_like of float, optional
+        Capacity per site (scalar or one per candidate) [unit of ``weights``], positive;
+        ``None`` for the uncapacitated problem.
+    interchange : bool, default True
+        Follow the greedy ADD by vertex substitution (uncapacitated only).
+    fixed : array_like of int, optional
+        Column indices of the pre-sited facilities.
+
+    Raises
+    ------
+    SitingSettingsError
+        For a non-positive radius or capacity, no demand within the radius of any candidate,
+        or the settings :class:`~smartidf_analysis.siting.base.LocationModel` rejects.
     """
 
     def __init__(self, name, cost_matrix, weights, service_radius, p_facilities, capacities=None,
@@ -117,7 +143,37 @@ class MaximalCoveringLocation(LocationModel):
         """Build the model from a clients × sites cost matrix [km] and client ``weights``.
         ``interchange``: follow the greedy ADD by vertex substitution (uncapacitated only).
         ``fixed``: columns of pre-sited facilities (open in every solution; ``p_facilities``
-        new sites are added to them)."""
+        new sites are added to them).
+
+        Parameters
+        ----------
+        cost_matrix : array_like of float, shape (n, m)
+            Distance from each client to each candidate site [km].
+        weights : array_like of float, shape (n,)
+            Client demands [any unit, e.g. workers].
+        service_radius : float
+            The service radius [km].
+        p_facilities : int
+            Number of NEW sites to open.
+        capacities : float or array_like of float, optional
+            Capacity per site [unit of ``weights``].
+        name : str, default "mclp"
+            A name for the model.
+        interchange : bool, default True
+            See above.
+        fixed : array_like of int, optional
+            See above.
+
+        Returns
+        -------
+        MaximalCoveringLocation
+            The model, not yet solved.
+
+        Raises
+        ------
+        SitingSettingsError
+            For meaningless settings.
+        """
         return cls(name, cost_matrix, weights, service_radius, p_facilities, capacities,
                    interchange, fixed)
 

@@ -45,6 +45,25 @@ class PMedian(LocationModel):
     (nearest chosen site), ``fac2cli``, ``mean_dist``
     (demand-weighted mean distance [cost unit]), ``objective`` (Σ a_i d_i), ``bound``,
     ``mip_gap``, ``status``, ``solve_time_s``.
+
+    Parameters
+    ----------
+    name : str
+        A name for the model.
+    cost_matrix : array_like of float, shape (n, m)
+        Cost (distance [km]) from each client to each candidate site; finite, non-negative.
+    weights : array_like of float, shape (n,)
+        Client demands [any unit, e.g. workers].
+    p_facilities : int
+        Number of NEW sites to open.
+    fixed : array_like of int, optional
+        Column indices of the pre-sited facilities.
+
+    Raises
+    ------
+    SitingSettingsError
+        For negative or non-finite costs, or the settings
+        :class:`~smartidf_analysis.siting.base.LocationModel` rejects.
     """
 
     def __init__(self, name, cost_matrix, weights, p_facilities, fixed=None):
@@ -59,7 +78,31 @@ class PMedian(LocationModel):
     def from_cost_matrix(cls, cost_matrix, weights, p_facilities: int,
                          name: str = "pmedian", fixed=None) -> PMedian:
         """Build the model from a clients × sites cost matrix and client ``weights``;
-        ``fixed``: columns of pre-sited facilities (``p_facilities`` new sites are added)."""
+        ``fixed``: columns of pre-sited facilities (``p_facilities`` new sites are added).
+
+        Parameters
+        ----------
+        cost_matrix : array_like of float, shape (n, m)
+            Cost (distance [km]) from each client to each candidate site.
+        weights : array_like of float, shape (n,)
+            Client demands [any unit, e.g. workers].
+        p_facilities : int
+            Number of NEW sites to open.
+        name : str, default "pmedian"
+            A name for the model.
+        fixed : array_like of int, optional
+            See above.
+
+        Returns
+        -------
+        PMedian
+            The model, not yet solved.
+
+        Raises
+        ------
+        SitingSettingsError
+            For meaningless settings.
+        """
         return cls(name, cost_matrix, weights, p_facilities, fixed)
 
     def _solve_exact(self, time_limit: float, mip_rel_gap: float, started: float) -> bool:
@@ -168,7 +211,22 @@ class PMedian(LocationModel):
         Used to report a gap when the MILP stops before proving optimality. Each
         relaxation's p sites are also a feasible solution: the best one is kept in
         ``lagrangian_selection`` / ``lagrangian_objective`` (the Lagrangian heuristic).
-        ``deadline`` (a ``time.perf_counter()`` value) stops the iterations early."""
+        ``deadline`` (a ``time.perf_counter()`` value) stops the iterations early.
+
+        Parameters
+        ----------
+        upper : float
+            See above [demand × cost unit].
+        iterations : int, default 300
+            Maximum number of subgradient steps.
+        deadline : float, optional
+            See above [s, ``time.perf_counter()`` clock].
+
+        Returns
+        -------
+        float
+            The best Lagrangian lower bound found [demand × cost unit, like ``objective``].
+        """
         keep = self.weights > 0
         cost = self.weights[keep, None] * self.cost_matrix[keep]
         p = self.p_facilities

@@ -20,7 +20,25 @@ MODULES = ("ign", "insee", "dgcl", "arcep", "barometre", "idfm", "nsrdb", "apur"
 
 
 def resolve(reader: str) -> Callable[..., pd.DataFrame]:
-    """The function named by a catalogue ``reader`` field, e.g. ``"insee:read_cog"``."""
+    """The function named by a catalogue ``reader`` field, e.g. ``"insee:read_cog"``.
+
+    Parameters
+    ----------
+    reader : str
+        ``"module:function"``, the module one of :data:`MODULES`.
+
+    Returns
+    -------
+    callable
+        The reader function.
+
+    Raises
+    ------
+    ValueError
+        For a module not in :data:`MODULES` or no function part.
+    AttributeError
+        When the module has no such function.
+    """
     module, _, function = reader.partition(":")
     if module not in MODULES or not function:
         raise ValueError(f"unknown reader {reader!r}")

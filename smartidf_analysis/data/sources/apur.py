@@ -49,6 +49,23 @@ def read_building_volumes(path: str | Path) -> pd.DataFrame:
     ``building_id`` = "apur:" + objectid, ``commune_code`` = "751" + arrondissement number
     ``n_ar``, ``footprint_m2`` = ``m2`` (the producer's figure), ``floors`` = ``h_et_max``;
     height, roof material and usage are not in the file (NA).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The APUR GeoJSON file.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of the canonical ``buildings`` table (columns, types and units in
+        :data:`~smartidf_analysis.data.schema.TABLES`), indexed by the feature number.
+
+    Raises
+    ------
+    SourceFormatError
+        When the file is missing, empty or lacks a column, or a value is malformed
+        (naming the line and column).
     """
     frame = read_vector(path, required=["objectid", "n_ar", "m2", "h_et_max"])
     geo = _geo_columns(frame)
@@ -77,6 +94,23 @@ def read_saint_denis_buildings(path: str | Path) -> pd.DataFrame:
 
     ``building_id`` = "bdtopo:" + ``cleabs`` (BATIMENT...), ``roof_material`` = BD TOPO
     ``materiaux_de_la_toiture`` code, ``usage`` = ``usage_1``.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The Data For Good GeoPackage (layer :data:`BUILDINGS_LAYER`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of the canonical ``buildings`` table (columns, types and units in
+        :data:`~smartidf_analysis.data.schema.TABLES`), indexed by the feature number.
+
+    Raises
+    ------
+    SourceFormatError
+        When the file is missing, empty or lacks a column, or a value is malformed
+        (naming the line and column).
     """
     frame = read_vector(
         path, layer=BUILDINGS_LAYER,
@@ -106,6 +140,23 @@ def read_saint_denis_solar_roofs(path: str | Path) -> pd.DataFrame:
 
     ``roof_id`` = cadastre ``objectid``; ``solar_class`` = ``gisement``, ``roof_shape`` =
     ``forme``, ``mean_irradiation_kwh_m2`` = ``moyenne2`` (NA on "Non favorable" roofs).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The Data For Good GeoPackage (layer :data:`ROOFS_LAYER`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of the canonical ``solar_cadastre_roofs`` table (columns, types and units in
+        :data:`~smartidf_analysis.data.schema.TABLES`), indexed by the feature number.
+
+    Raises
+    ------
+    SourceFormatError
+        When the file is missing, empty or lacks a column, or a value is malformed
+        (naming the line and column).
     """
     frame = read_vector(
         path, layer=ROOFS_LAYER,

@@ -41,7 +41,23 @@ _QUARTER = re.compile(r"^T([1-4])\s*(\d{4})$")
 
 
 def quarter_label(label: str) -> str:
-    """ARCEP quarter ``"T3 2017"`` -> ``"2017Q3"``."""
+    """ARCEP quarter ``"T3 2017"`` -> ``"2017Q3"``.
+
+    Parameters
+    ----------
+    label : str
+        An ARCEP quarter label such as ``"T3 2017"``.
+
+    Returns
+    -------
+    str
+        The project's label, such as ``"2017Q3"``.
+
+    Raises
+    ------
+    ValueError
+        If ``label`` is not an ARCEP quarter label.
+    """
     match = _QUARTER.match(label.strip())
     if not match:
         raise ValueError(f"not an ARCEP quarter label: {label!r}")
@@ -90,7 +106,26 @@ def _deployment(path: str | Path, code_column: str, width: int) -> pd.DataFrame:
 
 
 def read_ftth_communes(path: str | Path) -> pd.DataFrame:
-    """FttH deployment by commune (COG 2018, Paris = 75056) -> ``fibre_deployment`` (COM)."""
+    """FttH deployment by commune (COG 2018, Paris = 75056) -> ``fibre_deployment`` (COM).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The ARCEP FttH file by commune.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of the canonical ``fibre_deployment`` table (columns, types and units in
+        :data:`~smartidf_analysis.data.schema.TABLES`), indexed by the source line.
+        ``connectable_premises`` [premises] and ``arcep_class`` (0, 5, 10, 25, 50 or 80).
+
+    Raises
+    ------
+    SourceFormatError
+        When the file is missing, empty or lacks a column, or a value is malformed
+        (naming the line and column).
+    """
     out = _deployment(path, "Code commune", 5)
     out = out[in_idf(out["code"])]
     out["commune_code"] = out["commune_code_2018"] = out["code"]
@@ -99,7 +134,25 @@ def read_ftth_communes(path: str | Path) -> pd.DataFrame:
 
 
 def read_ftth_arrondissements(path: str | Path) -> pd.DataFrame:
-    """FttH deployment by arrondissement: Paris 75101-75120 only -> ``fibre_deployment`` (ARM)."""
+    """FttH deployment by arrondissement: Paris 75101-75120 only -> ``fibre_deployment`` (ARM).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The ARCEP FttH file by arrondissement.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of the canonical ``fibre_deployment`` table (columns, types and units in
+        :data:`~smartidf_analysis.data.schema.TABLES`), indexed by the source line.
+
+    Raises
+    ------
+    SourceFormatError
+        When the file is missing, empty or lacks a column, or a value is malformed
+        (naming the line and column).
+    """
     out = _deployment(path, "Code arrondissement", 5)
     out = out[out["code"].str.startswith("751")]
     out["commune_code"] = out["commune_code_2018"] = out["code"]
@@ -108,7 +161,25 @@ def read_ftth_arrondissements(path: str | Path) -> pd.DataFrame:
 
 
 def read_ftth_departments(path: str | Path) -> pd.DataFrame:
-    """FttH deployment by department (national file) -> ``fibre_deployment_departments`` (IDF)."""
+    """FttH deployment by department (national file) -> ``fibre_deployment_departments`` (IDF).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The ARCEP FttH file by department.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of the canonical ``fibre_deployment_departments`` table (columns, types and units in
+        :data:`~smartidf_analysis.data.schema.TABLES`), indexed by the source line.
+
+    Raises
+    ------
+    SourceFormatError
+        When the file is missing, empty or lacks a column, or a value is malformed
+        (naming the line and column).
+    """
     out = _deployment(path, "Code département", 2)
     out = out[out["code"].isin(IDF_DEPARTMENTS)].rename(columns={"code": "department_code"})
     return finish(out, "fibre_deployment_departments")
@@ -130,6 +201,24 @@ def read_communes_info(path: str | Path) -> pd.DataFrame:
     the flags are True for ``1`` and False for ``-`` (``l3313_commitment`` holds the
     committed operators, e.g. ``FRTE``: True when any); ``infrastructure_operators`` is the
     ``OI 2018 T1`` code list (e.g. ``FRTE``, ``CO92-FRTE-SFR0``), NA when empty.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The ARCEP commune information file.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of the canonical ``premises`` table (columns, types and units in
+        :data:`~smartidf_analysis.data.schema.TABLES`), indexed by the source line.
+        ``dwellings`` and ``establishments`` are counts [premises].
+
+    Raises
+    ------
+    SourceFormatError
+        When the file is missing, empty or lacks a column, or a value is malformed
+        (naming the line and column).
     """
     operators = "OI 2018 T1"
     raw = read_csv(

@@ -26,7 +26,26 @@ from ._common import IDF_DEPARTMENTS, finish, quarter_of, read_csv, to_date, to_
 
 
 def read_etalab_fibre(path: str | Path) -> pd.DataFrame:
-    """Etalab department detail -> ``fibre_department_series`` (source ``etalab_barometre_...``)."""
+    """Etalab department detail -> ``fibre_department_series`` (source ``etalab_barometre_...``).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The Etalab department detail CSV.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of the canonical ``fibre_department_series`` table (columns, types and units in
+        :data:`~smartidf_analysis.data.schema.TABLES`), indexed by the source line.
+        ``coverage_pct`` in [%].
+
+    Raises
+    ------
+    SourceFormatError
+        When the file is missing, empty or lacks a column, or a value is malformed
+        (naming the line and column).
+    """
     raw = read_csv(path, required=["id_indicateur", "code_departement", "date", "valeur"])
     raw = raw[raw["id_indicateur"].str.strip() == "taux-deploiement-fibre"]
     raw = raw[raw["code_departement"].str.strip().isin(IDF_DEPARTMENTS)]
@@ -47,6 +66,24 @@ def read_ditp_fibre(path: str | Path) -> pd.DataFrame:
     """DITP IND-306 -> ``fibre_department_series`` (source ditp_fibre_2022_2024).
 
     ``period_end`` is the last day of the labelled month (2022-06-01 -> 2022-06-30).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The DITP IND-306 CSV.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of the canonical ``fibre_department_series`` table (columns, types and units in
+        :data:`~smartidf_analysis.data.schema.TABLES`), indexed by the source line.
+        ``coverage_pct`` in [%].
+
+    Raises
+    ------
+    SourceFormatError
+        When the file is missing, empty or lacks a column, or a value is malformed
+        (naming the line and column).
     """
     raw = read_csv(
         path, required=["enforce_zone_id", "metric_enforce_date", "indic_vi", "indic_va"]

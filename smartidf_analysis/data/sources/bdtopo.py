@@ -46,7 +46,25 @@ LAMBERT93 = 2154
 
 @dataclass(frozen=True)
 class BuildingsFile:
-    """What :func:`read_bdtopo_buildings` read: the frame and how it was read."""
+    """What :func:`read_bdtopo_buildings` read: the frame and how it was read.
+
+    Parameters
+    ----------
+    buildings : pandas.DataFrame
+        ``building_id``, ``commune_code``, ``footprint_m2`` [m², Lambert-93], ``floors``,
+        ``height_m`` [m], ``roof_material``, ``usage``, ``lon``, ``lat`` [deg, WGS84] (the
+        Lambert-93 centroid), ``geometry_wkb`` (2-D, WGS84); indexed by the feature number.
+    path : pathlib.Path
+        The file read.
+    layer : str
+        The layer read.
+    rows_read : int
+        Features in the layer.
+    duplicates_dropped : int
+        Features dropped as repeats of a building id.
+    vintage : str
+        The last ``date_modification`` (YYYY-MM-DD), or ``"unknown"``.
+    """
 
     #: building_id, commune_code, footprint_m2, floors, height_m, roof_material, usage, lon, lat,
     #: geometry_wkb (index: feature number in the layer)
@@ -60,7 +78,25 @@ class BuildingsFile:
 
 def building_layer(path: str | Path, layer: str | None = None) -> str:
     """The layer to read: ``layer`` when given (checked), else the first of
-    :data:`BUILDING_LAYERS` in the file; :class:`SourceFormatError` listing the layers otherwise."""
+    :data:`BUILDING_LAYERS` in the file; :class:`SourceFormatError` listing the layers otherwise.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A GeoPackage or other vector file.
+    layer : str, optional
+        The layer asked for.
+
+    Returns
+    -------
+    str
+        The layer's name.
+
+    Raises
+    ------
+    SourceFormatError
+        When the file is missing, empty or unreadable, or has no such layer.
+    """
     import pyogrio
 
     path = check_not_empty(path)
@@ -118,6 +154,24 @@ def read_bdtopo_buildings(path: str | Path, layer: str | None = None) -> Buildin
 
     Errors (:class:`SourceFormatError`) name the file, the layer, the column and, for a bad
     value or geometry, the feature number (1-based, the row in the layer).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A GeoPackage (or other vector file) with a BD TOPO ``batiment`` layer.
+    layer : str, optional
+        The layer; default the first of :data:`BUILDING_LAYERS` in the file.
+
+    Returns
+    -------
+    BuildingsFile
+        The buildings and how they were read.
+
+    Raises
+    ------
+    SourceFormatError
+        For a missing layer, column or CRS, no features, a feature without a polygon, an
+        empty building id, or a height or floor count that is not a number >= 0.
     """
     import pyogrio
     import shapely

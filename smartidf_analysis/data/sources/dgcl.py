@@ -20,6 +20,22 @@ def read_epci(path: str | Path) -> pd.DataFrame:
 
     ``epci_nature`` is the legal form as written in the file: METRO, CU, CA or CC. The index is the
     sheet row number.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The DGCL xlsx file.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``commune_code``, ``epci_siren``, ``epci_name``, ``epci_nature``.
+
+    Raises
+    ------
+    SourceFormatError
+        When the file is missing, empty or lacks a column, or a value is malformed
+        (naming the line and column).
     """
     raw = read_excel(
         path, "Epcicom2025", header_row=1,

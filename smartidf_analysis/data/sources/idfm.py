@@ -43,6 +43,24 @@ def read_stations(path: str | Path) -> pd.DataFrame:
     ``x_l93``/``y_l93`` are projected from ``geo_point_2d``: the file's own ``x``/``y``
     disagree with it by more than 50 m on 10 rows (lines 18, 49, 102, 275, 328, 473, 547,
     589, 595, 886; line 589 Porte Maillot has y = 130,834 m).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The IDFM stations CSV.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of the canonical ``stations`` table (columns, types and units in
+        :data:`~smartidf_analysis.data.schema.TABLES`), indexed by the source line.
+        ``lon``/``lat`` [deg, WGS84], ``x_l93``/``y_l93`` [m, Lambert-93].
+
+    Raises
+    ------
+    SourceFormatError
+        When the file is missing, empty or lacks a column, or a value is malformed
+        (naming the line and column).
     """
     raw = read_csv(
         path, sep=";",
@@ -77,6 +95,24 @@ def read_validations(path: str | Path) -> pd.DataFrame:
     ``day`` is the date (``datetime64``, midnight), ``zdc_id`` the correspondence zone
     (``id_zdc``, or ``ida`` in 2025T1) as text, ``validations`` an integer count; the
     ``NON DEFINI`` ticket category is kept. The index is the Parquet row number (from 1).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        One quarter's Parquet file.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of the canonical ``station_validations`` table (columns, types and units in
+        :data:`~smartidf_analysis.data.schema.TABLES`), indexed by the Parquet row number.
+        ``validations`` [validations/day].
+
+    Raises
+    ------
+    SourceFormatError
+        When the file is missing, empty or lacks a column, or a value is malformed
+        (naming the line and column).
     """
     import pyarrow.parquet as pq
 
@@ -118,6 +154,23 @@ def read_gpe_stations(path: str | Path) -> pd.DataFrame:
     ``commune_code`` = GEOFLA ``INSEE_COM`` (the build maps it to the current COG),
     ``interconnection`` = ``CONNEX == "Interconnexion"``, ``x_l93``/``y_l93`` from the point
     geometry [m, EPSG:2154], ``lon``/``lat`` [deg, WGS84].
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The SGP shapefile (``.shp``; its ``.dbf`` and ``.prj`` beside it).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of the canonical ``gpe_stations`` table (columns, types and units in
+        :data:`~smartidf_analysis.data.schema.TABLES`), indexed by the feature number.
+
+    Raises
+    ------
+    SourceFormatError
+        When the file is missing, empty or lacks a column, or a value is malformed
+        (naming the line and column).
     """
     frame = read_vector(
         path, encoding="latin1", required=["CODE", "LIBELLE", "CONNEX", "LIGNE", "INSEE_COM"]

@@ -32,7 +32,25 @@ def _read(path: str | Path, code: str, name: str, width: int) -> pd.DataFrame:
 
 
 def read_communes_geojson(path: str | Path) -> pd.DataFrame:
-    """IGN communes 2018 -> ``[commune_code, commune_name, geometry_wkb]`` (1,276 rows)."""
+    """IGN communes 2018 -> ``[commune_code, commune_name, geometry_wkb]`` (1,276 rows).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The IGN communes GeoJSON.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``commune_code``, ``commune_name``, ``geometry_wkb`` (WGS84), indexed by the feature
+        number.
+
+    Raises
+    ------
+    SourceFormatError
+        When the file is missing, empty or lacks a column, or a value is malformed
+        (naming the line and column).
+    """
     out = _read(path, "code", "nom", 5)
     return out.rename(columns={"code": "commune_code", "name": "commune_name"})
 
@@ -42,19 +60,71 @@ def read_arrondissements_geojson(path: str | Path) -> pd.DataFrame:
 
     ``commune_code`` is ``c_arinsee`` (75101-75120), ``commune_name`` the official name
     ``l_aroff`` (e.g. "Louvre"); the build takes display names from the COG.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The Paris arrondissements GeoJSON.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``commune_code``, ``commune_name``, ``geometry_wkb`` (WGS84), indexed by the feature
+        number.
+
+    Raises
+    ------
+    SourceFormatError
+        When the file is missing, empty or lacks a column, or a value is malformed
+        (naming the line and column).
     """
     out = _read(path, "c_arinsee", "l_aroff", 5)
     return out.rename(columns={"code": "commune_code", "name": "commune_name"})
 
 
 def read_region_geojson(path: str | Path) -> pd.DataFrame:
-    """The IDF region outline -> ``[region_code, region_name, geometry_wkb]`` (1 row)."""
+    """The IDF region outline -> ``[region_code, region_name, geometry_wkb]`` (1 row).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The region GeoJSON.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``region_code``, ``region_name``, ``geometry_wkb`` (WGS84).
+
+    Raises
+    ------
+    SourceFormatError
+        When the file is missing, empty or lacks a column, or a value is malformed
+        (naming the line and column).
+    """
     out = _read(path, "code", "nom", 2)
     return out.rename(columns={"code": "region_code", "name": "region_name"})
 
 
 def read_departments_geojson(path: str | Path) -> pd.DataFrame:
-    """IDF departments -> the ``departments`` table (8 rows)."""
+    """IDF departments -> the ``departments`` table (8 rows).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The departments GeoJSON.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of the canonical ``departments`` table (columns, types and units in
+        :data:`~smartidf_analysis.data.schema.TABLES`), indexed by the feature number.
+
+    Raises
+    ------
+    SourceFormatError
+        When the file is missing, empty or lacks a column, or a value is malformed
+        (naming the line and column).
+    """
     out = _read(path, "code", "nom", 2)
     out = out.rename(columns={"code": "department_code", "name": "department_name"})
     return finish(out, "departments")

@@ -39,6 +39,23 @@ def read_cog(path: str | Path) -> pd.DataFrame:
 
     ``kind`` is TYPECOM (COM, ARM, COMA, COMD); COMA/COMD rows have no DEP, so their
     department is the first two characters of their parent commune.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The COG communes CSV.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``commune_code``, ``commune_name``, ``kind``, ``parent_code``, ``department_code``
+        (IDF rows), indexed by the source line.
+
+    Raises
+    ------
+    SourceFormatError
+        When the file is missing, empty or lacks a column, or a value is malformed
+        (naming the line and column).
     """
     raw = read_csv(path, required=["TYPECOM", "COM", "DEP", "LIBELLE", "COMPARENT"])
     parent = zfill_code(clean_text(raw["COMPARENT"]))
@@ -57,7 +74,25 @@ def read_cog(path: str | Path) -> pd.DataFrame:
 
 
 def read_population(path: str | Path) -> pd.DataFrame:
-    """Populations légales 2023 -> ``[commune_code, population, population_total]`` (IDF)."""
+    """Populations légales 2023 -> ``[commune_code, population, population_total]`` (IDF).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The populations légales CSV.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``commune_code``, ``population`` and ``population_total`` [inhabitants], indexed
+        by the source line.
+
+    Raises
+    ------
+    SourceFormatError
+        When the file is missing, empty or lacks a column, or a value is malformed
+        (naming the line and column).
+    """
     raw = read_csv(path, sep=";", required=["REG", "COM", "PMUN", "PTOT"])
     raw = raw[raw["REG"].str.strip() == IDF_REGION]
     return pd.DataFrame(
@@ -70,7 +105,24 @@ def read_population(path: str | Path) -> pd.DataFrame:
 
 
 def read_ept(path: str | Path) -> pd.DataFrame:
-    """EPT composition -> ``[commune_code, ept_code, ept_name]`` for IDF communes in an EPT."""
+    """EPT composition -> ``[commune_code, ept_code, ept_name]`` for IDF communes in an EPT.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The EPT composition xlsx.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``commune_code``, ``ept_code``, ``ept_name``, indexed by the sheet row.
+
+    Raises
+    ------
+    SourceFormatError
+        When the file is missing, empty or lacks a column, or a value is malformed
+        (naming the line and column).
+    """
     raw = read_excel(
         path, "Composition_communale", header_row=6,
         required=["CODGEO", "EPT", "LIBEPT", "REG"],
@@ -90,7 +142,26 @@ def read_mobpro_flows(path: str | Path) -> pd.DataFrame:
 
     Reads the public original, Géographie-cités' ``tabflows2.Rds`` (an R data frame), or the
     mirror's gzipped CSV conversion of it (15 significant digits: the totals agree to
-    1e-6 workers)."""
+    1e-6 workers).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The ``.Rds`` original or the gzipped CSV.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of the canonical ``commuting_flows`` table (columns, types and units in
+        :data:`~smartidf_analysis.data.schema.TABLES`), indexed by the source line.
+        ``workers`` [persons, survey-weighted].
+
+    Raises
+    ------
+    SourceFormatError
+        When the file is missing, empty or lacks a column, or a value is malformed
+        (naming the line and column).
+    """
     columns = ["ORI", "DES", "MODE", "CSP", "FLOW"]
     if Path(path).suffix.lower() == ".rds":
         raw = read_rds(path, required=columns)
@@ -131,6 +202,24 @@ def read_filosofi_2021(path: str | Path) -> pd.DataFrame:
 
     Paris appears both as 75056 and as its 20 arrondissements (the build keeps the level it
     needs); ``households`` = NBMEN21 (fiscal households).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The Filosofi 2021 CSV.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of the canonical ``incomes`` table (columns, types and units in
+        :data:`~smartidf_analysis.data.schema.TABLES`), indexed by the source line.
+        ``median_income_eur`` [EUR per consumption unit], ``households`` [households].
+
+    Raises
+    ------
+    SourceFormatError
+        When the file is missing, empty or lacks a column, or a value is malformed
+        (naming the line and column).
     """
     raw = read_csv(path, sep=";", required=["CODGEO", "NBMEN21", "Q221"])
     raw = raw[in_idf(raw["CODGEO"].str.strip())]
@@ -141,7 +230,26 @@ def read_filosofi_2021(path: str | Path) -> pd.DataFrame:
 
 
 def read_filosofi_2012(path: str | Path) -> pd.DataFrame:
-    """Filosofi 2012 disposable income -> ``incomes`` (year 2012, "disposable", IDF)."""
+    """Filosofi 2012 disposable income -> ``incomes`` (year 2012, "disposable", IDF).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The Filosofi 2012 comparateur CSV.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of the canonical ``incomes`` table (columns, types and units in
+        :data:`~smartidf_analysis.data.schema.TABLES`), indexed by the source line.
+        ``median_income_eur`` [EUR per consumption unit], ``households`` [households].
+
+    Raises
+    ------
+    SourceFormatError
+        When the file is missing, empty or lacks a column, or a value is malformed
+        (naming the line and column).
+    """
     raw = read_csv(path, sep=";", required=["CODGEO", "NBMENFISC12", "MED12"])
     raw = raw[in_idf(raw["CODGEO"].str.strip())]
     median = to_number(path, raw, "MED12", missing=("s", "so"))
@@ -154,6 +262,24 @@ def read_comparateur_datasfun(path: str | Path) -> pd.DataFrame:
 
     The file has one row per (commune, postal code); the first row of each commune is kept
     (its line is the index). ``employed_15_64_approx`` = active - unemployed aged 15-64.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The datas.fun CSV.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of the canonical ``commune_census_2021`` table (columns, types and units in
+        :data:`~smartidf_analysis.data.schema.TABLES`), indexed by the source line.
+        ``area_km2_insee`` [km²], populations [inhabitants].
+
+    Raises
+    ------
+    SourceFormatError
+        When the file is missing, empty or lacks a column, or a value is malformed
+        (naming the line and column).
     """
     numbers = {
         "population_2021": "population_2021",

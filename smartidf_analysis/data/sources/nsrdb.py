@@ -35,7 +35,23 @@ _TIME = ("Year", "Month", "Day", "Hour", "Minute")
 
 
 def read_metadata(path: str | Path) -> dict[str, str]:
-    """The two metadata lines of an NSRDB CSV as ``{name: value}``."""
+    """The two metadata lines of an NSRDB CSV as ``{name: value}``.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The NSRDB CSV.
+
+    Returns
+    -------
+    dict of str to str
+        Metadata name -> value (e.g. ``Time Zone``, ``Latitude``, ``Elevation``).
+
+    Raises
+    ------
+    SourceFormatError
+        When the file has fewer than two lines or is not UTF-8.
+    """
     lines = decode_utf8(path, read_bytes(path)).splitlines()[:2]
     if len(lines) < 2:
         raise SourceFormatError(path, "expected 2 metadata lines before the header", line=1)
@@ -48,6 +64,25 @@ def read_tmy(path: str | Path) -> pd.DataFrame:
 
     ``time_utc`` is built from Year/Month/Day/Hour/Minute, shifted by the metadata
     ``Time Zone`` offset when it is not 0.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The NSRDB TMY CSV.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of the canonical ``irradiance_hourly`` table (columns, types and units in
+        :data:`~smartidf_analysis.data.schema.TABLES`), indexed by the source line.
+        Irradiances [W/m²], ``temp_air_c`` [°C], ``wind_speed_m_s`` [m/s], ``pressure_hpa``
+        [hPa], ``solar_zenith_deg`` [deg], ``albedo`` [-].
+
+    Raises
+    ------
+    SourceFormatError
+        When the file is missing, empty or lacks a column, or a value is malformed
+        (naming the line and column).
     """
     try:
         offset = float(read_metadata(path).get("Time Zone", "0") or 0)

@@ -35,6 +35,24 @@ def read_pvgis_communes(path: str | Path, *, idf_only: bool = True) -> pd.DataFr
     keeps the eight Ile-de-France departments (the upstream file covers France). The upstream
     file has one row per postcode: repeats of a commune with the same values are dropped, a
     commune repeated with other values is an error.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The SolaireSimple CSV (the mirror's cut or the upstream file).
+    idf_only : bool, default True
+        See above.
+
+    Returns
+    -------
+    pandas.DataFrame
+        See above.
+
+    Raises
+    ------
+    SourceFormatError
+        For a missing column, a malformed number, a commune repeated with other values, or
+        missing coordinates or irradiation.
     """
     frame = read_csv(path, required=_REQUIRED)
     out = pd.DataFrame({

@@ -27,13 +27,39 @@ _STREAMS = ("geo", "pop", "commute", "fibre", "stations", "validations", "sun", 
 
 
 def arcep_class(connectable, premises) -> np.ndarray:
-    """ARCEP coverage class of connectable / premises: 0 if none, else 5, 10, 25, 50 or 80."""
+    """ARCEP coverage class of connectable / premises: 0 if none, else 5, 10, 25, 50 or 80.
+
+    Parameters
+    ----------
+    connectable : array_like
+        Connectable premises [premises].
+    premises : array_like
+        Premises (dwellings + establishments) [premises]; values below 1 count as 1.
+
+    Returns
+    -------
+    numpy.ndarray
+        The class (0, 5, 10, 25, 50 or 80) of each element.
+    """
     rate = np.asarray(connectable, float) / np.maximum(np.asarray(premises, float), 1)
     return np.where(np.asarray(connectable) <= 0, 0, CLASSES[np.searchsorted(CLASS_BOUNDS, rate, "right")])
 
 
 def schema_frame(name: str, data: dict) -> pd.DataFrame:
-    """A DataFrame with exactly the schema's columns, in order, with matching dtypes."""
+    """A DataFrame with exactly the schema's columns, in order, with matching dtypes.
+
+    Parameters
+    ----------
+    name : str
+        A canonical table (:data:`~smartidf_analysis.data.schema.TABLES`).
+    data : dict
+        Column -> values, exactly the table's columns in order.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table, each column cast to the pandas type of its DuckDB type.
+    """
     cols = TABLES[name].columns
     assert list(data) == list(cols), (name, list(data))
     out = {}
@@ -55,13 +81,36 @@ def schema_frame(name: str, data: dict) -> pd.DataFrame:
 
 
 def streams(seed: int) -> dict[str, np.random.Generator]:
-    """One independent generator per table family, so that tables do not perturb each other."""
+    """One independent generator per table family, so that tables do not perturb each other.
+
+    Parameters
+    ----------
+    seed : int
+        The region's seed.
+
+    Returns
+    -------
+    dict of str to numpy.random.Generator
+        One generator per family: ``geo``, ``pop``, ``commute``, ``fibre``, ``stations``,
+        ``validations``, ``sun``, ``buildings``, ``gpe``, ``misc``.
+    """
     seqs = np.random.SeedSequence(seed).spawn(len(_STREAMS))
     return {name: np.random.default_rng(s) for name, s in zip(_STREAMS, seqs, strict=True)}
 
 
 def commuting_units(communes: pd.DataFrame) -> pd.DataFrame:
-    """Commuting units: the arrondissements and every commune that has none."""
+    """Commuting units: the arrondissements and every commune that has none.
+
+    Parameters
+    ----------
+    communes : pandas.DataFrame
+        A ``communes`` table (``commune_code``, ``parent_code``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Its rows without the communes that have arrondissements (75056), re-indexed.
+    """
     parents = set(communes["parent_code"].dropna())
     return communes[~communes["commune_code"].isin(parents)].reset_index(drop=True)
 
@@ -70,6 +119,20 @@ def gravity(units: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Gravity model over units: (home weights (n,), joint P(work, mode | home) (n, n, 4), CSP P (n, 6)).
 
     ``units`` needs commune_code, department_code, population, area_km2, centroid_x_l93/y_l93.
+
+    Parameters
+    ----------
+    units : pandas.DataFrame
+        See above (:func:`commuting_units`); areas [km²], centroids [m, Lambert-93].
+
+    Returns
+    -------
+    home_workers : numpy.ndarray, shape (n,)
+        Resident workers per unit [persons] (:data:`WORKER_SHARE` × population).
+    joint : numpy.ndarray, shape (n, n, 4)
+        P(work unit, mode | home unit), modes in the order of :data:`MODES`.
+    csp : numpy.ndarray, shape (n, 6)
+        P(CSP 1..6 | home unit).
     """
     x, y = units["centroid_x_l93"].to_numpy(float), units["centroid_y_l93"].to_numpy(float)
     dep = units["department_code"].to_numpy(str)
@@ -100,14 +163,45 @@ def gravity(units: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def affluence(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """A smooth affluence index (about -1..1): richer to the west and in the core's west."""
+    """A smooth affluence index (about -1..1): richer to the west and in the core's west.
+
+    Parameters
+    ----------
+    x : numpy.ndarray
+        Easting [m, Lambert-93].
+    y : numpy.ndarray
+        Northing [m, Lambert-93].
+
+    Returns
+    -------
+    numpy.ndarray
+        The index at each point [-].
+    """
     dx, dy = (x - geo.CX) / 1000, (y - geo.CY) / 1000
     west = np.tanh(-dx / 20 + 0.02 * dy + 0.6 * np.exp(-np.hypot(dx + 3, dy - 1) / 4))
     return west + 0.1 * np.sin(dx / 3 + dy / 5)
 
 
 def commune_table(rng, rng_pop, scale: float) -> tuple[pd.DataFrame, np.ndarray]:
-    """The ``communes`` table (population × ``scale``, EPCIs, EPTs) and its L93 geometries."""
+    """The ``communes`` table (population × ``scale``, EPCIs, EPTs) and its L93 geometries.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        The ``geo`` stream (outlines).
+    rng_pop : numpy.random.Generator
+        The ``pop`` stream (population noise).
+    scale : float
+        Population multiplier [-].
+
+    Returns
+    -------
+    communes : pandas.DataFrame
+        The ``communes`` table (schema columns: populations [inhabitants], ``area_km2``
+        [km²], centroids [deg] and [m, Lambert-93], WGS84 WKB outlines).
+    geometries : numpy.ndarray
+        The outlines in Lambert-93, in the same order.
+    """
     geom = geo.communes(rng)
     cen = shapely.centroid(geom["geometry"].to_numpy())
     x, y = shapely.get_x(cen), shapely.get_y(cen)
@@ -153,7 +247,21 @@ def commune_table(rng, rng_pop, scale: float) -> tuple[pd.DataFrame, np.ndarray]
 
 
 def commuting_flows(rng, communes: pd.DataFrame) -> pd.DataFrame:
-    """The ``commuting_flows`` table drawn from the gravity model (survey-weight-like decimals)."""
+    """The ``commuting_flows`` table drawn from the gravity model (survey-weight-like decimals).
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        The ``commute`` stream.
+    communes : pandas.DataFrame
+        The ``communes`` table (:func:`commune_table`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``commuting_flows`` table: one row per (home, work, mode, CSP) drawn,
+        ``workers`` [persons, 4 decimals].
+    """
     units = commuting_units(communes)
     codes = units["commune_code"].to_numpy(str)
     w_home, joint, csp = gravity(units)
@@ -173,7 +281,22 @@ def commuting_flows(rng, communes: pd.DataFrame) -> pd.DataFrame:
 
 
 def premises_counts(rng, com: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Dwellings ≈ population / 2.1 and establishments ≈ population / 10 for every row."""
+    """Dwellings ≈ population / 2.1 and establishments ≈ population / 10 for every row.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        The ``fibre`` stream.
+    com : pandas.DataFrame
+        The ``communes`` table.
+
+    Returns
+    -------
+    dwellings : numpy.ndarray
+        Dwellings per row of ``com`` (75056: the sum of its arrondissements).
+    establishments : numpy.ndarray
+        Establishments per row of ``com`` (likewise).
+    """
     pop = com["population"].to_numpy(float)
     dw = np.rint(pop / 2.1 * rng.lognormal(0, 0.05, len(pop))).astype(np.int64)
     est = np.rint(pop / 10 * rng.lognormal(0, 0.2, len(pop))).astype(np.int64)
@@ -183,7 +306,25 @@ def premises_counts(rng, com: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
 
 
 def fibre_table(rng, com: pd.DataFrame, den: np.ndarray, scale: float) -> pd.DataFrame:
-    """FttH connectable premises per commune (COM, Paris as 75056) and arrondissement (ARM)."""
+    """FttH connectable premises per commune (COM, Paris as 75056) and arrondissement (ARM).
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        The ``fibre`` stream.
+    com : pandas.DataFrame
+        The ``communes`` table.
+    den : numpy.ndarray
+        Premises per row of ``com`` (dwellings + establishments) [premises].
+    scale : float
+        The population multiplier (densities are computed at scale 1).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``fibre_deployment`` table: three quarters (:data:`QUARTERS`) per row of ``com``,
+        ``connectable_premises`` [premises] and ``arcep_class``.
+    """
     n = len(com)
     dens = com["population"].to_numpy() / scale / com["area_km2"].to_numpy()
     dep, kind = com["department_code"].to_numpy(str), com["kind"].to_numpy(str)
@@ -204,7 +345,24 @@ def fibre_table(rng, com: pd.DataFrame, den: np.ndarray, scale: float) -> pd.Dat
 
 
 def fibre_series_table(rng, fib_dep: pd.DataFrame, den_dep: pd.Series) -> pd.DataFrame:
-    """Department and R11 FttH rate [%] 2017Q4-2024Q2: Etalab-like (whole %) then DITP-like."""
+    """Department and R11 FttH rate [%] 2017Q4-2024Q2: Etalab-like (whole %) then DITP-like.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        The ``fibre`` stream.
+    fib_dep : pandas.DataFrame
+        Connectable premises per department and quarter (``department_code``, ``quarter``,
+        ``connectable_premises``).
+    den_dep : pandas.Series
+        Premises per department [premises], indexed by department code.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``fibre_department_series`` table (``coverage_pct`` [%]) for the departments and
+        R11, under both sources.
+    """
     quarters = pd.period_range("2017Q4", "2024Q2", freq="Q")
     t = np.arange(len(quarters))
     q4 = fib_dep[fib_dep["quarter"] == "2017Q4"].set_index("department_code")["connectable_premises"]

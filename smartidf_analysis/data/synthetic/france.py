@@ -55,7 +55,23 @@ X0, Y0 = 150_000.0, 6_100_000.0  # south-west corner [m, Lambert-93]
 
 
 def sizes(scale: float) -> dict[str, int]:
-    """Communes, commute records and suggested roofs [-] at ``scale``."""
+    """Communes, commute records and suggested roofs [-] at ``scale``.
+
+    Parameters
+    ----------
+    scale : float
+        The scale K (positive).
+
+    Returns
+    -------
+    dict of str to int
+        ``communes``, ``records``, ``roofs``.
+
+    Raises
+    ------
+    ValueError
+        If ``scale`` is not positive.
+    """
     if scale <= 0:
         raise ValueError(f"scale must be positive, got {scale}")
     return {"communes": max(len(DEPARTMENT_CODES), round(COMMUNES_PER_SCALE * scale)),
@@ -63,7 +79,26 @@ def sizes(scale: float) -> dict[str, int]:
 
 
 def communes_table(n: int, seed: int = 0) -> pd.DataFrame:
-    """The ``communes`` table of ``n`` communes (codes ``<department><3 digits>``)."""
+    """The ``communes`` table of ``n`` communes (codes ``<department><3 digits>``).
+
+    Parameters
+    ----------
+    n : int
+        Number of communes (at least one per department, at most 999 in one).
+    seed : int, default 0
+        The seed.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``communes`` table (square outlines; populations [inhabitants], ``area_km2``
+        [km²]).
+
+    Raises
+    ------
+    ValueError
+        When a department would get more than 999 communes.
+    """
     rng = np.random.default_rng([seed, 35_000])
     n_dep = len(DEPARTMENT_CODES)
     counts = 1 + rng.multinomial(n - n_dep, _shares(rng, n_dep))
@@ -129,7 +164,24 @@ def _other_tables(com: pd.DataFrame, seed: int) -> dict[str, pd.DataFrame]:
 
 def iter_records(com: pd.DataFrame, n_records: int, seed: int = 0,
                  chunk: int = 1_000_000) -> Iterator[pa.RecordBatch]:
-    """``commuting_flows`` rows, one per commuter, in batches of at most ``chunk`` rows."""
+    """``commuting_flows`` rows, one per commuter, in batches of at most ``chunk`` rows.
+
+    Parameters
+    ----------
+    com : pandas.DataFrame
+        :func:`communes_table`.
+    n_records : int
+        Number of records (commuters).
+    seed : int, default 0
+        The seed.
+    chunk : int, default 1_000_000
+        Rows per batch.
+
+    Yields
+    ------
+    pyarrow.RecordBatch
+        The ``commuting_flows`` columns, ``workers`` about 1 [persons] each.
+    """
     from scipy.spatial import cKDTree
 
     x, y = com["centroid_x_l93"].to_numpy(), com["centroid_y_l93"].to_numpy()
@@ -174,7 +226,27 @@ def iter_records(com: pd.DataFrame, n_records: int, seed: int = 0,
 def build_france(path: str | Path, *, scale: float = 16.0, seed: int = 0) -> dict[str, int]:
     """Write the France-scale synthetic database at ``path`` atomically (a temporary file,
     then a rename); returns :func:`sizes`. Pass it through ``smartidf data build --synthetic
-    --france --scale K`` rather than directly."""
+    --france --scale K`` rather than directly.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The database file.
+    scale : float, default 16.0
+        The scale K.
+    seed : int, default 0
+        The seed.
+
+    Returns
+    -------
+    dict of str to int
+        ``communes``, ``records``, ``roofs``.
+
+    Raises
+    ------
+    ValueError
+        For a non-positive scale or a department over 999 communes.
+    """
     from smartidf_analysis.data import db
 
     n = sizes(scale)

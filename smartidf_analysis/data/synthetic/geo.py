@@ -34,12 +34,38 @@ DEPARTMENTS = (
 
 
 def to_wgs84(geoms: np.ndarray) -> np.ndarray:
-    """Lambert-93 shapely geometries -> WGS84 (lon, lat) geometries."""
+    """Lambert-93 shapely geometries -> WGS84 (lon, lat) geometries.
+
+    Parameters
+    ----------
+    geoms : numpy.ndarray
+        Shapely geometries [m, Lambert-93].
+
+    Returns
+    -------
+    numpy.ndarray
+        The same geometries in WGS84 [deg].
+    """
     return shapely.transform(geoms, lambda c: np.column_stack(TO_WGS84.transform(c[:, 0], c[:, 1])))
 
 
 def lonlat(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Lambert-93 x, y [m] -> lon, lat [deg]."""
+    """Lambert-93 x, y [m] -> lon, lat [deg].
+
+    Parameters
+    ----------
+    x : numpy.ndarray
+        Easting [m, Lambert-93].
+    y : numpy.ndarray
+        Northing [m, Lambert-93].
+
+    Returns
+    -------
+    lon : numpy.ndarray
+        Longitude [deg].
+    lat : numpy.ndarray
+        Latitude [deg].
+    """
     lon, lat = TO_WGS84.transform(np.asarray(x, float), np.asarray(y, float))
     return np.asarray(lon), np.asarray(lat)
 
@@ -90,7 +116,18 @@ def _cells(poly, pts: np.ndarray) -> np.ndarray:
 
 
 def region(rng) -> dict:
-    """Department polygons [Lambert-93] and the region outline."""
+    """Department polygons [Lambert-93] and the region outline.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        The ``geo`` stream.
+
+    Returns
+    -------
+    dict of str to shapely.Polygon
+        Department code -> polygon [m, Lambert-93].
+    """
     outline = _blob(rng, 70_000, 55_000, dx=15_000, amp=0.07)
     core = _blob(rng, 6_300, 5_000, amp=0.05)
     inner = _blob(rng, 15_500, 14_000, amp=0.06)
@@ -105,6 +142,16 @@ def communes(rng) -> pd.DataFrame:
     """One row per commune (COM) and Paris arrondissement (ARM), geometry in Lambert-93.
 
     Columns: commune_code, commune_name, kind, parent_code, department_code, ring, geometry.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        The ``geo`` stream.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns above (``ring``: 0 core, 1 inner, 2 outer).
     """
     depts = region(rng)
     rows: list[dict] = []
@@ -142,6 +189,18 @@ def rail_lines(rng, outline) -> list[tuple[str, str, str, np.ndarray]]:
 
     Metro lines cross the core, RER lines cross the whole region, TRAIN lines run radially
     from Paris, tram lines run tangentially in the inner ring.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        The ``stations`` stream.
+    outline : shapely.Geometry
+        The region [m, Lambert-93]; stations outside it are dropped.
+
+    Returns
+    -------
+    list of (str, str, str, numpy.ndarray)
+        Line name, mode, operator and station points (k, 2) [m, Lambert-93].
     """
     def chord(angle, half, n, offset=0.0):
         t = np.linspace(-half, half, n)
@@ -171,7 +230,24 @@ def rail_lines(rng, outline) -> list[tuple[str, str, str, np.ndarray]]:
 
 
 def locate(geoms: np.ndarray, codes: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Code of the polygon containing each point (nearest polygon for points on no polygon)."""
+    """Code of the polygon containing each point (nearest polygon for points on no polygon).
+
+    Parameters
+    ----------
+    geoms : numpy.ndarray
+        Polygons.
+    codes : numpy.ndarray
+        Their codes.
+    x : numpy.ndarray
+        Point x, in the polygons' coordinates.
+    y : numpy.ndarray
+        Point y, in the polygons' coordinates.
+
+    Returns
+    -------
+    numpy.ndarray
+        Object array of codes, one per point.
+    """
     out = np.full(len(x), "", dtype=object)
     pts = shapely.points(x, y)
     tree = shapely.STRtree(geoms)
@@ -185,7 +261,24 @@ def locate(geoms: np.ndarray, codes: np.ndarray, x: np.ndarray, y: np.ndarray) -
 
 
 def rectangles(rng, x: np.ndarray, y: np.ndarray, area_m2: np.ndarray) -> np.ndarray:
-    """Rotated rectangles (aspect 1-3) of the given areas centred on x, y [m]."""
+    """Rotated rectangles (aspect 1-3) of the given areas centred on x, y [m].
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        Random stream (aspect and rotation).
+    x : numpy.ndarray
+        Centre easting [m, Lambert-93].
+    y : numpy.ndarray
+        Centre northing [m, Lambert-93].
+    area_m2 : numpy.ndarray
+        Areas [m²].
+
+    Returns
+    -------
+    numpy.ndarray
+        Shapely polygons [m, Lambert-93].
+    """
     aspect = rng.uniform(1, 3, len(x))
     w, h = np.sqrt(area_m2 / aspect), np.sqrt(area_m2 * aspect)
     ang = rng.uniform(0, np.pi, len(x))

@@ -19,7 +19,24 @@ from smartidf_analysis.data.synthetic.communes import affluence, schema_frame
 
 
 def stations_table(rng, com: pd.DataFrame, units: pd.DataFrame, geoms: dict) -> pd.DataFrame:
-    """The ``stations`` table: stops of synthetic rail lines, grouped in zones within ~600 m."""
+    """The ``stations`` table: stops of synthetic rail lines, grouped in zones within ~600 m.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        The ``stations`` stream.
+    com : pandas.DataFrame
+        The ``communes`` table.
+    units : pandas.DataFrame
+        The commuting units (:func:`~smartidf_analysis.data.synthetic.communes.commuting_units`).
+    geoms : dict of str to shapely.Geometry
+        Commune code -> outline [m, Lambert-93].
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``stations`` table (``lon``/``lat`` [deg], ``x_l93``/``y_l93`` [m]).
+    """
     outline = shapely.union_all(np.asarray([geoms[c] for c in com["commune_code"][com["kind"] == "COM"]]))
     lines = geo.rail_lines(rng, outline)
     pts = np.vstack([p for *_x, p in lines])
@@ -47,7 +64,22 @@ TICKETS = (("Forfait Navigo", 0.62), ("Imagine R", 0.12), ("Forfaits courts", 0.
 
 
 def validations_table(rng, stations: pd.DataFrame, scale: float) -> pd.DataFrame:
-    """Daily validations 2024-07-01..2025-06-30 per rail zone and ticket category."""
+    """Daily validations 2024-07-01..2025-06-30 per rail zone and ticket category.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        The ``validations`` stream.
+    stations : pandas.DataFrame
+        :func:`stations_table`.
+    scale : float
+        Multiplier of the counts [-].
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``station_validations`` table (``validations`` [validations/day]).
+    """
     rail = stations[stations["mode"] != "TRAMWAY"]
     zones = rail.groupby("zdc_id", sort=True).agg(
         name=("station_name", "first"), x=("x_l93", "mean"), y=("y_l93", "mean"), lines=("line", "size"))
@@ -75,7 +107,19 @@ def validations_table(rng, stations: pd.DataFrame, scale: float) -> pd.DataFrame
 
 
 def irradiance_table(rng) -> pd.DataFrame:
-    """A plausible hourly year at 48.85N 2.34E: clear sky × AR(1) clear-sky index, Erbs split."""
+    """A plausible hourly year at 48.85N 2.34E: clear sky × AR(1) clear-sky index, Erbs split.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        The ``sun`` stream.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``irradiance_hourly`` table (irradiances [W/m²], temperature [°C], wind [m/s],
+        pressure [hPa], zenith [deg]).
+    """
     import pvlib
 
     times = pd.date_range("2019-01-01 00:30", periods=8760, freq="h", tz="UTC")
@@ -113,7 +157,23 @@ def irradiance_table(rng) -> pd.DataFrame:
 
 
 def buildings_and_roofs(rng, com: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Footprints on a 70 m grid: 150 in 75113 (floors only) and 250 in an inner 93 commune (heights)."""
+    """Footprints on a 70 m grid: 150 in 75113 (floors only) and 250 in an inner 93 commune (heights).
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        The ``buildings`` stream.
+    com : pandas.DataFrame
+        The ``communes`` table.
+
+    Returns
+    -------
+    buildings : pandas.DataFrame
+        The ``buildings`` table (``footprint_m2`` [m²], ``height_m`` [m]).
+    roofs : pandas.DataFrame
+        The ``solar_cadastre_roofs`` table of the 93 buildings (``usable_area_m2`` [m²],
+        ``mean_irradiation_kwh_m2`` [kWh/m²/yr], ``production_kwh`` [kWh/yr]).
+    """
     c93 = com[com["department_code"] == "93"]
     d = np.hypot(c93["centroid_x_l93"] - geo.CX, c93["centroid_y_l93"] - geo.CY - 10_000)
     sites = (("apur_volumes_paris13", "75113", 150),
@@ -158,7 +218,21 @@ def buildings_and_roofs(rng, com: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFr
 
 
 def incomes_table(rng, com: pd.DataFrame) -> pd.DataFrame:
-    """Median income per consumption unit [EUR]: 2021 declared and 2012 disposable, by affluence."""
+    """Median income per consumption unit [EUR]: 2021 declared and 2012 disposable, by affluence.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        The ``misc`` stream.
+    com : pandas.DataFrame
+        The ``communes`` table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``incomes`` table: two rows per commune (2012 disposable, 2021 declared),
+        ``median_income_eur`` [EUR], ``households``.
+    """
     aff = affluence(com["centroid_x_l93"].to_numpy(), com["centroid_y_l93"].to_numpy())
     n, pop = len(com), com["population"].to_numpy(float)
     dec = 24_500 * np.exp(0.35 * aff) * rng.lognormal(0, 0.06, n)
@@ -175,7 +249,22 @@ def incomes_table(rng, com: pd.DataFrame) -> pd.DataFrame:
 
 
 def gpe_table(rng, units: pd.DataFrame, geoms: dict) -> pd.DataFrame:
-    """About 20 Grand-Paris-Express-like stations on a ring at 9-13 km and two radial branches."""
+    """About 20 Grand-Paris-Express-like stations on a ring at 9-13 km and two radial branches.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        The ``gpe`` stream.
+    units : pandas.DataFrame
+        The commuting units.
+    geoms : dict of str to shapely.Geometry
+        Commune code -> outline [m, Lambert-93].
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``gpe_stations`` table (22 stations).
+    """
     a = np.radians(np.sort(rng.uniform(0, 360, 16)))
     r = rng.uniform(9_000, 13_000, 16)
     b = np.radians(np.repeat(rng.uniform(0, 360, 2), 3))
@@ -194,7 +283,21 @@ def gpe_table(rng, units: pd.DataFrame, geoms: dict) -> pd.DataFrame:
 
 
 def census_table(rng, com: pd.DataFrame) -> pd.DataFrame:
-    """Census-2021-like counts derived from the synthetic population (Paris = sum of arrondissements)."""
+    """Census-2021-like counts derived from the synthetic population (Paris = sum of arrondissements).
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        The ``misc`` stream.
+    com : pandas.DataFrame
+        The ``communes`` table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``commune_census_2021`` table (counts [persons or households], ``area_km2_insee``
+        [km²]).
+    """
     n, pop = len(com), com["population"].to_numpy(float)
     dep = com["department_code"].to_numpy(str)
     cols = {

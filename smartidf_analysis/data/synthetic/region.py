@@ -50,6 +50,22 @@ def iter_commute_records(n_records: int, seed: int = 0, communes: pd.DataFrame |
     Columns: home_code, work_code (strings), mode (string), csp (int8, 1..6), workers (1.0).
     ``communes`` is a ``communes`` table (default: the synthetic region for ``seed``); a dense
     n×n matrix is used, so keep it to a few thousand units. Memory is bounded by ``chunk``.
+
+    Parameters
+    ----------
+    n_records : int
+        Number of records.
+    seed : int, default 0
+        The seed.
+    communes : pandas.DataFrame, optional
+        See above.
+    chunk : int, default 2_000_000
+        Rows per batch.
+
+    Yields
+    ------
+    pyarrow.RecordBatch
+        The records.
     """
     if communes is None:
         rngs = commune_layer.streams(seed)
@@ -76,7 +92,22 @@ def iter_commute_records(n_records: int, seed: int = 0, communes: pd.DataFrame |
 
 
 def commute_records(n_records: int, seed: int = 0, communes: pd.DataFrame | None = None) -> pa.Table:
-    """``n_records`` individual commute records as one pyarrow Table (see :func:`iter_commute_records`)."""
+    """``n_records`` individual commute records as one pyarrow Table (see :func:`iter_commute_records`).
+
+    Parameters
+    ----------
+    n_records : int
+        Number of records.
+    seed : int, default 0
+        The seed.
+    communes : pandas.DataFrame, optional
+        A ``communes`` table; default the synthetic region of ``seed``.
+
+    Returns
+    -------
+    pyarrow.Table
+        The records (an empty table with the columns when ``n_records`` is 0).
+    """
     batches = list(iter_commute_records(n_records, seed, communes))
     if not batches:
         schema = pa.schema([("home_code", pa.string()), ("work_code", pa.string()), ("mode", pa.string()),
@@ -102,7 +133,13 @@ def build_tables(seed: int = 0, scale: float = 1.0) -> dict[str, pd.DataFrame]:
 
     Returns
     -------
-    dict of table name -> DataFrame with exactly the schema's columns, in ``TABLES`` order.
+    dict of str to pandas.DataFrame
+        Table name -> DataFrame with exactly the schema's columns, in ``TABLES`` order.
+
+    Raises
+    ------
+    ValueError
+        If ``scale`` is not positive.
     """
     if scale <= 0:
         raise ValueError(f"scale must be positive, got {scale}")
