@@ -1,5 +1,8 @@
 """Two named conventions for turning roof irradiation into production, and the ratio between them.
 
+Over 400 lines: the module's references and the numpydoc sections of its public functions;
+the code itself is about 200 lines.
+
 :func:`~smartidf_analysis.solar.roofs.estimate_roof_production` gives, per roof, the plane
 irradiation (cube x regional field x (1 - shading)) and the per-kWp yield. How much of a roof
 holds modules, and how efficient they are, is a *convention*; the page and notebook 04 name the
