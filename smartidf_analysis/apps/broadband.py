@@ -360,5 +360,16 @@ class BroadbandPage(Page):
 
 
 def build_page(lang: str):
-    """The broadband page in ``lang``."""
+    """The broadband page in ``lang``.
+
+    Parameters
+    ----------
+    lang : str
+        ``"fr"`` or ``"en"``.
+
+    Returns
+    -------
+    panel.template.BootstrapTemplate or panel.Row
+        ``BroadbandPage(lang=lang).__panel__()``: the template when served, a row in a notebook.
+    """
     return BroadbandPage(lang=lang).__panel__()

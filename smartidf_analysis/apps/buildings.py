@@ -243,6 +243,17 @@ class BuildingsPage(Page):
 
 
 def build_page(lang: str):
-    """The 2.5D buildings page in ``lang`` (``"fr"`` or ``"en"``), its deck.gl extension loaded."""
+    """The 2.5D buildings page in ``lang`` (``"fr"`` or ``"en"``), its deck.gl extension loaded.
+
+    Parameters
+    ----------
+    lang : str
+        ``"fr"`` or ``"en"``.
+
+    Returns
+    -------
+    BuildingsPage
+        The page (a Panel viewable).
+    """
     pn.extension("deckgl")
     return BuildingsPage(lang=lang)

@@ -309,5 +309,16 @@ class CommutingPage(Page):
 
 
 def build_page(lang: str):
-    """The commuting page in ``lang``."""
+    """The commuting page in ``lang``.
+
+    Parameters
+    ----------
+    lang : str
+        ``"fr"`` or ``"en"``.
+
+    Returns
+    -------
+    panel.template.BootstrapTemplate or panel.Row
+        ``CommutingPage(lang=lang).__panel__()``: the template when served, a row in a notebook.
+    """
     return CommutingPage(lang=lang).__panel__()

@@ -332,5 +332,16 @@ class FinderPage(Page):
 
 
 def build_page(lang: str):
-    """The "Mon télécentre" page in ``lang``."""
+    """The "Mon télécentre" page in ``lang``.
+
+    Parameters
+    ----------
+    lang : str
+        ``"fr"`` or ``"en"``.
+
+    Returns
+    -------
+    panel.template.BootstrapTemplate or panel.Row
+        ``FinderPage(lang=lang).__panel__()``: the template when served, a row in a notebook.
+    """
     return FinderPage(lang=lang).__panel__()

@@ -177,5 +177,16 @@ class OverviewPage(Page):
 
 
 def build_page(lang: str):
-    """The overview page in ``lang``."""
+    """The overview page in ``lang``.
+
+    Parameters
+    ----------
+    lang : str
+        ``"fr"`` or ``"en"``.
+
+    Returns
+    -------
+    panel.template.BootstrapTemplate or panel.Row
+        ``OverviewPage(lang=lang).__panel__()``: the template when served, a row in a notebook.
+    """
     return OverviewPage(lang=lang).__panel__()

@@ -320,5 +320,16 @@ class TelecentresPage(Page):
 
 
 def build_page(lang: str):
-    """The telecentres page in ``lang``."""
+    """The telecentres page in ``lang``.
+
+    Parameters
+    ----------
+    lang : str
+        ``"fr"`` or ``"en"``.
+
+    Returns
+    -------
+    panel.template.BootstrapTemplate or panel.Row
+        ``TelecentresPage(lang=lang).__panel__()``: the template when served, a row in a notebook.
+    """
     return TelecentresPage(lang=lang).__panel__()
