@@ -115,7 +115,18 @@ class FinderPage(Page):
 
     # ------------------------------------------------------------------ render
     def render(self, data: FinderData) -> tuple[list, list]:
-        """The page's ``(main, sidebar)`` objects made from ``data``."""
+        """The page's ``(main, sidebar)`` objects made from ``data``.
+
+        Parameters
+        ----------
+        data : FinderData
+            What :meth:`load` returned.
+
+        Returns
+        -------
+        (list, list)
+            Main objects and sidebar controls.
+        """
         self._data = data
         self.answer: finder.FinderAnswer | None = None
         self.clusters = pd.DataFrame(columns=pooling.POOLING_COLUMNS)

@@ -78,7 +78,18 @@ class OverviewPage(Page):
         return escape_markdown(plots.source_caption(rows, self.lang))
 
     def render(self, shared: OverviewData) -> tuple[list, list]:
-        """The page's ``(main, sidebar)`` objects made from ``shared``."""
+        """The page's ``(main, sidebar)`` objects made from ``shared``.
+
+        Parameters
+        ----------
+        shared : OverviewData
+            What :meth:`load` returned.
+
+        Returns
+        -------
+        (list, list)
+            Main objects and sidebar controls.
+        """
         self.shared = shared
         self._maps: dict[bool, PolygonMap] = {}  # one Bokeh map per Paris geometry set
         self._map = pn.pane.Bokeh(sizing_mode="stretch_width", min_height=540)
