@@ -54,7 +54,19 @@ class CommutingPage(Page):
     url_parameters = URL_PARAMETERS
 
     def render(self, data) -> tuple[list, list]:
-        """The page's ``(main, sidebar)`` objects made from ``data``."""
+        """The page's ``(main, sidebar)`` objects made from ``data``.
+
+        Parameters
+        ----------
+        data : object
+            What :meth:`load` returned (None: this page reads its cached tables itself,
+            :mod:`~smartidf_analysis.apps.commuting_state`).
+
+        Returns
+        -------
+        (list, list)
+            Main objects and sidebar controls.
+        """
         lang = self.lang
         self._alert = pn.pane.Alert("", alert_type="warning", visible=False,
                                     sizing_mode="stretch_width", css_classes=["commuting-alert"])

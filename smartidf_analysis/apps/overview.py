@@ -28,7 +28,27 @@ TOTALS_DATASETS = ("insee_population_2023", "ign_communes_2018", "insee_cog_2026
 
 @dataclass(frozen=True)
 class OverviewData:
-    """What every session of the overview shares, for one database build."""
+    """What every session of the overview shares, for one database build.
+
+    Parameters
+    ----------
+    missing : DataFrame
+        Datasets the last build could not get (:func:`~smartidf_analysis.data.db.missing_datasets`).
+    has_communes : bool
+        The ``communes`` table exists (without it: no map nor headline, only the catalogue).
+    catalogue : DataFrame
+        The ``overview_catalogue`` query's rows.
+    issues : DataFrame
+        The ``build_issues`` query's rows.
+    totals : Series or None
+        Region totals (None without communes).
+    communes : dict of bool to DataFrame
+        Map frames, by "Paris as one commune".
+    provenance : DataFrame
+        Provenance rows of the ``communes`` table.
+    headlines : DataFrame
+        :func:`smartidf_analysis.reporting.headlines.theme_headlines`.
+    """
 
     missing: pd.DataFrame  # datasets the last build could not get (db.missing_datasets)
     has_communes: bool  # without the communes table: no map nor headline, only the catalogue
@@ -59,7 +79,18 @@ class OverviewPage(Page):
     @classmethod
     def load(cls, database: str) -> OverviewData:
         """The headline figures every session shares, read from the database at ``database`` (cached per
-        build)."""
+        build).
+
+        Parameters
+        ----------
+        database : str
+            Path of the DuckDB file.
+
+        Returns
+        -------
+        OverviewData
+            The catalogue, issues, totals, maps, provenance and the themes' headlines.
+        """
         missing = db.missing_datasets(page="overview", path=database)
         has_communes = not any("communes" in t for t in missing["tables"])
         communes, totals, provenance = {}, None, pd.DataFrame()

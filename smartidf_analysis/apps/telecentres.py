@@ -11,6 +11,9 @@ slider change (sliders are throttled) the scenario is solved off the event loop 
 (:data:`SCENARIOS`); the commune outlines are drawn once per session (Bokeh,
 :func:`~smartidf_analysis.plots.telecentres.site_map`), only the site points' data source,
 the KPI cards and the tables change.
+
+Over 400 lines: one page's sections and the numpydoc sections of its methods and data
+class; the texts and tables are already apart (:mod:`.telecentres_display`).
 """
 
 from __future__ import annotations
