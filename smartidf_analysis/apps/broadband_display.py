@@ -195,8 +195,7 @@ def map_display(values: np.ndarray, reasons: np.ndarray, indicator: str, *, firs
     Parameters
     ----------
     values : ndarray
-        Value per commune (rate [0-1], class position, premises [count] or growth [0-1 per
-        quarter]); NaN = no data.
+        Rate [0-1], class position, premises [count] or growth [0-1/quarter]; NaN = no data.
     reasons : ndarray
         No-data reason code per commune ("" when none).
     indicator : {"rate", "class", "premises", "growth"}
@@ -306,8 +305,7 @@ def no_data_shown(coverage: pd.DataFrame, quarter: str, lang: str) -> pd.DataFra
     Parameters
     ----------
     coverage : DataFrame
-        The commune coverage table
-        (:func:`~smartidf_analysis.broadband.no_data_communes` reads it).
+        Coverage per commune and quarter (:func:`~smartidf_analysis.broadband.no_data_communes`).
     quarter : str
         ``"YYYYQn"``.
     lang : str

@@ -11,6 +11,9 @@ milliseconds), cached per database build and parameter set (:data:`.solar_state.
 Both polygon maps are :class:`~smartidf_analysis.plots.polygon_map.PolygonMap` figures built
 once (the communes per session, the roofs per roof set): a change only sends new colour
 values to the browser, not the geometries.
+
+Over 400 lines: one page's sections and the numpydoc sections of its methods; its state and
+texts are already apart (:mod:`.solar_state`, :mod:`.solar_display`).
 """
 
 from __future__ import annotations
