@@ -305,7 +305,7 @@ def no_data_shown(coverage: pd.DataFrame, quarter: str, lang: str) -> pd.DataFra
     Parameters
     ----------
     coverage : DataFrame
-        Coverage per commune and quarter (:func:`~smartidf_analysis.broadband.no_data_communes`).
+        Coverage per commune and quarter (:func:`~smartidf_analysis.broadband.aggregates.no_data_communes`).
     quarter : str
         ``"YYYYQn"``.
     lang : str

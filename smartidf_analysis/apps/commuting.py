@@ -59,7 +59,8 @@ class CommutingPage(Page):
         Parameters
         ----------
         data : object
-            What :meth:`load` returned (None: this page reads its cached tables itself,
+            What :meth:`~smartidf_analysis.apps.page.Page.load` returned (None: this page
+            reads its cached tables itself,
             :mod:`~smartidf_analysis.apps.commuting_state`).
 
         Returns

@@ -72,7 +72,7 @@ def communes_table() -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        :func:`smartidf_analysis.commuting.load_communes` (shared: read-only).
+        :func:`smartidf_analysis.commuting.io.load_communes` (shared: read-only).
 
     Raises
     ------
@@ -215,7 +215,7 @@ class CommutingState(param.Parameterized):
         Returns
         -------
         DataFrame
-            :func:`smartidf_analysis.commuting.indicators` of the selection (shares [0-1],
+            :func:`smartidf_analysis.commuting.io.indicators` of the selection (shares [0-1],
             distances [km], counts of workers and jobs), shared: read-only.
         """
         view = view or self.view()
