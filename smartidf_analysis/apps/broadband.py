@@ -5,6 +5,9 @@ The map is a :class:`~smartidf_analysis.plots.polygon_map.PolygonMap` built once
 moving the quarter slider only replaces its value column (milliseconds of server time).
 Tables, indicators, map geometry and department bounds are loaded once per database build
 (:meth:`BroadbandPage.load`). State is in the URL (:class:`~.page.Page`).
+
+Over 400 lines: one page's five sections and the numpydoc sections of its methods; splitting
+the sections apart would spread one session's state over modules.
 """
 
 from __future__ import annotations
@@ -45,7 +48,21 @@ SOURCES = {"fibre": ["fibre_deployment", "premises"],  # tables whose provenance
 
 @dataclass(frozen=True)
 class BroadbandPageData:
-    """What every session of the page shares, for one database build."""
+    """What every session of the page shares, for one database build.
+
+    Parameters
+    ----------
+    data : BroadbandData
+        The broadband tables (:func:`smartidf_analysis.broadband.io.load`).
+    ind : Indicators
+        Their indicators (:func:`~smartidf_analysis.broadband.indicators.compute_indicators`).
+    geometry : DataFrame
+        Map units with ``geometry_wkb``.
+    bounds : dict of str to (float, float, float, float)
+        Department -> map bounds ``(x0, x1, y0, y1)`` [m, EPSG:3857].
+    by_quarter : dict of str to DataFrame
+        Quarter -> coverage, in the map's commune order.
+    """
 
     data: bb.BroadbandData
     ind: bi.Indicators
@@ -88,7 +105,18 @@ class BroadbandPage(Page):
     @classmethod
     def load(cls, database: str) -> BroadbandPageData:
         """The broadband tables every session shares, read from the database at ``database`` (cached per build
-        by :meth:`~smartidf_analysis.apps.page.Page.data`)."""
+        by :meth:`~smartidf_analysis.apps.page.Page.data`).
+
+        Parameters
+        ----------
+        database : str
+            Path of the DuckDB file.
+
+        Returns
+        -------
+        BroadbandPageData
+            Tables, indicators, geometry, department bounds and coverage per quarter.
+        """
         data = bio.load(database)
         geometry = bio.load_map(database)
         bounds = PolygonMap(geometry).group_bounds(lambda code: code[:2], DEPARTMENTS,
@@ -99,14 +127,31 @@ class BroadbandPage(Page):
         return BroadbandPageData(data, ind, geometry, bounds, by_quarter)
 
     def prepare(self, shared: BroadbandPageData) -> None:
-        """Offer the quarters of ``shared``; the latest when the URL's quarter is not one of them."""
+        """Offer the quarters of ``shared``; the latest when the URL's quarter is not one of them.
+
+        Parameters
+        ----------
+        shared : BroadbandPageData
+            What :meth:`load` returned.
+        """
         quarters = shared.ind.quarters
         self.state.param.quarter.objects = quarters
         if self.state.quarter not in quarters:
             self.state.quarter = quarters[-1]
 
     def render(self, shared: BroadbandPageData) -> tuple[list, list]:
-        """The page's ``(main, sidebar)`` objects made from ``shared``."""
+        """The page's ``(main, sidebar)`` objects made from ``shared``.
+
+        Parameters
+        ----------
+        shared : BroadbandPageData
+            What :meth:`load` returned.
+
+        Returns
+        -------
+        (list, list)
+            Main objects and sidebar controls.
+        """
         self.data, self.ind, geometry = shared.data, shared.ind, shared.geometry
         self._bounds = shared.bounds
         self._by_quarter = shared.by_quarter
@@ -250,7 +295,14 @@ class BroadbandPage(Page):
     # --------------------------------------------------------------------------- gaps
     def gaps(self) -> pd.DataFrame:
         """The communes below the page's threshold [fraction] at its quarter, in its department or all
-        (:func:`~smartidf_analysis.broadband.aggregates.gap_list`)."""
+        (:func:`~smartidf_analysis.broadband.aggregates.gap_list`).
+
+        Returns
+        -------
+        DataFrame
+            :func:`~smartidf_analysis.broadband.aggregates.gap_list` of the page's quarter,
+            threshold, order and department.
+        """
         dep = None if self.state.department == "all" else self.state.department
         return bb.gap_list(self.ind.coverage, self.state.quarter, self.state.threshold,
                            self.state.rank_by, dep)
@@ -360,5 +412,16 @@ class BroadbandPage(Page):
 
 
 def build_page(lang: str):
-    """The broadband page in ``lang``."""
+    """The broadband page in ``lang``.
+
+    Parameters
+    ----------
+    lang : str
+        ``"fr"`` or ``"en"``.
+
+    Returns
+    -------
+    panel.template.BootstrapTemplate or panel.Row
+        ``BroadbandPage(lang=lang).__panel__()``: the template when served, a row in a notebook.
+    """
     return BroadbandPage(lang=lang).__panel__()

@@ -13,7 +13,20 @@ from .i18n import fmt_number, register, tr
 
 
 def quarter_text(quarter: str | None, lang: str = "fr") -> str:
-    """``"2018Q1"`` -> ``"T1 2018"`` (French, ARCEP's notation) or ``"Q1 2018"``."""
+    """``"2018Q1"`` -> ``"T1 2018"`` (French, ARCEP's notation) or ``"Q1 2018"``.
+
+    Parameters
+    ----------
+    quarter : str or None
+        ``"YYYYQn"``; anything without a "Q" gives "—".
+    lang : str
+        ``"fr"`` or ``"en"``.
+
+    Returns
+    -------
+    str
+        The label.
+    """
     if not quarter or "Q" not in str(quarter):
         return "—"
     year, q = str(quarter).split("Q")
@@ -177,7 +190,26 @@ def map_display(values: np.ndarray, reasons: np.ndarray, indicator: str, *, firs
     """The map's hover text per commune: the value of ``indicator`` formatted (rate [%], ARCEP
     class, premises [count], growth [points]) or "no data" with its reason (``reasons``:
     codes of :func:`~smartidf_analysis.broadband.indicators.map_values`; ``first``: the
-    quarter shown is the first observed one, which has no growth)."""
+    quarter shown is the first observed one, which has no growth).
+
+    Parameters
+    ----------
+    values : ndarray
+        Rate [0-1], class position, premises [count] or growth [0-1/quarter]; NaN = no data.
+    reasons : ndarray
+        No-data reason code per commune ("" when none).
+    indicator : {"rate", "class", "premises", "growth"}
+        The indicator shown.
+    first : bool
+        The quarter shown is the first observed one.
+    lang : str
+        ``"fr"`` or ``"en"``.
+
+    Returns
+    -------
+    list of str
+        One hover text per commune.
+    """
     from smartidf_analysis.plots.broadband import CLASS_LABELS
 
     out = []
@@ -204,13 +236,41 @@ def map_display(values: np.ndarray, reasons: np.ndarray, indicator: str, *, firs
 
 
 def pct(x, lang: str, digits: int = 1) -> str:
-    """A fraction as a percentage text (``"65,3 %"``), "—" when missing."""
+    """A fraction as a percentage text (``"65,3 %"``), "—" when missing.
+
+    Parameters
+    ----------
+    x : float or None
+        A fraction [0-1].
+    lang : str
+        ``"fr"`` or ``"en"``.
+    digits : int
+        Decimals of the percentage.
+
+    Returns
+    -------
+    str
+        The percentage [%].
+    """
     return "—" if x is None or not np.isfinite(x) else f"{fmt_number(100 * x, lang, digits)} %"
 
 
 def formatters(frame: pd.DataFrame, lang: str) -> dict:
     """Tabulator number formatters: thousands separated, French or English style; one
-    decimal for percentages and points (two for growth), none for counts."""
+    decimal for percentages and points (two for growth), none for counts.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The table shown (its numeric, non-boolean columns are formatted).
+    lang : str
+        ``"fr"`` or ``"en"``.
+
+    Returns
+    -------
+    dict
+        Column -> Tabulator formatter.
+    """
     sep, dec = ("\u202f", ",") if lang == "fr" else (",", ".")
     out = {}
     for col in frame.columns:
@@ -222,12 +282,41 @@ def formatters(frame: pd.DataFrame, lang: str) -> dict:
 
 
 def titles(frame: pd.DataFrame, lang: str) -> dict[str, str]:
-    """Translated column titles for the columns that have one."""
+    """Translated column titles for the columns that have one.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The table shown.
+    lang : str
+        ``"fr"`` or ``"en"``.
+
+    Returns
+    -------
+    dict of str to str
+        Column -> title (``bb_col_<column>`` labels).
+    """
     return {c: tr("bb_col_" + c, lang) for c in frame.columns if "bb_col_" + c in LABELS}
 
 
 def no_data_shown(coverage: pd.DataFrame, quarter: str, lang: str) -> pd.DataFrame:
-    """Communes without a rate or off the map at ``quarter``, with the translated reason."""
+    """Communes without a rate or off the map at ``quarter``, with the translated reason.
+
+    Parameters
+    ----------
+    coverage : DataFrame
+        Coverage per commune and quarter (:func:`~smartidf_analysis.broadband.aggregates.no_data_communes`).
+    quarter : str
+        ``"YYYYQn"``.
+    lang : str
+        ``"fr"`` or ``"en"``.
+
+    Returns
+    -------
+    DataFrame
+        ``commune_code``, ``commune_name``, ``department_code``, ``coverage_rate`` [%],
+        ``reason``.
+    """
     d = bb.no_data_communes(coverage, quarter)
     reason = [" ; ".join(t for t in (tr("bb_reason_" + k, lang) if k else "",
                                      "" if on_map else tr("bb_not_on_map", lang)) if t)
@@ -238,7 +327,25 @@ def no_data_shown(coverage: pd.DataFrame, quarter: str, lang: str) -> pd.DataFra
 
 
 def backtest_shown(backtest: pd.DataFrame, names: dict[str, str], lang: str) -> pd.DataFrame:
-    """The backtest rounded to 0.1 point, with zone names and quarter labels."""
+    """The backtest rounded to 0.1 point, with zone names and quarter labels.
+
+    Parameters
+    ----------
+    backtest : DataFrame
+        ``zone_code``, ``quarter``, ``projected_pct``, ``projected_pct_slow``,
+        ``projected_pct_fast``, ``actual_pct``, ``trend_pct`` [%], ``error_points``,
+        ``trend_error_points`` [points], ``actual_source``.
+    names : dict of str to str
+        Zone code -> name (the region, R11, is named here).
+    lang : str
+        ``"fr"`` or ``"en"``.
+
+    Returns
+    -------
+    DataFrame
+        ``zone_code``, ``quarter`` (label), ``zone_name``, the rounded columns [% and points]
+        and ``actual_source``.
+    """
     cols = ["projected_pct", "projected_pct_slow", "projected_pct_fast", "actual_pct",
             "error_points", "trend_pct", "trend_error_points"]
     out = backtest[["zone_code", "quarter"]].assign(
@@ -249,7 +356,22 @@ def backtest_shown(backtest: pd.DataFrame, names: dict[str, str], lang: str) -> 
 
 
 def zoning_shown(zoning: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Coverage per ARCEP zone with translated zone names, rates in %."""
+    """Coverage per ARCEP zone with translated zone names, rates in %.
+
+    Parameters
+    ----------
+    zoning : DataFrame
+        ``zone``, ``quarter``, ``communes``, ``premises_total``, ``connectable_premises``,
+        ``coverage_rate`` and ``share_of_premises`` [0-1].
+    lang : str
+        ``"fr"`` or ``"en"``.
+
+    Returns
+    -------
+    DataFrame
+        The same columns, zone and quarter as labels, ``coverage_rate`` and
+        ``share_of_premises`` in % (one decimal).
+    """
     return pd.DataFrame({
         "zone": zoning["zone"].map(lambda k: tr("bb_zone_" + k, lang) if k in bb.ZONES else k),
         "quarter": zoning["quarter"].map(lambda q: quarter_text(q, lang)),
@@ -260,7 +382,19 @@ def zoning_shown(zoning: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def gaps_shown(gaps: pd.DataFrame) -> pd.DataFrame:
-    """The gap list with the rate in % and growth in points."""
+    """The gap list with the rate in % and growth in points.
+
+    Parameters
+    ----------
+    gaps : DataFrame
+        The gap list (``coverage_rate`` [0-1], ``growth_points`` [0-1 per quarter],
+        ``uncovered_population`` [persons], ...).
+
+    Returns
+    -------
+    DataFrame
+        The same, ``coverage_rate`` [%], ``growth_points`` [points], population rounded.
+    """
     return gaps.assign(coverage_rate=(100 * gaps["coverage_rate"]).round(1),
                        growth_points=(100 * gaps["growth_points"]).round(2),
                        uncovered_population=gaps["uncovered_population"].round(0))

@@ -41,7 +41,23 @@ DECK_HEIGHT = 560
 
 def set_production(roof_set: str, commune: str = "") -> pd.DataFrame:
     """Per-roof production of ``roof_set`` (plain estimate, default modules), restricted to
-    ``commune`` when given; rows in a stable order (``roof_id``)."""
+    ``commune`` when given; rows in a stable order (``roof_id``).
+
+    Parameters
+    ----------
+    roof_set : str
+        A real roof set, or ``"imported_buildings"``.
+    commune : str
+        INSEE code to keep ("" for all).
+
+    Returns
+    -------
+    DataFrame
+        The roofs with a production and a footprint:
+        ``roof_id``, ``commune_code``, geometry, ``irradiation_kwh_m2`` [kWh/m2/yr],
+        ``peak_power_kwp`` [kWp], ``annual_kwh`` [kWh/yr], ``specific_yield_kwh_kwp``
+        [kWh/kWp/yr], ``solar_class``, ...
+    """
     prod = _production(db.build_fingerprint(), roof_set)
     if commune:
         prod = prod[prod["commune_code"] == commune]
@@ -59,13 +75,37 @@ def _production(build: str, roof_set: str) -> pd.DataFrame:
 
 
 def monthly(roof: pd.Series) -> pd.DataFrame:
-    """Monthly production of one roof (the page's cube and field, default modules)."""
+    """Monthly production of one roof (the page's cube and field, default modules).
+
+    Parameters
+    ----------
+    roof : Series
+        A row of :func:`set_production`.
+
+    Returns
+    -------
+    DataFrame
+        ``month``, ``irradiation_kwh_m2`` [kWh/m2/month], ``specific_yield_kwh_kwp``
+        [kWh/kWp/month], ``production_kwh`` [kWh/month].
+    """
     return monthly_roof_production(roof, sd.paris_yield_cube(), field=sd.regional_field())
 
 
 @dataclass(frozen=True)
 class BuildingsPageData:
-    """What every session shares for one database build."""
+    """What every session shares for one database build.
+
+    Parameters
+    ----------
+    sets : tuple of str
+        Real roof sets offered in 2.5D.
+    communes : dict of str to list of str
+        Imported set -> its communes by number of roofs (largest first).
+    raster_synthetic : bool
+        The regional raster shows the SYNTHETIC stock (nothing imported).
+    provenance : DataFrame
+        Provenance rows of the solar inputs.
+    """
 
     sets: tuple[str, ...]  # real roof sets offered in 2.5D
     communes: dict[str, list[str]]  # imported set: communes by number of roofs (largest first)
@@ -75,7 +115,18 @@ class BuildingsPageData:
 
 def raster_points(synthetic: bool) -> pd.DataFrame:
     """``lon``, ``lat``, ``solar_class`` of the regional raster: the SYNTHETIC stock's roofs
-    (``synthetic``) or the imported BD TOPO roofs."""
+    (``synthetic``) or the imported BD TOPO roofs.
+
+    Parameters
+    ----------
+    synthetic : bool
+        Show the synthetic stock.
+
+    Returns
+    -------
+    DataFrame
+        ``lon``, ``lat`` [deg], ``solar_class``, one row per roof.
+    """
     if synthetic:
         return sd.stock_points()
     return _production(db.build_fingerprint(), sd.IMPORTED_SET)[["lon", "lat", "solar_class"]]
@@ -105,7 +156,18 @@ class BuildingsPage(Page):
     @classmethod
     def load(cls, database: str) -> BuildingsPageData:
         """The roof sets and regional raster every session shares, read from the database at ``database``
-        (cached per build)."""
+        (cached per build).
+
+        Parameters
+        ----------
+        database : str
+            Path of the DuckDB file.
+
+        Returns
+        -------
+        BuildingsPageData
+            The sets, the imported set's communes, the raster's kind and provenance.
+        """
         regional = sd.regional_roof_set()
         communes: dict[str, list[str]] = {}
         sets = REAL_SETS
@@ -117,12 +179,29 @@ class BuildingsPage(Page):
         return BuildingsPageData(sets, communes, regional != sd.IMPORTED_SET, sd.provenance())
 
     def prepare(self, data: BuildingsPageData) -> None:
-        """Offer the roof sets of ``data``; the first one is shown."""
+        """Offer the roof sets of ``data``; the first one is shown.
+
+        Parameters
+        ----------
+        data : BuildingsPageData
+            What :meth:`load` returned.
+        """
         self.state.param.roof_set.objects = list(data.sets)
         self.state.roof_set = data.sets[0]
 
     def render(self, data: BuildingsPageData) -> tuple[list, list]:
-        """The page's ``(main, sidebar)`` objects made from ``data``."""
+        """The page's ``(main, sidebar)`` objects made from ``data``.
+
+        Parameters
+        ----------
+        data : BuildingsPageData
+            What :meth:`load` returned.
+
+        Returns
+        -------
+        (list, list)
+            Main objects and sidebar controls.
+        """
         self.shared = data
         self.deck = pn.pane.DeckGL(None, height=DECK_HEIGHT, sizing_mode="stretch_width",
                                    tooltips={"html": self.tr("bld_tooltip")},
@@ -243,6 +322,17 @@ class BuildingsPage(Page):
 
 
 def build_page(lang: str):
-    """The 2.5D buildings page in ``lang`` (``"fr"`` or ``"en"``), its deck.gl extension loaded."""
+    """The 2.5D buildings page in ``lang`` (``"fr"`` or ``"en"``), its deck.gl extension loaded.
+
+    Parameters
+    ----------
+    lang : str
+        ``"fr"`` or ``"en"``.
+
+    Returns
+    -------
+    BuildingsPage
+        The page (a Panel viewable).
+    """
     pn.extension("deckgl")
     return BuildingsPage(lang=lang)

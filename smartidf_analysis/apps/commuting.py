@@ -54,7 +54,20 @@ class CommutingPage(Page):
     url_parameters = URL_PARAMETERS
 
     def render(self, data) -> tuple[list, list]:
-        """The page's ``(main, sidebar)`` objects made from ``data``."""
+        """The page's ``(main, sidebar)`` objects made from ``data``.
+
+        Parameters
+        ----------
+        data : object
+            What :meth:`~smartidf_analysis.apps.page.Page.load` returned (None: this page
+            reads its cached tables itself,
+            :mod:`~smartidf_analysis.apps.commuting_state`).
+
+        Returns
+        -------
+        (list, list)
+            Main objects and sidebar controls.
+        """
         lang = self.lang
         self._alert = pn.pane.Alert("", alert_type="warning", visible=False,
                                     sizing_mode="stretch_width", css_classes=["commuting-alert"])
@@ -309,5 +322,16 @@ class CommutingPage(Page):
 
 
 def build_page(lang: str):
-    """The commuting page in ``lang``."""
+    """The commuting page in ``lang``.
+
+    Parameters
+    ----------
+    lang : str
+        ``"fr"`` or ``"en"``.
+
+    Returns
+    -------
+    panel.template.BootstrapTemplate or panel.Row
+        ``CommutingPage(lang=lang).__panel__()``: the template when served, a row in a notebook.
+    """
     return CommutingPage(lang=lang).__panel__()

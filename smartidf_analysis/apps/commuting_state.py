@@ -67,12 +67,39 @@ def _cached_provenance(database: str, build: str) -> pd.DataFrame:
 
 
 def communes_table() -> pd.DataFrame:
-    """Commune attributes (names, groups, centroids) of the served database."""
+    """Commune attributes (names, groups, centroids) of the served database.
+
+    Returns
+    -------
+    DataFrame
+        :func:`smartidf_analysis.commuting.io.load_communes` (shared: read-only).
+
+    Raises
+    ------
+    smartidf_analysis.data.db.DatabaseMissingError
+        When the database does not exist.
+    """
     return _cached_communes(*_database())
 
 
 def map_frame(paris_as_one: bool) -> pd.DataFrame:
-    """Communes with a geometry, in map order, at one Paris resolution."""
+    """Communes with a geometry, in map order, at one Paris resolution.
+
+    Parameters
+    ----------
+    paris_as_one : bool
+        Paris as one commune (75056) instead of its arrondissements.
+
+    Returns
+    -------
+    DataFrame
+        The communes map rows with ``geometry_wkb`` (shared: read-only).
+
+    Raises
+    ------
+    smartidf_analysis.data.db.DatabaseMissingError
+        When the database does not exist.
+    """
     return _cached_map_frame(*_database(), paris_as_one)
 
 
@@ -85,13 +112,45 @@ def _indicators(modes: tuple, csps: tuple, paris_as_one: bool) -> pd.DataFrame:
 
 
 def source_text(lang: str = "en") -> str:
-    """The commuting flows' source caption (producer, title, vintage) from the provenance."""
+    """The commuting flows' source caption (producer, title, vintage) from the provenance.
+
+    Parameters
+    ----------
+    lang : str
+        ``"fr"`` or ``"en"``.
+
+    Returns
+    -------
+    str
+        The caption, escaped for Markdown.
+
+    Raises
+    ------
+    smartidf_analysis.data.db.DatabaseMissingError
+        When the database does not exist.
+    """
     return escape_markdown(plots.source_caption(_cached_provenance(*_database()), lang))
 
 
 @dataclass(frozen=True)
 class View:
-    """One consistent set of page values (see :meth:`CommutingState.view`)."""
+    """One consistent set of page values (see :meth:`CommutingState.view`).
+
+    Parameters
+    ----------
+    indicator : str
+        Commune indicator on the map.
+    modes : tuple of str
+        Transport modes counted.
+    csps : tuple
+        Occupation groups counted.
+    paris_as_one : bool
+        Paris as one commune.
+    commune : str
+        INSEE code of the commune whose flows are drawn ("" for none).
+    n_flows : int
+        Flows drawn per direction.
+    """
 
     indicator: str
     modes: tuple
@@ -101,7 +160,18 @@ class View:
     n_flows: int
 
     def selection(self) -> tuple[tuple, tuple]:
-        """The checked ``(modes, csps)``, each sorted (a cache key)."""
+        """The checked ``(modes, csps)``, each sorted (a cache key).
+
+        Returns
+        -------
+        (tuple, tuple)
+            Sorted modes and occupation groups.
+
+        Raises
+        ------
+        smartidf_analysis.commuting.matrices.EmptySelectionError
+            For an empty selection (unknown items raise too).
+        """
         modes, csps = cm.check_selection(self.modes, self.csps)
         return tuple(sorted(modes)), tuple(sorted(csps))
 
@@ -124,17 +194,55 @@ class CommutingState(param.Parameterized):
         Largest inbound and outbound flows drawn and listed [count per direction].""")
 
     def view(self) -> View:
-        """The current values, frozen into one consistent :class:`View`."""
+        """The current values, frozen into one consistent :class:`View`.
+
+        Returns
+        -------
+        View
+            The values.
+        """
         return View(self.indicator, tuple(self.modes), tuple(self.csps),
                     bool(self.paris_as_one), str(self.commune).strip(), int(self.n_flows))
 
     def indicator_table(self, view: View | None = None) -> pd.DataFrame:
-        """Commune indicators of ``view`` (the current values by default), cached per build and selection."""
+        """Commune indicators of ``view`` (the current values by default), cached per build and selection.
+
+        Parameters
+        ----------
+        view : View, optional
+            The values; default :meth:`view`.
+
+        Returns
+        -------
+        DataFrame
+            :func:`smartidf_analysis.commuting.io.indicators` of the selection (shares [0-1],
+            distances [km], counts of workers and jobs), shared: read-only.
+        """
         view = view or self.view()
         return _indicators(*view.selection(), view.paris_as_one)
 
     def commune_table(self, view: View | None = None) -> pd.DataFrame:
-        """Top flows of the selected commune (UnknownCodeError for a code not on the map)."""
+        """Top flows of the selected commune (UnknownCodeError for a code not on the map).
+
+        Parameters
+        ----------
+        view : View, optional
+            The values; default :meth:`view`.
+
+        Returns
+        -------
+        DataFrame
+            :func:`~smartidf_analysis.commuting.selections.commune_flows`: ``direction``,
+            ``rank``, ``home_code``, ``work_code``, ``other_code``, ``workers``, ``share``
+            [0-1], ``distance_km`` [km].
+
+        Raises
+        ------
+        smartidf_analysis.errors.UnknownCodeError
+            For a commune code not on the map.
+        smartidf_analysis.commuting.matrices.EmptySelectionError
+            For an empty selection.
+        """
         view = view or self.view()
         pairs = _pairs(*view.selection(), view.paris_as_one)  # EmptySelectionError first
         known = map_frame(view.paris_as_one)["commune_code"]

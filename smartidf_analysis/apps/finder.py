@@ -64,7 +64,31 @@ class FinderState(param.Parameterized):
 
 @dataclass
 class FinderData:
-    """What every session shares: inputs, site sets, commune choices, the Melun case."""
+    """What every session shares: inputs, site sets, commune choices, the Melun case.
+
+    Parameters
+    ----------
+    inputs : TelecentreInputs
+        The telecentre inputs.
+    existing, proposed : DataFrame
+        Existing and proposed sites
+        (:func:`~smartidf_analysis.telecentres.finder.site_sets`).
+    choices : dict of str to str
+        "Name (code)" -> code.
+    labels : dict of str to str
+        Code -> "Name (code)".
+    outlines : DataFrame
+        Map units with ``geometry_wkb``.
+    melun : Series or None
+        :func:`~smartidf_analysis.telecentres.pooling.origin_case`; None when Melun or
+        La Défense is not in the data (synthetic region).
+    hubs : tuple of str
+        The keys of :data:`HUBS` whose communes are all in the data.
+    proposal : Scenario
+        The scenario of the proposed sites (p clamped to the candidates).
+    example : (str, str) or None
+        (home, work) from the data when the default pair is not in it, else None.
+    """
 
     inputs: tc.TelecentreInputs
     existing: pd.DataFrame
@@ -89,7 +113,18 @@ class FinderPage(Page):
     @classmethod
     def load(cls, database: str) -> FinderData:
         """The candidate sites and flows every session shares, read from the database at ``database`` (cached
-        per build)."""
+        per build).
+
+        Parameters
+        ----------
+        database : str
+            Path of the DuckDB file.
+
+        Returns
+        -------
+        FinderData
+            Inputs, site sets, choices, outlines, the Melun case and the hubs.
+        """
         inputs = tc.load_inputs(database)
         existing, proposed = finder.site_sets(inputs)
         choices = finder.commune_choices(inputs.communes)
@@ -107,7 +142,13 @@ class FinderPage(Page):
 
     def prepare(self, data: FinderData) -> None:
         """Before the first render: on a region without the default home/work pair or hub,
-        start from the example pair and the first hub the data have."""
+        start from the example pair and the first hub the data have.
+
+        Parameters
+        ----------
+        data : FinderData
+            What :meth:`load` returned.
+        """
         if data.example:  # a region without the default pair
             self.state.home, self.state.work = data.example
         if data.hubs and self.state.hub not in data.hubs:
@@ -115,7 +156,18 @@ class FinderPage(Page):
 
     # ------------------------------------------------------------------ render
     def render(self, data: FinderData) -> tuple[list, list]:
-        """The page's ``(main, sidebar)`` objects made from ``data``."""
+        """The page's ``(main, sidebar)`` objects made from ``data``.
+
+        Parameters
+        ----------
+        data : FinderData
+            What :meth:`load` returned.
+
+        Returns
+        -------
+        (list, list)
+            Main objects and sidebar controls.
+        """
         self._data = data
         self.answer: finder.FinderAnswer | None = None
         self.clusters = pd.DataFrame(columns=pooling.POOLING_COLUMNS)
@@ -332,5 +384,16 @@ class FinderPage(Page):
 
 
 def build_page(lang: str):
-    """The "Mon télécentre" page in ``lang``."""
+    """The "Mon télécentre" page in ``lang``.
+
+    Parameters
+    ----------
+    lang : str
+        ``"fr"`` or ``"en"``.
+
+    Returns
+    -------
+    panel.template.BootstrapTemplate or panel.Row
+        ``FinderPage(lang=lang).__panel__()``: the template when served, a row in a notebook.
+    """
     return FinderPage(lang=lang).__panel__()

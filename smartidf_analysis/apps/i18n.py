@@ -68,7 +68,18 @@ LABELS: dict[str, tuple[str, str]] = {
 
 
 def register(labels: dict[str, tuple[str, str]]) -> None:
-    """Add a page's own labels (key -> (French, English)); a key may not change meaning."""
+    """Add a page's own labels (key -> (French, English)); a key may not change meaning.
+
+    Parameters
+    ----------
+    labels : dict of str to (str, str)
+        Key -> (French, English).
+
+    Raises
+    ------
+    ValueError
+        When a key is already registered with other texts.
+    """
     for key, value in labels.items():
         if key in LABELS and LABELS[key] != value:
             raise ValueError(f"label {key!r} already registered as {LABELS[key]!r}")
@@ -76,13 +87,46 @@ def register(labels: dict[str, tuple[str, str]]) -> None:
 
 
 def tr(key: str, lang: str = "fr") -> str:
-    """The label ``key`` in ``lang`` (French when the language is unknown)."""
+    """The label ``key`` in ``lang`` (French when the language is unknown).
+
+    Parameters
+    ----------
+    key : str
+        A registered key.
+    lang : str
+        ``"fr"`` or ``"en"``.
+
+    Returns
+    -------
+    str
+        The label.
+
+    Raises
+    ------
+    KeyError
+        For an unknown key.
+    """
     fr, en = LABELS[key]
     return en if lang == "en" else fr
 
 
 def fmt_number(value: float | None, lang: str = "fr", digits: int = 0) -> str:
-    """A number formatted the French way (``12 345,6``) or the English way (``12,345.6``)."""
+    """A number formatted the French way (``12 345,6``) or the English way (``12,345.6``).
+
+    Parameters
+    ----------
+    value : float or None
+        The number (None or NaN: "—").
+    lang : str
+        ``"fr"`` (narrow no-break space, decimal comma) or ``"en"``.
+    digits : int
+        Decimals.
+
+    Returns
+    -------
+    str
+        The formatted number.
+    """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
     text = f"{value:,.{digits}f}"

@@ -28,7 +28,27 @@ TOTALS_DATASETS = ("insee_population_2023", "ign_communes_2018", "insee_cog_2026
 
 @dataclass(frozen=True)
 class OverviewData:
-    """What every session of the overview shares, for one database build."""
+    """What every session of the overview shares, for one database build.
+
+    Parameters
+    ----------
+    missing : DataFrame
+        Datasets the last build could not get (:func:`~smartidf_analysis.data.db.missing_datasets`).
+    has_communes : bool
+        The ``communes`` table exists (without it: no map nor headline, only the catalogue).
+    catalogue : DataFrame
+        The ``overview_catalogue`` query's rows.
+    issues : DataFrame
+        The ``build_issues`` query's rows.
+    totals : Series or None
+        Region totals (None without communes).
+    communes : dict of bool to DataFrame
+        Map frames, by "Paris as one commune".
+    provenance : DataFrame
+        Provenance rows of the ``communes`` table.
+    headlines : DataFrame
+        :func:`smartidf_analysis.reporting.headlines.theme_headlines`.
+    """
 
     missing: pd.DataFrame  # datasets the last build could not get (db.missing_datasets)
     has_communes: bool  # without the communes table: no map nor headline, only the catalogue
@@ -59,7 +79,18 @@ class OverviewPage(Page):
     @classmethod
     def load(cls, database: str) -> OverviewData:
         """The headline figures every session shares, read from the database at ``database`` (cached per
-        build)."""
+        build).
+
+        Parameters
+        ----------
+        database : str
+            Path of the DuckDB file.
+
+        Returns
+        -------
+        OverviewData
+            The catalogue, issues, totals, maps, provenance and the themes' headlines.
+        """
         missing = db.missing_datasets(page="overview", path=database)
         has_communes = not any("communes" in t for t in missing["tables"])
         communes, totals, provenance = {}, None, pd.DataFrame()
@@ -78,7 +109,18 @@ class OverviewPage(Page):
         return escape_markdown(plots.source_caption(rows, self.lang))
 
     def render(self, shared: OverviewData) -> tuple[list, list]:
-        """The page's ``(main, sidebar)`` objects made from ``shared``."""
+        """The page's ``(main, sidebar)`` objects made from ``shared``.
+
+        Parameters
+        ----------
+        shared : OverviewData
+            What :meth:`load` returned.
+
+        Returns
+        -------
+        (list, list)
+            Main objects and sidebar controls.
+        """
         self.shared = shared
         self._maps: dict[bool, PolygonMap] = {}  # one Bokeh map per Paris geometry set
         self._map = pn.pane.Bokeh(sizing_mode="stretch_width", min_height=540)
@@ -177,5 +219,16 @@ class OverviewPage(Page):
 
 
 def build_page(lang: str):
-    """The overview page in ``lang``."""
+    """The overview page in ``lang``.
+
+    Parameters
+    ----------
+    lang : str
+        ``"fr"`` or ``"en"``.
+
+    Returns
+    -------
+    panel.template.BootstrapTemplate or panel.Row
+        ``OverviewPage(lang=lang).__panel__()``: the template when served, a row in a notebook.
+    """
     return OverviewPage(lang=lang).__panel__()

@@ -1,6 +1,9 @@
 """The base class of every served page: URL state, error guard, loading state and a cache of
 the page's data keyed on the database build.
 
+Over 400 lines: the module's account of a page's life and the numpydoc sections of
+:class:`Page`'s methods; the code itself is under 300 lines.
+
 A page subclasses :class:`Page` and declares:
 
 - ``page``: its name in :data:`~.shell.PAGES` (``"broadband"``...);
@@ -75,7 +78,18 @@ FLUSH_AFTER_MS = (250, 1500)  # [ms] after an async callback's result came back
 
 def check_panel_version(version: str | None = None) -> None:
     """Raise unless ``version`` (default: the installed Panel) is one the write-queue
-    workaround was checked against (:data:`PANEL_WRITE_QUEUE_RACE`)."""
+    workaround was checked against (:data:`PANEL_WRITE_QUEUE_RACE`).
+
+    Parameters
+    ----------
+    version : str, optional
+        A Panel version; default the installed one.
+
+    Raises
+    ------
+    RuntimeError
+        For a version not in :data:`PANEL_WRITE_QUEUE_RACE`.
+    """
     version = version or pn.__version__
     if version not in PANEL_WRITE_QUEUE_RACE:
         raise RuntimeError(
@@ -95,6 +109,20 @@ def cached_data(page_class: type[Page], database: str, fingerprint: str) -> Any:
 
     Entries of older builds of the same page are dropped when a new build is loaded. Thread
     safe: concurrent callers for one key wait for the first one's result.
+
+    Parameters
+    ----------
+    page_class : type of Page
+        The page class (its ``load``).
+    database : str
+        Path of the DuckDB file.
+    fingerprint : str
+        Its build fingerprint (:func:`~smartidf_analysis.data.db.build_fingerprint`).
+
+    Returns
+    -------
+    object
+        What ``page_class.load`` returned (shared: read-only).
     """
     key = (f"{page_class.__module__}.{page_class.__qualname__}", fingerprint)
     if key in _LOADED:
@@ -154,29 +182,87 @@ class Page(pn.viewable.Viewer):
     @classmethod
     def load(cls, database: str) -> Any:
         """What every session of the page shares, computed from the database at
-        ``database`` (pure; cached per build by :meth:`data`)."""
+        ``database`` (pure; cached per build by :meth:`data`).
+
+        Parameters
+        ----------
+        database : str
+            Path of the DuckDB file.
+
+        Returns
+        -------
+        object
+            The page's data (None in the base class).
+        """
         return None
 
     def prepare(self, data: Any) -> None:
         """Adapt the state to ``data`` before the URL is read (e.g. the quarters a
-        selector offers); nothing by default."""
+        selector offers); nothing by default.
+
+        Parameters
+        ----------
+        data : object
+            What :meth:`load` returned.
+        """
 
     def render(self, data: Any) -> tuple[list, list]:
-        """The page's ``(main, sidebar)`` objects made from ``data``."""
+        """The page's ``(main, sidebar)`` objects made from ``data``.
+
+        Parameters
+        ----------
+        data : object
+            What :meth:`load` returned.
+
+        Returns
+        -------
+        (list, list)
+            Panes and widgets of the main area and of the sidebar.
+
+        Raises
+        ------
+        NotImplementedError
+            In the base class.
+        """
         raise NotImplementedError
 
     # ------------------------------------------------------------------------ services
     def data(self) -> Any:
-        """The page's shared data for the database build being served."""
+        """The page's shared data for the database build being served.
+
+        Returns
+        -------
+        object
+            :func:`cached_data` of the page class, database and build.
+        """
         return cached_data(type(self), self.database, self.fingerprint)
 
     def tr(self, key: str) -> str:
-        """The text ``key`` in the page's language."""
+        """The text ``key`` in the page's language.
+
+        Parameters
+        ----------
+        key : str
+            A key of :mod:`~smartidf_analysis.apps.i18n`.
+
+        Returns
+        -------
+        str
+            The text.
+        """
         return tr(key, self.lang)
 
     def show_error(self, exc: BaseException | None, message: str | None = None) -> None:
         """Show ``message`` (default: the generic translated error) in the page's alert, or
-        hide the alert when ``exc`` is None and no message is given."""
+        hide the alert when ``exc`` is None and no message is given.
+
+        Parameters
+        ----------
+        exc : BaseException or None
+            The error (not shown to the user).
+        message : str, optional
+            Text shown instead of the generic one.
+        """
         if exc is None and message is None:
             self.error_alert.visible = False
             return
@@ -185,7 +271,19 @@ class Page(pn.viewable.Viewer):
 
     def guard(self, func: Callable) -> Callable:
         """``func`` (a callback, plain or async) with errors logged and shown as a short
-        message in the page."""
+        message in the page.
+
+        Parameters
+        ----------
+        func : callable
+            The callback.
+
+        Returns
+        -------
+        callable
+            The wrapped callback (it returns None after an error); it runs under the session's
+            pinned build.
+        """
         name = getattr(func, "__name__", repr(func))
         page = self
 
@@ -213,7 +311,15 @@ class Page(pn.viewable.Viewer):
         return guarded_sync
 
     def watch(self, func: Callable, names: list[str]) -> None:
-        """Call ``func`` (guarded) when any of the state's ``names`` change."""
+        """Call ``func`` (guarded) when any of the state's ``names`` change.
+
+        Parameters
+        ----------
+        func : callable
+            Called with the param event.
+        names : list of str
+            Parameters of ``state`` watched.
+        """
         self.state.param.watch(self.guard(func), names)
 
     async def in_thread(self, func: Callable, *args, **kwargs) -> Any:
@@ -223,7 +329,20 @@ class Page(pn.viewable.Viewer):
 
         Served, the page is also changed a little later (:data:`FLUSH_AFTER_MS`: a hidden
         pane's text), so that whatever the caller then shows reaches the browser even when
-        Panel's write queue left it queued (:data:`PANEL_WRITE_QUEUE_RACE`)."""
+        Panel's write queue left it queued (:data:`PANEL_WRITE_QUEUE_RACE`).
+
+        Parameters
+        ----------
+        func : callable
+            A pure function.
+        *args, **kwargs
+            Its arguments.
+
+        Returns
+        -------
+        object
+            What ``func`` returned.
+        """
         if not is_served():
             return func(*args, **kwargs)
         result = await asyncio.to_thread(func, *args, **kwargs)
@@ -237,7 +356,13 @@ class Page(pn.viewable.Viewer):
         """The page's content made again from this session's state and build, for the HTML
         snapshot (:func:`~.shell.snapshot_html` calls it in a thread of its own, where the
         copy is built at once, as outside a server): the session's own objects are never
-        saved (their saved models would stay tied to them)."""
+        saved (their saved models would stay tied to them).
+
+        Returns
+        -------
+        list
+            The main objects of a fresh copy of the page.
+        """
         copy = type(self)(lang=self.lang)
         copy.database, copy.fingerprint = self.database, self.fingerprint
         data = copy.data()
@@ -255,7 +380,15 @@ class Page(pn.viewable.Viewer):
     def when_shown(self, section: str, draw: Callable[[], None] | None) -> None:
         """``draw()`` now if ``section`` is the shown one (``state.section``), else when it is
         next shown, so that a hidden section's charts are built for nobody (``None``: forget
-        the section's pending drawing). For pages whose ``State`` has a ``section``."""
+        the section's pending drawing). For pages whose ``State`` has a ``section``.
+
+        Parameters
+        ----------
+        section : str
+            A section name.
+        draw : callable or None
+            The drawing, called without arguments.
+        """
         if draw is None:
             self._pending.pop(section, None)
         elif self.state.section == section:
@@ -269,7 +402,22 @@ class Page(pn.viewable.Viewer):
         """``sections`` (name -> objects) as Panel's dynamic tabs titled ``titles[name]``, the
         shown one kept in ``state.section`` both ways (so in the URL when it is a URL
         parameter). Dynamic: a tab's models are made when it is first shown, and the
-        drawings :meth:`when_shown` holds for it are run then."""
+        drawings :meth:`when_shown` holds for it are run then.
+
+        Parameters
+        ----------
+        sections : dict of str to list
+            Section name -> objects.
+        titles : dict of str to str
+            Section name -> tab title.
+        **params
+            Further keyword arguments of ``pn.Tabs``.
+
+        Returns
+        -------
+        panel.Tabs
+            The tabs.
+        """
         names = list(sections)
         tabs = pn.Tabs(*((titles[name], pn.Column(*sections[name], sizing_mode="stretch_width"))
                          for name in names),

@@ -15,7 +15,13 @@ class ResultsCache:
     Thread safe and computed once: threads asking for the same new key at the same time
     (ten sessions opening the solar page at once) wait for the first one's result instead
     of each computing it (measured before: 2.2 s of server CPU per solar page opened, two
-    thirds of it the same yield cube computed by every session)."""
+    thirds of it the same yield cube computed by every session).
+
+    Parameters
+    ----------
+    max_items : int
+        Values kept.
+    """
 
     def __init__(self, max_items: int = 32) -> None:
         self.max_items = max_items
@@ -25,7 +31,22 @@ class ResultsCache:
 
     def get(self, fingerprint: str, key: Hashable, compute: Callable[[], Any]) -> Any:
         """The value of ``key`` for the build ``fingerprint``: computed once by ``compute()`` however many
-        callers ask at once, then kept."""
+        callers ask at once, then kept.
+
+        Parameters
+        ----------
+        fingerprint : str
+            The database build.
+        key : hashable
+            The parameter set.
+        compute : callable
+            Called without arguments when the value is not kept.
+
+        Returns
+        -------
+        object
+            The value (shared: read-only).
+        """
         full = (fingerprint, key)
         with self._lock:
             if full in self._items:

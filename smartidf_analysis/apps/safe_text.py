@@ -43,7 +43,18 @@ _LINE_START = re.compile(r"^(\s*)([-+=:]|\d+\))")
 
 def escape_html(text: object) -> str:
     """``text`` (any value, ``str()`` of it) as HTML text: ``& < > " '`` as entities, so
-    that it shows as written in an HTML pane, element or attribute value."""
+    that it shows as written in an HTML pane, element or attribute value.
+
+    Parameters
+    ----------
+    text : object
+        Any value.
+
+    Returns
+    -------
+    str
+        Escaped HTML text.
+    """
     return html.escape(str(text), quote=True)
 
 
@@ -54,7 +65,18 @@ def escape_markdown(text: object) -> str:
     the punctuation Markdown reads (``_INLINE``, and a block marker at the start) is
     backslash-escaped, and line breaks and other control characters become spaces (a value
     never starts a new paragraph or block). Other characters are left as they are, so that
-    ``Saint-Denis (93066)`` stays readable in the Markdown source."""
+    ``Saint-Denis (93066)`` stays readable in the Markdown source.
+
+    Parameters
+    ----------
+    text : object
+        Any value.
+
+    Returns
+    -------
+    str
+        Escaped Markdown, one line.
+    """
     out = []
     for char in str(text):
         if char in _ENTITIES:

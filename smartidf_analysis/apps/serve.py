@@ -37,6 +37,19 @@ def server_environment(environ: dict[str, str], find=ctypes.util.find_library) -
     objects go through jemalloc (``PYTHONMALLOC=malloc`` + ``LD_PRELOAD``), which hands the
     memory of closed sessions back to the system within seconds. Without it, or with
     ``SMARTIDF_ALLOCATOR=pymalloc``, CPython's own allocator is kept.
+
+    Parameters
+    ----------
+    environ : dict of str to str
+        The environment to start from (not changed).
+    find : callable
+        Finds a shared library by name (``ctypes.util.find_library``).
+
+    Returns
+    -------
+    dict of str to str
+        A copy of ``environ`` with ``LD_PRELOAD``, ``PYTHONMALLOC`` and ``MALLOC_CONF`` set
+        when jemalloc is used.
     """
     env = dict(environ)
     if env.get("SMARTIDF_ALLOCATOR", "jemalloc") != "jemalloc":
@@ -59,7 +72,27 @@ def server_processes(requested: int | None, *, dev: bool = False,
     reuse (:func:`~smartidf_analysis.apps.shell.page_html_key`) the visitor's session is
     built there, once, with the same local stylesheet URLs
     (:func:`~smartidf_analysis.apps.shell.serve_stylesheets_locally`). ``--dev``
-    (autoreload) runs one process."""
+    (autoreload) runs one process.
+
+    Parameters
+    ----------
+    requested : int or None
+        ``--num-procs``; None or 0: one per core.
+    dev : bool
+        ``--dev`` (autoreload).
+    cores : int, optional
+        Cores to count on; default ``os.cpu_count()``.
+
+    Returns
+    -------
+    int
+        Number of processes.
+
+    Raises
+    ------
+    smartidf_analysis.errors.SmartidfError
+        For a negative number, or more than one process with ``dev``.
+    """
     if requested is not None and requested < 0:
         raise SmartidfError(f"--num-procs {requested}: expected 0 (one per core) or more")
     if dev:
@@ -70,13 +103,30 @@ def server_processes(requested: int | None, *, dev: bool = False,
 
 
 def page_scripts() -> list[Path]:
-    """The pages' entry scripts (``page_scripts/<page>.py``), sorted by name."""
+    """The pages' entry scripts (``page_scripts/<page>.py``), sorted by name.
+
+    Returns
+    -------
+    list of Path
+        The scripts.
+    """
     return sorted(p for p in PAGE_SCRIPTS.glob("*.py") if not p.name.startswith("_"))
 
 
 def run_page_script(page: str) -> None:
     """Run the entry script of ``page`` in this session (what ``dashboards/<page>.py`` does,
-    so that ``panel serve dashboards/`` serves the same pages as ``smartidf serve``)."""
+    so that ``panel serve dashboards/`` serves the same pages as ``smartidf serve``).
+
+    Parameters
+    ----------
+    page : str
+        The page's name.
+
+    Raises
+    ------
+    smartidf_analysis.errors.SmartidfError
+        When the page has no entry script.
+    """
     script = PAGE_SCRIPTS / f"{page}.py"
     if not script.is_file():
         raise SmartidfError(f"no entry script for page {page!r} in {PAGE_SCRIPTS}")
@@ -84,7 +134,23 @@ def run_page_script(page: str) -> None:
 
 
 def panel_command(args: argparse.Namespace) -> list[str]:
-    """The ``panel serve`` command line for ``args`` (see ``smartidf serve --help``)."""
+    """The ``panel serve`` command line for ``args`` (see ``smartidf serve --help``).
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed ``smartidf serve`` arguments.
+
+    Returns
+    -------
+    list of str
+        The command.
+
+    Raises
+    ------
+    smartidf_analysis.errors.SmartidfError
+        Without page scripts, or when the chosen authentication lacks its settings.
+    """
     pages = [str(p) for p in page_scripts()]
     if not pages:
         raise SmartidfError(f"no page entry scripts found in {PAGE_SCRIPTS}")
@@ -137,7 +203,25 @@ def serve(args: argparse.Namespace, announce=None) -> int:
     """Run ``panel serve`` until it ends or SIGTERM, SIGINT or SIGHUP stops it (with every
     process it started, :func:`.supervisor.supervise`); the database must exist (opened
     read-only by every page) and the port be free (checked before anything starts: a busy
-    port is a one-line error). ``announce()`` is called once all is checked."""
+    port is a one-line error). ``announce()`` is called once all is checked.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed ``smartidf serve`` arguments.
+    announce : callable, optional
+        Called without arguments before the server starts.
+
+    Returns
+    -------
+    int
+        The exit status (see :func:`.supervisor.supervise`).
+
+    Raises
+    ------
+    smartidf_analysis.errors.SmartidfError
+        Without a database, a busy port, or bad settings (:func:`panel_command`).
+    """
     db = config.db_path()
     if not Path(db).exists():
         raise SmartidfError(f"no database at {db}: run `smartidf data build` first")

@@ -1,4 +1,8 @@
-"""The shared page shell: template, navigation, language, synthetic banner, error guard."""
+"""The shared page shell: template, navigation, language, synthetic banner, error guard.
+
+Over 400 lines: the accounts of Panel's behaviours worked around here and the numpydoc
+sections of the public functions; the code itself is under 200 lines.
+"""
 
 from __future__ import annotations
 
@@ -42,6 +46,11 @@ def is_served() -> bool:
     Not ``pn.state.served``: it calls ``inspect.stack()`` (a stat and a source look-up for
     every frame of the stack, at each page build) and only looks at its direct caller's
     module, this one, so it was always False here.
+
+    Returns
+    -------
+    bool
+        Whether the current document belongs to a server session.
     """
     doc = pn.state.curdoc
     return doc is not None and doc.session_context is not None
@@ -49,20 +58,53 @@ def is_served() -> bool:
 
 def lang_of(args: dict | None) -> str:
     """Language asked by URL arguments ``args`` (name -> list of values, as Tornado and
-    ``pn.state.session_args`` give them): the ``lang`` argument, French by default."""
+    ``pn.state.session_args`` give them): the ``lang`` argument, French by default.
+
+    Parameters
+    ----------
+    args : dict or None
+        URL arguments (values as bytes or text).
+
+    Returns
+    -------
+    str
+        A language of :data:`~smartidf_analysis.apps.i18n.LANGS`.
+    """
     raw = (args or {}).get("lang", [b"fr"])[0]
     lang = raw.decode("ascii", "ignore") if isinstance(raw, bytes) else str(raw)
     return lang if lang in LANGS else "fr"
 
 
 def current_lang() -> str:
-    """Language of the current session from the ``lang`` URL argument (default French)."""
+    """Language of the current session from the ``lang`` URL argument (default French).
+
+    Returns
+    -------
+    str
+        ``"fr"`` or ``"en"``.
+    """
     return lang_of(pn.state.session_args)
 
 
 def is_synthetic(path=None) -> bool:
     """True when the database (``path``, default the configured one) was built from the
-    synthetic demo region."""
+    synthetic demo region.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        The DuckDB file.
+
+    Returns
+    -------
+    bool
+        The ``synthetic`` flag of the region totals.
+
+    Raises
+    ------
+    smartidf_analysis.data.db.DatabaseMissingError
+        When the database does not exist.
+    """
     frame = db.query("region_totals", path=path)
     return bool(frame["synthetic"].iloc[0])
 
@@ -76,13 +118,43 @@ def build_facts(page: str) -> tuple[bool, pd.DataFrame]:
     """``(synthetic, missing datasets of the page)`` for the database build being served,
     read once per build and page (:func:`~smartidf_analysis.data.db.build_fingerprint`;
     every page opened read them again before: about 5 % of its server CPU). The frame is
-    shared: read it, do not change it."""
+    shared: read it, do not change it.
+
+    Parameters
+    ----------
+    page : str
+        A page of :data:`PAGES`.
+
+    Returns
+    -------
+    (bool, DataFrame)
+        Whether the data are synthetic, and the missing datasets of the page
+        (:func:`~smartidf_analysis.data.db.missing_datasets`).
+
+    Raises
+    ------
+    smartidf_analysis.data.db.DatabaseMissingError
+        When the database does not exist.
+    """
     with db.pinned():  # the key and the reads of one build, even during a rebuild
         return _build_facts(db.build_fingerprint(), page)
 
 
 def navigation(lang: str, active: str) -> pn.pane.Markdown:
-    """Links to every page, keeping the language."""
+    """Links to every page, keeping the language.
+
+    Parameters
+    ----------
+    lang : str
+        Language of the labels and links.
+    active : str
+        The current page (shown in bold, not linked).
+
+    Returns
+    -------
+    panel.pane.Markdown
+        The links and the language switch.
+    """
     suffix = "?lang=en" if lang == "en" else ""
     items = []
     for page in PAGES:
@@ -97,7 +169,26 @@ def template(page: str, main: list, sidebar: list | None = None, lang: str = "fr
              snapshot: Callable[[], list] | None = None):
     """The page template with navigation, a banner when data are synthetic, and ``main``.
     ``snapshot()`` makes a copy of ``main`` for the HTML snapshot (:meth:`.page.Page.snapshot`;
-    default: clones of ``main``'s panes, for the static messages of :func:`guarded`)."""
+    default: clones of ``main``'s panes, for the static messages of :func:`guarded`).
+
+    Parameters
+    ----------
+    page : str
+        A page of :data:`PAGES`.
+    main : list
+        Objects of the main area.
+    sidebar : list, optional
+        Objects under the navigation.
+    lang : str
+        Language of the texts.
+    snapshot : callable, optional
+        Makes copies of ``main`` for the HTML snapshot.
+
+    Returns
+    -------
+    panel.template.BootstrapTemplate or panel.Row
+        The template when served, a plain row in a notebook.
+    """
     setup()
     banner = []
     try:
@@ -130,7 +221,18 @@ def template(page: str, main: list, sidebar: list | None = None, lang: str = "fr
 
 
 def csv_buffer(frame) -> io.StringIO:
-    """A table as CSV text for a ``FileDownload`` (UTF-8, no index)."""
+    """A table as CSV text for a ``FileDownload`` (UTF-8, no index).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The table.
+
+    Returns
+    -------
+    io.StringIO
+        The CSV, positioned at its start.
+    """
     buffer = io.StringIO()
     frame.to_csv(buffer, index=False)
     buffer.seek(0)
@@ -148,7 +250,22 @@ def snapshot_html(page: str, make_objects: Callable[[], list], lang: str) -> io.
     stylesheet models into it ("Models must be owned by only a single document,
     ImportedStyleSheet" in the server log) and re-pointed them at Panel's CDN, which the
     browser then asked for (``net::ERR_NAME_NOT_RESOLVED`` offline); and the Bokeh figures
-    of the session were moved into the saved document."""
+    of the session were moved into the saved document.
+
+    Parameters
+    ----------
+    page : str
+        A page of :data:`PAGES` (the title).
+    make_objects : callable
+        Returns the objects to save (copies).
+    lang : str
+        Language of the title.
+
+    Returns
+    -------
+    io.StringIO
+        The HTML, positioned at its start.
+    """
     from concurrent.futures import ThreadPoolExecutor
 
     from bokeh.resources import INLINE
@@ -181,6 +298,17 @@ def url_args_ok(args: dict | None = None) -> bool:
 
     Panel parses every query value (e.g. ``int()`` of a 5,000-digit number raises deep in
     its Location model), so oversized queries are refused before anything reads them.
+
+    Parameters
+    ----------
+    args : dict, optional
+        URL arguments (name -> list of values); default the session's.
+
+    Returns
+    -------
+    bool
+        True when no value passes :data:`MAX_URL_VALUE` characters and all together not
+        :data:`MAX_URL_QUERY`.
     """
     args = pn.state.session_args if args is None else args
     sizes = [len(v) for values in (args or {}).values() for v in values]
@@ -202,6 +330,16 @@ def page_html_key(request) -> tuple[str, str, bool, str]:
     URL (the template and the page's skeleton, :class:`~.page.Page`), except for the
     language and a refused URL's bare page, hence this key. Panel keeps the session of
     each key for the server's lifetime: at most one per page, language and build.
+
+    Parameters
+    ----------
+    request : tornado.httputil.HTTPServerRequest
+        The request (its ``path`` and ``arguments``).
+
+    Returns
+    -------
+    (str, str, bool, str)
+        Path, language, whether the URL is accepted, build fingerprint (or "no database").
     """
     args = request.arguments or {}
     try:
@@ -213,7 +351,15 @@ def page_html_key(request) -> tuple[str, str, bool, str]:
 
 def serve(build, page: str) -> None:
     """Make the page servable: ``build(lang)`` through :func:`guarded`, URL state only when
-    the query is sane (see :func:`url_args_ok`)."""
+    the query is sane (see :func:`url_args_ok`).
+
+    Parameters
+    ----------
+    build : callable
+        ``build(lang)`` returns the page's servable object.
+    page : str
+        A page of :data:`PAGES`.
+    """
     doc = pn.state.curdoc
     if doc is not None:
         serve_stylesheets_locally(doc)
@@ -241,6 +387,11 @@ def serve_stylesheets_locally(doc) -> None:
     offline (measured: 3 of 6 broadband pages with CDN requests with 2 processes). Setting
     it first, through Bokeh's public ``Document.template_variables``, gives every session
     the same local URLs; the HTML handler later sets the same value.
+
+    Parameters
+    ----------
+    doc : bokeh.document.Document
+        The session's document.
     """
     rel_path = pn.state.rel_path
     doc.template_variables.setdefault(
@@ -249,7 +400,20 @@ def serve_stylesheets_locally(doc) -> None:
 
 def missing_data_panel(missing, lang: str) -> pn.pane.Alert:
     """What the page lacks: each missing dataset, its URL and the build's error, and how to
-    get it (``missing``: rows of :func:`smartidf_analysis.data.db.missing_datasets`)."""
+    get it (``missing``: rows of :func:`smartidf_analysis.data.db.missing_datasets`).
+
+    Parameters
+    ----------
+    missing : DataFrame
+        ``dataset_id``, ``title``, ``url``, ``error``.
+    lang : str
+        Language of the texts.
+
+    Returns
+    -------
+    panel.pane.Alert
+        The message (values escaped).
+    """
     items = "\n".join(f"- **{escape_markdown(r.dataset_id)}** — {escape_markdown(r.title)} "
                       f"({escape_markdown(r.url)}) : <code>{escape_markdown(r.error[:300])}</code>"
                       for r in missing.itertuples())
@@ -261,7 +425,20 @@ def missing_data_panel(missing, lang: str) -> pn.pane.Alert:
 def guarded(build, page: str):
     """Build a page; on any error show a short message and log the details (no traceback).
     A page whose datasets the last build could not get shows which ones and how to get
-    them instead (the overview shows it above its catalogue)."""
+    them instead (the overview shows it above its catalogue).
+
+    Parameters
+    ----------
+    build : callable
+        ``build(lang)`` returns the page's servable object.
+    page : str
+        A page of :data:`PAGES`.
+
+    Returns
+    -------
+    object
+        What ``build`` returned, or a template with the message.
+    """
     lang = current_lang()
     try:
         missing = build_facts(page)[1]

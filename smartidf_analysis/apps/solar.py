@@ -11,6 +11,9 @@ milliseconds), cached per database build and parameter set (:data:`.solar_state.
 Both polygon maps are :class:`~smartidf_analysis.plots.polygon_map.PolygonMap` figures built
 once (the communes per session, the roofs per roof set): a change only sends new colour
 values to the browser, not the geometries.
+
+Over 400 lines: one page's sections and the numpydoc sections of its methods; its state and
+texts are already apart (:mod:`.solar_state`, :mod:`.solar_display`).
 """
 
 from __future__ import annotations
@@ -51,7 +54,20 @@ log = logging.getLogger("smartidf.apps.solar")
 
 @dataclass(frozen=True)
 class SolarUpdate:
-    """What one state change computed (off the event loop when served)."""
+    """What one state change computed (off the event loop when served).
+
+    Parameters
+    ----------
+    key : tuple
+        (roof_set, convention, indicator, efficiency [-], losses [%], usable share [-]).
+    results : RoofSetResults or None
+        The roof set's results; None when the roofs did not change.
+    communes : DataFrame
+        ``commune_code`` and the indicator
+        (:func:`~smartidf_analysis.solar.results.commune_indicator`).
+    raster : object, optional
+        The synthetic stock's raster, when first needed.
+    """
 
     key: tuple  # (roof_set, convention, indicator, efficiency, losses, usable)
     results: sr.RoofSetResults | None  # None: the roofs did not change
@@ -69,13 +85,35 @@ class SolarPage(Page):
     @classmethod
     def load(cls, database: str) -> SolarPageData:
         """The solar inputs every session shares, read from the database at ``database`` (cached per
-        build)."""
+        build).
+
+        Parameters
+        ----------
+        database : str
+            Path of the DuckDB file.
+
+        Returns
+        -------
+        SolarPageData
+            Map units, provenance, unplaced dwellings and the synthetic flag.
+        """
         return SolarPageData(sd.commune_geometries(), sd.provenance(),
                              float(sd.unplaced_dwellings()["dwellings"].sum()),
                              is_synthetic(database))
 
     def render(self, shared: SolarPageData) -> tuple[list, list]:
-        """The page's ``(main, sidebar)`` objects made from ``shared``."""
+        """The page's ``(main, sidebar)`` objects made from ``shared``.
+
+        Parameters
+        ----------
+        shared : SolarPageData
+            What :meth:`load` returned.
+
+        Returns
+        -------
+        (list, list)
+            Main objects and sidebar controls.
+        """
         self.shared = shared
         self._results: sr.RoofSetResults | None = None
         self._commune_table = pd.DataFrame()
@@ -120,7 +158,15 @@ class SolarPage(Page):
         return self._layout_objects()
 
     def show_error(self, exc: BaseException | None, message: str | None = None) -> None:
-        """The page's own message for a failed computation (see :meth:`Page.show_error`)."""
+        """The page's own message for a failed computation (see :meth:`Page.show_error`).
+
+        Parameters
+        ----------
+        exc : BaseException or None
+            The error (not shown to the user).
+        message : str, optional
+            Text shown; default the solar page's error text when ``exc`` is given.
+        """
         if exc is not None and message is None:
             message = tr("sol_error", self.lang)
         super().show_error(exc, message)
@@ -351,5 +397,16 @@ class SolarPage(Page):
 
 
 def build_page(lang: str):
-    """The solar page in ``lang``."""
+    """The solar page in ``lang``.
+
+    Parameters
+    ----------
+    lang : str
+        ``"fr"`` or ``"en"``.
+
+    Returns
+    -------
+    panel.template.BootstrapTemplate or panel.Row
+        ``SolarPage(lang=lang).__panel__()``: the template when served, a row in a notebook.
+    """
     return SolarPage(lang=lang).__panel__()

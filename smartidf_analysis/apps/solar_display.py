@@ -30,7 +30,18 @@ TABLE_DIGITS = {"usable_area_m2": 0, "tilt_deg": 0, "azimuth_deg": 0, "shading_f
 
 def units(lang: str) -> dict[str, str]:
     """Unit labels of the solar page in ``lang``: ``kwh_yr`` (kWh per year), ``kwh_m2_yr`` (kWh/m² per year),
-    ``kwp`` (kWp, "kWc" in French)."""
+    ``kwp`` (kWp, "kWc" in French).
+
+    Parameters
+    ----------
+    lang : str
+        ``"fr"`` or ``"en"``.
+
+    Returns
+    -------
+    dict of str to str
+        ``kwh_yr``, ``kwh_m2_yr``, ``kwp``.
+    """
     fr = lang != "en"
     return {"kwh_yr": "kWh/an" if fr else "kWh/yr", "kwh_m2_yr": "kWh/m²/an" if fr else "kWh/m²/yr",
             "kwp": "kWc" if fr else "kWp"}
@@ -39,7 +50,23 @@ def units(lang: str) -> dict[str, str]:
 def source_text(provenance: pd.DataFrame, datasets: list[str], lang: str) -> str:
     """'Source : producer, title (vintage); …' of the ``datasets`` (provenance dataset ids).
     On a synthetic build, the synthetic tables standing for them (the tables the catalogue
-    says they feed; their provenance rows are titled "Synthetic demo region: <table>")."""
+    says they feed; their provenance rows are titled "Synthetic demo region: <table>").
+
+    Parameters
+    ----------
+    provenance : DataFrame
+        Provenance rows (``dataset_id``, ``producer``, ``title``, ``vintage``, optional
+        ``synthetic`` and ``table_name``).
+    datasets : list of str
+        Dataset ids cited.
+    lang : str
+        ``"fr"`` or ``"en"``.
+
+    Returns
+    -------
+    str
+        The caption, escaped for Markdown.
+    """
     chosen = provenance["dataset_id"].isin(datasets)
     if "synthetic" in provenance and "table_name" in provenance:
         known = set(catalog.ids())
@@ -52,19 +79,66 @@ def source_text(provenance: pd.DataFrame, datasets: list[str], lang: str) -> str
 
 def set_label(roof_set: str, synthetic: bool, lang: str) -> str:
     """The roof set's name, marked synthetic when ``synthetic`` (the synthetic stock, or any
-    set of a synthetic database)."""
+    set of a synthetic database).
+
+    Parameters
+    ----------
+    roof_set : str
+        The roof set's id.
+    synthetic : bool
+        Mark it synthetic.
+    lang : str
+        ``"fr"`` or ``"en"``.
+
+    Returns
+    -------
+    str
+        The label.
+    """
     label = tr("sol_set_" + roof_set, lang)
     return f"{label} ({tr('sol_synthetic', lang)})" if synthetic else label
 
 
 def convention_label(convention: str, synthetic_stock: bool, lang: str) -> str:
     """The production convention the totals and roofs follow (the synthetic stock keeps
-    per-kWp modules on its own racks: no row spacing, no cadastre factor)."""
+    per-kWp modules on its own racks: no row spacing, no cadastre factor).
+
+    Parameters
+    ----------
+    convention : str
+        ``"modules"`` or ``"cadastre"``.
+    synthetic_stock : bool
+        The roof set is the synthetic stock (its own convention).
+    lang : str
+        ``"fr"`` or ``"en"``.
+
+    Returns
+    -------
+    str
+        The label.
+    """
     return tr("sol_conv_stock" if synthetic_stock else "sol_conv_" + convention, lang)
 
 
 def totals_text(results: RoofSetResults, label: str, convention: str, lang: str) -> str:
-    """The totals caption: set, convention, roofs, MWp, GWh/yr, class shares, roofs left out."""
+    """The totals caption: set, convention, roofs, MWp, GWh/yr, class shares, roofs left out.
+
+    Parameters
+    ----------
+    results : RoofSetResults
+        The roof set's results.
+    label : str
+        The set's label (:func:`set_label`).
+    convention : str
+        The convention's label (:func:`convention_label`).
+    lang : str
+        ``"fr"`` or ``"en"``.
+
+    Returns
+    -------
+    str
+        Markdown: peak power [MWp], production [GWh/yr], class shares of roofs [%].
+    """
     t, cls = results.totals.iloc[0], results.classes
     shares = " · ".join(
         f"{tr('sol_class_' + c, lang)} {fmt_number(100 * cls.loc[c, 'roof_share'], lang)} %"
@@ -81,7 +155,20 @@ def totals_text(results: RoofSetResults, label: str, convention: str, lang: str)
 
 def roof_hover(rows: pd.DataFrame, lang: str) -> list[str]:
     """Hover text of each roof (``solar_class``, ``annual_kwh``, ``irradiation_kwh_m2``;
-    '—' for a roof without a class)."""
+    '—' for a roof without a class).
+
+    Parameters
+    ----------
+    rows : DataFrame
+        ``solar_class``, ``annual_kwh`` [kWh/yr], ``irradiation_kwh_m2`` [kWh/m2/yr].
+    lang : str
+        ``"fr"`` or ``"en"``.
+
+    Returns
+    -------
+    list of str
+        One text per roof.
+    """
     u = units(lang)
     return [f"{tr('sol_class_' + c, lang) if isinstance(c, str) else '—'} · "
             f"{fmt_number(kwh, lang)} {u['kwh_yr']} · {fmt_number(irr, lang)} {u['kwh_m2_yr']}"
@@ -91,7 +178,22 @@ def roof_hover(rows: pd.DataFrame, lang: str) -> list[str]:
 
 def map_caption(provenance: pd.DataFrame, datasets: list[str], lang: str) -> str:
     """Caption under the roof map: the solar classes, the sources of ``datasets`` (vintages from
-    ``provenance``), pvlib and the assumptions, in ``lang``."""
+    ``provenance``), pvlib and the assumptions, in ``lang``.
+
+    Parameters
+    ----------
+    provenance : DataFrame
+        Provenance rows.
+    datasets : list of str
+        Dataset ids cited.
+    lang : str
+        ``"fr"`` or ``"en"``.
+
+    Returns
+    -------
+    str
+        The caption (Markdown).
+    """
     return (f"{tr('sol_classes_note', lang)}. {source_text(provenance, datasets, lang)}; "
             f"pvlib. {tr('sol_assumptions', lang)}")
 
@@ -101,7 +203,26 @@ def commune_caption(indicator: str, shown: int, data, lang: str,
     """Caption of the commune map: indicator, communes with a value, what it is, sources
     (``data``: the page's :class:`~.solar_state.SolarPageData`; ``roof_set``: the regional
     roofs behind a production indicator, imported BD TOPO buildings or the synthetic
-    stock)."""
+    stock).
+
+    Parameters
+    ----------
+    indicator : str
+        A commune indicator of :data:`~smartidf_analysis.solar.results.COMMUNE_INDICATORS`.
+    shown : int
+        Communes with a value.
+    data : SolarPageData
+        The page's data (``provenance``, ``unplaced_dwellings``).
+    lang : str
+        ``"fr"`` or ``"en"``.
+    roof_set : str, optional
+        The regional roof set (:func:`~smartidf_analysis.solar.io.regional_roof_set`).
+
+    Returns
+    -------
+    str
+        The caption (Markdown).
+    """
     label = tr(f"sol_ind_{indicator}", lang)
     if indicator != "yield_kwh_kwp" and roof_set == "imported_buildings":
         prov = data.provenance
@@ -120,7 +241,26 @@ def commune_caption(indicator: str, shown: int, data, lang: str,
 
 
 def inspector_text(row: pd.Series, roof_id: str, losses_pct: float, lang: str) -> str:
-    """The inspector's line for one roof (class, area, kWp, kWh/yr, irradiation, shading)."""
+    """The inspector's line for one roof (class, area, kWp, kWh/yr, irradiation, shading).
+
+    Parameters
+    ----------
+    row : Series
+        The roof's row of the results (``solar_class``, ``usable_area_m2`` [m2],
+        ``peak_power_kwp`` [kWp], ``annual_kwh`` [kWh/yr], ``irradiation_kwh_m2``
+        [kWh/m2/yr], optional ``shading_factor`` [-]).
+    roof_id : str
+        The roof's id.
+    losses_pct : float
+        DC losses [%].
+    lang : str
+        ``"fr"`` or ``"en"``.
+
+    Returns
+    -------
+    str
+        One line of Markdown (shading in %).
+    """
     u, fr = units(lang), lang != "en"
     cls = tr("sol_class_" + str(row["solar_class"]), lang)
     shade = 100 * float(row.get("shading_factor", 0) or 0)
@@ -134,5 +274,16 @@ def inspector_text(row: pd.Series, roof_id: str, losses_pct: float, lang: str) -
 
 
 def table_formatters(lang: str) -> dict[str, dict]:
-    """Number formats of the roof table (decimals per column, the language's separators)."""
+    """Number formats of the roof table (decimals per column, the language's separators).
+
+    Parameters
+    ----------
+    lang : str
+        ``"fr"`` or ``"en"``.
+
+    Returns
+    -------
+    dict of str to dict
+        Column -> Tabulator formatter (:data:`TABLE_DIGITS`).
+    """
     return number_formatters(None, lang, TABLE_DIGITS)

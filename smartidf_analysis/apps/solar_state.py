@@ -27,7 +27,19 @@ PARAMETERS = ("roof_set", "convention", "module_efficiency", "system_losses_pct"
 
 @dataclass(frozen=True)
 class SolarPageData:
-    """What every session of the solar page shares, for one database build."""
+    """What every session of the solar page shares, for one database build.
+
+    Parameters
+    ----------
+    communes : DataFrame
+        Map units (arrondissements for Paris) with ``geometry_wkb``.
+    provenance : DataFrame
+        Provenance rows of the solar inputs.
+    unplaced_dwellings : float
+        ARCEP dwellings under codes without a commune [count].
+    synthetic_db : bool
+        The database was built from the synthetic demo region.
+    """
 
     communes: pd.DataFrame  # map units (arrondissements for Paris) with geometry_wkb
     provenance: pd.DataFrame  # provenance rows of the solar inputs
@@ -57,7 +69,13 @@ class SolarState(param.Parameterized):
         Id of the roof shown in the inspector ("" for none).""")
 
     def key(self) -> tuple[float, float, float]:
-        """(module efficiency [-], losses [%], usable share [-]), rounded: a cache key."""
+        """(module efficiency [-], losses [%], usable share [-]), rounded: a cache key.
+
+        Returns
+        -------
+        (float, float, float)
+            Efficiency (4 decimals) [-], losses (2 decimals) [%], usable share (4 decimals) [-].
+        """
         return (round(self.module_efficiency, 4), round(self.system_losses_pct, 2),
                 round(self.usable_fraction, 4))
 

@@ -57,6 +57,18 @@ def check_port_free(address: str, port: int) -> None:
     that a stopped server's TIME_WAIT connections do not count; never ``SO_REUSEPORT``), then
     closes the sockets. A port taken between this check and Panel's own bind still makes
     ``panel serve`` fail with its own error: the supervisor then exits with its status.
+
+    Parameters
+    ----------
+    address : str
+        Host name or IP address ("" or None: every interface).
+    port : int
+        TCP port.
+
+    Raises
+    ------
+    smartidf_analysis.errors.SmartidfError
+        When the address does not resolve, the port is in use, or binding fails.
     """
     try:
         infos = socket.getaddrinfo(address or None, port, socket.AF_UNSPEC, socket.SOCK_STREAM,
@@ -140,7 +152,22 @@ def _wait_group(group: int, deadline: float) -> bool:
 
 def stop_group(group: int, grace: float = STOP_GRACE_SECONDS, since: float | None = None) -> bool:
     """SIGTERM every process of ``group``, SIGKILL what is left ``grace`` seconds after
-    ``since`` (monotonic; default now); returns True when all ended within the grace."""
+    ``since`` (monotonic; default now); returns True when all ended within the grace.
+
+    Parameters
+    ----------
+    group : int
+        Process group id.
+    grace : float
+        Seconds allowed after ``since`` [s].
+    since : float, optional
+        Start of the grace, ``time.monotonic()`` [s]; default now.
+
+    Returns
+    -------
+    bool
+        True when no SIGKILL was needed.
+    """
     since = time.monotonic() if since is None else since
     _signal_group(group, signal.SIGTERM)
     if _wait_group(group, since + grace):
@@ -155,7 +182,18 @@ class _StopRequested(Exception):
 
 
 def exit_status(returncode: int) -> int:
-    """A child's return code as a shell exit status (killed by signal N: 128 + N)."""
+    """A child's return code as a shell exit status (killed by signal N: 128 + N).
+
+    Parameters
+    ----------
+    returncode : int
+        ``Popen.returncode`` (negative: killed by that signal).
+
+    Returns
+    -------
+    int
+        The exit status.
+    """
     return 128 - returncode if returncode < 0 else returncode
 
 
@@ -174,6 +212,20 @@ def supervise(cmd: list[str], env: dict[str, str], grace: float = STOP_GRACE_SEC
     SIGTERM, SIGINT and SIGHUP stop the whole group (:func:`stop_group`; a second signal
     SIGKILLs it at once) and return 0. If the child ends on its own, what it left of its
     group is stopped too and its exit status is returned.
+
+    Parameters
+    ----------
+    cmd : list of str
+        The command.
+    env : dict of str to str
+        Its environment (``SMARTIDF_SUPERVISOR_PID`` is added).
+    grace : float
+        Seconds between SIGTERM and SIGKILL when stopping [s].
+
+    Returns
+    -------
+    int
+        0 after a stop signal, else the child's exit status (:func:`exit_status`).
     """
     requested: list[tuple[int, float]] = []  # (signal, monotonic time)
     group: list[int] = []  # the child's pid (= its process group) once started

@@ -8,7 +8,18 @@ import pandas as pd
 
 
 def separators(lang: str) -> dict[str, str]:
-    """Tabulator's thousands and decimal separators: ``12 345,6`` (fr) or ``12,345.6``."""
+    """Tabulator's thousands and decimal separators: ``12 345,6`` (fr) or ``12,345.6``.
+
+    Parameters
+    ----------
+    lang : str
+        ``"fr"`` or anything else (English).
+
+    Returns
+    -------
+    dict of str to str
+        ``thousand`` and ``decimal``.
+    """
     if lang == "fr":
         return {"thousand": "\u202f", "decimal": ","}
     return {"thousand": ",", "decimal": "."}
@@ -20,7 +31,26 @@ def number_formatters(frame: pd.DataFrame | None, lang: str, digits: Mapping[str
     """Tabulator ``formatters`` for the numeric columns of ``frame`` (or only the columns of
     ``digits`` when ``frame`` is None): ``digits[column]`` decimals, else
     ``default_digits`` (None: leave the column unformatted); ``suffixes[column]`` after
-    the number (``" %"``, ``" km"``)."""
+    the number (``" %"``, ``" km"``).
+
+    Parameters
+    ----------
+    frame : DataFrame or None
+        The table shown (its numeric, non-boolean columns are formatted).
+    lang : str
+        Language of the separators (:func:`separators`).
+    digits : mapping of str to int, optional
+        Column -> decimals.
+    default_digits : int or None
+        Decimals of the other numeric columns; None leaves them unformatted.
+    suffixes : mapping of str to str, optional
+        Column -> text after the number.
+
+    Returns
+    -------
+    dict of str to dict
+        Column -> Tabulator formatter specification.
+    """
     digits, suffixes = dict(digits or {}), dict(suffixes or {})
     if frame is None:
         columns = list(digits)

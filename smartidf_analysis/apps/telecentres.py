@@ -11,6 +11,9 @@ slider change (sliders are throttled) the scenario is solved off the event loop 
 (:data:`SCENARIOS`); the commune outlines are drawn once per session (Bokeh,
 :func:`~smartidf_analysis.plots.telecentres.site_map`), only the site points' data source,
 the KPI cards and the tables change.
+
+Over 400 lines: one page's sections and the numpydoc sections of its methods and data
+class; the texts and tables are already apart (:mod:`.telecentres_display`).
 """
 
 from __future__ import annotations
@@ -49,7 +52,25 @@ GPE_COMPARISONS = ResultsCache(max_items=16)  # with/without GPE tables per buil
 
 @dataclass(frozen=True)
 class TelecentresPageData:
-    """What every session of the page shares, for one database build."""
+    """What every session of the page shares, for one database build.
+
+    Parameters
+    ----------
+    inputs : TelecentreInputs
+        The scenario inputs.
+    seams : Series
+        Count per data seam (:func:`~smartidf_analysis.telecentres.sites.data_seams`).
+    outlines : DataFrame
+        Map units with ``geometry_wkb``, under the sites.
+    n_candidates : int
+        Candidate stations of the default scenario.
+    reference : Scenario
+        The comparison table's reference scenario.
+    reference_result : ScenarioResult or None
+        Its result; None when it cannot be solved.
+    sources : DataFrame
+        Provenance rows cited (``producer``, ``title``, ``vintage``).
+    """
 
     inputs: tc.TelecentreInputs
     seams: pd.Series  # count per data seam (tc.data_seams)
@@ -81,7 +102,13 @@ class TelecentresState(param.Parameterized):
 
     def scenario(self) -> tc.Scenario:
         """The :class:`~smartidf_analysis.telecentres.demand.Scenario` of the page's values (sites, radius
-        [km], distance threshold [km], factors)."""
+        [km], distance threshold [km], factors).
+
+        Returns
+        -------
+        Scenario
+            The default scenario with the page's values.
+        """
         return tc.DEFAULT.but(n_sites=self.n_sites, radius_km=float(self.radius_km),
                               distance_threshold_km=float(self.distance_threshold_km),
                               teleworkable_factor=float(self.teleworkable_factor),
@@ -93,7 +120,20 @@ def solve(inputs: tc.TelecentreInputs, scenario: tc.Scenario
           ) -> tuple[ts.ScenarioResult | None, Exception | None]:
     """``scenario`` solved, or the reason it is impossible (a
     :class:`~smartidf_analysis.siting.base.SitingSettingsError` or ValueError: p above the
-    candidates, a zero radius, no demand...)."""
+    candidates, a zero radius, no demand...).
+
+    Parameters
+    ----------
+    inputs : TelecentreInputs
+        The scenario inputs.
+    scenario : Scenario
+        The scenario.
+
+    Returns
+    -------
+    (ScenarioResult or None, Exception or None)
+        The result and None, or None and the error.
+    """
     try:
         return ts.run_scenario(inputs, scenario), None
     except (SitingSettingsError, ValueError) as exc:
@@ -111,7 +151,18 @@ class TelecentresPage(Page):
     @classmethod
     def load(cls, database: str) -> TelecentresPageData:
         """The scenario inputs every session shares, read from the database at ``database`` (cached per
-        build)."""
+        build).
+
+        Parameters
+        ----------
+        database : str
+            Path of the DuckDB file.
+
+        Returns
+        -------
+        TelecentresPageData
+            Inputs, seams, outlines, candidates and the solved reference scenario.
+        """
         inputs = tc.load_inputs(database)
         _ = inputs.distances  # computed once, before the first slider move
         n_candidates = int(inputs.candidates(tc.DEFAULT)["candidate"].sum())
@@ -125,7 +176,13 @@ class TelecentresPage(Page):
 
     def prepare(self, shared: TelecentresPageData) -> None:
         """On a region with fewer candidate sites than the default count (the synthetic one), start at half of
-        them."""
+        them.
+
+        Parameters
+        ----------
+        shared : TelecentresPageData
+            What :meth:`load` returned.
+        """
         if 0 < shared.n_candidates < self.state.n_sites:  # small (synthetic) region
             self.state.n_sites = shared.n_candidates // 2 or 1
         self._default_n_sites = self.state.n_sites  # before the URL's value
@@ -139,7 +196,18 @@ class TelecentresPage(Page):
             p=fmt_number(self._default_n_sites, lang))
 
     def render(self, shared: TelecentresPageData) -> tuple[list, list]:
-        """The page's ``(main, sidebar)`` objects made from ``shared``."""
+        """The page's ``(main, sidebar)`` objects made from ``shared``.
+
+        Parameters
+        ----------
+        shared : TelecentresPageData
+            What :meth:`load` returned.
+
+        Returns
+        -------
+        (list, list)
+            Main objects and sidebar controls.
+        """
         self.shared = shared
         self.result: ts.ScenarioResult | None = None
         self.last_update_s = math.nan  # [s] server time of the last scenario change
@@ -248,7 +316,13 @@ class TelecentresPage(Page):
 
     async def compare_gpe(self, *_) -> None:
         """The current scenario with and without the Grand Paris Express stations (two
-        solves, off the loop)."""
+        solves, off the loop).
+
+        Parameters
+        ----------
+        *_ : object
+            The button event (ignored).
+        """
         scenario, lang = self.state.scenario(), self.lang
         self._gpe_box.loading = True
         try:
@@ -267,7 +341,13 @@ class TelecentresPage(Page):
             self._gpe_box.loading = False
 
     def pin(self, *_) -> None:
-        """Add the current scenario to the comparison table."""
+        """Add the current scenario to the comparison table.
+
+        Parameters
+        ----------
+        *_ : object
+            The button event (ignored).
+        """
         if self.result is not None:
             self._pinned.append((f"{tr('tc_saved', self.lang)} {len(self._pinned) + 1}",
                                  self.result))
@@ -320,5 +400,16 @@ class TelecentresPage(Page):
 
 
 def build_page(lang: str):
-    """The telecentres page in ``lang``."""
+    """The telecentres page in ``lang``.
+
+    Parameters
+    ----------
+    lang : str
+        ``"fr"`` or ``"en"``.
+
+    Returns
+    -------
+    panel.template.BootstrapTemplate or panel.Row
+        ``TelecentresPage(lang=lang).__panel__()``: the template when served, a row in a notebook.
+    """
     return TelecentresPage(lang=lang).__panel__()

@@ -33,7 +33,20 @@ KPIS = [("daily_users", "tc_kpi_users", 0), ("teleworkers", "tc_kpi_teleworkers"
 
 
 def error_message(exc: Exception, lang: str) -> str:
-    """A short translated message for an impossible setting (never a traceback)."""
+    """A short translated message for an impossible setting (never a traceback).
+
+    Parameters
+    ----------
+    exc : Exception
+        The error of :func:`~smartidf_analysis.apps.telecentres.solve`.
+    lang : str
+        ``"fr"`` or ``"en"``.
+
+    Returns
+    -------
+    str
+        Markdown (the error's own text escaped).
+    """
     if isinstance(exc, SitingSettingsError) and f"tc_err_{exc.kind}" in telecentres_labels.LABELS:
         values = {k: fmt_number(v, lang, 1 if k == "radius" else 0)
                   for k, v in exc.values.items()}
@@ -42,7 +55,18 @@ def error_message(exc: Exception, lang: str) -> str:
 
 
 def titles(lang: str) -> dict[str, str]:
-    """Column titles of the sites and comparison tables."""
+    """Column titles of the sites and comparison tables.
+
+    Parameters
+    ----------
+    lang : str
+        ``"fr"`` or ``"en"``.
+
+    Returns
+    -------
+    dict of str to str
+        Column -> title.
+    """
     keys = {"rank": "tc_col_rank", "station_name": "tc_col_station",
             "commune_code": "tc_col_commune", "lines": "tc_col_lines",
             "daily_users": "tc_col_users", "seats": "tc_col_seats",
@@ -58,13 +82,36 @@ def titles(lang: str) -> dict[str, str]:
 
 
 def formatters(lang: str) -> dict[str, dict]:
-    """Number formats of both tables (:data:`DIGITS`, the language's separators)."""
+    """Number formats of both tables (:data:`DIGITS`, the language's separators).
+
+    Parameters
+    ----------
+    lang : str
+        ``"fr"`` or ``"en"``.
+
+    Returns
+    -------
+    dict of str to dict
+        Column -> Tabulator formatter.
+    """
     return number_formatters(None, lang, DIGITS)
 
 
 def sites_shown(result: ts.ScenarioResult | None) -> pd.DataFrame:
     """The chosen sites as the table shows them (fibre coverage in %); empty without a
-    result."""
+    result.
+
+    Parameters
+    ----------
+    result : ScenarioResult or None
+        The solved scenario, or None when it is impossible.
+
+    Returns
+    -------
+    DataFrame
+        :data:`SITE_COLUMNS`: ``daily_users`` [persons/day], ``seats``,
+        ``mean_distance_km`` [km], ``coverage_rate`` [%], ...
+    """
     if result is None:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in SITE_COLUMNS})
     out = result.sites[SITE_COLUMNS].copy()
@@ -73,7 +120,20 @@ def sites_shown(result: ts.ScenarioResult | None) -> pd.DataFrame:
 
 
 def kpi_html(result: ts.ScenarioResult | None, lang: str) -> str:
-    """The seven KPI cards ("—" without a result)."""
+    """The seven KPI cards ("—" without a result).
+
+    Parameters
+    ----------
+    result : ScenarioResult or None
+        The solved scenario, or None when it is impossible.
+    lang : str
+        ``"fr"`` or ``"en"``.
+
+    Returns
+    -------
+    str
+        HTML of the cards (:data:`KPIS`; demand served in %).
+    """
     values = ["—"] * len(KPIS) if result is None else [
         fmt_number(result.kpis[k], lang, digits) + (" %" if k == "demand_served_pct" else "")
         for k, _, digits in KPIS]
@@ -89,7 +149,26 @@ def kpi_html(result: ts.ScenarioResult | None, lang: str) -> str:
 def caption(result: ts.ScenarioResult | None, model: str, method: str, sources: pd.DataFrame,
             seams: pd.Series, lang: str) -> str:
     """The map caption: sites among candidates, model and solver (gap, time), sources with
-    their vintages, and what the model cannot place (``seams``: count per seam)."""
+    their vintages, and what the model cannot place (``seams``: count per seam).
+
+    Parameters
+    ----------
+    result : ScenarioResult or None
+        The solved scenario, or None when it is impossible.
+    model, method : str
+        The scenario's model and solver.
+    sources : DataFrame
+        Provenance rows cited (``producer``, ``title``, ``vintage``).
+    seams : Series
+        Count per seam (needs ``workers_without_distance`` and ``stations_outside_region``).
+    lang : str
+        ``"fr"`` or ``"en"``.
+
+    Returns
+    -------
+    str
+        Markdown (gap in %, solve time in s).
+    """
     text = f"**{tr('tc_map_title', lang)}**"
     if result is not None:
         k = result.kpis
@@ -117,14 +196,38 @@ GPE_COLUMNS = ["network", "new_sites", "planned_sites_chosen", "teleworkers", "d
 
 def gpe_shown(table: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The with/without Grand Paris Express comparison
-    (:func:`~smartidf_analysis.telecentres.networks.gpe_comparison`) as the page shows it."""
+    (:func:`~smartidf_analysis.telecentres.networks.gpe_comparison`) as the page shows it.
+
+    Parameters
+    ----------
+    table : DataFrame
+        :func:`~smartidf_analysis.telecentres.networks.gpe_comparison`.
+    lang : str
+        ``"fr"`` or ``"en"``.
+
+    Returns
+    -------
+    DataFrame
+        :data:`GPE_COLUMNS`, networks named in ``lang``.
+    """
     names = {"stations_2025": tr("tc_gpe_now", lang),
              "stations_2025_plus_gpe": tr("tc_gpe_plus", lang)}
     return table[GPE_COLUMNS].assign(network=table["network"].map(names).fillna(table["network"]))
 
 
 def gpe_titles(lang: str) -> dict[str, str]:
-    """Column titles of the Grand Paris Express comparison table in ``lang``."""
+    """Column titles of the Grand Paris Express comparison table in ``lang``.
+
+    Parameters
+    ----------
+    lang : str
+        ``"fr"`` or ``"en"``.
+
+    Returns
+    -------
+    dict of str to str
+        Column -> title.
+    """
     return {**titles(lang), "network": tr("tc_col_network", lang),
             "new_sites": tr("tc_n_sites", lang), "planned_sites_chosen": tr("tc_col_planned", lang),
             "hours_saved_per_teleworker_per_year": tr("tc_col_hours_person", lang)}
@@ -132,14 +235,41 @@ def gpe_titles(lang: str) -> dict[str, str]:
 
 def gpe_formatters(lang: str) -> dict[str, dict]:
     """Number formats of the Grand Paris Express comparison table in ``lang`` (site counts as integers, hours
-    saved per teleworker per year [h] to one decimal)."""
+    saved per teleworker per year [h] to one decimal).
+
+    Parameters
+    ----------
+    lang : str
+        ``"fr"`` or ``"en"``.
+
+    Returns
+    -------
+    dict of str to dict
+        Column -> Tabulator formatter.
+    """
     return number_formatters(None, lang, {**DIGITS, "new_sites": 0, "planned_sites_chosen": 0,
                                           "hours_saved_per_teleworker_per_year": 1})
 
 
 def gpe_caption(table: pd.DataFrame, scenario, lang: str) -> str:
     """Under the with/without GPE table: the scenario compared, the solver's status and gap,
-    the stations' source."""
+    the stations' source.
+
+    Parameters
+    ----------
+    table : DataFrame
+        :func:`~smartidf_analysis.telecentres.networks.gpe_comparison` (``mip_gap``,
+        ``attrs["source"]``).
+    scenario : Scenario
+        The scenario compared (its ``model`` and ``method``).
+    lang : str
+        ``"fr"`` or ``"en"``.
+
+    Returns
+    -------
+    str
+        Markdown (gaps in %).
+    """
     gaps = ", ".join(f"{fmt_number(100 * g, lang, 2)} %" if pd.notna(g) else tr("tc_heuristic", lang)
                      for g in table["mip_gap"])
     return (f"{tr('tc_' + scenario.model, lang)}, {tr('tc_' + scenario.method, lang)} "

@@ -42,7 +42,13 @@ def freeze_heap() -> None:
 def warm_caches() -> list[str]:
     """Load the shared data of every page (see :mod:`smartidf_analysis.apps.page`) for the served database;
     returns the pages warmed. A page whose data cannot be loaded (no database, missing
-    datasets) is logged and left to show its own message."""
+    datasets) is logged and left to show its own message.
+
+    Returns
+    -------
+    list of str
+        The pages warmed.
+    """
     # absolute imports: this file is run as a script by --setup
     from smartidf_analysis import config
     from smartidf_analysis.apps import pages

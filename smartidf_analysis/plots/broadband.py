@@ -30,23 +30,57 @@ CLASS_LABELS = ("0", "< 10 %", "10–25 %", "25–50 %", "50–80 %", "≥ 80 %"
 
 
 def rate_scale() -> ColorScale:
-    """Coverage rate [fraction] 0–1; above 1 in ``ABOVE_100_COLOR``."""
+    """Coverage rate [fraction] 0–1; above 1 in ``ABOVE_100_COLOR``.
+
+    Returns
+    -------
+    ColorScale
+        The scale.
+    """
     return ColorScale(Viridis256, 0.0, 1.0, high_color=ABOVE_100_COLOR,
                       ticks={0.0: "0 %", 0.25: "25 %", 0.5: "50 %", 0.75: "75 %", 1.0: "100 %"})
 
 
 def class_scale() -> ColorScale:
-    """ARCEP class as its position 0–5 in (0, 5, 10, 25, 50, 80)."""
+    """ARCEP class as its position 0–5 in (0, 5, 10, 25, 50, 80).
+
+    Returns
+    -------
+    ColorScale
+        The scale.
+    """
     return ColorScale(CLASS_COLORS, -0.5, 5.5, ticks=dict(enumerate(CLASS_LABELS)))
 
 
 def count_scale(high: float) -> ColorScale:
-    """Counts from 0 to ``high`` (e.g. a high percentile, fixed across quarters)."""
+    """Counts from 0 to ``high`` (e.g. a high percentile, fixed across quarters).
+
+    Parameters
+    ----------
+    high : float
+        Top of the scale [count] (at least 1).
+
+    Returns
+    -------
+    ColorScale
+        The scale.
+    """
     return ColorScale(Viridis256, 0.0, max(float(high), 1.0))
 
 
 def growth_scale(bound: float) -> ColorScale:
-    """Diverging scale for growth in rate points, symmetric in ``±bound``."""
+    """Diverging scale for growth in rate points, symmetric in ``±bound``.
+
+    Parameters
+    ----------
+    bound : float
+        Half-width of the scale [rate points].
+
+    Returns
+    -------
+    ColorScale
+        The scale.
+    """
     bound = max(float(bound), 1e-6)
     return ColorScale(tuple(reversed(RdBu11)), -bound, bound)
 
@@ -68,6 +102,27 @@ def department_series_chart(trajectory: pd.DataFrame, zones: Sequence[str], *,
     renders each element of an overlay as its own subplot (about 14 ms each), so 9 zones
     cost 12 elements instead of 29 (the page opens and the department changes that much
     faster).
+
+    Parameters
+    ----------
+    trajectory : DataFrame
+        ``zone_code``, ``quarter`` ("2018Q1"), ``source``, ``preferred`` (bool),
+        ``coverage_pct`` [%].
+    zones : sequence of str
+        Zone codes drawn, in legend order.
+    names : dict of str to str, optional
+        Zone code -> label.
+    projected : DataFrame, optional
+        ``zone_code``, ``quarter``, ``projected_pct`` [%].
+    title, ylabel : str
+        Title and y-axis label.
+    height : int
+        Height [px].
+
+    Returns
+    -------
+    holoviews.Overlay
+        The chart.
     """
     names = names or {}
     colors = hv.Cycle("Category10").values
@@ -101,7 +156,24 @@ def department_series_chart(trajectory: pd.DataFrame, zones: Sequence[str], *,
 
 def zoning_chart(zoning: pd.DataFrame, labels: dict[str, str], *, title: str = "",
                  ylabel: str = "%", height: int = 320):
-    """Coverage rate [%] per ARCEP zone (bars) for each quarter."""
+    """Coverage rate [%] per ARCEP zone (bars) for each quarter.
+
+    Parameters
+    ----------
+    zoning : DataFrame
+        ``zone``, ``quarter``, ``coverage_rate`` [0-1].
+    labels : dict of str to str
+        Zone -> label.
+    title, ylabel : str
+        Title and y-axis label.
+    height : int
+        Height [px].
+
+    Returns
+    -------
+    holoviews.Bars
+        The chart.
+    """
     d = zoning.assign(zone_label=zoning["zone"].map(labels).fillna(zoning["zone"]),
                       rate_pct=100 * zoning["coverage_rate"])
     return hv.Bars(d, ["zone_label", "quarter"], hv.Dimension("rate_pct", label=ylabel)).opts(
@@ -114,7 +186,27 @@ def commune_chart(series: pd.DataFrame, *, title: str = "", observed: str = "obs
                   projected: str = "projected", ylabel: str = "%", target: str | None = None,
                   height: int = 300):
     """One commune: observed rates [%] as a line with dots, the projected path dashed and
-    the slow–fast range shaded (``series`` from ``broadband_indicators.commune_series``)."""
+    the slow–fast range shaded (``series`` from ``broadband_indicators.commune_series``).
+
+    Parameters
+    ----------
+    series : DataFrame
+        ``kind`` ("observed" or "projected"), ``quarter``, ``coverage_rate`` [0-1] and, for
+        projected rows, ``rate_slow`` and ``rate_fast`` [0-1].
+    title, ylabel : str
+        Title and y-axis label.
+    observed, projected : str
+        Legend labels.
+    target : str, optional
+        A quarter ("2022Q4") marked with a dotted line.
+    height : int
+        Height [px].
+
+    Returns
+    -------
+    holoviews.Overlay
+        The chart.
+    """
     obs = series[series["kind"] == "observed"]
     fut = series[series["kind"] == "projected"]
     layers = [hv.Curve((_dates(obs["quarter"]), 100 * obs["coverage_rate"]), "date", ylabel,
@@ -137,7 +229,26 @@ def commune_chart(series: pd.DataFrame, *, title: str = "", observed: str = "obs
 
 def backtest_chart(backtest: pd.DataFrame, quarter: str, *, names: dict[str, str] | None = None,
                    title: str = "", height: int = 340):
-    """Projected vs actual rate [%] per zone at one checkpoint (grouped bars)."""
+    """Projected vs actual rate [%] per zone at one checkpoint (grouped bars).
+
+    Parameters
+    ----------
+    backtest : DataFrame
+        ``zone_code``, ``quarter``, ``projected_pct`` and ``actual_pct`` [%].
+    quarter : str
+        The checkpoint shown.
+    names : dict of str to str, optional
+        Zone code -> label.
+    title : str
+        Title.
+    height : int
+        Height [px].
+
+    Returns
+    -------
+    holoviews.Bars
+        The chart.
+    """
     d = backtest[backtest["quarter"] == quarter]
     names = names or {}
     zone = d["zone_code"].map(lambda z: names.get(z, z))
@@ -151,5 +262,20 @@ def backtest_chart(backtest: pd.DataFrame, quarter: str, *, names: dict[str, str
 
 
 def values_for_map(frame: pd.DataFrame, codes: Sequence[str], column: str) -> np.ndarray:
-    """``frame[column]`` aligned on ``codes`` (``frame`` has ``commune_code``); NaN where absent."""
+    """``frame[column]`` aligned on ``codes`` (``frame`` has ``commune_code``); NaN where absent.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        ``commune_code`` and ``column``.
+    codes : sequence of str
+        Commune codes of the map, in its order.
+    column : str
+        Column read.
+
+    Returns
+    -------
+    ndarray
+        Floats, one per code.
+    """
     return frame.set_index("commune_code")[column].reindex(codes).to_numpy(dtype=float)

@@ -41,7 +41,20 @@ INDICATOR_STYLE: dict[str, tuple[str, tuple[float, float] | None, bool]] = {
 def indicator_style(frame: pd.DataFrame, indicator: str
                     ) -> tuple[np.ndarray, tuple[float, float], str, bool]:
     """Values to colour (NaN = no data), colour limits, colormap and log flag of one
-    indicator column of ``frame`` (log scales show zero or negative values as no data)."""
+    indicator column of ``frame`` (log scales show zero or negative values as no data).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        One row per commune with the ``indicator`` column.
+    indicator : str
+        An indicator of :data:`INDICATOR_STYLE` (others: viridis, 0-1).
+
+    Returns
+    -------
+    (ndarray, (float, float), str, bool)
+        Values (in the indicator's units), colour limits, colormap name, log flag.
+    """
     cmap, clim, logz = INDICATOR_STYLE.get(indicator, ("viridis", (0.0, 1.0), False))
     values = frame[indicator].to_numpy(dtype=float)
     if logz and not (values > 0).any():
@@ -58,7 +71,28 @@ def indicator_map(frame: pd.DataFrame, indicator: str, *, label: str, title: str
                   height: int = 520, hooks: list | None = None) -> hv.Polygons:
     """Choropleth of one commune indicator; ``frame`` has ``geometry_wkb``, ``commune_code``,
     ``commune_name`` and the indicator (NaN = grey "no data"). The coloured column is called
-    ``value`` (labelled ``label``), so that a page can later patch only the values."""
+    ``value`` (labelled ``label``), so that a page can later patch only the values.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        ``geometry_wkb``, ``commune_code``, ``commune_name`` and ``indicator``.
+    indicator : str
+        The column coloured (see :func:`indicator_style`).
+    label : str
+        Legend label (with the unit).
+    title : str
+        Title.
+    height : int
+        Minimum height [px].
+    hooks : list, optional
+        HoloViews plot hooks.
+
+    Returns
+    -------
+    holoviews.Polygons
+        The choropleth, its ranges declared.
+    """
     values, clim, cmap, logz = indicator_style(frame, indicator)
     frame = frame[["commune_code", "commune_name", "geometry_wkb"]].assign(value=values)
     polys = choropleth(frame, "value", label=label, cmap=cmap, clim=clim, logz=logz,
@@ -73,7 +107,22 @@ def indicator_scale(frame: pd.DataFrame, indicator: str, label: Callable[[float]
     """Values to colour and the colour scale of one indicator for a
     :class:`~smartidf_analysis.plots.polygon_map.PolygonMap`: the colormap, limits and log
     flag of :data:`INDICATOR_STYLE` (log scales: decades, ticks labelled ``label(v)``;
-    shares 0–1: ticks in percent)."""
+    shares 0–1: ticks in percent).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        One row per map polygon, with the ``indicator`` column.
+    indicator : str
+        The column coloured.
+    label : callable
+        Number -> text, for tick labels.
+
+    Returns
+    -------
+    (ndarray, ColorScale)
+        Values (in the indicator's units) and the scale.
+    """
     values, clim, cmap, logz = indicator_style(frame, indicator)
     palette = named_palette(cmap)
     if logz:
@@ -87,7 +136,20 @@ def indicator_scale(frame: pd.DataFrame, indicator: str, label: Callable[[float]
 def add_flow_layer(fig, *, workers_label: str = "workers") -> ColumnDataSource:
     """Flow lines drawn over a Bokeh map ``fig``: a segment glyph fed by the returned data
     source (fill it with :func:`flow_layer_data`); width by workers, red outbound, blue
-    inbound, hover names and workers."""
+    inbound, hover names and workers.
+
+    Parameters
+    ----------
+    fig : bokeh.plotting.figure
+        The map figure (Web Mercator).
+    workers_label : str
+        Hover label of the workers.
+
+    Returns
+    -------
+    bokeh.models.ColumnDataSource
+        The (empty) source of the segments.
+    """
     source = ColumnDataSource(flow_layer_data(segment_frame(
         pd.DataFrame(columns=["home_code", "work_code", "workers"]), pd.DataFrame(
             columns=["commune_code", "centroid_lon", "centroid_lat"]))))
@@ -100,7 +162,21 @@ def add_flow_layer(fig, *, workers_label: str = "workers") -> ColumnDataSource:
 
 def flow_layer_data(segments: pd.DataFrame, display: list[str] | None = None) -> dict:
     """Columns for :func:`add_flow_layer` from :func:`segment_frame`; ``display`` is the
-    workers as text (default: rounded)."""
+    workers as text (default: rounded).
+
+    Parameters
+    ----------
+    segments : DataFrame
+        :func:`segment_frame`.
+    display : list of str, optional
+        Workers as text, one per segment.
+
+    Returns
+    -------
+    dict
+        ``x0``, ``y0``, ``x1``, ``y1`` [m, EPSG:3857], ``width`` [px], ``color``,
+        ``home_name``, ``work_name``, ``display``.
+    """
     colors = {"out": OUT_COLOR, "in": IN_COLOR}
     workers = segments["workers"].to_numpy(dtype=float)
     return {
@@ -141,7 +217,26 @@ def _mercator(communes: pd.DataFrame) -> pd.DataFrame:
 def segment_frame(flows: pd.DataFrame, communes: pd.DataFrame, max_width: float = 10.0,
                   direction: str | None = None) -> pd.DataFrame:
     """Line coordinates (Web Mercator) for flows between distinct communes with known
-    centroids: ``x0, y0, x1, y1`` plus :data:`SEGMENT_VDIMS` (``width`` [px] ∝ workers)."""
+    centroids: ``x0, y0, x1, y1`` plus :data:`SEGMENT_VDIMS` (``width`` [px] ∝ workers).
+
+    Parameters
+    ----------
+    flows : DataFrame
+        ``home_code``, ``work_code``, ``workers`` [persons], optional ``direction``.
+    communes : DataFrame
+        ``commune_code``, ``centroid_lon``, ``centroid_lat`` [deg], optional
+        ``commune_name``.
+    max_width : float
+        Width of the largest flow [px] (the smallest: 1 px).
+    direction : str, optional
+        ``direction`` of every row when ``flows`` has none (default "flow").
+
+    Returns
+    -------
+    DataFrame
+        ``x0``, ``y0``, ``x1``, ``y1`` [m, EPSG:3857], ``workers`` [persons], ``width`` [px],
+        ``direction``, ``home_code``, ``home_name``, ``work_code``, ``work_name``.
+    """
     pos = _mercator(communes.drop_duplicates("commune_code"))
     f = flows[(flows["home_code"] != flows["work_code"])
               & flows["home_code"].isin(pos.index) & flows["work_code"].isin(pos.index)]
@@ -159,7 +254,20 @@ def segment_frame(flows: pd.DataFrame, communes: pd.DataFrame, max_width: float 
 
 
 def flow_lines(segments: pd.DataFrame, *, workers_label: str = "workers") -> hv.Segments:
-    """Flow lines from :func:`segment_frame`: width by workers, red outbound, blue inbound."""
+    """Flow lines from :func:`segment_frame`: width by workers, red outbound, blue inbound.
+
+    Parameters
+    ----------
+    segments : DataFrame
+        :func:`segment_frame`.
+    workers_label : str
+        Hover label of the workers.
+
+    Returns
+    -------
+    holoviews.Segments
+        The lines.
+    """
     vdims = [hv.Dimension("workers", label=workers_label), *SEGMENT_VDIMS[1:]]
     return hv.Segments(segments, kdims=["x0", "y0", "x1", "y1"], vdims=vdims).opts(
         color="direction", cmap={"out": OUT_COLOR, "in": IN_COLOR, "flow": OUT_COLOR},
@@ -169,7 +277,24 @@ def flow_lines(segments: pd.DataFrame, *, workers_label: str = "workers") -> hv.
 def dominant_flow_map(selection, communes: pd.DataFrame, *, title: str = "",
                       height: int = 600) -> hv.Overlay:
     """Dominant flows (a :class:`~smartidf_analysis.commuting.selections.FlowSelection` from
-    ``dominant_flows``) as lines over points for the dominant centres sized by weight."""
+    ``dominant_flows``) as lines over points for the dominant centres sized by weight.
+
+    Parameters
+    ----------
+    selection : FlowSelection
+        Its ``flows`` and ``nodes`` (``code``, ``role``, ``weight``).
+    communes : DataFrame
+        As for :func:`segment_frame`.
+    title : str
+        Title.
+    height : int
+        Minimum height [px].
+
+    Returns
+    -------
+    holoviews.Overlay
+        Lines and points.
+    """
     seg = segment_frame(selection.flows.assign(direction="flow"), communes, max_width=8.0)
     pos = _mercator(communes.drop_duplicates("commune_code"))
     centres = selection.nodes[selection.nodes["role"] == "dominant"]
@@ -191,7 +316,20 @@ def dominant_flow_map(selection, communes: pd.DataFrame, *, title: str = "",
 
 def distance_bars(distribution: pd.DataFrame, *, xlabel: str = "crow-fly distance [km]",
                   ylabel: str = "share of workers [%]", title: str = "") -> hv.Bars:
-    """Bar chart of a :func:`~smartidf_analysis.commuting.indicators.distance_distribution` table."""
+    """Bar chart of a :func:`~smartidf_analysis.commuting.indicators.distance_distribution` table.
+
+    Parameters
+    ----------
+    distribution : DataFrame
+        ``from_km``, ``to_km`` [km] and ``share`` [0-1] per distance class.
+    xlabel, ylabel, title : str
+        Axis labels and title.
+
+    Returns
+    -------
+    holoviews.Bars
+        Share of workers per class [%].
+    """
     labels = [f"{a:g}–{b:g}" for a, b in zip(distribution["from_km"], distribution["to_km"],
                                               strict=True)]
     data = pd.DataFrame({"class": labels, "share": 100 * distribution["share"].to_numpy()})
@@ -203,7 +341,22 @@ def distance_bars(distribution: pd.DataFrame, *, xlabel: str = "crow-fly distanc
 def mode_share_bars(shares: pd.DataFrame, mode_labels: dict[str, str], *, title: str = "",
                     ylabel: str = "share of workers [%]") -> hv.Bars:
     """Stacked bars of mode shares per unit (a :func:`~smartidf_analysis.commuting.indicators.mode_shares`
-    table); ``mode_labels`` maps ``share_<mode>`` columns to legend labels."""
+    table); ``mode_labels`` maps ``share_<mode>`` columns to legend labels.
+
+    Parameters
+    ----------
+    shares : DataFrame
+        ``unit_code``, ``unit_name`` and ``share_<mode>`` columns [0-1].
+    mode_labels : dict of str to str
+        ``share_<mode>`` column -> legend label (the columns drawn).
+    title, ylabel : str
+        Title and y-axis label.
+
+    Returns
+    -------
+    holoviews.Bars
+        Stacked shares [%].
+    """
     long = shares.melt(id_vars=["unit_code", "unit_name"], value_vars=list(mode_labels),
                        var_name="mode", value_name="share")
     long["mode"] = long["mode"].map(mode_labels)

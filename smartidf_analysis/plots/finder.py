@@ -17,7 +17,23 @@ _TO_MERCATOR = Transformer.from_crs("EPSG:4326", "EPSG:3857", always_xy=True)
 def finder_map(communes: pd.DataFrame, *, site_label: str = "site",
                distance_label: str = "km", height: int = 520):
     """``(map, sites source, places source)``: outlines of ``communes`` (``commune_code,
-    commune_name, geometry_wkb``) and two empty point layers with hover."""
+    commune_name, geometry_wkb``) and two empty point layers with hover.
+
+    Parameters
+    ----------
+    communes : DataFrame
+        ``commune_code``, ``commune_name``, ``geometry_wkb`` (WGS84).
+    site_label, distance_label : str
+        Hover labels of the site and of its distance.
+    height : int
+        Height [px].
+
+    Returns
+    -------
+    (PolygonMap, bokeh.models.ColumnDataSource, bokeh.models.ColumnDataSource)
+        The outline map, the sites source (fill with :func:`finder_layer_data`) and the
+        places source (:func:`places_layer_data`).
+    """
     from bokeh.models import ColumnDataSource, HoverTool
 
     from .polygon_map import PolygonMap
@@ -45,7 +61,23 @@ def _mercator(lon, lat):
 
 def finder_layer_data(sites: pd.DataFrame, kind_labels: dict[str, str] | None = None,
                       display: list[str] | None = None) -> dict:
-    """Columns of the sites source from a finder answer's ``sites`` table."""
+    """Columns of the sites source from a finder answer's ``sites`` table.
+
+    Parameters
+    ----------
+    sites : DataFrame
+        ``lon``, ``lat`` [deg], ``kind`` ("existing" or "proposed"), ``station_name``,
+        ``distance_km`` [km].
+    kind_labels : dict of str to str, optional
+        Kind -> hover label.
+    display : list of str, optional
+        Distance as text per site; default ``distance_km`` with one decimal.
+
+    Returns
+    -------
+    dict
+        ``x``, ``y`` [m, EPSG:3857], ``color``, ``name``, ``kind``, ``display``.
+    """
     if sites.empty:
         return {"x": [], "y": [], "color": [], "name": [], "kind": [], "display": []}
     x, y = _mercator(sites["lon"], sites["lat"])
@@ -59,7 +91,18 @@ def finder_layer_data(sites: pd.DataFrame, kind_labels: dict[str, str] | None = 
 
 
 def places_layer_data(points: list[tuple[float, float]]) -> dict:
-    """Columns of the places source from (lon, lat) pairs (home, work)."""
+    """Columns of the places source from (lon, lat) pairs (home, work).
+
+    Parameters
+    ----------
+    points : list of (float, float)
+        (lon, lat) [deg] pairs.
+
+    Returns
+    -------
+    dict
+        ``x``, ``y`` [m, EPSG:3857].
+    """
     if not points:
         return {"x": [], "y": []}
     x, y = _mercator([p[0] for p in points], [p[1] for p in points])

@@ -53,7 +53,19 @@ def _cached_paths(codes: tuple[str, ...], wkbs: tuple[bytes, ...], tolerance: fl
 def mercator_paths(codes: Sequence[str], wkbs: Sequence[bytes], tolerance: float = 0.0) -> tuple:
     """Projected polygon data for each WKB geometry (WGS84), cached by content.
 
-    ``tolerance`` [degrees] simplifies geometries first (0.0005 ≈ 50 m).
+    Parameters
+    ----------
+    codes : sequence of str
+        One id per geometry (part of the cache key).
+    wkbs : sequence of bytes
+        WKB geometries, WGS84.
+    tolerance : float
+        Simplification tolerance [deg] (0.0005 ≈ 50 m); 0 keeps the geometries.
+
+    Returns
+    -------
+    tuple of dict
+        Per geometry: ``x``, ``y`` [m, EPSG:3857] with NaN between parts, and ``holes``.
     """
     return _cached_paths(tuple(codes), tuple(bytes(w) for w in wkbs), tolerance)
 
@@ -74,7 +86,18 @@ def _cached_frame(codes: tuple[str, ...], wkbs: tuple[bytes, ...], tolerance: fl
 def polygons_frame(codes: Sequence[str], wkbs: Sequence[bytes], tolerance: float = 0.0):
     """Web-Mercator geometries as a spatialpandas GeoDataFrame (one row per code), cached by
     content: HoloViews renders it vectorised (0.7 s for 1,285 communes instead of 5-9 s for
-    per-polygon dictionaries). Returns a copy the caller may add value columns to."""
+    per-polygon dictionaries).
+
+    Parameters
+    ----------
+    codes, wkbs, tolerance
+        As for :func:`mercator_paths`.
+
+    Returns
+    -------
+    spatialpandas.GeoDataFrame
+        ``geometry`` in EPSG:3857; a copy the caller may add value columns to.
+    """
     cached = _cached_frame(tuple(codes), tuple(bytes(w) for w in wkbs), tolerance)
     return cached.copy()
 
@@ -88,6 +111,38 @@ def choropleth(frame: pd.DataFrame, value: str, *, label: str | None = None,
 
     Rows whose value is missing are drawn grey ("no data") — never as zero. ``tolerance``
     [degrees] simplifies the outlines (0.0003 ≈ 30 m). Drawn in Web Mercator, offline.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        ``commune_code``, ``geometry_wkb`` (WGS84), ``value`` and the ``hover`` columns.
+    value : str
+        Column coloured.
+    label : str, optional
+        Legend label of ``value`` (with its unit); default the column name.
+    hover : sequence of str
+        Columns shown on hover.
+    cmap : str
+        Colour map name.
+    title : str
+        Plot title.
+    tiles : bool
+        Add CartoLight tiles underneath (needs the network).
+    tolerance : float
+        Simplification tolerance [deg].
+    missing_color : str
+        Colour of missing values.
+    clim : (float, float), optional
+        Colour limits, in the units of ``value``.
+    logz : bool
+        Logarithmic colour scale.
+    height : int
+        Minimum height [px].
+
+    Returns
+    -------
+    holoviews.Polygons or holoviews.Overlay
+        The polygons (over the tiles with ``tiles``).
     """
     frame = frame[frame["geometry_wkb"].notna().to_numpy()]
     data = polygons_frame(frame["commune_code"].tolist(), frame["geometry_wkb"].tolist(),
@@ -113,7 +168,20 @@ def choropleth(frame: pd.DataFrame, value: str, *, label: str | None = None,
 def source_caption(rows: pd.DataFrame, lang: str = "en") -> str:
     """'Source: producer, title (vintage); …' from provenance rows (one per dataset; a
     dataset cited twice is named once): the caption every page, notebook and report puts
-    under a figure. French (``lang="fr"``): 'Source : …'. Empty when there is no row."""
+    under a figure. French (``lang="fr"``): 'Source : …'. Empty when there is no row.
+
+    Parameters
+    ----------
+    rows : DataFrame
+        ``producer``, ``title``, ``vintage``.
+    lang : {"en", "fr"}
+        Language of the prefix.
+
+    Returns
+    -------
+    str
+        The caption.
+    """
     parts = [f"{r.producer}, {r.title} ({r.vintage})" for r in rows.itertuples()]
     if not parts:
         return ""

@@ -8,6 +8,9 @@ of ~1 MB of geometries, and costs milliseconds of server time instead of the 0.3
 HoloViews choropleth of 1,300 polygons takes to re-render (``benchmarks/load.py``,
 ``benchmarks/bench_broadband.py``). Missing values are grey ("no data"), never a colour of
 the scale. No Panel here: notebooks show ``PolygonMap.figure`` directly.
+
+Over 400 lines: the numpydoc sections of :class:`PolygonMap`'s methods and of the packed
+geometry; the code itself is under 300 lines.
 """
 
 from __future__ import annotations
@@ -39,7 +42,19 @@ NO_DATA_COLOR = "#d9d9d9"
 @dataclass(frozen=True)
 class ColorScale:
     """A colour scale: palette from ``low`` to ``high``; values above ``high`` take
-    ``high_color`` (default: the last colour); ``ticks`` labels fixed positions."""
+    ``high_color`` (default: the last colour); ``ticks`` labels fixed positions.
+
+    Parameters
+    ----------
+    palette : sequence of str
+        Colours, low to high.
+    low, high : float
+        Ends of the scale, in the units of the values coloured.
+    high_color, low_color : str, optional
+        Colours above ``high`` / below ``low``; default the last / first colour.
+    ticks : dict of float to str
+        Position -> label on the colour bar; empty: five evenly spaced ticks.
+    """
 
     palette: Sequence[str]
     low: float
@@ -51,7 +66,20 @@ class ColorScale:
 
 def named_palette(name: str, n: int = 256) -> list[str]:
     """A colormap by its HoloViews / Matplotlib name (``YlOrRd``, ``RdBu_r``, ``magma_r``…)
-    as ``n`` hex colours, low to high, as HoloViews would draw it."""
+    as ``n`` hex colours, low to high, as HoloViews would draw it.
+
+    Parameters
+    ----------
+    name : str
+        Colormap name.
+    n : int
+        Number of colours.
+
+    Returns
+    -------
+    list of str
+        Hex colours.
+    """
     from holoviews.plotting.util import process_cmap
 
     return process_cmap(name, ncolors=n)
@@ -60,7 +88,22 @@ def named_palette(name: str, n: int = 256) -> list[str]:
 def decade_scale(values: np.ndarray, palette: Sequence[str],
                  label: Callable[[float], str]) -> tuple[np.ndarray, ColorScale]:
     """A logarithmic scale: log10 of the positive ``values`` (others NaN = no data) and a
-    scale whose ticks are the decades, labelled ``label(10**d)``."""
+    scale whose ticks are the decades, labelled ``label(10**d)``.
+
+    Parameters
+    ----------
+    values : ndarray
+        Values to colour.
+    palette : sequence of str
+        Colours, low to high.
+    label : callable
+        Number -> text, for the tick of each decade.
+
+    Returns
+    -------
+    (ndarray, ColorScale)
+        log10 of the values (NaN where not positive) and the scale (at least one decade).
+    """
     values = np.asarray(values, dtype=float)
     logs = np.log10(np.where(values > 0, values, np.nan))
     if not np.isfinite(logs).any():
@@ -100,6 +143,17 @@ class PackedPolygons:
     websocket frames each. The nested per-ring arrays of 1,285 communes were 2,573 buffers per
     map, 76 ms of server CPU to encode plus the frames, at every page opened; packed, they
     are five arrays, unpacked in the browser by :data:`UNPACK_JS`.
+
+    Parameters
+    ----------
+    x, y : ndarray
+        Vertices of every ring, one ring after the other [m, EPSG:3857].
+    ring_sizes : ndarray
+        Vertices per ring.
+    polygon_rings : ndarray
+        Rings per polygon.
+    shape_polygons : ndarray
+        Polygons per shape.
     """
 
     x: np.ndarray
@@ -110,7 +164,18 @@ class PackedPolygons:
 
     @classmethod
     def from_nesting(cls, xs: list, ys: list) -> PackedPolygons:
-        """Pack nested outlines (shape > polygon > ring coordinates, x and y apart) into flat arrays."""
+        """Pack nested outlines (shape > polygon > ring coordinates, x and y apart) into flat arrays.
+
+        Parameters
+        ----------
+        xs, ys : list
+            Bokeh ``multi_polygons`` nesting of x and of y coordinates [m].
+
+        Returns
+        -------
+        PackedPolygons
+            The flat arrays.
+        """
         rings_x = [ring for shape in xs for polygon in shape for ring in polygon]
         rings_y = [ring for shape in ys for polygon in shape for ring in polygon]
         empty = np.zeros(0)
@@ -123,7 +188,18 @@ class PackedPolygons:
 
     def expression(self, axis: str) -> CustomJSExpr:
         """The ``xs`` (``axis="x"``) or ``ys`` nesting, rebuilt in the browser (a new model
-        per map: Bokeh models belong to one document; the arrays are shared)."""
+        per map: Bokeh models belong to one document; the arrays are shared).
+
+        Parameters
+        ----------
+        axis : {"x", "y"}
+            Which coordinates.
+
+        Returns
+        -------
+        bokeh.models.CustomJSExpr
+            The expression running :data:`UNPACK_JS`.
+        """
         return CustomJSExpr(code=UNPACK_JS, args={
             "coords": self.x if axis == "x" else self.y, "ring_sizes": self.ring_sizes,
             "polygon_rings": self.polygon_rings, "shape_polygons": self.shape_polygons})
@@ -176,6 +252,23 @@ class PolygonMap:
     ``geometry`` has ``id_column``, ``name_column`` and ``geometry_wkb`` (WGS84); rows
     without geometry are left out. ``codes`` gives the row order :meth:`update`
     expects. ``tolerance`` [degrees] simplifies the outlines (0.0003 ≈ 30 m).
+
+    Parameters
+    ----------
+    geometry : DataFrame
+        ``id_column``, ``name_column`` and ``geometry_wkb`` (WGS84).
+    height : int
+        Height [px].
+    tolerance : float
+        Simplification tolerance [deg].
+    value_label : str
+        Hover label of the value.
+    id_column, name_column : str
+        Columns of the polygon's id and name.
+    line_color : str
+        Outline colour.
+    line_width : float
+        Outline width [px].
     """
 
     def __init__(self, geometry: pd.DataFrame, *, height: int = 560, tolerance: float = 0.0003,
@@ -223,7 +316,21 @@ class PolygonMap:
     # 12 % of the server's CPU per widget change (solar page); the values are made here
     def update(self, values: Sequence[float], display: Sequence[str], scale: ColorScale,
                title: str = "", value_label: str | None = None) -> None:
-        """New values (in ``codes`` order), hover texts, colour scale and title."""
+        """New values (in ``codes`` order), hover texts, colour scale and title.
+
+        Parameters
+        ----------
+        values : sequence of float
+            One value per polygon, in ``codes`` order (NaN = no data).
+        display : sequence of str
+            Hover text per polygon.
+        scale : ColorScale
+            The colour scale.
+        title : str
+            Map title.
+        value_label : str, optional
+            New hover label of the value.
+        """
         self.source.data.update(value=np.asarray(values, dtype=float), display=list(display))
         palette = list(scale.palette)
         self.mapper.update(palette=palette, low=scale.low, high=scale.high,
@@ -239,7 +346,22 @@ class PolygonMap:
 
     def values_for(self, frame: pd.DataFrame, column: str, id_column: str = "commune_code"
                    ) -> np.ndarray:
-        """``frame[column]`` in ``codes`` order (NaN where a code has no row)."""
+        """``frame[column]`` in ``codes`` order (NaN where a code has no row).
+
+        Parameters
+        ----------
+        frame : DataFrame
+            ``id_column`` and ``column``.
+        column : str
+            Column read.
+        id_column : str
+            Column of the polygon ids (compared as text).
+
+        Returns
+        -------
+        ndarray
+            Floats in ``codes`` order.
+        """
         keyed = frame.assign(_code=frame[id_column].astype(str)).drop_duplicates("_code")
         return keyed.set_index("_code")[column].reindex(self.codes).to_numpy(dtype=float)
 
@@ -249,7 +371,24 @@ class PolygonMap:
         """Web Mercator bounds ``(x0, x1, y0, y1)`` [m] of the polygons of each group of
         ``groups`` (``group_of(code)`` names a polygon's group; ``"all"``: every polygon),
         ``pad`` half-widths around the centre (0.55: 10 % margin), widened to the ``aspect``
-        (width / height) of the map on screen, so a zoom to a group fits it in view."""
+        (width / height) of the map on screen, so a zoom to a group fits it in view.
+
+        Parameters
+        ----------
+        group_of : callable
+            Polygon code -> group name.
+        groups : sequence of str
+            Groups wanted (``"all"``: every polygon).
+        aspect : float
+            Width / height of the map on screen [-].
+        pad : float
+            Half-width around the centre, as a share of the group's extent [-].
+
+        Returns
+        -------
+        dict of str to (float, float, float, float)
+            Group -> ``(x0, x1, y0, y1)`` [m, EPSG:3857]; groups without polygons left out.
+        """
         g = self.geometry
         shape_of_ring = np.repeat(np.repeat(np.arange(len(self.codes)), g.shape_polygons),
                                   g.polygon_rings)
@@ -270,7 +409,13 @@ class PolygonMap:
 
     def select(self, code: str | None) -> None:
         """Highlight one polygon (or none); the :meth:`on_select` callbacks are not called
-        (they answer taps)."""
+        (they answer taps).
+
+        Parameters
+        ----------
+        code : str or None
+            Polygon code; None or unknown clears the selection.
+        """
         index = self._index.get(str(code)) if code else None
         self._selecting = True
         try:
@@ -279,7 +424,13 @@ class PolygonMap:
             self._selecting = False
 
     def on_select(self, callback: Callable[[str], None]) -> None:
-        """Call ``callback(code)`` when a polygon is tapped."""
+        """Call ``callback(code)`` when a polygon is tapped.
+
+        Parameters
+        ----------
+        callback : callable
+            Called with the tapped polygon's code.
+        """
         def _changed(attr, old, new):
             if new and not self._selecting:
                 callback(self.codes[new[0]])

@@ -30,7 +30,20 @@ def _rgb(hex_color: str) -> list[int]:
 
 def footprint_rings(geometry_wkb, *, digits: int = 6) -> list[list[list[float]]]:
     """Outer ring of each footprint (the largest part of a multipolygon) as ``[[lon, lat], ...]``
-    [deg], rounded to ``digits`` decimals (1e-6 deg is about 0.1 m)."""
+    [deg], rounded to ``digits`` decimals (1e-6 deg is about 0.1 m).
+
+    Parameters
+    ----------
+    geometry_wkb : iterable of bytes
+        WKB footprints, WGS84.
+    digits : int
+        Decimals kept [deg].
+
+    Returns
+    -------
+    list
+        One ring per footprint, a list of ``[lon, lat]`` [deg] (empty for an empty geometry).
+    """
     import shapely
 
     geoms = shapely.from_wkb([bytes(b) for b in geometry_wkb])
@@ -57,7 +70,21 @@ def _zoom(lon_span: float, lat_span: float, lat: float, width_px: float = 900) -
 def deck_layer_frame(roofs: pd.DataFrame, *, default_height_m: float = DEFAULT_HEIGHT_M) -> pd.DataFrame:
     """The layer's rows: ``roof_id``, ``polygon`` (outer ring), ``height_m`` drawn [m] (the
     building's, else ``default_height_m``), ``color`` [r, g, b] of ``solar_class``, and the
-    tooltip's ``class_label``, ``annual_kwh`` and ``kwh_m2`` (rounded for display)."""
+    tooltip's ``class_label``, ``annual_kwh`` and ``kwh_m2`` (rounded for display).
+
+    Parameters
+    ----------
+    roofs : DataFrame
+        As for :func:`deck_spec`.
+    default_height_m : float
+        Height drawn for a building of unknown height [m].
+
+    Returns
+    -------
+    DataFrame
+        ``roof_id``, ``polygon``, ``height_m`` [m], ``color``, ``class_label``,
+        ``annual_kwh`` [kWh/yr], ``kwh_m2`` (plane irradiation) [kWh/m2/yr].
+    """
     height = pd.to_numeric(roofs.get("height_m"), errors="coerce") if "height_m" in roofs else None
     height = (height if height is not None else pd.Series(np.nan, index=roofs.index)).fillna(default_height_m)
     classes = (roofs["solar_class"].astype("string") if "solar_class" in roofs
@@ -84,7 +111,27 @@ def deck_spec(roofs: pd.DataFrame, *, default_height_m: float = DEFAULT_HEIGHT_M
     one extruded, pickable ``PolygonLayer`` (id :data:`LAYER_ID`; its ``data`` is the frame
     of :func:`deck_layer_frame`, row ``i`` = ``roofs.iloc[i]``), a ``MapView`` with a
     controller, the view centred on the roofs at ``pitch`` / ``bearing`` [deg], no base map
-    (``mapStyle`` null: Panel then creates no Mapbox map, which would need a token and tiles)."""
+    (``mapStyle`` null: Panel then creates no Mapbox map, which would need a token and tiles).
+
+    Parameters
+    ----------
+    roofs : DataFrame
+        The roofs (columns above, and ``lon``, ``lat`` [deg] for the view).
+    default_height_m : float
+        Height drawn for a building of unknown height [m].
+    pitch, bearing : float
+        Camera pitch and bearing [deg].
+
+    Returns
+    -------
+    dict
+        The deck.gl JSON specification.
+
+    Raises
+    ------
+    ValueError
+        When ``roofs`` is empty.
+    """
     if len(roofs) == 0:
         raise ValueError("no roofs to draw")
     data = deck_layer_frame(roofs, default_height_m=default_height_m)
@@ -104,7 +151,20 @@ def deck_spec(roofs: pd.DataFrame, *, default_height_m: float = DEFAULT_HEIGHT_M
 
 def picked_roof(click_state: dict, roofs: pd.DataFrame) -> pd.Series | None:
     """The row of ``roofs`` a deck.gl click picked (``click_state["index"]`` on layer
-    :data:`LAYER_ID`), or None (a click on the ground or another layer)."""
+    :data:`LAYER_ID`), or None (a click on the ground or another layer).
+
+    Parameters
+    ----------
+    click_state : dict
+        ``pn.pane.DeckGL.click_state`` (``layer``, ``index``).
+    roofs : DataFrame
+        The roofs the specification was built from, in the same order.
+
+    Returns
+    -------
+    Series or None
+        The picked roof's row.
+    """
     index = (click_state or {}).get("index")
     if click_state.get("layer") != LAYER_ID or not isinstance(index, int) or not 0 <= index < len(roofs):
         return None

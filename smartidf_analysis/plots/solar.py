@@ -35,7 +35,18 @@ def _size(height: int, width: int | None) -> dict:
 
 
 def to_mercator(lon, lat) -> tuple[np.ndarray, np.ndarray]:
-    """WGS84 degrees -> Web Mercator metres (EPSG:3857), vectorised."""
+    """WGS84 degrees -> Web Mercator metres (EPSG:3857), vectorised.
+
+    Parameters
+    ----------
+    lon, lat : array_like
+        WGS84 longitude and latitude [deg] (latitude clipped to ±85).
+
+    Returns
+    -------
+    (ndarray, ndarray)
+        x, y [m, EPSG:3857].
+    """
     lon = np.asarray(lon, dtype=float)
     lat = np.clip(np.asarray(lat, dtype=float), -85.0, 85.0)
     return (np.radians(lon) * EARTH_RADIUS_M,
@@ -45,7 +56,34 @@ def to_mercator(lon, lat) -> tuple[np.ndarray, np.ndarray]:
 def cube_heatmap(cube: xr.Dataset, variable: str = "specific_yield_kwh_kwp", *, label: str | None = None,
                  title: str = "", tilt_max: float = 60.0, azimuth_range=(90.0, 270.0),
                  cmap: str = "inferno", height: int = 320, width: int | None = None) -> hv.Image:
-    """Heat map of a cube variable over azimuth (x, east 90 -> west 270) x tilt (y, 0 -> ``tilt_max``)."""
+    """Heat map of a cube variable over azimuth (x, east 90 -> west 270) x tilt (y, 0 -> ``tilt_max``).
+
+    Parameters
+    ----------
+    cube : xarray.Dataset
+        A yield cube (:func:`~smartidf_analysis.solar.irradiance.yield_cube`).
+    variable : str
+        A (tilt, azimuth) variable, e.g. ``specific_yield_kwh_kwp`` [kWh/kWp/yr].
+    label : str, optional
+        Colour bar label; default the variable and its units.
+    title : str
+        Title.
+    tilt_max : float
+        Highest tilt shown [deg].
+    azimuth_range : (float, float)
+        Azimuths shown [deg clockwise from north].
+    cmap : str
+        Colour map name.
+    height : int
+        Height [px] (minimum height when responsive).
+    width : int, optional
+        Fixed width [px] (notebooks); None: responsive.
+
+    Returns
+    -------
+    holoviews.Image
+        The heat map.
+    """
     da = cube[variable].sel(tilt=slice(0, tilt_max), azimuth=slice(*azimuth_range))
     da = da.transpose("tilt", "azimuth")
     units = cube[variable].attrs.get("units", "")
@@ -59,7 +97,31 @@ def cube_heatmap(cube: xr.Dataset, variable: str = "specific_yield_kwh_kwp", *, 
 
 def monthly_bars(monthly: pd.DataFrame, value: str = "production_kwh", *, label: str = "kWh",
                  title: str = "", lang: str = "fr", color: str = "#1f5c99", height: int = 260) -> hv.Bars:
-    """Bars of a monthly table (``month`` 1-12 and ``value``) with month names."""
+    """Bars of a monthly table (``month`` 1-12 and ``value``) with month names.
+
+    Parameters
+    ----------
+    monthly : DataFrame
+        ``month`` (1-12) and ``value``, e.g.
+        :func:`~smartidf_analysis.solar.roofs.monthly_roof_production`.
+    value : str
+        Column drawn (e.g. ``production_kwh`` [kWh/month]).
+    label : str
+        Y-axis label (with the unit).
+    title : str
+        Title.
+    lang : {"fr", "en"}
+        Language of the month names.
+    color : str
+        Bar colour.
+    height : int
+        Minimum height [px].
+
+    Returns
+    -------
+    holoviews.Bars
+        The bars.
+    """
     names = MONTHS_EN if lang == "en" else MONTHS_FR
     data = pd.DataFrame({"month": [names[m - 1] for m in monthly["month"]], value: monthly[value]})
     return hv.Bars(data, kdims=[hv.Dimension("month", label="mois" if lang != "en" else "month")],
@@ -74,7 +136,24 @@ def _class_labels(series: pd.Series) -> np.ndarray:
 
 def roof_polygons(production: pd.DataFrame, *, title: str = "", height: int = 480,
                   hover=("roof_id", "annual_kwh", "irradiation_kwh_m2")) -> hv.Polygons:
-    """Roof footprints (``geometry_wkb``, WGS84) coloured by ``solar_class``; supports ``tap``."""
+    """Roof footprints (``geometry_wkb``, WGS84) coloured by ``solar_class``; supports ``tap``.
+
+    Parameters
+    ----------
+    production : DataFrame
+        Roofs with ``roof_id``, ``geometry_wkb``, ``solar_class`` and the ``hover`` columns.
+    title : str
+        Title.
+    height : int
+        Minimum height [px].
+    hover : sequence of str
+        Columns shown on hover.
+
+    Returns
+    -------
+    holoviews.Polygons
+        The footprints (a missing class is drawn blue).
+    """
     frame = production[production["geometry_wkb"].notna()]
     paths = mercator_paths(frame["roof_id"].astype(str).tolist(), frame["geometry_wkb"].tolist())
     classes = _class_labels(frame["solar_class"])
@@ -96,13 +175,41 @@ def roof_class_map(production: pd.DataFrame, *, height: int = 480,
                    value_label: str = "class") -> PolygonMap:
     """A Bokeh map of the roof footprints of ``production`` (``roof_id``, ``geometry_wkb``),
     built once per roof set and recoloured with :func:`roof_class_values` and
-    :func:`roof_class_scale` (outlines not simplified: roofs are a few metres wide)."""
+    :func:`roof_class_scale` (outlines not simplified: roofs are a few metres wide).
+
+    Parameters
+    ----------
+    production : DataFrame
+        Roofs with ``roof_id`` and ``geometry_wkb`` (WGS84).
+    height : int
+        Height [px].
+    value_label : str
+        Hover label of the value.
+
+    Returns
+    -------
+    PolygonMap
+        The map (values empty until :meth:`PolygonMap.update`).
+    """
     return PolygonMap(production, height=height, tolerance=0.0, value_label=value_label,
                       id_column="roof_id", name_column="roof_id", line_color="#555555")
 
 
 def roof_class_values(roof_map: PolygonMap, production: pd.DataFrame) -> np.ndarray:
-    """Class index (0 blue, 1 yellow, 2 red; NaN unknown) of each roof of ``roof_map``."""
+    """Class index (0 blue, 1 yellow, 2 red; NaN unknown) of each roof of ``roof_map``.
+
+    Parameters
+    ----------
+    roof_map : PolygonMap
+        From :func:`roof_class_map`.
+    production : DataFrame
+        ``roof_id`` and ``solar_class``.
+
+    Returns
+    -------
+    ndarray
+        Class index per roof, in the map's ``codes`` order.
+    """
     index = {c: float(i) for i, c in enumerate(SOLAR_CLASSES)}
     frame = pd.DataFrame({"roof_id": production["roof_id"].astype(str),
                           "class_index": production["solar_class"].astype(object).map(index)})
@@ -111,7 +218,18 @@ def roof_class_values(roof_map: PolygonMap, production: pd.DataFrame) -> np.ndar
 
 def roof_class_scale(labels: dict[str, str] | None = None) -> ColorScale:
     """The three-colour class scale of :func:`roof_class_values`, ticks labelled ``labels``
-    (class -> text, e.g. translated names)."""
+    (class -> text, e.g. translated names).
+
+    Parameters
+    ----------
+    labels : dict of str to str, optional
+        Class -> tick label; default the class names.
+
+    Returns
+    -------
+    ColorScale
+        Blue, yellow, red over -0.5 to 2.5.
+    """
     labels = labels or {c: c for c in SOLAR_CLASSES}
     return ColorScale([CLASS_COLORS[c] for c in SOLAR_CLASSES], -0.5, 2.5,
                       ticks={float(i): labels[c] for i, c in enumerate(SOLAR_CLASSES)})
@@ -119,7 +237,22 @@ def roof_class_scale(labels: dict[str, str] | None = None) -> ColorScale:
 
 def value_scale(values, palette, label) -> tuple[ColorScale, int]:
     """A linear scale over the finite ``values`` (all missing: 0-1) with five ticks labelled
-    ``label(value, digits)``, and the decimal digits that suit its span."""
+    ``label(value, digits)``, and the decimal digits that suit its span.
+
+    Parameters
+    ----------
+    values : array_like
+        Values to colour.
+    palette : sequence of str
+        Colours, low to high.
+    label : callable
+        ``(value, digits) -> text`` of a tick.
+
+    Returns
+    -------
+    (ColorScale, int)
+        The scale and the decimal digits (0, 1 or 2).
+    """
     values = np.asarray(values, dtype=float)
     finite = values[np.isfinite(values)]
     low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
@@ -133,7 +266,24 @@ def value_scale(values, palette, label) -> tuple[ColorScale, int]:
 def roof_points_raster(points: pd.DataFrame, *, title: str = "", height: int = 480,
                        width: int | None = None):
     """Datashader raster of many roofs (``lon``, ``lat``, ``solar_class``): one pixel colour per
-    class mix (count_cat), re-aggregated on zoom when served."""
+    class mix (count_cat), re-aggregated on zoom when served.
+
+    Parameters
+    ----------
+    points : DataFrame
+        ``lon``, ``lat`` [deg], ``solar_class`` (a missing class counts as blue).
+    title : str
+        Title.
+    height : int
+        Height [px] (minimum height when responsive).
+    width : int, optional
+        Fixed width [px] (notebooks); None: responsive.
+
+    Returns
+    -------
+    holoviews.DynamicMap
+        The datashaded points.
+    """
     import datashader as ds
     from holoviews.operation.datashader import datashade, dynspread
 
@@ -153,7 +303,27 @@ def roof_points_raster(points: pd.DataFrame, *, title: str = "", height: int = 4
 def roof_map(production: pd.DataFrame, *, title: str = "", height: int = 480,
              threshold: int = RASTER_THRESHOLD, width: int | None = None):
     """Polygons when the table has ``geometry_wkb`` and at most ``threshold`` roofs, else a
-    Datashader raster of roof positions."""
+    Datashader raster of roof positions.
+
+    Parameters
+    ----------
+    production : DataFrame
+        Roofs (``solar_class``; ``geometry_wkb`` for polygons, ``lon``, ``lat`` for the
+        raster).
+    title : str
+        Title.
+    height : int
+        Height [px].
+    threshold : int
+        Most roofs drawn as polygons.
+    width : int, optional
+        Fixed width of the raster [px].
+
+    Returns
+    -------
+    holoviews.Polygons or holoviews.DynamicMap
+        :func:`roof_polygons` or :func:`roof_points_raster`.
+    """
     if "geometry_wkb" in production.columns and len(production) <= threshold:
         return roof_polygons(production, title=title, height=height)
     return roof_points_raster(production, title=title, height=height, width=width)
@@ -163,7 +333,28 @@ def field_image(field: xr.Dataset, *, label: str = "kWh/m²/yr", title: str = ""
                 cmap: str = "viridis", height: int = 360, width: int | None = None) -> hv.Image:
     """Annual horizontal irradiation of a regional field over lon x lat [kWh/m2/yr]: the
     measured (PVGIS-fitted) grid's ``irradiation_kwh_m2``, or the MODELLED field of
-    :func:`~smartidf_analysis.solar.clearsky.irradiance_field`."""
+    :func:`~smartidf_analysis.solar.clearsky.irradiance_field`.
+
+    Parameters
+    ----------
+    field : xarray.Dataset
+        ``irradiation_kwh_m2`` (lat, lon), or a modelled field's monthly ``ghi_kwh_m2``.
+    label : str
+        Colour bar label.
+    title : str
+        Title.
+    cmap : str
+        Colour map name.
+    height : int
+        Height [px] (minimum height when responsive).
+    width : int, optional
+        Fixed width [px] (notebooks); None: responsive.
+
+    Returns
+    -------
+    holoviews.Image
+        The field over lon x lat [deg].
+    """
     if "irradiation_kwh_m2" in field:
         annual = field["irradiation_kwh_m2"].transpose("lat", "lon")
     else:
@@ -177,7 +368,26 @@ def field_image(field: xr.Dataset, *, label: str = "kWh/m²/yr", title: str = ""
 def calibration_points(points: pd.DataFrame, value: str = "irradiation_kwh_m2", *, label: str = "kWh/m²/yr",
                        cmap: str = "viridis", clim: tuple[float, float] | None = None) -> hv.Points:
     """Calibration communes as points coloured by ``value`` (same colour scale as
-    :func:`field_image` when ``clim`` is shared), black outline, hover with the commune."""
+    :func:`field_image` when ``clim`` is shared), black outline, hover with the commune.
+
+    Parameters
+    ----------
+    points : DataFrame
+        ``lon``, ``lat`` [deg], ``value``, optional ``commune_code`` and ``commune_name``.
+    value : str
+        Column coloured (e.g. ``irradiation_kwh_m2`` [kWh/m2/yr]).
+    label : str
+        Its label.
+    cmap : str
+        Colour map name.
+    clim : (float, float), optional
+        Colour limits, in the units of ``value``.
+
+    Returns
+    -------
+    holoviews.Points
+        The points.
+    """
     cols = [value] + [c for c in ("commune_code", "commune_name") if c in points.columns]
     pts = hv.Points(points, kdims=["lon", "lat"], vdims=[hv.Dimension(value, label=label), *cols[1:]])
     return pts.opts(color=value, cmap=cmap, size=6, line_color="black", tools=["hover"],

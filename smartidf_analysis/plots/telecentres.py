@@ -25,14 +25,47 @@ def demand_map(frame: pd.DataFrame, value: str = "daily_users", *, label: str | 
                title: str = "", height: int = 520) -> hv.Polygons:
     """Commune choropleth of a demand column; ``frame`` has ``geometry_wkb`` (communes map)
     merged with :func:`~smartidf_analysis.telecentres.demand.demand_by_commune`. Communes without
-    a value are grey ("no data"), never zero."""
+    a value are grey ("no data"), never zero.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        ``commune_code``, ``commune_name``, ``geometry_wkb`` and ``value``.
+    value : str
+        Column coloured (e.g. ``daily_users`` [persons/day]).
+    label : str, optional
+        Colour bar label (with the unit); default the column name.
+    title : str
+        Title.
+    height : int
+        Minimum height [px].
+
+    Returns
+    -------
+    holoviews.Polygons
+        The choropleth.
+    """
     return choropleth(frame, value, label=label or value, cmap="YlOrRd", title=title,
                       tolerance=0.0003, height=height)
 
 
 def site_points_frame(sites: pd.DataFrame, max_size: float = 28.0) -> pd.DataFrame:
     """Chosen sites as Web Mercator points with a marker ``size`` ∝ √(daily users served)
-    (area proportional to the demand)."""
+    (area proportional to the demand).
+
+    Parameters
+    ----------
+    sites : DataFrame
+        ``ScenarioResult.sites``: ``lon``, ``lat`` [deg], ``daily_users`` [persons/day],
+        ``station_name``, ``lines``, ``seats``, ``communes_served``, ``site_id``.
+    max_size : float
+        Marker size of the largest site [px] (the smallest: 4 px).
+
+    Returns
+    -------
+    DataFrame
+        :data:`SITE_COLUMNS`: ``x``, ``y`` [m, EPSG:3857], ``daily_users``, ``size`` [px], ...
+    """
     if sites.empty:
         return pd.DataFrame({c: pd.Series(dtype="float64" if c in ("x", "y", "daily_users",
                                                                       "size", "seats") else "object")
@@ -50,7 +83,20 @@ def site_points_frame(sites: pd.DataFrame, max_size: float = 28.0) -> pd.DataFra
 
 def site_points(points: pd.DataFrame, *, users_label: str = "daily users",
                 name_label: str = "station") -> hv.Points:
-    """Sites from :func:`site_points_frame` as red circles sized by demand served."""
+    """Sites from :func:`site_points_frame` as red circles sized by demand served.
+
+    Parameters
+    ----------
+    points : DataFrame
+        :func:`site_points_frame`.
+    users_label, name_label : str
+        Hover labels of the daily users and of the station.
+
+    Returns
+    -------
+    holoviews.Points
+        The sites.
+    """
     vdims = [hv.Dimension("daily_users", label=users_label), "size",
              hv.Dimension("station_name", label=name_label), "lines", "seats", "communes_served"]
     return hv.Points(points, kdims=["x", "y"], vdims=vdims).opts(
@@ -62,7 +108,22 @@ def site_map(frame: pd.DataFrame, *, users_label: str = "daily users",
              name_label: str = "station", height: int = 560):
     """The served page's map: light commune outlines drawn once (a
     :class:`~smartidf_analysis.plots.polygon_map.PolygonMap` with no values) and a circle
-    layer of sites; returns ``(map, site source)``, to refill with :func:`site_layer_data`."""
+    layer of sites; returns ``(map, site source)``, to refill with :func:`site_layer_data`.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        ``commune_code``, ``commune_name``, ``geometry_wkb`` (WGS84).
+    users_label, name_label : str
+        Hover labels of the daily users and of the station.
+    height : int
+        Height [px].
+
+    Returns
+    -------
+    (PolygonMap, bokeh.models.ColumnDataSource)
+        The outline map and the (empty) site source.
+    """
     from bokeh.models import ColumnDataSource, HoverTool
 
     from .polygon_map import PolygonMap
@@ -81,7 +142,20 @@ def site_map(frame: pd.DataFrame, *, users_label: str = "daily users",
 
 def site_layer_data(points: pd.DataFrame, display: list[str] | None = None) -> dict:
     """Columns of :func:`site_map`'s site source from :func:`site_points_frame`;
-    ``display`` is the daily users as text (default: rounded)."""
+    ``display`` is the daily users as text (default: rounded).
+
+    Parameters
+    ----------
+    points : DataFrame
+        :func:`site_points_frame`.
+    display : list of str, optional
+        Daily users as text, one per site.
+
+    Returns
+    -------
+    dict
+        ``x``, ``y`` [m, EPSG:3857], ``size`` [px], ``station_name``, ``lines``, ``display``.
+    """
     users = points["daily_users"].to_numpy(dtype=float)
     return {"x": points["x"].to_numpy(dtype=float), "y": points["y"].to_numpy(dtype=float),
             "size": points["size"].to_numpy(dtype=float),
@@ -91,7 +165,20 @@ def site_layer_data(points: pd.DataFrame, display: list[str] | None = None) -> d
 
 
 def outline_map(frame: pd.DataFrame, height: int = 560) -> hv.Polygons:
-    """Light commune outlines (a static base map under the sites)."""
+    """Light commune outlines (a static base map under the sites).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        ``commune_code``, ``commune_name``, ``geometry_wkb`` (WGS84).
+    height : int
+        Minimum height [px].
+
+    Returns
+    -------
+    holoviews.Polygons
+        The outlines.
+    """
     base = frame.assign(no_value=np.nan)
     return choropleth(base, "no_value", label=" ", tolerance=0.0005, height=height,
                       missing_color="#f2f2f2").opts(colorbar=False, line_color="#bdbdbd",
@@ -100,7 +187,23 @@ def outline_map(frame: pd.DataFrame, height: int = 560) -> hv.Polygons:
 
 def weekday_profile(daily: pd.DataFrame, labels: dict[int, str] | None = None,
                     title: str = "") -> hv.Bars:
-    """Mean validations per weekday (ordinary weeks), as an index (Monday–Friday mean = 100)."""
+    """Mean validations per weekday (ordinary weeks), as an index (Monday–Friday mean = 100).
+
+    Parameters
+    ----------
+    daily : DataFrame
+        ``day`` (datetime) and ``validations``, already restricted to ordinary weekdays
+        (:func:`~smartidf_analysis.telecentres.signal.ordinary_days`).
+    labels : dict of int to str, optional
+        Weekday number (0 = Monday) -> label.
+    title : str
+        Title.
+
+    Returns
+    -------
+    holoviews.Bars
+        Index per weekday [Monday-Friday mean = 100].
+    """
     labels = labels or {0: "Mon", 1: "Tue", 2: "Wed", 3: "Thu", 4: "Fri"}
     per_day = daily.groupby("day")["validations"].sum()
     dow = per_day.index.day_of_week
@@ -115,7 +218,23 @@ def weekday_profile(daily: pd.DataFrame, labels: dict[int, str] | None = None,
 def signal_scatter(frame: pd.DataFrame, x: str = "users_per_1000_workers",
                    y: str = "midweek_ratio", *, xlabel: str = "", ylabel: str = "",
                    title: str = "") -> hv.Scatter:
-    """Communes: modelled demand (x) against the observed mid-week ratio (y)."""
+    """Communes: modelled demand (x) against the observed mid-week ratio (y).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        ``commune_code``, ``x`` and ``y`` (e.g.
+        :func:`~smartidf_analysis.telecentres.signal.commune_signal` merged with the demand).
+    x, y : str
+        Columns on the axes.
+    xlabel, ylabel, title : str
+        Axis labels (default the column names) and title.
+
+    Returns
+    -------
+    holoviews.Scatter
+        One point per commune with both values.
+    """
     data = frame[[x, y, "commune_code"]].dropna()
     return hv.Scatter(data, hv.Dimension(x, label=xlabel or x),
                       [hv.Dimension(y, label=ylabel or y), "commune_code"]).opts(
@@ -126,7 +245,20 @@ def signal_scatter(frame: pd.DataFrame, x: str = "users_per_1000_workers",
 def coverage_curve(table: pd.DataFrame, *, xlabel: str = "sites (p)",
                    ylabel: str = "demand served (%)", title: str = "") -> hv.Overlay:
     """Demand served against p, one curve per ``method`` (columns ``p, method,
-    demand_served_pct``)."""
+    demand_served_pct``).
+
+    Parameters
+    ----------
+    table : DataFrame
+        :func:`~smartidf_analysis.telecentres.scenarios.coverage_curve`.
+    xlabel, ylabel, title : str
+        Axis labels and title.
+
+    Returns
+    -------
+    holoviews.Overlay
+        Demand served [%] against the number of sites.
+    """
     curves = [hv.Curve(part, hv.Dimension("p", label=xlabel),
                        hv.Dimension("demand_served_pct", label=ylabel), label=str(method))
               .opts(tools=["hover"])

@@ -33,7 +33,25 @@ from smartidf_analysis.solar.stock import roofs_from_buildings
 
 @dataclass(frozen=True)
 class ImportResult:
-    """What an import wrote."""
+    """What an import wrote.
+
+    Parameters
+    ----------
+    import_id : str
+        ``bdtopo:<file name>:<layer>``, the ``provenance`` dataset id of the import.
+    rows_read : int
+        Features read from the layer.
+    roofs : int
+        Roofs written (one per building).
+    duplicates_dropped : int
+        Features dropped because their building id repeated an earlier one.
+    outside_region : int
+        Buildings whose centroid is in no commune of the database (kept without a commune code).
+    footprint_m2 : float
+        Total footprint of the roofs written [m2].
+    flat_roofs : int
+        Roofs modelled as flat.
+    """
 
     import_id: str
     rows_read: int
@@ -55,7 +73,21 @@ class ImportResult:
 
 def assign_communes(lon, lat, units: pd.DataFrame) -> np.ndarray:
     """The ``commune_code`` of the unit of ``units`` (``commune_code``, ``geometry_wkb`` WGS84)
-    containing each point [deg]; None outside them all (the first unit wins on a shared edge)."""
+    containing each point [deg]; None outside them all (the first unit wins on a shared edge).
+
+    Parameters
+    ----------
+    lon, lat : array_like
+        WGS84 longitude and latitude of the points [deg].
+    units : DataFrame
+        ``commune_code`` and ``geometry_wkb`` (WGS84 polygons), e.g.
+        :func:`smartidf_analysis.solar.io.commune_geometries`.
+
+    Returns
+    -------
+    ndarray of object
+        One commune code (or None) per point.
+    """
     import shapely
 
     polygons = shapely.from_wkb([bytes(b) for b in units["geometry_wkb"]])  # DuckDB gives bytearray
@@ -79,7 +111,23 @@ def _sha256(path: Path) -> str:
 def roofs_table(buildings: pd.DataFrame, import_id: str, **assumptions) -> pd.DataFrame:
     """``imported_roofs`` rows of a buildings frame (:func:`read_bdtopo_buildings`'s, with
     ``commune_code``): the roofs of :func:`roofs_from_buildings` plus the building's footprint,
-    height, floors, material, usage and polygon."""
+    height, floors, material, usage and polygon.
+
+    Parameters
+    ----------
+    buildings : DataFrame
+        :func:`read_bdtopo_buildings`'s ``buildings`` with a ``commune_code`` per row.
+    import_id : str
+        The import's id, written to ``source`` and ``import_id``.
+    **assumptions
+        Keyword arguments of :func:`roofs_from_buildings` (tilts [deg], usable fractions [-]...).
+
+    Returns
+    -------
+    DataFrame
+        The columns of :func:`roofs_from_buildings` plus ``footprint_m2`` [m2], ``height_m`` [m],
+        ``floors``, ``roof_material``, ``usage``, ``geometry_wkb`` and ``import_id``.
+    """
     roofs = roofs_from_buildings(buildings.assign(source=import_id), **assumptions)
     for column in ("footprint_m2", "height_m", "floors", "roof_material", "usage", "geometry_wkb"):
         roofs[column] = buildings[column].to_numpy()
@@ -90,9 +138,27 @@ def roofs_table(buildings: pd.DataFrame, import_id: str, **assumptions) -> pd.Da
 def import_buildings(path: str | Path, layer: str | None = None, **assumptions) -> ImportResult:
     """Import a BD TOPO ``batiment`` layer into the database (see the module docstring).
 
-    Raises :class:`~smartidf_analysis.errors.SourceFormatError` (file, layer, column, feature)
-    on a bad file and :class:`~smartidf_analysis.data.db.DatabaseMissingError` without a
-    database; the database is then unchanged."""
+    Parameters
+    ----------
+    path : str or Path
+        The BD TOPO GeoPackage.
+    layer : str, optional
+        Its buildings layer; default: the one :func:`read_bdtopo_buildings` finds.
+    **assumptions
+        Keyword arguments of :func:`roofs_from_buildings` (tilts [deg], usable fractions [-]...).
+
+    Returns
+    -------
+    ImportResult
+        What was written (counts, footprint [m2]).
+
+    Raises
+    ------
+    smartidf_analysis.errors.SourceFormatError
+        On a bad file (file, layer, column, feature); the database is then unchanged.
+    smartidf_analysis.data.db.DatabaseMissingError
+        Without a database.
+    """
     read = read_bdtopo_buildings(path, layer)
     buildings = read.buildings
     unknown = pd.isna(buildings["commune_code"]).to_numpy()

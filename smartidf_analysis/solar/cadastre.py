@@ -69,7 +69,10 @@ def compare_with_cadastre(
         :func:`~smartidf_analysis.solar.stock.roofs_from_cadastre` (``on``, ``annual_kwh``,
         ``irradiation_kwh_m2``, ``usable_area_m2``, ``roof_shape``).
     cadastre : DataFrame
-        ``solar_cadastre_roofs``.
+        ``solar_cadastre_roofs`` (``on``, ``production_kwh`` [kWh/yr],
+        ``mean_irradiation_kwh_m2`` [kWh/m2/yr]).
+    on : str
+        Column identifying a roof in both tables.
 
     Returns
     -------
@@ -117,8 +120,19 @@ def compare_with_cadastre(
 
 
 def ratio_by_shape(pairs: pd.DataFrame) -> pd.DataFrame:
-    """Median ratios per roof shape from the ``pairs`` of :func:`compare_with_cadastre`:
-    ``roofs``, ``median_ratio``, ``median_irradiation_ratio``, ``median_system_ratio`` [-]."""
+    """Median ratios per roof shape from the ``pairs`` of :func:`compare_with_cadastre`.
+
+    Parameters
+    ----------
+    pairs : DataFrame
+        The second output of :func:`compare_with_cadastre`.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``roof_shape``: ``roofs``, ``median_ratio``, ``median_irradiation_ratio``,
+        ``median_system_ratio`` [-].
+    """
     return pairs.groupby("roof_shape").agg(
         roofs=("ratio", "size"), median_ratio=("ratio", "median"),
         median_irradiation_ratio=("irradiation_ratio", "median"),

@@ -151,7 +151,19 @@ def irradiance_field(
 def spatial_factor_grid(field: xr.Dataset) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(lat, lon, factor) [-] of a regional field: its ``factor`` variable when it has one (the
     measured field of :func:`smartidf_analysis.solar.field.measured_field`), else the MODELLED
-    field's annual GHI over the observed annual GHI at the reference site."""
+    field's annual GHI over the observed annual GHI at the reference site.
+
+    Parameters
+    ----------
+    field : xarray.Dataset
+        A measured field (with ``factor``) or a modelled one of :func:`irradiance_field`
+        (``ghi_kwh_m2`` per month and ``reference_ghi_kwh_m2``).
+
+    Returns
+    -------
+    (ndarray, ndarray, ndarray)
+        Grid latitudes [deg], longitudes [deg] and the (lat, lon) factor [-].
+    """
     if "factor" in field:
         return (field["lat"].to_numpy(), field["lon"].to_numpy(),
                 np.asarray(field["factor"].transpose("lat", "lon").values, dtype=float))

@@ -1,5 +1,8 @@
 """Two named conventions for turning roof irradiation into production, and the ratio between them.
 
+Over 400 lines: the module's references and the numpydoc sections of its public functions;
+the code itself is about 200 lines.
+
 :func:`~smartidf_analysis.solar.roofs.estimate_roof_production` gives, per roof, the plane
 irradiation (cube x regional field x (1 - shading)) and the per-kWp yield. How much of a roof
 holds modules, and how efficient they are, is a *convention*; the page and notebook 04 name the
@@ -83,7 +86,18 @@ MOUNTINGS = ("rack", "flush")
 
 
 def solstice_noon_elevation_deg(latitude_deg: float = PARIS_LATITUDE) -> float:
-    """Sun elevation at solar noon of the winter solstice [deg]: ``90 - latitude - 23.44``."""
+    """Sun elevation at solar noon of the winter solstice [deg]: ``90 - latitude - 23.44``.
+
+    Parameters
+    ----------
+    latitude_deg : float
+        Latitude [deg north] (default Paris).
+
+    Returns
+    -------
+    float
+        Sun elevation [deg].
+    """
     return 90.0 - float(latitude_deg) - OBLIQUITY_DEG
 
 
@@ -91,7 +105,21 @@ def row_gcr(tilt_deg: float = ROW_TILT_DEG, sun_elevation_deg: float | None = No
     """Ground coverage ratio of south-facing rows that do not shade each other while the sun
     is above ``sun_elevation_deg`` on the row's axis (default: solar noon of the winter
     solstice at Paris, 17.7 deg): row pitch ``d = L (cos(beta) + sin(beta) / tan(alpha))`` for
-    a module slant length ``L``, so ``gcr = L / d`` [-] [1] [2]. 10 deg rows: 0.654."""
+    a module slant length ``L``, so ``gcr = L / d`` [-] [1] [2]. 10 deg rows: 0.654.
+
+    Parameters
+    ----------
+    tilt_deg : float
+        Row tilt [deg].
+    sun_elevation_deg : float, optional
+        Lowest sun elevation without shading [deg]; default
+        :func:`solstice_noon_elevation_deg` at Paris.
+
+    Returns
+    -------
+    float
+        Ground coverage ratio [-].
+    """
     alpha = np.radians(solstice_noon_elevation_deg() if sun_elevation_deg is None else sun_elevation_deg)
     beta = np.radians(tilt_deg)
     return float(1.0 / (np.cos(beta) + np.sin(beta) / np.tan(alpha)))
@@ -100,7 +128,22 @@ def row_gcr(tilt_deg: float = ROW_TILT_DEG, sun_elevation_deg: float | None = No
 def row_sky_loss(tilt_deg: float = ROW_TILT_DEG, gcr: float | None = None,
                  diffuse_share: float = DIFFUSE_SHARE) -> float:
     """Fraction of plane irradiation lost by the rows to the sky masked by the row in front
-    [-]: ``diffuse_share x`` pvlib's Passias sky-diffuse loss at the masking angle [3]."""
+    [-]: ``diffuse_share x`` pvlib's Passias sky-diffuse loss at the masking angle [3].
+
+    Parameters
+    ----------
+    tilt_deg : float
+        Row tilt [deg].
+    gcr : float, optional
+        Ground coverage ratio [-]; default :func:`row_gcr` of ``tilt_deg``.
+    diffuse_share : float
+        Share of diffuse in the plane irradiation [-].
+
+    Returns
+    -------
+    float
+        Fraction of plane irradiation lost [-].
+    """
     gcr = row_gcr(tilt_deg) if gcr is None else gcr
     angle = pvlib.shading.masking_angle_passias(tilt_deg, gcr)
     return float(diffuse_share * pvlib.shading.sky_diffuse_passias(angle))
@@ -108,7 +151,23 @@ def row_sky_loss(tilt_deg: float = ROW_TILT_DEG, gcr: float | None = None,
 
 def mounting_heat_loss(mounting: str = "rack") -> tuple[float, float]:
     """Faiman ``(u0, u1)`` of a mounting [W/(m2 C)], [W/(m2 C)/(m/s)]: ``"rack"`` the cube's
-    free-standing defaults, ``"flush"`` those x 20/29 (hotter modules on the pan) [6]."""
+    free-standing defaults, ``"flush"`` those x 20/29 (hotter modules on the pan) [6].
+
+    Parameters
+    ----------
+    mounting : {"rack", "flush"}
+        The mounting (:data:`MOUNTINGS`).
+
+    Returns
+    -------
+    (float, float)
+        ``u0`` [W/(m2 C)] and ``u1`` [W/(m2 C)/(m/s)].
+
+    Raises
+    ------
+    ValueError
+        For a mounting not in :data:`MOUNTINGS`.
+    """
     if mounting not in MOUNTINGS:
         raise ValueError(f"mounting must be one of {MOUNTINGS}, not {mounting!r}")
     share = 1.0 if mounting == "rack" else FLUSH_HEAT_LOSS_SHARE
@@ -128,7 +187,21 @@ def _is_flat(roofs: pd.DataFrame) -> np.ndarray:
 def expected_orientation_cube(cube: xr.Dataset, azimuths: tuple[float, float] = (90.0, 270.0)) -> xr.Dataset:
     """A cube whose every azimuth holds the mean over ``azimuths`` [deg] of each tilt: the
     expected yield of a pan whose orientation is unknown (the better pan of a two-pan roof
-    with a random ridge direction faces uniformly between east and west)."""
+    with a random ridge direction faces uniformly between east and west).
+
+    Parameters
+    ----------
+    cube : xarray.Dataset
+        A yield cube of :func:`smartidf_analysis.solar.irradiance.yield_cube`.
+    azimuths : (float, float)
+        Azimuth range averaged over [deg clockwise from north], ends included.
+
+    Returns
+    -------
+    xarray.Dataset
+        A copy of ``cube`` whose ``irradiation_kwh_m2`` [kWh/m2/yr] and
+        ``specific_yield_kwh_kwp`` [kWh/kWp/yr] are the same at every azimuth.
+    """
     part = cube.sel(azimuth=slice(*azimuths))
     out = cube.copy()
     for name in ("irradiation_kwh_m2", "specific_yield_kwh_kwp"):
@@ -187,6 +260,11 @@ def convention_production(
         ``packing`` [-] (module area per usable m2), ``row_loss`` [-] and
         ``mounting_factor`` [-] (1 without ``flush_cube``);
         ``attrs["convention"]`` and its parameters.
+
+    Raises
+    ------
+    ValueError
+        For a convention not in :data:`CONVENTIONS`.
     """
     if convention not in CONVENTIONS:
         raise ValueError(f"convention must be one of {CONVENTIONS}, not {convention!r}")
@@ -261,6 +339,14 @@ def explain_ratio(modules: pd.DataFrame, cadastre: pd.DataFrame, *, on: str = "r
     ``mounting`` (flush-mounted / rack yield: hotter modules on the pans; 1 on flat roofs).
     ``performance`` is the rack chain's (PVWatts losses, inverter, temperature on racks).
 
+    Parameters
+    ----------
+    modules, cadastre : DataFrame
+        :func:`convention_production` of the same roofs under ``"modules"`` and
+        ``"cadastre"``.
+    on : str
+        Column identifying a roof in both.
+
     Returns
     -------
     DataFrame
@@ -295,8 +381,19 @@ def monthly_production(roof, cube: xr.Dataset, *, field: xr.Dataset | None = Non
     :func:`~smartidf_analysis.solar.roofs.monthly_roof_production` at the roof's plane, scaled
     so that the months sum to the roof's ``irradiation_kwh_m2`` and ``annual_kwh``.
 
-    Returns ``month``, ``irradiation_kwh_m2`` [kWh/m2/month], ``specific_yield_kwh_kwp``
-    [kWh/kWp/month] and ``production_kwh`` [kWh/month].
+    Parameters
+    ----------
+    roof : mapping or Series
+        One row of :func:`convention_production` (its geometry, ``irradiation_kwh_m2``
+        [kWh/m2/yr], ``specific_yield_kwh_kwp`` [kWh/kWp/yr] and ``annual_kwh`` [kWh/yr]).
+    cube, field
+        As for :func:`~smartidf_analysis.solar.roofs.estimate_roof_production`.
+
+    Returns
+    -------
+    DataFrame
+        ``month``, ``irradiation_kwh_m2`` [kWh/m2/month], ``specific_yield_kwh_kwp``
+        [kWh/kWp/month] and ``production_kwh`` [kWh/month].
     """
     shape = monthly_roof_production(roof, cube, field=field, module_efficiency=1.0, usable_fraction=1.0)
     out = shape.copy()

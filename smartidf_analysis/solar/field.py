@@ -1,5 +1,8 @@
 """Regional irradiation field fitted to measurements: PVGIS commune values over Ile-de-France.
 
+Over 400 lines: the numpydoc sections (parameters, units, returned columns) of its fourteen
+public functions; the code itself is under 300 lines.
+
 The yield cube (:mod:`smartidf_analysis.solar`) comes from one hourly series, the NSRDB
 typical year at Paris. This module gives the *geography*: a smooth field of annual and
 quarterly horizontal irradiation [kWh/m2] fitted to the satellite-derived PVGIS values of the
@@ -83,7 +86,18 @@ LEVELS = ("pvgis", "nsrdb")
 
 
 def lambert93_km(lon, lat) -> tuple[np.ndarray, np.ndarray]:
-    """WGS84 lon, lat [deg] -> Lambert-93 (EPSG:2154) x, y [km]."""
+    """WGS84 lon, lat [deg] -> Lambert-93 (EPSG:2154) x, y [km].
+
+    Parameters
+    ----------
+    lon, lat : array_like
+        WGS84 longitude and latitude [deg].
+
+    Returns
+    -------
+    (ndarray, ndarray)
+        Lambert-93 easting x and northing y [km].
+    """
     from pyproj import Transformer
 
     tr = Transformer.from_crs("EPSG:4326", "EPSG:2154", always_xy=True)
@@ -104,6 +118,8 @@ def fit_field(points: pd.DataFrame, *, variables: Sequence[str] = VARIABLES,
     points : DataFrame
         ``lon``, ``lat`` [deg] and the ``variables`` (e.g. from
         :func:`~smartidf_analysis.data.sources.pvgis.read_pvgis_communes`).
+    variables : sequence of str
+        Columns of ``points`` to fit [kWh/m2].
     smoothing : float
         Smoothing lambda [-, with coordinates in km]; 0 interpolates exactly.
 
@@ -117,7 +133,22 @@ def fit_field(points: pd.DataFrame, *, variables: Sequence[str] = VARIABLES,
 
 
 def predict(model: RBFInterpolator, lon, lat, variables: Sequence[str] = VARIABLES) -> pd.DataFrame:
-    """The fitted field at points lon, lat [deg] -> one column per variable [kWh/m2]."""
+    """The fitted field at points lon, lat [deg].
+
+    Parameters
+    ----------
+    model : scipy.interpolate.RBFInterpolator
+        From :func:`fit_field`.
+    lon, lat : array_like
+        WGS84 longitude and latitude of the points [deg].
+    variables : sequence of str
+        The variables ``model`` was fitted on, in order (its output columns).
+
+    Returns
+    -------
+    DataFrame
+        One row per point, one column per variable [kWh/m2].
+    """
     x, y = lambert93_km(lon, lat)
     return pd.DataFrame(model(np.column_stack([np.ravel(x), np.ravel(y)])), columns=list(variables))
 
@@ -128,6 +159,17 @@ def relative_scores(observed, predicted) -> dict[str, float]:
     ``mape_pct``: mean ``|(p / mean p) / (o / mean o) - 1|`` [%]; ``pearson_r`` [-];
     ``constant_mape_pct``: the same MAPE for a constant field [%] (the baseline);
     ``rmse_kwh_m2`` and ``bias_kwh_m2`` on absolute values [kWh/m2].
+
+    Parameters
+    ----------
+    observed, predicted : array_like
+        Observed and predicted values at the same points [kWh/m2].
+
+    Returns
+    -------
+    dict of str to float
+        ``points`` (count), ``mape_pct`` [%], ``pearson_r`` [-], ``constant_mape_pct`` [%],
+        ``rmse_kwh_m2`` and ``bias_kwh_m2`` [kWh/m2].
     """
     o, p = np.asarray(observed, dtype=float), np.asarray(predicted, dtype=float)
     ro, rp = o / o.mean(), p / p.mean()
@@ -138,7 +180,22 @@ def relative_scores(observed, predicted) -> dict[str, float]:
 
 
 def fold_ids(n: int, folds: int = CV_FOLDS, seed: int = CV_SEED) -> np.ndarray:
-    """Fold of each of ``n`` communes: a seeded random permutation dealt into ``folds`` folds."""
+    """Fold of each of ``n`` communes: a seeded random permutation dealt into ``folds`` folds.
+
+    Parameters
+    ----------
+    n : int
+        Number of communes.
+    folds : int
+        Number of folds.
+    seed : int
+        Seed of the numpy random generator.
+
+    Returns
+    -------
+    ndarray
+        (n,) fold numbers 0 to ``folds - 1``.
+    """
     return np.random.default_rng(seed).permutation(n) % folds
 
 
@@ -146,10 +203,21 @@ def cross_validate(points: pd.DataFrame, *, folds: int = CV_FOLDS, seed: int = C
                    smoothing: float = SMOOTHING, variables: Sequence[str] = VARIABLES) -> pd.DataFrame:
     """k-fold cross-validation by commune: each commune predicted by a fit without its fold.
 
+    Parameters
+    ----------
+    points : DataFrame
+        As for :func:`fit_field`.
+    folds, seed : int
+        Number of folds and seed of :func:`fold_ids`.
+    smoothing : float
+        Smoothing lambda of the spline [-, coordinates in km].
+    variables : sequence of str
+        Columns of ``points`` to fit [kWh/m2].
+
     Returns
     -------
     DataFrame
-        ``commune_code`` (when present), ``lon``, ``lat``, ``fold`` and, per variable, the
+        ``commune_code``, ``commune_name`` (when present), ``lon``, ``lat``, ``fold`` and, per variable, the
         observed value and ``<variable>_cv``, the out-of-fold prediction [kWh/m2].
     """
     fold = fold_ids(len(points), folds, seed)
@@ -170,14 +238,44 @@ def cross_validate(points: pd.DataFrame, *, folds: int = CV_FOLDS, seed: int = C
 
 
 def cv_summary(cv: pd.DataFrame, variables: Sequence[str] = VARIABLES) -> pd.DataFrame:
-    """:func:`relative_scores` of the out-of-fold predictions, one row per variable."""
+    """:func:`relative_scores` of the out-of-fold predictions, one row per variable.
+
+    Parameters
+    ----------
+    cv : DataFrame
+        The output of :func:`cross_validate`.
+    variables : sequence of str
+        The variables to score (each with its ``<variable>_cv`` column in ``cv``).
+
+    Returns
+    -------
+    DataFrame
+        ``variable`` and the keys of :func:`relative_scores` (``mape_pct`` [%], ``pearson_r``
+        [-], ``rmse_kwh_m2`` [kWh/m2], ...).
+    """
     rows = [{"variable": v, **relative_scores(cv[v], cv[f"{v}_cv"])} for v in variables]
     return pd.DataFrame(rows)
 
 
 def smoothing_curve(points: pd.DataFrame, smoothings: Sequence[float] = (0, 1, 3, 10, 30, 100, 300, 1000),
                     *, folds: int = CV_FOLDS, seed: int = CV_SEED) -> pd.DataFrame:
-    """Cross-validated annual scores per smoothing lambda (how :data:`SMOOTHING` was chosen)."""
+    """Cross-validated annual scores per smoothing lambda (how :data:`SMOOTHING` was chosen).
+
+    Parameters
+    ----------
+    points : DataFrame
+        As for :func:`fit_field`.
+    smoothings : sequence of float
+        The lambdas tried [-, coordinates in km].
+    folds, seed : int
+        As for :func:`cross_validate`.
+
+    Returns
+    -------
+    DataFrame
+        ``smoothing`` and the :func:`relative_scores` of the annual irradiation, one row per
+        lambda.
+    """
     rows = []
     for s in smoothings:
         cv = cross_validate(points, folds=folds, seed=seed, smoothing=float(s), variables=VARIABLES[:1])
@@ -195,7 +293,23 @@ def field_grid(points: pd.DataFrame, *, lat: Sequence[float] = FIELD_LATITUDES,
     """The fitted field on a lat x lon grid [deg]: ``irradiation_kwh_m2`` (lat, lon) annual and
     ``irradiation_quarterly_kwh_m2`` (quarter, lat, lon) [kWh/m2], rounded to 0.01 kWh/m2 (what
     the shipped file holds). Outside the calibration communes (the corners of the bounding box)
-    the spline extrapolates its linear trend."""
+    the spline extrapolates its linear trend.
+
+    Parameters
+    ----------
+    points : DataFrame
+        As for :func:`fit_field`.
+    lat, lon : sequence of float
+        Grid latitudes and longitudes [deg].
+    smoothing : float
+        Smoothing lambda of the spline [-, coordinates in km].
+
+    Returns
+    -------
+    xarray.Dataset
+        ``irradiation_kwh_m2`` [kWh/m2/yr] and ``irradiation_quarterly_kwh_m2``
+        [kWh/m2/quarter], with the source, licence and method in ``attrs``.
+    """
     lat, lon = np.asarray(lat, dtype=float), np.asarray(lon, dtype=float)
     glat, glon = np.meshgrid(lat, lon, indexing="ij")
     values = predict(fit_field(points, smoothing=smoothing), glon.ravel(), glat.ravel()).to_numpy()
@@ -224,7 +338,20 @@ def _dataset(lat, lon, values, attrs) -> xr.Dataset:
 def field_csv_text(grid: xr.Dataset, cv: pd.DataFrame | None = None) -> str:
     """The shipped CSV: ``# key: value`` header lines (attribution, licence, method, inputs,
     cross-validation), then ``lat,lon`` and the five variables, fixed decimals, ``\\n`` line ends
-    (so the same field always gives the same bytes)."""
+    (so the same field always gives the same bytes).
+
+    Parameters
+    ----------
+    grid : xarray.Dataset
+        From :func:`field_grid`.
+    cv : DataFrame, optional
+        :func:`cross_validate` of the same points: its annual scores go into the header.
+
+    Returns
+    -------
+    str
+        The CSV text.
+    """
     head = dict(grid.attrs)
     if cv is not None:
         annual = cv_summary(cv).iloc[0]
@@ -246,7 +373,18 @@ def field_csv_text(grid: xr.Dataset, cv: pd.DataFrame | None = None) -> str:
 
 
 def read_field_csv(text: str) -> xr.Dataset:
-    """The Dataset of :func:`field_grid` back from :func:`field_csv_text`'s text."""
+    """The Dataset of :func:`field_grid` back from :func:`field_csv_text`'s text.
+
+    Parameters
+    ----------
+    text : str
+        The CSV text (e.g. of :data:`FIELD_FILE`).
+
+    Returns
+    -------
+    xarray.Dataset
+        As :func:`field_grid`, with the header lines as ``attrs``.
+    """
     attrs = {}
     lines = text.splitlines()
     for line in lines:
@@ -265,7 +403,21 @@ def read_field_csv(text: str) -> xr.Dataset:
 
 def field_at(grid: xr.Dataset, lon, lat) -> pd.DataFrame:
     """The gridded field (e.g. the shipped one) at points lon, lat [deg], bilinear: one column
-    per variable of :data:`VARIABLES` [kWh/m2]; points outside the grid take its edge."""
+    per variable of :data:`VARIABLES` [kWh/m2]; points outside the grid take its edge.
+
+    Parameters
+    ----------
+    grid : xarray.Dataset
+        From :func:`field_grid` or :func:`read_field_csv`.
+    lon, lat : array_like
+        WGS84 longitude and latitude of the points [deg].
+
+    Returns
+    -------
+    DataFrame
+        One row per point: ``irradiation_kwh_m2`` [kWh/m2/yr] and the four quarters
+        [kWh/m2/quarter].
+    """
     from smartidf_analysis.solar.roofs import bilinear
 
     annual = grid["irradiation_kwh_m2"].transpose("lat", "lon").to_numpy()[..., None]
@@ -299,11 +451,27 @@ def measured_field(grid: xr.Dataset, reference_ghi_kwh_m2: float, *, level: str 
     * ``level="nsrdb"``: ``factor = field / field(reference site)`` - NSRDB's level, PVGIS's
       geography only (1 at the reference site).
 
+    Parameters
+    ----------
+    grid : xarray.Dataset
+        The gridded field (:func:`field_grid`, :func:`read_field_csv`).
+    reference_ghi_kwh_m2 : float
+        Annual horizontal irradiation of the cube's series [kWh/m2/yr].
+    level : {"pvgis", "nsrdb"}
+        Which source sets the level (see above).
+    latitude, longitude : float
+        The reference site of the cube [deg].
+
     Returns
     -------
     xarray.Dataset
         ``factor`` and the grid's variables; ``attrs`` with ``level``,
         ``reference_ghi_kwh_m2`` and ``field_at_reference_kwh_m2``.
+
+    Raises
+    ------
+    ValueError
+        For a level not in :data:`LEVELS`.
     """
     if level not in LEVELS:
         raise ValueError(f"level must be one of {LEVELS}, not {level!r}")

@@ -1,5 +1,8 @@
 """Solar inputs from the database, cached, and the study's result tables.
 
+Over 400 lines: the numpydoc sections (parameters, result columns and units) of its twenty
+public readers; the code itself is about 300 lines.
+
 The only solar module that touches the database, through :mod:`smartidf_analysis.data.db`
 (named queries ``sql/solar_*.sql`` and whitelisted reads). Expensive objects - the yield cube
 (about 1 s), the regional field, the 2.5-million-roof synthetic stock summaries - are cached
@@ -82,7 +85,19 @@ def _irradiance(key) -> pd.DataFrame:
 
 
 def irradiance_table() -> pd.DataFrame:
-    """The canonical ``irradiance_hourly`` table (NSRDB TMY, Paris; a copy)."""
+    """The canonical ``irradiance_hourly`` table (NSRDB TMY, Paris; a copy).
+
+    Returns
+    -------
+    DataFrame
+        One row per hour, by ``time_utc``: ``ghi_w_m2``, ``dni_w_m2``, ``dhi_w_m2`` and their
+        clear-sky values [W/m2], ``temp_air_c`` [C], ``wind_speed_m_s`` [m/s], ...
+
+    Raises
+    ------
+    smartidf_analysis.data.db.DatabaseMissingError
+        When the database has not been built.
+    """
     return _irradiance(_db_key()).copy()
 
 
@@ -107,7 +122,30 @@ def paris_yield_cube(*, system_losses_pct: float = 14.0, inverter_efficiency: fl
     half (:func:`~smartidf_analysis.solar.irradiance.plane_arrays`) is computed once per database and
     mounting, so a new losses value costs well under a second. ``mounting``: ``"rack"``
     (free-standing rows, pvlib's Faiman defaults) or ``"flush"`` (modules on the pan, hotter:
-    :func:`~smartidf_analysis.solar.conventions.mounting_heat_loss`)."""
+    :func:`~smartidf_analysis.solar.conventions.mounting_heat_loss`).
+
+    Parameters
+    ----------
+    system_losses_pct : float
+        PVWatts lumped DC losses [%].
+    inverter_efficiency : float
+        Nominal inverter efficiency [-].
+    transposition : str
+        pvlib sky-diffuse transposition model (``"perez"``, ...).
+    mounting : {"rack", "flush"}
+        The modules' mounting.
+
+    Returns
+    -------
+    xarray.Dataset
+        The yield cube (shared: read-only), see
+        :func:`~smartidf_analysis.solar.irradiance.yield_cube`.
+
+    Raises
+    ------
+    smartidf_analysis.data.db.DatabaseMissingError
+        When the database has not been built.
+    """
     return _cube(_db_key(), round(float(system_losses_pct), 2), round(float(inverter_efficiency), 4),
                  str(transposition), str(mounting))
 
@@ -120,7 +158,13 @@ def _modelled_field(key) -> xr.Dataset:
 @lru_cache(maxsize=1)
 def shipped_field_grid() -> xr.Dataset:
     """The fitted PVGIS field shipped in the package (:data:`~smartidf_analysis.solar.field.FIELD_FILE`):
-    annual and quarterly horizontal irradiation [kWh/m2] on a 0.025 deg grid; needs no download."""
+    annual and quarterly horizontal irradiation [kWh/m2] on a 0.025 deg grid; needs no download.
+
+    Returns
+    -------
+    xarray.Dataset
+        See :func:`~smartidf_analysis.solar.field.read_field_csv` (shared: read-only).
+    """
     return solar_field.read_field_csv(solar_field.FIELD_FILE.read_text(encoding="utf-8"))
 
 
@@ -140,7 +184,27 @@ def regional_field(kind: str = "measured", *, level: str = "pvgis") -> xr.Datase
     """The spatial factor of the roofs, cached: ``kind="measured"`` (default) is the shipped
     PVGIS field (:func:`~smartidf_analysis.solar.field.measured_field`, PVGIS level or, with
     ``level="nsrdb"``, NSRDB's); ``kind="modelled"`` the clear-sky model of
-    :func:`smartidf_analysis.solar.clearsky.irradiance_field` (MODELLED: no regional cloudiness)."""
+    :func:`smartidf_analysis.solar.clearsky.irradiance_field` (MODELLED: no regional cloudiness).
+
+    Parameters
+    ----------
+    kind : {"measured", "modelled"}
+        Which field (:data:`FIELD_KINDS`).
+    level : {"pvgis", "nsrdb"}
+        ``"measured"`` only: the source setting the level.
+
+    Returns
+    -------
+    xarray.Dataset
+        The field for ``estimate_roof_production(field=)`` (shared: read-only).
+
+    Raises
+    ------
+    ValueError
+        For a kind not in :data:`FIELD_KINDS`.
+    smartidf_analysis.data.db.DatabaseMissingError
+        When the database has not been built.
+    """
     return _field(_db_key(), kind, level)
 
 
@@ -151,7 +215,19 @@ def pvgis_points() -> pd.DataFrame:
     mirror's calibration cut (SOURCES.md H1) when ``SMARTIDF_MIRROR`` has it, else the download
     cache, else the full upstream file downloaded (``SMARTIDF_DOWNLOAD_MIRROR`` honoured) and
     cut to the region by the reader. Not a database table: it only calibrates the shipped field.
-    ``attrs["path"]`` is the file read."""
+    ``attrs["path"]`` is the file read.
+
+    Returns
+    -------
+    DataFrame
+        :func:`~smartidf_analysis.data.sources.pvgis.read_pvgis_communes`'s table: ``lon``,
+        ``lat`` [deg] and annual / quarterly horizontal irradiation [kWh/m2] per commune.
+
+    Raises
+    ------
+    smartidf_analysis.errors.FetchError
+        When the file is neither mirrored, cached nor downloadable.
+    """
     path = fetch.fetch(PVGIS_DATASET)
     points = read_pvgis_communes(path)
     points.attrs["path"] = path
@@ -162,7 +238,19 @@ def commune_irradiation() -> pd.DataFrame:
     """The shipped PVGIS-fitted field at every commune (arrondissements for Paris) centroid of
     the ``communes`` table: ``commune_code``, ``commune_name``, ``lon``, ``lat`` [deg] and the
     annual / quarterly horizontal irradiation [kWh/m2] of
-    :func:`~smartidf_analysis.solar.field.field_at` (measured-based, no NSRDB level)."""
+    :func:`~smartidf_analysis.solar.field.field_at` (measured-based, no NSRDB level).
+
+    Returns
+    -------
+    DataFrame
+        ``commune_code``, ``commune_name``, ``lon``, ``lat`` [deg], ``irradiation_kwh_m2``
+        [kWh/m2/yr] and ``irradiation_q1_kwh_m2`` ... ``irradiation_q4_kwh_m2`` [kWh/m2/quarter].
+
+    Raises
+    ------
+    smartidf_analysis.data.db.DatabaseMissingError
+        When the database has not been built.
+    """
     units = stock_communes()
     values = solar_field.field_at(shipped_field_grid(), units["centroid_lon"], units["centroid_lat"])
     out = pd.DataFrame({"commune_code": units["commune_code"], "commune_name": units["commune_name"],
@@ -172,8 +260,20 @@ def commune_irradiation() -> pd.DataFrame:
 
 def fit_field_file(calibration: str | Path | None = None, out: str | Path | None = None) -> Path:
     """Regenerate the shipped field file from the calibration file (``smartidf solar fit-field``):
-    read, cross-validate, fit, write; the same input gives the same bytes. Returns ``out``
-    (default :data:`~smartidf_analysis.solar.field.FIELD_FILE`)."""
+    read, cross-validate, fit, write; the same input gives the same bytes.
+
+    Parameters
+    ----------
+    calibration : str or Path, optional
+        The PVGIS communes CSV; default: the one :func:`pvgis_points` fetches.
+    out : str or Path, optional
+        File to write; default :data:`~smartidf_analysis.solar.field.FIELD_FILE`.
+
+    Returns
+    -------
+    Path
+        The file written.
+    """
     path = Path(calibration) if calibration else pvgis_points().attrs["path"]
     points = read_pvgis_communes(path)
     out = Path(out) if out else solar_field.FIELD_FILE
@@ -187,52 +287,171 @@ def fit_field_file(calibration: str | Path | None = None, out: str | Path | None
 
 
 def buildings(source: str) -> pd.DataFrame:
-    """The ``buildings`` of one source extract (see :data:`BUILDING_SOURCES`) with polygons."""
+    """The ``buildings`` of one source extract (see :data:`BUILDING_SOURCES`) with polygons.
+
+    Parameters
+    ----------
+    source : str
+        One of :data:`BUILDING_SOURCES`.
+
+    Returns
+    -------
+    DataFrame
+        ``building_id``, ``source``, ``commune_code``, ``footprint_m2`` [m2], ``floors``,
+        ``height_m`` [m], ``roof_material``, ``usage``, ``lon``, ``lat`` [deg], ``geometry_wkb``.
+
+    Raises
+    ------
+    ValueError
+        For a source not in :data:`BUILDING_SOURCES`.
+    smartidf_analysis.data.db.DatabaseMissingError
+        When the database has not been built.
+    """
     if source not in BUILDING_SOURCES:
         raise ValueError(f"unknown building source {source!r}; known: {BUILDING_SOURCES}")
     return db.query("solar_buildings", source=source)
 
 
 def cadastre() -> pd.DataFrame:
-    """The ``solar_cadastre_roofs`` table (Saint-Denis school sites) with polygons."""
+    """The ``solar_cadastre_roofs`` table (Saint-Denis school sites) with polygons.
+
+    Returns
+    -------
+    DataFrame
+        ``roof_id``, ``usable_area_m2`` [m2], ``solar_class``, ``production_kwh`` [kWh/yr],
+        ``mean_irradiation_kwh_m2`` [kWh/m2/yr], ``roof_shape``, ``lon``, ``lat`` [deg],
+        ``geometry_wkb``.
+
+    Raises
+    ------
+    smartidf_analysis.data.db.DatabaseMissingError
+        When the database has not been built.
+    """
     return db.query("solar_cadastre_roofs")
 
 
 def stock_communes() -> pd.DataFrame:
-    """Map units with centroid, area and dwellings for the synthetic stock (``sql/solar_stock_communes``)."""
+    """Map units with centroid, area and dwellings for the synthetic stock (``sql/solar_stock_communes``).
+
+    Returns
+    -------
+    DataFrame
+        One row per commune (arrondissement in Paris): ``commune_code``, ``commune_name``,
+        ``kind``, ``department_code``, ``population``, ``area_km2`` [km2], ``centroid_lon``,
+        ``centroid_lat`` [deg], ``dwellings`` (ARCEP 2018T1) and ``dwellings_method``.
+
+    Raises
+    ------
+    smartidf_analysis.data.db.DatabaseMissingError
+        When the database has not been built.
+    """
     return db.query("solar_stock_communes")
 
 
 def commune_geometries() -> pd.DataFrame:
-    """Map units (arrondissements for Paris) with ``geometry_wkb`` for choropleths."""
+    """Map units (arrondissements for Paris) with ``geometry_wkb`` for choropleths.
+
+    Returns
+    -------
+    DataFrame
+        The ``communes_map`` query's rows that have a polygon (``commune_code``,
+        ``geometry_wkb`` WGS84, ...).
+
+    Raises
+    ------
+    smartidf_analysis.data.db.DatabaseMissingError
+        When the database has not been built.
+    """
     frame = db.query("communes_map", paris_as_one=False)
     return frame[frame["geometry_wkb"].notna()].reset_index(drop=True)
 
 
 def unplaced_dwellings() -> pd.DataFrame:
-    """ARCEP dwellings whose code has no current commune: reported, never silently dropped."""
+    """ARCEP dwellings whose code has no current commune: reported, never silently dropped.
+
+    Returns
+    -------
+    DataFrame
+        ``commune_code``, ``commune_code_2018``, ``commune_name``, ``department_code``,
+        ``dwellings``.
+
+    Raises
+    ------
+    smartidf_analysis.data.db.DatabaseMissingError
+        When the database has not been built.
+    """
     return db.query("solar_unplaced_dwellings")
 
 
 def provenance() -> pd.DataFrame:
-    """Provenance rows (producer, title, vintage, licence) of the solar inputs."""
+    """Provenance rows (producer, title, vintage, licence) of the solar inputs.
+
+    Returns
+    -------
+    DataFrame
+        ``dataset_id``, ``table_name``, ``title``, ``producer``, ``vintage``, ``licence``,
+        ``synthetic``, one row per dataset feeding :data:`SOLAR_TABLES`.
+
+    Raises
+    ------
+    smartidf_analysis.data.db.DatabaseMissingError
+        When the database has not been built.
+    """
     return db.query("provenance_for_tables", tables=list(SOLAR_TABLES))
 
 
 def imported_roofs(columns: list[str] | None = None) -> pd.DataFrame:
-    """Roofs of ``smartidf data import-buildings`` (``imported_roofs``; empty when none)."""
+    """Roofs of ``smartidf data import-buildings`` (``imported_roofs``; empty when none).
+
+    Parameters
+    ----------
+    columns : list of str, optional
+        Columns to read; default all.
+
+    Returns
+    -------
+    DataFrame
+        The ``imported_roofs`` rows (see
+        :func:`~smartidf_analysis.solar.buildings_import.roofs_table`).
+
+    Raises
+    ------
+    smartidf_analysis.data.db.DatabaseMissingError
+        When the database has not been built.
+    """
     if not db.table_exists("imported_roofs"):
         return pd.DataFrame(columns=columns or list(db.EXTRA_TABLES["imported_roofs"]))
     return db.read_table("imported_roofs", columns)
 
 
 def write_imported_roofs(import_id: str, roofs: pd.DataFrame, provenance_row: dict) -> None:
-    """Replace import ``import_id``'s roofs and provenance row, atomically (``db.write_import``)."""
+    """Replace import ``import_id``'s roofs and provenance row, atomically (``db.write_import``).
+
+    Parameters
+    ----------
+    import_id : str
+        The import's id (rows with it are replaced).
+    roofs : DataFrame
+        The ``imported_roofs`` rows (:func:`~smartidf_analysis.solar.buildings_import.roofs_table`).
+    provenance_row : dict
+        The import's ``provenance`` row.
+
+    Raises
+    ------
+    smartidf_analysis.data.db.DatabaseMissingError
+        When the database has not been built.
+    """
     db.write_import(config.db_path(), "imported_roofs", "import_id", import_id, roofs, provenance_row)
 
 
 def regional_roof_set() -> str:
-    """``"imported_buildings"`` when buildings were imported, else ``"synthetic_stock"``."""
+    """``"imported_buildings"`` when buildings were imported, else ``"synthetic_stock"``.
+
+    Returns
+    -------
+    str
+        The roof set id.
+    """
     has = db.table_exists("imported_roofs") and db.query("imported_roofs_count")["roofs"].iloc[0] > 0
     return IMPORTED_SET if has else "synthetic_stock"
 
@@ -245,6 +464,27 @@ def roofs_for_set(roof_set: str, *, shading: bool = True, **assumptions) -> pd.D
     shaded by taller neighbours with :func:`~smartidf_analysis.solar.shading.horizon_shading`
     when ``shading``; ``saint_denis_cadastre``:
     :func:`~smartidf_analysis.solar.stock.roofs_from_cadastre` (no heights: unshaded).
+
+    Parameters
+    ----------
+    roof_set : str
+        A real set of :data:`ROOF_SETS` or :data:`IMPORTED_SET`.
+    shading : bool
+        Shade building roofs by their neighbours.
+    **assumptions
+        Keyword arguments of the roof builder (tilts [deg], usable fractions [-]...); not used
+        for imported roofs.
+
+    Returns
+    -------
+    DataFrame
+        The roofs (``roof_id``, ``usable_area_m2`` [m2], ``tilt_deg``, ``azimuth_deg`` [deg],
+        ``lat``, ``lon``, ``shading_factor`` [-], ``source``, ...) with ``geometry_wkb``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown roof set.
     """
     if roof_set == IMPORTED_SET:  # modelled at import time, no shading model (shading_factor 0)
         roofs = imported_roofs()
@@ -276,7 +516,20 @@ def roofs_for_set(roof_set: str, *, shading: bool = True, **assumptions) -> pd.D
 
 @dataclass(frozen=True)
 class StockSummary:
-    """Results of the synthetic stock under one parameter set (all small tables)."""
+    """Results of the synthetic stock under one parameter set (all small tables).
+
+    Parameters
+    ----------
+    commune_totals : DataFrame
+        Per ``commune_code``: ``roofs``, ``usable_area_m2`` [m2], ``peak_power_mwp`` [MWp],
+        ``annual_gwh`` [GWh/yr].
+    class_totals : DataFrame
+        The same per ``solar_class``, with ``energy_share`` and ``roof_share`` [-].
+    top_roofs : DataFrame
+        The largest producers (estimate columns), for the inspector.
+    n_roofs : int
+        Roofs in the stock.
+    """
 
     commune_totals: pd.DataFrame  # per commune_code: roofs, usable_area_m2, peak_power_mwp, annual_gwh
     class_totals: pd.DataFrame  # per solar_class, with energy_share, roof_share
@@ -337,6 +590,29 @@ def stock_summary(*, n: int = SYNTHETIC_ROOFS, seed: int = 0, module_efficiency:
     efficiency and usable share [-] and losses [%] then give exact totals in milliseconds.
     ``top_roofs``: the ``top`` largest producers among the ``3 x top`` largest under the default
     parameters, re-estimated with the requested ones.
+
+    Parameters
+    ----------
+    n : int
+        Roofs in the stock.
+    seed : int
+        Seed of the stock.
+    module_efficiency, usable_fraction : float
+        Module efficiency and usable share [-].
+    system_losses_pct : float
+        DC losses [%].
+    top : int
+        Number of ``top_roofs``.
+
+    Returns
+    -------
+    StockSummary
+        Totals per commune and per class, and the top roofs.
+
+    Raises
+    ------
+    smartidf_analysis.data.db.DatabaseMissingError
+        When the database has not been built.
     """
     key = _db_key()
     stock = _stock_pass(key, int(n), int(seed), 3 * int(top))
@@ -356,6 +632,16 @@ def stock_points(*, n: int = SYNTHETIC_ROOFS, seed: int = 0) -> pd.DataFrame:
     The class depends on plane irradiation only (orientation, field, shading), not on module
     efficiency, usable share or losses, so one table serves every parameter set; it comes
     from the same pass as :func:`stock_summary`.
+
+    Parameters
+    ----------
+    n, seed : int
+        As for :func:`stock_summary`.
+
+    Returns
+    -------
+    DataFrame
+        ``lon``, ``lat`` [deg] and ``solar_class``, one row per roof.
     """
     return _stock_pass(_db_key(), int(n), int(seed), 3000).points
 
@@ -369,7 +655,28 @@ def real_set_production(roof_set: str, *, module_efficiency: float = 0.20, usabl
     ``convention`` (``"cadastre"`` or ``"modules"``, see
     :mod:`smartidf_analysis.solar.conventions`; pans of unknown orientation then get the
     expected east-to-west yield): ``None`` keeps the plain per-kWp estimate with the roof
-    set's own tilts (``module_efficiency`` x usable area = kWp)."""
+    set's own tilts (``module_efficiency`` x usable area = kWp).
+
+    Parameters
+    ----------
+    roof_set : str
+        As for :func:`roofs_for_set`.
+    module_efficiency, usable_fraction : float
+        Module efficiency and usable share [-].
+    system_losses_pct : float
+        DC losses [%].
+    thresholds : (float, float)
+        Class thresholds [kWh/m2/yr].
+    convention : {"cadastre", "modules"}, optional
+        A named convention, or None.
+
+    Returns
+    -------
+    DataFrame
+        The estimate's (or the convention's) columns: ``irradiation_kwh_m2`` [kWh/m2/yr],
+        ``peak_power_kwp`` [kWp], ``annual_kwh`` [kWh/yr], ``specific_yield_kwh_kwp``
+        [kWh/kWp/yr], ``solar_class``, ...
+    """
     cube = paris_yield_cube(system_losses_pct=system_losses_pct)
     if convention is not None:
         flush = paris_yield_cube(system_losses_pct=system_losses_pct, mounting="flush")
@@ -386,7 +693,26 @@ def commune_reference_yield(*, system_losses_pct: float = 14.0, tilt: float = 35
                             azimuth: float = 180.0) -> pd.DataFrame:
     """MODELLED plane irradiation [kWh/m2/yr] and specific yield [kWh/kWp/yr] of a reference
     roof (default 35 deg facing south, unshaded) at each commune centroid: the Paris cube times
-    the factor of the PVGIS-fitted field (:func:`regional_field`, PVGIS level)."""
+    the factor of the PVGIS-fitted field (:func:`regional_field`, PVGIS level).
+
+    Parameters
+    ----------
+    system_losses_pct : float
+        DC losses [%].
+    tilt, azimuth : float
+        The reference roof's tilt [deg] and azimuth [deg clockwise from north].
+
+    Returns
+    -------
+    DataFrame
+        ``commune_code``, ``irradiation_kwh_m2`` [kWh/m2/yr], ``specific_yield_kwh_kwp``
+        [kWh/kWp/yr].
+
+    Raises
+    ------
+    smartidf_analysis.data.db.DatabaseMissingError
+        When the database has not been built.
+    """
     units = stock_communes()
     roofs = pd.DataFrame({"commune_code": units["commune_code"], "usable_area_m2": 1.0, "tilt_deg": tilt,
                           "azimuth_deg": azimuth, "lat": units["centroid_lat"], "lon": units["centroid_lon"]})
@@ -396,5 +722,17 @@ def commune_reference_yield(*, system_losses_pct: float = 14.0, tilt: float = 35
 
 
 def set_totals(production: pd.DataFrame) -> pd.DataFrame:
-    """One-row totals of a production table: roofs, usable area [m2], MWp, GWh/yr."""
+    """One-row totals of a production table: roofs, usable area [m2], MWp, GWh/yr.
+
+    Parameters
+    ----------
+    production : DataFrame
+        An output of :func:`~smartidf_analysis.solar.roofs.estimate_roof_production`.
+
+    Returns
+    -------
+    DataFrame
+        One row: ``roofs``, ``usable_area_m2`` [m2], ``peak_power_mwp`` [MWp], ``annual_gwh``
+        [GWh/yr].
+    """
     return production_totals(production.assign(_all="all"), by="_all").reset_index(drop=True)

@@ -262,7 +262,14 @@ def plane_arrays(irradiance: pd.DataFrame, *, tilts: Sequence[float] = DEFAULT_T
                  u1: float = 6.84, iam: bool = True) -> dict:
     """The optical and thermal half of :func:`yield_cube` (slow: solar position, transposition),
     kept so that the electrical half (:func:`cube_from_plane`: losses, inverter) can be
-    re-run in a fraction of a second. Parameters as in :func:`yield_cube`.
+    re-run in a fraction of a second.
+
+    Parameters
+    ----------
+    irradiance, tilts, azimuths, latitude, longitude, altitude, transposition, albedo, iam
+        As in :func:`yield_cube` (angles [deg], altitude [m], albedo [-]).
+    u0, u1 : float
+        Faiman heat-loss coefficients [W/(m2 C)] and [W/(m2 C)/(m/s)].
 
     Returns
     -------
@@ -288,8 +295,23 @@ def plane_arrays(irradiance: pd.DataFrame, *, tilts: Sequence[float] = DEFAULT_T
 
 def cube_from_plane(plane: dict, *, gamma_pdc: float = -0.0037, system_losses_pct: float = 14.0,
                     dc_ac_ratio: float = 1.1, inverter_efficiency: float = 0.96) -> xr.Dataset:
-    """The electrical half of :func:`yield_cube` on :func:`plane_arrays` (parameters and result
-    as in :func:`yield_cube`)."""
+    """The electrical half of :func:`yield_cube` on :func:`plane_arrays`.
+
+    Parameters
+    ----------
+    plane : dict
+        From :func:`plane_arrays`.
+    gamma_pdc, system_losses_pct, dc_ac_ratio, inverter_efficiency : float
+        As in :func:`yield_cube`: temperature coefficient [1/C], DC losses [%], DC/AC ratio
+        [-] and nominal inverter efficiency [-].
+
+    Returns
+    -------
+    xarray.Dataset
+        As :func:`yield_cube`: ``irradiation_kwh_m2`` [kWh/m2/yr], ``specific_yield_kwh_kwp``
+        [kWh/kWp/yr], their monthly values [per month] and ``performance_ratio`` [-] on
+        (tilt, azimuth).
+    """
     tilts, azimuths = plane["tilts"], plane["azimuths"]
     onehot = (plane["month"][:, None] == np.arange(1, 13)[None, :]).astype(float)  # (T, 12)
     ac = _electrical(plane["effective"].astype(float), plane["temp_cell"].astype(float), gamma_pdc=gamma_pdc,

@@ -40,7 +40,21 @@ class RoofSetResults:
     synthetic stock: its largest producers); ``totals``: one row, ``roofs`` [count],
     ``usable_area_m2`` [m2], ``peak_power_mwp`` [MWp], ``annual_gwh`` [GWh/yr] (the synthetic
     stock: every one of its roofs); ``classes``: per class, those totals with
-    ``energy_share`` and ``roof_share`` [-]; ``bad``: roofs left out with their reason."""
+    ``energy_share`` and ``roof_share`` [-]; ``bad``: roofs left out with their reason.
+
+    Parameters
+    ----------
+    roof_set : str
+        The roof set's id.
+    roofs : DataFrame
+        Per-roof production (see above).
+    totals : DataFrame
+        One row of totals (see above).
+    classes : DataFrame
+        Totals per class (see above).
+    bad : DataFrame
+        ``row_id``, ``roof_id``, ``reason`` of the roofs left out.
+    """
 
     roof_set: str
     roofs: pd.DataFrame
@@ -61,7 +75,33 @@ def roof_set_results(roof_set: str, convention: str, module_efficiency: float,
     Real sets follow ``convention`` (``"modules"`` or ``"cadastre"``,
     :mod:`~smartidf_analysis.solar.conventions`); the synthetic stock keeps per-kWp modules
     on its own racks (:func:`~smartidf_analysis.solar.io.stock_summary`; its first call
-    makes the pass over the 2.5 million roofs, seconds; later ones milliseconds)."""
+    makes the pass over the 2.5 million roofs, seconds; later ones milliseconds).
+
+    Parameters
+    ----------
+    roof_set : str
+        A key of :data:`~smartidf_analysis.solar.io.ROOF_SETS` or ``"imported_buildings"``.
+    convention : {"modules", "cadastre"}
+        Production convention of a real set.
+    module_efficiency : float
+        Module efficiency [-].
+    system_losses_pct : float
+        DC losses [%].
+    usable_fraction : float
+        Share of the usable area covered with modules [-].
+
+    Returns
+    -------
+    RoofSetResults
+        The roofs, totals, classes and roofs left out.
+
+    Raises
+    ------
+    ValueError
+        For an unknown roof set.
+    smartidf_analysis.data.db.DatabaseMissingError
+        When the database has not been built.
+    """
     if roof_set not in sd.ROOF_SETS and roof_set != sd.IMPORTED_SET:
         raise ValueError(f"unknown roof set {roof_set!r}; known: {list(sd.ROOF_SETS)} and "
                          f"{sd.IMPORTED_SET!r}")
@@ -78,7 +118,20 @@ def roof_set_results(roof_set: str, convention: str, module_efficiency: float,
 
 def roof_table(roofs: pd.DataFrame) -> pd.DataFrame:
     """The roofs as the page's table and roofs CSV list them: :data:`ROOF_TABLE_COLUMNS`
-    (those present), ids and classes as text, largest producer first."""
+    (those present), ids and classes as text, largest producer first.
+
+    Parameters
+    ----------
+    roofs : DataFrame
+        ``RoofSetResults.roofs``.
+
+    Returns
+    -------
+    DataFrame
+        The columns of :data:`ROOF_TABLE_COLUMNS` present in ``roofs`` (areas [m2], angles
+        [deg], ``irradiation_kwh_m2`` [kWh/m2/yr], ``peak_power_kwp`` [kWp], ``annual_kwh``
+        [kWh/yr], ``specific_yield_kwh_kwp`` [kWh/kWp/yr]), sorted by ``annual_kwh``.
+    """
     out = roofs[[c for c in ROOF_TABLE_COLUMNS if c in roofs.columns]].copy()
     out["roof_id"] = out["roof_id"].astype(str)
     out["solar_class"] = out["solar_class"].astype(str)
@@ -94,7 +147,27 @@ def commune_indicator(indicator: str, module_efficiency: float, system_losses_pc
     commune, with their other totals: the roofs imported from BD TOPO
     (``smartidf data import-buildings``, per-kWp modules) when there are any, else the
     SYNTHETIC stock. ``attrs["roof_set"]`` says which
-    (:func:`~smartidf_analysis.solar.io.regional_roof_set`)."""
+    (:func:`~smartidf_analysis.solar.io.regional_roof_set`).
+
+    Parameters
+    ----------
+    indicator : str
+        One of :data:`COMMUNE_INDICATORS`.
+    module_efficiency, system_losses_pct, usable_fraction : float
+        As for :func:`roof_set_results` ([-], [%], [-]).
+
+    Returns
+    -------
+    DataFrame
+        ``commune_code`` and ``yield_kwh_kwp`` [kWh/kWp/yr]; or, for the totals,
+        ``commune_code``, ``roofs``, ``usable_area_m2`` [m2], ``peak_power_mwp`` [MWp] and
+        ``annual_gwh`` [GWh/yr].
+
+    Raises
+    ------
+    ValueError
+        For an indicator not in :data:`COMMUNE_INDICATORS`.
+    """
     if indicator not in COMMUNE_INDICATORS:
         raise ValueError(f"unknown commune indicator {indicator!r}; known: {COMMUNE_INDICATORS}")
     if indicator == "yield_kwh_kwp":
@@ -118,7 +191,24 @@ def roof_months(roof: pd.Series, synthetic: bool, module_efficiency: float,
     """Month by month production of one roof (a row of ``RoofSetResults.roofs``):
     ``month`` and ``production_kwh`` [kWh/month] (and irradiation, yield), summing to the
     roof's ``annual_kwh``. A real set's roof: its convention's annual figures spread over
-    the months; a synthetic roof: estimated with the parameters."""
+    the months; a synthetic roof: estimated with the parameters.
+
+    Parameters
+    ----------
+    roof : Series
+        A row of ``RoofSetResults.roofs``.
+    synthetic : bool
+        True for a roof of the synthetic stock.
+    module_efficiency, system_losses_pct, usable_fraction : float
+        As for :func:`roof_set_results` ([-], [%], [-]); the efficiency and usable share are
+        used for a synthetic roof only.
+
+    Returns
+    -------
+    DataFrame
+        ``month``, ``irradiation_kwh_m2`` [kWh/m2/month], ``specific_yield_kwh_kwp``
+        [kWh/kWp/month] and ``production_kwh`` [kWh/month].
+    """
     cube = sd.paris_yield_cube(system_losses_pct=system_losses_pct)
     if synthetic:
         return monthly_roof_production(roof, cube, field=sd.regional_field(),

@@ -86,10 +86,21 @@ def validate_roofs(roofs: pd.DataFrame) -> pd.DataFrame:
     missing or out of range, or ``shading_factor`` (if present) is outside 0-1. A missing
     ``shading_factor`` means unshaded.
 
+    Parameters
+    ----------
+    roofs : DataFrame
+        Roof table with the columns of :data:`ROOF_COLUMNS` (see
+        :func:`estimate_roof_production`).
+
     Returns
     -------
     DataFrame
         ``row_id``, ``roof_id`` (when the input has one) and ``reason``.
+
+    Raises
+    ------
+    KeyError
+        When ``roofs`` lacks one of :data:`ROOF_COLUMNS`.
     """
     _require_columns(roofs)
     mask = _check_roofs(roofs)
@@ -107,6 +118,18 @@ def solar_class(irradiation_kwh_m2, thresholds: Sequence[float] = CLASS_THRESHOL
     ``blue`` below ``thresholds[0]``, ``yellow`` from ``thresholds[0]`` (inclusive) to
     ``thresholds[1]`` (exclusive), ``red`` from ``thresholds[1]`` up; NaN stays missing. The
     default thresholds are an ASSUMPTION, see :data:`CLASS_THRESHOLDS_KWH_M2`.
+
+    Parameters
+    ----------
+    irradiation_kwh_m2 : array_like
+        Annual plane irradiation of each roof [kWh/m2/yr].
+    thresholds : (float, float)
+        Lower bounds of yellow and red [kWh/m2/yr].
+
+    Returns
+    -------
+    pandas.Categorical
+        Ordered categories blue < yellow < red, one per input value.
     """
     x = np.asarray(irradiation_kwh_m2, dtype=float)
     codes = np.searchsorted(np.asarray(thresholds, dtype=float), x, side="right").astype(np.int8)
@@ -139,6 +162,20 @@ def bilinear(xgrid: np.ndarray, ygrid: np.ndarray, planes: np.ndarray, x: np.nda
     Points outside the grid are clamped to its edge. The same result as scipy's
     ``RegularGridInterpolator(method="linear")`` on clamped points, several times faster
     (direct indexing on regular grids, one flat gather per plane).
+
+    Parameters
+    ----------
+    xgrid, ygrid : ndarray
+        Increasing node coordinates of the two axes (nx,) and (ny,); a single node is allowed.
+    planes : ndarray
+        Values at the nodes, (nx, ny, k) or (nx, ny).
+    x, y : ndarray
+        Coordinates of the n points, in the units of ``xgrid`` and ``ygrid``.
+
+    Returns
+    -------
+    ndarray
+        (n, k) interpolated values, in the units of ``planes``.
     """
     planes = np.asarray(planes, dtype=float)
     if planes.ndim == 2:
@@ -306,8 +343,18 @@ def estimate_roof_production(
 
 
 def bad_roofs(production: pd.DataFrame) -> pd.DataFrame:
-    """The roofs :func:`estimate_roof_production` left out: ``row_id`` (index label of the
-    input), ``roof_id`` and ``reason`` (empty table when none)."""
+    """The roofs :func:`estimate_roof_production` left out.
+
+    Parameters
+    ----------
+    production : DataFrame
+        A pandas output of :func:`estimate_roof_production` (reads ``attrs["bad_roofs"]``).
+
+    Returns
+    -------
+    DataFrame
+        ``row_id`` (index label of the input), ``roof_id`` and ``reason`` (empty when none).
+    """
     return pd.DataFrame(production.attrs.get("bad_roofs", []), columns=["row_id", "roof_id", "reason"])
 
 
@@ -334,7 +381,14 @@ def monthly_roof_production(
     DataFrame
         ``month`` (1-12), ``irradiation_kwh_m2`` [kWh/m2/month],
         ``specific_yield_kwh_kwp`` [kWh/kWp/month] and ``production_kwh`` [kWh/month]; the
-        months sum to the roof's annual figures. Raises ValueError for a bad roof.
+        months sum to the roof's annual figures.
+
+    Raises
+    ------
+    ValueError
+        When the roof cannot be modelled (the reason of :func:`validate_roofs`).
+    KeyError
+        When ``roof`` lacks one of :data:`ROOF_COLUMNS`.
     """
     frame = pd.DataFrame([dict(roof)])
     _require_columns(frame)
@@ -370,8 +424,19 @@ def production_totals(production, by: str | Sequence[str] = "commune_code") -> p
     """Totals per group: ``roofs``, ``usable_area_m2`` [m2], ``peak_power_mwp`` [MWp],
     ``annual_gwh`` [GWh/yr].
 
-    ``production`` is the output of :func:`estimate_roof_production` (pandas, or dask with a
-    ``bad_reason`` column whose rows are left out).
+    Parameters
+    ----------
+    production : DataFrame or dask.dataframe.DataFrame
+        The output of :func:`estimate_roof_production` (pandas, or dask with a ``bad_reason``
+        column whose rows are left out).
+    by : str or sequence of str
+        Column(s) to group by.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``by``, sorted: ``roofs``, ``usable_area_m2`` [m2], ``peak_power_mwp`` [MWp],
+        ``annual_gwh`` [GWh/yr].
     """
     df = production
     if "bad_reason" in df.columns:
@@ -392,8 +457,19 @@ def production_totals(production, by: str | Sequence[str] = "commune_code") -> p
 
 
 def class_shares(totals: pd.DataFrame) -> pd.DataFrame:
-    """Per-class totals (indexed by class name) reindexed to blue / yellow / red (missing
-    classes as 0 roofs) with ``energy_share`` and ``roof_share`` [-]."""
+    """Per-class totals reindexed to blue / yellow / red, with their shares.
+
+    Parameters
+    ----------
+    totals : DataFrame
+        :func:`production_totals` by ``solar_class`` (indexed by class name).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``solar_class`` (blue, yellow, red; a missing class as 0 roofs): the columns
+        of ``totals`` plus ``energy_share`` and ``roof_share`` [-].
+    """
     order = pd.CategoricalIndex(list(SOLAR_CLASSES), categories=list(SOLAR_CLASSES), ordered=True,
                                 name="solar_class")
     out = totals.copy()
@@ -407,6 +483,17 @@ def class_shares(totals: pd.DataFrame) -> pd.DataFrame:
 
 
 def class_totals(production) -> pd.DataFrame:
-    """:func:`production_totals` per ``solar_class`` (blue / yellow / red, every class listed),
-    with ``energy_share`` [-] and ``roof_share`` [-]."""
+    """:func:`production_totals` per ``solar_class`` (blue / yellow / red, every class listed).
+
+    Parameters
+    ----------
+    production : DataFrame or dask.dataframe.DataFrame
+        The output of :func:`estimate_roof_production`.
+
+    Returns
+    -------
+    DataFrame
+        See :func:`class_shares`: ``roofs``, ``usable_area_m2`` [m2], ``peak_power_mwp`` [MWp],
+        ``annual_gwh`` [GWh/yr], ``energy_share`` and ``roof_share`` [-].
+    """
     return class_shares(production_totals(production, by="solar_class"))

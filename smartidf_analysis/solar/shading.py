@@ -32,7 +32,20 @@ ELEVATIONS = np.arange(0.0, 91.0, 1.0)  # [deg] grid of horizon elevations of th
 
 
 def building_heights(buildings: pd.DataFrame, floor_height_m: float = FLOOR_HEIGHT_M) -> np.ndarray:
-    """Height [m]: ``height_m`` when known, else ``floors * floor_height_m``, else NaN."""
+    """Height [m]: ``height_m`` when known, else ``floors * floor_height_m``, else NaN.
+
+    Parameters
+    ----------
+    buildings : DataFrame
+        ``height_m`` [m] and/or ``floors`` (either may be absent).
+    floor_height_m : float
+        Height of one floor [m].
+
+    Returns
+    -------
+    ndarray
+        Height of each building [m].
+    """
     nan = pd.Series(np.nan, index=buildings.index)
     height = pd.to_numeric(buildings.get("height_m", nan), errors="coerce")
     floors = pd.to_numeric(buildings.get("floors", nan), errors="coerce")
@@ -56,6 +69,12 @@ def horizon_profile(buildings: pd.DataFrame, *, radius_m: float = 60.0, sectors:
         See :func:`building_heights` [m].
     chunk : int
         Rows per block of the pairwise computation (memory ~ chunk x n).
+
+    Returns
+    -------
+    ndarray
+        (n, sectors) elevation of the highest taller neighbour per sector [deg]; 0 for no
+        neighbour and for buildings of unknown height.
     """
     lon = pd.to_numeric(buildings["lon"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     lat = pd.to_numeric(buildings["lat"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
@@ -88,6 +107,20 @@ def horizon_loss_table(irradiance: pd.DataFrame, tilt: float, azimuth: float, *,
                        altitude: float = solar.PARIS_ALTITUDE_M) -> tuple[np.ndarray, float]:
     """Beam blocked behind a horizon, as a share of annual plane irradiation, per sector.
 
+    Parameters
+    ----------
+    irradiance : DataFrame
+        The hourly ``irradiance_hourly`` series (see
+        :func:`~smartidf_analysis.solar.irradiance.yield_cube`).
+    tilt, azimuth : float
+        Roof tilt [deg] and azimuth [deg clockwise from north].
+    sectors : int
+        Number of azimuth sectors, as in :func:`horizon_profile`.
+    latitude, longitude : float
+        Site [deg].
+    altitude : float
+        Site altitude [m].
+
     Returns
     -------
     beam_share : ndarray (sectors, len(ELEVATIONS))
@@ -115,7 +148,22 @@ def horizon_loss_table(irradiance: pd.DataFrame, tilt: float, azimuth: float, *,
 
 
 def shading_from_profile(profile: np.ndarray, beam_share: np.ndarray, diffuse_share: float) -> np.ndarray:
-    """Shading factor [-] (share of plane irradiation lost) from a horizon profile (n, sectors)."""
+    """Shading factor [-] (share of plane irradiation lost) from a horizon profile (n, sectors).
+
+    Parameters
+    ----------
+    profile : ndarray
+        (n, sectors) horizon elevations [deg] of :func:`horizon_profile`.
+    beam_share : ndarray
+        (sectors, len(ELEVATIONS)) of :func:`horizon_loss_table` [-].
+    diffuse_share : float
+        Sky-diffuse share of plane irradiation [-] of :func:`horizon_loss_table`.
+
+    Returns
+    -------
+    ndarray
+        (n,) shading factor in 0-1 [-].
+    """
     profile = np.clip(np.asarray(profile, dtype=float), 0.0, 90.0)
     beam = np.zeros(len(profile))
     for s in range(profile.shape[1]):
@@ -128,7 +176,27 @@ def horizon_shading(buildings: pd.DataFrame, roofs: pd.DataFrame, irradiance: pd
                     radius_m: float = 60.0, sectors: int = 8) -> pd.Series:
     """Shading factor [-] of each roof of ``roofs`` (one per building, same order) from the
     heights of the surrounding ``buildings``, by :func:`horizon_profile` and a loss table per
-    distinct roof orientation (``tilt_deg``, ``azimuth_deg``)."""
+    distinct roof orientation (``tilt_deg``, ``azimuth_deg``).
+
+    Parameters
+    ----------
+    buildings : DataFrame
+        As for :func:`horizon_profile`.
+    roofs : DataFrame
+        ``tilt_deg`` and ``azimuth_deg`` [deg], one roof per building in the same order.
+    irradiance : DataFrame
+        The hourly series, as for :func:`horizon_loss_table`.
+    radius_m : float
+        Neighbour search radius [m].
+    sectors : int
+        Number of azimuth sectors.
+
+    Returns
+    -------
+    Series
+        ``shading_factor`` [-] indexed like ``roofs``; ``attrs["unknown_height"]`` counts the
+        buildings of unknown height (left unshaded).
+    """
     profile = horizon_profile(buildings, radius_m=radius_m, sectors=sectors)
     out = np.zeros(len(roofs))
     orient = roofs[["tilt_deg", "azimuth_deg"]].round(1)

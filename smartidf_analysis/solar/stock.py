@@ -1,5 +1,8 @@
 """Roofs to model: from building footprints, from the solar cadastre, and a SYNTHETIC stock.
 
+Over 400 lines: the numpydoc sections (assumptions, units, returned columns) of its public
+functions; the code itself is under 250 lines.
+
 Pure functions over canonical tables (``buildings``, ``solar_cadastre_roofs``, ``communes``):
 each turns its input into the roof table that
 :func:`smartidf_analysis.solar.roofs.estimate_roof_production` expects (``usable_area_m2``,
@@ -50,6 +53,11 @@ def roof_shape(buildings: pd.DataFrame, *, flat_min_floors: float = 4.0) -> pd.S
         Canonical ``buildings`` table (``roof_material``, ``floors``, ``height_m``).
     flat_min_floors : float
         Floor count from which an unknown roof is taken as flat [-].
+
+    Returns
+    -------
+    Series
+        ``roof_shape`` (``"flat"`` or ``"pitched"``), indexed like ``buildings``.
     """
     n = len(buildings)
     mat = (buildings["roof_material"].astype("string").str.strip().str.lower().fillna("").astype(str)
@@ -160,6 +168,22 @@ def roofs_from_cadastre(
     ``roof_shape`` "plat" -> flat at ``flat_tilt_deg``; any other shape (Npans, toit2pentes,
     petit_toit) -> pitched at ``pitched_tilt_deg``. The cadastre gives no orientation:
     ``unknown_azimuth_deg`` [deg] for all.
+
+    Parameters
+    ----------
+    cadastre : DataFrame
+        ``solar_cadastre_roofs`` (``roof_id``, ``roof_shape``, ``usable_area_m2`` [m2], ``lat``,
+        ``lon`` [deg]).
+    flat_tilt_deg, pitched_tilt_deg : float
+        Module tilt of flat and pitched roofs [deg].
+    unknown_azimuth_deg : float
+        Azimuth given to every roof [deg clockwise from north].
+
+    Returns
+    -------
+    DataFrame
+        ``roof_id``, ``roof_shape``, ``usable_area_m2`` [m2], ``tilt_deg``, ``azimuth_deg``
+        [deg], ``lat``, ``lon`` [deg], indexed like ``cadastre``; ``attrs["assumptions"]``.
     """
     shape = cadastre["roof_shape"].astype("string").str.lower().fillna("")
     flat = (shape == "plat").to_numpy()
@@ -246,7 +270,7 @@ class StockAssumptions:
     (90-270 deg); usable area = footprint x ``module_ready_fraction`` (pitched: / cos(tilt));
     shading factor Beta(2, 12) (mean 0.14).
 
-    Attributes
+    Parameters
     ----------
     seed : int
         Random seed.
@@ -297,6 +321,18 @@ def synthetic_roof_stock(n: int = 2_500_000, communes: pd.DataFrame | None = Non
         optionally ``area_km2`` [km2].
     assumptions : StockAssumptions
         Seed, weight, shares, jitter and block size.
+
+    Returns
+    -------
+    DataFrame
+        One row per roof, index the roof's position: ``roof_id``, ``commune_code``,
+        ``roof_shape``, ``usable_area_m2`` [m2], ``tilt_deg``, ``azimuth_deg`` [deg], ``lat``,
+        ``lon`` [deg], ``shading_factor`` [-], ``source`` (``"synthetic"``).
+
+    Raises
+    ------
+    ValueError
+        Without ``communes``, or when its weights sum to zero.
     """
     bounds, kwargs = _stock_plan(n, communes, assumptions)
     out = pd.concat([_stock_block(b, **k) for b, k in zip(bounds, kwargs, strict=True)])
@@ -309,7 +345,22 @@ def synthetic_roof_stock_dask(n: int = 2_500_000, communes: pd.DataFrame | None 
     """The same stock as :func:`synthetic_roof_stock`, as a lazy dask DataFrame built with
     ``dd.from_map``: one partition per block, generated where it is computed (on the
     ``dask.distributed`` workers when a Client is active), so that only the commune weights
-    travel, not 2.5 million rows. Same parameters; the index is the roof's position.
+    travel, not 2.5 million rows. The index is the roof's position.
+
+    Parameters
+    ----------
+    n, communes, assumptions
+        As for :func:`synthetic_roof_stock`.
+
+    Returns
+    -------
+    dask.dataframe.DataFrame
+        Lazy, one partition per block; the columns of :func:`synthetic_roof_stock`.
+
+    Raises
+    ------
+    ValueError
+        Without ``communes``, or when its weights sum to zero.
     """
     import dask.dataframe as dd
 
@@ -329,7 +380,24 @@ def stock_totals(commune_totals: pd.DataFrame) -> pd.DataFrame:
     ``commune_totals`` of :class:`~smartidf_analysis.solar.io.StockSummary`, columns of
     :func:`~smartidf_analysis.solar.roofs.production_totals`): ``roofs`` [count],
     ``usable_area_m2`` [m2], ``peak_power_mwp`` [MWp], ``annual_gwh`` [GWh/yr]: the columns of
-    :func:`~smartidf_analysis.solar.io.set_totals`, whose totals over the same roofs they equal."""
+    :func:`~smartidf_analysis.solar.io.set_totals`, whose totals over the same roofs they equal.
+
+    Parameters
+    ----------
+    commune_totals : DataFrame
+        Per-commune ``roofs``, ``usable_area_m2``, ``peak_power_mwp``, ``annual_gwh``.
+
+    Returns
+    -------
+    DataFrame
+        One row: ``roofs``, ``usable_area_m2`` [m2], ``peak_power_mwp`` [MWp], ``annual_gwh``
+        [GWh/yr].
+
+    Raises
+    ------
+    ValueError
+        When ``commune_totals`` lacks one of these columns.
+    """
     columns = ["roofs", "usable_area_m2", "peak_power_mwp", "annual_gwh"]
     missing = [c for c in columns if c not in commune_totals.columns]
     if missing:

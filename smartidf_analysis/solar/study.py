@@ -32,8 +32,21 @@ PVGIS_PARIS_KWH_KWP = (1000.0, 1100.0)
 
 
 def monthly_climate(irradiance: pd.DataFrame) -> pd.DataFrame:
-    """The typical year per month: ``ghi``, ``dni``, ``dhi``, ``clearsky_ghi`` [kWh/m2],
-    ``clearsky_index`` (GHI / clear-sky GHI) [-], ``temp_air_c`` mean [C]; a ``year`` row last."""
+    """The typical year per month, with a ``year`` row last.
+
+    Parameters
+    ----------
+    irradiance : DataFrame
+        The hourly ``irradiance_hourly`` table (``time_utc``, ``ghi_w_m2``, ``dni_w_m2``,
+        ``dhi_w_m2``, ``clearsky_ghi_w_m2`` [W/m2], ``temp_air_c`` [C]).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``month`` ("1" to "12", then "year"): ``ghi_kwh_m2``, ``dni_kwh_m2``,
+        ``dhi_kwh_m2``, ``clearsky_ghi_kwh_m2`` [kWh/m2], ``temp_air_c`` (mean) [C] and
+        ``clearsky_index`` (GHI / clear-sky GHI) [-].
+    """
     t = solar.reference_year_times(irradiance["time_utc"])
     frame = irradiance.assign(month=t.month.to_numpy())
     sums = frame.groupby("month")[["ghi_w_m2", "dni_w_m2", "dhi_w_m2", "clearsky_ghi_w_m2"]].sum() / 1000
@@ -51,7 +64,22 @@ def monthly_climate(irradiance: pd.DataFrame) -> pd.DataFrame:
 def cube_table(cube: xr.Dataset, variable: str = "specific_yield_kwh_kwp",
                tilts: Sequence[float] = (0, 10, 20, 30, 35, 40, 50, 60),
                azimuths: Sequence[float] = (90, 120, 150, 180, 210, 240, 270)) -> pd.DataFrame:
-    """A tilt (rows) x azimuth (columns) slice of the cube [units of ``variable``]."""
+    """A tilt (rows) x azimuth (columns) slice of the cube [units of ``variable``].
+
+    Parameters
+    ----------
+    cube : xarray.Dataset
+        A yield cube (:func:`~smartidf_analysis.solar.irradiance.yield_cube`).
+    variable : str
+        One of its (tilt, azimuth) variables, e.g. ``specific_yield_kwh_kwp`` [kWh/kWp/yr].
+    tilts, azimuths : sequence of float
+        Grid nodes to show [deg].
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``tilt_deg``; one column ``azimuth_<deg>`` per azimuth.
+    """
     part = cube[variable].sel(tilt=list(tilts), azimuth=list(azimuths)).transpose("tilt", "azimuth")
     out = pd.DataFrame(part.to_numpy(), index=pd.Index(list(tilts), name="tilt_deg"),
                        columns=[f"azimuth_{int(a)}" for a in azimuths])
@@ -64,6 +92,19 @@ def paris_reference_yield(cube: xr.Dataset, tilt: float = 35.0, azimuth: float =
     Columns: ``tilt_deg``, ``azimuth_deg``, ``plane_irradiation_kwh_m2``,
     ``specific_yield_kwh_kwp``, ``performance_ratio``, ``pvgis_low``, ``pvgis_high``
     [kWh/kWp/yr], ``gap_to_pvgis_mid`` [-] and ``within_10pct`` (bool).
+
+    Parameters
+    ----------
+    cube : xarray.Dataset
+        A yield cube (:func:`~smartidf_analysis.solar.irradiance.yield_cube`).
+    tilt, azimuth : float
+        The roof's tilt [deg] and azimuth [deg clockwise from north].
+
+    Returns
+    -------
+    DataFrame
+        One row, the columns above (``plane_irradiation_kwh_m2`` [kWh/m2/yr],
+        ``performance_ratio`` [-]).
     """
     point = cube.interp(tilt=tilt, azimuth=azimuth)
     sy = float(point["specific_yield_kwh_kwp"])
@@ -80,7 +121,19 @@ def paris_reference_yield(cube: xr.Dataset, tilt: float = 35.0, azimuth: float =
 def field_summary(field: xr.Dataset) -> pd.DataFrame:
     """A regional field's annual horizontal irradiation as the roofs see it (cube's GHI x factor)
     [kWh/m2/yr] and its factor [-] at its minimum, maximum and at the reference site (the
-    measured field at PVGIS level: the factor there is PVGIS / NSRDB, not 1)."""
+    measured field at PVGIS level: the factor there is PVGIS / NSRDB, not 1).
+
+    Parameters
+    ----------
+    field : xarray.Dataset
+        A measured (:func:`~smartidf_analysis.solar.field.measured_field`) or modelled field.
+
+    Returns
+    -------
+    DataFrame
+        Three rows (``point``: minimum, maximum, reference): ``lat``, ``lon`` [deg],
+        ``ghi_kwh_m2`` [kWh/m2/yr], ``factor`` [-].
+    """
     lat, lon, factor = clearsky.spatial_factor_grid(field)
     ref = (float(field.attrs["reference_ghi_kwh_m2"]) if "factor" in field
            else float(np.asarray(field["reference_ghi_kwh_m2"]).sum()))
@@ -103,7 +156,22 @@ def classified_sets(sets: Sequence[str] = ("saint_denis_buildings", "paris13_vol
     (default parameters, ``convention`` as in
     :func:`~smartidf_analysis.solar.io.real_set_production`): ``roof_set``, ``solar_class``,
     ``roofs``, ``roof_share``, ``peak_power_mwp``, ``annual_gwh``, ``energy_share``,
-    ``mean_shading``, ``left_out``."""
+    ``mean_shading``, ``left_out``.
+
+    Parameters
+    ----------
+    sets : sequence of str
+        Real roof sets of :data:`~smartidf_analysis.solar.io.ROOF_SETS`.
+    convention : {"cadastre", "modules"}, optional
+        Production convention; None for the plain per-kWp estimate.
+
+    Returns
+    -------
+    DataFrame
+        One row per set and class: ``roofs``, ``roof_share`` [-], ``peak_power_mwp`` [MWp],
+        ``annual_gwh`` [GWh/yr], ``energy_share`` [-], ``mean_shading`` (mean shading factor)
+        [-], ``left_out`` (roofs of the set that could not be modelled).
+    """
     rows = []
     for name in sets:
         prod = sd.real_set_production(name, convention=convention)
@@ -123,7 +191,23 @@ def stock_sensitivity(losses_pct: Sequence[float] = (8.0, 14.0, 20.0),
                       efficiencies: Sequence[float] = (0.17, 0.20, 0.22),
                       usable_fraction: float = 1.0) -> pd.DataFrame:
     """Regional totals of the SYNTHETIC stock for a grid of losses [%] x module efficiencies [-]
-    (exact, from the orientation weights): ``peak_power_gwp`` [GWp], ``annual_twh`` [TWh/yr]."""
+    (exact, from the orientation weights).
+
+    Parameters
+    ----------
+    losses_pct : sequence of float
+        DC losses [%].
+    efficiencies : sequence of float
+        Module efficiencies [-].
+    usable_fraction : float
+        Share of the usable area covered with modules [-].
+
+    Returns
+    -------
+    DataFrame
+        One row per pair: ``system_losses_pct`` [%], ``module_efficiency`` [-],
+        ``peak_power_gwp`` [GWp], ``annual_twh`` [TWh/yr].
+    """
     rows = []
     for losses in losses_pct:
         for eff in efficiencies:
@@ -136,7 +220,20 @@ def stock_sensitivity(losses_pct: Sequence[float] = (8.0, 14.0, 20.0),
 
 
 def stock_commune_table(summary: sd.StockSummary) -> pd.DataFrame:
-    """The synthetic stock's commune totals with names and dwellings, largest first."""
+    """The synthetic stock's commune totals with names and dwellings, largest first.
+
+    Parameters
+    ----------
+    summary : StockSummary
+        From :func:`~smartidf_analysis.solar.io.stock_summary`.
+
+    Returns
+    -------
+    DataFrame
+        ``commune_code``, ``commune_name``, ``department_code``, ``dwellings``,
+        ``dwellings_method``, ``roofs``, ``usable_area_m2`` [m2], ``peak_power_mwp`` [MWp],
+        ``annual_gwh`` [GWh/yr], ``kwh_per_dwelling`` [kWh/yr], by ``annual_gwh`` descending.
+    """
     units = sd.stock_communes()[["commune_code", "commune_name", "department_code", "dwellings",
                                  "dwellings_method"]]
     out = units.merge(summary.commune_totals.reset_index(), on="commune_code", how="left")
@@ -147,11 +244,22 @@ def stock_commune_table(summary: sd.StockSummary) -> pd.DataFrame:
 def field_validation(points: pd.DataFrame, modelled: xr.Dataset) -> dict[str, pd.DataFrame]:
     """The measured field's k-fold cross-validation by commune and what it is compared with.
 
-    Returns ``communes`` (out-of-fold predictions, :func:`~smartidf_analysis.solar.field.cross_validate`),
-    ``scores`` (per variable, relative field: MAPE [%], Pearson r, constant-field MAPE [%],
-    RMSE and bias [kWh/m2]), ``baselines`` (annual: the spline out of fold, a constant field and
-    the MODELLED clear-sky field, each on the same communes) and ``smoothing`` (the CV curve
-    behind :data:`~smartidf_analysis.solar.field.SMOOTHING`).
+    Parameters
+    ----------
+    points : DataFrame
+        The PVGIS communes (:func:`~smartidf_analysis.solar.io.pvgis_points`).
+    modelled : xarray.Dataset
+        The MODELLED clear-sky field
+        (:func:`~smartidf_analysis.solar.clearsky.irradiance_field`).
+
+    Returns
+    -------
+    dict of str to DataFrame
+        ``communes`` (out-of-fold predictions, :func:`~smartidf_analysis.solar.field.cross_validate`),
+        ``scores`` (per variable, relative field: MAPE [%], Pearson r, constant-field MAPE [%],
+        RMSE and bias [kWh/m2]), ``baselines`` (annual: the spline out of fold, a constant field and
+        the MODELLED clear-sky field, each on the same communes) and ``smoothing`` (the CV curve
+        behind :data:`~smartidf_analysis.solar.field.SMOOTHING`).
     """
     cv = solar_field.cross_validate(points)
     lat, lon, factor = clearsky.spatial_factor_grid(modelled)
@@ -172,7 +280,21 @@ def field_validation(points: pd.DataFrame, modelled: xr.Dataset) -> dict[str, pd
 def level_table(points: pd.DataFrame, fields: dict[str, xr.Dataset]) -> pd.DataFrame:
     """Horizontal irradiation the roofs see [kWh/m2/yr] under each level (``{"pvgis": field,
     "nsrdb": field}`` from :func:`~smartidf_analysis.solar.field.measured_field`): at the NSRDB
-    site (Paris), and mean / min / max over the calibration communes, with PVGIS's own values."""
+    site (Paris), and mean / min / max over the calibration communes, with PVGIS's own values.
+
+    Parameters
+    ----------
+    points : DataFrame
+        The PVGIS communes (``commune_code``, ``lat``, ``lon``, ``irradiation_kwh_m2``).
+    fields : dict of str to xarray.Dataset
+        Level name -> measured field.
+
+    Returns
+    -------
+    DataFrame
+        One row per level and one for the observed values: ``level``, ``paris_kwh_m2``,
+        ``communes_mean_kwh_m2``, ``communes_min_kwh_m2``, ``communes_max_kwh_m2`` [kWh/m2/yr].
+    """
     rows = []
     for level, field in fields.items():
         lat, lon, factor = clearsky.spatial_factor_grid(field)
@@ -197,11 +319,21 @@ def saint_denis_conventions(**parameters) -> dict[str, pd.DataFrame]:
     (``unknown_orientation``); today's modules on pans are flush-mounted (``flush_cube``).
     ``parameters`` go to :func:`~smartidf_analysis.solar.conventions.convention_production`
     (e.g. ``module_efficiency``).
-    Returns ``summary`` (one row per convention, see
-    :func:`~smartidf_analysis.solar.cadastre.compare_with_cadastre`), ``by_shape``,
-    ``terms`` (the modules / cadastre ratio split by
-    :func:`~smartidf_analysis.solar.conventions.explain_ratio`) and ``pairs`` (roof by roof, both
-    conventions).
+
+    Parameters
+    ----------
+    **parameters
+        Keyword arguments of
+        :func:`~smartidf_analysis.solar.conventions.convention_production`.
+
+    Returns
+    -------
+    dict of str to DataFrame
+        ``summary`` (one row per convention, see
+        :func:`~smartidf_analysis.solar.cadastre.compare_with_cadastre`), ``by_shape``,
+        ``terms`` (the modules / cadastre ratio split by
+        :func:`~smartidf_analysis.solar.conventions.explain_ratio`) and ``pairs`` (roof by roof,
+        both conventions).
     """
     table = sd.cadastre()
     roofs = roofs_from_cadastre(table)

@@ -34,7 +34,30 @@ from smartidf_analysis.solar.roofs import (
 
 def _partial(df: pd.DataFrame, *, tilts, azimuths, irradiation, field_grid, by, groups,
              thresholds) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(W (g, nt, na), usable area (g), roof count (g)) of one partition; bad roofs left out."""
+    """(W (g, nt, na), usable area (g), roof count (g)) of one partition; bad roofs left out.
+
+    Public as :func:`partial_weights`.
+
+    Parameters
+    ----------
+    df : DataFrame
+        One partition of roofs (as for
+        :func:`~smartidf_analysis.solar.roofs.estimate_roof_production`).
+    tilts, azimuths, irradiation, field_grid, by, groups, thresholds
+        From :func:`weight_inputs`: grid nodes [deg], plane irradiation (tilt, azimuth)
+        [kWh/m2/yr], the field's (lat, lon, factor) or None, the grouping column, its groups
+        and the class thresholds [kWh/m2/yr].
+
+    Returns
+    -------
+    (ndarray or SparseWeights, ndarray, ndarray)
+        W per group and node [m2 x -], usable area per group [m2] and roof count per group.
+
+    Raises
+    ------
+    ValueError
+        When a roof's ``by`` value is not in ``groups``.
+    """
     ok = _check_roofs(df) == 0
     tilt, az = _numeric(df, "tilt_deg")[ok], _numeric(df, "azimuth_deg")[ok]
     keep = np.ones(ok.sum())
@@ -83,7 +106,17 @@ SPARSE_CELLS = 2_000_000
 @dataclass(frozen=True)
 class SparseWeights:
     """One partition's W as its non-zero cells (flat index, value): with tens of thousands of
-    communes, a partition of 250,000 roofs touches at most 1 million of the 25 million cells."""
+    communes, a partition of 250,000 roofs touches at most 1 million of the 25 million cells.
+
+    Parameters
+    ----------
+    cells : ndarray
+        Flat indices of the non-zero cells in an array of ``shape``.
+    values : ndarray
+        Their weights [m2 x -].
+    shape : (int, int, int)
+        (groups, tilts, azimuths) of the dense W.
+    """
 
     cells: np.ndarray
     values: np.ndarray
@@ -105,7 +138,27 @@ def _dense_sum(parts) -> np.ndarray:
 
 def weight_inputs(cube: xr.Dataset, groups: Sequence, *, field: xr.Dataset | None = None,
                   by: str = "commune_code", thresholds: Sequence[float] = CLASS_THRESHOLDS_KWH_M2) -> dict:
-    """Keyword arguments of :func:`partial_weights` (small arrays: grids, field factor)."""
+    """Keyword arguments of :func:`partial_weights` (small arrays: grids, field factor).
+
+    Parameters
+    ----------
+    cube : xarray.Dataset
+        A yield cube (its grid and ``irradiation_kwh_m2``).
+    groups : sequence
+        The groups, in order (values of ``by``).
+    field : xarray.Dataset, optional
+        The regional field (see :func:`orientation_weights`).
+    by : str
+        Grouping column, or ``"solar_class"``.
+    thresholds : (float, float)
+        Class thresholds [kWh/m2/yr].
+
+    Returns
+    -------
+    dict
+        ``tilts``, ``azimuths`` [deg], ``irradiation`` [kWh/m2/yr], ``field_grid``, ``by``,
+        ``groups``, ``thresholds``.
+    """
     return dict(tilts=cube["tilt"].to_numpy().astype(float),
                 azimuths=cube["azimuth"].to_numpy().astype(float),
                 irradiation=cube["irradiation_kwh_m2"].transpose("tilt", "azimuth").to_numpy(),
@@ -117,7 +170,20 @@ partial_weights = _partial  # one partition's (W, area, count); see weight_input
 
 
 def combine_weights(parts, inputs: dict) -> xr.Dataset:
-    """Sum partial results of :func:`partial_weights` into the Dataset of :func:`orientation_weights`."""
+    """Sum partial results of :func:`partial_weights` into the Dataset of :func:`orientation_weights`.
+
+    Parameters
+    ----------
+    parts : iterable of tuple
+        The results of :func:`partial_weights` on each partition.
+    inputs : dict
+        The :func:`weight_inputs` they were computed with.
+
+    Returns
+    -------
+    xarray.Dataset
+        As :func:`orientation_weights`.
+    """
     parts = list(parts)
     w = _dense_sum([p[0] for p in parts])
     area, count = (sum(p[k] for p in parts) for k in (1, 2))
@@ -144,12 +210,19 @@ def orientation_weights(roofs, cube: xr.Dataset, *, field: xr.Dataset | None = N
         As for :func:`~smartidf_analysis.solar.roofs.estimate_roof_production`.
     by : str
         Grouping column, or ``"solar_class"`` (classes from the cube's irradiation).
+    thresholds : (float, float)
+        Class thresholds [kWh/m2/yr].
 
     Returns
     -------
     xarray.Dataset
         ``weight_m2`` (group, tilt, azimuth) [m2 x -], ``usable_area_m2`` (group) [m2] and
         ``roofs`` (group); bad roofs are left out (as in the per-roof function).
+
+    Raises
+    ------
+    ValueError
+        For a dask input whose ``by`` column is not categorical.
     """
     if by == "solar_class":
         groups = list(SOLAR_CLASSES)
@@ -174,7 +247,28 @@ def totals_from_weights(weights: xr.Dataset, cube: xr.Dataset, *, module_efficie
                         usable_fraction: float = 1.0) -> pd.DataFrame:
     """Totals per group for one cube and parameter set, like
     :func:`~smartidf_analysis.solar.roofs.production_totals`: ``roofs``, ``usable_area_m2`` [m2],
-    ``peak_power_mwp`` [MWp], ``annual_gwh`` [GWh/yr] (groups without roofs dropped)."""
+    ``peak_power_mwp`` [MWp], ``annual_gwh`` [GWh/yr] (groups without roofs dropped).
+
+    Parameters
+    ----------
+    weights : xarray.Dataset
+        From :func:`orientation_weights` or :func:`combine_weights`.
+    cube : xarray.Dataset
+        A yield cube on the same grid (its ``specific_yield_kwh_kwp`` [kWh/kWp/yr]).
+    module_efficiency, usable_fraction : float
+        Module efficiency and usable share [-].
+
+    Returns
+    -------
+    DataFrame
+        Indexed by group (named after ``by``): ``roofs``, ``usable_area_m2`` [m2],
+        ``peak_power_mwp`` [MWp], ``annual_gwh`` [GWh/yr].
+
+    Raises
+    ------
+    ValueError
+        When the cube's grid differs from the weights'.
+    """
     sy = cube["specific_yield_kwh_kwp"].transpose("tilt", "azimuth").to_numpy()
     if sy.shape != weights["weight_m2"].shape[1:] or not np.allclose(cube["tilt"], weights["tilt"]):
         raise ValueError("the cube's tilt x azimuth grid differs from the weights' grid")

@@ -1,6 +1,9 @@
 """Telecentres (tiers-lieux near home): telework demand from commuting flows, candidate
 sites at stations, siting, savings and scenarios.
 
+Over 400 lines: the demand model and the numpydoc sections of the 17 parameters of
+:class:`Scenario` and of the public functions; the code itself is under 300 lines.
+
 Demand model (per home commune h; flows F[h, w, mode, csp] of INSEE RP 2014 MOBPRO)::
 
     teleworkers_h = Σ_{w, mode ≠ DOMICILE, csp : d_hw ≥ D}  F[h, w, mode, csp]
@@ -93,6 +96,43 @@ class Scenario:
     scenario can key a cache); ``include_gpe``: the Grand Paris Express stations are
     candidates too; ``with_existing``: the imported existing sites are open (pre-sited) and
     ``n_sites`` new sites are added to them.
+
+    Parameters
+    ----------
+    distance_threshold_km : float
+        Minimum crow-fly home-work distance of a counted commute [km].
+    teleworkable_factor : float
+        Factor on the teleworkable shares [-] (1 = the cited shares).
+    telecentre_share : float
+        Share of teleworkers using a telecentre [0-1].
+    days_per_week : float
+        Days per week spent at the telecentre [days] (0-5).
+    occupancy : float
+        Daily users per seat [0-1].
+    n_sites : int
+        Number of (new) sites to open.
+    radius_km : float
+        Catchment radius around a site [km].
+    fibre_threshold : float
+        Minimum FttH coverage rate of a candidate's commune [0-1].
+    candidate_modes : tuple of str
+        IDFM station modes that give candidates.
+    model : {"mclp", "pmedian"}
+        Siting model.
+    method : {"greedy", "milp"}
+        Solver.
+    capacity_seats : float, optional
+        Seats per site [seats]; None = unlimited.
+    time_limit_s : float
+        Time limit of the exact solver [s].
+    mip_rel_gap : float
+        Relative optimality gap of the exact solver [-].
+    teleworkable_share : tuple of (int, float)
+        (CSP group, teleworkable share [0-1]) pairs.
+    include_gpe : bool
+        Grand Paris Express stations are candidates too.
+    with_existing : bool
+        The imported existing sites are open, ``n_sites`` are added to them.
     """
 
     distance_threshold_km: float = DISTANCE_THRESHOLD_KM
@@ -114,15 +154,38 @@ class Scenario:
     with_existing: bool = False
 
     def but(self, **changes) -> Scenario:
-        """A copy with some parameters changed."""
+        """A copy with some parameters changed.
+
+        Parameters
+        ----------
+        **changes
+            Field name -> new value.
+
+        Returns
+        -------
+        Scenario
+            The new scenario.
+        """
         return replace(self, **changes)
 
     def shares(self) -> dict[int, float]:
-        """Teleworkable share per CSP group [0–1] before the factor."""
+        """Teleworkable share per CSP group [0–1] before the factor.
+
+        Returns
+        -------
+        dict of int to float
+            CSP group -> share [0-1].
+        """
         return dict(self.teleworkable_share)
 
     def as_row(self) -> dict:
-        """The scenario's parameters as one table row (candidate modes joined by ``+``)."""
+        """The scenario's parameters as one table row (candidate modes joined by ``+``).
+
+        Returns
+        -------
+        dict
+            Field name -> value, without ``teleworkable_share``.
+        """
         row = {k: v for k, v in asdict(self).items() if k != "teleworkable_share"}
         row["candidate_modes"] = "+".join(self.candidate_modes)
         return row
@@ -133,7 +196,22 @@ DEFAULT = Scenario()  # the default scenario (module constants)
 
 # ------------------------------------------------------------------------------ demand
 def lookup(keys: pd.Series, values: pd.Series, fill: float = np.nan) -> np.ndarray:
-    """``values[key]`` for each key as floats (``fill`` when absent); fast on categoricals."""
+    """``values[key]`` for each key as floats (``fill`` when absent); fast on categoricals.
+
+    Parameters
+    ----------
+    keys : Series
+        Keys to look up (categorical or not).
+    values : Series
+        Numbers indexed by key.
+    fill : float
+        Value of an absent key.
+
+    Returns
+    -------
+    ndarray
+        One float per key.
+    """
     if isinstance(keys.dtype, pd.CategoricalDtype):
         table = values.reindex(keys.cat.categories).to_numpy(float)
         codes = keys.cat.codes.to_numpy()
@@ -144,7 +222,19 @@ def lookup(keys: pd.Series, values: pd.Series, fill: float = np.nan) -> np.ndarr
 
 
 def check_demand_parameters(scenario: Scenario) -> None:
-    """Raise ValueError on parameters outside their meaning (negative shares, > 5 days…)."""
+    """Raise ValueError on parameters outside their meaning (negative shares, > 5 days…).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario to check.
+
+    Raises
+    ------
+    ValueError
+        On a negative distance threshold or factor, a telecentre share outside 0-1, days per
+        week outside 0-5, or an occupancy outside (0, 1].
+    """
     s = scenario
     if not s.distance_threshold_km >= 0:
         raise ValueError("the distance threshold must be ≥ 0 km")
@@ -162,8 +252,25 @@ def eligible_flows(flows: pd.DataFrame, scenario: Scenario = DEFAULT) -> pd.Data
     """The flows that feed telecentre demand, with ``teleworkers`` [persons] and
     ``daily_users`` [persons/day] per (home, work, mode, csp) row (module formula).
 
-    ``flows`` needs ``home_code, work_code, mode, csp, workers, distance_km``; rows with an
-    unknown distance are left out here (see :func:`data_seams`).
+    Parameters
+    ----------
+    flows : DataFrame
+        ``home_code``, ``work_code``, ``mode``, ``csp``, ``workers`` [persons],
+        ``distance_km`` [km]; rows with an unknown distance are left out here (see
+        :func:`~smartidf_analysis.telecentres.sites.data_seams`).
+    scenario : Scenario
+        The demand parameters.
+
+    Returns
+    -------
+    DataFrame
+        The rows with ``teleworkers > 0``: the six input columns plus ``teleworkable_share``
+        [0-1], ``teleworkers`` [persons] and ``daily_users`` [persons/day].
+
+    Raises
+    ------
+    ValueError
+        On parameters outside their meaning (:func:`check_demand_parameters`).
     """
     check_demand_parameters(scenario)
     s = scenario
@@ -186,6 +293,28 @@ def demand_by_commune(flows: pd.DataFrame, scenario: Scenario = DEFAULT,
     ``teleworkable`` [persons], ``teleworkers`` (telecentre users) [persons],
     ``daily_users`` [persons/day], ``seats``, ``mean_distance_km`` (of the long commuters,
     workers-weighted) and ``users_per_1000_workers``. Sorted by home_code.
+
+    Parameters
+    ----------
+    flows : DataFrame
+        As for :func:`eligible_flows`.
+    scenario : Scenario
+        The demand parameters.
+    communes : DataFrame, optional
+        ``commune_code``, ``commune_name``, ``department_code``: adds the names (a code not in
+        the current COG is named "<code> (not in current COG)").
+
+    Returns
+    -------
+    DataFrame
+        One row per home commune, the columns above; ``seats`` [workstations],
+        ``mean_distance_km`` [km], ``users_per_1000_workers`` [daily users per 1,000 resident
+        workers].
+
+    Raises
+    ------
+    ValueError
+        On parameters outside their meaning (:func:`check_demand_parameters`).
     """
     check_demand_parameters(scenario)
     s = scenario
@@ -233,7 +362,18 @@ PARAMETER_SOURCES = {
 
 def parameters_table(scenario: Scenario = DEFAULT) -> pd.DataFrame:
     """The scenario's parameters with their unit and source (or "assumption"), and the
-    teleworkable share of each CSP group: what a notebook or report states next to results."""
+    teleworkable share of each CSP group: what a notebook or report states next to results.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario.
+
+    Returns
+    -------
+    DataFrame
+        ``parameter``, ``value`` (as text), ``unit``, ``source``.
+    """
     rows = [{"parameter": name, "value": getattr(scenario, name), "unit": unit, "source": source}
             for name, (unit, source) in PARAMETER_SOURCES.items()]
     rows.append({"parameter": "candidate_modes", "value": "+".join(scenario.candidate_modes),
@@ -248,7 +388,19 @@ def parameters_table(scenario: Scenario = DEFAULT) -> pd.DataFrame:
 
 
 def demand_totals(demand: pd.DataFrame) -> pd.Series:
-    """Regional totals of a :func:`demand_by_commune` table."""
+    """Regional totals of a :func:`demand_by_commune` table.
+
+    Parameters
+    ----------
+    demand : DataFrame
+        From :func:`demand_by_commune`.
+
+    Returns
+    -------
+    Series
+        Sums of ``resident_workers``, ``long_commuters``, ``teleworkable``, ``teleworkers``
+        [persons], ``daily_users`` [persons/day] and ``seats`` [workstations].
+    """
     cols = ["resident_workers", "long_commuters", "teleworkable", "teleworkers", "daily_users",
             "seats"]
     return demand[cols].sum()

@@ -50,13 +50,28 @@ SITE_COLUMNS = ["kind", "rank", "site_id", "station_name", "commune_code", "line
 @dataclass
 class FinderAnswer:
     """``summary`` (one worker's figures, from the nearest site) and ``sites`` (the nearest
-    existing and proposed sites, columns :data:`SITE_COLUMNS`)."""
+    existing and proposed sites, columns :data:`SITE_COLUMNS`).
+
+    Parameters
+    ----------
+    summary : Series
+        The request and the figures of the nearest site (see :func:`find_sites`).
+    sites : DataFrame
+        The nearest sites, columns :data:`SITE_COLUMNS`.
+    """
 
     summary: pd.Series
     sites: pd.DataFrame
 
     def as_frame(self) -> pd.DataFrame:
-        """The sites with the request repeated on each row (a CSV a worker can keep)."""
+        """The sites with the request repeated on each row (a CSV a worker can keep).
+
+        Returns
+        -------
+        DataFrame
+            :data:`SITE_COLUMNS` plus ``home_code``, ``work_code``, ``mode`` and
+            ``days_per_week``.
+        """
         request = self.summary[["home_code", "work_code", "mode", "days_per_week"]]
         return self.sites.assign(**request.to_dict())
 
@@ -75,11 +90,45 @@ def find_sites(communes: pd.DataFrame, home_code: str, work_code: str, mode: str
                proposed: pd.DataFrame | None = None, k: int = 3, detour: float = DETOUR_FACTOR,
                weeks: float = WORKING_WEEKS) -> FinderAnswer:
     """The nearest ``k`` existing and ``k`` proposed sites for a worker and the savings
-    (module formulas). ``communes``: ``commune_code, commune_name, centroid_x_l93,
-    centroid_y_l93, area_km2``; ``existing``/``proposed``: sites with ``site_id,
-    station_name, commune_code, lines, lon, lat, x_l93, y_l93`` (either may be empty).
-    Raises :class:`~smartidf_analysis.errors.UnknownCodeError` for an unknown commune and
-    ValueError for a mode outside :data:`FINDER_MODES` or days outside [0, 5]."""
+    (module formulas).
+
+    Parameters
+    ----------
+    communes : DataFrame
+        ``commune_code``, ``commune_name``, ``centroid_x_l93``, ``centroid_y_l93`` [m],
+        ``area_km2`` [km2].
+    home_code, work_code : str
+        INSEE codes of the home and work communes (arrondissements for Paris).
+    mode : {"TC", "VP", "NM"}
+        Commuting mode (public transport, car, active modes).
+    days_per_week : float
+        Days per week at the telecentre [days] (0-5).
+    existing, proposed : DataFrame, optional
+        Sites with ``site_id``, ``station_name``, ``commune_code``, ``lines``, ``lon``,
+        ``lat`` [deg], ``x_l93``, ``y_l93`` [m] (either may be empty or None).
+    k : int
+        Sites listed of each kind.
+    detour : float
+        Network distance / crow-fly distance [-].
+    weeks : float
+        Working weeks per year [weeks].
+
+    Returns
+    -------
+    FinderAnswer
+        ``sites``: per site, ``distance_km`` (network) [km], ``time_min`` [min],
+        ``km_saved_per_week`` [km], ``hours_saved_per_week`` [h], ``co2_saved_kg_per_week``
+        [kg CO2], ``share_of_commute_replaced`` [0-1]; ``summary``: the commute
+        (``commute_km`` [km], ``commute_min`` [min], ``commute_km_per_week`` [km]), the
+        nearest site and its savings per week and per year, and ``worth_it``.
+
+    Raises
+    ------
+    smartidf_analysis.errors.UnknownCodeError
+        For an unknown commune (or one without a centroid).
+    ValueError
+        For a mode outside :data:`FINDER_MODES` or days outside [0, 5].
+    """
     if mode not in FINDER_MODES:
         raise ValueError(f"unknown mode {mode!r}; use one of {list(FINDER_MODES)}")
     if not 0 <= float(days_per_week) <= 5:
@@ -142,7 +191,18 @@ def find_sites(communes: pd.DataFrame, home_code: str, work_code: str, mode: str
 
 def commune_choices(communes: pd.DataFrame) -> dict[str, str]:
     """"Name (code)" → code for every commune with a centroid (arrondissements included,
-    Paris as a whole left out: a worker lives in an arrondissement), sorted by name."""
+    Paris as a whole left out: a worker lives in an arrondissement), sorted by name.
+
+    Parameters
+    ----------
+    communes : DataFrame
+        ``commune_code``, ``commune_name``, ``centroid_x_l93``.
+
+    Returns
+    -------
+    dict of str to str
+        Label -> commune code.
+    """
     table = communes.drop_duplicates("commune_code")
     table = table[table["centroid_x_l93"].notna() & (table["commune_code"] != "75056")]
     table = table.sort_values(["commune_name", "commune_code"])
@@ -156,7 +216,23 @@ def example_pair(flows: pd.DataFrame, choices: dict[str, str], mode: str = "TC",
     ``home_code, work_code, mode, workers, distance_km``; any mode if none is ``mode``)
     between two communes of ``choices`` at least ``min_km`` apart [km] (any distance if
     none is); ties by code.
-    None when no such flow exists."""
+
+    Parameters
+    ----------
+    flows : DataFrame
+        ``home_code``, ``work_code``, ``mode``, ``workers`` [persons], ``distance_km`` [km].
+    choices : dict of str to str
+        :func:`commune_choices`.
+    mode : str
+        Preferred commuting mode.
+    min_km : float
+        Preferred minimum distance [km].
+
+    Returns
+    -------
+    (str, str) or None
+        (home code, work code); None when no such flow exists.
+    """
     codes = set(choices.values())
     home, work = flows["home_code"].astype(str), flows["work_code"].astype(str)
     pairs = flows[(home.to_numpy() != work.to_numpy()) & home.isin(codes).to_numpy()
@@ -176,7 +252,20 @@ def example_pair(flows: pd.DataFrame, choices: dict[str, str], mode: str = "TC",
 
 def new_site_candidates(inputs: TelecentreInputs, scenario: Scenario = DEFAULT) -> int:
     """How many candidate sites ``scenario`` may open besides the pre-sited (existing) ones
-    [count]: the most new sites it can propose on this region."""
+    [count]: the most new sites it can propose on this region.
+
+    Parameters
+    ----------
+    inputs : TelecentreInputs
+        The region's inputs.
+    scenario : Scenario
+        The scenario (its candidate filters).
+
+    Returns
+    -------
+    int
+        Number of candidate sites that are not existing ones.
+    """
     candidates = inputs.candidates(scenario)
     new = candidates["candidate"].astype(bool)
     if "status" in candidates:
@@ -187,7 +276,20 @@ def new_site_candidates(inputs: TelecentreInputs, scenario: Scenario = DEFAULT) 
 def proposal_scenario(inputs: TelecentreInputs, scenario: Scenario = DEFAULT) -> Scenario:
     """The scenario whose new sites the finder proposes: ``scenario`` given the imported
     existing sites, its ``n_sites`` clamped to :func:`new_site_candidates` (a small or
-    synthetic region has fewer candidate stations than the default 200; 0 when none)."""
+    synthetic region has fewer candidate stations than the default 200; 0 when none).
+
+    Parameters
+    ----------
+    inputs : TelecentreInputs
+        The region's inputs.
+    scenario : Scenario
+        The base scenario.
+
+    Returns
+    -------
+    Scenario
+        ``scenario`` with ``with_existing`` and ``n_sites`` set as above.
+    """
     scenario = scenario.but(with_existing=bool(len(existing_sites_as_sites(inputs.existing))))
     return scenario.but(n_sites=min(scenario.n_sites, new_site_candidates(inputs, scenario)))
 
@@ -196,7 +298,21 @@ def site_sets(inputs: TelecentreInputs, scenario: Scenario = DEFAULT
               ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(existing sites, proposed sites) for the finder: the imported existing sites, and the
     new sites ``scenario`` places given them (default: 200 sites, greedy MCLP; fewer when
-    the region has fewer candidates, see :func:`proposal_scenario`; none without any)."""
+    the region has fewer candidates, see :func:`proposal_scenario`; none without any).
+
+    Parameters
+    ----------
+    inputs : TelecentreInputs
+        The region's inputs.
+    scenario : Scenario
+        The base scenario.
+
+    Returns
+    -------
+    (DataFrame, DataFrame)
+        Existing sites (:func:`~smartidf_analysis.telecentres.sites.existing_sites_as_sites`)
+        and proposed sites (rows of the candidate table).
+    """
     existing = existing_sites_as_sites(inputs.existing)
     scenario = proposal_scenario(inputs, scenario)
     candidates = inputs.candidates(scenario).drop_duplicates("site_id").set_index("site_id")

@@ -19,7 +19,24 @@ from smartidf_analysis.telecentres.sites import TelecentreInputs, dedupe_station
 
 
 def load_inputs(path: str | Path | None = None) -> TelecentreInputs:
-    """Read the telecentre inputs from the database (``path`` or ``SMARTIDF_DB``)."""
+    """Read the telecentre inputs from the database (``path`` or ``SMARTIDF_DB``).
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        The DuckDB file; default ``SMARTIDF_DB`` (:func:`smartidf_analysis.config.db_path`).
+
+    Returns
+    -------
+    TelecentreInputs
+        Flows with distances, communes, deduplicated stations, fibre coverage, provenance,
+        build issues, Grand Paris Express stations and existing sites.
+
+    Raises
+    ------
+    smartidf_analysis.data.db.DatabaseMissingError
+        When the database does not exist.
+    """
     flows = cm.flows_with_distance(by=("mode", "csp"), path=path)
     communes = cm.load_communes(path)
     stations = dedupe_stations(db.query("telecentres_stations", path=path))
@@ -32,7 +49,25 @@ def load_inputs(path: str | Path | None = None) -> TelecentreInputs:
 
 
 def load_existing_sites(path: str | Path | None = None) -> pd.DataFrame:
-    """The imported existing sites (empty for a database built before imports existed)."""
+    """The imported existing sites (empty for a database built before imports existed).
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        The DuckDB file; default ``SMARTIDF_DB`` (:func:`smartidf_analysis.config.db_path`).
+
+    Returns
+    -------
+    DataFrame
+        ``site_id``, ``name``, ``lon``, ``lat`` [deg], ``x_l93``, ``y_l93`` [m Lambert-93],
+        ``commune_code``, ``seats``, ``opening_year``, ``source``, ``source_ref``,
+        ``file_name``, ``file_line``.
+
+    Raises
+    ------
+    smartidf_analysis.data.db.DatabaseMissingError
+        When the database does not exist.
+    """
     if not db.table_exists("existing_sites", path=path):
         return pd.DataFrame(columns=["site_id", "name", "lon", "lat", "x_l93", "y_l93",
                                      "commune_code", "seats", "opening_year", "source",
@@ -42,12 +77,47 @@ def load_existing_sites(path: str | Path | None = None) -> pd.DataFrame:
 
 def commune_outlines(path: str | Path | None = None) -> pd.DataFrame:
     """Map units (Paris by arrondissement) with ``geometry_wkb``: the outlines under the
-    page's sites (``sql/communes_map``)."""
+    page's sites (``sql/communes_map``).
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        The DuckDB file; default ``SMARTIDF_DB`` (:func:`smartidf_analysis.config.db_path`).
+
+    Returns
+    -------
+    DataFrame
+        The ``communes_map`` rows (``commune_code``, ``geometry_wkb`` WGS84, ...).
+
+    Raises
+    ------
+    smartidf_analysis.data.db.DatabaseMissingError
+        When the database does not exist.
+    """
     return db.query("communes_map", path=path, paris_as_one=False)
 
 
 def load_daily(categories=COMMUTER_CATEGORIES, path: str | Path | None = None) -> pd.DataFrame:
-    """Daily validations per ``zdc_id`` and ``day`` for the ticket ``categories``."""
+    """Daily validations per ``zdc_id`` and ``day`` for the ticket ``categories``.
+
+    Parameters
+    ----------
+    categories : sequence of str
+        IDFM ticket categories to sum (default: the Navigo pass).
+    path : str or Path, optional
+        The DuckDB file; default ``SMARTIDF_DB``.
+
+    Returns
+    -------
+    DataFrame
+        ``zdc_id``, ``day`` (datetime), ``validations`` [validations/day]; rows with an empty
+        ``zdc_id`` left out (see :func:`validation_gaps`).
+
+    Raises
+    ------
+    smartidf_analysis.data.db.DatabaseMissingError
+        When the database does not exist.
+    """
     daily = db.query("telecentres_daily_validations", path=path, categories=list(categories))
     daily["day"] = pd.to_datetime(daily["day"])
     return daily
@@ -56,5 +126,22 @@ def load_daily(categories=COMMUTER_CATEGORIES, path: str | Path | None = None) -
 def validation_gaps(path: str | Path | None = None) -> pd.DataFrame:
     """Validations that cannot be tied to a station: empty ``zdc_id`` or a zone absent from
     the stations table (``issue, zdc_id, stop_name, rows, validations, first_day,
-    last_day``)."""
+    last_day``).
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        The DuckDB file; default ``SMARTIDF_DB`` (:func:`smartidf_analysis.config.db_path`).
+
+    Returns
+    -------
+    DataFrame
+        ``issue``, ``zdc_id``, ``stop_name``, ``rows``, ``validations``, ``first_day``,
+        ``last_day``.
+
+    Raises
+    ------
+    smartidf_analysis.data.db.DatabaseMissingError
+        When the database does not exist.
+    """
     return db.query("telecentres_validation_gaps", path=path)

@@ -26,7 +26,27 @@ NETWORK_COLUMNS = ["network", "candidates", "planned_candidates", "existing_site
 
 
 def network_row(name: str, result: ScenarioResult, candidates: pd.DataFrame) -> dict:
-    """One row of :data:`NETWORK_COLUMNS` for a solved scenario."""
+    """One row of :data:`NETWORK_COLUMNS` for a solved scenario.
+
+    Parameters
+    ----------
+    name : str
+        The network's name.
+    result : ScenarioResult
+        The solved scenario.
+    candidates : DataFrame
+        Its candidate table (``candidate``, optional ``status``).
+
+    Returns
+    -------
+    dict
+        ``network``, ``candidates``, ``planned_candidates``, ``existing_sites``,
+        ``new_sites``, ``planned_sites_chosen`` [sites], ``daily_users`` [persons/day],
+        ``teleworkers`` [persons], ``demand_served_pct`` [%], ``km_avoided_per_year`` [km/yr],
+        ``co2_avoided_t_per_year`` [t CO2/yr], ``hours_saved_per_year`` [h/yr],
+        ``hours_saved_per_teleworker_per_year`` [h/yr], ``mean_distance_to_site_km`` [km],
+        ``mip_gap`` [-], ``status``, ``solve_time_s`` [s].
+    """
     k = result.kpis
     status = candidates.loc[candidates["candidate"], "status"] if "status" in candidates \
         else pd.Series("station", index=candidates.index)
@@ -51,7 +71,20 @@ def network_row(name: str, result: ScenarioResult, candidates: pd.DataFrame) -> 
 
 def compare_networks(inputs: TelecentreInputs, variants: dict[str, Scenario]
                      ) -> tuple[pd.DataFrame, dict[str, ScenarioResult]]:
-    """Solve each named scenario; (the :data:`NETWORK_COLUMNS` frame, the results)."""
+    """Solve each named scenario; (the :data:`NETWORK_COLUMNS` frame, the results).
+
+    Parameters
+    ----------
+    inputs : TelecentreInputs
+        The region's inputs.
+    variants : dict of str to Scenario
+        Network name -> scenario.
+
+    Returns
+    -------
+    (DataFrame, dict of str to ScenarioResult)
+        One row per network (:func:`network_row`), and the solved scenarios by name.
+    """
     results, rows = {}, []
     for name, scenario in variants.items():
         results[name] = run_scenario(inputs, scenario)
@@ -65,7 +98,23 @@ def gpe_comparison(inputs: TelecentreInputs, scenario: Scenario = DEFAULT,
     Grand Paris Express stations ("stations_2025_plus_gpe"; planned stations pass the same
     fibre rule; the line 14 stations open already are today's stations): demand served, km,
     CO2, hours (total and per teleworker served). With ``return_results`` also the solved
-    scenarios (for maps)."""
+    scenarios (for maps).
+
+    Parameters
+    ----------
+    inputs : TelecentreInputs
+        The region's inputs.
+    scenario : Scenario
+        The scenario (its ``include_gpe`` is set per network).
+    return_results : bool
+        Also return the solved scenarios.
+
+    Returns
+    -------
+    DataFrame or (DataFrame, dict of str to ScenarioResult)
+        Two rows of :data:`NETWORK_COLUMNS` (see :func:`network_row`), ``attrs["source"]`` the
+        GPE source; with ``return_results`` also the results by network name.
+    """
     table, results = compare_networks(inputs, {
         "stations_2025": scenario.but(include_gpe=False),
         "stations_2025_plus_gpe": scenario.but(include_gpe=True)})
@@ -75,7 +124,20 @@ def gpe_comparison(inputs: TelecentreInputs, scenario: Scenario = DEFAULT,
 
 def existing_comparison(inputs: TelecentreInputs, scenario: Scenario = DEFAULT) -> pd.DataFrame:
     """p new sites from scratch ("new_sites_only") and p new sites given the imported
-    existing sites ("existing_plus_new"; they are pre-sited)."""
+    existing sites ("existing_plus_new"; they are pre-sited).
+
+    Parameters
+    ----------
+    inputs : TelecentreInputs
+        The region's inputs.
+    scenario : Scenario
+        The scenario (its ``with_existing`` is set per network).
+
+    Returns
+    -------
+    DataFrame
+        Two rows of :data:`NETWORK_COLUMNS` (see :func:`network_row`).
+    """
     table, _ = compare_networks(inputs, {
         "new_sites_only": scenario.but(with_existing=False),
         "existing_plus_new": scenario.but(with_existing=True)})

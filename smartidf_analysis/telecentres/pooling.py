@@ -25,7 +25,26 @@ def pooling_table(inputs: TelecentreInputs, hub: Iterable[str] = LA_DEFENSE,
                   min_headcount: float = 50.0, scenario: Scenario = DEFAULT) -> pd.DataFrame:
     """Origin clusters of the ``hub``'s potential telecentre users with at least
     ``min_headcount`` each and the suggested shared site (columns :data:`POOLING_COLUMNS`;
-    ``attrs``: hub, hub_teleworkers, min_workers)."""
+    ``attrs``: hub, hub_teleworkers, min_workers).
+
+    Parameters
+    ----------
+    inputs : TelecentreInputs
+        The region's inputs.
+    hub : iterable of str
+        Commune codes of the job hub (default La Défense).
+    min_headcount : float
+        Minimum telecentre users of a cluster [persons].
+    scenario : Scenario
+        The demand parameters.
+
+    Returns
+    -------
+    DataFrame
+        One row per cluster, :data:`POOLING_COLUMNS` (``teleworkers`` [persons],
+        ``daily_users`` [persons/day], ``seats`` [workstations], ``share_of_hub`` [0-1],
+        ``mean_distance_km`` [km], ``lon``, ``lat`` [deg] of the site).
+    """
     clusters, _ = employer_hub(inputs, tuple(hub), min_headcount, scenario)
     out = clusters[POOLING_COLUMNS].copy()
     out.attrs.update(clusters.attrs)
@@ -39,7 +58,32 @@ def origin_case(inputs: TelecentreInputs, origin: str = MELUN, hub: Iterable[str
     flows, every mode), those commuting by a commuting mode over the threshold, the
     teleworkable ones and the telecentre users of the demand model, the cluster holding the
     origin and its site, and the seats ``firms`` × ``staff_per_firm`` staff would need at
-    ``days_per_week`` days a week (÷ occupancy)."""
+    ``days_per_week`` days a week (÷ occupancy).
+
+    Parameters
+    ----------
+    inputs : TelecentreInputs
+        The region's inputs.
+    origin : str
+        Commune code of the staff's home (default Melun).
+    hub : iterable of str
+        Commune codes of the job hub (default La Défense).
+    firms, staff_per_firm : int
+        Number of firms and staff per firm.
+    scenario : Scenario
+        The demand parameters (threshold, days per week, occupancy).
+    min_headcount : float
+        Minimum telecentre users of a cluster [persons].
+
+    Returns
+    -------
+    Series
+        ``origin_code``, ``origin_name``, ``hub``, ``hub_workers_from_origin``,
+        ``long_commuters``, ``teleworkable``, ``telecentre_users`` [persons], ``cluster``,
+        ``cluster_site``, ``cluster_site_commune``, ``cluster_origins``,
+        ``cluster_teleworkers`` [persons], ``firms``, ``staff_per_firm``, ``staff``,
+        ``seats_for_staff`` [workstations], ``days_per_week`` [days], ``occupancy`` [0-1].
+    """
     hub = tuple(hub)
     f = inputs.flows
     at_hub = f[(f["home_code"] == origin) & f["work_code"].isin(hub)]

@@ -2,6 +2,9 @@
 pooling (inputs and demand model: :mod:`smartidf_analysis.telecentres`; solvers:
 :mod:`smartidf_analysis.siting`).
 
+Over 400 lines: the numpydoc sections (parameters, units, returned columns) of its public
+functions; the code itself is under 300 lines.
+
 Savings of a scenario, per eligible flow (home h, work w, mode) whose home commune is
 served by site s (share f_h of its demand served)::
 
@@ -56,7 +59,32 @@ MODELS = ("mclp", "pmedian")
 @dataclass
 class ScenarioResult:
     """A solved scenario: per-commune ``allocation``, chosen ``sites``, ``savings`` by mode,
-    headline ``kpis`` and the solved siting ``model`` (with ``mip_gap``, ``status``…)."""
+    headline ``kpis`` and the solved siting ``model`` (with ``mip_gap``, ``status``…).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario solved.
+    allocation : DataFrame
+        Per home commune: the columns of
+        :func:`~smartidf_analysis.telecentres.demand.demand_by_commune` plus
+        ``served_daily_users`` [persons/day], ``served_share`` [0-1], ``site_id`` and
+        ``distance_to_site_km`` [km].
+    sites : DataFrame
+        Chosen sites, largest first: ``rank``, ``site_id``, ``station_name``,
+        ``commune_code``, ``lines``, ``modes``, ``status``, ``lon``, ``lat`` [deg],
+        ``coverage_rate`` [0-1], ``daily_users`` [persons/day], ``communes_served``,
+        ``teleworkers`` [persons], ``seats`` [workstations], ``mean_distance_km`` [km].
+    savings : DataFrame
+        :func:`savings_by_mode`.
+    kpis : Series
+        ``sites``, ``candidates``, ``teleworkers`` [persons], ``daily_users`` [persons/day],
+        ``seats``, ``km_avoided_per_year`` [km/yr], ``co2_avoided_t_per_year`` [t CO2e/yr],
+        ``hours_saved_per_year`` [h/yr], ``demand_served_pct`` [%],
+        ``mean_distance_to_site_km`` [km], ``mip_gap`` [-], ``status``, ``solve_time_s`` [s].
+    model : MaximalCoveringLocation or PMedian
+        The solved siting model.
+    """
 
     scenario: Scenario
     allocation: pd.DataFrame
@@ -70,8 +98,31 @@ def solve_sites(inputs: TelecentreInputs, scenario: Scenario, users: np.ndarray,
                 candidates: pd.DataFrame):
     """Build and solve the scenario's location model on ``users`` (daily users per home of
     ``inputs.homes``) and the candidate rows of ``candidates`` (those with ``status``
-    "existing" are pre-sited: open in every solution, ``n_sites`` new ones are added). Raises
-    :class:`SitingSettingsError` with a plain message for impossible settings."""
+    "existing" are pre-sited: open in every solution, ``n_sites`` new ones are added).
+
+    Parameters
+    ----------
+    inputs : TelecentreInputs
+        The region's inputs.
+    scenario : Scenario
+        Model, method, radius [km], number of sites, capacity [seats], solver limits.
+    users : ndarray
+        Daily users per home of ``inputs.homes`` [persons/day].
+    candidates : DataFrame
+        :meth:`TelecentreInputs.candidates` (``candidate`` flag, optional ``status``).
+
+    Returns
+    -------
+    (MaximalCoveringLocation or PMedian, ndarray)
+        The solved model and the row positions in ``candidates`` of its facilities.
+
+    Raises
+    ------
+    smartidf_analysis.siting.SitingSettingsError
+        With a plain message for impossible settings (no candidate, a radius <= 0).
+    ValueError
+        For a model not in :data:`MODELS`.
+    """
     if scenario.model not in MODELS:
         raise ValueError(f"unknown model {scenario.model!r}; use one of {list(MODELS)}")
     index = np.flatnonzero(candidates["candidate"].to_numpy())
@@ -102,6 +153,25 @@ def run_scenario(inputs: TelecentreInputs, scenario: Scenario = DEFAULT) -> Scen
     Served demand: MCLP, the demand within the radius of a chosen site (up to capacity);
     p-median, every commune goes to its nearest chosen site and counts as served when that
     site is within the radius.
+
+    Parameters
+    ----------
+    inputs : TelecentreInputs
+        The region's inputs.
+    scenario : Scenario
+        The scenario.
+
+    Returns
+    -------
+    ScenarioResult
+        Allocation, sites, savings, KPIs and the solved model.
+
+    Raises
+    ------
+    smartidf_analysis.siting.SitingSettingsError
+        For impossible settings (see :func:`solve_sites`).
+    ValueError
+        For demand parameters outside their meaning.
     """
     demand, eligible = inputs.demand(scenario)
     homes = inputs.homes
@@ -176,10 +246,29 @@ def savings_by_mode(eligible: pd.DataFrame, allocation: pd.DataFrame,
                     bands: Mapping[str, tuple] = TRAVEL_BANDS) -> pd.DataFrame:
     """Savings per commuting mode and in total (module formula), never negative.
 
-    ``eligible``: :func:`~smartidf_analysis.telecentres.demand.eligible_flows`; ``allocation``:
-    per home commune ``served_share`` [0–1] and ``distance_to_site_km``. Columns ``mode``,
-    ``teleworkers`` (served) [persons], ``km_avoided_per_year`` [km],
-    ``co2_avoided_t_per_year`` [t CO2e], ``hours_saved_per_year`` [h]; last row "total".
+    Parameters
+    ----------
+    eligible : DataFrame
+        :func:`~smartidf_analysis.telecentres.demand.eligible_flows`.
+    allocation : DataFrame
+        Per ``home_code``: ``served_share`` [0–1] and ``distance_to_site_km`` [km].
+    scenario : Scenario
+        Its ``days_per_week`` is used.
+    weeks : float
+        Working weeks per year [weeks].
+    detour : float
+        Network / crow-fly distance [-].
+    factors : mapping of str to float
+        Emission factor per mode [kg CO2e per passenger-km].
+    bands : mapping of str to tuple
+        Travel-time bands per mode (:data:`~smartidf_analysis.telecentres.travel.TRAVEL_BANDS`).
+
+    Returns
+    -------
+    DataFrame
+        ``mode``, ``teleworkers`` (served) [persons], ``km_avoided_per_year`` [km/yr],
+        ``co2_avoided_t_per_year`` [t CO2e/yr], ``hours_saved_per_year`` [h/yr]; one row per
+        mode of ``factors``, last row "total".
     """
     a = allocation.set_index("home_code")
     f = lookup(eligible["home_code"], a["served_share"], 0.0)
@@ -228,7 +317,19 @@ def _kpis(s: Scenario, allocation, sites, savings, model, n_candidates: int) -> 
 
 # ------------------------------------------------------------------------- comparisons
 def compare(results: Mapping[str, ScenarioResult]) -> pd.DataFrame:
-    """One row per named scenario: its parameters and KPIs (the dashboard's comparison)."""
+    """One row per named scenario: its parameters and KPIs (the dashboard's comparison).
+
+    Parameters
+    ----------
+    results : mapping of str to ScenarioResult
+        Name -> solved scenario.
+
+    Returns
+    -------
+    DataFrame
+        ``scenario``, the :meth:`Scenario.as_row` parameters and the KPIs of
+        :class:`ScenarioResult`.
+    """
     rows = []
     for name, r in results.items():
         row = {"scenario": name, **r.scenario.as_row(), **r.kpis.to_dict()}
@@ -248,7 +349,23 @@ SENSITIVITY_GRID = {
 def sensitivity(inputs: TelecentreInputs, base: Scenario = DEFAULT,
                 grid: Mapping[str, Iterable] | None = None) -> pd.DataFrame:
     """One-at-a-time sensitivity: each parameter of ``grid`` varied around ``base`` (the
-    others at their base value). Columns ``parameter, value, is_base`` and the KPIs."""
+    others at their base value).
+
+    Parameters
+    ----------
+    inputs : TelecentreInputs
+        The region's inputs.
+    base : Scenario
+        The base scenario.
+    grid : mapping of str to iterable, optional
+        Parameter -> values; default :data:`SENSITIVITY_GRID`.
+
+    Returns
+    -------
+    DataFrame
+        ``parameter``, ``value``, ``is_base`` and the KPIs of :class:`ScenarioResult`, one
+        row per run.
+    """
     cases = [(name, value) for name, values in (grid or SENSITIVITY_GRID).items() for value in values]
     runs = compute.map_shared(_kpis_of, [base.but(**{n: v}) for n, v in cases], inputs)
     return pd.DataFrame([{"parameter": name, "value": float(value),
@@ -266,7 +383,25 @@ def coverage_curve(inputs: TelecentreInputs, base: Scenario = DEFAULT,
                    methods: Iterable[str] = ("greedy", "milp")) -> pd.DataFrame:
     """Demand served against the number of sites, per solving method: ``p, method,
     daily_users, demand_served_pct, mip_gap, status`` (solve times are left out so that the
-    table is reproducible; see the benchmark for times)."""
+    table is reproducible; see the benchmark for times).
+
+    Parameters
+    ----------
+    inputs : TelecentreInputs
+        The region's inputs.
+    base : Scenario
+        The base scenario.
+    sites : iterable of int
+        Numbers of sites p.
+    methods : iterable of str
+        Solving methods (``"greedy"``, ``"milp"``).
+
+    Returns
+    -------
+    DataFrame
+        ``p``, ``method``, ``daily_users`` [persons/day], ``demand_served_pct`` [%],
+        ``mip_gap`` [-], ``status``.
+    """
     cases = [(int(p), method) for p in sites for method in methods]
     runs = compute.map_shared(_kpis_of, [base.but(n_sites=p, method=m) for p, m in cases], inputs)
     return pd.DataFrame([{"p": p, "method": method, "daily_users": k["daily_users"],
@@ -275,7 +410,18 @@ def coverage_curve(inputs: TelecentreInputs, base: Scenario = DEFAULT,
 
 
 def reproducible(kpis: pd.Series | pd.DataFrame):
-    """KPIs without the solve time (which varies from run to run), for key-result tables."""
+    """KPIs without the solve time (which varies from run to run), for key-result tables.
+
+    Parameters
+    ----------
+    kpis : Series or DataFrame
+        KPIs of one run, or a table of runs.
+
+    Returns
+    -------
+    Series or DataFrame
+        The same without ``solve_time_s``.
+    """
     if isinstance(kpis, pd.Series):
         return kpis.drop(labels=["solve_time_s"], errors="ignore")
     return kpis.drop(columns=["solve_time_s"], errors="ignore")
@@ -291,9 +437,33 @@ def employer_hub(inputs: TelecentreInputs, destinations: Iterable[str] = LA_DEFE
     ranked with :func:`~smartidf_analysis.commuting.selections.employer_pool`. Clusters are built
     greedily: the candidate site whose catchment (``radius_km``) holds the most not yet
     clustered head-count opens a cluster with those origins; this repeats while a cluster
-    reaches ``min_workers``. Returns ``(clusters, origins)``: clusters with ``cluster``,
-    site, ``origins``, ``teleworkers``, ``daily_users``, ``seats``, ``share_of_hub``,
-    ``mean_distance_km`` (home→site); origins with their ``cluster`` (NaN if in none).
+    reaches ``min_workers``.
+
+    Parameters
+    ----------
+    inputs : TelecentreInputs
+        The region's inputs.
+    destinations : iterable of str
+        Commune codes of the hub.
+    min_workers : float
+        Minimum head-count of a cluster [persons].
+    scenario : Scenario
+        Demand parameters and ``radius_km`` [km].
+
+    Returns
+    -------
+    (DataFrame, DataFrame)
+        Clusters with ``cluster``, the site (``site_id``, ``station_name``, ``commune_code``,
+        ``lines``, ``lon``, ``lat``), ``origins``, ``origin_codes``, ``teleworkers``
+        [persons], ``daily_users`` [persons/day], ``seats``, ``share_of_hub`` [0-1],
+        ``mean_distance_km`` (home→site) [km], ``attrs`` hub, hub_teleworkers, min_workers;
+        origins (:func:`~smartidf_analysis.commuting.selections.employer_pool`) with their
+        ``teleworkers`` and ``cluster`` (NaN if in none).
+
+    Raises
+    ------
+    smartidf_analysis.siting.SitingSettingsError
+        When no candidate station passes the filters.
     """
     _, eligible = inputs.demand(scenario)
     pool_flows = eligible.drop(columns="workers").rename(columns={"teleworkers": "workers"})

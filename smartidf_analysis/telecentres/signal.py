@@ -39,7 +39,22 @@ MIN_DAYS = 20  # minimum Tue–Thu days and Mon/Fri days for a ratio
 
 def ordinary_days(days: pd.Series, holidays=PUBLIC_HOLIDAYS,
                   excluded=EXCLUDED_PERIODS) -> pd.Series:
-    """True for Monday–Friday days outside holiday weeks and excluded periods."""
+    """True for Monday–Friday days outside holiday weeks and excluded periods.
+
+    Parameters
+    ----------
+    days : Series
+        Dates.
+    holidays : iterable
+        Public holidays (dates): their whole Monday-Sunday week is left out.
+    excluded : iterable of (str, str)
+        Periods left out, first and last day included.
+
+    Returns
+    -------
+    Series of bool
+        Aligned with ``days``.
+    """
     days = pd.to_datetime(days)
     week = days.dt.to_period("W-SUN")
     holiday_weeks = set(pd.to_datetime(list(holidays)).to_period("W-SUN"))
@@ -53,7 +68,26 @@ def midweek_ratio(daily: pd.DataFrame, key: str = "zdc_id", holidays=PUBLIC_HOLI
                   excluded=EXCLUDED_PERIODS, min_days: int = MIN_DAYS) -> pd.DataFrame:
     """Per ``key``: ``midweek_mean`` (Tue–Thu), ``monday_friday_mean`` [validations/day],
     ``midweek_ratio`` (NaN below ``min_days`` of either kind or with no Mon/Fri traffic),
-    ``midweek_days``, ``monday_friday_days`` and ``weekday_validations`` (total kept)."""
+    ``midweek_days``, ``monday_friday_days`` and ``weekday_validations`` (total kept).
+
+    Parameters
+    ----------
+    daily : DataFrame
+        ``key``, ``day`` (datetime) and ``validations`` [validations/day].
+    key : str
+        Column to group by.
+    holidays : iterable
+        Public holidays (dates): their whole Monday-Sunday week is left out.
+    excluded : iterable of (str, str)
+        Periods left out, first and last day included.
+    min_days : int
+        Minimum days of each kind for a ratio.
+
+    Returns
+    -------
+    DataFrame
+        One row per ``key``: the columns above; ``midweek_ratio`` [-].
+    """
     d = daily[ordinary_days(daily["day"], holidays, excluded).to_numpy()]
     dow = d["day"].dt.day_of_week
     kind = np.where(dow.isin([1, 2, 3]), "mid", "edge")
@@ -74,7 +108,24 @@ def midweek_ratio(daily: pd.DataFrame, key: str = "zdc_id", holidays=PUBLIC_HOLI
 
 def station_signal(daily: pd.DataFrame, sites: pd.DataFrame, **kwargs) -> pd.DataFrame:
     """:func:`midweek_ratio` per station with its name, lines and commune (``sites`` from
-    :func:`smartidf_analysis.telecentres.sites.dedupe_stations`; zones not in it keep NaN names)."""
+    :func:`smartidf_analysis.telecentres.sites.dedupe_stations`; zones not in it keep NaN names).
+
+    Parameters
+    ----------
+    daily : DataFrame
+        ``zdc_id``, ``day``, ``validations`` (:func:`smartidf_analysis.telecentres.io.load_daily`).
+    sites : DataFrame
+        ``site_id`` (= ``zdc_id``), ``station_name``, ``lines``, ``commune_code``, ``lon``,
+        ``lat``.
+    **kwargs
+        ``holidays``, ``excluded``, ``min_days`` of :func:`midweek_ratio`.
+
+    Returns
+    -------
+    DataFrame
+        :func:`midweek_ratio`'s columns per ``zdc_id`` plus ``station_name``, ``lines``,
+        ``commune_code``, ``lon``, ``lat`` [deg].
+    """
     ratio = midweek_ratio(daily, "zdc_id", **kwargs)
     info = sites[["site_id", "station_name", "lines", "commune_code", "lon", "lat"]]
     return ratio.merge(info, left_on="zdc_id", right_on="site_id", how="left").drop(
@@ -84,7 +135,22 @@ def station_signal(daily: pd.DataFrame, sites: pd.DataFrame, **kwargs) -> pd.Dat
 def commune_signal(daily: pd.DataFrame, sites: pd.DataFrame, **kwargs) -> pd.DataFrame:
     """:func:`midweek_ratio` per commune: validations of the commune's stations summed per
     day first (stations outside the region or unknown zones are left out), plus
-    ``stations`` (count)."""
+    ``stations`` (count).
+
+    Parameters
+    ----------
+    daily : DataFrame
+        ``zdc_id``, ``day``, ``validations``.
+    sites : DataFrame
+        ``site_id`` (= ``zdc_id``) and ``commune_code``.
+    **kwargs
+        ``holidays``, ``excluded``, ``min_days`` of :func:`midweek_ratio`.
+
+    Returns
+    -------
+    DataFrame
+        :func:`midweek_ratio`'s columns per ``commune_code`` plus ``stations``.
+    """
     code = sites.set_index("site_id")["commune_code"]
     d = daily.assign(commune_code=daily["zdc_id"].map(code)).dropna(subset=["commune_code"])
     per_day = d.groupby(["commune_code", "day"], as_index=False)["validations"].sum()
@@ -97,7 +163,22 @@ def signal_vs_demand(signal: pd.DataFrame, demand: pd.DataFrame,
                      measures=("users_per_1000_workers", "daily_users")) -> pd.DataFrame:
     """Correlation of the communes' ``midweek_ratio`` with modelled demand columns
     (:func:`~smartidf_analysis.telecentres.demand.demand_by_commune`): ``measure, communes,
-    spearman, spearman_p, pearson, pearson_p`` over communes with both values."""
+    spearman, spearman_p, pearson, pearson_p`` over communes with both values.
+
+    Parameters
+    ----------
+    signal : DataFrame
+        :func:`commune_signal`.
+    demand : DataFrame
+        :func:`~smartidf_analysis.telecentres.demand.demand_by_commune`.
+    measures : iterable of str
+        Demand columns to correlate with.
+
+    Returns
+    -------
+    DataFrame
+        One row per measure; NaN coefficients below 3 communes or on constant values.
+    """
     both = signal.merge(demand, left_on="commune_code", right_on="home_code", how="inner")
     rows = []
     for measure in measures:
@@ -115,7 +196,21 @@ def signal_vs_demand(signal: pd.DataFrame, demand: pd.DataFrame,
 
 
 def gap_summary(gaps: pd.DataFrame, total_validations: float | None = None) -> pd.DataFrame:
-    """Rows and validations per gap ``issue`` (and their share of ``total_validations``)."""
+    """Rows and validations per gap ``issue`` (and their share of ``total_validations``).
+
+    Parameters
+    ----------
+    gaps : DataFrame
+        :func:`smartidf_analysis.telecentres.io.validation_gaps`.
+    total_validations : float, optional
+        All validations of the period, for the share.
+
+    Returns
+    -------
+    DataFrame
+        ``issue``, ``rows``, ``validations``, ``zones``, ``stop_names`` and, with a total,
+        ``share_of_validations`` [0-1].
+    """
     out = gaps.groupby("issue", as_index=False).agg(
         rows=("rows", "sum"), validations=("validations", "sum"),
         zones=("zdc_id", "nunique"), stop_names=("stop_name", "nunique"))

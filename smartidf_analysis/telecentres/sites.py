@@ -4,6 +4,9 @@ communes to sites, and the bundle of inputs a scenario reads (:class:`Telecentre
 from the database by :func:`smartidf_analysis.telecentres.io.load_inputs`) with the seams it
 cannot place (:func:`data_seams`). The demand model is in
 :mod:`smartidf_analysis.telecentres.demand`.
+
+Over 400 lines: the numpydoc sections (parameters, units, returned columns) of its public
+functions; the code itself is under 300 lines.
 """
 
 from __future__ import annotations
@@ -36,6 +39,18 @@ def dedupe_stations(stations: pd.DataFrame) -> pd.DataFrame:
     Location: mean of the lines' points [L93 m, WGS84 °]; name and commune: the most frequent
     among the lines (a zone astride two communes keeps its majority commune); ``lines``,
     ``modes`` joined with "+", ``n_lines``. ``commune_code`` is NaN outside the region.
+
+    Parameters
+    ----------
+    stations : DataFrame
+        The ``stations`` table: ``zdc_id``, ``station_id``, ``station_name``, ``line``,
+        ``mode``, ``lon``, ``lat`` [deg], ``x_l93``, ``y_l93`` [m], ``commune_code``.
+
+    Returns
+    -------
+    DataFrame
+        ``site_id``, ``station_name``, ``lines``, ``modes``, ``n_lines``, ``lon``, ``lat``
+        [deg], ``x_l93``, ``y_l93`` [m], ``commune_code``; sorted by ``site_id``.
     """
     st = stations.copy()
     st["site_id"] = st["zdc_id"].where(st["zdc_id"].fillna("").str.len() > 0,
@@ -61,7 +76,29 @@ def candidate_sites(sites: pd.DataFrame, coverage: pd.DataFrame,
     arrondissements take Paris's rate), ``candidate`` (bool) and ``excluded_reason``:
     "outside_region" (no IDF commune), "mode" (no line of the selected modes),
     "no_fibre_data" (no rate: never read as 0 %), "fibre_below_threshold" or "".
-    ``fibre_threshold`` 0 keeps every station with a rate."""
+    ``fibre_threshold`` 0 keeps every station with a rate.
+
+    Parameters
+    ----------
+    sites : DataFrame
+        :func:`dedupe_stations`.
+    coverage : DataFrame
+        ``commune_code`` and ``coverage_rate`` [0-1].
+    modes : iterable of str
+        Station modes that give candidates (of :data:`STATION_MODES`).
+    fibre_threshold : float
+        Minimum coverage rate [0-1].
+
+    Returns
+    -------
+    DataFrame
+        ``sites`` plus ``coverage_rate`` [0-1], ``excluded_reason`` and ``candidate``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown mode or a threshold outside 0-1.5.
+    """
     bad = sorted(set(modes) - set(STATION_MODES))
     if bad:
         raise ValueError(f"unknown station mode(s) {bad}; known: {list(STATION_MODES)}")
@@ -91,7 +128,22 @@ def gpe_sites(gpe: pd.DataFrame, stations: pd.DataFrame) -> pd.DataFrame:
     """Grand Paris Express stations (``gpe_stations``, SGP 2016) as sites: ``site_id``
     "gpe:<code>", ``lines`` (e.g. "L15"), ``modes`` "GPE", ``status`` "planned", and
     ``already_open`` True for the stations within :data:`ALREADY_OPEN_M` of a station of
-    today's network serving line 14 (they are today's stations already)."""
+    today's network serving line 14 (they are today's stations already).
+
+    Parameters
+    ----------
+    gpe : DataFrame
+        ``gpe_stations``: ``station_code``, ``station_name``, ``lines``, ``lon``, ``lat``
+        [deg], ``x_l93``, ``y_l93`` [m], ``commune_code``.
+    stations : DataFrame
+        :func:`dedupe_stations` (``lines``, ``x_l93``, ``y_l93``).
+
+    Returns
+    -------
+    DataFrame
+        :data:`SITE_COLUMNS` plus ``status`` and ``already_open``, sorted by ``site_id``
+        (empty with those columns without GPE stations).
+    """
     if gpe is None or gpe.empty:
         return pd.DataFrame(columns=[*SITE_COLUMNS, "status", "already_open"])
     out = pd.DataFrame({
@@ -110,7 +162,19 @@ def gpe_sites(gpe: pd.DataFrame, stations: pd.DataFrame) -> pd.DataFrame:
 
 
 def existing_sites_as_sites(existing: pd.DataFrame) -> pd.DataFrame:
-    """Imported existing sites (``existing_sites`` table) as sites, ``status`` "existing"."""
+    """Imported existing sites (``existing_sites`` table) as sites, ``status`` "existing".
+
+    Parameters
+    ----------
+    existing : DataFrame
+        :func:`smartidf_analysis.telecentres.io.load_existing_sites` (may be None or empty).
+
+    Returns
+    -------
+    DataFrame
+        :data:`SITE_COLUMNS` (``station_name`` = the site's name, ``lines`` = its source),
+        ``status`` and ``seats``, sorted by ``site_id``.
+    """
     if existing is None or existing.empty:
         return pd.DataFrame(columns=[*SITE_COLUMNS, "status", "seats"])
     return pd.DataFrame({
@@ -144,7 +208,18 @@ def _extra_candidates(sites: pd.DataFrame, coverage: pd.DataFrame,
 
 
 def exclusion_summary(sites: pd.DataFrame) -> pd.DataFrame:
-    """Stations kept and left out of the candidates, by reason (count)."""
+    """Stations kept and left out of the candidates, by reason (count).
+
+    Parameters
+    ----------
+    sites : DataFrame
+        :func:`candidate_sites` (``excluded_reason``).
+
+    Returns
+    -------
+    DataFrame
+        ``reason`` ("candidate" for the kept ones) and ``stations``, most frequent first.
+    """
     reason = sites["excluded_reason"].replace("", "candidate")
     return reason.value_counts().rename_axis("reason").rename("stations").reset_index()
 
@@ -153,7 +228,20 @@ def home_to_site_km(homes: pd.DataFrame, sites: pd.DataFrame) -> np.ndarray:
     """Distance [km] from each home commune (rows: ``centroid_x_l93, centroid_y_l93,
     area_km2``) to each site (columns: ``x_l93, y_l93``): crow-fly from the centroid, but at
     least 2R/3 with R = √(area/π), the mean distance from a uniform point of a disc of the
-    commune's area to its centre (residents are spread over the commune)."""
+    commune's area to its centre (residents are spread over the commune).
+
+    Parameters
+    ----------
+    homes : DataFrame
+        ``centroid_x_l93``, ``centroid_y_l93`` [m Lambert-93], ``area_km2`` [km2].
+    sites : DataFrame
+        ``x_l93``, ``y_l93`` [m Lambert-93].
+
+    Returns
+    -------
+    ndarray
+        (homes, sites) distances [km].
+    """
     hx = homes["centroid_x_l93"].to_numpy(float)[:, None]
     hy = homes["centroid_y_l93"].to_numpy(float)[:, None]
     d = np.hypot(hx - sites["x_l93"].to_numpy(float)[None, :],
@@ -167,7 +255,30 @@ def home_to_site_km(homes: pd.DataFrame, sites: pd.DataFrame) -> np.ndarray:
 class TelecentreInputs:
     """Everything a scenario reads, loaded once (:func:`smartidf_analysis.telecentres.io.load_inputs`):
     flows by mode and CSP with distances, commune attributes, deduplicated stations, fibre
-    coverage, provenance and build issues."""
+    coverage, provenance and build issues.
+
+    Parameters
+    ----------
+    flows : DataFrame
+        Commuting flows by ``mode`` and ``csp`` with ``workers`` [persons] and
+        ``distance_km`` [km] (:func:`smartidf_analysis.commuting.io.flows_with_distance`).
+    communes : DataFrame
+        Commune attributes (``commune_code``, ``commune_name``, ``department_code``,
+        ``centroid_x_l93``, ``centroid_y_l93`` [m], ``area_km2`` [km2]).
+    stations : DataFrame
+        :func:`dedupe_stations`.
+    coverage : DataFrame
+        ``commune_code``, ``coverage_rate`` [0-1] (ARCEP 2018Q1).
+    provenance : DataFrame
+        ``provenance`` rows of the input tables.
+    build_issues : DataFrame
+        Build issues of the input tables (``dataset_id``, ``code``, ``affected``,
+        ``measure``, ``issue``).
+    gpe : DataFrame
+        ``gpe_stations`` rows.
+    existing : DataFrame
+        ``existing_sites`` rows.
+    """
 
     flows: pd.DataFrame
     communes: pd.DataFrame
@@ -198,7 +309,18 @@ class TelecentreInputs:
 
     def demand(self, scenario: Scenario = DEFAULT) -> tuple[pd.DataFrame, pd.DataFrame]:
         """(:func:`demand_by_commune`, :func:`eligible_flows`) for the scenario's demand
-        parameters, memoised: moving p or the radius does not recompute the demand."""
+        parameters, memoised: moving p or the radius does not recompute the demand.
+
+        Parameters
+        ----------
+        scenario : Scenario
+            Its demand parameters are used.
+
+        Returns
+        -------
+        (DataFrame, DataFrame)
+            Demand per home commune and the eligible flows.
+        """
         key = (scenario.distance_threshold_km, scenario.teleworkable_factor,
                scenario.telecentre_share, scenario.days_per_week, scenario.occupancy,
                scenario.teleworkable_share)
@@ -216,7 +338,19 @@ class TelecentreInputs:
         (:func:`gpe_sites`, "planned", same fibre rule) and, with
         ``scenario.with_existing``, the imported existing sites ("existing", pre-sited).
         Today's stations come first, in the order of ``stations`` (the columns of
-        :attr:`distances`)."""
+        :attr:`distances`).
+
+        Parameters
+        ----------
+        scenario : Scenario
+            Its modes, fibre threshold, ``include_gpe`` and ``with_existing`` are used.
+
+        Returns
+        -------
+        DataFrame
+            :data:`SITE_COLUMNS`, ``status``, ``coverage_rate`` [0-1], ``excluded_reason`` and
+            ``candidate``.
+        """
         parts = [candidate_sites(self.stations, self.coverage, scenario.candidate_modes,
                                  scenario.fibre_threshold).assign(status="station")]
         if scenario.include_gpe:
@@ -231,7 +365,18 @@ class TelecentreInputs:
 
     def site_distances(self, candidates: pd.DataFrame) -> np.ndarray:
         """Home communes × ``candidates`` distances [km]: today's stations from the cached
-        :attr:`distances`, the other sites (GPE, existing) computed and memoised."""
+        :attr:`distances`, the other sites (GPE, existing) computed and memoised.
+
+        Parameters
+        ----------
+        candidates : DataFrame
+            :meth:`candidates` (today's stations first).
+
+        Returns
+        -------
+        ndarray
+            (homes, candidates) distances [km].
+        """
         n = len(self.stations)
         extra = candidates.iloc[n:]
         if extra.empty:
@@ -247,7 +392,13 @@ class TelecentreInputs:
         """Provenance rows of the datasets used, one per producer and title: ``producer``,
         ``title`` and ``vintage`` (the vintages of a dataset's quarterly files joined by
         ", "); of the commune tables only the boundaries (IGN). Empty without provenance.
-        What :func:`smartidf_analysis.plots.maps.source_caption` cites."""
+        What :func:`smartidf_analysis.plots.maps.source_caption` cites.
+
+        Returns
+        -------
+        DataFrame
+            ``producer``, ``title``, ``vintage``.
+        """
         if self.provenance.empty:
             return pd.DataFrame(columns=["producer", "title", "vintage"])
         prov = self.provenance[(self.provenance["table_name"] != "communes")
@@ -264,7 +415,13 @@ class TelecentreInputs:
 
     def source_caption(self) -> str:
         """The producers, titles and vintages of the datasets used (:meth:`source_rows`;
-        without provenance, the module's :data:`~smartidf_analysis.telecentres.demand.SOURCES`)."""
+        without provenance, the module's :data:`~smartidf_analysis.telecentres.demand.SOURCES`).
+
+        Returns
+        -------
+        str
+            "producer, title (vintage)" items joined by "; ".
+        """
         rows = self.source_rows()
         if rows.empty:
             return "; ".join(SOURCES.values())
@@ -279,8 +436,20 @@ class TelecentreInputs:
 def data_seams(inputs: TelecentreInputs, scenario: Scenario = DEFAULT) -> pd.DataFrame:
     """What the model cannot place, counted rather than dropped: workers whose home or work
     code has no current COG code (no distance), stations outside the region or without a
-    fibre rate, and the build issues of the input tables. Columns ``seam, count, unit,
-    detail``."""
+    fibre rate, and the build issues of the input tables.
+
+    Parameters
+    ----------
+    inputs : TelecentreInputs
+        The region's inputs.
+    scenario : Scenario
+        Its candidate filters are used.
+
+    Returns
+    -------
+    DataFrame
+        ``seam``, ``count``, ``unit`` (workers, communes, stations...) and ``detail``.
+    """
     f = inputs.flows
     unknown = f[f["distance_km"].isna()]
     sites = inputs.candidates(scenario)

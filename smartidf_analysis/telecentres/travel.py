@@ -48,7 +48,27 @@ TRAVEL_SOURCE = ("speeds by mode and distance band: assumptions checked against 
 def travel_time_min(distance_km, mode: str,
                     bands: Mapping[str, tuple] = TRAVEL_BANDS) -> np.ndarray:
     """One-way door-to-door time [min] for network distances ``distance_km`` [km] (array or
-    scalar) by ``mode`` ("TC", "VP", "NM"); 0 for a distance of 0 (no trip). NaN stays NaN."""
+    scalar) by ``mode`` ("TC", "VP", "NM"); 0 for a distance of 0 (no trip). NaN stays NaN.
+
+    Parameters
+    ----------
+    distance_km : float or array_like
+        Network distances [km].
+    mode : str
+        A key of ``bands``.
+    bands : mapping
+        Mode -> (fixed minutes, ((band upper bound [km], speed [km/h]), ...)).
+
+    Returns
+    -------
+    ndarray
+        Times [min], shaped like ``distance_km``.
+
+    Raises
+    ------
+    ValueError
+        For a mode not in ``bands``.
+    """
     if mode not in bands:
         raise ValueError(f"unknown mode {mode!r}; use one of {sorted(bands)}")
     fixed, table = bands[mode]
@@ -65,6 +85,26 @@ def travel_time_min(distance_km, mode: str,
 def time_saved_min(commute_km, site_km, mode: str,
                    bands: Mapping[str, tuple] = TRAVEL_BANDS) -> np.ndarray:
     """Minutes saved on one one-way trip [min] by going to a site at network distance
-    ``site_km`` instead of work at ``commute_km`` (same mode), never negative."""
+    ``site_km`` instead of work at ``commute_km`` (same mode), never negative.
+
+    Parameters
+    ----------
+    commute_km, site_km : float or array_like
+        Network distances to work and to the site [km].
+    mode : str
+        A key of ``bands``.
+    bands : mapping
+        As for :func:`travel_time_min`.
+
+    Returns
+    -------
+    ndarray
+        Minutes saved [min], 0 where unknown.
+
+    Raises
+    ------
+    ValueError
+        For a mode not in ``bands``.
+    """
     saved = travel_time_min(commute_km, mode, bands) - travel_time_min(site_km, mode, bands)
     return np.clip(np.nan_to_num(saved, nan=0.0), 0.0, None)
