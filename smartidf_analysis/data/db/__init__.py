@@ -75,13 +75,12 @@ EXTRA_TABLES = _whitelist.EXTRA_TABLES
 #: tables filled by imports (not by the build): :func:`append_rows_atomic` may write them
 IMPORT_TABLES = _whitelist.IMPORT_TABLES
 
+# in the order the single module defined them (the order of the API reference's page)
 DatabaseMissingError = _connection.DatabaseMissingError
+ImportedRowsError = _writes.ImportedRowsError
 source = _connection.source
-connect = _connection.connect
-lock_path = _connection.lock_path
-write_lock = _connection.write_lock
-
 source_key = _sessions.source_key
+connect = _connection.connect
 build_fingerprint = _sessions.build_fingerprint
 cursor = _sessions.cursor
 pin = _sessions.pin
@@ -90,29 +89,24 @@ using = _sessions.using
 pinned = _sessions.pinned
 open_builds = _sessions.open_builds
 close_shared = _sessions.close_shared
-
+lock_path = _connection.lock_path
+write_lock = _connection.write_lock
 query_names = _queries.query_names
 query_parameters = _queries.query_parameters
 query = _queries.query
-
 sum_sql = _whitelist.sum_sql
-
 read_table = _reads.read_table
 aggregate = _reads.aggregate
 table_exists = _reads.table_exists
 export_tables = _reads.export_tables
 table_partitions = _reads.table_partitions
-
 read_dask = _dask.read_dask
 read_dask_grouped = _dask.read_dask_grouped
-
-ImportedRowsError = _writes.ImportedRowsError
 write_database = _writes.write_database
 write_import = _writes.write_import
 write_arrow_table = _writes.write_arrow_table
 append_rows_atomic = _writes.append_rows_atomic
 import_rows = _writes.import_rows
-
 missing_datasets = _status.missing_datasets
 missing_message = _status.missing_message
 require = _status.require
