@@ -145,7 +145,9 @@ def test_a_failed_write_leaves_the_database_untouched(work_db, tmp_path, monkeyp
     layer = _ign_layer(tmp_path, rows=4)
     layer.to_file(path, layer="batiment", mode="w")
     # the provenance insert fails after the roofs were written into the copy
-    monkeypatch.setattr(db, "PROVENANCE_COLUMNS", {**db.PROVENANCE_COLUMNS, "no_such": "VARCHAR"})
+    # (patched where write_import looks it up: the module of the db package that defines it)
+    monkeypatch.setattr(db._writes, "PROVENANCE_COLUMNS",
+                        {**db.PROVENANCE_COLUMNS, "no_such": "VARCHAR"})
     with pytest.raises(KeyError):
         import_buildings(path)
     monkeypatch.undo()

@@ -1,7 +1,7 @@
 """The package's layout, read from the source with ``ast`` (DESIGN.md, "Data flows one way";
 issue 17): only the data layer, each theme's ``io`` module, the reporting layer and the pages
-open the database; only ``data/db.py`` imports duckdb; no module over 400 lines without the
-reason at the top of its docstring."""
+open the database; only the modules of ``data/db/`` import duckdb, and the others use only what
+the package exports; no module over 400 lines without the reason at the top of its docstring."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ def _imported_modules(path: Path) -> set[str]:
 
 
 def test_the_walk_finds_the_package():
-    assert "data/db.py" in {_rel(p) for p in MODULES} and len(MODULES) > 50
+    assert "data/db/__init__.py" in {_rel(p) for p in MODULES} and len(MODULES) > 50
     assert DB in _imported_modules(PACKAGE / "broadband" / "io.py")
 
 
@@ -65,13 +65,26 @@ def test_every_allowed_importer_names_modules_and_the_others_are_checked():
 def test_only_the_io_modules_of_the_themes_read_the_database(path):
     rel = _rel(path)
     imported = _imported_modules(path)
-    assert DB not in imported, f"{rel} imports {DB}: move its reads into its theme's io module"
+    # the package or any module of it (``data.db._reads``)
+    assert not [n for n in imported if n == DB or n.startswith(f"{DB}.")], \
+        f"{rel} imports {DB}: move its reads into its theme's io module"
     assert "duckdb" not in {n.split(".")[0] for n in imported}, f"{rel} imports duckdb"
 
 
 def test_only_db_imports_duckdb():
     importers = [_rel(p) for p in MODULES if "duckdb" in {n.split(".")[0] for n in _imported_modules(p)}]
-    assert importers == ["data/db.py"]
+    assert "data/db/_connection.py" in importers  # the walk sees the modules that open it
+    assert [p for p in importers if not p.startswith("data/db/")] == []
+
+
+def test_the_modules_of_the_db_package_are_its_own():
+    """Outside ``data/db/``, the database is read through what the package exports
+    (``db.query``), never through one of its private modules (``data.db._reads``)."""
+    private = {_rel(p): sorted(n for n in _imported_modules(p) if n.startswith(f"{DB}._"))
+               for p in MODULES if not _rel(p).startswith("data/db/")}
+    assert {rel: names for rel, names in private.items() if names} == {}
+    inside = _imported_modules(PACKAGE / "data" / "db" / "__init__.py")
+    assert f"{DB}._connection" in inside  # the check sees such imports
 
 
 MAX_LINES = 400
