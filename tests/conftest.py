@@ -3,12 +3,8 @@ switching for race tests."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import contextvars
-import inspect
 import os
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -147,27 +143,3 @@ def synthetic_db(tmp_path_factory):
         mp.setenv("SMARTIDF_DB", str(path))
         yield path
     db.close_shared()
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_pyfunc_call(pyfuncitem):
-    """An in-process test (not a browser test) runs in a thread of its own when an earlier
-    test left an asyncio loop *running* in the main thread (Playwright's synchronous API
-    does: its loop runs in a greenlet of that thread). Panel then schedules a page's async
-    callbacks as tasks of that loop, which nothing runs while the test body runs, so a page
-    test would read a page that never updated (seen in the mirror CI run of 2026-12-05:
-    five solar and telecentres page tests; the test that leaves the loop running is not
-    yet found, see the closing note). Same test body, same fixtures and context."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return None  # the usual call
-    if "page" in pyfuncitem.fixturenames or "ui" in pyfuncitem.keywords \
-            or inspect.iscoroutinefunction(pyfuncitem.obj):
-        return None
-    wanted = inspect.signature(pyfuncitem.obj).parameters
-    kwargs = {name: value for name, value in pyfuncitem.funcargs.items() if name in wanted}
-    context = contextvars.copy_context()
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="test-body") as pool:
-        pool.submit(context.run, pyfuncitem.obj, **kwargs).result()
-    return True

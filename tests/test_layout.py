@@ -124,3 +124,11 @@ def test_only_the_browser_tests_are_marked_ui(request):
     """``tests/ui/conftest.py`` marks its own tests ``ui`` (its collection hook sees every
     test of the run): an in-process test is not marked."""
     assert request.node.get_closest_marker("ui") is None
+
+
+def test_the_browser_tests_run_after_the_in_process_tests(request):
+    """Playwright's loop keeps running in the main thread after the first browser test, so
+    every in-process test runs before it (``tests/ui/conftest.py``)."""
+    marked = [item.get_closest_marker("ui") is not None for item in request.session.items]
+    assert marked == sorted(marked)  # False (in-process) first, then True (browser)
+

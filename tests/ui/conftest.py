@@ -8,13 +8,25 @@ import pytest
 from serving import CHROMIUM, CHROMIUM_ARGS, served
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
-    """Marks the tests of this folder ``ui``. The hook of a folder's conftest sees every
-    collected test, not only its folder's: only those under ``tests/ui`` are marked."""
+    """Marks the tests of this folder ``ui`` and runs them after every in-process test.
+
+    The hook of a folder's conftest sees every collected test, not only its folder's: only
+    those under ``tests/ui`` are marked. pytest-playwright's synchronous API keeps its asyncio
+    loop *running* in the main thread from the first browser test to the end of the session;
+    an in-process page test run after it has Panel queue the page's async callbacks as tasks
+    of that loop, which nothing runs while the test's body runs, so the page never updates
+    (the mirror CI runs of 2026-12-05: five solar and telecentres page tests, after
+    ``test_auth``). pytest's own reordering by session-scoped fixture parameters (the
+    ``[chromium]`` of pytest-playwright, done before this hook) had put browser tests among
+    them. The order inside each group is kept."""
     here = Path(__file__).parent
-    for item in items:
-        if here in Path(item.path).parents:
-            item.add_marker(pytest.mark.ui)
+    browser = [item for item in items if here in Path(item.path).parents]
+    for item in browser:
+        item.add_marker(pytest.mark.ui)
+    in_process = [item for item in items if here not in Path(item.path).parents]
+    items[:] = in_process + browser
 
 
 @pytest.fixture(scope="session")
