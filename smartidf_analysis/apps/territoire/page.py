@@ -119,6 +119,9 @@ class TerritoirePage(Page):
             pn.widgets.FileDownload(callback=lambda p=parts: csv_buffer(p["origins"]),
                                     filename=f"{stem}-origins.csv",
                                     label=f"{self.tr('download_csv')} — {self.tr('col_commune')} ↙"),
+            *[pn.widgets.FileDownload(callback=lambda p=parts, k=key: csv_buffer(p[k]),
+                                      filename=f"{stem}-{key}.csv", label=self.tr(f"download_{key}"))
+              for key in ("trajectory", "sites", "pooling") if not parts[key].empty],
             pn.widgets.FileDownload(
                 callback=lambda p=parts: io.StringIO(report.standalone_html(p, self.lang)),
                 filename=f"{stem}.html", label=self.tr("download_pdf"), color="primary"),
