@@ -35,7 +35,11 @@ from smartidf_analysis.reporting.territory.definitions import (  # noqa: F401 - 
     THEMES,
 )
 from smartidf_analysis.reporting.territory.inputs import TerritoryInputs, load_inputs
-from smartidf_analysis.reporting.territory.keys import flow_keys, territory_keys  # noqa: F401
+from smartidf_analysis.reporting.territory.keys import (  # noqa: F401
+    cached,
+    flow_keys,
+    territory_keys,
+)
 from smartidf_analysis.reporting.territory.theme_commuting import MODE_FIGURES, level_commuting
 from smartidf_analysis.reporting.territory.theme_fibre import add_projection, level_fibre
 from smartidf_analysis.reporting.territory.theme_solar import level_solar
@@ -169,7 +173,8 @@ def territory_profile(code: str, level: str | None = None,
             continue
         missing = ", ".join(base.missing.get(theme, []))
         present = key in wide and not missing
-        source, vintage = _source(base, key) if present else ("", "")
+        source, vintage = cached(base, ("source", key), lambda k=key: _source(base, k)) \
+            if present else ("", "")
         value = float(wide.at[code, key]) if present else np.nan
         median = float(group[key].median()) if present and FIGURES[key][2] != "other" else np.nan
         if key == "fibre_rank_in_department" and present:
