@@ -47,10 +47,7 @@ class TerritoirePage(Page):
     def load(cls, database: str) -> TerritoireData:
         """The inputs of every territory's figures and the build's missing datasets, loaded
         once per build (:meth:`smartidf_analysis.apps.page.Page.load`)."""
-        inputs = terr.load_inputs()
-        for level in terr.LEVELS:
-            terr.level_figures(level)
-        return TerritoireData(inputs, db.missing_datasets(path=database))
+        return TerritoireData(terr.precompute(), db.missing_datasets(path=database))
 
     def render(self, shared: TerritoireData) -> tuple[list, list]:
         """The page's ``(main, sidebar)``: the search box, its matches and the territory's

@@ -12,6 +12,7 @@ from smartidf_analysis.reporting.territory.figures import (  # noqa: F401 - the 
     PROFILE_COLUMNS,
     THEMES,
     level_figures,
+    precompute,
     territory_profile,
 )
 from smartidf_analysis.reporting.territory.flows import top_flows  # noqa: F401

@@ -207,3 +207,17 @@ def _label_context(row: pd.Series, lang: str) -> dict[str, str]:
     return {"target": text(row.get("_target")),
             "hub": f"{hub_name} ({hub})" if isinstance(hub, str) else _NONE[lang],
             "proposed": text(row.get("_proposed")), "existing": text(row.get("_existing"))}
+
+
+def precompute(inputs: TerritoryInputs | None = None) -> TerritoryInputs:
+    """Compute once what every territory's page or report reads (each level's figures, top
+    flows, sites and pooling groups), so that a visit only looks them up; the inputs."""
+    from smartidf_analysis.reporting.territory.flows import DIRECTIONS, level_sums
+
+    inputs = inputs or load_inputs()
+    for level in registry.LEVELS:
+        level_figures(level, inputs)
+        if inputs.flows is not None and "commuting" not in inputs.missing:
+            for direction in DIRECTIONS:
+                level_sums(inputs, level, direction)
+    return inputs

@@ -189,7 +189,9 @@ def nearest_sites(code: str, level: str | None = None, k: int = 3,
     frames = []
     for kind in ("existing", "proposed"):
         com, dist = _distances(inputs, kind)
-        mine = (territory_keys(inputs, com["commune_code"], t["level"]) == t["code"])
+        keys = cached(inputs, ("site_keys", kind, t["level"]),
+                      lambda c=com: territory_keys(inputs, c["commune_code"], t["level"]))
+        mine = keys == t["code"]
         if dist.shape[1] == 0 or not mine.any():
             continue
         d = dist[mine].min(axis=0)
@@ -214,7 +216,9 @@ def pooling_opportunities(code: str, level: str | None = None,
     if "telework" in inputs.missing:
         return pd.DataFrame(columns=POOL_COLUMNS)
     pool = pooling_groups(inputs)
-    mine = pool[territory_keys(inputs, pool["home_code"], t["level"]) == t["code"]]
+    keys = cached(inputs, ("pool_keys", t["level"]),
+                  lambda: territory_keys(inputs, pool["home_code"], t["level"]))
+    mine = pool[keys == t["code"]]
     if mine.empty:
         return pd.DataFrame(columns=POOL_COLUMNS)
     keys = ["hub", "hub_name", "cluster", "station_name", "site_commune_code", "group_teleworkers",
