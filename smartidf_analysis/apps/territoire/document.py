@@ -168,9 +168,10 @@ def fibre_block(trajectory: pd.DataFrame | None, lang: str) -> str:
     else:
         when = tr("fibre_never_full", lang)
     counts = ", ".join(f"{n} {tr('verdict_' + v, lang)}" for v, n in sorted(a["verdicts"].items()))
-    text = (f"{esc(tr('fibre_projection', lang))} ({esc(a['target'])}) : "
+    colon = " : " if lang == "fr" else ": "
+    text = (f"{esc(tr('fibre_projection', lang))} ({esc(a['target'])}){colon}"
             f"<b class='fibre-verdict'>{esc(tr('verdict_' + a['verdict'], lang))}</b>. {esc(when)}"
-            + (f" {esc(tr('fibre_communes', lang))} : {esc(counts)}." if sum(a["verdicts"].values()) > 1
+            + (f" {esc(tr('fibre_communes', lang))}{colon}{esc(counts)}." if sum(a["verdicts"].values()) > 1
                else ""))
     return (f"<figure>{trajectory_svg(trajectory, lang)}<figcaption>"
             f"{esc(tr('fibre_chart', lang))}</figcaption></figure><p class='fibre-projection'>{text}</p>"
