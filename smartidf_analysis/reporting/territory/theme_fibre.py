@@ -198,7 +198,8 @@ def fibre_trajectory(code: str, level: str | None = None,
     dep = dep.assign(series="department")
     out = pd.concat([obs, paths, dep], ignore_index=True).reindex(columns=TRAJECTORY_COLUMNS)
     out.attrs.update(
-        target=target, verdict=str(row["_verdict"]), department_code=row["department_code"],
+        target=target, department_code=row["department_code"],
+        verdict=row["_verdict"] if isinstance(row["_verdict"], str) else "no_data",
         verdicts=row["_verdicts"] if isinstance(row["_verdicts"], dict) else {},
         caveat=proj.PROJECTION_CAVEAT,
         **{k: _quarter(row[f"_{k}"]) for k in ("full_by", "full_by_earliest", "full_by_latest")})
