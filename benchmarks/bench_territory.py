@@ -77,9 +77,7 @@ def main() -> None:
     from smartidf_analysis.apps.territoire import report
     from smartidf_analysis.reporting import territory as terr
 
-    terr.load_inputs()
-    for level in terr.LEVELS:
-        terr.level_figures(level)
+    terr.precompute()  # what the page's load does: inputs, every level's figures and flows
     print(f"   inputs and every level's figures loaded in {time.perf_counter() - start:.1f} s")
     start = time.perf_counter()
     report.write_report(CODE, out / "commune.pdf")

@@ -1,9 +1,12 @@
 """"Mon territoire" in Chromium: ``/territoire?code=77288`` shows the commune's name and its
-fibre rate (computed here straight from the tables), the search box finds a territory typed
+fibre rate (computed here straight from the tables) and the figures of the four themes
+(fibre trajectory, modal split and hub, nearest sites, roofs by class), the search box finds a territory typed
 without accents and puts it in the URL, English with ``?lang=en``, and an unknown code is
 answered with text, escaped."""
 
 from __future__ import annotations
+
+import re
 
 import duckdb
 import pytest
@@ -54,6 +57,15 @@ def test_commune_page_shows_name_and_fibre_rate(page, served_app, commune, conso
     rate = profile.locator("tr[data-figure='fibre_rate'] td.value")
     expect(rate).to_have_text(f"{fmt_number(commune['rate'], 'fr', 1)} %")
     expect(profile.locator("svg.flows-map")).to_be_visible()
+    # the four themes in depth: fibre trajectory and projection, modal split and hub,
+    # nearest telecentre sites, roofs by solar class
+    expect(profile.locator("svg.fibre-trajectory")).to_be_visible()
+    expect(profile.locator(".fibre-verdict")).not_to_be_empty()
+    for figure in ("fibre_projected_target", "share_non_motorised", "hub_basin_communes",
+                   "weekly_km_saved", "nearest_proposed_km", "roofs_red", "annual_gwh_blue"):
+        expect(profile.locator(f"tr[data-figure='{figure}'] td.value")).to_have_text(
+            re.compile(r"\d"))
+    expect(profile.locator("table.sites")).to_be_visible()
     assert console_errors == []
 
 

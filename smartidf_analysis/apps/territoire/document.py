@@ -13,9 +13,11 @@ import shapely
 
 from smartidf_analysis.apps.i18n import fmt_number, tr
 from smartidf_analysis.apps.territoire import texts  # noqa: F401 - registers the labels
+from smartidf_analysis.apps.territoire.charts import trajectory_svg
 from smartidf_analysis.reporting import territory as terr
 
 MAP_WIDTH, MAP_HEIGHT = 640, 440  # [px] of the SVG map
+WHOLE_UNITS = ("sites", "communes", "toits", "rang")  # shown without decimals
 _REGION_BOUNDS = (1.44, 48.12, 3.56, 49.24)  # [deg] Île-de-France (lon0, lat0, lon1, lat1)
 
 
@@ -28,7 +30,8 @@ def value_text(value: float, unit: str, lang: str) -> str:
     """A figure with its unit (one decimal for rates and small values)."""
     if value is None or not np.isfinite(value):
         return "—"
-    digits = 1 if unit in ("%", "‰ actifs") or abs(value) < 100 else 0
+    whole = unit in WHOLE_UNITS or unit.startswith("/")
+    digits = 1 if not whole and (unit in ("%", "‰ actifs") or abs(value) < 100) else 0
     shown = fmt_number(value, lang, digits)
     return f"{shown} %" if unit == "%" else f"{shown} {unit}"
 
@@ -152,17 +155,89 @@ def flows_map_svg(outlines: pd.DataFrame, members: list[str], destinations: pd.D
     return "".join(parts)
 
 
+def fibre_block(trajectory: pd.DataFrame | None, lang: str) -> str:
+    """The fibre trajectory chart, the projection's verdict against the target and the
+    caveat (the trajectory frame of
+    :func:`~smartidf_analysis.reporting.territory.theme_fibre.fibre_trajectory`)."""
+    if trajectory is None or trajectory.empty:
+        return ""
+    a = trajectory.attrs
+    if a.get("full_by"):
+        when = tr("fibre_full_by", lang).format(a["full_by"], a["full_by_earliest"] or "—",
+                                                a["full_by_latest"] or "—")
+    else:
+        when = tr("fibre_never_full", lang)
+    counts = ", ".join(f"{n} {tr('verdict_' + v, lang)}" for v, n in sorted(a["verdicts"].items()))
+    colon = " : " if lang == "fr" else ": "
+    text = (f"{esc(tr('fibre_projection', lang))} ({esc(a['target'])}){colon}"
+            f"<b class='fibre-verdict'>{esc(tr('verdict_' + a['verdict'], lang))}</b>. {esc(when)}"
+            + (f" {esc(tr('fibre_communes', lang))}{colon}{esc(counts)}." if sum(a["verdicts"].values()) > 1
+               else ""))
+    return (f"<figure>{trajectory_svg(trajectory, lang)}<figcaption>"
+            f"{esc(tr('fibre_chart', lang))}</figcaption></figure><p class='fibre-projection'>{text}</p>"
+            f"<p class='note'>{esc(tr('fibre_caveat', lang))} {esc(a['caveat'])}</p>")
+
+
+def _table(frame: pd.DataFrame, columns: dict[str, str], css: str, lang: str) -> str:
+    """``frame``'s ``columns`` (column -> label key) as an HTML table, numbers formatted."""
+    head = "".join(f"<th>{esc(tr(k, lang))}</th>" for k in columns.values())
+    body = []
+    for r in frame.itertuples(index=False):
+        cells = []
+        for col in columns:
+            v = getattr(r, col)
+            shown = (fmt_number(v, lang, 1) if isinstance(v, float | np.floating) else v)
+            cells.append(f"<td>{esc(shown)}</td>")
+        body.append(f"<tr>{''.join(cells)}</tr>")
+    return (f"<table class='{css}'><thead><tr>{head}</tr></thead>"
+            f"<tbody>{''.join(body)}</tbody></table>")
+
+
+def telework_block(sites: pd.DataFrame | None, pooling: pd.DataFrame | None, lang: str) -> str:
+    """The nearest existing and proposed sites and the employers' pooling groups."""
+    if sites is None or pooling is None:
+        return ""
+    out = [f"<h4>{esc(tr('nearest_sites', lang))}</h4>"]
+    if sites.empty:
+        out.append(f"<p>{esc(tr('no_sites', lang))}</p>")
+    else:
+        shown = sites.assign(kind=sites["kind"].map(lambda k: tr("site_" + k, lang)))
+        out.append(_table(shown, {"kind": "col_kind", "station_name": "col_site",
+                                  "commune_code": "col_commune", "lines": "col_lines",
+                                  "distance_km": "col_distance"}, "sites", lang))
+    if not (sites["kind"] == "existing").any():
+        out.append(f"<p class='note'>{esc(tr('no_existing_sites', lang))}</p>")
+    out.append(f"<h4>{esc(tr('pooling_title', lang))}</h4>")
+    if pooling.empty:
+        out.append(f"<p>{esc(tr('no_pooling', lang))}</p>")
+    else:
+        out.append(_table(pooling, {"hub_name": "col_hub", "station_name": "col_site",
+                                    "teleworkers": "col_teleworkers_here",
+                                    "group_teleworkers": "col_group_teleworkers",
+                                    "group_origins": "col_group_origins",
+                                    "group_seats": "col_seats"}, "pooling", lang))
+    out.append(f"<p class='note'>{esc(tr('pooling_note', lang))}</p>")
+    return "".join(out)
+
+
 def profile_body(profile: pd.DataFrame, destinations: pd.DataFrame, origins: pd.DataFrame,
-                 map_svg: str, lang: str) -> str:
-    """The whole profile (header, four themes, flows and map) as one HTML fragment."""
+                 map_svg: str, lang: str, trajectory: pd.DataFrame | None = None,
+                 sites: pd.DataFrame | None = None, pooling: pd.DataFrame | None = None) -> str:
+    """The whole profile (header, four themes with the fibre trajectory, flows and map,
+    sites and pooling groups) as one HTML fragment."""
     sections = [header(profile, lang)]
     for theme in terr.THEMES:
         sections.append(f"<section class='theme-{theme}'>{figures_table(profile, theme, lang)}")
-        if theme == "commuting" and not profile.loc[profile["theme"] == theme, "missing"].iloc[0]:
+        missing = profile.loc[profile["theme"] == theme, "missing"].iloc[0]
+        if theme == "fibre" and not missing:
+            sections.append(fibre_block(trajectory, lang))
+        if theme == "commuting" and not missing:
             sections.append(f"<figure>{map_svg}<figcaption>{esc(tr('flows_map', lang))}. "
                             f"{esc(tr('flows_source', lang))}.</figcaption></figure>")
             sections.append(flows_table(destinations, "top_destinations", lang))
             sections.append(flows_table(origins, "top_origins", lang))
+        if theme == "telework" and not missing:
+            sections.append(telework_block(sites, pooling, lang))
         if theme == "solar" and profile.attrs.get("roof_set") == "synthetic_stock":
             sections.append(f"<p class='note'>{esc(tr('synthetic_roofs', lang))}</p>")
         sections.append("</section>")

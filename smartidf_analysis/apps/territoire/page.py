@@ -47,10 +47,7 @@ class TerritoirePage(Page):
     def load(cls, database: str) -> TerritoireData:
         """The inputs of every territory's figures and the build's missing datasets, loaded
         once per build (:meth:`smartidf_analysis.apps.page.Page.load`)."""
-        inputs = terr.load_inputs()
-        for level in terr.LEVELS:
-            terr.level_figures(level)
-        return TerritoireData(inputs, db.missing_datasets(path=database))
+        return TerritoireData(terr.precompute(), db.missing_datasets(path=database))
 
     def render(self, shared: TerritoireData) -> tuple[list, list]:
         """The page's ``(main, sidebar)``: the search box, its matches and the territory's
@@ -119,6 +116,9 @@ class TerritoirePage(Page):
             pn.widgets.FileDownload(callback=lambda p=parts: csv_buffer(p["origins"]),
                                     filename=f"{stem}-origins.csv",
                                     label=f"{self.tr('download_csv')} — {self.tr('col_commune')} ↙"),
+            *[pn.widgets.FileDownload(callback=lambda p=parts, k=key: csv_buffer(p[k]),
+                                      filename=f"{stem}-{key}.csv", label=self.tr(f"download_{key}"))
+              for key in ("trajectory", "sites", "pooling") if not parts[key].empty],
             pn.widgets.FileDownload(
                 callback=lambda p=parts: io.StringIO(report.standalone_html(p, self.lang)),
                 filename=f"{stem}.html", label=self.tr("download_pdf"), color="primary"),

@@ -44,7 +44,7 @@ td.source{color:#555;font-size:9px} .note{color:#555;font-size:9px}
 figcaption{font-size:9px;color:#555} .synthetic{color:#a4161a;font-weight:bold}
 @page{size:A4;margin:12mm}
 @media print{body{margin:0} section{break-inside:auto} tr,figure{break-inside:avoid}
-h3{break-after:avoid}}
+h3,h4{break-after:avoid}}
 """
 
 
@@ -57,7 +57,9 @@ def report_parts(code: str, level: str | None = None, lang: str = "fr",
                  inputs: terr.TerritoryInputs | None = None) -> dict:
     """What the page and the report show of one territory: ``profile`` (the frame of
     :func:`~smartidf_analysis.reporting.territory.figures.territory_profile`), ``destinations``,
-    ``origins`` (top flows), ``map`` (SVG) and ``body`` (the HTML fragment)."""
+    ``origins`` (top flows), ``map`` (SVG), ``trajectory`` (fibre), ``sites`` (nearest
+    telecentre sites), ``pooling`` (employers' pooling groups) and ``body`` (the HTML
+    fragment)."""
     inputs = inputs or terr.load_inputs()
     profile = terr.territory_profile(code, level, inputs=inputs)
     t = profile.attrs["territory"]
@@ -65,8 +67,12 @@ def report_parts(code: str, level: str | None = None, lang: str = "fr",
     orig = terr.top_flows(t["code"], t["level"], "origins", inputs=inputs)
     members = registry.members(inputs.communes, t["level"], t["code"])
     svg = flows_map_svg(_outlines(inputs.fingerprint), members, dest, orig)
+    trajectory = terr.fibre_trajectory(t["code"], t["level"], inputs=inputs)
+    sites = terr.nearest_sites(t["code"], t["level"], inputs=inputs)
+    pooling = terr.pooling_opportunities(t["code"], t["level"], inputs=inputs)
     return {"profile": profile, "destinations": dest, "origins": orig, "map": svg,
-            "body": profile_body(profile, dest, orig, svg, lang)}
+            "trajectory": trajectory, "sites": sites, "pooling": pooling,
+            "body": profile_body(profile, dest, orig, svg, lang, trajectory, sites, pooling)}
 
 
 def standalone_html(parts: dict, lang: str = "fr") -> str:

@@ -53,5 +53,66 @@ LABELS: dict[str, tuple[str, str]] = {
     "download_pdf": ("Rapport imprimable (HTML)", "Printable report (HTML)"),
     "synthetic_roofs": ("Parc de toits SYNTHÉTIQUE (modèle), pas un relevé.",
                         "SYNTHETIC roof stock (model), not a survey."),
+    "fibre_target": ("échéance", "target"),
+    "series_territory_observed": ("Territoire : observé (ARCEP, fichier communal)",
+                                  "Territory: observed (ARCEP commune file)"),
+    "series_territory_projected": ("Territoire : projection (rythme central, fourchette lent–rapide)",
+                                   "Territory: projection (central pace, slow–fast range)"),
+    "series_department": ("Département : Baromètre des résultats (Etalab, DITP) jusqu'à 2024",
+                          "Department: Baromètre des résultats (Etalab, DITP) to 2024"),
+    "fibre_chart": ("Taux de locaux raccordables au FttH (%), observé, projeté à l'échéance du plan "
+                    "(fin 2021 ; Seine-et-Marne fin 2023) et série du département. Sources : ARCEP "
+                    "(2017T3–2018T1) ; Baromètre des résultats de l'action publique (Etalab, DITP)",
+                    "FttH connectable premises (%), observed, projected to the plan's target "
+                    "(end 2021; Seine-et-Marne end 2023) and the department's series. Sources: "
+                    "ARCEP (2017Q3–2018Q1); Baromètre des résultats de l'action publique (Etalab, DITP)"),
+    "fibre_projection": ("Projection à l'échéance", "Projection at the target"),
+    "fibre_full_by": ("Tous les locaux raccordables vers {} au rythme central (entre {} et {}).",
+                      "Every premises connectable by {} at the central pace (between {} and {})."),
+    "fibre_never_full": ("Pas de couverture complète à ce rythme : au moins une commune ne progresse pas.",
+                         "No full coverage at that pace: at least one commune does not progress."),
+    "fibre_communes": ("Communes", "Communes"),
+    "fibre_caveat": ("Prudence :", "Caveat:"),
+    "verdict_covered": ("déjà couvert", "already covered"),
+    "verdict_on_track": ("en bonne voie (même au rythme lent)", "on track (even at the slow pace)"),
+    "verdict_uncertain": ("incertain (l'échéance tombe dans la fourchette)",
+                          "uncertain (the target falls within the range)"),
+    "verdict_off_track": ("en retard (même au rythme rapide)", "off track (even at the fast pace)"),
+    "verdict_no_progress": ("sans progression observée", "no progress observed"),
+    "verdict_no_data": ("sans données", "no data"),
+    "nearest_sites": ("Sites les plus proches (distance à vol d'oiseau depuis la commune la plus "
+                      "proche du territoire)", "Nearest sites (crow-fly distance from the "
+                      "territory's nearest commune)"),
+    "no_sites": ("Aucun site.", "No site."),
+    "no_existing_sites": (
+        "Aucun site existant (tiers-lieu, coworking) importé : `smartidf data import-sites`.",
+        "No existing site (third place, coworking) imported: `smartidf data import-sites`."),
+    "site_existing": ("existant", "existing"),
+    "site_proposed": ("proposé", "proposed"),
+    "col_kind": ("Type", "Kind"),
+    "col_site": ("Site", "Site"),
+    "col_lines": ("Lignes", "Lines"),
+    "col_distance": ("Distance (km)", "Distance (km)"),
+    "pooling_title": ("Mutualisation pour les employeurs : groupes d'usagers partant du territoire",
+                      "Pooling for employers: groups of users leaving from the territory"),
+    "no_pooling": ("Aucun groupe d'au moins 50 usagers vers les grands pôles d'emploi ne part du "
+                   "territoire.", "No group of at least 50 users bound for the main job hubs "
+                   "leaves from the territory."),
+    "col_hub": ("Pôle d'emploi", "Job hub"),
+    "col_teleworkers_here": ("Usagers du territoire", "Users from the territory"),
+    "col_group_teleworkers": ("Usagers du groupe", "Users in the group"),
+    "col_group_origins": ("Communes du groupe", "Communes in the group"),
+    "col_seats": ("Postes", "Seats"),
+    "pooling_note": (
+        "Usagers de télécentres (modèle, scénario par défaut) travaillant dans La Défense et les "
+        "10 communes d'emploi qui en comptent le plus, regroupés autour d'un site proposé (rayon "
+        "5 km, au moins 50 usagers par groupe ; telecentres.employer_hub). INSEE RP 2014 MOBPRO ; "
+        "IDFM gares 2025.",
+        "Telecentre users (model, default scenario) working in La Défense and the 10 job "
+        "communes with most of them, grouped around a proposed site (5 km radius, at least 50 "
+        "users per group; telecentres.employer_hub). INSEE RP 2014 MOBPRO; IDFM stations 2025."),
+    "download_trajectory": ("CSV — trajectoire fibre", "CSV — fibre trajectory"),
+    "download_sites": ("CSV — sites proches", "CSV — nearest sites"),
+    "download_pooling": ("CSV — mutualisation", "CSV — pooling"),
 }
 register(LABELS)

@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 
 from smartidf_analysis.reporting.territory import registry
-from smartidf_analysis.reporting.territory.figures import flow_keys
 from smartidf_analysis.reporting.territory.inputs import TerritoryInputs, load_inputs
+from smartidf_analysis.reporting.territory.keys import cached, flow_keys
 
 FLOW_COLUMNS = ["commune_code", "commune_name", "workers", "share_pct", "centroid_lon",
                 "centroid_lat"]
@@ -27,17 +27,11 @@ def top_flows(code: str, level: str | None = None, direction: str = "destination
     territory = registry.resolve(inputs.table, code, level)
     if inputs.flows is None or "commuting" in inputs.missing:
         return pd.DataFrame(columns=FLOW_COLUMNS)
-    f = inputs.flows
-    here, there = flow_keys(inputs, territory["level"])
-    home_c, work_c = flow_keys(inputs, "commune")
-    side, other = (here, work_c) if direction == "destinations" else (there, home_c)
-    mine = side == territory["code"]
-    total = float(f.loc[mine, "workers"].sum())
-    outside = mine & (here != there)
-    top = (pd.DataFrame({"commune_code": other[outside],
-                         "workers": f.loc[outside, "workers"].to_numpy()})
-           .groupby("commune_code")["workers"].sum().reset_index())
+    totals, pairs = level_sums(inputs, territory["level"], direction)
+    total = float(totals.get(territory["code"], 0.0))
+    top = pairs.loc[[territory["code"]]] if territory["code"] in pairs.index else pairs.iloc[:0]
     top = top.sort_values(["workers", "commune_code"], ascending=[False, True]).head(n)
+    top = top.reset_index(drop=True)
     attrs = inputs.communes.set_index("commune_code")
     top["commune_name"] = top["commune_code"].map(attrs["commune_name"]).fillna(
         top["commune_code"] + " (COG 2018)")
@@ -45,3 +39,22 @@ def top_flows(code: str, level: str | None = None, direction: str = "destination
     top["centroid_lon"] = top["commune_code"].map(attrs["centroid_lon"])
     top["centroid_lat"] = top["commune_code"].map(attrs["centroid_lat"])
     return top[FLOW_COLUMNS].reset_index(drop=True)
+
+
+def level_sums(inputs: TerritoryInputs, level: str, direction: str
+                ) -> tuple[pd.Series, pd.DataFrame]:
+    """Per territory of ``level``: its residents in work (or jobs) and, per commune outside
+    it, the workers going there (or coming from there); indexed by territory, sorted;
+    computed once per build."""
+    def compute():
+        here, there = flow_keys(inputs, level)
+        home_c, work_c = flow_keys(inputs, "commune")
+        side, other = (here, work_c) if direction == "destinations" else (there, home_c)
+        w = inputs.flows["workers"].to_numpy(float)
+        totals = pd.Series(w).groupby(side).sum()
+        outside = here != there
+        pairs = (pd.DataFrame({"key": side[outside], "commune_code": other[outside],
+                               "workers": w[outside]})
+                 .groupby(["key", "commune_code"])["workers"].sum().reset_index())
+        return totals, pairs.set_index("key").sort_index()
+    return cached(inputs, ("flow_sums", level, direction), compute)

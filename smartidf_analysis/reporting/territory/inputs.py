@@ -38,7 +38,8 @@ class TerritoryInputs:
     ``irradiation``: PVGIS-fitted irradiation per map unit [kWh/m²/yr]; ``units``: map units
     with population and dwellings; ``roofs``: roofs, peak power [MWp] and production
     [GWh/yr] per map unit (``roof_set``: imported roofs or the SYNTHETIC stock);
-    ``provenance``: the datasets behind the tables; ``missing``: theme -> missing dataset ids.
+    ``telecentres``: :func:`smartidf_analysis.telecentres.io.load_inputs` (its flows are
+    ``flows``); ``provenance``: the datasets behind the tables; ``missing``: theme -> missing dataset ids.
     """
 
     communes: pd.DataFrame
@@ -57,6 +58,7 @@ class TerritoryInputs:
     units: pd.DataFrame | None = None
     roofs: pd.DataFrame | None = None
     roof_set: str = ""
+    telecentres: object = None
     #: what is computed once from these inputs (each level's figures, flow keys)
     cache: dict = field(default_factory=dict, repr=False)
 
@@ -83,10 +85,12 @@ def _read(fingerprint: str) -> TerritoryInputs:
         out.coverage_all = broadband.commune_coverage(units, data.communes, data.premises)
         out.coverage = out.coverage_all[out.coverage_all["quarter"] == out.quarter]
         out.series = data.series
-    if "commuting" not in missing or "telework" not in missing:
+    if "telework" not in missing:  # the same flows (by mode and CSP, with distances)
+        out.telecentres = telecentres.load_inputs()
+        out.flows = out.telecentres.flows
+        out.demand = out.telecentres.demand(telecentres.Scenario())[0]
+    elif "commuting" not in missing:
         out.flows = commuting.flows_with_distance(by=["mode", "csp"])
-    if "telework" not in missing:
-        out.demand = telecentres.demand_by_commune(out.flows, telecentres.Scenario(), communes)
     if "solar" not in missing:
         out.irradiation = solar_io.commune_irradiation()
         out.units = solar_io.stock_communes()
