@@ -78,6 +78,39 @@ def test_every_public_function_and_class_has_a_numpydoc_docstring():
         f"  {name}: {why}" for name, why in sorted(problems.items()))
 
 
+def _undocumented_parameters() -> dict[str, list[str]]:
+    """numpydoc's own validation of every public callable: parameters missing from (PR01) or
+    unknown to (PR02) its Parameters section, and no Returns section (RT01). A Parameterized
+    class's constructor takes its ``param`` parameters: each is documented by its ``doc=``."""
+    import param
+    from numpydoc.validate import validate
+
+    problems = {}
+    for name, obj in apiref().public_objects().items():
+        if isinstance(obj, property) or not callable(obj):
+            continue
+        documented = set()
+        if inspect.isclass(obj) and issubclass(obj, param.Parameterized):
+            documented = {p for p in obj.param if obj.param[p].doc}
+        errors = []
+        for code, message in validate(name)["errors"]:
+            if code == "PR01":
+                missing = set(re.findall(r"'(\w+)'", message)) - documented
+                if missing:
+                    errors.append(f"PR01: parameters {sorted(missing)} not documented")
+            elif code in ("PR02", "RT01"):
+                errors.append(f"{code}: {message}")
+        if errors:
+            problems[name] = errors
+    return problems
+
+
+def test_every_public_callable_documents_its_parameters_and_returns():
+    problems = _undocumented_parameters()
+    assert not problems, "public names whose numpydoc sections are incomplete:\n" + "\n".join(
+        f"  {name}: {'; '.join(errors)}" for name, errors in sorted(problems.items()))
+
+
 # ------------------------------------------------------------------------------ the site
 @pytest.mark.slow
 def test_docs_build_with_warnings_as_errors():
