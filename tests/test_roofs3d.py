@@ -63,6 +63,7 @@ def test_a_click_maps_back_to_its_roof():
     assert roofs3d.picked_roof({"index": 1, "layer": "other"}, roofs) is None
     assert roofs3d.picked_roof({"index": 3, "layer": roofs3d.LAYER_ID}, roofs) is None
     assert roofs3d.picked_roof({}, roofs) is None
+    assert roofs3d.picked_roof(None, roofs) is None
     with pytest.raises(ValueError, match="no roofs"):
         roofs3d.deck_spec(roofs.iloc[:0])
 

@@ -165,7 +165,8 @@ def picked_roof(click_state: dict, roofs: pd.DataFrame) -> pd.Series | None:
     Series or None
         The picked roof's row.
     """
-    index = (click_state or {}).get("index")
+    click_state = click_state or {}  # Panel's DeckGL.click_state before any click
+    index = click_state.get("index")
     if click_state.get("layer") != LAYER_ID or not isinstance(index, int) or not 0 <= index < len(roofs):
         return None
     return roofs.iloc[index]

@@ -103,7 +103,7 @@ def candidate_sites(sites: pd.DataFrame, coverage: pd.DataFrame,
     if bad:
         raise ValueError(f"unknown station mode(s) {bad}; known: {list(STATION_MODES)}")
     if not 0 <= fibre_threshold <= 1.5:
-        raise ValueError("the fibre threshold is a coverage rate between 0 and 1")
+        raise ValueError(f"the fibre threshold is a coverage rate between 0 and 1.5, not {fibre_threshold}")
     rate = coverage.drop_duplicates("commune_code").set_index("commune_code")["coverage_rate"]
     out = sites.copy()
     out["coverage_rate"] = out["commune_code"].map(rate)
