@@ -39,7 +39,7 @@ def trajectory_svg(trajectory: pd.DataFrame, lang: str) -> str:
     Returns
     -------
     str
-        An ``<svg>`` element of :data:`WIDTH` × :data:`HEIGHT` [px], or "".
+        An ``<svg>`` element of ``WIDTH`` × ``HEIGHT`` [px], or "".
     """
     if trajectory.empty:
         return ""

@@ -48,7 +48,7 @@ def value_text(value: float, unit: str, lang: str) -> str:
     value : float
         The figure, in ``unit``; None or not finite for none.
     unit : str
-        Its unit as in :data:`~smartidf_analysis.reporting.territory.FIGURES` (``"%"``,
+        Its unit as in :data:`~smartidf_analysis.reporting.territory.definitions.FIGURES` (``"%"``,
         ``"km"``, ``"rang"``…); those of :data:`WHOLE_UNITS` and ranks (``"/ n"``) get no
         decimals.
     lang : str
@@ -73,9 +73,9 @@ def figures_table(profile: pd.DataFrame, theme: str, lang: str) -> str:
     Parameters
     ----------
     profile : pandas.DataFrame
-        The frame of :func:`~smartidf_analysis.reporting.territory.territory_profile`.
+        The frame of :func:`~smartidf_analysis.reporting.territory.figures.territory_profile`.
     theme : str
-        One of :data:`~smartidf_analysis.reporting.territory.THEMES`.
+        One of :data:`~smartidf_analysis.reporting.territory.definitions.THEMES`.
     lang : str
         Language of the labels (``"fr"`` or ``"en"``).
 
@@ -137,7 +137,7 @@ def header(profile: pd.DataFrame, lang: str) -> str:
     Parameters
     ----------
     profile : pandas.DataFrame
-        The frame of :func:`~smartidf_analysis.reporting.territory.territory_profile`
+        The frame of :func:`~smartidf_analysis.reporting.territory.figures.territory_profile`
         (``attrs["territory"]`` with ``population`` [inhabitants] and ``area_km2`` [km²]).
     lang : str
         Language and number format (``"fr"`` or ``"en"``).
@@ -228,7 +228,7 @@ def flows_map_svg(outlines: pd.DataFrame, members: list[str], destinations: pd.D
     Returns
     -------
     str
-        An ``<svg>`` element of :data:`MAP_WIDTH` × :data:`MAP_HEIGHT` [px].
+        An ``<svg>`` element of ``MAP_WIDTH`` × ``MAP_HEIGHT`` [px].
     """
     geoms = shapely.from_wkb([bytes(b) for b in outlines["geometry_wkb"]])
     background = outlines.attrs.get("background_path")
@@ -371,7 +371,7 @@ def profile_body(profile: pd.DataFrame, destinations: pd.DataFrame, origins: pd.
     Parameters
     ----------
     profile : pandas.DataFrame
-        The frame of :func:`~smartidf_analysis.reporting.territory.territory_profile`.
+        The frame of :func:`~smartidf_analysis.reporting.territory.figures.territory_profile`.
     destinations : pandas.DataFrame
         Top destinations (:func:`~smartidf_analysis.reporting.territory.flows.top_flows`).
     origins : pandas.DataFrame
@@ -391,7 +391,7 @@ def profile_body(profile: pd.DataFrame, destinations: pd.DataFrame, origins: pd.
     -------
     str
         HTML: the header then one ``<section>`` per theme of
-        :data:`~smartidf_analysis.reporting.territory.THEMES`.
+        :data:`~smartidf_analysis.reporting.territory.definitions.THEMES`.
     """
     sections = [header(profile, lang)]
     for theme in terr.THEMES:

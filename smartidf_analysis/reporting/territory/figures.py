@@ -86,7 +86,7 @@ def _region(wide: pd.DataFrame, extra: dict[str, float]) -> dict[str, float]:
 def level_figures(level: str, inputs: TerritoryInputs | None = None
                   ) -> tuple[pd.DataFrame, dict[str, float]]:
     """Every figure of every territory of ``level`` (one row per territory code, one column
-    per :data:`FIGURES` key present, plus the intermediate sums and labels ``_*``) and the
+    per :data:`~.definitions.FIGURES` key present, plus the intermediate sums and labels ``_*``) and the
     region value of each figure; computed once per ``inputs`` (default: the current
     build's).
 
@@ -95,7 +95,7 @@ def level_figures(level: str, inputs: TerritoryInputs | None = None
     level : str
         One of :data:`~smartidf_analysis.reporting.territory.registry.LEVELS`.
     inputs : TerritoryInputs, optional
-        The profile's inputs; default: the current build's (:func:`load_inputs`).
+        The profile's inputs; default: the current build's (:func:`~.inputs.load_inputs`).
 
     Returns
     -------
@@ -175,8 +175,8 @@ def _comparables(wide: pd.DataFrame, level: str, code: str) -> tuple[pd.DataFram
 
 def territory_profile(code: str, level: str | None = None,
                       inputs: TerritoryInputs | None = None) -> pd.DataFrame:
-    """The figures of one territory (:data:`PROFILE_COLUMNS`): one row per figure of
-    :data:`FIGURES` in theme order, ``value``, ``unit``, ``region_value``,
+    """The figures of one territory (:data:`~.definitions.PROFILE_COLUMNS`): one row
+    per figure of :data:`~.definitions.FIGURES` in theme order, ``value``, ``unit``, ``region_value``,
     ``comparable_median`` and the comparables named (fr/en), ``source`` and ``vintage``;
     ``missing`` names the datasets the last build lacked for that theme (value then NaN).
     ``attrs["territory"]`` is the territory's row of :func:`~.registry.territories`.
@@ -189,7 +189,7 @@ def territory_profile(code: str, level: str | None = None,
     level : str, optional
         Its level; ``None`` to find it at any level.
     inputs : TerritoryInputs, optional
-        The profile's inputs; default: the current build's (:func:`load_inputs`).
+        The profile's inputs; default: the current build's (:func:`~.inputs.load_inputs`).
 
     Returns
     -------
@@ -266,7 +266,7 @@ def precompute(inputs: TerritoryInputs | None = None) -> TerritoryInputs:
     Parameters
     ----------
     inputs : TerritoryInputs, optional
-        The profile's inputs; default: the current build's (:func:`load_inputs`).
+        The profile's inputs; default: the current build's (:func:`~.inputs.load_inputs`).
 
     Returns
     -------

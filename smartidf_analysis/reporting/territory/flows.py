@@ -33,7 +33,7 @@ def top_flows(code: str, level: str | None = None, direction: str = "destination
     n : int, default 10
         The most communes returned.
     inputs : TerritoryInputs, optional
-        The profile's inputs; default: the current build's (:func:`load_inputs`).
+        The profile's inputs; default: the current build's (:func:`~.inputs.load_inputs`).
 
     Returns
     -------

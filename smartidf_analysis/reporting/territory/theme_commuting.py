@@ -43,7 +43,7 @@ def commune_hubs(inputs: TerritoryInputs) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Indexed by commune code: ``parent`` (None for a terminal centre), ``hub``, ``basin``
+        Indexed by commune code: ``parent`` (missing for a terminal centre), ``hub``, ``basin``
         [communes] and ``residents_in_work`` [persons, sums of survey weights].
     """
     def compute():

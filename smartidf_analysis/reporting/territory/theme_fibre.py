@@ -263,7 +263,7 @@ def fibre_trajectory(code: str, level: str | None = None,
     level : str, optional
         Its level; ``None`` to find it at any level.
     inputs : TerritoryInputs, optional
-        The profile's inputs; default: the current build's (:func:`load_inputs`).
+        The profile's inputs; default: the current build's (:func:`~.inputs.load_inputs`).
 
     Returns
     -------

@@ -86,8 +86,8 @@ def home_savings(inputs: TerritoryInputs) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Indexed by ``home_code``: ``teleworkers`` [persons], ``km_avoided_per_year`` [km/yr],
-        ``co2_avoided_t_per_year`` [t CO₂/yr], ``hours_saved_per_year`` [h/yr] (and any other
-        numeric column of ``savings_by_mode``, summed); empty when the network has no site.
+        ``co2_avoided_t_per_year`` [t CO2e/yr], ``hours_saved_per_year`` [h/yr]; empty when
+        the network has no site.
     """
     def compute():
         net = network(inputs)
@@ -195,7 +195,7 @@ def level_telework(inputs: TerritoryInputs, level: str) -> pd.DataFrame:
         Indexed by territory code: ``telecentre_daily_users`` [users/day], ``_workers``
         [resident workers], ``telecentre_users_per_1000`` [users per 1,000 resident workers],
         ``weekly_km_saved`` [km/week], ``weekly_hours_saved`` [h/week], ``weekly_co2_saved``
-        [kg CO₂/week], ``proposed_sites_inside`` [sites], ``pooling_teleworkers`` [persons],
+        [kg CO2e/week], ``proposed_sites_inside`` [sites], ``pooling_teleworkers`` [persons],
         ``nearest_proposed_km`` and ``nearest_existing_km`` [km], ``_proposed`` and
         ``_existing`` (the nearest sites' names and communes).
     """
@@ -241,7 +241,7 @@ def _nearest(inputs: TerritoryInputs, level: str, kind: str) -> pd.DataFrame:
 def nearest_sites(code: str, level: str | None = None, k: int = 3,
                   inputs: TerritoryInputs | None = None) -> pd.DataFrame:
     """The ``k`` nearest existing and proposed telecentre sites of a territory
-    (:data:`SITE_COLUMNS`; ``distance_km`` crow-fly from the nearest of its communes [km]).
+    (:data:`~.theme_telework.SITE_COLUMNS`; ``distance_km`` crow-fly from the nearest of its communes [km]).
     Empty when the telecentre datasets are missing.
 
     Parameters
@@ -253,7 +253,7 @@ def nearest_sites(code: str, level: str | None = None, k: int = 3,
     k : int, default 3
         Sites of each kind.
     inputs : TerritoryInputs, optional
-        The profile's inputs; default: the current build's (:func:`load_inputs`).
+        The profile's inputs; default: the current build's (:func:`~.inputs.load_inputs`).
 
     Returns
     -------
@@ -305,7 +305,7 @@ def pooling_opportunities(code: str, level: str | None = None,
     level : str, optional
         Its level; ``None`` to find it at any level.
     inputs : TerritoryInputs, optional
-        The profile's inputs; default: the current build's (:func:`load_inputs`).
+        The profile's inputs; default: the current build's (:func:`~.inputs.load_inputs`).
 
     Returns
     -------
