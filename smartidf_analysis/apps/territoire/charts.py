@@ -25,7 +25,22 @@ def _esc(value) -> str:
 def trajectory_svg(trajectory: pd.DataFrame, lang: str) -> str:
     """The trajectory frame of
     :func:`~smartidf_analysis.reporting.territory.theme_fibre.fibre_trajectory` as an SVG
-    line chart: FttH rate [%] against quarters; "" when it is empty."""
+    line chart: FttH rate [%] against quarters; "" when it is empty.
+
+    Parameters
+    ----------
+    trajectory : pandas.DataFrame
+        The frame of :func:`~smartidf_analysis.reporting.territory.theme_fibre.fibre_trajectory`
+        (``series``, ``quarter``, ``rate_pct`` [%], ``rate_slow_pct``, ``rate_fast_pct`` [%];
+        ``attrs["target"]``).
+    lang : str
+        Language of the legend and labels (``"fr"`` or ``"en"``).
+
+    Returns
+    -------
+    str
+        An ``<svg>`` element of ``WIDTH`` × ``HEIGHT`` [px], or "".
+    """
     if trajectory.empty:
         return ""
     x = quarter_index(trajectory["quarter"])

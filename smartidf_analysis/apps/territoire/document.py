@@ -1,7 +1,10 @@
 """The HTML of a territory's profile, shared by the page and the printable report: the
 figures per theme (value, region, comparable median, source and vintage), the top flows
 and a static SVG map (no server, no JavaScript). Every text that comes from the data or the
-visitor is escaped (``html.escape``)."""
+visitor is escaped (``html.escape``).
+
+Over 400 lines: the code is under 400; the numpydoc sections of the docstrings are the rest.
+"""
 
 from __future__ import annotations
 
@@ -22,12 +25,40 @@ _REGION_BOUNDS = (1.44, 48.12, 3.56, 49.24)  # [deg] Île-de-France (lon0, lat0,
 
 
 def esc(value) -> str:
-    """``value`` as text safe inside HTML."""
+    """``value`` as text safe inside HTML.
+
+    Parameters
+    ----------
+    value : object
+        Anything; converted with ``str``.
+
+    Returns
+    -------
+    str
+        The text with ``&``, ``<``, ``>`` and both quotes escaped.
+    """
     return html.escape(str(value), quote=True)
 
 
 def value_text(value: float, unit: str, lang: str) -> str:
-    """A figure with its unit (one decimal for rates and small values)."""
+    """A figure with its unit (one decimal for rates and small values).
+
+    Parameters
+    ----------
+    value : float
+        The figure, in ``unit``; None or not finite for none.
+    unit : str
+        Its unit as in :data:`~smartidf_analysis.reporting.territory.definitions.FIGURES` (``"%"``,
+        ``"km"``, ``"rang"``…); those of :data:`WHOLE_UNITS` and ranks (``"/ n"``) get no
+        decimals.
+    lang : str
+        Number format (``"fr"`` or ``"en"``).
+
+    Returns
+    -------
+    str
+        The formatted value and unit, or "—" when there is no value.
+    """
     if value is None or not np.isfinite(value):
         return "—"
     whole = unit in WHOLE_UNITS or unit.startswith("/")
@@ -37,7 +68,23 @@ def value_text(value: float, unit: str, lang: str) -> str:
 
 
 def figures_table(profile: pd.DataFrame, theme: str, lang: str) -> str:
-    """One theme's figures as an HTML table (or the missing datasets named)."""
+    """One theme's figures as an HTML table (or the missing datasets named).
+
+    Parameters
+    ----------
+    profile : pandas.DataFrame
+        The frame of :func:`~smartidf_analysis.reporting.territory.figures.territory_profile`.
+    theme : str
+        One of :data:`~smartidf_analysis.reporting.territory.definitions.THEMES`.
+    lang : str
+        Language of the labels (``"fr"`` or ``"en"``).
+
+    Returns
+    -------
+    str
+        An ``<h3>`` heading and a ``<table class='figures'>`` (figure, value, region,
+        comparable median, source and vintage), or the heading and the missing datasets.
+    """
     rows = profile[profile["theme"] == theme]
     head = f"<h3 class='theme theme-{theme}'>{esc(tr('theme_' + theme, lang))}</h3>"
     missing = rows["missing"].iloc[0] if len(rows) else ""
@@ -58,7 +105,23 @@ def figures_table(profile: pd.DataFrame, theme: str, lang: str) -> str:
 
 
 def flows_table(flows: pd.DataFrame, title_key: str, lang: str) -> str:
-    """Top destinations or origins as an HTML table."""
+    """Top destinations or origins as an HTML table.
+
+    Parameters
+    ----------
+    flows : pandas.DataFrame
+        The frame of :func:`~smartidf_analysis.reporting.territory.flows.top_flows`
+        (``commune_name``, ``commune_code``, ``workers`` [persons], ``share_pct`` [%]).
+    title_key : str
+        The i18n key of the table's heading (e.g. ``"top_destinations"``).
+    lang : str
+        Language and number format (``"fr"`` or ``"en"``).
+
+    Returns
+    -------
+    str
+        An ``<h4>`` heading and a ``<table class='flows'>``.
+    """
     cols = "".join(f"<th>{esc(tr(k, lang))}</th>" for k in ("col_commune", "col_workers", "col_share"))
     body = "".join(f"<tr><td>{esc(r.commune_name)} ({esc(r.commune_code)})</td>"
                    f"<td class='num'>{esc(fmt_number(r.workers, lang))}</td>"
@@ -69,7 +132,21 @@ def flows_table(flows: pd.DataFrame, title_key: str, lang: str) -> str:
 
 
 def header(profile: pd.DataFrame, lang: str) -> str:
-    """The territory's name, level, code, population, area and its comparables."""
+    """The territory's name, level, code, population, area and its comparables.
+
+    Parameters
+    ----------
+    profile : pandas.DataFrame
+        The frame of :func:`~smartidf_analysis.reporting.territory.figures.territory_profile`
+        (``attrs["territory"]`` with ``population`` [inhabitants] and ``area_km2`` [km²]).
+    lang : str
+        Language and number format (``"fr"`` or ``"en"``).
+
+    Returns
+    -------
+    str
+        An ``<h2>`` and two paragraphs of HTML.
+    """
     t = profile.attrs["territory"]
     comparables = profile["comparables_en" if lang == "en" else "comparables_fr"].iloc[0]
     return (f"<h2 class='territory-name'>{esc(t['name'])}</h2>"
@@ -106,7 +183,21 @@ def _path(geom) -> str:
 
 def level_outlines(outlines: pd.DataFrame, column: str) -> pd.Series:
     """The outline of each territory whose code is in ``column`` of ``outlines`` (communes
-    with ``geometry_wkb``, WGS84): the union of its communes (EPCI, EPT, department)."""
+    with ``geometry_wkb``, WGS84): the union of its communes (EPCI, EPT, department).
+
+    Parameters
+    ----------
+    outlines : pandas.DataFrame
+        Communes with ``geometry_wkb`` (WKB polygons, WGS84 [deg]) and ``column``.
+    column : str
+        The territory code column (e.g. ``"department_code"``); communes without one are
+        left out.
+
+    Returns
+    -------
+    pandas.Series
+        Territory code -> its shapely (multi)polygon [deg WGS84], sorted by code.
+    """
     geoms = pd.Series(shapely.from_wkb([bytes(b) for b in outlines["geometry_wkb"]]),
                       index=outlines.index)
     keys = outlines[column]
@@ -119,7 +210,26 @@ def flows_map_svg(outlines: pd.DataFrame, members: list[str], destinations: pd.D
     """An SVG map: the region's communes (grey) and departments (outlines dissolved from the
     communes), lines to the territory's top destinations (blue) and from its top origins
     (orange), circles by workers, and the territory on top (red, dissolved from its
-    communes). ``outlines``: communes with ``geometry_wkb`` (WGS84) and ``department_code``."""
+    communes). ``outlines``: communes with ``geometry_wkb`` (WGS84) and ``department_code``.
+
+    Parameters
+    ----------
+    outlines : pandas.DataFrame
+        The region's communes (``commune_code``, ``department_code``, ``geometry_wkb``). The
+        grey background is drawn once and kept in ``outlines.attrs["background_path"]``.
+    members : list of str
+        The territory's commune codes (its outline; no lines when none is in ``outlines``).
+    destinations : pandas.DataFrame
+        Top destinations (:func:`~smartidf_analysis.reporting.territory.flows.top_flows`:
+        ``centroid_lon``, ``centroid_lat`` [deg], ``workers`` [persons], ``commune_name``).
+    origins : pandas.DataFrame
+        Top origins, same columns.
+
+    Returns
+    -------
+    str
+        An ``<svg>`` element of ``MAP_WIDTH`` × ``MAP_HEIGHT`` [px].
+    """
     geoms = shapely.from_wkb([bytes(b) for b in outlines["geometry_wkb"]])
     background = outlines.attrs.get("background_path")
     if background is None:  # drawn once per outlines frame (the report's cache keeps it)
@@ -158,7 +268,21 @@ def flows_map_svg(outlines: pd.DataFrame, members: list[str], destinations: pd.D
 def fibre_block(trajectory: pd.DataFrame | None, lang: str) -> str:
     """The fibre trajectory chart, the projection's verdict against the target and the
     caveat (the trajectory frame of
-    :func:`~smartidf_analysis.reporting.territory.theme_fibre.fibre_trajectory`)."""
+    :func:`~smartidf_analysis.reporting.territory.theme_fibre.fibre_trajectory`).
+
+    Parameters
+    ----------
+    trajectory : pandas.DataFrame or None
+        The trajectory frame, with its ``attrs`` (``target``, ``verdict``, ``verdicts``,
+        ``full_by*``, ``caveat``); None or empty for nothing.
+    lang : str
+        Language (``"fr"`` or ``"en"``).
+
+    Returns
+    -------
+    str
+        A ``<figure>`` with the chart and two paragraphs of HTML, or "".
+    """
     if trajectory is None or trajectory.empty:
         return ""
     a = trajectory.attrs
@@ -194,7 +318,25 @@ def _table(frame: pd.DataFrame, columns: dict[str, str], css: str, lang: str) ->
 
 
 def telework_block(sites: pd.DataFrame | None, pooling: pd.DataFrame | None, lang: str) -> str:
-    """The nearest existing and proposed sites and the employers' pooling groups."""
+    """The nearest existing and proposed sites and the employers' pooling groups.
+
+    Parameters
+    ----------
+    sites : pandas.DataFrame or None
+        The frame of :func:`~smartidf_analysis.reporting.territory.theme_telework.nearest_sites`
+        (``distance_km`` [km]); None for nothing.
+    pooling : pandas.DataFrame or None
+        The frame of
+        :func:`~smartidf_analysis.reporting.territory.theme_telework.pooling_opportunities`
+        (``teleworkers``, ``group_teleworkers`` [persons], ``group_seats``); None for nothing.
+    lang : str
+        Language and number format (``"fr"`` or ``"en"``).
+
+    Returns
+    -------
+    str
+        Headings, tables and notes of HTML, or "" when either frame is None.
+    """
     if sites is None or pooling is None:
         return ""
     out = [f"<h4>{esc(tr('nearest_sites', lang))}</h4>"]
@@ -224,7 +366,33 @@ def profile_body(profile: pd.DataFrame, destinations: pd.DataFrame, origins: pd.
                  map_svg: str, lang: str, trajectory: pd.DataFrame | None = None,
                  sites: pd.DataFrame | None = None, pooling: pd.DataFrame | None = None) -> str:
     """The whole profile (header, four themes with the fibre trajectory, flows and map,
-    sites and pooling groups) as one HTML fragment."""
+    sites and pooling groups) as one HTML fragment.
+
+    Parameters
+    ----------
+    profile : pandas.DataFrame
+        The frame of :func:`~smartidf_analysis.reporting.territory.figures.territory_profile`.
+    destinations : pandas.DataFrame
+        Top destinations (:func:`~smartidf_analysis.reporting.territory.flows.top_flows`).
+    origins : pandas.DataFrame
+        Top origins, same columns.
+    map_svg : str
+        The flows map (:func:`flows_map_svg`), inserted as it is.
+    lang : str
+        Language and number format (``"fr"`` or ``"en"``).
+    trajectory : pandas.DataFrame, optional
+        The fibre trajectory (:func:`fibre_block`); None to leave it out.
+    sites : pandas.DataFrame, optional
+        The nearest sites (:func:`telework_block`); None to leave the telework block out.
+    pooling : pandas.DataFrame, optional
+        The pooling groups (:func:`telework_block`); None to leave the telework block out.
+
+    Returns
+    -------
+    str
+        HTML: the header then one ``<section>`` per theme of
+        :data:`~smartidf_analysis.reporting.territory.definitions.THEMES`.
+    """
     sections = [header(profile, lang)]
     for theme in terr.THEMES:
         sections.append(f"<section class='theme-{theme}'>{figures_table(profile, theme, lang)}")

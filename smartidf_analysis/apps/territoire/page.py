@@ -30,7 +30,17 @@ MATCHES = 12  # territories listed for a search
 @dataclass(frozen=True)
 class TerritoireData:
     """What every session shares for one build: the inputs (every level's figures warmed)
-    and the datasets the build lacked."""
+    and the datasets the build lacked.
+
+    Parameters
+    ----------
+    inputs : TerritoryInputs
+        The profile's inputs, after
+        :func:`~smartidf_analysis.reporting.territory.figures.precompute`.
+    missing : pandas.DataFrame
+        The build's missing datasets (:func:`smartidf_analysis.data.db.missing_datasets`);
+        empty when it has them all.
+    """
 
     inputs: terr.TerritoryInputs
     missing: pd.DataFrame
@@ -46,12 +56,36 @@ class TerritoirePage(Page):
     @classmethod
     def load(cls, database: str) -> TerritoireData:
         """The inputs of every territory's figures and the build's missing datasets, loaded
-        once per build (:meth:`smartidf_analysis.apps.page.Page.load`)."""
+        once per build (:meth:`smartidf_analysis.apps.page.Page.load`).
+
+        Parameters
+        ----------
+        database : str
+            Path of the DuckDB file (its missing datasets are read from it; the inputs are those
+            of the configured database).
+
+        Returns
+        -------
+        TerritoireData
+            The warmed inputs and the missing datasets.
+        """
         return TerritoireData(terr.precompute(), db.missing_datasets(path=database))
 
     def render(self, shared: TerritoireData) -> tuple[list, list]:
         """The page's ``(main, sidebar)``: the search box, its matches and the territory's
-        figures."""
+        figures.
+
+        Parameters
+        ----------
+        shared : TerritoireData
+            What :meth:`load` returned.
+
+        Returns
+        -------
+        (list, list)
+            Main area: the missing-data panel (when datasets are missing), the profile and the
+            downloads; sidebar: the search box, its note and the matches.
+        """
         self.shared = shared
         self._search = pn.widgets.TextInput(label=self.tr("territory_search"),
                                             placeholder="Melun, 77288, Plaine Commune…",
@@ -126,5 +160,16 @@ class TerritoirePage(Page):
 
 
 def build_page(lang: str):
-    """The "Mon territoire" page in ``lang``."""
+    """The "Mon territoire" page in ``lang``.
+
+    Parameters
+    ----------
+    lang : str
+        Language of the page (``"fr"`` or ``"en"``).
+
+    Returns
+    -------
+    object
+        The page's Panel layout (``TerritoirePage.__panel__``).
+    """
     return TerritoirePage(lang=lang).__panel__()

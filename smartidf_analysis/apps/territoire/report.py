@@ -59,7 +59,33 @@ def report_parts(code: str, level: str | None = None, lang: str = "fr",
     :func:`~smartidf_analysis.reporting.territory.figures.territory_profile`), ``destinations``,
     ``origins`` (top flows), ``map`` (SVG), ``trajectory`` (fibre), ``sites`` (nearest
     telecentre sites), ``pooling`` (employers' pooling groups) and ``body`` (the HTML
-    fragment)."""
+    fragment).
+
+    Parameters
+    ----------
+    code : str
+        The territory's code.
+    level : str, optional
+        Its level; ``None`` to find it at any level.
+    lang : str, default "fr"
+        Language of the HTML (``"fr"`` or ``"en"``).
+    inputs : TerritoryInputs, optional
+        The profile's inputs; default: the current build's
+        (:func:`~smartidf_analysis.reporting.territory.inputs.load_inputs`).
+
+    Returns
+    -------
+    dict
+        The keys above: frames (``profile``, ``destinations``, ``origins``, ``trajectory``,
+        ``sites``, ``pooling``) and strings (``map``, ``body``).
+
+    Raises
+    ------
+    TerritoryNotFound
+        If no territory has that code (at that level).
+    ValueError
+        If ``level`` is unknown.
+    """
     inputs = inputs or terr.load_inputs()
     profile = terr.territory_profile(code, level, inputs=inputs)
     t = profile.attrs["territory"]
@@ -76,7 +102,20 @@ def report_parts(code: str, level: str | None = None, lang: str = "fr",
 
 
 def standalone_html(parts: dict, lang: str = "fr") -> str:
-    """The report as one HTML document (inline style and map, no script)."""
+    """The report as one HTML document (inline style and map, no script).
+
+    Parameters
+    ----------
+    parts : dict
+        What :func:`report_parts` returned (``profile`` and ``body`` are used).
+    lang : str, default "fr"
+        Language of the title and notes (``"fr"`` or ``"en"``).
+
+    Returns
+    -------
+    str
+        A complete HTML document, dated today, naming the configured database's build time.
+    """
     t = parts["profile"].attrs["territory"]
     banner = (f"<p class='synthetic'>{esc(tr('synthetic_banner', lang))}</p>"
               if parts["profile"].attrs.get("synthetic") else "")
@@ -90,7 +129,18 @@ def standalone_html(parts: dict, lang: str = "fr") -> str:
 
 
 def chromium_path() -> str:
-    """The Chromium executable that prints the PDFs (Debian's ``chromium``)."""
+    """The Chromium executable that prints the PDFs (Debian's ``chromium``).
+
+    Returns
+    -------
+    str
+        The path of the first of :data:`CHROMIUM_CANDIDATES` found on ``PATH``.
+
+    Raises
+    ------
+    SmartidfError
+        If none is found.
+    """
     for name in CHROMIUM_CANDIDATES:
         found = shutil.which(name)
         if found:
@@ -125,7 +175,20 @@ class PdfPrinter:
         return out
 
     def print(self, document: str, out: Path) -> Path:
-        """``document`` (HTML text) printed to ``out`` (A4, backgrounds kept)."""
+        """``document`` (HTML text) printed to ``out`` (A4, backgrounds kept).
+
+        Parameters
+        ----------
+        document : str
+            A complete HTML document (:func:`standalone_html`).
+        out : pathlib.Path
+            The PDF file written (overwritten).
+
+        Returns
+        -------
+        pathlib.Path
+            ``out``.
+        """
         return self._thread.submit(self._print, document, out).result()
 
     def _stop(self) -> None:
@@ -141,7 +204,37 @@ class PdfPrinter:
 
 def write_report(code: str, out: str | Path, level: str | None = None, fmt: str = "pdf",
                  lang: str = "fr", printer: PdfPrinter | None = None) -> Path:
-    """Write the report of one territory to ``out`` as ``fmt`` (html | pdf)."""
+    """Write the report of one territory to ``out`` as ``fmt`` (html | pdf).
+
+    Parameters
+    ----------
+    code : str
+        The territory's code.
+    out : str or pathlib.Path
+        The file written (its folder is created).
+    level : str, optional
+        Its level; ``None`` to find it at any level.
+    fmt : {"pdf", "html"}, default "pdf"
+        One of :data:`FORMATS`.
+    lang : str, default "fr"
+        Language of the report (``"fr"`` or ``"en"``).
+    printer : PdfPrinter, optional
+        An open printer to reuse; ``None`` starts one for this report (PDF only).
+
+    Returns
+    -------
+    pathlib.Path
+        ``out``.
+
+    Raises
+    ------
+    ValueError
+        If ``fmt`` or ``level`` is unknown.
+    TerritoryNotFound
+        If no territory has that code (at that level).
+    SmartidfError
+        If a PDF is asked and no Chromium is found (:func:`chromium_path`).
+    """
     if fmt not in FORMATS:
         raise ValueError(f"unknown report format {fmt!r}; known: {FORMATS}")
     out = Path(out)
@@ -159,7 +252,35 @@ def write_report(code: str, out: str | Path, level: str | None = None, fmt: str 
 def write_level(level: str, out_dir: str | Path, fmt: str = "pdf", lang: str = "fr",
                 codes: Iterable[str] | None = None, progress: bool = True) -> list[Path]:
     """One report per territory of ``level`` in ``out_dir`` (``<level>-<code>.<fmt>``), with a
-    progress bar; one browser prints them all."""
+    progress bar; one browser prints them all.
+
+    Parameters
+    ----------
+    level : str
+        One of :data:`~smartidf_analysis.reporting.territory.registry.LEVELS`.
+    out_dir : str or pathlib.Path
+        The folder written to (created).
+    fmt : {"pdf", "html"}, default "pdf"
+        One of :data:`FORMATS`.
+    lang : str, default "fr"
+        Language of the reports (``"fr"`` or ``"en"``).
+    codes : iterable of str, optional
+        The territories to write; default every territory of ``level``.
+    progress : bool, default True
+        Show a progress bar (tqdm).
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written, in the order of ``codes``.
+
+    Raises
+    ------
+    ValueError
+        If ``level`` or ``fmt`` is unknown (``fmt``: at the first report).
+    TerritoryNotFound
+        If a code is no territory of ``level``.
+    """
     registry.check_level(level)
     inputs = terr.load_inputs()
     table = inputs.table[inputs.table["level"] == level]

@@ -86,9 +86,31 @@ def _region(wide: pd.DataFrame, extra: dict[str, float]) -> dict[str, float]:
 def level_figures(level: str, inputs: TerritoryInputs | None = None
                   ) -> tuple[pd.DataFrame, dict[str, float]]:
     """Every figure of every territory of ``level`` (one row per territory code, one column
-    per :data:`FIGURES` key present, plus the intermediate sums and labels ``_*``) and the
+    per :data:`~.definitions.FIGURES` key present, plus the intermediate sums and labels ``_*``) and the
     region value of each figure; computed once per ``inputs`` (default: the current
-    build's)."""
+    build's).
+
+    Parameters
+    ----------
+    level : str
+        One of :data:`~smartidf_analysis.reporting.territory.registry.LEVELS`.
+    inputs : TerritoryInputs, optional
+        The profile's inputs; default: the current build's (:func:`~.inputs.load_inputs`).
+
+    Returns
+    -------
+    wide : pandas.DataFrame
+        Indexed by territory code: ``name``, ``department_code``, ``population``
+        [inhabitants], ``density_class``, then the figures of the themes not missing (units in
+        :data:`FIGURES`) and the intermediate columns ``_*``.
+    region : dict of str to float
+        Figure key -> the region's value (projections keyed ``"key@quarter"``).
+
+    Raises
+    ------
+    ValueError
+        If ``level`` is unknown.
+    """
     registry.check_level(level)
     inputs = inputs or load_inputs()
     key = ("figures", level)
@@ -153,12 +175,40 @@ def _comparables(wide: pd.DataFrame, level: str, code: str) -> tuple[pd.DataFram
 
 def territory_profile(code: str, level: str | None = None,
                       inputs: TerritoryInputs | None = None) -> pd.DataFrame:
-    """The figures of one territory (:data:`PROFILE_COLUMNS`): one row per figure of
-    :data:`FIGURES` in theme order, ``value``, ``unit``, ``region_value``,
+    """The figures of one territory (:data:`~.definitions.PROFILE_COLUMNS`): one row
+    per figure of :data:`~.definitions.FIGURES` in theme order, ``value``, ``unit``, ``region_value``,
     ``comparable_median`` and the comparables named (fr/en), ``source`` and ``vintage``;
     ``missing`` names the datasets the last build lacked for that theme (value then NaN).
     ``attrs["territory"]`` is the territory's row of :func:`~.registry.territories`.
-    An unknown code raises :class:`~.registry.TerritoryNotFound` with the closest matches."""
+    An unknown code raises :class:`~.registry.TerritoryNotFound` with the closest matches.
+
+    Parameters
+    ----------
+    code : str
+        The territory's code (commune, EPCI SIREN, EPT or department).
+    level : str, optional
+        Its level; ``None`` to find it at any level.
+    inputs : TerritoryInputs, optional
+        The profile's inputs; default: the current build's (:func:`~.inputs.load_inputs`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`PROFILE_COLUMNS`: ``theme``, ``figure`` (a :data:`FIGURES` key), ``label_fr``,
+        ``label_en``, ``value``, ``unit`` (the figure's, e.g. ``%``, ``km``, ``kWh/hab./an``),
+        ``region_value`` and ``comparable_median`` (same unit), ``comparables_fr``,
+        ``comparables_en``, ``source``, ``vintage``, ``missing``. Figures for communes only
+        (:data:`COMMUNE_ONLY`) or not for communes (:data:`NOT_FOR_COMMUNES`) are left out at
+        the other levels. ``attrs``: ``territory`` (dict), ``synthetic`` (bool),
+        ``roof_set`` (str).
+
+    Raises
+    ------
+    TerritoryNotFound
+        If no territory has that code (at that level).
+    ValueError
+        If ``level`` is unknown.
+    """
     base = inputs or load_inputs()
     territory = registry.resolve(base.table, code, level)
     level, code = territory["level"], territory["code"]
@@ -211,7 +261,18 @@ def _label_context(row: pd.Series, lang: str) -> dict[str, str]:
 
 def precompute(inputs: TerritoryInputs | None = None) -> TerritoryInputs:
     """Compute once what every territory's page or report reads (each level's figures, top
-    flows, sites and pooling groups), so that a visit only looks them up; the inputs."""
+    flows, sites and pooling groups), so that a visit only looks them up; the inputs.
+
+    Parameters
+    ----------
+    inputs : TerritoryInputs, optional
+        The profile's inputs; default: the current build's (:func:`~.inputs.load_inputs`).
+
+    Returns
+    -------
+    TerritoryInputs
+        ``inputs`` (or the current build's), its ``cache`` filled.
+    """
     from smartidf_analysis.reporting.territory.flows import DIRECTIONS, level_sums
 
     inputs = inputs or load_inputs()

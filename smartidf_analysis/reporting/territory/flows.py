@@ -20,7 +20,36 @@ def top_flows(code: str, level: str | None = None, direction: str = "destination
     """The ``n`` communes outside the territory receiving most of its residents in work
     (``direction="destinations"``) or sending it most of its workers (``"origins"``):
     ``workers`` [persons, sums of survey weights], ``share_pct`` [% of the territory's
-    residents in work, or of its jobs], centroid [deg]. Empty when the flows are missing."""
+    residents in work, or of its jobs], centroid [deg]. Empty when the flows are missing.
+
+    Parameters
+    ----------
+    code : str
+        The territory's code (:func:`~smartidf_analysis.reporting.territory.registry.resolve`).
+    level : str, optional
+        Its level; ``None`` to find it at any level.
+    direction : {"destinations", "origins"}, default "destinations"
+        Where its residents work, or where its workers live.
+    n : int, default 10
+        The most communes returned.
+    inputs : TerritoryInputs, optional
+        The profile's inputs; default: the current build's (:func:`~.inputs.load_inputs`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`FLOW_COLUMNS`, most workers first (ties by code): ``commune_code``,
+        ``commune_name`` (the code and "(COG 2018)" for a code no longer in the COG),
+        ``workers`` [persons], ``share_pct`` [%] (NaN when the territory has no workers),
+        ``centroid_lon`` and ``centroid_lat`` [deg WGS84].
+
+    Raises
+    ------
+    ValueError
+        If ``direction`` or ``level`` is unknown.
+    TerritoryNotFound
+        If no territory has that code.
+    """
     if direction not in DIRECTIONS:
         raise ValueError(f"unknown direction {direction!r}; known: {DIRECTIONS}")
     inputs = inputs or load_inputs()
@@ -45,7 +74,26 @@ def level_sums(inputs: TerritoryInputs, level: str, direction: str
                 ) -> tuple[pd.Series, pd.DataFrame]:
     """Per territory of ``level``: its residents in work (or jobs) and, per commune outside
     it, the workers going there (or coming from there); indexed by territory, sorted;
-    computed once per build."""
+    computed once per build.
+
+    Parameters
+    ----------
+    inputs : TerritoryInputs
+        The profile's inputs; ``inputs.flows`` must not be None.
+    level : str
+        One of :data:`~smartidf_analysis.reporting.territory.registry.LEVELS`.
+    direction : {"destinations", "origins"}
+        Residents' destinations, or workers' origins.
+
+    Returns
+    -------
+    totals : pandas.Series
+        Per territory code: its residents in work (``"destinations"``) or its jobs
+        (``"origins"``) [persons, sums of survey weights].
+    pairs : pandas.DataFrame
+        Indexed by territory code (sorted): ``commune_code`` (a commune outside it, Paris as
+        75056) and ``workers`` [persons] going there (or coming from there).
+    """
     def compute():
         here, there = flow_keys(inputs, level)
         home_c, work_c = flow_keys(inputs, "commune")

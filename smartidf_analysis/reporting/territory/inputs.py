@@ -40,6 +40,47 @@ class TerritoryInputs:
     [GWh/yr] per map unit (``roof_set``: imported roofs or the SYNTHETIC stock);
     ``telecentres``: :func:`smartidf_analysis.telecentres.io.load_inputs` (its flows are
     ``flows``); ``provenance``: the datasets behind the tables; ``missing``: theme -> missing dataset ids.
+
+    Parameters
+    ----------
+    communes : pandas.DataFrame
+        Communes and arrondissements with their territories, population [inhabitants],
+        area [km²] and centroids [deg].
+    table : pandas.DataFrame
+        Every territory (:func:`registry.territories`).
+    provenance : pandas.DataFrame
+        The datasets behind the tables (``table_name``, ``producer``, ``title``, ``vintage``…).
+    synthetic : bool
+        Whether the database is the SYNTHETIC demo region.
+    fingerprint : str
+        The database build's fingerprint (what the inputs are cached by).
+    missing : dict of str to list of str, optional
+        Theme (``"fibre"``, ``"commuting"``, ``"telework"``, ``"solar"``) -> the dataset ids
+        the last build lacked; a theme absent has all its data.
+    coverage : pandas.DataFrame, optional
+        Commune FttH coverage at ``quarter`` (rates [%]).
+    coverage_all : pandas.DataFrame, optional
+        Commune FttH coverage at every quarter.
+    quarter : str, default ""
+        The latest quarter of the fibre data (a label such as ``"2018Q1"``).
+    series : pandas.DataFrame, optional
+        The departments' published FttH rate series [%].
+    flows : pandas.DataFrame, optional
+        MOBPRO flows by mode and CSP (``workers`` [persons], ``distance_km`` [km]).
+    demand : pandas.DataFrame, optional
+        Telecentre demand per home commune, default scenario.
+    irradiation : pandas.DataFrame, optional
+        Irradiation per map unit [kWh/m²/yr].
+    units : pandas.DataFrame, optional
+        Solar map units with population and dwellings.
+    roofs : pandas.DataFrame, optional
+        Roofs, peak power [MWp] and production [GWh/yr] per map unit.
+    roof_set : str, default ""
+        Which roofs: imported, or ``"synthetic_stock"``.
+    telecentres : object, optional
+        The telecentre inputs (:func:`smartidf_analysis.telecentres.io.load_inputs`).
+    cache : dict, optional
+        What is computed once from these inputs (filled by :func:`~.keys.cached`).
     """
 
     communes: pd.DataFrame
@@ -111,5 +152,11 @@ def _cached(fingerprint: str) -> TerritoryInputs:
 
 def load_inputs() -> TerritoryInputs:
     """The inputs of the configured database (``SMARTIDF_DB``), read once per build (its
-    :func:`~smartidf_analysis.data.db.build_fingerprint`): a rebuilt file is read again."""
+    :func:`~smartidf_analysis.data.db.build_fingerprint`): a rebuilt file is read again.
+
+    Returns
+    -------
+    TerritoryInputs
+        The tables of the themes the last build has (the others named in ``missing``).
+    """
     return _cached(db.build_fingerprint())

@@ -45,7 +45,18 @@ LEVEL_NAMES = {"commune": {"fr": "commune", "en": "commune"},
 
 class TerritoryNotFound(SmartidfError, LookupError):
     """No territory has that code (at that level); ``suggestions`` holds the closest ones
-    (a frame of :func:`territories` rows)."""
+    (a frame of :func:`territories` rows).
+
+    Parameters
+    ----------
+    query : str
+        The code (or text) that matched no territory.
+    level : str or None
+        The level searched (one of :data:`LEVELS`), ``None`` for every level.
+    suggestions : pandas.DataFrame
+        The closest territories (rows of :func:`territories`), possibly empty; named in the
+        message.
+    """
 
     def __init__(self, query: str, level: str | None, suggestions: pd.DataFrame):
         self.query, self.level, self.suggestions = query, level, suggestions
@@ -57,13 +68,37 @@ class TerritoryNotFound(SmartidfError, LookupError):
 
 def normalise(text: str) -> str:
     """Lower case, accents removed, every run of non-alphanumerics one space ("Saint-Ouen"
-    and "saint ouen" agree)."""
+    and "saint ouen" agree).
+
+    Parameters
+    ----------
+    text : str
+        The text (a name or code); anything else is converted with ``str``.
+
+    Returns
+    -------
+    str
+        The normalised text: ASCII lower-case letters and digits separated by single spaces,
+        without leading or trailing space.
+    """
     plain = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", " ", plain.lower()).strip()
 
 
 def density_class(density) -> np.ndarray:
-    """The :data:`DENSITY_BOUNDS` key of each density [inhabitants/km²] ("" when unknown)."""
+    """The :data:`DENSITY_BOUNDS` key of each density [inhabitants/km²] ("" when unknown).
+
+    Parameters
+    ----------
+    density : array_like of float
+        Population densities [inhabitants/km²]; NaN or infinite when unknown.
+
+    Returns
+    -------
+    numpy.ndarray
+        Object array of the same shape: ``"rural"``, ``"low"``, ``"dense"``, ``"very_dense"``
+        or ``""``.
+    """
     values = np.asarray(density, dtype=float)
     out = np.full(values.shape, "", dtype=object)
     for low, key in DENSITY_BOUNDS:
@@ -73,7 +108,19 @@ def density_class(density) -> np.ndarray:
 
 def commune_rows(communes: pd.DataFrame) -> pd.DataFrame:
     """The communes that territories are made of: the COM rows (Paris as 75056), with
-    ``department_name`` when the frame lacks it (the code then)."""
+    ``department_name`` when the frame lacks it (the code then).
+
+    Parameters
+    ----------
+    communes : pandas.DataFrame
+        The frame of :func:`smartidf_analysis.commuting.io.load_communes` (``kind``,
+        ``commune_code``, ``department_code``, …).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of its rows of ``kind == "COM"``, same columns, with ``department_name``.
+    """
     com = communes[communes["kind"] == "COM"].copy()
     if "department_name" not in com:
         com["department_name"] = com["department_code"]
@@ -82,7 +129,30 @@ def commune_rows(communes: pd.DataFrame) -> pd.DataFrame:
 
 def territories(communes: pd.DataFrame, level: str | None = None) -> pd.DataFrame:
     """Every territory of ``level`` (default: all four levels) built from ``communes`` (the
-    frame of :func:`smartidf_analysis.commuting.io.load_communes`)."""
+    frame of :func:`smartidf_analysis.commuting.io.load_communes`).
+
+    Parameters
+    ----------
+    communes : pandas.DataFrame
+        The communes (``kind``, ``commune_code``, the code and name columns of
+        :data:`LEVEL_COLUMNS`, ``department_code``, ``population`` [inhabitants],
+        ``area_km2`` [km²]).
+    level : str, optional
+        One of :data:`LEVELS`; ``None`` for all four.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per territory, levels in the order of :data:`LEVELS` and codes sorted within:
+        ``level``, ``code``, ``name``, ``department_code`` (the department holding most of its
+        population), ``population`` [inhabitants], ``area_km2`` [km²], ``communes`` (count),
+        ``density`` [inhabitants/km²] and ``density_class`` (:func:`density_class`).
+
+    Raises
+    ------
+    ValueError
+        If ``level`` is unknown.
+    """
     levels = LEVELS if level is None else (check_level(level),)
     com = commune_rows(communes)
     parts = []
@@ -110,7 +180,23 @@ def territories(communes: pd.DataFrame, level: str | None = None) -> pd.DataFram
 
 
 def check_level(level: str) -> str:
-    """``level`` when it is one of :data:`LEVELS`, else a ValueError naming them."""
+    """``level`` when it is one of :data:`LEVELS`, else a ValueError naming them.
+
+    Parameters
+    ----------
+    level : str
+        A territory level.
+
+    Returns
+    -------
+    str
+        ``level`` itself.
+
+    Raises
+    ------
+    ValueError
+        If ``level`` is not one of :data:`LEVELS`.
+    """
     if level not in LEVELS:
         raise ValueError(f"unknown territory level {level!r}; known: {', '.join(LEVELS)}")
     return level
@@ -119,7 +205,23 @@ def check_level(level: str) -> str:
 def search(table: pd.DataFrame, text: str, limit: int = 10) -> pd.DataFrame:
     """Territories of ``table`` (:func:`territories`) matching ``text``: exact code first, then
     names starting with it, then names containing it, then the closest names (difflib),
-    accents and case ignored; within a rank, largest population first."""
+    accents and case ignored; within a rank, largest population first.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Territories, as :func:`territories` returns them.
+    text : str
+        What was typed: a name, part of a name, or a code.
+    limit : int, default 10
+        The most rows returned.
+
+    Returns
+    -------
+    pandas.DataFrame
+        At most ``limit`` rows of ``table`` (same columns), best match first, with a fresh
+        index; empty when ``text`` normalises to nothing or nothing is close.
+    """
     query = normalise(text)
     if not query:
         return table.iloc[:0]
@@ -141,7 +243,31 @@ def search(table: pd.DataFrame, text: str, limit: int = 10) -> pd.DataFrame:
 
 def resolve(table: pd.DataFrame, code: str, level: str | None = None) -> pd.Series:
     """The one territory of ``table`` with ``code`` (at ``level`` when given): its row.
-    Raises :class:`TerritoryNotFound` with the closest matches (by code, then by name)."""
+    Raises :class:`TerritoryNotFound` with the closest matches (by code, then by name).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Territories, as :func:`territories` returns them.
+    code : str
+        The territory's code (INSEE commune or department code, EPCI SIREN, EPT code); case
+        and surrounding spaces ignored.
+    level : str, optional
+        One of :data:`LEVELS`; ``None`` to search every level (a code found at two levels:
+        the finest).
+
+    Returns
+    -------
+    pandas.Series
+        The territory's row of ``table``.
+
+    Raises
+    ------
+    TerritoryNotFound
+        If no territory has that code (at that level); it carries up to 5 suggestions.
+    ValueError
+        If ``level`` is unknown.
+    """
     if level is not None:
         check_level(level)
     pool = table if level is None else table[table["level"] == level]
@@ -155,7 +281,27 @@ def resolve(table: pd.DataFrame, code: str, level: str | None = None) -> pd.Seri
 
 
 def members(communes: pd.DataFrame, level: str, code: str) -> list[str]:
-    """The commune codes (Paris as 75056) of the territory ``code`` of ``level``."""
+    """The commune codes (Paris as 75056) of the territory ``code`` of ``level``.
+
+    Parameters
+    ----------
+    communes : pandas.DataFrame
+        The frame of :func:`smartidf_analysis.commuting.io.load_communes`.
+    level : str
+        One of :data:`LEVELS`.
+    code : str
+        The territory's code at that level.
+
+    Returns
+    -------
+    list of str
+        Its commune codes, sorted; empty for an unknown code.
+
+    Raises
+    ------
+    ValueError
+        If ``level`` is unknown.
+    """
     column = LEVEL_COLUMNS[check_level(level)][0]
     com = commune_rows(communes)
     return sorted(com.loc[com[column].astype("string") == str(code), "commune_code"])

@@ -33,7 +33,19 @@ MODE_FIGURES = {"TC": "share_public_transport", "VP": "share_car", "NM": "share_
 def commune_hubs(inputs: TerritoryInputs) -> pd.DataFrame:
     """Per commune code (Paris as 75056, flows' 2018 codes included): ``parent`` (its
     dominant flow's destination), ``hub`` (module docstring), ``basin`` (communes whose hub
-    is that hub) and ``residents_in_work``; computed once per build."""
+    is that hub) and ``residents_in_work``; computed once per build.
+
+    Parameters
+    ----------
+    inputs : TerritoryInputs
+        The profile's inputs; ``inputs.flows`` must not be None.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by commune code: ``parent`` (missing for a terminal centre), ``hub``, ``basin``
+        [communes] and ``residents_in_work`` [persons, sums of survey weights].
+    """
     def compute():
         home, work = flow_keys(inputs, "commune")
         od = pd.DataFrame({"home_code": home, "work_code": work,
@@ -60,7 +72,25 @@ def commune_hubs(inputs: TerritoryInputs) -> pd.DataFrame:
 
 def level_commuting(inputs: TerritoryInputs, level: str) -> pd.DataFrame:
     """Commuting figures per territory of ``level`` (index: territory code), with the hub's
-    code (``_hub``) and the share of its residents in work living in the hub's basin."""
+    code (``_hub``) and the share of its residents in work living in the hub's basin.
+
+    Parameters
+    ----------
+    inputs : TerritoryInputs
+        The profile's inputs; ``inputs.flows`` must not be None.
+    level : str
+        One of :data:`~smartidf_analysis.reporting.territory.registry.LEVELS`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by territory code: ``residents_in_work`` and ``jobs`` [persons, sums of survey
+        weights], ``share_leaving`` and ``self_containment`` [%], when the flows have a
+        ``mode`` the modal shares of :data:`MODE_FIGURES` [% of residents in work] and the
+        sums ``_TC``, ``_VP``, ``_NM``, ``_DOMICILE`` [persons], ``_stay`` [persons working
+        in the territory], ``_hub`` and ``_hub_name`` (the dominant hub's code and name),
+        ``hub_share_of_residents`` [%] and ``hub_basin_communes`` [communes].
+    """
     f = inputs.flows
     home, work = flow_keys(inputs, level)
     w = f["workers"].to_numpy(float)

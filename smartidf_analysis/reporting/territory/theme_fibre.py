@@ -29,14 +29,41 @@ FULL_TOLERANCE = 1e-6
 
 def commune_projection(inputs: TerritoryInputs) -> pd.DataFrame:
     """:func:`~smartidf_analysis.broadband.projection.project_communes` of the build's
-    commune quarters (computed once per build)."""
+    commune quarters (computed once per build).
+
+    Parameters
+    ----------
+    inputs : TerritoryInputs
+        The profile's inputs; ``inputs.coverage_all`` must not be None.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per commune, as
+        :func:`~smartidf_analysis.broadband.projection.project_communes` returns it
+        (``commune_code``, ``last_quarter``, ``pace_premises`` [premises/quarter],
+        ``quarters_to_full`` [quarters], ``verdict``, …).
+    """
     return cached(inputs, "fibre_projection", lambda: proj.project_communes(inputs.coverage_all))
 
 
 def department_series(inputs: TerritoryInputs) -> pd.DataFrame:
     """The departments' and region's preferred FttH rates [%] per quarter, 2017–2024 (DITP
     two decimals over Etalab whole percent), from
-    :func:`~smartidf_analysis.broadband.projection.department_trajectory`."""
+    :func:`~smartidf_analysis.broadband.projection.department_trajectory`.
+
+    Parameters
+    ----------
+    inputs : TerritoryInputs
+        The profile's inputs; ``inputs.series`` must not be None.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The preferred rows, sorted by ``zone_code`` and ``quarter``: ``zone_code``,
+        ``quarter``, ``coverage_pct`` [%], ``source``, ``preferred`` (True) and
+        ``period_end``.
+    """
     def compute():
         none = pd.DataFrame(columns=["zone_code", "quarter", "coverage_pct"])
         t = proj.department_trajectory(inputs.series, none)
@@ -53,7 +80,24 @@ def _path_quarters(inputs: TerritoryInputs) -> list[str]:
 
 def level_paths(inputs: TerritoryInputs, level: str) -> pd.DataFrame:
     """Projected rates [%] of every territory of ``level`` (``zone_code``; the region as
-    ``R11``) at every quarter to the latest target: central, slow and fast pace."""
+    ``R11``) at every quarter to the latest target: central, slow and fast pace.
+
+    Parameters
+    ----------
+    inputs : TerritoryInputs
+        The profile's inputs; its fibre tables must not be None.
+    level : str
+        One of :data:`~smartidf_analysis.reporting.territory.registry.LEVELS`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per territory and quarter, from the quarter after the last observed one to
+        the latest target: ``zone_code``, ``quarter``, ``projected_pct``,
+        ``projected_pct_slow``, ``projected_pct_fast`` [%], ``premises_total`` [premises],
+        ``communes_left_out`` [communes]
+        (:func:`~smartidf_analysis.broadband.projection.project_departments`).
+    """
     def compute():
         p = commune_projection(inputs)
         keyed = p.assign(department_code=territory_keys(inputs, p["commune_code"], level))
@@ -82,7 +126,26 @@ def level_fibre(inputs: TerritoryInputs, level: str) -> pd.DataFrame:
     quarter, connectable premises and those still to connect, the pace and quarters to
     full coverage (sums of the communes' projections), the projected rates at the
     territory's target (``_target``) and when it would be full (``_full_by*``, quarter
-    indices), the verdict and the department's latest rate."""
+    indices), the verdict and the department's latest rate.
+
+    Parameters
+    ----------
+    inputs : TerritoryInputs
+        The profile's inputs; its fibre tables must not be None.
+    level : str
+        One of :data:`~smartidf_analysis.reporting.territory.registry.LEVELS`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by territory code: ``fibre_connectable``, ``_premises`` and
+        ``fibre_to_connect`` [premises], ``fibre_rate`` [%], ``fibre_pace`` and
+        ``_pace_high`` [premises/quarter], ``_remaining`` [premises], ``_with_data``
+        [communes with a projection], ``fibre_quarters_to_full`` [quarters; inf without
+        progress], ``_full_by``, ``_full_by_earliest``, ``_full_by_latest`` [quarter indices],
+        ``_verdicts`` (verdict -> communes) and, for communes, ``_verdict``. The projected
+        rates, rank and department's rate are added by :func:`add_projection`.
+    """
     cov = inputs.coverage
     valid = cov["coverage_rate"].notna().to_numpy()
     sums = sum_by(territory_keys(inputs, cov["commune_code"], level), {
@@ -121,7 +184,28 @@ def add_projection(wide: pd.DataFrame, inputs: TerritoryInputs, level: str) -> d
     """Add to ``wide`` (one row per territory of ``level``) each territory's target quarter
     (``_target``), its projected rates there (central, slow, fast), its verdict, rank in its
     department and the department's latest published rate; return the region's projected
-    rates per target quarter (``"fibre_projected_target@2021Q4"``...)."""
+    rates per target quarter (``"fibre_projected_target@2021Q4"``...).
+
+    Parameters
+    ----------
+    wide : pandas.DataFrame
+        The level's figures so far (indexed by territory code, with ``department_code`` and
+        the columns of :func:`level_fibre`); modified in place: ``_target``,
+        ``fibre_projected_target``, ``fibre_projected_target_slow``,
+        ``fibre_projected_target_fast`` [%], ``_verdict``, ``fibre_rank_in_department``
+        [rank, 1 = highest rate], ``_ranked`` [territories with a rate in the department]
+        and ``fibre_department_rate_latest`` [%].
+    inputs : TerritoryInputs
+        The profile's inputs; its fibre tables must not be None.
+    level : str
+        The level of ``wide``'s territories.
+
+    Returns
+    -------
+    dict of str to float
+        ``"<figure>@<quarter>"`` -> the region's projected rate [%] at that target quarter,
+        for the central, slow and fast figures.
+    """
     wide["_target"] = proj.target_for(wide["department_code"])
     paths = level_paths(inputs, level).set_index(["zone_code", "quarter"])
     at = paths.reindex(list(zip(wide.index, wide["_target"], strict=True)))
@@ -170,7 +254,31 @@ def fibre_trajectory(code: str, level: str | None = None,
     :data:`~smartidf_analysis.broadband.projection.VERDICTS`), ``full_by``,
     ``full_by_earliest``, ``full_by_latest`` (quarters; "" when never at that pace),
     ``verdicts`` (communes per verdict), ``department_code``, ``caveat``. Empty (with
-    ``attrs["missing"]``) when the fibre datasets are missing."""
+    ``attrs["missing"]``) when the fibre datasets are missing.
+
+    Parameters
+    ----------
+    code : str
+        The territory's code.
+    level : str, optional
+        Its level; ``None`` to find it at any level.
+    inputs : TerritoryInputs, optional
+        The profile's inputs; default: the current build's (:func:`~.inputs.load_inputs`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`TRAJECTORY_COLUMNS`: ``series``, ``zone_code``, ``quarter``, ``rate_pct`` [%],
+        ``rate_slow_pct`` and ``rate_fast_pct`` [%] (projected rows only), ``source``;
+        ``attrs`` as above.
+
+    Raises
+    ------
+    TerritoryNotFound
+        If no territory has that code (at that level).
+    ValueError
+        If ``level`` is unknown.
+    """
     from smartidf_analysis.reporting.territory.figures import level_figures
 
     inputs = inputs or load_inputs()

@@ -28,7 +28,20 @@ from smartidf_analysis.solar.stock import StockAssumptions, synthetic_roof_stock
 def class_totals_by_commune(inputs: TerritoryInputs) -> pd.DataFrame:
     """``roofs``, ``usable_area_m2``, ``peak_power_mwp``, ``annual_gwh`` per (``commune_code``
     — arrondissements for Paris —, ``solar_class``) of the regional roof set
-    (``inputs.roof_set``), under :data:`~.inputs.SOLAR_PARAMETERS`; computed once per build."""
+    (``inputs.roof_set``), under :data:`~.inputs.SOLAR_PARAMETERS`; computed once per build.
+
+    Parameters
+    ----------
+    inputs : TerritoryInputs
+        The profile's inputs (``roof_set`` chooses the imported roofs or the synthetic stock).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per commune and class: ``commune_code``, ``solar_class`` (str), then the
+        columns of :func:`~smartidf_analysis.solar.roofs.production_totals`: ``roofs``
+        [count], ``usable_area_m2`` [m²], ``peak_power_mwp`` [MWp], ``annual_gwh`` [GWh/yr].
+    """
     def compute():
         kw = {"module_efficiency": SOLAR_PARAMETERS["module_efficiency"],
               "usable_fraction": SOLAR_PARAMETERS["usable_fraction"]}
@@ -48,7 +61,24 @@ def class_totals_by_commune(inputs: TerritoryInputs) -> pd.DataFrame:
 
 
 def level_solar(inputs: TerritoryInputs, level: str) -> pd.DataFrame:
-    """Solar figures per territory of ``level`` (index: territory code)."""
+    """Solar figures per territory of ``level`` (index: territory code).
+
+    Parameters
+    ----------
+    inputs : TerritoryInputs
+        The profile's inputs; its ``units``, ``irradiation`` and ``roofs`` must not be None.
+    level : str
+        One of :data:`~smartidf_analysis.reporting.territory.registry.LEVELS`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by territory code: ``irradiation`` [kWh/m²/yr, population-weighted mean of
+        the map units] with its sums ``_irr_pop`` and ``_pop`` [inhabitants], ``roofs``
+        [count], ``peak_power_mwp`` [MWp], ``annual_gwh`` [GWh/yr], and per class ``k`` of
+        :data:`~smartidf_analysis.solar.roofs.SOLAR_CLASSES` ``roofs_k`` [count] and
+        ``annual_gwh_k`` [GWh/yr].
+    """
     units = inputs.units.set_index("commune_code")
     irr = inputs.irradiation
     pop = irr["commune_code"].map(units["population"]).to_numpy(float)

@@ -44,7 +44,22 @@ POOL_COLUMNS = ["hub", "hub_name", "station_name", "site_commune_code", "telewor
 
 def network(inputs: TerritoryInputs) -> dict:
     """The finder's existing and proposed sites, its scenario, the solved scenario and the
-    eligible flows (computed once per build)."""
+    eligible flows (computed once per build).
+
+    Parameters
+    ----------
+    inputs : TerritoryInputs
+        The profile's inputs; ``inputs.telecentres`` must not be None.
+
+    Returns
+    -------
+    dict
+        ``"existing"`` and ``"proposed"`` (site frames of
+        :func:`~smartidf_analysis.telecentres.finder.site_sets`), ``"scenario"``
+        (:func:`~smartidf_analysis.telecentres.finder.proposal_scenario`), ``"result"``
+        (:func:`~smartidf_analysis.telecentres.scenarios.run_scenario`, None when the
+        scenario has no site) and ``"eligible"`` (the scenario's eligible flows).
+    """
     def compute():
         tc = inputs.telecentres
         existing, proposed = finder.site_sets(tc)
@@ -60,7 +75,20 @@ def home_savings(inputs: TerritoryInputs) -> pd.DataFrame:
     ``km_avoided_per_year``, ``co2_avoided_t_per_year``, ``hours_saved_per_year`` of
     :func:`~smartidf_analysis.telecentres.scenarios.savings_by_mode`, called with (home,
     mode) keys as its modes (each key carries its mode's emission factor and travel bands):
-    the same formula, split by home."""
+    the same formula, split by home.
+
+    Parameters
+    ----------
+    inputs : TerritoryInputs
+        The profile's inputs; ``inputs.telecentres`` must not be None.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``home_code``: ``teleworkers`` [persons], ``km_avoided_per_year`` [km/yr],
+        ``co2_avoided_t_per_year`` [t CO2e/yr], ``hours_saved_per_year`` [h/yr]; empty when
+        the network has no site.
+    """
     def compute():
         net = network(inputs)
         if net["result"] is None:
@@ -103,7 +131,22 @@ def pooling_groups(inputs: TerritoryInputs) -> pd.DataFrame:
     """Origins of the main job hubs' potential telecentre users, each with its pooling group
     (:func:`~smartidf_analysis.telecentres.scenarios.employer_hub`, groups of at least
     :data:`POOL_MIN`): ``hub``, ``hub_name``, ``home_code``, ``teleworkers`` and the group's
-    site and totals (computed once per build)."""
+    site and totals (computed once per build).
+
+    Parameters
+    ----------
+    inputs : TerritoryInputs
+        The profile's inputs; ``inputs.telecentres`` must not be None.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per hub and origin commune in a group: ``hub`` (work commune code, or the
+        La Défense codes joined by "+"), ``hub_name``, ``home_code``, ``teleworkers``
+        [persons], ``cluster`` (group id), ``station_name`` and ``site_commune_code`` (the
+        group's site), ``group_teleworkers`` [persons], ``group_origins`` [communes],
+        ``group_seats`` [seats].
+    """
     def compute():
         net, tc = network(inputs), inputs.telecentres
         el = net["eligible"]
@@ -137,7 +180,25 @@ def pooling_groups(inputs: TerritoryInputs) -> pd.DataFrame:
 
 def level_telework(inputs: TerritoryInputs, level: str) -> pd.DataFrame:
     """Telework figures per territory of ``level`` (index: territory code), with the names
-    of the nearest sites (``_proposed``, ``_existing``) for the labels."""
+    of the nearest sites (``_proposed``, ``_existing``) for the labels.
+
+    Parameters
+    ----------
+    inputs : TerritoryInputs
+        The profile's inputs; ``inputs.telecentres`` and ``inputs.demand`` must not be None.
+    level : str
+        One of :data:`~smartidf_analysis.reporting.territory.registry.LEVELS`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by territory code: ``telecentre_daily_users`` [users/day], ``_workers``
+        [resident workers], ``telecentre_users_per_1000`` [users per 1,000 resident workers],
+        ``weekly_km_saved`` [km/week], ``weekly_hours_saved`` [h/week], ``weekly_co2_saved``
+        [kg CO2e/week], ``proposed_sites_inside`` [sites], ``pooling_teleworkers`` [persons],
+        ``nearest_proposed_km`` and ``nearest_existing_km`` [km], ``_proposed`` and
+        ``_existing`` (the nearest sites' names and communes).
+    """
     d = inputs.demand
     sums = sum_by(territory_keys(inputs, d["home_code"], level), {
         "telecentre_daily_users": d["daily_users"], "_workers": d["resident_workers"]})
@@ -180,8 +241,33 @@ def _nearest(inputs: TerritoryInputs, level: str, kind: str) -> pd.DataFrame:
 def nearest_sites(code: str, level: str | None = None, k: int = 3,
                   inputs: TerritoryInputs | None = None) -> pd.DataFrame:
     """The ``k`` nearest existing and proposed telecentre sites of a territory
-    (:data:`SITE_COLUMNS`; ``distance_km`` crow-fly from the nearest of its communes [km]).
-    Empty when the telecentre datasets are missing."""
+    (:data:`~.theme_telework.SITE_COLUMNS`; ``distance_km`` crow-fly from the nearest of its communes [km]).
+    Empty when the telecentre datasets are missing.
+
+    Parameters
+    ----------
+    code : str
+        The territory's code.
+    level : str, optional
+        Its level; ``None`` to find it at any level.
+    k : int, default 3
+        Sites of each kind.
+    inputs : TerritoryInputs, optional
+        The profile's inputs; default: the current build's (:func:`~.inputs.load_inputs`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`SITE_COLUMNS`: ``kind`` (``"existing"`` then ``"proposed"``), ``rank`` (1 =
+        nearest), ``station_name``, ``commune_code``, ``lines``, ``distance_km`` [km].
+
+    Raises
+    ------
+    TerritoryNotFound
+        If no territory has that code (at that level).
+    ValueError
+        If ``level`` is unknown.
+    """
     inputs = inputs or load_inputs()
     t = registry.resolve(inputs.table, code, level)
     if "telework" in inputs.missing:
@@ -210,7 +296,32 @@ def pooling_opportunities(code: str, level: str | None = None,
     """The pooling groups holding the territory's communes, per job hub (:data:`POOL_COLUMNS`):
     the hub, the group's site, the territory's ``teleworkers`` in it and ``origins_here``
     (its communes in the group), the group's totals (teleworkers, origin communes, seats).
-    Largest first; empty when the telecentre datasets are missing."""
+    Largest first; empty when the telecentre datasets are missing.
+
+    Parameters
+    ----------
+    code : str
+        The territory's code.
+    level : str, optional
+        Its level; ``None`` to find it at any level.
+    inputs : TerritoryInputs, optional
+        The profile's inputs; default: the current build's (:func:`~.inputs.load_inputs`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`POOL_COLUMNS`: ``hub``, ``hub_name``, ``station_name``,
+        ``site_commune_code``, ``teleworkers`` [persons], ``origins_here`` [communes],
+        ``group_teleworkers`` [persons], ``group_origins`` [communes], ``group_seats``
+        [seats]; most teleworkers first.
+
+    Raises
+    ------
+    TerritoryNotFound
+        If no territory has that code (at that level).
+    ValueError
+        If ``level`` is unknown.
+    """
     inputs = inputs or load_inputs()
     t = registry.resolve(inputs.table, code, level)
     if "telework" in inputs.missing:
