@@ -179,6 +179,22 @@ def test_cli_report_bad_code_is_one_line(territory_db, tmp_path, capsys):
     assert err.startswith("error: no territory 'zz-unknown'") and "Traceback" not in err
 
 
+def test_pdf_without_chromium_is_a_clear_error(territory_db, picked, tmp_path, monkeypatch):
+    """No Chromium on PATH: a level's PDFs stop with the error naming Chromium, nothing
+    written, and no Playwright left running in this process."""
+    import threading
+
+    from smartidf_analysis.apps.territoire import report
+    from smartidf_analysis.errors import SmartidfError
+
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    level, code = picked["commune"]
+    with pytest.raises(SmartidfError, match="no Chromium found"):
+        report.write_level(level, tmp_path / "out", codes=[code], fmt="pdf", progress=False)
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+    assert not [t for t in threading.enumerate() if t.name.startswith("pdf-printer")]
+
+
 def test_pdf_first_page_is_not_blank(territory_db, picked, tmp_path):
     from smartidf_analysis.apps.territoire import report
 

@@ -11,6 +11,7 @@ Debian's Pango libraries, and has its own CSS and SVG subset to keep in step wit
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -156,17 +157,26 @@ class PdfPrinter:
     runs an asyncio loop (a Panel server, a notebook kernel, pytest-playwright's tests)."""
 
     def __enter__(self) -> PdfPrinter:
+        executable = chromium_path()  # no Chromium: the clear error, before anything starts
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pdf-printer")
-        self._thread.submit(self._start).result()
+        try:
+            self._thread.submit(self._start, executable).result()
+        except BaseException:
+            self._thread.shutdown()
+            raise
         return self
 
-    def _start(self) -> None:
+    def _start(self, executable: str) -> None:
         from playwright.sync_api import sync_playwright
 
         self._pw = sync_playwright().start()
-        self._browser = self._pw.chromium.launch(executable_path=chromium_path(),
-                                                 args=["--no-sandbox"])
-        self._page = self._browser.new_page()
+        try:
+            self._browser = self._pw.chromium.launch(executable_path=executable,
+                                                     args=["--no-sandbox"])
+            self._page = self._browser.new_page()
+        except BaseException:
+            self._pw.stop()
+            raise
 
     def _print(self, document: str, out: Path) -> Path:
         self._page.set_content(document, wait_until="load")
@@ -287,14 +297,8 @@ def write_level(level: str, out_dir: str | Path, fmt: str = "pdf", lang: str = "
     codes = list(codes) if codes is not None else list(table["code"])
     out_dir = Path(out_dir)
     written = []
-    printer = PdfPrinter() if fmt == "pdf" else None
-    try:
-        if printer is not None:
-            printer.__enter__()
+    with PdfPrinter() if fmt == "pdf" else contextlib.nullcontext() as printer:
         for code in tqdm(codes, desc=f"reports ({level})", unit="territory", disable=not progress):
             written.append(write_report(code, out_dir / f"{level}-{code}.{fmt}", level, fmt, lang,
                                         printer))
-    finally:
-        if printer is not None:
-            printer.__exit__(None, None, None)
     return written
