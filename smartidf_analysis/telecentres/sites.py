@@ -55,19 +55,30 @@ def dedupe_stations(stations: pd.DataFrame) -> pd.DataFrame:
     st = stations.copy()
     st["site_id"] = st["zdc_id"].where(st["zdc_id"].fillna("").str.len() > 0,
                                        "station:" + st["station_id"].astype(str))
+    st = st.sort_values(["site_id", "line"], kind="stable")
+    g = st.groupby("site_id", sort=True)
+    out = g.agg(n_lines=("line", "nunique"), lon=("lon", "mean"), lat=("lat", "mean"),
+                x_l93=("x_l93", "mean"), y_l93=("y_l93", "mean"))
+    out["station_name"] = _most_frequent(st, "station_name")
+    out["commune_code"] = _most_frequent(st, "commune_code")
+    for column, name in (("line", "lines"), ("mode", "modes")):
+        distinct = st[["site_id", column]].dropna().drop_duplicates()
+        distinct = distinct.sort_values(["site_id", column], kind="stable")
+        out[name] = distinct.groupby("site_id")[column].agg("+".join).reindex(out.index).fillna("")
+    return out.reset_index()[["site_id", "station_name", "lines", "modes", "n_lines", "lon",
+                              "lat", "x_l93", "y_l93", "commune_code"]]
 
-    def most_frequent(s: pd.Series):
-        s = s.dropna()
-        return s.value_counts(sort=True).index[0] if len(s) else np.nan
 
-    g = st.sort_values(["site_id", "line"]).groupby("site_id", sort=True)
-    out = g.agg(station_name=("station_name", most_frequent),
-                lines=("line", lambda s: "+".join(sorted(set(s.dropna())))),
-                modes=("mode", lambda s: "+".join(sorted(set(s.dropna())))),
-                n_lines=("line", "nunique"), lon=("lon", "mean"), lat=("lat", "mean"),
-                x_l93=("x_l93", "mean"), y_l93=("y_l93", "mean"),
-                commune_code=("commune_code", most_frequent)).reset_index()
-    return out
+def _most_frequent(rows: pd.DataFrame, column: str) -> pd.Series:
+    """Per ``site_id``: the most frequent non-null value of ``column`` (a tie: the first in
+    ``rows``' order), NaN when there is none; indexed by ``site_id``."""
+    values = rows[["site_id", column]].dropna(subset=[column])
+    values = values.assign(_position=np.arange(len(values)))
+    counts = values.groupby(["site_id", column], sort=False).agg(
+        _count=("_position", "size"), _first=("_position", "min")).reset_index()
+    counts = counts.sort_values(["site_id", "_count", "_first"], ascending=[True, False, True],
+                                kind="stable")
+    return counts.drop_duplicates("site_id").set_index("site_id")[column]
 
 
 def candidate_sites(sites: pd.DataFrame, coverage: pd.DataFrame,
