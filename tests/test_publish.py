@@ -17,6 +17,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pyogrio
 import pytest
@@ -281,3 +282,22 @@ def test_a_busy_port_is_a_one_line_error_before_any_read(tmp_path):
     assert done.returncode == 1
     assert done.stderr.strip().splitlines() == [
         f"smartidf publish: cannot listen on 127.0.0.1:{port}: Address already in use"]
+
+
+def test_a_collection_the_build_cannot_give_is_left_out_and_not_announced(
+        synthetic_db, tmp_path, monkeypatch, capsys):
+    from smartidf_analysis.publish import service as publish_service
+
+    path = tmp_path / "smartidf.duckdb"
+    shutil.copy(synthetic_db, path)
+    with duckdb.connect(str(path)) as con:
+        con.execute("DROP TABLE gpe_stations")
+    monkeypatch.setenv("SMARTIDF_DB", str(path))
+    config = publish_service.pygeoapi_config("http://127.0.0.1:5050", "127.0.0.1", 5050)
+    assert "gpe_stations" not in config["resources"]
+    assert "communes" in config["resources"]
+    err = capsys.readouterr().err
+    assert "collection gpe_stations not published" in err and "smartidf data build" in err
+    line = publish_service.startup_message("http://127.0.0.1:5050", config)
+    assert "gpe_stations" not in line and "communes" in line
+    assert line.endswith("process: telecentre-siting)")

@@ -175,6 +175,29 @@ def write_files(folder: Path, url: str, address: str, port: int) -> tuple[Path, 
     return config_file, openapi_file
 
 
+def startup_message(url: str, config: dict) -> str:
+    """The line ``smartidf publish`` prints when it starts: the URL and what it serves (the
+    collections of ``config``, not those left out of it).
+
+    Parameters
+    ----------
+    url : str
+        The public URL of the service.
+    config : dict
+        The pygeoapi configuration (:func:`pygeoapi_config`).
+
+    Returns
+    -------
+    str
+        ``"smartidf publish: OGC API at URL (collections: ...; process: ...)"``.
+    """
+    resources = config["resources"]
+    served = [name for name, r in resources.items() if r["type"] == "collection"]
+    processes = [name for name, r in resources.items() if r["type"] == "process"]
+    return (f"smartidf publish: OGC API at {url} (collections: {', '.join(served) or 'none'}; "
+            f"process: {', '.join(processes) or 'none'})")
+
+
 def serve(port: int = 5050, address: str = "127.0.0.1", url: str | None = None,
           threads: int = 8) -> int:
     """Serve the current build at ``address:port`` until interrupted; returns the exit status
@@ -216,8 +239,8 @@ def serve(port: int = 5050, address: str = "127.0.0.1", url: str | None = None,
         os.environ["PYGEOAPI_OPENAPI"] = str(openapi_file)
         from pygeoapi.flask_app import APP
 
-        print(f"smartidf publish: OGC API at {url} (collections: {', '.join(COLLECTIONS)}; "
-              "process: telecentre-siting)", flush=True)
+        config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
+        print(startup_message(url, config), flush=True)
         try:
             waitress.serve(guard(APP), host=address, port=port, threads=threads, ident="smartidf")
         except OSError as err:

@@ -8,11 +8,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pandas as pd
 
 from smartidf_analysis import config
-from smartidf_analysis.data.db._connection import _NAME
+from smartidf_analysis.data.db._connection import _NAME, source
 from smartidf_analysis.data.db._sessions import cursor
+from smartidf_analysis.errors import MissingDataError
 
 
 @cache
@@ -82,9 +84,18 @@ def query(name: str, *, path: str | Path | None = None, **params: Any) -> pd.Dat
     ------
     DatabaseMissingError
         When the source is a DuckDB file that does not exist.
+    MissingDataError
+        When the source lacks a table or column the query reads (a database built by
+        another version of the package), naming the query, the source and the object.
     """
     with cursor(path) as cur:
-        return _run_named(cur, name, params)
+        try:
+            return _run_named(cur, name, params)
+        except duckdb.CatalogException as err:
+            what = str(err).splitlines()[0]
+            raise MissingDataError(
+                f"query {name!r} on {path or source()[1]}: {what} (a database built by "
+                "another version of smartidf-analysis? rebuild it: smartidf data build)") from err
 
 
 def _run_named(con, name: str, params: Mapping[str, Any]) -> pd.DataFrame:
