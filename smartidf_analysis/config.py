@@ -35,6 +35,10 @@ Environment variables:
 ``SMARTIDF_DUCKDB_THREADS``
     Threads each DuckDB connection may use (a positive integer); unset means DuckDB's
     default (one per core). Results do not depend on it (sums are exact, see ``db``).
+``SMARTIDF_KEEP_RESULTS``
+    ``0`` (or ``false``, ``no``, ``off``): results computed once per build are not kept on
+    disk beside the database (:mod:`smartidf_analysis.data.stored`); each process computes
+    them again. Default: kept.
 """
 
 from __future__ import annotations
@@ -136,6 +140,20 @@ def offline() -> bool:
         True when ``SMARTIDF_OFFLINE`` is ``1``, ``true`` or ``yes`` (any case).
     """
     return os.environ.get("SMARTIDF_OFFLINE", "").strip().lower() in {"1", "true", "yes"}
+
+
+def keep_results() -> bool:
+    """Whether results computed once per build are kept on disk beside the database
+    (:mod:`smartidf_analysis.data.stored`).
+
+    Returns
+    -------
+    bool
+        False when ``SMARTIDF_KEEP_RESULTS`` is ``0``, ``false``, ``no`` or ``off`` (any
+        case), else True.
+    """
+    return os.environ.get("SMARTIDF_KEEP_RESULTS", "").strip().lower() not in {
+        "0", "false", "no", "off"}
 
 
 def download_mirror() -> str | None:

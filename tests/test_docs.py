@@ -241,3 +241,17 @@ def test_one_version_everywhere(synthetic_db):
     prov = reports.provenance(synthetic_db)  # what each stamped report shows at its top
     assert prov["package_version"] == version
     assert f"smartidf-analysis {version}" in reports.stamp_html(prov)
+
+
+def test_api_pages_drop_the_stub_of_a_name_no_longer_listed(tmp_path):
+    """A name that moved module but is still importable from the old one (a re-export) keeps
+    no stub of its old place: that stub, in no toctree, would fail the next build."""
+    api = apiref()
+    stale = tmp_path / "generated" / "smartidf_analysis.reporting.territory.figures.flow_keys.rst"
+    stale.parent.mkdir()
+    stale.write_text("stub", encoding="utf-8")
+    kept = tmp_path / "generated" / "smartidf_analysis.reporting.territory.keys.flow_keys.rst"
+    kept.write_text("stub", encoding="utf-8")
+    api.write_api_pages(tmp_path)
+    assert not stale.exists()
+    assert kept.exists()

@@ -64,6 +64,7 @@ def first_run(tmp_path_factory) -> Path:
 def _execute(path: Path, db_path: Path, report_dir: Path):
     env = kernel_env(db_path, report_dir=report_dir, notebook=path.stem)
     env["SMARTIDF_DUCKDB_THREADS"] = FIRST_THREADS
+    env["SMARTIDF_KEEP_RESULTS"] = "0"  # each run computes: no result loaded from another
     try:
         return execute_notebook(path, env, cell_timeout=CELL_TIMEOUT_S,
                                 notebook_timeout=NOTEBOOK_TIMEOUT_S)
@@ -100,6 +101,7 @@ def test_rerun_gives_identical_key_results(real_db, first_run, tmp_path, monkeyp
         if not (first_run / path.stem).is_dir():  # the test above was deselected
             _execute(path, real_db, first_run)
     monkeypatch.setenv("SMARTIDF_DUCKDB_THREADS", RERUN_THREADS)
+    monkeypatch.setenv("SMARTIDF_KEEP_RESULTS", "0")  # computed again, not loaded from the first
     assert kernel_env(real_db)["SMARTIDF_DUCKDB_THREADS"] == RERUN_THREADS  # reaches the kernels
     out = tmp_path / "reports"
     assert reports.run_notebooks(out, NOTEBOOKS, real_db, progress=False) == 0

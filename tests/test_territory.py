@@ -5,9 +5,11 @@ bad input; the PDF's first page is not blank."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
+import sys
 
 import duckdb
 import pytest
@@ -130,6 +132,33 @@ def test_page_and_pdf_figures_equal_independent_queries(territory_db, picked, wh
     counted = profile[[terr.FIGURES[k][2] != "other" for k in profile.index]]
     assert counted["region_value"].notna().all() and counted["source"].str.len().gt(0).all()
     assert profile.loc["fibre_rate", "comparables_fr"].split()[0].isdigit()
+
+
+def test_a_cold_process_loads_the_inputs_kept_beside_the_database(territory_db, picked, tmp_path):
+    """What one process computed for this build is kept beside the database; a report in a
+    new process loads it (its own computation would fail here) and equals this process's."""
+    from smartidf_analysis.apps.territoire import report
+    from smartidf_analysis.data import stored
+    from smartidf_analysis.reporting import territory as terr
+
+    level, code = picked["commune"]
+    terr.load_inputs()
+    assert len(list(stored.cache_dir(territory_db).glob("prepared_inputs-*.pickle"))) == 1
+    here = report.write_report(code, tmp_path / "here.html", level, fmt="html")
+    script = ("import sys\n"
+              "from smartidf_analysis import cli\n"
+              "from smartidf_analysis.reporting.territory import inputs\n"
+              "def computed(*args):\n"
+              "    raise AssertionError('inputs computed again, not loaded')\n"
+              "inputs._read = computed\n"
+              "sys.exit(cli.main(sys.argv[1:]))\n")
+    cold = tmp_path / "cold.html"
+    subprocess.run([sys.executable, "-c", script, "report", "territory", code, "--level", level,
+                    "--format", "html", "--out", str(cold)], check=True, timeout=300,
+                   env={**os.environ, "SMARTIDF_DB": str(territory_db)})
+    undated = re.compile(r"\d{4}-\d{2}-\d{2}")
+    assert undated.sub("", cold.read_text(encoding="utf-8")) == \
+        undated.sub("", here.read_text(encoding="utf-8"))
 
 
 def test_profile_region_and_comparable_median(territory_db, picked):

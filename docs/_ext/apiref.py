@@ -22,6 +22,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -337,4 +338,23 @@ def write_api_pages(out: Path) -> int:
     for stale in out.glob("*.rst"):
         if stale.stem not in pages:
             stale.unlink()
+    listed_stubs = _listed_stubs(pages.values())
+    for stub in (out / "generated").glob("*.rst"):
+        if stub.stem not in listed_stubs:  # e.g. a name that moved module but is still importable
+            stub.unlink()
     return len(pages)
+
+
+def _listed_stubs(texts) -> set[str]:
+    """The dotted names the pages' ``autosummary`` tables list (each has a stub in
+    ``generated/``): a name without a dot is of the page's ``currentmodule``."""
+    names = set()
+    for text in texts:
+        module = re.match(r"\.\. currentmodule:: (\S+)", text)
+        for block in re.findall(r"^\.\. autosummary::\n((?:   .*\n|\n)*)", text, re.M):
+            for line in block.splitlines():
+                entry = line.strip().lstrip("~")
+                if not entry or entry.startswith(":"):
+                    continue
+                names.add(entry if "." in entry or module is None else f"{module.group(1)}.{entry}")
+    return names
