@@ -65,6 +65,26 @@ def test_auth_needs_a_cookie_secret(monkeypatch):
         panel_command(_args(auth="basic"))
 
 
+def test_secrets_are_not_on_the_command_line(monkeypatch, tmp_path):
+    """The cookie secret reaches ``panel serve`` in its environment: a command line is
+    readable by every local user (``ps``)."""
+    from smartidf_analysis.apps.serve import secret_environment
+
+    credentials = tmp_path / "credentials.json"
+    credentials.write_text('{"elu": "correct-horse"}')
+    monkeypatch.setenv("SMARTIDF_COOKIE_SECRET", "s3cret-Cookie-value")
+    monkeypatch.setenv("SMARTIDF_BASIC_AUTH", str(credentials))
+    args = _args(auth="basic")
+    cmd = " ".join(panel_command(args))
+    assert "s3cret-Cookie-value" not in cmd and "--cookie-secret" not in cmd
+    assert _value(panel_command(args), "--basic-auth") == str(credentials)
+    assert secret_environment(args) == {"PANEL_COOKIE_SECRET": "s3cret-Cookie-value"}
+    assert secret_environment(_args()) == {}  # no auth: no secret handed over
+    origins = ["example.org"]
+    panel_command(_args(allow_websocket_origin=origins))
+    assert origins == ["example.org"]  # the caller's list is not changed
+
+
 def test_server_uses_jemalloc_when_the_system_has_it():
     env = server_environment({"LD_PRELOAD": "libother.so"}, find=lambda name: f"lib{name}.so.2")
     assert env["LD_PRELOAD"] == "libjemalloc.so.2 libother.so"

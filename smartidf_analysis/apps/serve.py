@@ -154,7 +154,7 @@ def panel_command(args: argparse.Namespace) -> list[str]:
     pages = [str(p) for p in page_scripts()]
     if not pages:
         raise SmartidfError(f"no page entry scripts found in {PAGE_SCRIPTS}")
-    origins = args.allow_websocket_origin or [f"{args.address}:{args.port}"]
+    origins = list(args.allow_websocket_origin or [f"{args.address}:{args.port}"])
     if args.address in ("127.0.0.1", "0.0.0.0"):
         origins.append(f"localhost:{args.port}")
     cmd = [sys.executable, "-m", "panel", "serve", *pages, "--address", args.address,
@@ -167,10 +167,8 @@ def panel_command(args: argparse.Namespace) -> list[str]:
         cmd += ["--allow-websocket-origin", origin]
     settings = config.serve_settings()
     if args.auth != "none":
-        secret = settings["cookie_secret"]
-        if not secret:
+        if not settings["cookie_secret"]:  # given in the environment (secret_environment)
             raise SmartidfError("authentication needs a cookie secret: set SMARTIDF_COOKIE_SECRET")
-        cmd += ["--cookie-secret", secret]
         if args.auth == "basic":
             creds = settings["basic_auth"]
             if not creds:
@@ -199,6 +197,27 @@ def panel_command(args: argparse.Namespace) -> list[str]:
     return cmd
 
 
+def secret_environment(args: argparse.Namespace) -> dict[str, str]:
+    """What ``panel serve`` is given in its environment rather than on its command line,
+    which every local user can read (``ps``): the cookie secret (Panel's
+    ``PANEL_COOKIE_SECRET``). A basic-auth *password* stays on the command line (Panel
+    lower-cases ``PANEL_BASIC_AUTH``): give ``SMARTIDF_BASIC_AUTH`` the path of a JSON file
+    ``{user: password}`` instead (:func:`serve` says so).
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed ``smartidf serve`` arguments.
+
+    Returns
+    -------
+    dict of str to str
+        ``PANEL_COOKIE_SECRET`` when authentication is on, else nothing.
+    """
+    secret = config.serve_settings()["cookie_secret"]
+    return {"PANEL_COOKIE_SECRET": secret} if args.auth != "none" and secret else {}
+
+
 def serve(args: argparse.Namespace, announce=None) -> int:
     """Run ``panel serve`` until it ends or SIGTERM, SIGINT or SIGHUP stops it (with every
     process it started, :func:`.supervisor.supervise`); the database must exist (opened
@@ -225,8 +244,15 @@ def serve(args: argparse.Namespace, announce=None) -> int:
     db = config.db_path()
     if not Path(db).exists():
         raise SmartidfError(f"no database at {db}: run `smartidf data build` first")
-    env = server_environment({**os.environ, "SMARTIDF_DB": str(db)})
+    env = {k: v for k, v in os.environ.items()  # ours only: Panel refuses two secrets
+           if k not in ("PANEL_COOKIE_SECRET", "BOKEH_COOKIE_SECRET")}
+    env = server_environment({**env, "SMARTIDF_DB": str(db), **secret_environment(args)})
     cmd = panel_command(args)
+    creds = config.serve_settings()["basic_auth"]
+    if args.auth == "basic" and creds and not Path(creds).is_file():
+        print("smartidf serve: SMARTIDF_BASIC_AUTH is a password, so it is on the panel serve "
+              "command line, which every local user can read (ps); give it the path of a JSON "
+              "file {user: password} instead", file=sys.stderr)
     supervisor.check_port_free(args.address, args.port)
     if announce is not None:
         announce()
