@@ -38,6 +38,13 @@ those requests with a 4xx and a message (``publish/guard.py``, the service being
 anyway), and tests/test_publish.py checks ``/conformance`` for server errors only
 (schemathesis's ``--exclude-path``/``--include-path``). The reproductions run pygeoapi's own
 app, with its GeoJSON provider and hello-world process, in a Flask test client.
+
+Panel 1.9.4 (``panel.config.basic_auth``): a basic-auth password given in ``PANEL_BASIC_AUTH``
+is lower-cased (the property lower-cases whatever it reads, as it does for an OAuth
+provider's name), so a password with a capital letter never matches what is typed. The
+project's workaround (``apps/serve.py``, public API): a password is passed as
+``--basic-auth`` (on the command line, which ``smartidf serve`` warns about; a credentials
+file is recommended), the cookie secret in ``PANEL_COOKIE_SECRET``, which keeps its case.
 """
 
 from __future__ import annotations
@@ -245,3 +252,19 @@ def test_pygeoapi_answers_a_bad_request_without_a_server_error(pygeoapi_server, 
 def test_pygeoapi_documents_the_conformance_declaration_as_such(pygeoapi_server):
     ref = pygeoapi_server[1]["paths"]["/conformance"]["get"]["responses"]["200"]["$ref"]
     assert not ref.endswith("/LandingPage")
+
+
+@pytest.mark.xfail(strict=True, reason="Panel 1.9.4 lower-cases PANEL_BASIC_AUTH")
+def test_panel_keeps_the_case_of_a_basic_auth_password_from_the_environment(monkeypatch):
+    from panel.config import config
+
+    monkeypatch.setenv("PANEL_BASIC_AUTH", "Correct-Horse")
+    assert config.basic_auth == "Correct-Horse"
+
+
+def test_panel_keeps_the_case_of_the_cookie_secret_from_the_environment(monkeypatch):
+    """What the workaround relies on: the cookie secret from the environment as it is."""
+    from panel.config import config
+
+    monkeypatch.setenv("PANEL_COOKIE_SECRET", "Mixed-Case-Secret")
+    assert config.cookie_secret == "Mixed-Case-Secret"
