@@ -272,3 +272,15 @@ def test_roofs_by_class_add_up_to_the_solar_totals(territory_db, picked, shown):
         assert "SYNTHÉTIQUE" in p.at["roofs_red", "source"]
         for content in shown.values():
             assert "SYNTHÉTIQUE" in content
+
+
+def test_the_english_page_shows_english_units(territory_db, picked):  # noqa: F811
+    from smartidf_analysis.reporting.territory.definitions import FIGURES, UNITS_EN
+
+    assert {v[1] for v in FIGURES.values()} <= set(UNITS_EN)  # every unit has its English
+    assert value_text(1234.4, "kWh/hab./an", "en") == "1,234 kWh/inhab./yr"
+    assert value_text(1234.4, "kWh/hab./an", "fr").endswith("kWh/hab./an")
+    level, code = picked["commune"]
+    english = _plain(page_html(code, level, lang="en"))
+    assert "kWh/inhab./yr" in english and "kWh/hab./an" not in english
+    assert "/semaine" not in english and "/an<" not in english

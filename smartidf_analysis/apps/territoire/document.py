@@ -18,6 +18,7 @@ from smartidf_analysis.apps.i18n import fmt_number, tr
 from smartidf_analysis.apps.territoire import texts  # noqa: F401 - registers the labels
 from smartidf_analysis.apps.territoire.charts import trajectory_svg
 from smartidf_analysis.reporting import territory as terr
+from smartidf_analysis.reporting.territory.definitions import UNITS_EN
 
 MAP_WIDTH, MAP_HEIGHT = 640, 440  # [px] of the SVG map
 WHOLE_UNITS = ("sites", "communes", "toits", "rang")  # shown without decimals
@@ -64,6 +65,8 @@ def value_text(value: float, unit: str, lang: str) -> str:
     whole = unit in WHOLE_UNITS or unit.startswith("/")
     digits = 1 if not whole and (unit in ("%", "‰ actifs") or abs(value) < 100) else 0
     shown = fmt_number(value, lang, digits)
+    if lang == "en":
+        unit = UNITS_EN.get(unit, unit)
     return f"{shown} %" if unit == "%" else f"{shown} {unit}"
 
 

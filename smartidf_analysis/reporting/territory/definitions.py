@@ -127,3 +127,13 @@ PROFILE_COLUMNS = ["theme", "figure", "label_fr", "label_en", "value", "unit", "
 #: figures shown for communes only (a commune is its own hub's basin share: 100 %)
 COMMUNE_ONLY = ("fibre_rank_in_department",)
 NOT_FOR_COMMUNES = ("hub_share_of_residents",)
+
+#: the English of each unit of :data:`FIGURES` (the figures and the CSV keep the French one)
+UNITS_EN = {"%": "%", "GWh/an": "GWh/yr", "MWc": "MWp", "actifs": "workers",
+            "communes": "communes", "emplois": "jobs", "h/semaine": "h/week",
+            "kWh/hab./an": "kWh/inhab./yr", "kWh/m²/an": "kWh/m²/yr",
+            "kg CO₂e/semaine": "kg CO₂e/week", "km": "km", "km/semaine": "km/week",
+            "locaux": "premises", "locaux/trim.": "premises/quarter", "rang": "rank",
+            "sites": "sites", "toits": "roofs", "trimestres": "quarters",
+            "télétravailleurs": "teleworkers", "usagers/jour": "users/day",
+            "‰ actifs": "‰ of workers"}
