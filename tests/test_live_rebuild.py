@@ -51,7 +51,7 @@ def _open_fingerprints(path: Path) -> set[str]:
 
 
 def test_an_old_build_stays_open_until_its_last_cursor_closes(live_db):
-    before, old = _communes(live_db), db.build_fingerprint(live_db)
+    before, old = _communes(live_db), db.build_key(live_db)
     started, replaced, done, errors = threading.Event(), threading.Event(), threading.Event(), []
 
     def reader():  # a session's worker thread, in the middle of its reads
@@ -69,7 +69,7 @@ def test_an_old_build_stays_open_until_its_last_cursor_closes(live_db):
     thread.start()
     started.wait(timeout=30)
     _replace_with_fewer_communes(live_db)
-    new = db.build_fingerprint(live_db)
+    new = db.build_key(live_db)
     assert new != old
     assert _communes(live_db) == before - 3  # a new reader gets the new build
     assert _open_fingerprints(live_db) == {old, new}  # the old one is still used
@@ -86,9 +86,9 @@ def test_a_pinned_session_keeps_its_build_and_its_cache_keys(live_db):
     _replace_with_fewer_communes(live_db)
     with db.using(session):
         assert _communes(live_db) == before
-        assert db.build_fingerprint() == session.fingerprint  # keys agree with the reads
+        assert db.build_key() == session.fingerprint  # keys agree with the reads
     assert _communes(live_db) == before - 3
-    assert db.build_fingerprint() != session.fingerprint
+    assert db.build_key() != session.fingerprint
     assert session.fingerprint in _open_fingerprints(live_db)
     db.unpin(session)
     assert session.closed and session.fingerprint not in _open_fingerprints(live_db)

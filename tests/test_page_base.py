@@ -32,14 +32,14 @@ def test_a_rebuilt_database_is_never_served_from_the_cache(tmp_path, monkeypatch
     monkeypatch.setenv("SMARTIDF_DB", str(path))
     page_base.clear_cache()
     build.build(synthetic=True, path=path, progress=False, seed=0)
-    first = db.build_fingerprint(path)
+    first = db.build_key(path)
     view = PageView(OverviewPage(lang="en"))
     before = _headline(view)
     assert OverviewPage(lang="en").data() is view.page.data()  # one load per build
     population = db.query("region_totals", path=path)["population"].iloc[0]
 
     build.build(synthetic=True, path=path, progress=False, seed=0, scale=2.0, force=True)
-    assert db.build_fingerprint(path) != first
+    assert db.build_key(path) != first
     rebuilt = db.query("region_totals", path=path)["population"].iloc[0]
     assert rebuilt != population  # the shared connection reads the new file
     again = PageView(OverviewPage(lang="en"))

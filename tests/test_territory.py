@@ -26,7 +26,7 @@ def _use(path):
     from smartidf_analysis.reporting.territory import inputs
 
     db.close_shared()
-    inputs._cached.cache_clear()
+    inputs._cached.cache.clear()
 
 
 @pytest.fixture(scope="module")

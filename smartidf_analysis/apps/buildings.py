@@ -20,7 +20,7 @@ import pandas as pd
 import panel as pn
 import param
 
-from smartidf_analysis.data import db
+from smartidf_analysis.data.build_cache import per_build
 from smartidf_analysis.plots import roofs3d
 from smartidf_analysis.plots import solar as ps
 from smartidf_analysis.solar import io as sd
@@ -58,16 +58,16 @@ def set_production(roof_set: str, commune: str = "") -> pd.DataFrame:
         ``peak_power_kwp`` [kWp], ``annual_kwh`` [kWh/yr], ``specific_yield_kwh_kwp``
         [kWh/kWp/yr], ``solar_class``, ...
     """
-    prod = _production(db.build_fingerprint(), roof_set)
+    prod = _production(roof_set)
     if commune:
         prod = prod[prod["commune_code"] == commune]
     return prod.reset_index(drop=True)
 
 
-@pn.cache(max_items=4)
-def _production(build: str, roof_set: str) -> pd.DataFrame:
-    """Per-roof production of ``roof_set`` in the database build ``build`` (its
-    :func:`~smartidf_analysis.data.db.build_fingerprint`, the cache key: a rebuild or a new
+@per_build(max_items=4)
+def _production(roof_set: str) -> pd.DataFrame:
+    """Per-roof production of ``roof_set`` in the database build being read (its
+    :func:`~smartidf_analysis.data.db.build_key`, the cache key: a rebuild or a new
     import is never served from an older build's roofs)."""
     prod = sd.real_set_production(roof_set)
     prod = prod[prod["annual_kwh"].notna() & prod["geometry_wkb"].notna()]
@@ -129,7 +129,7 @@ def raster_points(synthetic: bool) -> pd.DataFrame:
     """
     if synthetic:
         return sd.stock_points()
-    return _production(db.build_fingerprint(), sd.IMPORTED_SET)[["lon", "lat", "solar_class"]]
+    return _production(sd.IMPORTED_SET)[["lon", "lat", "solar_class"]]
 
 
 class BuildingsState(param.Parameterized):
@@ -251,7 +251,7 @@ class BuildingsPage(Page):
 
     def _commune(self) -> str:
         communes = self.shared.communes.get(self.state.roof_set, [])
-        if not communes or len(_production(db.build_fingerprint(), self.state.roof_set)) \
+        if not communes or len(_production(self.state.roof_set)) \
                 <= MAX_3D_BUILDINGS:
             return ""
         return self.state.commune if self.state.commune in communes else communes[0]

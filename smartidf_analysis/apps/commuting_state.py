@@ -8,14 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-import panel as pn
 import param
 
 from smartidf_analysis import commuting as cm
 from smartidf_analysis import config, plots
 from smartidf_analysis.commuting import io as cio
 from smartidf_analysis.commuting.selections import commune_flows
-from smartidf_analysis.data import db
+from smartidf_analysis.data.build_cache import per_build
 from smartidf_analysis.errors import UnknownCodeError
 
 from .safe_text import escape_markdown
@@ -28,41 +27,38 @@ PAGE_INDICATORS = ("leaving_share", "self_containment", "self_sufficiency", "rel
 URL_PARAMETERS = ("indicator", "modes", "csps", "paris_as_one", "commune", "n_flows")
 
 
-# Loaded once per database build and selection: every cached function takes the database
-# path and its build fingerprint (db.build_fingerprint), so a rebuilt database is never
-# served from a stale cache.
-def _database() -> tuple[str, str]:
-    path = str(config.db_path())
-    return path, db.build_fingerprint(path)
+# Loaded once per database build and selection (data/build_cache.per_build: the key is the
+# build of the database read), so a rebuilt database is never served from a stale cache.
+def _database() -> str:
+    return str(config.db_path())
 
 
-@pn.cache(max_items=4)
-def _cached_communes(database: str, build: str) -> pd.DataFrame:
+@per_build(max_items=4, path_argument="database")
+def _cached_communes(database: str) -> pd.DataFrame:
     return cm.load_communes(database)
 
 
-@pn.cache(max_items=8)
-def _cached_map_frame(database: str, build: str, paris_as_one: bool) -> pd.DataFrame:
+@per_build(max_items=8, path_argument="database")
+def _cached_map_frame(database: str, paris_as_one: bool) -> pd.DataFrame:
     frame = cio.communes_map(paris_as_one, path=database)
     return frame[frame["geometry_wkb"].notna()].reset_index(drop=True)
 
 
-@pn.cache(max_items=16)
-def _cached_pairs(database: str, build: str, modes: tuple, csps: tuple,
-                  paris_as_one: bool) -> pd.DataFrame:
+@per_build(max_items=16, path_argument="database")
+def _cached_pairs(database: str, modes: tuple, csps: tuple, paris_as_one: bool) -> pd.DataFrame:
     flows = cm.add_distances(cm.load_pairs((), modes, csps, path=database),
-                             _cached_communes(database, build))
+                             _cached_communes(database))
     return cm.collapse_paris(flows) if paris_as_one else flows
 
 
-@pn.cache(max_items=16)
-def _cached_indicators(database: str, build: str, modes: tuple, csps: tuple,
+@per_build(max_items=16, path_argument="database")
+def _cached_indicators(database: str, modes: tuple, csps: tuple,
                        paris_as_one: bool) -> pd.DataFrame:
     return cm.indicators(modes, csps, paris_as_one=paris_as_one, path=database)
 
 
-@pn.cache(max_items=4)
-def _cached_provenance(database: str, build: str) -> pd.DataFrame:
+@per_build(max_items=4, path_argument="database")
+def _cached_provenance(database: str) -> pd.DataFrame:
     return cio.provenance(["commuting_flows"], path=database)
 
 
@@ -79,7 +75,7 @@ def communes_table() -> pd.DataFrame:
     smartidf_analysis.data.db.DatabaseMissingError
         When the database does not exist.
     """
-    return _cached_communes(*_database())
+    return _cached_communes(_database())
 
 
 def map_frame(paris_as_one: bool) -> pd.DataFrame:
@@ -100,15 +96,15 @@ def map_frame(paris_as_one: bool) -> pd.DataFrame:
     smartidf_analysis.data.db.DatabaseMissingError
         When the database does not exist.
     """
-    return _cached_map_frame(*_database(), paris_as_one)
+    return _cached_map_frame(_database(), paris_as_one)
 
 
 def _pairs(modes: tuple, csps: tuple, paris_as_one: bool) -> pd.DataFrame:
-    return _cached_pairs(*_database(), modes, csps, paris_as_one)
+    return _cached_pairs(_database(), modes, csps, paris_as_one)
 
 
 def _indicators(modes: tuple, csps: tuple, paris_as_one: bool) -> pd.DataFrame:
-    return _cached_indicators(*_database(), modes, csps, paris_as_one)
+    return _cached_indicators(_database(), modes, csps, paris_as_one)
 
 
 def source_text(lang: str = "en") -> str:
@@ -129,7 +125,7 @@ def source_text(lang: str = "en") -> str:
     smartidf_analysis.data.db.DatabaseMissingError
         When the database does not exist.
     """
-    return escape_markdown(plots.source_caption(_cached_provenance(*_database()), lang))
+    return escape_markdown(plots.source_caption(_cached_provenance(_database()), lang))
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ A page subclasses :class:`Page` and declares:
   reopens the same view;
 - ``load(database)``: a classmethod computing what every session of the page shares (tables,
   indicators, geometry) from the database file; pure and often slow. :meth:`Page.data`
-  returns it cached per database **build** (:func:`~smartidf_analysis.data.db.build_fingerprint`:
+  returns it cached per database **build** (:func:`~smartidf_analysis.data.db.build_key`:
   a rebuilt database is never served from a stale cache), computed once even when ten
   sessions open the page at once;
 - ``render(data)``: the page's content, ``(main, sidebar)`` lists of panes and widgets, made
@@ -52,7 +52,6 @@ import asyncio
 import functools
 import inspect
 import logging
-import threading
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -61,6 +60,7 @@ import param
 
 from smartidf_analysis import config
 from smartidf_analysis.data import db
+from smartidf_analysis.data.build_cache import BuildCache
 
 from .i18n import LANGS, tr
 from .shell import is_served, template
@@ -99,16 +99,14 @@ def check_panel_version(version: str | None = None) -> None:
             "workaround; if not, add this version to PANEL_WRITE_QUEUE_RACE.")
 
 
-_LOADED: dict[tuple[str, str], Any] = {}  # (page class, build fingerprint) -> data
-_LOADING: dict[tuple[str, str], threading.Lock] = {}
-_LOCK = threading.Lock()
+#: each page class's shared data, per build (at most two builds of each page kept)
+_PAGE_DATA = BuildCache(max_items=16)
 
 
-def cached_data(page_class: type[Page], database: str, fingerprint: str) -> Any:
-    """``page_class.load(database)``, computed once per database build and page class.
-
-    Entries of older builds of the same page are dropped when a new build is loaded. Thread
-    safe: concurrent callers for one key wait for the first one's result.
+def cached_data(page_class: type[Page], database: str, build_key: str) -> Any:
+    """``page_class.load(database)``, computed once per database build and page class
+    (:class:`~smartidf_analysis.data.build_cache.BuildCache`: concurrent callers for one key
+    wait for the first one's result).
 
     Parameters
     ----------
@@ -116,35 +114,22 @@ def cached_data(page_class: type[Page], database: str, fingerprint: str) -> Any:
         The page class (its ``load``).
     database : str
         Path of the DuckDB file.
-    fingerprint : str
-        Its build fingerprint (:func:`~smartidf_analysis.data.db.build_fingerprint`).
+    build_key : str
+        Its build (:func:`~smartidf_analysis.data.db.build_key`).
 
     Returns
     -------
     object
         What ``page_class.load`` returned (shared: read-only).
     """
-    key = (f"{page_class.__module__}.{page_class.__qualname__}", fingerprint)
-    if key in _LOADED:
-        return _LOADED[key]
-    with _LOCK:
-        lock = _LOADING.setdefault(key, threading.Lock())
-    with lock:
-        if key not in _LOADED:
-            data = page_class.load(database)
-            with _LOCK:
-                for old in [k for k in _LOADED if k[0] == key[0]]:
-                    del _LOADED[old]
-                _LOADED[key] = data
-                _LOADING.pop(key, None)
-    return _LOADED[key]
+    return _PAGE_DATA.get(build_key, f"{page_class.__module__}.{page_class.__qualname__}",
+                          lambda: page_class.load(database))
 
 
 def clear_cache() -> None:
     """Forget every page's loaded data (tests; a server never needs it: keys change with
     the build)."""
-    with _LOCK:
-        _LOADED.clear()
+    _PAGE_DATA.clear()
 
 
 class Page(pn.viewable.Viewer):
@@ -164,7 +149,7 @@ class Page(pn.viewable.Viewer):
         params.setdefault("state", self.State())
         super().__init__(**params)
         self.database = str(config.db_path())
-        self.fingerprint = db.build_fingerprint(self.database)
+        self.fingerprint = db.build_key(self.database)  # the build this session reads
         self.error_alert = pn.pane.Alert("", alert_type="danger", visible=False,
                                          sizing_mode="stretch_width", css_classes=["page-error"])
         self.url_alert = pn.pane.Alert("", alert_type="warning", visible=False,

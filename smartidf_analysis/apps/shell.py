@@ -7,7 +7,6 @@ sections of the public functions; the code itself is under 200 lines.
 from __future__ import annotations
 
 import contextlib
-import functools
 import io
 import logging
 from collections.abc import Callable
@@ -17,6 +16,7 @@ import panel as pn
 from panel.io.resources import LOCAL_DIST
 
 from smartidf_analysis.data import db
+from smartidf_analysis.data.build_cache import per_build
 
 from .i18n import LANGS, tr
 from .safe_text import escape_markdown
@@ -109,14 +109,14 @@ def is_synthetic(path=None) -> bool:
     return bool(frame["synthetic"].iloc[0])
 
 
-@functools.lru_cache(maxsize=64)
-def _build_facts(fingerprint: str, page: str) -> tuple[bool, pd.DataFrame]:
+@per_build(max_items=64)
+def _build_facts(page: str) -> tuple[bool, pd.DataFrame]:
     return is_synthetic(), db.missing_datasets(page=page)
 
 
 def build_facts(page: str) -> tuple[bool, pd.DataFrame]:
     """``(synthetic, missing datasets of the page)`` for the database build being served,
-    read once per build and page (:func:`~smartidf_analysis.data.db.build_fingerprint`;
+    read once per build and page (:func:`~smartidf_analysis.data.db.build_key`;
     every page opened read them again before: about 5 % of its server CPU). The frame is
     shared: read it, do not change it.
 
@@ -136,8 +136,7 @@ def build_facts(page: str) -> tuple[bool, pd.DataFrame]:
     smartidf_analysis.data.db.DatabaseMissingError
         When the database does not exist.
     """
-    with db.pinned():  # the key and the reads of one build, even during a rebuild
-        return _build_facts(db.build_fingerprint(), page)
+    return _build_facts(page)  # the key and the reads of one build, even during a rebuild
 
 
 def navigation(lang: str, active: str) -> pn.pane.Markdown:
@@ -319,7 +318,7 @@ def page_html_key(request) -> tuple[str, str, bool, str]:
     """What a page's HTML depends on, for Panel's ``reuse_sessions`` (``smartidf serve``
     sets ``pn.config.session_key_func`` to this): the page's path, its language, whether
     the URL is refused (:func:`url_args_ok`) and the database build being served
-    (:func:`~smartidf_analysis.data.db.build_fingerprint`: a synthetic banner, a missing
+    (:func:`~smartidf_analysis.data.db.build_key`: a synthetic banner, a missing
     dataset's message or a missing database change the page's roots).
 
     With session reuse, the HTML of a page is rendered from the first session made for its
@@ -339,11 +338,11 @@ def page_html_key(request) -> tuple[str, str, bool, str]:
     Returns
     -------
     (str, str, bool, str)
-        Path, language, whether the URL is accepted, build fingerprint (or "no database").
+        Path, language, whether the URL is accepted, build key (or "no database").
     """
     args = request.arguments or {}
     try:
-        build = db.build_fingerprint()
+        build = db.build_key()
     except db.DatabaseMissingError:
         build = "no database"
     return request.path, lang_of(args), url_args_ok(args), build

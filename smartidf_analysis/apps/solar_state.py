@@ -9,11 +9,10 @@ from dataclasses import dataclass
 import pandas as pd
 import param
 
+from smartidf_analysis.data.build_cache import BuildCache
 from smartidf_analysis.solar import io as sd
 from smartidf_analysis.solar.conventions import MODULE_EFFICIENCY
 from smartidf_analysis.solar.results import COMMUNE_INDICATORS, ROOF_TABLE_COLUMNS, SYNTHETIC_SET
-
-from .results_cache import ResultsCache
 
 ROOF_SETS = tuple(sd.ROOF_SETS)
 INDICATORS = COMMUNE_INDICATORS
@@ -85,4 +84,4 @@ class SolarState(param.Parameterized):
         return self.roof_set == SYNTHETIC_SET
 
 
-RESULTS = ResultsCache()  # roof and commune results per build and parameter set
+RESULTS = BuildCache()  # roof and commune results per build and parameter set

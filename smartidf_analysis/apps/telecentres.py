@@ -29,6 +29,7 @@ import panel as pn
 import param
 
 from smartidf_analysis import telecentres as tc
+from smartidf_analysis.data.build_cache import BuildCache
 from smartidf_analysis.plots import telecentres as tplots
 from smartidf_analysis.siting import SitingSettingsError
 from smartidf_analysis.telecentres import networks
@@ -38,7 +39,6 @@ from . import telecentres_display as show
 from . import telecentres_labels  # noqa: F401 - registers the page's labels
 from .i18n import fmt_number, tr
 from .page import Page
-from .results_cache import ResultsCache
 from .shell import csv_buffer, is_served
 from .telecentres_display import COMPARE_COLUMNS, SITE_COLUMNS, error_message  # noqa: F401
 
@@ -46,8 +46,8 @@ log = logging.getLogger("smartidf.apps.telecentres")
 
 URL_PARAMETERS = ("n_sites", "radius_km", "distance_threshold_km", "teleworkable_factor",
                   "days_per_week", "model", "method")
-SCENARIOS = ResultsCache(max_items=64)  # solved scenarios per build (shared by sessions)
-GPE_COMPARISONS = ResultsCache(max_items=16)  # with/without GPE tables per build and scenario
+SCENARIOS = BuildCache(max_items=64)  # solved scenarios per build (shared by sessions)
+GPE_COMPARISONS = BuildCache(max_items=16)  # with/without GPE tables per build and scenario
 
 
 @dataclass(frozen=True)

@@ -60,7 +60,7 @@ def warm_caches() -> list[str]:
         try:
             database = str(config.db_path())
             with db.pinned(database):  # keys and reads of one build
-                cached_data(page_class, database, db.build_fingerprint(database))
+                cached_data(page_class, database, db.build_key(database))
                 # one page made outside a session, at once: the results of the default
                 # view (solar yield cube and roof results, siting solve...) enter the shared
                 # caches, and the modules a first render imports are imported (measured

@@ -2,7 +2,7 @@
 connection that a reader still uses.
 
 A served process reads the database through one shared connection per **build**
-(:func:`smartidf_analysis.data.db.build_fingerprint`: a build or an import writes a new file
+(:func:`smartidf_analysis.data.db.build_key`: a build or an import writes a new file
 and renames it over the old one). This module keeps, for each source location, the *current*
 build (the last one opened) and every older build still in use, with the number of its
 users: a cursor being read, or a session pinned to it (:func:`smartidf_analysis.data.db.pin`).
@@ -32,7 +32,7 @@ class Build:
     location : str
         The resolved database file, or the export's URL.
     fingerprint : str
-        What identifies the build (:func:`smartidf_analysis.data.db.build_fingerprint`).
+        What identifies the build (:func:`smartidf_analysis.data.db.build_key`).
     connection : duckdb.DuckDBPyConnection
         The build's shared connection.
     catalog : str

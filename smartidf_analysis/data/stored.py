@@ -4,7 +4,7 @@ computing it again: :func:`per_build`.
 
 * **Where**: the ``cache/`` folder beside the DuckDB file (:func:`cache_dir`; for a Parquet
   export, ``cache/`` of :func:`~smartidf_analysis.config.data_dir`).
-* **Key**: the build (:func:`~smartidf_analysis.data.db.build_fingerprint`, or the export's
+* **Key**: the build (:func:`~smartidf_analysis.data.db.build_key`: the file, or the export's
   stamp) and the package's code (:func:`code_fingerprint`, a hash of its ``.py`` and ``.sql``
   files), so a rebuild, an import or another version of the package computes again.
 * **One computes, the others wait**: a file lock (``filelock``) per function, so two server
@@ -100,7 +100,7 @@ def per_build(compute: Callable[[str, str], T], build_key: str,
         A module-level function of ``(build_key, code)`` returning a picklable result; it
         reads the build that ``build_key`` names (``code`` is only part of the key).
     build_key : str
-        The build's key (:func:`~smartidf_analysis.data.db.build_fingerprint`).
+        The build's key (:func:`~smartidf_analysis.data.db.build_key`).
     path : str or pathlib.Path, optional
         The database, for :func:`cache_dir`; default the configured source.
 

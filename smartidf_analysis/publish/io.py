@@ -9,7 +9,6 @@ SQL: filters, bbox and paging are applied to the cached frame by
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 
 import numpy as np
@@ -18,6 +17,7 @@ import pandas as pd
 from smartidf_analysis import broadband
 from smartidf_analysis import commuting as cm
 from smartidf_analysis.data import db
+from smartidf_analysis.data.build_cache import BuildCache
 from smartidf_analysis.solar import io as solar_io
 from smartidf_analysis.telecentres import io as telecentres_io
 from smartidf_analysis.telecentres.demand import DEFAULT
@@ -27,20 +27,8 @@ from smartidf_analysis.telecentres.scenarios import run_scenario
 MODES = ("DOMICILE", "NM", "TC", "VP")
 CSPS = (1, 2, 3, 4, 5, 6)
 
-_lock = threading.Lock()
-_loading: dict[str, threading.Lock] = {}
-_frames: dict[str, tuple[tuple[str, str], pd.DataFrame]] = {}
-
-
-def build_key() -> tuple[str, str]:
-    """(location, version) of the database build being served (:func:`db.source_key`).
-
-    Returns
-    -------
-    tuple of (str, str)
-        The database's location and version.
-    """
-    return db.source_key()
+#: the collections' frames and the siting inputs, per build (data/build_cache.py)
+_CACHE = BuildCache(max_items=32)
 
 
 def cached(name: str, load: Callable[[], pd.DataFrame]) -> pd.DataFrame:
@@ -59,19 +47,8 @@ def cached(name: str, load: Callable[[], pd.DataFrame]) -> pd.DataFrame:
     pandas.DataFrame
         The value of ``load()`` for the current build (whatever ``load`` returns).
     """
-    key = build_key()
-    hit = _frames.get(name)
-    if hit is not None and hit[0] == key:
-        return hit[1]
-    with _lock:
-        gate = _loading.setdefault(name, threading.Lock())
-    with gate:
-        hit = _frames.get(name)
-        if hit is not None and hit[0] == key:
-            return hit[1]
-        frame = load()
-        _frames[name] = (key, frame)
-        return frame
+    with db.pinned():  # the key and the reads of one build
+        return _CACHE.get(db.build_key(), name, load)
 
 
 def provenance(tables: list[str]) -> pd.DataFrame:
@@ -238,14 +215,4 @@ def telecentre_inputs():
     smartidf_analysis.telecentres.sites.TelecentreInputs
         :func:`smartidf_analysis.telecentres.io.load_inputs` of the current build.
     """
-    key = build_key()
-    hit = _frames.get("_inputs")
-    if hit is None or hit[0] != key:
-        with _lock:
-            gate = _loading.setdefault("_inputs", threading.Lock())
-        with gate:
-            hit = _frames.get("_inputs")
-            if hit is None or hit[0] != key:
-                hit = (key, telecentres_io.load_inputs())
-                _frames["_inputs"] = hit  # type: ignore[assignment]
-    return hit[1]
+    return cached("_inputs", telecentres_io.load_inputs)

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from functools import lru_cache
 
 import pandas as pd
 
 from smartidf_analysis import config
 from smartidf_analysis.data import db
+from smartidf_analysis.data.build_cache import per_build
 
 log = logging.getLogger("smartidf.headlines")
 COLUMNS = ["theme", "value", "unit", "label_fr", "label_en", "source", "vintage", "error"]
@@ -73,8 +73,8 @@ THEMES: dict[str, Callable[[], dict]] = {
 }
 
 
-@lru_cache(maxsize=4)
-def _headlines_for(fingerprint: str, db_file: str) -> pd.DataFrame:
+@per_build(max_items=4, path_argument="db_file")
+def _headlines_for(db_file: str) -> pd.DataFrame:
     rows = []
     for theme, compute in THEMES.items():
         missing = db.missing_datasets(page=theme, path=db_file)
@@ -96,7 +96,7 @@ def _headlines_for(fingerprint: str, db_file: str) -> pd.DataFrame:
 def theme_headlines() -> pd.DataFrame:
     """One row per theme: value, unit, French/English label, source, vintage (or error).
 
-    Cached per database build (:func:`~smartidf_analysis.data.db.build_fingerprint`: the
+    Cached per database build (:func:`~smartidf_analysis.data.db.build_key`: the
     file's identity, which a rebuild and every import change), read from that build.
 
     Returns
@@ -108,6 +108,4 @@ def theme_headlines() -> pd.DataFrame:
         ``vintage`` and ``error`` (None, or the reason: :data:`MISSING` and the dataset ids,
         or the exception).
     """
-    path = config.db_path()
-    with db.pinned(path):
-        return _headlines_for(db.build_fingerprint(path), str(path)).copy()
+    return _headlines_for(str(config.db_path())).copy()

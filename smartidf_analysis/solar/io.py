@@ -6,10 +6,10 @@ public readers; the code itself is about 300 lines.
 The only solar module that touches the database, through :mod:`smartidf_analysis.data.db`
 (named queries ``sql/solar_*.sql`` and whitelisted reads). Expensive objects - the yield cube
 (about 1 s), the regional field, the 2.5-million-roof synthetic stock summaries - are cached
-with :func:`functools.lru_cache`, keyed by the database build (path and
-:func:`~smartidf_analysis.data.db.build_fingerprint`, the pinned build of a served session) and
-by every parameter, so a rebuilt database, an import or another parameter gives a fresh result. Cached
-objects are shared: treat them as read-only.
+per database build and parameters (:func:`~smartidf_analysis.data.build_cache.per_build`,
+keyed by :func:`~smartidf_analysis.data.db.build_key`, the pinned build of a served session),
+so a rebuilt database, an import or another parameter gives a fresh result. Cached objects
+are shared: treat them as read-only.
 
 Result tables the notebook quotes (:func:`paris_reference_yield`, :func:`stock_summary`...) are
 package functions so that they can be written as CSV and compared between runs.
@@ -28,6 +28,7 @@ import xarray as xr
 
 from smartidf_analysis import config
 from smartidf_analysis.data import compute, db, fetch
+from smartidf_analysis.data.build_cache import per_build
 from smartidf_analysis.data.sources.pvgis import read_pvgis_communes
 from smartidf_analysis.solar import clearsky
 from smartidf_analysis.solar import field as solar_field
@@ -69,19 +70,12 @@ PVGIS_DATASET = "solairesimple_pvgis_irradiation"  # refresh-only catalogue entr
 SOLAR_TABLES = ("irradiance_hourly", "buildings", "solar_cadastre_roofs", "communes", "premises",
                 "imported_roofs")
 
-def _db_key() -> tuple[str, str]:
-    """(location, version) of the data source - the DuckDB file and its build fingerprint, or
-    the Parquet export (``SMARTIDF_PARQUET``) and its stamp: the part of every cache key that
-    follows a rebuild (:func:`~smartidf_analysis.data.db.source_key`)."""
-    return db.source_key()
-
-
 # ------------------------------ Inputs
 
 
-@lru_cache(maxsize=4)
-def _irradiance(key) -> pd.DataFrame:
-    return db.read_table("irradiance_hourly", path=key[0]).sort_values("time_utc").reset_index(drop=True)
+@per_build(max_items=4)
+def _irradiance() -> pd.DataFrame:
+    return db.read_table("irradiance_hourly").sort_values("time_utc").reset_index(drop=True)
 
 
 def irradiance_table() -> pd.DataFrame:
@@ -98,18 +92,18 @@ def irradiance_table() -> pd.DataFrame:
     smartidf_analysis.data.db.DatabaseMissingError
         When the database has not been built.
     """
-    return _irradiance(_db_key()).copy()
+    return _irradiance().copy()
 
 
-@lru_cache(maxsize=4)
-def _plane(key, transposition, mounting: str = "rack") -> dict:
+@per_build(max_items=4)
+def _plane(transposition, mounting: str = "rack") -> dict:
     u0, u1 = mounting_heat_loss(mounting)
-    return solar.plane_arrays(_irradiance(key), transposition=transposition, u0=u0, u1=u1)  # ~40 MB
+    return solar.plane_arrays(_irradiance(), transposition=transposition, u0=u0, u1=u1)  # ~40 MB
 
 
-@lru_cache(maxsize=32)
-def _cube(key, system_losses_pct, inverter_efficiency, transposition, mounting: str = "rack") -> xr.Dataset:
-    cube = solar.cube_from_plane(_plane(key, transposition, mounting), system_losses_pct=system_losses_pct,
+@per_build(max_items=32)
+def _cube(system_losses_pct, inverter_efficiency, transposition, mounting: str = "rack") -> xr.Dataset:
+    cube = solar.cube_from_plane(_plane(transposition, mounting), system_losses_pct=system_losses_pct,
                                  inverter_efficiency=inverter_efficiency)
     cube.attrs["mounting"] = mounting
     return cube
@@ -146,13 +140,13 @@ def paris_yield_cube(*, system_losses_pct: float = 14.0, inverter_efficiency: fl
     smartidf_analysis.data.db.DatabaseMissingError
         When the database has not been built.
     """
-    return _cube(_db_key(), round(float(system_losses_pct), 2), round(float(inverter_efficiency), 4),
+    return _cube(round(float(system_losses_pct), 2), round(float(inverter_efficiency), 4),
                  str(transposition), str(mounting))
 
 
-@lru_cache(maxsize=4)
-def _modelled_field(key) -> xr.Dataset:
-    return clearsky.irradiance_field(_irradiance(key)).compute()
+@per_build(max_items=4)
+def _modelled_field() -> xr.Dataset:
+    return clearsky.irradiance_field(_irradiance()).compute()
 
 
 @lru_cache(maxsize=1)
@@ -168,16 +162,16 @@ def shipped_field_grid() -> xr.Dataset:
     return solar_field.read_field_csv(solar_field.FIELD_FILE.read_text(encoding="utf-8"))
 
 
-@lru_cache(maxsize=8)
-def _measured_field(key, level) -> xr.Dataset:
-    ghi = float(_irradiance(key)["ghi_w_m2"].sum()) / 1000.0  # the cube's horizontal level
+@per_build(max_items=8)
+def _measured_field(level) -> xr.Dataset:
+    ghi = float(_irradiance()["ghi_w_m2"].sum()) / 1000.0  # the cube's horizontal level
     return solar_field.measured_field(shipped_field_grid(), ghi, level=level)
 
 
-def _field(key, kind: str = "measured", level: str = "pvgis") -> xr.Dataset:
+def _field(kind: str = "measured", level: str = "pvgis") -> xr.Dataset:
     if kind not in FIELD_KINDS:
         raise ValueError(f"field kind must be one of {FIELD_KINDS}, not {kind!r}")
-    return _modelled_field(key) if kind == "modelled" else _measured_field(key, level)
+    return _modelled_field() if kind == "modelled" else _measured_field(level)
 
 
 def regional_field(kind: str = "measured", *, level: str = "pvgis") -> xr.Dataset:
@@ -205,7 +199,7 @@ def regional_field(kind: str = "measured", *, level: str = "pvgis") -> xr.Datase
     smartidf_analysis.data.db.DatabaseMissingError
         When the database has not been built.
     """
-    return _field(_db_key(), kind, level)
+    return _field(kind, level)
 
 
 def pvgis_points() -> pd.DataFrame:
@@ -557,12 +551,12 @@ def _pass_partition(part: pd.DataFrame, cube, field, candidates: int, w_commune:
             est.nlargest(candidates, "annual_kwh")[inputs], points)
 
 
-@lru_cache(maxsize=2)
-def _stock_pass(key, n, seed, candidates) -> _StockPass:
+@per_build(max_items=2)
+def _stock_pass(n, seed, candidates) -> _StockPass:
     import dask
 
-    cube, field = _cube(key, 14.0, 0.96, "perez"), _field(key)
-    communes = db.query("solar_stock_communes", path=key[0])
+    cube, field = _cube(14.0, 0.96, "perez"), _field()
+    communes = db.query("solar_stock_communes")
     stock = synthetic_roof_stock_dask(n, communes, StockAssumptions(seed=seed, weight="dwellings"))
     w_commune = weight_inputs(cube, stock["commune_code"].cat.categories, field=field, by="commune_code")
     w_class = weight_inputs(cube, SOLAR_CLASSES, field=field, by="solar_class")
@@ -614,11 +608,12 @@ def stock_summary(*, n: int = SYNTHETIC_ROOFS, seed: int = 0, module_efficiency:
     smartidf_analysis.data.db.DatabaseMissingError
         When the database has not been built.
     """
-    key = _db_key()
-    stock = _stock_pass(key, int(n), int(seed), 3 * int(top))
-    cube = _cube(key, round(float(system_losses_pct), 2), 0.96, "perez")
+    with db.pinned():  # every part of one build
+        stock = _stock_pass(int(n), int(seed), 3 * int(top))
+        cube = _cube(round(float(system_losses_pct), 2), 0.96, "perez")
+        field = _field()
     kw = dict(module_efficiency=module_efficiency, usable_fraction=usable_fraction)
-    top_roofs = estimate_roof_production(stock.candidates, cube, field=_field(key), **kw)
+    top_roofs = estimate_roof_production(stock.candidates, cube, field=field, **kw)
     top_roofs = top_roofs.nlargest(int(top), "annual_kwh").reset_index(drop=True)
     top_roofs["commune_code"] = top_roofs["commune_code"].astype(str)
     return StockSummary(totals_from_weights(stock.commune_weights, cube, **kw).rename_axis("commune_code"),
@@ -643,7 +638,7 @@ def stock_points(*, n: int = SYNTHETIC_ROOFS, seed: int = 0) -> pd.DataFrame:
     DataFrame
         ``lon``, ``lat`` [deg] and ``solar_class``, one row per roof.
     """
-    return _stock_pass(_db_key(), int(n), int(seed), 3000).points
+    return _stock_pass(int(n), int(seed), 3000).points
 
 
 def real_set_production(roof_set: str, *, module_efficiency: float = 0.20, usable_fraction: float = 1.0,

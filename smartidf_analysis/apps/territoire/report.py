@@ -16,7 +16,6 @@ import shutil
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -26,6 +25,7 @@ from smartidf_analysis.apps.i18n import tr
 from smartidf_analysis.apps.territoire.document import esc, flows_map_svg, profile_body
 from smartidf_analysis.broadband import io as broadband_io
 from smartidf_analysis.data import db
+from smartidf_analysis.data.build_cache import per_build
 from smartidf_analysis.errors import SmartidfError
 from smartidf_analysis.reporting import territory as terr
 from smartidf_analysis.reporting.territory import registry
@@ -49,8 +49,8 @@ h3,h4{break-after:avoid}}
 """
 
 
-@lru_cache(maxsize=2)
-def _outlines(fingerprint: str) -> pd.DataFrame:
+@per_build(max_items=2)
+def _outlines() -> pd.DataFrame:
     return broadband_io.load_map()
 
 
@@ -93,7 +93,7 @@ def report_parts(code: str, level: str | None = None, lang: str = "fr",
     dest = terr.top_flows(t["code"], t["level"], "destinations", inputs=inputs)
     orig = terr.top_flows(t["code"], t["level"], "origins", inputs=inputs)
     members = registry.members(inputs.communes, t["level"], t["code"])
-    svg = flows_map_svg(_outlines(inputs.fingerprint), members, dest, orig)
+    svg = flows_map_svg(_outlines(), members, dest, orig)
     trajectory = terr.fibre_trajectory(t["code"], t["level"], inputs=inputs)
     sites = terr.nearest_sites(t["code"], t["level"], inputs=inputs)
     pooling = terr.pooling_opportunities(t["code"], t["level"], inputs=inputs)

@@ -1,6 +1,5 @@
 """The shared read-only connection of each build, the cursors on it, and the
-sessions pinned to a build; the build keys (:func:`build_fingerprint`,
-:func:`source_key`)."""
+sessions pinned to a build; the build key (:func:`build_key`)."""
 
 from __future__ import annotations
 
@@ -18,61 +17,44 @@ from smartidf_analysis.data.db._connection import _file_fingerprint, _open, _ope
 from smartidf_analysis.errors import SmartidfError
 
 
-def source_key(path: str | Path | None = None) -> tuple[str, str]:
-    """(location, version) of the source: the part of every cache key that follows a
-    rebuild or a new export (file modification time, or the export's stamp).
+def build_key(path: str | Path | None = None) -> str:
+    """What identifies one build of the source: the key of every cache of data read from it
+    (:mod:`smartidf_analysis.data.build_cache`, :mod:`smartidf_analysis.data.stored`) and of
+    the shared connections of :func:`cursor`.
+
+    A DuckDB file: its resolved path, inode, size and modification time [ns] (a build or an
+    import writes a new file and renames it over the old one, so every build has its own
+    key). A Parquet export (:func:`source`): its location and ``exported_at`` stamp. Inside
+    :func:`using` (a session pinned to its build) it is the pinned build's key, so that keys
+    and reads agree.
 
     Parameters
     ----------
     path : str or pathlib.Path, optional
-        As for :func:`source`.
-
-    Returns
-    -------
-    location : str
-        As :func:`source` gives it.
-    version : str
-        :func:`build_fingerprint` of the file, or the export's ``exported_at`` stamp.
-
-    Raises
-    ------
-    DatabaseMissingError
-        When the source is a DuckDB file that does not exist.
-    """
-    kind, where = source(path)
-    if kind == "parquet":
-        return where, parquet.read_manifest(where)["exported_at"]
-    return where, build_fingerprint(where)
-
-
-def build_fingerprint(path: str | Path | None = None) -> str:
-    """What identifies one build of the database file at ``path`` (default: the configured
-    one): its resolved path, inode, size and modification time [ns]. A build or an import
-    writes a new file and renames it over the old one, so every build has its own
-    fingerprint; caches of served data are keyed on it, and so are the shared connections
-    of :func:`cursor`. Inside :func:`using` (a session pinned to its build) it is the pinned
-    build's fingerprint, so that keys and reads agree.
-
-    Parameters
-    ----------
-    path : str or pathlib.Path, optional
-        The database file; default :func:`~smartidf_analysis.config.db_path`.
+        A DuckDB file or a Parquet export (see :func:`source`); default the configured source.
 
     Returns
     -------
     str
-        ``"<path>:<inode>:<size>:<mtime_ns>"``.
+        ``"<path>:<inode>:<size>:<mtime_ns>"``, or ``"parquet:<location>:<exported_at>"``.
 
     Raises
     ------
     DatabaseMissingError
-        If the file does not exist (outside a pinned session).
+        If the DuckDB file does not exist (outside a pinned session).
     """
     pinned = _PINNED.get()
     if pinned is not None and not pinned.closed and (
             path is None or str(Path(path).resolve()) == pinned.location):
         return pinned.fingerprint
-    return _file_fingerprint(path)
+    return _current_key(*source(path))
+
+
+def _current_key(kind: str, where: str) -> str:
+    """The key of the build of source ``where`` now (no pinned session considered)."""
+    if kind == "parquet":
+        return f"parquet:{where}:{parquet.read_manifest(where)['exported_at']}"
+    return _file_fingerprint(where)
 
 
 _catalogs = itertools.count()
@@ -88,7 +70,7 @@ def _open_build(location: str) -> tuple[str, duckdb.DuckDBPyConnection, str]:
     build (else a rename came in between: again)."""
     kind, where = source(location)
     if kind == "parquet":  # one connection per export location (its manifest is read once)
-        return f"parquet:{where}", _open_export(where), "memory"
+        return _current_key(kind, where), _open_export(where), "memory"
     for _ in range(5):
         before = _file_fingerprint(where)
         catalog = f"build_{next(_catalogs)}"
@@ -120,8 +102,7 @@ def _enter(path: str | Path | None) -> Build:
             return _BUILDS.add_user(pinned)
         except BuildClosedError:  # its session ended while a worker thread still ran
             pass
-    fingerprint = _file_fingerprint(where) if kind == "duckdb" else f"{kind}:{where}"
-    return _BUILDS.acquire(where, fingerprint)
+    return _BUILDS.acquire(where, _current_key(kind, where))
 
 
 _local = threading.local()
@@ -206,7 +187,7 @@ def unpin(build: Build) -> None:
 @contextlib.contextmanager
 def using(build: Build | None):
     """Inside the block (and the worker threads it starts through ``asyncio.to_thread``),
-    reads and :func:`build_fingerprint` of that source use ``build`` (``None``: no pin).
+    reads and :func:`build_key` of that source use ``build`` (``None``: no pin).
 
     Parameters
     ----------
@@ -232,7 +213,7 @@ def using(build: Build | None):
 def pinned(path: str | Path | None = None):
     """:func:`using` the build being read now (the one already pinned in this context, else
     the current build, pinned for the block): a cache filled inside the block is keyed on
-    the build it read (:func:`build_fingerprint`), even when a rebuild lands meanwhile.
+    the build it read (:func:`build_key`), even when a rebuild lands meanwhile.
 
     Parameters
     ----------

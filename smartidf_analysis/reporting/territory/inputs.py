@@ -9,12 +9,12 @@ shown as missing with those names, never as zero.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import pandas as pd
 
 from smartidf_analysis import config
 from smartidf_analysis.data import db, stored
+from smartidf_analysis.data.build_cache import per_build
 from smartidf_analysis.reporting.territory import registry
 
 #: theme -> the dashboard page whose missing datasets stop it
@@ -152,7 +152,7 @@ def prepared_inputs(fingerprint: str, code: str) -> TerritoryInputs:
     Parameters
     ----------
     fingerprint : str
-        The build's key (:func:`~smartidf_analysis.data.db.build_fingerprint`).
+        The build's key (:func:`~smartidf_analysis.data.db.build_key`).
     code : str
         The package's :func:`~smartidf_analysis.data.stored.code_fingerprint` (part of the
         disk cache's key only).
@@ -167,15 +167,15 @@ def prepared_inputs(fingerprint: str, code: str) -> TerritoryInputs:
     return precompute(_read(fingerprint))
 
 
-@lru_cache(maxsize=2)
-def _cached(fingerprint: str) -> TerritoryInputs:
-    return stored.per_build(prepared_inputs, fingerprint)
+@per_build(max_items=2)
+def _cached() -> TerritoryInputs:
+    return stored.per_build(prepared_inputs, db.build_key())
 
 
 def load_inputs() -> TerritoryInputs:
     """The inputs of the configured database (``SMARTIDF_DB``) with every territory's
-    figures computed, once per build (its
-    :func:`~smartidf_analysis.data.db.build_fingerprint`): a rebuilt file is read again.
+    figures computed, once per build (its :func:`~smartidf_analysis.data.db.build_key`): a
+    rebuilt file is read again.
     Kept on disk beside the database (:func:`~smartidf_analysis.data.stored.per_build`), so
     the next process loads them (0.1-0.2 s) instead of computing them (about 10 s on the
     real build).
@@ -185,4 +185,4 @@ def load_inputs() -> TerritoryInputs:
     TerritoryInputs
         The tables of the themes the last build has (the others named in ``missing``).
     """
-    return _cached(db.build_fingerprint())
+    return _cached()
