@@ -22,9 +22,12 @@ Python, 2.20 s against 0.14 s for the standard ``pickle`` on the 70 MB territory
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import importlib.metadata
 import os
 import pickle
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -40,6 +43,8 @@ KEPT = 2
 #: itself
 WAIT_S = 600.0
 
+#: the libraries whose objects kept results hold (a new version computes them again)
+LIBRARIES = ("numpy", "pandas", "pyarrow", "xarray", "shapely")
 _PACKAGE = Path(__file__).resolve().parents[1]
 _code: str | None = None
 #: one lock object per lock file: re-entrant in its thread, other threads and processes wait
@@ -70,7 +75,9 @@ def cache_dir(path: str | Path | None = None) -> Path:
 
 def code_fingerprint() -> str:
     """A hash of the package's code (every ``.py`` and ``.sql`` file of
-    ``smartidf_analysis``, names and contents), read once per process.
+    ``smartidf_analysis``, names and contents), of the Python version and of the versions of
+    the libraries whose objects the kept results hold (:data:`LIBRARIES`), read once per
+    process.
 
     Returns
     -------
@@ -79,7 +86,9 @@ def code_fingerprint() -> str:
     """
     global _code
     if _code is None:
-        digest = hashlib.sha256()
+        digest = hashlib.sha256(sys.version.encode())
+        for library in LIBRARIES:
+            digest.update(f"{library}={importlib.metadata.version(library)}".encode())
         for file in sorted(_PACKAGE.rglob("*")):
             if file.suffix in (".py", ".sql") and "__pycache__" not in file.parts:
                 digest.update(file.relative_to(_PACKAGE).as_posix().encode())
@@ -128,10 +137,12 @@ def per_build(compute: Callable[[str, str], T], build_key: str,
             try:
                 with file.open("rb") as kept:
                     result = pickle.load(kept)
-                os.utime(file)  # used last: kept longest
-                return result
             except Exception:  # noqa: BLE001 - any unreadable file (truncated, other Python): compute
                 file.unlink(missing_ok=True)
+            else:
+                with contextlib.suppress(OSError):
+                    os.utime(file)  # used last: kept longest
+                return result
         result = compute(build_key, code)
         _keep(result, file)
         _prune(folder, name)
