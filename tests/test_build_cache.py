@@ -88,3 +88,14 @@ def test_per_build_follows_a_rebuild_and_the_database_argument(tmp_path, monkeyp
     assert value(str(other)) == 10 and len(calls) == 4
     assert value.cache.max_items == 4
     db.close_shared()
+
+
+def test_latest_build_only_drops_a_key_of_older_builds():
+    cache = BuildCache(latest_build_only=True)
+    cache.get("build-1", "overview", lambda: "old tables")
+    cache.get("build-1", "solar", lambda: "old roofs")
+    assert cache.get("build-2", "overview", lambda: "new tables") == "new tables"
+    calls = []
+    assert cache.get("build-1", "overview", lambda: calls.append(1) or "again") == "again"
+    assert calls == [1]  # the old build's value was dropped
+    assert cache.get("build-1", "solar", lambda: "recomputed") == "old roofs"  # other keys kept

@@ -99,14 +99,15 @@ def check_panel_version(version: str | None = None) -> None:
             "workaround; if not, add this version to PANEL_WRITE_QUEUE_RACE.")
 
 
-#: each page class's shared data, per build (at most two builds of each page kept)
-_PAGE_DATA = BuildCache(max_items=16)
+#: each page class's shared data, of the last build it was loaded for
+_PAGE_DATA = BuildCache(max_items=64, latest_build_only=True)
 
 
 def cached_data(page_class: type[Page], database: str, build_key: str) -> Any:
     """``page_class.load(database)``, computed once per database build and page class
     (:class:`~smartidf_analysis.data.build_cache.BuildCache`: concurrent callers for one key
-    wait for the first one's result).
+    wait for the first one's result). Entries of older builds of the same page are dropped
+    when a new build is loaded.
 
     Parameters
     ----------

@@ -34,10 +34,14 @@ class BuildCache:
     ----------
     max_items : int
         Values kept.
+    latest_build_only : bool, default False
+        Drop a key's values of other builds when a build's value is stored (what a page's
+        shared data wants: an old build's tables are not kept once a new build is read).
     """
 
-    def __init__(self, max_items: int = 32) -> None:
+    def __init__(self, max_items: int = 32, latest_build_only: bool = False) -> None:
         self.max_items = max_items
+        self.latest_build_only = latest_build_only
         self._items: OrderedDict[Hashable, Any] = OrderedDict()
         self._computing: dict[Hashable, threading.Lock] = {}
         self._lock = threading.Lock()
@@ -78,6 +82,9 @@ class BuildCache:
                     self._computing.pop(full, None)
                 raise
             with self._lock:
+                if self.latest_build_only:
+                    for other in [k for k in self._items if k[1] == key and k != full]:
+                        del self._items[other]
                 self._items[full] = value
                 self._computing.pop(full, None)
                 while len(self._items) > self.max_items:
