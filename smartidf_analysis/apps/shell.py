@@ -211,10 +211,16 @@ def template(page: str, main: list, sidebar: list | None = None, lang: str = "fr
         return pn.Row(pn.Column(navigation(lang, page), *(sidebar or []), width=300),
                       pn.Column(*banner, *main, sizing_mode="stretch_width"),
                       sizing_mode="stretch_width")
+    # No template busy indicator: Panel's is one spinner per session, all tied to the
+    # process-wide pn.state.busy, so every callback's start and end redrew every open
+    # session's spinner (O(sessions) per change: 26 % of a server process's CPU at 20
+    # sessions each, py-spy under benchmarks/load.py, 2026-12-05), and showed a visitor as
+    # busy because of another's callback. Pages show their own loading state.
     tpl = pn.template.BootstrapTemplate(
         title=f"{tr('app_title', lang)} — {tr(page, lang)}",
         sidebar=[navigation(lang, page), *(sidebar or []), save_button],
         main=[*banner, *main], header_background="#1f5c99", sidebar_width=300,
+        busy_indicator=None,
     )
     return tpl
 
