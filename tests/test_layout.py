@@ -17,7 +17,7 @@ DB = "smartidf_analysis.data.db"
 #: modules (broadband, commuting, solar, telecentres), the reporting layer (headline figures,
 #: the database stamp of reports) and the pages (their build fingerprint and missing-data
 #: notices).
-DB_IMPORTERS = ("data/", "broadband/io.py", "commuting/io.py", "solar/io.py", "telecentres/io.py",
+DB_IMPORTERS = ("data/", "broadband/io.py", "commuting/io.py", "solar/io/", "telecentres/io.py",
                 "reporting/", "apps/", "publish/io.py")
 
 
