@@ -37,13 +37,13 @@ from typing import Any, TextIO
 
 from smartidf_analysis import config
 from smartidf_analysis.errors import SmartidfError
-from smartidf_analysis.reporting.key_results import (  # noqa: F401 - re-exported (moved to key_results)
+from smartidf_analysis.reporting.key_results import (  # noqa: F401 - moved there, re-exported
     FLOAT_DIGITS,
     NOISE_RELATIVE,
     key_result,
     key_result_csv,
 )
-from smartidf_analysis.reporting.stamp import (  # noqa: F401 - re-exported (moved to stamp)
+from smartidf_analysis.reporting.stamp import (  # noqa: F401 - moved there, re-exported
     _CSS,
     _git_state,
     provenance,

@@ -21,11 +21,11 @@ from smartidf_analysis.data import compute
 from smartidf_analysis.siting import MaximalCoveringLocation, SitingSettingsError
 from smartidf_analysis.siting.pmedian import PMedian
 from smartidf_analysis.telecentres.demand import DEFAULT, Scenario
-from smartidf_analysis.telecentres.pooling import (  # noqa: F401 - re-exported (moved to pooling)
+from smartidf_analysis.telecentres.pooling import (  # noqa: F401 - moved there, re-exported
     LA_DEFENSE,
     employer_hub,
 )
-from smartidf_analysis.telecentres.savings import (  # noqa: F401 - re-exported (moved to savings)
+from smartidf_analysis.telecentres.savings import (  # noqa: F401 - moved there, re-exported
     DETOUR_FACTOR,
     EMISSION_FACTORS_KG_PER_KM,
     WORKING_WEEKS,
