@@ -13,7 +13,6 @@ from collections.abc import Iterable, Sequence
 import pandas as pd
 
 LEVELS = ("commune", "ept", "epci", "department")
-BREAKDOWNS = ("mode", "csp")
 PARIS_CODE = "75056"
 MGP_DEPARTMENTS = ("75", "92", "93", "94")  # departments of the Métropole du Grand Paris
 
