@@ -35,7 +35,7 @@ import time
 from pathlib import Path
 from typing import Any, TextIO
 
-from smartidf_analysis import config
+from smartidf_analysis import __version__, config  # noqa: F401 - __version__: still importable from here
 from smartidf_analysis.errors import SmartidfError
 from smartidf_analysis.reporting.key_results import (  # noqa: F401 - moved there, re-exported
     FLOAT_DIGITS,
