@@ -60,12 +60,8 @@ from smartidf_analysis.errors import SmartidfError
 
 #: the most rows a site file may hold (France holds about 3,500 tiers-lieux in 2023)
 MAX_ROWS = 100_000
-
-
 #: problems listed in an error message (all are counted)
 MAX_REPORTED = 20
-
-
 ALIASES = {
     "name": ("name", "nom", "nom_du_tiers_lieu", "nom_tiers_lieu", "nom_du_lieu", "titre",
              "libelle"),

@@ -18,8 +18,6 @@ import pandas as pd
 from smartidf_analysis import config
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
-
-
 FLOAT_DIGITS = 10  # significant digits of floats in key-result CSVs
 
 

@@ -20,8 +20,6 @@ from smartidf_analysis.data import compute
 #: 900-1000, >= 1000 kWh/m2/yr): blue = APUR "non favorable" (< 700), yellow = the two middle
 #: classes (700-900), red = the two top classes (>= 900).
 CLASS_THRESHOLDS_KWH_M2 = (700.0, 900.0)
-
-
 SOLAR_CLASSES = ("blue", "yellow", "red")
 
 

@@ -12,7 +12,6 @@ import pandas as pd
 
 ROOF_COLUMNS = ("usable_area_m2", "tilt_deg", "azimuth_deg", "lat", "lon")
 
-
 _REASONS = (
     "missing usable_area_m2", "negative usable_area_m2", "missing tilt_deg", "tilt_deg outside 0-90",
     "missing azimuth_deg", "azimuth_deg outside 0-360", "missing coordinates", "invalid coordinates",

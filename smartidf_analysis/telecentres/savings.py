@@ -30,13 +30,9 @@ from smartidf_analysis.telecentres.travel import TRAVEL_BANDS, time_saved_min
 #: Working weeks per year [weeks]: ASSUMPTION (52 minus 5 weeks of paid leave and about 2
 #: weeks of public holidays).
 WORKING_WEEKS = 45.0
-
-
 #: Network distance / crow-fly distance: 1.2, the factor RATP's modal comparator applies to
 #: crow-fly distances for car trips; used for every mode here (an assumption).
 DETOUR_FACTOR = 1.2
-
-
 #: Emission factors [kg CO2e per passenger-km], ADEME Base Carbone as shown by ADEME's
 #: "Impact CO2" transport comparator (2023; construction of vehicles included): thermal car
 #: with its driver alone 0.218 (the INSEE "VP" mode also holds motorbikes: same factor, an

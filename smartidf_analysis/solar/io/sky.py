@@ -24,8 +24,6 @@ from smartidf_analysis.solar import irradiance as solar
 from smartidf_analysis.solar.conventions import mounting_heat_loss
 
 FIELD_KINDS = ("measured", "modelled")
-
-
 PVGIS_DATASET = "solairesimple_pvgis_irradiation"  # refresh-only catalogue entry of the field
 
 

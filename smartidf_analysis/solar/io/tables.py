@@ -11,18 +11,6 @@ import pandas as pd
 
 from smartidf_analysis import config
 from smartidf_analysis.data import db
-from smartidf_analysis.solar.io.sky import (  # noqa: F401 - re-exported (moved to sky)
-    FIELD_KINDS,
-    PVGIS_DATASET,
-    _cube,
-    _field,
-    fit_field_file,
-    irradiance_table,
-    paris_yield_cube,
-    pvgis_points,
-    regional_field,
-    shipped_field_grid,
-)
 
 #: Roof sets the page and the notebook know: id -> provenance dataset id.
 ROOF_SETS = {
@@ -31,14 +19,10 @@ ROOF_SETS = {
     "saint_denis_cadastre": "dfg_saint_denis_solar_roofs",
     "synthetic_stock": None,
 }
-
-
 IMPORTED_SET = "imported_buildings"  # roofs of `smartidf data import-buildings` (imported_roofs)
 
 
 BUILDING_SOURCES = ("apur_volumes_paris13", "dfg_saint_denis_buildings")
-
-
 SOLAR_TABLES = ("irradiance_hourly", "buildings", "solar_cadastre_roofs", "communes", "premises",
                 "imported_roofs")
 
