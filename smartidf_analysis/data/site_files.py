@@ -75,8 +75,6 @@ ALIASES = {
     "source": ("source",),
     "source_ref": ("source_ref", "id", "@id", "osm_id", "identifiant", "id_tiers_lieu"),
 }
-
-
 WGS84_NAMES = ("crs84", "epsg:4326", "epsg::4326", "4326")
 
 

@@ -19,8 +19,6 @@ from smartidf_analysis import config
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
 FLOAT_DIGITS = 10  # significant digits of floats in key-result CSVs
-
-
 NOISE_RELATIVE = 1e-12  # |x| below this fraction of its column's largest |x| is written as 0
 
 

@@ -21,8 +21,6 @@ from smartidf_analysis.data import compute
 #: classes (700-900), red = the two top classes (>= 900).
 CLASS_THRESHOLDS_KWH_M2 = (700.0, 900.0)
 SOLAR_CLASSES = ("blue", "yellow", "red")
-
-
 #: Map colours of the classes (the service's red / yellow / blue, colour-blind safe shades).
 CLASS_COLORS = {"red": "#d7301f", "yellow": "#fec44f", "blue": "#2b8cbe"}
 

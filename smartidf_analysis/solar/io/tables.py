@@ -20,8 +20,6 @@ ROOF_SETS = {
     "synthetic_stock": None,
 }
 IMPORTED_SET = "imported_buildings"  # roofs of `smartidf data import-buildings` (imported_roofs)
-
-
 BUILDING_SOURCES = ("apur_volumes_paris13", "dfg_saint_denis_buildings")
 SOLAR_TABLES = ("irradiance_hourly", "buildings", "solar_cadastre_roofs", "communes", "premises",
                 "imported_roofs")
