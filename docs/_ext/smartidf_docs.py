@@ -160,11 +160,14 @@ def _resolve_short_name(app, env, node, contnode):
     matches = domain.find_obj(env, None, None, target, node["reftype"], 1)
     homes = {name for name, _ in matches}
     if len(homes) != 1:
-        module = node.get("py:module")
-        dotted = target if "." in target or not module else f"{module}.{target}"
-        matches = _reexported(domain, env, dotted, node["reftype"])
-        homes = {name for name, _ in matches}
-        if len(homes) != 1:
+        # as written, or relative to the referring module and its packages (``reports.x``)
+        parts = (node.get("py:module") or "").split(".")
+        tried = [f"{'.'.join(parts[:cut])}.{target}" for cut in range(len(parts), 0, -1) if parts[0]]
+        for dotted in (*tried, target):
+            matches = _reexported(domain, env, dotted, node["reftype"])
+            if len({name for name, _ in matches}) == 1:
+                break
+        else:
             return None
     from sphinx.util.nodes import make_refnode
 
