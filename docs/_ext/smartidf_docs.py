@@ -148,8 +148,9 @@ def _copy_reports(app, exception) -> None:
 def _resolve_short_name(app, env, node, contnode):
     """A Python reference the domain could not resolve as written (a short name from another
     module, as docstrings written for readers of the source use them) is looked up as
-    ``.name``: resolved when exactly one documented object ends so; still a warning (an
-    error with -W) when none or several do."""
+    ``.name``: resolved when exactly one documented object ends so, or else when exactly one
+    is the object the name imports (a name re-exported by a module that no longer defines
+    it); still a warning (an error with -W) when none or several do."""
     if node.get("refdomain") != "py" or node.get("refspecific"):
         return None
     target = node.get("reftarget", "")
@@ -159,11 +160,53 @@ def _resolve_short_name(app, env, node, contnode):
     matches = domain.find_obj(env, None, None, target, node["reftype"], 1)
     homes = {name for name, _ in matches}
     if len(homes) != 1:
-        return None
+        # as written, or relative to the referring module and its packages (``reports.x``)
+        parts = (node.get("py:module") or "").split(".")
+        tried = [f"{'.'.join(parts[:cut])}.{target}" for cut in range(len(parts), 0, -1) if parts[0]]
+        for dotted in (*tried, target):
+            matches = _reexported(domain, env, dotted, node["reftype"])
+            if len({name for name, _ in matches}) == 1:
+                break
+        else:
+            return None
     from sphinx.util.nodes import make_refnode
 
     name, obj = matches[0]
     return make_refnode(app.builder, node["refdoc"], obj.docname, obj.node_id, contnode, name)
+
+
+_MISSING = object()
+
+
+def _imported(dotted: str):
+    """The object ``dotted`` (``package.module.name``) names, or :data:`_MISSING`."""
+    import importlib
+
+    parts = dotted.split(".")
+    for cut in range(len(parts) - 1, 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
+            continue
+        for attr in parts[cut:]:
+            obj = getattr(obj, attr, _MISSING)
+            if obj is _MISSING:
+                break
+        return obj
+    return _MISSING
+
+
+def _reexported(domain, env, target: str, reftype: str) -> list:
+    """The documented object a module re-exports (``solar.io.stock_summary``, documented where
+    it is defined, ``solar.io.production.stock_summary``): the objects of that last name
+    that are the very object ``target`` imports."""
+    if "." not in target:
+        return []
+    wanted = _imported(target)
+    if wanted is _MISSING:
+        return []
+    candidates = domain.find_obj(env, None, None, target.rpartition(".")[2], reftype, 1)
+    return [(name, obj) for name, obj in candidates if _imported(name) is wanted]
 
 
 def setup(app):

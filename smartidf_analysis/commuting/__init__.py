@@ -4,6 +4,11 @@ selections, the database inputs (`io`).
 
 
 # `indicators` below is io's function: it replaces the name of the submodule `indicators`
+from smartidf_analysis.commuting.distances import (  # noqa: F401 - the package's API
+    INTRA_DISTANCE_FACTOR,
+    add_distances,
+    intra_commune_distance_km,
+)
 from smartidf_analysis.commuting.io import (  # noqa: F401 - the package's API
     flows_with_distance,
     indicators,
@@ -17,30 +22,29 @@ from smartidf_analysis.commuting.matrices import (  # noqa: F401 - the package's
     CSP_NAMES,
     CSPS,
     INDICATORS,
-    INTRA_DISTANCE_FACTOR,
-    LEVELS,
-    MGP_DEPARTMENTS,
     MODE_NAMES,
     MODES,
-    PARIS_CODE,
     SOURCE,
     VINTAGE,
     WORKERS_SCALE,
     EmptySelectionError,
-    add_distances,
     aggregate_od,
     check_breakdowns,
     check_selection,
     collapse_paris,
     commune_indicators,
-    communes_at,
     distance_distribution,
-    intra_commune_distance_km,
-    is_arrondissement,
     mode_shares,
     region_summary,
-    relabel_paris,
     sum_workers,
-    unit_table,
     weighted_median,
+)
+from smartidf_analysis.commuting.units import (  # noqa: F401 - the package's API
+    LEVELS,
+    MGP_DEPARTMENTS,
+    PARIS_CODE,
+    communes_at,
+    is_arrondissement,
+    relabel_paris,
+    unit_table,
 )

@@ -1,8 +1,5 @@
 """Home-to-work commuting: origin–destination matrices, distances and commune indicators.
 
-Over 400 lines: the code is under 400; the numpydoc sections of the docstrings (parameters,
-returned columns and their units) are the rest.
-
 Data: INSEE RP 2014 MOBPRO flows **inside Île-de-France** by transport mode and
 socio-professional group (table ``commuting_flows``, 5.32 M workers; see SOURCES.md C1).
 ``workers`` is a sum of survey weights (IPONDI), hence decimals. Paris is stored as its 20
@@ -17,31 +14,28 @@ Every function here is pure and takes DataFrames (``home_code``, ``work_code``, 
 database reads (``load_*``, ``od_matrix``, ``flows_with_distance``, ``indicators``) are in
 :mod:`smartidf_analysis.commuting.io`.
 
-Distances are crow-fly between commune centroids in Lambert-93 (EPSG:2154) [km]. The
-distance of a flow inside one commune is estimated from its area A [km²] as the mean
-distance between two points drawn uniformly in a disc of the same area,
-``128 / (45 π) · √(A / π) ≈ 0.511 √A`` (the classical mean distance 128 r / 45 π between
-two random points of a disc of radius r, e.g. Santaló 1976, *Integral Geometry and Geometric
-Probability*; checked by simulation in the tests).
+Distances (crow-fly between centroids, the mean distance inside a commune) are computed by
+:mod:`smartidf_analysis.commuting.distances`; Paris as arrondissements or as one commune and
+the map units by :mod:`smartidf_analysis.commuting.units` (both importable from here).
 
 Sums of ``workers`` are fixed-point, in DuckDB (:func:`smartidf_analysis.data.db.sum_sql`) and in pandas
 (:func:`sum_workers`): survey weights are added as integers of 1e-9 worker, so that a sum
 does not depend on the order rows are added in (DuckDB threads, Dask partitions) and two
 flows made of the same weights are exactly equal, their tie broken by code.
-
-Paris switch: ``paris_as_one=True`` relabels the arrondissements as 75056 *after* distances
-are computed, so a commute from the 13th to the 8th keeps its real length and counts as
-"working in one's commune".
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 
+from smartidf_analysis.commuting.distances import (  # noqa: F401 - moved there, re-exported
+    INTRA_DISTANCE_FACTOR,
+    add_distances,
+    intra_commune_distance_km,
+)
 from smartidf_analysis.commuting.indicators import (  # noqa: F401 - re-exported: the theme's public API
     INDICATORS,
     MODES,
@@ -50,6 +44,15 @@ from smartidf_analysis.commuting.indicators import (  # noqa: F401 - re-exported
     mode_shares,
     region_summary,
     weighted_median,
+)
+from smartidf_analysis.commuting.units import (  # noqa: F401 - moved there, re-exported
+    LEVELS,
+    MGP_DEPARTMENTS,
+    PARIS_CODE,
+    communes_at,
+    is_arrondissement,
+    relabel_paris,
+    unit_table,
 )
 from smartidf_analysis.data.schema import SUM_SCALE
 from smartidf_analysis.errors import SmartidfError, UnknownCodeError
@@ -69,11 +72,7 @@ CSP_NAMES = {
     5: "employees",
     6: "blue-collar workers",
 }
-LEVELS = ("commune", "ept", "epci", "department")
 BREAKDOWNS = ("mode", "csp")
-PARIS_CODE = "75056"
-MGP_DEPARTMENTS = ("75", "92", "93", "94")  # departments of the Métropole du Grand Paris
-INTRA_DISTANCE_FACTOR = 128 / (45 * math.pi)  # mean distance in a disc, in radii
 SOURCE = "INSEE, RP 2014, mobilités professionnelles (flux domicile-travail internes à l'IDF)"
 VINTAGE = "RP 2014"
 
@@ -190,110 +189,6 @@ def check_breakdowns(by: Iterable[str]) -> list[str]:
 
 
 # --------------------------------------------------------------------------- geography
-def is_arrondissement(codes: pd.Series) -> pd.Series:
-    """True for Paris arrondissement codes 75101–75120.
-
-    Parameters
-    ----------
-    codes : pandas.Series
-        INSEE commune codes.
-
-    Returns
-    -------
-    pandas.Series
-        Boolean, aligned on ``codes``.
-    """
-    return codes.astype(str).str.fullmatch(r"751(0[1-9]|1[0-9]|20)")
-
-
-def relabel_paris(frame: pd.DataFrame,
-                  columns: Sequence[str] = ("home_code", "work_code")) -> pd.DataFrame:
-    """A copy of ``frame`` with the arrondissement codes in ``columns`` replaced by 75056.
-
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-        A table with commune-code columns.
-    columns : sequence of str, default ("home_code", "work_code")
-        The columns to relabel.
-
-    Returns
-    -------
-    pandas.DataFrame
-        The relabelled copy (rows are not re-summed; see :func:`collapse_paris`).
-    """
-    out = frame.copy()
-    for col in columns:
-        out[col] = out[col].where(~is_arrondissement(out[col]), PARIS_CODE)
-    return out
-
-
-def communes_at(communes: pd.DataFrame, paris_as_one: bool) -> pd.DataFrame:
-    """The communes table at one Paris resolution: 75056 alone, or its 20 arrondissements.
-
-    Parameters
-    ----------
-    communes : pandas.DataFrame
-        Commune attributes with ``commune_code`` (holding 75056 and the arrondissements).
-    paris_as_one : bool
-        Keep 75056 (True) or the arrondissements (False).
-
-    Returns
-    -------
-    pandas.DataFrame
-        The kept rows of ``communes``, re-indexed.
-    """
-    code = communes["commune_code"]
-    keep = ~is_arrondissement(code) if paris_as_one else code != PARIS_CODE
-    return communes[keep].reset_index(drop=True)
-
-
-def intra_commune_distance_km(area_km2) -> np.ndarray:
-    """Mean crow-fly distance [km] of a commute inside a commune of area ``area_km2`` [km²]:
-    the mean distance between two uniform points in a disc of that area, 0.9054 · radius.
-
-    Parameters
-    ----------
-    area_km2 : array_like of float
-        Commune areas [km²].
-
-    Returns
-    -------
-    numpy.ndarray
-        Mean distances [km].
-    """
-    area = np.asarray(area_km2, dtype=float)
-    return INTRA_DISTANCE_FACTOR * np.sqrt(area / math.pi)
-
-
-def add_distances(flows: pd.DataFrame, communes: pd.DataFrame) -> pd.DataFrame:
-    """``flows`` with ``distance_km``: crow-fly between Lambert-93 centroids [km], or the
-    area-based estimate (:func:`intra_commune_distance_km`) when home = work.
-
-    Codes absent from ``communes`` (unmatched 2014 codes) get ``NaN``.
-
-    Parameters
-    ----------
-    flows : pandas.DataFrame
-        ``home_code``, ``work_code`` and any other columns.
-    communes : pandas.DataFrame
-        ``commune_code``, ``centroid_x_l93``, ``centroid_y_l93`` [m, Lambert-93] and
-        ``area_km2`` [km²].
-
-    Returns
-    -------
-    pandas.DataFrame
-        A copy of ``flows`` with ``distance_km`` [km].
-    """
-    coords = communes.drop_duplicates("commune_code").set_index("commune_code")[
-        ["centroid_x_l93", "centroid_y_l93", "area_km2"]]
-    home = coords.reindex(flows["home_code"].to_numpy()).to_numpy(dtype=float)
-    work = coords.reindex(flows["work_code"].to_numpy()).to_numpy(dtype=float)
-    crow = np.hypot(home[:, 0] - work[:, 0], home[:, 1] - work[:, 1]) / 1000.0
-    same = (flows["home_code"].to_numpy() == flows["work_code"].to_numpy())
-    out = flows.copy()
-    out["distance_km"] = np.where(same, intra_commune_distance_km(home[:, 2]), crow)
-    return out
 
 
 def collapse_paris(flows: pd.DataFrame) -> pd.DataFrame:
@@ -322,81 +217,6 @@ def collapse_paris(flows: pd.DataFrame) -> pd.DataFrame:
     grouped["workers"] = sum_workers(out, keys, sort=False)["workers"]  # same groups, same order
     grouped["distance_km"] = grouped["_wd"] / grouped["workers"].where(grouped["workers"] > 0)
     return grouped.drop(columns="_wd")
-
-
-def unit_table(communes: pd.DataFrame, level: str, codes: Iterable[str] = ()) -> pd.DataFrame:
-    """Map every commune code (and any extra ``codes``) to its unit at ``level``.
-
-    ``communes`` has the columns of :func:`smartidf_analysis.commuting.io.load_communes` (``commune_code``,
-    ``commune_name``, ``parent_code``, ``department_code`` [, ``department_name``],
-    ``epci_siren``, ``epci_name``, ``ept_code``, ``ept_name``). Returns ``commune_code,
-    unit_code, unit_name``. Rules (every code gets exactly one unit, so totals never change
-    across levels):
-
-    * ``commune``: itself (an unmatched 2014 code is its own unit, named after its code);
-    * ``department``: ``department_code`` (unmatched codes: their first two digits);
-    * ``epci``: ``epci_siren`` (unmatched codes: their own unit "<code> (not in current COG)");
-    * ``ept``: the EPT of the Métropole du Grand Paris; **Paris** (75056 and arrondissements,
-      in no EPT in INSEE's file) is its own unit ``75056``; communes **outside the MGP**, and
-      unmatched codes outside the MGP departments, are grouped per department as
-      ``HORS-MGP-<dep>`` "outside MGP: <department> (<dep>)".
-
-    Parameters
-    ----------
-    communes : pandas.DataFrame
-        See above.
-    level : {"commune", "ept", "epci", "department"}
-        The unit level.
-    codes : iterable of str
-        Extra commune codes (e.g. the codes of the flows) absent from ``communes``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``commune_code``, ``unit_code``, ``unit_name``.
-
-    Raises
-    ------
-    ValueError
-        If ``level`` is not one of :data:`LEVELS`.
-    """
-    if level not in LEVELS:
-        raise ValueError(f"unknown level {level!r}; use one of {list(LEVELS)}")
-    com = communes.drop_duplicates("commune_code")
-    extra = sorted(set(codes) - set(com["commune_code"].unique()))
-    dep_names = com.dropna(subset=["department_code"]).drop_duplicates("department_code")
-    dep_names = dict(zip(dep_names["department_code"],
-                         dep_names.get("department_name", dep_names["department_code"]),
-                         strict=True))
-    table = pd.concat([
-        com[["commune_code", "commune_name", "department_code", "epci_siren", "epci_name",
-             "ept_code", "ept_name", "parent_code"]],
-        pd.DataFrame({"commune_code": extra, "commune_name": [f"{c} (not in current COG)"
-                                                              for c in extra],
-                      "department_code": [c[:2] for c in extra]}),
-    ], ignore_index=True)
-    code, dep = table["commune_code"], table["department_code"]
-    dep_label = dep.map(lambda d: f"{dep_names.get(d, d)} ({d})" if isinstance(d, str) else d)
-    if level == "commune":
-        unit, name = code, table["commune_name"]
-    elif level == "department":
-        unit, name = dep, dep.map(lambda d: dep_names.get(d, d))
-    elif level == "epci":
-        unit = table["epci_siren"].fillna(code)
-        name = table["epci_name"].fillna(table["commune_name"])
-    else:
-        paris = (code == PARIS_CODE) | (table["parent_code"] == PARIS_CODE) | is_arrondissement(code)
-        outside = table["ept_code"].isna() & ~paris & ~dep.isin(MGP_DEPARTMENTS)
-        unit = table["ept_code"].copy()
-        name = table["ept_name"].copy()
-        unit[table["ept_code"].isna() & paris] = PARIS_CODE
-        name[table["ept_code"].isna() & paris] = "Paris"
-        unit[outside] = "HORS-MGP-" + dep[outside]
-        name[outside] = "outside MGP: " + dep_label[outside]
-        orphan = unit.isna()  # an MGP-department code with no EPT (none in 2025): its own unit
-        unit[orphan], name[orphan] = code[orphan], table["commune_name"][orphan]
-    return pd.DataFrame({"commune_code": code, "unit_code": unit.astype(str),
-                         "unit_name": name.astype(str)})
 
 
 def aggregate_od(pairs: pd.DataFrame, units: pd.DataFrame, by: Iterable[str] = ()) -> pd.DataFrame:

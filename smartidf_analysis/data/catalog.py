@@ -1,8 +1,5 @@
 """The catalogue: one record per dataset, the single source of truth for provenance.
 
-Over 400 lines: it is a table of records (one per dataset), not logic; split, the catalogue
-would lose its one place.
-
 Each :class:`Dataset` names the official producer, vintage, licence and page, the file
 name in the offline mirror and its sha256, the reader turning it into canonical tables
 (``"module:function"`` in :mod:`smartidf_analysis.data.sources`) and ``downloads``: the public
@@ -10,114 +7,26 @@ original(s) the mirror's file was taken from, each a :class:`Download` (URL pinn
 commit, sha256, size). Where the mirror holds a cut (COG, populations, ARCEP communes,
 comparateur: cut to Île-de-France), a conversion (MOBPRO ``.Rds`` to CSV) or a rename (GPE
 shapefile), the two checksums differ and the reader accepts both files; provenance records
-which one a build used. ``TABLE_USES`` says which pages and notebooks read each table.
+which one a build used. ``TABLE_USES`` says which pages and notebooks read each table. The
+record types (:mod:`~smartidf_analysis.data.records`) and ``TABLE_USES``
+(:mod:`~smartidf_analysis.data.table_uses`) are importable from here.
 Details and quirks of every file: ``shared/data/SOURCES.md``; the originals and their URLs:
 ``shared/upstream/MANIFEST.tsv``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from pathlib import PurePosixPath
-from urllib.parse import unquote, urlsplit
+from smartidf_analysis.data.records import (  # noqa: F401 - moved there, re-exported
+    Dataset,
+    Download,
+)
+from smartidf_analysis.data.table_uses import (  # noqa: F401 - moved there, re-exported
+    TABLE_USES,
+)
 
 RAW = "https://raw.githubusercontent.com"
 LO = "Licence Ouverte / Etalab 2.0"
 ODBL = "ODbL 1.0"
-
-
-@dataclass(frozen=True)
-class Download:
-    """One public original file: its URL (pinned to a commit), sha256 and size [bytes].
-
-    ``size`` is None when it was not recorded (no local copy of the original in
-    ``shared/upstream``): such a download is checked by its sha256 alone. It is cached under ``downloads/<host>/<path>`` of the URL (the layout that
-    ``SMARTIDF_DOWNLOAD_MIRROR`` and a mirror folder of originals share).
-
-    Parameters
-    ----------
-    url : str
-        The original's URL.
-    sha256 : str
-        Its sha256 (hex).
-    size : int or None
-        Its size [bytes], None when not recorded.
-    """
-
-    url: str
-    sha256: str
-    size: int | None
-
-    @property
-    def relative_path(self) -> PurePosixPath:
-        """``<host>/<path>`` of the URL, percent-decoded: where it lives in a cache or mirror."""
-        parts = urlsplit(self.url)
-        return PurePosixPath(parts.netloc, *unquote(parts.path).strip("/").split("/"))
-
-    @property
-    def file_name(self) -> str:
-        """The original file's name (last path segment, percent-decoded)."""
-        return self.relative_path.name
-
-
-@dataclass(frozen=True)
-class Dataset:
-    """One official dataset as the project uses it.
-
-    Parameters
-    ----------
-    id : str
-        The dataset's id (e.g. ``"insee_cog_2026"``).
-    title : str
-        Its title.
-    producer : str
-        The official producer.
-    vintage : str
-        Its vintage (year, quarter or edition).
-    licence : str
-        Its licence.
-    url : str
-        The official page or download.
-    file_name : str
-        The file's name in the offline mirror.
-    sha256 : str
-        The mirror file's sha256 (hex).
-    reader : str
-        ``"module:function"`` in :mod:`smartidf_analysis.data.sources`.
-    table : str
-        The canonical table it feeds, or ``"reference"`` for the inputs of ``communes``.
-    downloads : tuple of Download
-        The public original(s); the first is the reader's file.
-    extra_files : dict of str to str
-        Companion file name -> sha256 (shapefile parts).
-    notes : str
-        Quirks worth knowing.
-    """
-
-    id: str
-    title: str
-    producer: str
-    vintage: str
-    licence: str
-    url: str  # official page or download
-    file_name: str
-    sha256: str
-    reader: str  # "module:function" in smartidf_analysis.data.sources
-    table: str  # canonical table it feeds (or "reference" for inputs to `communes`)
-    downloads: tuple[Download, ...] = ()  # the public original(s); the first is the reader's file
-    extra_files: dict[str, str] = field(default_factory=dict)  # name -> sha256 (shapefile parts)
-    notes: str = ""
-
-    @property
-    def download_url(self) -> str | None:
-        """URL of the main original file, or None when the dataset cannot be downloaded."""
-        return self.downloads[0].url if self.downloads else None
-
-    @property
-    def download_bytes(self) -> int:
-        """Total size of the originals to download [bytes]."""
-        return sum(d.size or 0 for d in self.downloads)
-
 
 _GEOJSON = f"{RAW}/gregoiredavid/france-geojson/5d34ee6d0140c29f785fdb047d9329f1aab58833/regions/ile-de-france"
 _DECOUPAGE = f"{RAW}/datagouv/decoupage-administratif/98976e5f29e66b8449cf64eaf3e2be0b8d9e7d85/sources"
@@ -443,34 +352,3 @@ def ids() -> list[str]:
         The dataset ids.
     """
     return [d.id for d in DATASETS]
-
-
-_ALL_NOTEBOOKS = ("00-getting-started", "01-broadband-coverage", "02-commuting-flows",
-                  "03-telecentre-demand", "04-solar-potential")
-
-#: table -> (dashboard pages, notebooks) that read it: what a missing dataset takes away
-#: (shown by the build, the pages and :func:`smartidf_analysis.data.db.require`).
-TABLE_USES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "communes": (("overview", "broadband", "commuting", "telecentres", "finder", "solar"),
-                 _ALL_NOTEBOOKS),
-    "commune_code_map": ((), ()),
-    "departments": (("broadband", "commuting"),
-                    ("00-getting-started", "01-broadband-coverage", "02-commuting-flows")),
-    "commuting_flows": (("overview", "commuting", "telecentres", "finder"),
-                        ("00-getting-started", "02-commuting-flows", "03-telecentre-demand")),
-    "fibre_deployment": (("overview", "broadband", "telecentres", "finder"),
-                         ("00-getting-started", "01-broadband-coverage", "03-telecentre-demand")),
-    "fibre_deployment_departments": (("broadband",), ("01-broadband-coverage",)),
-    "fibre_department_series": (("broadband",), ("01-broadband-coverage",)),
-    "premises": (("overview", "broadband", "solar"),
-                 ("00-getting-started", "01-broadband-coverage", "03-telecentre-demand",
-                  "04-solar-potential")),
-    "stations": (("telecentres", "finder"), ("00-getting-started", "03-telecentre-demand")),
-    "station_validations": (("telecentres",), ("03-telecentre-demand",)),
-    "irradiance_hourly": (("overview", "solar"), ("00-getting-started", "04-solar-potential")),
-    "buildings": (("solar",), ("00-getting-started", "04-solar-potential")),
-    "solar_cadastre_roofs": (("solar",), ("04-solar-potential",)),
-    "incomes": (("broadband",), ("01-broadband-coverage",)),
-    "gpe_stations": ((), ("03-telecentre-demand",)),
-    "commune_census_2021": ((), ()),
-}

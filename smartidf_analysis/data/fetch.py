@@ -1,16 +1,8 @@
 """Dataset id -> local files: the offline mirror, the download cache, else a download.
 
-Over 400 lines: the code is under 400; the numpydoc sections of the docstrings (parameters,
-returned columns and their units) are the rest.
-
-Where a dataset's file is looked for, in order (:func:`locate`):
-
-1. the mirror folder ``$SMARTIDF_MIRROR`` under the catalogue's file name (``file_name``
-   and ``extra_files``: the copies cut to Île-de-France or renamed for the mirror, or the
-   originals under those names);
-2. the mirror folder laid out as the download cache, ``<host>/<path>`` of each original's
-   URL (a copy of the public originals, e.g. made with ``smartidf data fetch``);
-3. the download cache ``$SMARTIDF_DATA_DIR/downloads/<host>/<path>``.
+A dataset's files are looked for in the mirror folder ``$SMARTIDF_MIRROR`` (under the
+catalogue's file names, or laid out as the download cache) and then in the download cache
+``$SMARTIDF_DATA_DIR/downloads/<host>/<path>``: :func:`~smartidf_analysis.data.locate.locate`.
 
 Otherwise :func:`fetch_all` downloads the public originals (several at once, one progress
 bar in bytes for the whole set, a time-out and retries per file) unless ``SMARTIDF_OFFLINE``
@@ -20,19 +12,15 @@ an ordinary HTTP(S) proxy is taken from ``https_proxy`` / ``HTTPS_PROXY`` as usu
 
 A download is written to ``<name>.part`` and resumed from there (HTTP ``Range``) after an
 interruption; it is renamed into place only when its size and sha256 match the catalogue,
-so a partial or wrong file is never used. A file found locally is checked against the
-catalogue too: either checksum is accepted (the mirror's cut copy, or the original), and
-:class:`Located` says which one provenance records.
+so a partial or wrong file is never used (:func:`~smartidf_analysis.data.download.download`).
+A file found locally is checked against the catalogue too: either checksum is accepted (the
+mirror's cut copy, or the original), and :class:`~smartidf_analysis.data.locate.Located`
+says which one provenance records. :func:`locate`, :func:`download` and the others are
+importable from here too.
 """
 
 from __future__ import annotations
 
-import hashlib
-import http.client
-import os
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -40,58 +28,19 @@ from pathlib import Path
 
 from tqdm.auto import tqdm
 
-from smartidf_analysis import __version__, config
+from smartidf_analysis import config
 from smartidf_analysis.data import catalog
+from smartidf_analysis.data.download import (  # noqa: F401 - moved there, re-exported
+    _part,
+    download,
+)
+from smartidf_analysis.data.locate import (  # noqa: F401 - moved there, re-exported
+    Located,
+    locate,
+    sha256_of,
+    source_url,
+)
 from smartidf_analysis.errors import FetchError
-
-#: HTTP statuses that no retry will change
-_FINAL_STATUSES = {400, 401, 403, 404, 410, 451}
-_CHUNK = 1 << 16
-
-
-def sha256_of(path: str | Path) -> str:
-    """Hex sha256 of a file, read in 1 MiB blocks.
-
-    Parameters
-    ----------
-    path : str or pathlib.Path
-        The file.
-
-    Returns
-    -------
-    str
-        64 hexadecimal digits.
-    """
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-@dataclass(frozen=True)
-class Located:
-    """Where a dataset's files were found: the reader's file, its origin and checksum.
-
-    Parameters
-    ----------
-    dataset_id : str
-        The dataset's id.
-    path : pathlib.Path
-        The reader's file (companions beside it).
-    origin : str
-        ``"mirror"``, ``"mirror (originals)"`` or ``"download cache"``.
-    sha256 : str
-        The sha256 of ``path`` (what provenance records).
-    original : bool
-        True when ``path`` is the public original, False for the mirror's copy.
-    """
-
-    dataset_id: str
-    path: Path
-    origin: str  # "mirror", "mirror (originals)", "download cache"
-    sha256: str  # of ``path``: what provenance records
-    original: bool  # True when ``path`` is the public original, False for the mirror's copy
 
 
 @dataclass
@@ -113,112 +62,6 @@ class FetchReport:
     downloaded_bytes: int = 0
 
 
-def source_url(url: str) -> str:
-    """The URL actually requested for ``url``: under ``SMARTIDF_DOWNLOAD_MIRROR`` when set
-    (``<base>/<host>/<path>``, the path kept as published), else ``url`` itself.
-
-    Parameters
-    ----------
-    url : str
-        An original's URL.
-
-    Returns
-    -------
-    str
-        The URL to request.
-    """
-    base = config.download_mirror()
-    if not base:
-        return url
-    scheme_less = url.split("://", 1)[1]
-    return f"{base.rstrip('/')}/{scheme_less}"
-
-
-def _mismatch(path: Path, actual: str, ds: catalog.Dataset, expected: Iterable[str]) -> FetchError:
-    return FetchError(
-        f"{path}: checksum mismatch for dataset {ds.id!r}: sha256 {actual}, expected "
-        f"{' or '.join(sorted(set(expected)))} (the catalogue's {ds.vintage} file from "
-        f"{ds.download_url or ds.url}). Replace the file with the official one, or build with "
-        "--no-verify to accept it."
-    )
-
-
-def _mirror_copy(ds: catalog.Dataset, mirror: Path, verify: bool) -> Located | None:
-    """The dataset under the mirror's file names (cut copy or original), or None."""
-    names = {ds.file_name: ds.sha256, **ds.extra_files}
-    if not all((mirror / name).exists() for name in names):
-        return None
-    main = mirror / ds.file_name
-    actual = sha256_of(main)
-    originals = {d.sha256 for d in ds.downloads[:1]}
-    if verify:
-        if actual not in {ds.sha256, *originals}:
-            raise _mismatch(main, actual, ds, {ds.sha256, *originals})
-        for name, sha in ds.extra_files.items():
-            part = sha256_of(mirror / name)
-            if part != sha:
-                raise _mismatch(mirror / name, part, ds, {sha})
-    return Located(ds.id, main, "mirror", actual, actual != ds.sha256 and actual in originals)
-
-
-def _originals_in(ds: catalog.Dataset, folder: Path, origin: str, *, verify: bool,
-                  discard_bad: bool) -> Located | None:
-    """The dataset's originals under ``folder/<host>/<path>``, or None when absent.
-
-    A file with the wrong checksum raises (a mirror) or is deleted (``discard_bad``: the
-    download cache, so that it is downloaded again)."""
-    if not ds.downloads:
-        return None
-    paths = [folder / d.relative_path for d in ds.downloads]
-    if not all(p.exists() for p in paths):
-        return None
-    main_sha = ds.downloads[0].sha256
-    for dl, path in zip(ds.downloads, paths, strict=True):
-        actual = sha256_of(path) if verify or path == paths[0] else dl.sha256
-        if verify and actual != dl.sha256:
-            if discard_bad:
-                path.unlink()
-                return None
-            raise _mismatch(path, actual, ds, {dl.sha256})
-        if path == paths[0]:
-            main_sha = actual
-    return Located(ds.id, paths[0], origin, main_sha, True)
-
-
-def locate(dataset: str | catalog.Dataset, *, verify: bool = True) -> Located | None:
-    """The dataset's local files (mirror, mirror of originals, download cache), or None.
-
-    Parameters
-    ----------
-    dataset : str or Dataset
-        A dataset id or catalogue record.
-    verify : bool, default True
-        Check the mirror's files against the catalogue's sha256 (the download cache is always
-        checked).
-
-    Returns
-    -------
-    Located or None
-        Where the files are, or None when they are nowhere local.
-
-    Raises
-    ------
-    FetchError
-        When a mirror file has a wrong checksum (with ``verify``).
-    KeyError
-        For an unknown dataset id.
-    """
-    ds = catalog.get(dataset) if isinstance(dataset, str) else dataset
-    mirror = config.mirror_dir()
-    if mirror is not None:
-        found = _mirror_copy(ds, mirror, verify) or _originals_in(
-            ds, mirror, "mirror (originals)", verify=verify, discard_bad=False)
-        if found:
-            return found
-    return _originals_in(ds, config.download_dir(), "download cache", verify=True,
-                         discard_bad=True)
-
-
 def _not_found(ds: catalog.Dataset, reason: str) -> FetchError:
     mirror, cache = config.mirror_dir(), config.download_dir()
     where = f"the mirror folder {mirror}" if mirror else f"{cache} (or set SMARTIDF_MIRROR)"
@@ -232,113 +75,6 @@ def _not_found(ds: catalog.Dataset, reason: str) -> FetchError:
 
 
 # ------------------------------------------------------------------------------ download
-def _request(url: str, offset: int) -> urllib.request.Request:
-    headers = {"User-Agent": f"smartidf-analysis/{__version__}"}
-    if offset:
-        headers["Range"] = f"bytes={offset}-"
-    return urllib.request.Request(url, headers=headers)
-
-
-def _part(dl: catalog.Download, folder: Path) -> Path:
-    """The partial file of a download in ``folder``: ``<name>.part`` beside its destination."""
-    return (folder / dl.relative_path).with_name(dl.file_name + ".part")
-
-
-def _download_once(dl: catalog.Download, part: Path, bar: tqdm) -> None:
-    """One HTTP request appending to ``part`` (resumed from its size when the server
-    honours ``Range``); raises on any network error, keeping what was received."""
-    offset = part.stat().st_size if part.exists() else 0
-    # complete (checked by the caller) or longer than the original (a size is known)
-    if dl.size is not None and offset >= dl.size:
-        if offset > dl.size:
-            part.unlink()
-            offset = 0
-        else:
-            return
-    url = source_url(dl.url)
-    with urllib.request.urlopen(_request(url, offset), timeout=config.download_timeout()) as resp:
-        if offset and getattr(resp, "status", 200) != 206:  # Range ignored: start again
-            bar.update(-offset)
-            offset = 0
-        with open(part, "ab" if offset else "wb") as out:
-            while chunk := resp.read(_CHUNK):
-                out.write(chunk)
-                bar.update(len(chunk))
-
-
-def download(dl: catalog.Download, folder: Path, bar: tqdm | None = None) -> Path:
-    """Download one original into ``folder/<host>/<path>``: retries with back-off on network
-    errors and time-outs, resumes from ``.part``, checks size and sha256 before the rename.
-
-    Raises :class:`FetchError` naming the URL and the reason; a wrong file is deleted.
-
-    Parameters
-    ----------
-    dl : Download
-        The original to get.
-    folder : pathlib.Path
-        The download cache.
-    bar : tqdm.tqdm, optional
-        A progress bar in bytes to update.
-
-    Returns
-    -------
-    pathlib.Path
-        The downloaded file, ``folder/<host>/<path>``.
-
-    Raises
-    ------
-    FetchError
-        On a final HTTP status, a rejected file, or when every try failed.
-    """
-    bar = bar if bar is not None else tqdm(disable=True)
-    dest = folder / dl.relative_path
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    part = _part(dl, folder)
-    url = source_url(dl.url)
-    tries = config.download_retries() + 1
-    restarted = False
-    last: Exception | None = None
-    for attempt in range(tries):
-        if attempt:
-            time.sleep(min(2.0 ** (attempt - 1), 10.0) * config.download_backoff())
-        try:
-            _download_once(dl, part, bar)
-        except urllib.error.HTTPError as exc:
-            if exc.code == 416 and part.exists():  # our .part no longer fits: start again
-                bar.update(-part.stat().st_size)
-                part.unlink()
-                last = exc
-                continue
-            if exc.code in _FINAL_STATUSES:
-                raise FetchError(f"{url}: HTTP {exc.code} {exc.reason}") from None
-            last = exc
-            continue
-        except (OSError, http.client.HTTPException) as exc:  # URLError, time-outs, resets
-            last = exc
-            continue
-        received = part.stat().st_size
-        if dl.size is not None and received < dl.size:
-            last = ConnectionError(f"connection closed after {received:,} of {dl.size:,} bytes")
-            continue
-        actual = sha256_of(part)
-        if (dl.size is None or received == dl.size) and actual == dl.sha256:
-            os.replace(part, dest)
-            return dest
-        bar.update(-received)
-        part.unlink()
-        if not restarted and attempt + 1 < tries:  # a resumed file may be the culprit
-            restarted = True
-            last = FetchError(f"sha256 {actual}")
-            continue
-        expected = f"{dl.size:,} bytes" if dl.size is not None else "a file"
-        raise FetchError(f"{url}: downloaded file rejected: {received:,} bytes with sha256 "
-                         f"{actual}, expected {expected} with sha256 {dl.sha256} "
-                         "(nothing kept)")
-    timed_out = isinstance(getattr(last, "reason", last), TimeoutError)
-    reason = f"timed out after {config.download_timeout():g} s" if timed_out else str(last)
-    raise FetchError(f"{url}: download failed after {tries} tries: {reason} (what was received "
-                     f"is kept in {part.name} and resumed next time)")
 
 
 def fetch_all(datasets: Iterable[catalog.Dataset] | None = None, *, verify: bool = True,

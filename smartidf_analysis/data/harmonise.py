@@ -1,8 +1,5 @@
 """Harmonisation of source vintages onto the current INSEE COG.
 
-Over 400 lines: the code is under 400; the numpydoc sections of the docstrings (parameters,
-returned columns and their units) are the rest.
-
 * :func:`code_map` maps every code of a vintage to a current code: identity for current
   communes and Paris arrondissements, the parent commune for delegated (COMD) and
   associated (COMA) communes, as the COG lists them. Nothing else is guessed.
@@ -12,19 +9,31 @@ returned columns and their units) are the rest.
 * :func:`remap` rewrites the code columns of a table and reports every unmatched code as a
   build issue (rows and workers/premises affected); rows are kept, so totals are preserved.
 * :func:`locate_points` assigns points (stations) to communes by point-in-polygon.
+
+The codes (:func:`code_map`, :func:`remap`...) are in :mod:`smartidf_analysis.data.cog_codes`,
+the build issues they report into (:class:`Issues`) in
+:mod:`smartidf_analysis.data.build_issues`; all are importable from here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 import shapely
 from pyproj import Transformer
 
-from smartidf_analysis.errors import SourceFormatError
+from smartidf_analysis.data.build_issues import (  # noqa: F401 - moved there, re-exported
+    Issues,
+)
+from smartidf_analysis.data.cog_codes import (  # noqa: F401 - moved there, re-exported
+    IDF_DEPARTMENTS,
+    check_codes,
+    code_map,
+    remap,
+    report_superseded,
+)
 
 #: 2018 communes merged since into a commune nouvelle WITHOUT keeping a delegated commune,
 #: so the COG's communes table (A5) has no COMD/COMA row for them: old code -> (current
@@ -41,182 +50,8 @@ MERGED_WITHOUT_DELEGATED = {
 #: [deg] the largest gap between a merged 2018 polygon and its current commune (the
 #: simplified IGN outlines do not always share vertices exactly): about 100 m
 MERGE_TOUCH_DEG = 1e-3
-IDF_DEPARTMENTS = ("75", "77", "78", "91", "92", "93", "94", "95")
 PARIS = "75056"
 _TO_L93 = Transformer.from_crs("EPSG:4326", "EPSG:2154", always_xy=True)
-
-
-@dataclass
-class Issues:
-    """Accumulates rows of the ``build_issues`` table.
-
-    Parameters
-    ----------
-    rows : list of dict
-        The issues recorded so far.
-    """
-
-    rows: list[dict] = field(default_factory=list)
-
-    def add(self, dataset_id: str, code: str, issue: str, rows: int, measure: str,
-            affected: float) -> None:
-        """Record one issue: ``rows`` rows of ``dataset_id`` with ``code``, and the quantity ``affected`` in
-        unit ``measure``.
-
-        Parameters
-        ----------
-        dataset_id : str
-            The dataset the issue is about.
-        code : str
-            The code concerned (``"-"`` when none).
-        issue : str
-            What happened.
-        rows : int
-            Rows of the dataset concerned.
-        measure : str
-            Unit or column of ``affected`` (e.g. ``"workers"``, ``"km2"``, ``"rows"``).
-        affected : float
-            How much of ``measure`` is concerned.
-        """
-        self.rows.append({"dataset_id": dataset_id, "code": code, "issue": issue, "rows": rows,
-                          "measure": measure, "affected": float(affected)})
-
-    def frame(self) -> pd.DataFrame:
-        """The recorded issues as a frame (the ``build_issues`` columns).
-
-        Returns
-        -------
-        pandas.DataFrame
-            ``dataset_id``, ``code``, ``issue``, ``rows``, ``measure``, ``affected``.
-        """
-        cols = ["dataset_id", "code", "issue", "rows", "measure", "affected"]
-        return pd.DataFrame(self.rows, columns=cols)
-
-
-def code_map(cog: pd.DataFrame) -> pd.DataFrame:
-    """``commune_code_map`` from the COG: source_code -> commune_code, method.
-
-    Parameters
-    ----------
-    cog : pandas.DataFrame
-        The COG communes (``commune_code``, ``kind``: COM, ARM, COMD or COMA,
-        ``parent_code``).
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``source_code``, ``commune_code``, ``method`` (identity, arrondissement, delegated or
-        associated), sorted by ``source_code``.
-    """
-    current = cog[cog["kind"].isin(["COM", "ARM"])]
-    ident = pd.DataFrame({"source_code": current["commune_code"],
-                          "commune_code": current["commune_code"],
-                          "method": np.where(current["kind"] == "ARM", "arrondissement", "identity")})
-    old = cog[cog["kind"].isin(["COMD", "COMA"]) & ~cog["commune_code"].isin(current["commune_code"])]
-    old = old.drop_duplicates("commune_code")
-    moved = pd.DataFrame({"source_code": old["commune_code"], "commune_code": old["parent_code"],
-                          "method": np.where(old["kind"] == "COMD", "delegated", "associated")})
-    return pd.concat([ident, moved], ignore_index=True).sort_values("source_code",
-                                                                    ignore_index=True)
-
-
-def check_codes(frame: pd.DataFrame, column: str, file_name: str) -> None:
-    """Raise SourceFormatError for malformed codes or codes outside Île-de-France.
-
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-        Rows read from a file, indexed by their line.
-    column : str
-        The code column.
-    file_name : str
-        The file named in the error.
-
-    Raises
-    ------
-    SourceFormatError
-        Naming the line and column of the first bad code.
-    """
-    codes = frame[column].astype("string")
-    ok = codes.str.fullmatch(r"\d{5}|2[AB]\d{3}").fillna(False) & codes.str[:2].isin(IDF_DEPARTMENTS)
-    if not ok.all():
-        line = frame.index[~ok.to_numpy()][0]
-        bad = codes[~ok].iloc[0]
-        raise SourceFormatError(file_name, f"unknown commune code {bad!r} (not an Île-de-France "
-                                f"INSEE code)", line=int(line), column=column)
-
-
-def remap(frame: pd.DataFrame, columns: dict[str, str], mapping: pd.DataFrame, issues: Issues,
-          dataset_id: str, measure: str | None = None) -> pd.DataFrame:
-    """Rewrite ``columns`` (target column -> source-code column) through ``mapping``.
-
-    Unmatched codes keep their source value and are reported in ``issues`` with the number
-    of rows and the sum of ``measure`` they carry.
-
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-        The table.
-    columns : dict of str to str
-        Target column -> source-code column.
-    mapping : pandas.DataFrame
-        :func:`code_map`.
-    issues : Issues
-        Where unmatched codes are recorded.
-    dataset_id : str
-        The dataset named in the issues.
-    measure : str, optional
-        The column summed in the issues (e.g. ``workers`` [persons]); default a row count.
-
-    Returns
-    -------
-    pandas.DataFrame
-        A copy of ``frame`` with the target columns written.
-    """
-    lookup = dict(zip(mapping["source_code"], mapping["commune_code"], strict=True))
-    out = frame.copy()
-    for target, source in columns.items():
-        src = out[source].astype("string")
-        mapped = src.map(lookup)
-        unmatched = mapped.isna() & src.notna()
-        for code, group in out[unmatched.to_numpy()].groupby(source, sort=True):
-            affected = group[measure].sum() if measure else len(group)
-            issues.add(dataset_id, str(code), f"{source} not in the current COG (kept as is; "
-                       f"no delegated/associated row maps it)", len(group),
-                       measure or "rows", affected)
-        out[target] = mapped.fillna(src).astype(object)
-    return out
-
-
-def report_superseded(original: pd.DataFrame, remapped: pd.DataFrame, columns: dict[str, str],
-                      issues: Issues, dataset_id: str, measure: str | None) -> None:
-    """List codes kept as published although the COG maps them onto another current commune
-    (e.g. a delegated commune whose median income cannot be merged into its parent's).
-
-    Parameters
-    ----------
-    original : pandas.DataFrame
-        The table as read.
-    remapped : pandas.DataFrame
-        The same rows passed through :func:`remap`.
-    columns : dict of str to str
-        Target column -> source-code column.
-    issues : Issues
-        Where the codes are recorded.
-    dataset_id : str
-        The dataset named in the issues.
-    measure : str or None
-        The column summed in the issues; None for a row count.
-    """
-    for target, source in columns.items():
-        changed = (original[source].astype("string") != remapped[target].astype("string"))
-        changed = changed.fillna(False).to_numpy()
-        for code, group in original[changed].groupby(source, sort=True):
-            new = remapped.loc[group.index, target].iloc[0]
-            affected = group[measure].sum() if measure else len(group)
-            issues.add(dataset_id, str(code), f"{source} superseded by {new} in the current COG "
-                       "(kept as published: values cannot be merged)", len(group),
-                       measure or "rows", affected)
 
 
 def _l93_metrics(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray,

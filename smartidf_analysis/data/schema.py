@@ -1,8 +1,5 @@
 """Canonical tables of the smartidf DuckDB database.
 
-Over 400 lines: the code is under 400; the numpydoc sections of the docstrings (parameters,
-returned columns and their units) are the rest.
-
 Every reader in :mod:`smartidf_analysis.data.sources` returns DataFrames with exactly these
 columns (extra columns are an error), :mod:`smartidf_analysis.data.synthetic.region` produces the same
 tables, and :mod:`smartidf_analysis.data.build` validates against this module before writing.
@@ -10,11 +7,22 @@ tables, and :mod:`smartidf_analysis.data.build` validates against this module be
 Conventions (see DESIGN.md): snake_case English names, commune codes as 5-character
 strings on the current INSEE COG, quarters as ``"2018Q1"``, units in the column name where
 ambiguous. ``*_wkb`` columns hold WKB geometries in WGS84 (EPSG:4326).
+
+The columns of the other tables (provenance, build issues, missing datasets, the imports) are
+in :mod:`smartidf_analysis.data.extra_tables` (importable from here).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from smartidf_analysis.data.extra_tables import (  # noqa: F401 - moved there, re-exported
+    BUILD_ISSUES_COLUMNS,
+    EXISTING_SITES_COLUMNS,
+    IMPORTED_ROOFS_COLUMNS,
+    MISSING_DATASETS_COLUMNS,
+    PROVENANCE_COLUMNS,
+)
 
 #: Fixed-point sums of floating-point columns keep 9 decimals of each value (1e-9 worker,
 #: kWh, ...): in DuckDB (:func:`smartidf_analysis.data.db.sum_sql`) and in pandas
@@ -321,84 +329,4 @@ TABLES: dict[str, Table] = {
             key=("commune_code",),
         ),
     ]
-}
-
-PROVENANCE_COLUMNS = {
-    "dataset_id": "VARCHAR",
-    "table_name": "VARCHAR",
-    "title": "VARCHAR",
-    "producer": "VARCHAR",
-    "file_name": "VARCHAR",
-    "sha256": "VARCHAR",
-    "rows": "BIGINT",
-    "vintage": "VARCHAR",
-    "licence": "VARCHAR",
-    "built_at": "TIMESTAMP",
-    "package_version": "VARCHAR",
-    "synthetic": "BOOLEAN",
-    "origin": "VARCHAR",  # mirror | mirror (originals) | download cache | missing | synthetic
-    "url": "VARCHAR",  # the public original's URL (or the official page)
-}
-
-#: sites that already exist (tiers-lieux, coworking spaces, telecentres), imported by
-#: ``smartidf data import-sites`` (:mod:`smartidf_analysis.data.existing_sites`), kept across
-#: rebuilds; one row per site, with the file, sha256 and line it came from
-EXISTING_SITES_COLUMNS = {
-    "site_id": "VARCHAR",  # "existing:" + 12 hex of sha256(name, rounded lon/lat)
-    "name": "VARCHAR",
-    "lon": "DOUBLE",
-    "lat": "DOUBLE",
-    "x_l93": "DOUBLE",
-    "y_l93": "DOUBLE",
-    "commune_code": "VARCHAR",  # the commune polygon holding the point (current COG)
-    "seats": "INTEGER",  # NULL when the file does not say
-    "opening_year": "SMALLINT",
-    "source": "VARCHAR",  # the row's source column, else the file name
-    "source_ref": "VARCHAR",  # the site's id in its source (OSM node/123, census id...)
-    "file_name": "VARCHAR",
-    "file_sha256": "VARCHAR",
-    "file_line": "BIGINT",  # CSV line (header = 1) or GeoJSON feature number (1-based)
-    "imported_at": "TIMESTAMP",
-}
-
-#: roofs imported by ``smartidf data import-buildings`` (one row per building of a BD TOPO
-#: ``batiment`` layer; ``import_id`` names the file and layer, see ``provenance``)
-IMPORTED_ROOFS_COLUMNS = {
-    "import_id": "VARCHAR",
-    "roof_id": "VARCHAR",
-    "building_id": "VARCHAR",
-    "commune_code": "VARCHAR",
-    "roof_shape": "VARCHAR",  # flat | pitched (stock.roof_shape)
-    "footprint_m2": "DOUBLE",
-    "usable_area_m2": "DOUBLE",
-    "tilt_deg": "DOUBLE",
-    "azimuth_deg": "DOUBLE",
-    "height_m": "DOUBLE",
-    "floors": "DOUBLE",
-    "roof_material": "VARCHAR",
-    "usage": "VARCHAR",
-    "lon": "DOUBLE",
-    "lat": "DOUBLE",
-    "shading_factor": "DOUBLE",
-    "geometry_wkb": "BLOB",
-}
-
-#: one row per catalogue dataset a build could not get (its tables are left empty)
-MISSING_DATASETS_COLUMNS = {
-    "dataset_id": "VARCHAR",
-    "title": "VARCHAR",
-    "url": "VARCHAR",
-    "error": "VARCHAR",
-    "tables": "VARCHAR[]",
-    "pages": "VARCHAR[]",
-    "notebooks": "VARCHAR[]",
-}
-
-BUILD_ISSUES_COLUMNS = {
-    "dataset_id": "VARCHAR",
-    "code": "VARCHAR",
-    "issue": "VARCHAR",
-    "rows": "BIGINT",
-    "measure": "VARCHAR",  # what 'affected' counts: workers, premises, km2, population...
-    "affected": "DOUBLE",
 }

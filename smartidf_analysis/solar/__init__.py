@@ -7,6 +7,11 @@ roofs, stock, shading, cadastre comparison, weights, the study tables and the da
 from smartidf_analysis.solar.cadastre import (  # noqa: F401 - the package's API
     compare_with_cadastre,
 )
+from smartidf_analysis.solar.classes import (  # noqa: F401 - the package's API
+    class_totals,
+    production_totals,
+    solar_class,
+)
 from smartidf_analysis.solar.clearsky import (  # noqa: F401 - the package's API
     IDF_LATITUDES,
     IDF_LONGITUDES,
@@ -26,18 +31,19 @@ from smartidf_analysis.solar.irradiance import (  # noqa: F401 - the package's A
     solar_position,
     yield_cube,
 )
-from smartidf_analysis.solar.roofs import (  # noqa: F401 - the package's API
-    class_totals,
-    estimate_roof_production,
-    monthly_roof_production,
-    production_totals,
-    solar_class,
+from smartidf_analysis.solar.roof_validation import (  # noqa: F401 - the package's API
     validate_roofs,
 )
+from smartidf_analysis.solar.roofs import (  # noqa: F401 - the package's API
+    estimate_roof_production,
+    monthly_roof_production,
+)
 from smartidf_analysis.solar.stock import (  # noqa: F401 - the package's API
-    StockAssumptions,
     roofs_from_buildings,
     roofs_from_cadastre,
+)
+from smartidf_analysis.solar.synthetic_stock import (  # noqa: F401 - the package's API
+    StockAssumptions,
     synthetic_roof_stock,
     synthetic_roof_stock_dask,
 )

@@ -1,8 +1,5 @@
 """Two named conventions for turning roof irradiation into production, and the ratio between them.
 
-Over 400 lines: the module's references and the numpydoc sections of its public functions;
-the code itself is about 200 lines.
-
 :func:`~smartidf_analysis.solar.roofs.estimate_roof_production` gives, per roof, the plane
 irradiation (cube x regional field x (1 - shading)) and the per-kWp yield. How much of a roof
 holds modules, and how efficient they are, is a *convention*; the page and notebook 04 name the
@@ -28,6 +25,9 @@ cadastre's ``k`` read as module efficiency 0.16 x performance ratio 0.765 (= 0.1
 packing 0.744 on flat roofs (= 0.0911 / 0.1224) - that reading is ours, the cadastre's
 documentation is not in the file - so the terms multiply exactly to ``k_modules / k_cadastre``.
 
+The racks, row spacing, sky loss and heat loss of the mountings are in
+:mod:`smartidf_analysis.solar.mounting` (importable from here).
+
 References
 ----------
 .. [1] Appelbaum, J. and Bany, J. (1979). Shadow effect of adjacent solar collectors in large
@@ -49,10 +49,21 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-import pvlib
 import xarray as xr
 
-from smartidf_analysis.solar.irradiance import PARIS_LATITUDE
+from smartidf_analysis.solar.mounting import (  # noqa: F401 - moved there, re-exported
+    DIFFUSE_SHARE,
+    FLUSH_HEAT_LOSS_SHARE,
+    MOUNTINGS,
+    OBLIQUITY_DEG,
+    RACK_U0,
+    RACK_U1,
+    ROW_TILT_DEG,
+    mounting_heat_loss,
+    row_gcr,
+    row_sky_loss,
+    solstice_noon_elevation_deg,
+)
 from smartidf_analysis.solar.roofs import (
     CLASS_THRESHOLDS_KWH_M2,
     estimate_roof_production,
@@ -70,108 +81,7 @@ CADASTRE_PERFORMANCE_RATIO = CADASTRE_K["pitched"] / CADASTRE_MODULE_EFFICIENCY 
 CADASTRE_FLAT_PACKING = CADASTRE_K["flat"] / CADASTRE_K["pitched"]  # 0.744
 #: Today's modules: efficiency [-], flat-roof row tilt [deg] and azimuth [deg].
 MODULE_EFFICIENCY = 0.21
-ROW_TILT_DEG = 10.0
 ROW_AZIMUTH_DEG = 180.0
-#: Share of diffuse in the plane irradiation of low-tilt rows [-]: the NSRDB Paris typical
-#: year's annual DHI / GHI is 0.446.
-DIFFUSE_SHARE = 0.45
-OBLIQUITY_DEG = 23.44
-#: Faiman heat-loss coefficients of free-standing racks [W/(m2 C)], [W/(m2 C)/(m/s)] (pvlib's
-#: defaults, those of the yield cube) and the share kept by flush-mounted modules: PVsyst's
-#: recommended thermal loss factor is 29 W/(m2 K) free-standing and 20 W/(m2 K) semi-integrated
-#: (modules parallel to the roof with an air gap) [6], hence 20 / 29.
-RACK_U0, RACK_U1 = 25.0, 6.84
-FLUSH_HEAT_LOSS_SHARE = 20.0 / 29.0
-MOUNTINGS = ("rack", "flush")
-
-
-def solstice_noon_elevation_deg(latitude_deg: float = PARIS_LATITUDE) -> float:
-    """Sun elevation at solar noon of the winter solstice [deg]: ``90 - latitude - 23.44``.
-
-    Parameters
-    ----------
-    latitude_deg : float
-        Latitude [deg north] (default Paris).
-
-    Returns
-    -------
-    float
-        Sun elevation [deg].
-    """
-    return 90.0 - float(latitude_deg) - OBLIQUITY_DEG
-
-
-def row_gcr(tilt_deg: float = ROW_TILT_DEG, sun_elevation_deg: float | None = None) -> float:
-    """Ground coverage ratio of south-facing rows that do not shade each other while the sun
-    is above ``sun_elevation_deg`` on the row's axis (default: solar noon of the winter
-    solstice at Paris, 17.7 deg): row pitch ``d = L (cos(beta) + sin(beta) / tan(alpha))`` for
-    a module slant length ``L``, so ``gcr = L / d`` [-] [1] [2]. 10 deg rows: 0.654.
-
-    Parameters
-    ----------
-    tilt_deg : float
-        Row tilt [deg].
-    sun_elevation_deg : float, optional
-        Lowest sun elevation without shading [deg]; default
-        :func:`solstice_noon_elevation_deg` at Paris.
-
-    Returns
-    -------
-    float
-        Ground coverage ratio [-].
-    """
-    alpha = np.radians(solstice_noon_elevation_deg() if sun_elevation_deg is None else sun_elevation_deg)
-    beta = np.radians(tilt_deg)
-    return float(1.0 / (np.cos(beta) + np.sin(beta) / np.tan(alpha)))
-
-
-def row_sky_loss(tilt_deg: float = ROW_TILT_DEG, gcr: float | None = None,
-                 diffuse_share: float = DIFFUSE_SHARE) -> float:
-    """Fraction of plane irradiation lost by the rows to the sky masked by the row in front
-    [-]: ``diffuse_share x`` pvlib's Passias sky-diffuse loss at the masking angle [3].
-
-    Parameters
-    ----------
-    tilt_deg : float
-        Row tilt [deg].
-    gcr : float, optional
-        Ground coverage ratio [-]; default :func:`row_gcr` of ``tilt_deg``.
-    diffuse_share : float
-        Share of diffuse in the plane irradiation [-].
-
-    Returns
-    -------
-    float
-        Fraction of plane irradiation lost [-].
-    """
-    gcr = row_gcr(tilt_deg) if gcr is None else gcr
-    angle = pvlib.shading.masking_angle_passias(tilt_deg, gcr)
-    return float(diffuse_share * pvlib.shading.sky_diffuse_passias(angle))
-
-
-def mounting_heat_loss(mounting: str = "rack") -> tuple[float, float]:
-    """Faiman ``(u0, u1)`` of a mounting [W/(m2 C)], [W/(m2 C)/(m/s)]: ``"rack"`` the cube's
-    free-standing defaults, ``"flush"`` those x 20/29 (hotter modules on the pan) [6].
-
-    Parameters
-    ----------
-    mounting : {"rack", "flush"}
-        The mounting (:data:`MOUNTINGS`).
-
-    Returns
-    -------
-    (float, float)
-        ``u0`` [W/(m2 C)] and ``u1`` [W/(m2 C)/(m/s)].
-
-    Raises
-    ------
-    ValueError
-        For a mounting not in :data:`MOUNTINGS`.
-    """
-    if mounting not in MOUNTINGS:
-        raise ValueError(f"mounting must be one of {MOUNTINGS}, not {mounting!r}")
-    share = 1.0 if mounting == "rack" else FLUSH_HEAT_LOSS_SHARE
-    return RACK_U0 * share, RACK_U1 * share
 
 
 def _is_flat(roofs: pd.DataFrame) -> np.ndarray:

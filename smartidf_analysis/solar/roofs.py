@@ -1,7 +1,4 @@
-"""Rooftop production, red / yellow / blue classes and totals, from the yield cube.
-
-Over 400 lines: validation, cube interpolation, the per-roof kernel and the totals share
-the roof-table checks and column conventions; the totals are the last 50 lines.
+"""Rooftop production from the yield cube: per roof, per year and per month.
 
 Pure functions over roof tables and the cube / field of :mod:`smartidf_analysis.solar`.
 :func:`estimate_roof_production` interpolates in the precomputed cube (never a pvlib call per
@@ -9,6 +6,9 @@ roof: bilinear interpolation in tilt x azimuth, then the regional field factor a
 runs on Dask partitions, locally or on a ``dask.distributed`` cluster. Roofs themselves come
 from :mod:`smartidf_analysis.solar.stock` (buildings, the solar cadastre, a synthetic regional
 stock); the comparison with the cadastre is in :mod:`smartidf_analysis.solar.cadastre`.
+The roof-table checks (:mod:`~smartidf_analysis.solar.roof_validation`), the red / yellow /
+blue classes and the totals (:mod:`~smartidf_analysis.solar.classes`) are importable from here
+too.
 """
 
 from __future__ import annotations
@@ -20,122 +20,24 @@ import pandas as pd
 import xarray as xr
 
 from smartidf_analysis.data import compute
-from smartidf_analysis.solar.clearsky import spatial_factor_grid
-
-#: Roof irradiation classes [kWh/m2/yr]: below the first -> blue, from the first to below the
-#: second -> yellow, from the second up -> red. ASSUMPTION: the thresholds of the region's
-#: "Valoriser mon potentiel solaire" map are not published in a file we hold; these follow the
-#: irradiation classes of the APUR / Metropole du Grand Paris solar cadastre (layer
-#: ``potentielsolaire_bati`` of the Saint-Denis GeoPackage: areas < 700, 700-800, 800-900,
-#: 900-1000, >= 1000 kWh/m2/yr): blue = APUR "non favorable" (< 700), yellow = the two middle
-#: classes (700-900), red = the two top classes (>= 900).
-CLASS_THRESHOLDS_KWH_M2 = (700.0, 900.0)
-SOLAR_CLASSES = ("blue", "yellow", "red")
-#: Map colours of the classes (the service's red / yellow / blue, colour-blind safe shades).
-CLASS_COLORS = {"red": "#d7301f", "yellow": "#fec44f", "blue": "#2b8cbe"}
-
-ROOF_COLUMNS = ("usable_area_m2", "tilt_deg", "azimuth_deg", "lat", "lon")
-
-_REASONS = (
-    "missing usable_area_m2", "negative usable_area_m2", "missing tilt_deg", "tilt_deg outside 0-90",
-    "missing azimuth_deg", "azimuth_deg outside 0-360", "missing coordinates", "invalid coordinates",
-    "shading_factor outside 0-1",
+from smartidf_analysis.solar.classes import (  # noqa: F401 - moved there, re-exported
+    CLASS_COLORS,
+    CLASS_THRESHOLDS_KWH_M2,
+    SOLAR_CLASSES,
+    class_shares,
+    class_totals,
+    production_totals,
+    solar_class,
 )
-
-
-# --------------------------------------------------------------------------------------------
-# Validation and classes
-# --------------------------------------------------------------------------------------------
-
-
-def _numeric(df: pd.DataFrame, name: str) -> np.ndarray:
-    return pd.to_numeric(df[name], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-
-
-def _check_roofs(df: pd.DataFrame) -> np.ndarray:
-    """Bit mask of problems per row (bit i = ``_REASONS[i]``); 0 means a valid roof."""
-    area, tilt, az, lat, lon = (_numeric(df, c) for c in ROOF_COLUMNS)
-    shade = _numeric(df, "shading_factor") if "shading_factor" in df else np.zeros(len(df))
-    with np.errstate(invalid="ignore"):
-        tests = [
-            ~np.isfinite(area), area < 0, ~np.isfinite(tilt), (tilt < 0) | (tilt > 90),
-            ~np.isfinite(az), (az < 0) | (az > 360), ~(np.isfinite(lat) & np.isfinite(lon)),
-            (np.abs(lat) > 90) | (np.abs(lon) > 180), (shade < 0) | (shade > 1),
-        ]
-    mask = np.zeros(len(df), dtype=np.int32)
-    for i, t in enumerate(tests):
-        mask |= t.astype(np.int32) << i
-    return mask
-
-
-def _reason_text(mask: np.ndarray) -> list[str]:
-    return ["; ".join(r for i, r in enumerate(_REASONS) if m >> i & 1) for m in mask]
-
-
-def _require_columns(roofs) -> None:
-    missing = [c for c in ROOF_COLUMNS if c not in roofs.columns]
-    if missing:
-        raise KeyError(f"roofs lacks column(s) {missing}; needs {list(ROOF_COLUMNS)}")
-
-
-def validate_roofs(roofs: pd.DataFrame) -> pd.DataFrame:
-    """Rows of ``roofs`` that cannot be modelled, with their row id (index label) and reason.
-
-    A roof is bad when ``usable_area_m2`` is missing or negative, ``tilt_deg`` is missing or
-    outside 0-90 [deg], ``azimuth_deg`` is missing or outside 0-360 [deg], ``lat``/``lon`` are
-    missing or out of range, or ``shading_factor`` (if present) is outside 0-1. A missing
-    ``shading_factor`` means unshaded.
-
-    Parameters
-    ----------
-    roofs : DataFrame
-        Roof table with the columns of :data:`ROOF_COLUMNS` (see
-        :func:`estimate_roof_production`).
-
-    Returns
-    -------
-    DataFrame
-        ``row_id``, ``roof_id`` (when the input has one) and ``reason``.
-
-    Raises
-    ------
-    KeyError
-        When ``roofs`` lacks one of :data:`ROOF_COLUMNS`.
-    """
-    _require_columns(roofs)
-    mask = _check_roofs(roofs)
-    bad = mask != 0
-    out = pd.DataFrame({"row_id": roofs.index[bad]})
-    if "roof_id" in roofs.columns:
-        out["roof_id"] = roofs["roof_id"].to_numpy()[bad]
-    out["reason"] = _reason_text(mask[bad])
-    return out
-
-
-def solar_class(irradiation_kwh_m2, thresholds: Sequence[float] = CLASS_THRESHOLDS_KWH_M2) -> pd.Categorical:
-    """Classes red / yellow / blue from roof irradiation [kWh/m2/yr].
-
-    ``blue`` below ``thresholds[0]``, ``yellow`` from ``thresholds[0]`` (inclusive) to
-    ``thresholds[1]`` (exclusive), ``red`` from ``thresholds[1]`` up; NaN stays missing. The
-    default thresholds are an ASSUMPTION, see :data:`CLASS_THRESHOLDS_KWH_M2`.
-
-    Parameters
-    ----------
-    irradiation_kwh_m2 : array_like
-        Annual plane irradiation of each roof [kWh/m2/yr].
-    thresholds : (float, float)
-        Lower bounds of yellow and red [kWh/m2/yr].
-
-    Returns
-    -------
-    pandas.Categorical
-        Ordered categories blue < yellow < red, one per input value.
-    """
-    x = np.asarray(irradiation_kwh_m2, dtype=float)
-    codes = np.searchsorted(np.asarray(thresholds, dtype=float), x, side="right").astype(np.int8)
-    codes[~np.isfinite(x)] = -1
-    return pd.Categorical.from_codes(codes, categories=list(SOLAR_CLASSES), ordered=True)
-
+from smartidf_analysis.solar.clearsky import spatial_factor_grid
+from smartidf_analysis.solar.roof_validation import (  # noqa: F401 - moved there, re-exported
+    ROOF_COLUMNS,
+    _check_roofs,
+    _numeric,
+    _reason_text,
+    _require_columns,
+    validate_roofs,
+)
 
 # --------------------------------------------------------------------------------------------
 # Interpolation
@@ -413,87 +315,3 @@ def monthly_roof_production(
         "specific_yield_kwh_kwp": v[n_months:] * keep,
         "production_kwh": v[n_months:] * keep * kwp,
     })
-
-
-# --------------------------------------------------------------------------------------------
-# Aggregation
-# --------------------------------------------------------------------------------------------
-
-
-def production_totals(production, by: str | Sequence[str] = "commune_code") -> pd.DataFrame:
-    """Totals per group: ``roofs``, ``usable_area_m2`` [m2], ``peak_power_mwp`` [MWp],
-    ``annual_gwh`` [GWh/yr].
-
-    Parameters
-    ----------
-    production : DataFrame or dask.dataframe.DataFrame
-        The output of :func:`estimate_roof_production` (pandas, or dask with a ``bad_reason``
-        column whose rows are left out).
-    by : str or sequence of str
-        Column(s) to group by.
-
-    Returns
-    -------
-    DataFrame
-        Indexed by ``by``, sorted: ``roofs``, ``usable_area_m2`` [m2], ``peak_power_mwp`` [MWp],
-        ``annual_gwh`` [GWh/yr].
-    """
-    df = production
-    if "bad_reason" in df.columns:
-        df = df[df["bad_reason"].isna()]
-    cols = ["annual_kwh", "peak_power_kwp", "usable_area_m2"]
-    g = df.groupby(by, observed=True)
-    sums = g[cols].sum()
-    counts = g["annual_kwh"].count()
-    if not isinstance(sums, pd.DataFrame):
-        sums, counts = compute.compute(sums, counts)
-    out = pd.DataFrame({
-        "roofs": counts.astype("int64"),
-        "usable_area_m2": sums["usable_area_m2"],
-        "peak_power_mwp": sums["peak_power_kwp"] / 1e3,
-        "annual_gwh": sums["annual_kwh"] / 1e6,
-    })
-    return out.sort_index()
-
-
-def class_shares(totals: pd.DataFrame) -> pd.DataFrame:
-    """Per-class totals reindexed to blue / yellow / red, with their shares.
-
-    Parameters
-    ----------
-    totals : DataFrame
-        :func:`production_totals` by ``solar_class`` (indexed by class name).
-
-    Returns
-    -------
-    DataFrame
-        Indexed by ``solar_class`` (blue, yellow, red; a missing class as 0 roofs): the columns
-        of ``totals`` plus ``energy_share`` and ``roof_share`` [-].
-    """
-    order = pd.CategoricalIndex(list(SOLAR_CLASSES), categories=list(SOLAR_CLASSES), ordered=True,
-                                name="solar_class")
-    out = totals.copy()
-    out.index = pd.CategoricalIndex(out.index.astype(str), categories=list(SOLAR_CLASSES), ordered=True,
-                                    name="solar_class")
-    out = out.reindex(order).fillna(0)
-    out["roofs"] = out["roofs"].astype("int64")
-    out["energy_share"] = out["annual_gwh"] / out["annual_gwh"].sum()
-    out["roof_share"] = out["roofs"] / out["roofs"].sum()
-    return out
-
-
-def class_totals(production) -> pd.DataFrame:
-    """:func:`production_totals` per ``solar_class`` (blue / yellow / red, every class listed).
-
-    Parameters
-    ----------
-    production : DataFrame or dask.dataframe.DataFrame
-        The output of :func:`estimate_roof_production`.
-
-    Returns
-    -------
-    DataFrame
-        See :func:`class_shares`: ``roofs``, ``usable_area_m2`` [m2], ``peak_power_mwp`` [MWp],
-        ``annual_gwh`` [GWh/yr], ``energy_share`` and ``roof_share`` [-].
-    """
-    return class_shares(production_totals(production, by="solar_class"))

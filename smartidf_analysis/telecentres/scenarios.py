@@ -2,24 +2,11 @@
 pooling (inputs and demand model: :mod:`smartidf_analysis.telecentres`; solvers:
 :mod:`smartidf_analysis.siting`).
 
-Over 400 lines: the numpydoc sections (parameters, units, returned columns) of its public
-functions; the code itself is under 300 lines.
-
-Savings of a scenario, per eligible flow (home h, work w, mode) whose home commune is
-served by site s (share f_h of its demand served)::
-
-    km avoided / year  = T_hw · f_h · n · W · 2 · δ · max(0, d_hw − d_hs)
-    CO2 avoided / year = km avoided · EF_mode
-    hours saved / year = T_hw · f_h · n · W · 2 · max(0, t_mode(δ·d_hw) − t_mode(δ·d_hs)) / 60
-
-with T the telecentre teleworkers [persons], n days per week there, W working weeks per year
-(:data:`WORKING_WEEKS`), δ the detour factor from crow-fly to network distance
-(:data:`DETOUR_FACTOR`), EF the emission factors (:data:`EMISSION_FACTORS_KG_PER_KM`) and t the
-one-way travel time [min] of :func:`smartidf_analysis.telecentres.travel.travel_time_min`
-(speed by mode and distance band, with a fixed access time: a short trip to a site saves
-less time per km than the long commute it replaces). The trip to the site is assumed made by the same mode
-as the commute (conservative for CO2: many would walk or cycle). Savings are clipped at zero
-per flow: a site farther than the workplace saves nothing, it never costs.
+:func:`run_scenario` sites the telecentres (:func:`solve_sites`) and adds up the savings of
+:func:`~smartidf_analysis.telecentres.savings.savings_by_mode` (the formula and its assumptions
+are in :mod:`smartidf_analysis.telecentres.savings`); :func:`sensitivity` and
+:func:`coverage_curve` rerun it over parameters. The savings' constants and employer pooling
+(:func:`~smartidf_analysis.telecentres.pooling.employer_hub`) are importable from here too.
 """
 
 from __future__ import annotations
@@ -30,29 +17,22 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from smartidf_analysis.commuting.selections import employer_pool
 from smartidf_analysis.data import compute
 from smartidf_analysis.siting import MaximalCoveringLocation, SitingSettingsError
 from smartidf_analysis.siting.pmedian import PMedian
-from smartidf_analysis.telecentres.demand import DEFAULT, Scenario, lookup
+from smartidf_analysis.telecentres.demand import DEFAULT, Scenario
+from smartidf_analysis.telecentres.pooling import (  # noqa: F401 - moved there, re-exported
+    LA_DEFENSE,
+    employer_hub,
+)
+from smartidf_analysis.telecentres.savings import (  # noqa: F401 - moved there, re-exported
+    DETOUR_FACTOR,
+    EMISSION_FACTORS_KG_PER_KM,
+    WORKING_WEEKS,
+    savings_by_mode,
+)
 from smartidf_analysis.telecentres.sites import TelecentreInputs
-from smartidf_analysis.telecentres.travel import TRAVEL_BANDS, time_saved_min
 
-#: Working weeks per year [weeks]: ASSUMPTION (52 minus 5 weeks of paid leave and about 2
-#: weeks of public holidays).
-WORKING_WEEKS = 45.0
-#: Network distance / crow-fly distance: 1.2, the factor RATP's modal comparator applies to
-#: crow-fly distances for car trips; used for every mode here (an assumption).
-DETOUR_FACTOR = 1.2
-#: Emission factors [kg CO2e per passenger-km], ADEME Base Carbone as shown by ADEME's
-#: "Impact CO2" transport comparator (2023; construction of vehicles included): thermal car
-#: with its driver alone 0.218 (the INSEE "VP" mode also holds motorbikes: same factor, an
-#: assumption), RER/Transilien 0.00978 (long "TC" commutes are mostly by train: an
-#: assumption; a bus leg would raise it), walking and cycling 0. Check against the current
-#: Base Carbone before quoting.
-EMISSION_FACTORS_KG_PER_KM = {"VP": 0.218, "TC": 0.00978, "NM": 0.0}
-#: The communes of the La Défense business district (jobs of the whole communes count).
-LA_DEFENSE = ("92026", "92062")
 MODELS = ("mclp", "pmedian")
 
 
@@ -239,64 +219,6 @@ def _site_table(chosen: pd.DataFrame, allocation: pd.DataFrame, s: Scenario,
     return out.reset_index(drop=True)
 
 
-def savings_by_mode(eligible: pd.DataFrame, allocation: pd.DataFrame,
-                    scenario: Scenario = DEFAULT, weeks: float = WORKING_WEEKS,
-                    detour: float = DETOUR_FACTOR,
-                    factors: Mapping[str, float] = EMISSION_FACTORS_KG_PER_KM,
-                    bands: Mapping[str, tuple] = TRAVEL_BANDS) -> pd.DataFrame:
-    """Savings per commuting mode and in total (module formula), never negative.
-
-    Parameters
-    ----------
-    eligible : DataFrame
-        :func:`~smartidf_analysis.telecentres.demand.eligible_flows`.
-    allocation : DataFrame
-        Per ``home_code``: ``served_share`` [0–1] and ``distance_to_site_km`` [km].
-    scenario : Scenario
-        Its ``days_per_week`` is used.
-    weeks : float
-        Working weeks per year [weeks].
-    detour : float
-        Network / crow-fly distance [-].
-    factors : mapping of str to float
-        Emission factor per mode [kg CO2e per passenger-km].
-    bands : mapping of str to tuple
-        Travel-time bands per mode (:data:`~smartidf_analysis.telecentres.travel.TRAVEL_BANDS`).
-
-    Returns
-    -------
-    DataFrame
-        ``mode``, ``teleworkers`` (served) [persons], ``km_avoided_per_year`` [km/yr],
-        ``co2_avoided_t_per_year`` [t CO2e/yr], ``hours_saved_per_year`` [h/yr]; one row per
-        mode of ``factors``, last row "total".
-    """
-    a = allocation.set_index("home_code")
-    f = lookup(eligible["home_code"], a["served_share"], 0.0)
-    d_site = lookup(eligible["home_code"], a["distance_to_site_km"])
-    gain = np.clip(eligible["distance_km"].to_numpy(float) - d_site, 0.0, None)
-    gain = np.where(np.isfinite(gain), gain, 0.0)
-    served = eligible["teleworkers"].to_numpy(float) * f
-    km = served * scenario.days_per_week * weeks * 2.0 * detour * gain
-    mode = eligible["mode"].astype(pd.CategoricalDtype(list(factors)))  # unknown modes: NaN
-    codes = mode.cat.codes.to_numpy()
-    ok = codes >= 0
-    minutes = np.zeros(len(eligible))
-    commute = detour * eligible["distance_km"].to_numpy(float)
-    for code, name in enumerate(mode.cat.categories):
-        rows = codes == code
-        if rows.any() and name in bands:
-            minutes[rows] = time_saved_min(commute[rows], detour * d_site[rows], name, bands)
-    hours = served * scenario.days_per_week * weeks * 2.0 * minutes / 60.0
-    columns = {"teleworkers": served, "km_avoided_per_year": km,
-               "co2_avoided_t_per_year": km * lookup(mode, pd.Series(factors), 0.0) / 1000.0,
-               "hours_saved_per_year": np.where(gain > 0, hours, 0.0)}
-    table = pd.DataFrame({name: np.bincount(codes[ok], weights=values[ok],
-                                            minlength=len(factors))
-                          for name, values in columns.items()}, index=list(factors))
-    table.loc["total"] = table.sum()
-    return table.rename_axis("mode").reset_index()
-
-
 def _kpis(s: Scenario, allocation, sites, savings, model, n_candidates: int) -> pd.Series:
     total = savings.set_index("mode").loc["total"]
     served = allocation["served_daily_users"]
@@ -425,88 +347,3 @@ def reproducible(kpis: pd.Series | pd.DataFrame):
     if isinstance(kpis, pd.Series):
         return kpis.drop(labels=["solve_time_s"], errors="ignore")
     return kpis.drop(columns=["solve_time_s"], errors="ignore")
-
-
-# --------------------------------------------------------------------- employer pooling
-def employer_hub(inputs: TelecentreInputs, destinations: Iterable[str] = LA_DEFENSE,
-                 min_workers: float = 50.0, scenario: Scenario = DEFAULT):
-    """Origin clusters of a job hub's potential telecentre users and the best site for each.
-
-    Head-count = the hub's employees living in IDF who would use a telecentre under
-    ``scenario`` (commute ≥ threshold, teleworkable share, telecentre share). Origins are
-    ranked with :func:`~smartidf_analysis.commuting.selections.employer_pool`. Clusters are built
-    greedily: the candidate site whose catchment (``radius_km``) holds the most not yet
-    clustered head-count opens a cluster with those origins; this repeats while a cluster
-    reaches ``min_workers``.
-
-    Parameters
-    ----------
-    inputs : TelecentreInputs
-        The region's inputs.
-    destinations : iterable of str
-        Commune codes of the hub.
-    min_workers : float
-        Minimum head-count of a cluster [persons].
-    scenario : Scenario
-        Demand parameters and ``radius_km`` [km].
-
-    Returns
-    -------
-    (DataFrame, DataFrame)
-        Clusters with ``cluster``, the site (``site_id``, ``station_name``, ``commune_code``,
-        ``lines``, ``lon``, ``lat``), ``origins``, ``origin_codes``, ``teleworkers``
-        [persons], ``daily_users`` [persons/day], ``seats``, ``share_of_hub`` [0-1],
-        ``mean_distance_km`` (home→site) [km], ``attrs`` hub, hub_teleworkers, min_workers;
-        origins (:func:`~smartidf_analysis.commuting.selections.employer_pool`) with their
-        ``teleworkers`` and ``cluster`` (NaN if in none).
-
-    Raises
-    ------
-    smartidf_analysis.siting.SitingSettingsError
-        When no candidate station passes the filters.
-    """
-    _, eligible = inputs.demand(scenario)
-    pool_flows = eligible.drop(columns="workers").rename(columns={"teleworkers": "workers"})
-    origins = employer_pool(pool_flows, destinations, min_workers=0.0, communes=inputs.communes)
-    hub_total = float(origins.attrs.get("hub_workers", origins["workers"].sum()))
-    homes = inputs.homes
-    pos = pd.Series(np.arange(len(homes)), index=homes.index)
-    origins = origins[origins["home_code"].isin(pos.index)].reset_index(drop=True)
-    candidates = inputs.candidates(scenario)
-    index = np.flatnonzero(candidates["candidate"].to_numpy())
-    if len(index) == 0:
-        raise SitingSettingsError("no candidate station passes the filters (modes, fibre)",
-                                  "no_candidates")
-    cost = inputs.site_distances(candidates)[pos[origins["home_code"]].to_numpy()][:, index]
-    within = cost <= scenario.radius_km
-    residual = origins["workers"].to_numpy(float).copy()
-    cluster = np.full(len(origins), np.nan)
-    rows = []
-    while True:
-        gains = residual @ within
-        j = int(np.argmax(gains)) if len(gains) else 0
-        if not len(gains) or gains[j] < min_workers or gains[j] <= 0:
-            break
-        members = within[:, j] & (residual > 0)
-        k = len(rows) + 1
-        cluster[members] = k
-        site = candidates.iloc[index[j]]
-        w = residual[members]
-        rows.append({"cluster": k, "site_id": site["site_id"], "station_name": site["station_name"],
-                     "commune_code": site["commune_code"], "lines": site["lines"],
-                     "lon": site["lon"], "lat": site["lat"], "origins": int(members.sum()),
-                     "origin_codes": ", ".join(origins.loc[members, "home_code"]),
-                     "teleworkers": float(w.sum()),
-                     "daily_users": float(w.sum() * scenario.days_per_week / 5.0),
-                     "seats": float(w.sum() * scenario.days_per_week / 5.0 / scenario.occupancy),
-                     "share_of_hub": float(w.sum() / hub_total) if hub_total else np.nan,
-                     "mean_distance_km": float(w @ cost[members, j] / w.sum())})
-        residual[members] = 0.0
-    origins = origins.assign(cluster=cluster).rename(columns={"workers": "teleworkers"})
-    clusters = pd.DataFrame(rows, columns=[
-        "cluster", "site_id", "station_name", "commune_code", "lines", "lon", "lat", "origins",
-        "origin_codes", "teleworkers", "daily_users", "seats", "share_of_hub",
-        "mean_distance_km"])
-    clusters.attrs.update(hub=list(destinations), hub_teleworkers=hub_total,
-                          min_workers=min_workers)
-    return clusters, origins
