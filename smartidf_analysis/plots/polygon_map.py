@@ -33,8 +33,9 @@ from bokeh.plotting import figure
 from .packed import packed_polygons
 from .scales import NO_DATA_COLOR, ColorScale, decade_scale, named_palette, value_scale
 
-__all__ = ["NO_DATA_COLOR", "ColorScale", "PolygonMap", "decade_scale", "named_palette",
-           "value_scale"]
+__all__ = ["NO_DATA_COLOR", "ColorScale", "PolygonMap", "outline_map", "decade_scale",
+           "named_palette", "value_scale"]
+OUTLINE_COLOR, OUTLINE_FILL = "#bdbdbd", "#f2f2f2"  # base map under point layers
 
 
 class PolygonMap:
@@ -257,6 +258,33 @@ class PolygonMap:
                 callback(self.codes[new[0]])
 
         self.source.selected.on_change("indices", _changed)
+
+
+def outline_map(geometry: pd.DataFrame, *, height: int = 560,
+                tolerance: float = 0.0005) -> PolygonMap:
+    """Light commune outlines without values, colour bar or hover: the base map of point
+    layers (telecentre sites, "Mon télécentre").
+
+    Parameters
+    ----------
+    geometry : DataFrame
+        ``commune_code``, ``commune_name``, ``geometry_wkb`` (WGS84).
+    height : int
+        Height [px].
+    tolerance : float
+        Simplification tolerance [deg] (0.0005 ≈ 50 m).
+
+    Returns
+    -------
+    PolygonMap
+        The outlines; add layers to its ``figure``.
+    """
+    outlines = PolygonMap(geometry, height=height, tolerance=tolerance,
+                          line_color=OUTLINE_COLOR)
+    outlines.mapper.nan_color = OUTLINE_FILL
+    outlines.colorbar.visible = False
+    outlines.hover.renderers = []  # the point layers carry the hover
+    return outlines
 
 
 def _plain_number(value: float, digits: int) -> str:
