@@ -138,7 +138,8 @@ class PolygonMap:
     def show_linear(self, values: Sequence[float], palette: Sequence[str], *,
                     fmt: Callable[[float, int], str] | None = None, title: str = "",
                     value_label: str | None = None) -> int:
-        """Recolour with a linear scale over the finite ``values`` (:func:`value_scale`),
+        """Recolour with a linear scale over the finite ``values``
+        (:func:`~smartidf_analysis.plots.scales.value_scale`),
         the ticks and hover texts written ``fmt(value, digits)``.
 
         Parameters
