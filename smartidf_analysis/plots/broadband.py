@@ -24,7 +24,7 @@ from smartidf_analysis.broadband.indicators import map_values
 from .polygon_map import NO_DATA_COLOR, ColorScale, PolygonMap
 
 __all__ = ["NO_DATA_COLOR", "ColorScale", "coverage_map", "show_coverage", "coverage_scales",
-           "rate_scale", "class_scale", "count_scale", "growth_scale",
+           "coverage_texts", "rate_scale", "class_scale", "count_scale", "growth_scale",
            "department_series_chart", "zoning_chart", "commune_chart", "backtest_chart"]
 ABOVE_100_COLOR = "#c51b8a"  # rates above 100 % (ARCEP denominator artefact)
 CLASS_COLORS = ("#f7fbff", "#c6dbef", "#6baed6", "#3182bd", "#08519c", "#08306b")
