@@ -8,7 +8,8 @@ Prints (no asserts; ratios against baselines measured in the same run):
    pandas baseline that loops over communes (rates, growth and a ``np.polyfit`` pace each);
 3. server time of one quarter-slider move on the page: the watchers' work (values, hover
    texts, caption, gap table) plus building the PATCH-DOC message Bokeh sends, against the
-   baseline of re-rendering a HoloViews choropleth (``plots.choropleth`` + ``hv.render``).
+   baseline of re-rendering a HoloViews choropleth (``holoviews_redraw``, the former
+   ``plots.choropleth``).
 
 Run: ``SMARTIDF_DB=/tmp/real.duckdb python benchmarks/bench_broadband.py`` (any built
 database; the real one has 1,271 communes x 3 quarters).
@@ -84,14 +85,26 @@ def slider_server_time(moves: int = 12) -> tuple[float, float, float]:
 
 
 def holoviews_redraw(data_quarter: pd.DataFrame) -> None:
+    """Baseline: the HoloViews choropleth the page drew before the in-place PolygonMap
+    (spatialpandas polygons in Web Mercator, outlines simplified by 0.0003 degrees), rebuilt
+    and rendered."""
+    import geopandas as gpd
     import holoviews as hv
-
-    from smartidf_analysis import plots
+    import shapely
+    import spatialpandas
 
     geometry = db.query("broadband_map")
     frame = geometry.merge(data_quarter[["commune_code", "coverage_rate"]], on="commune_code",
                            how="left")
-    hv.render(plots.choropleth(frame, "coverage_rate", tolerance=0.0003))
+    shapes = shapely.simplify(shapely.from_wkb(frame["geometry_wkb"].to_numpy()), 0.0003,
+                              preserve_topology=True)
+    data = spatialpandas.GeoDataFrame(gpd.GeoDataFrame(
+        {"geometry": gpd.GeoSeries(shapes, crs="EPSG:4326").to_crs("EPSG:3857")}))
+    data["coverage_rate"] = frame["coverage_rate"].to_numpy()
+    data["commune_code"] = frame["commune_code"].to_numpy()
+    hv.render(hv.Polygons(data, vdims=["coverage_rate", "commune_code"]).opts(
+        color="coverage_rate", colorbar=True, tools=["hover", "tap"], line_color="white",
+        responsive=True, min_height=520, data_aspect=1))
 
 
 def main() -> None:

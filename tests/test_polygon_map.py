@@ -10,7 +10,8 @@ from shapely import wkb
 from shapely.geometry import MultiPolygon, Polygon
 
 from smartidf_analysis.plots.maps import mercator_paths
-from smartidf_analysis.plots.polygon_map import PackedPolygons, PolygonMap, _multipolygon
+from smartidf_analysis.plots.packed import PackedPolygons, _multipolygon
+from smartidf_analysis.plots.polygon_map import PolygonMap
 
 
 def _unpack(packed: PackedPolygons, coords: np.ndarray) -> list:

@@ -519,16 +519,45 @@ def test_plots_build_and_rasterise_large_sets(cube):
     hv.extension("bokeh")
     classes = list(roofs_mod.SOLAR_CLASSES)
     square = shapely.to_wkb(shapely.box(2.30, 48.80, 2.31, 48.81))
-    small = pd.DataFrame({"roof_id": ["a", "b"], "annual_kwh": [1.0, 2.0],
-                          "irradiation_kwh_m2": [950.0, 650.0], "geometry_wkb": [square, square],
-                          "solar_class": pd.Categorical(["red", "blue"], categories=classes)})
-    assert isinstance(splots.roof_map(small), hv.Polygons)
+    other = shapely.to_wkb(shapely.box(2.32, 48.80, 2.33, 48.81))
+    small = pd.DataFrame({"roof_id": ["a", "b", "c"], "annual_kwh": [1.0, 2.0, 3.0],
+                          "irradiation_kwh_m2": [950.0, 650.0, 800.0],
+                          "geometry_wkb": [square, other, square],
+                          "solar_class": pd.Categorical(["red", "blue", None], categories=classes)})
+    roof_map = splots.roof_class_map(small)  # the page's and the notebook's roof map
+    values = splots.show_roof_classes(roof_map, small.iloc[::-1], title="roofs")
+    # class index in the map's order whatever the rows' order; an unknown class is no data
+    assert roof_map.codes == ["a", "b", "c"]
+    np.testing.assert_array_equal(values[:2], [2.0, 0.0])
+    assert np.isnan(values[2])
+    hover = list(roof_map.source.data["display"])
+    assert hover[0].startswith("red · 1 kWh/yr") and hover[2].startswith("—")
+    assert roof_map.figure.title.text == "roofs"
     many = pd.DataFrame({"lon": np.linspace(2, 3, 60_000), "lat": 48.8,
                          "solar_class": pd.Categorical(["red"] * 60_000, categories=classes)})
-    assert isinstance(splots.roof_map(many, threshold=50_000), hv.DynamicMap)  # datashaded
+    assert isinstance(splots.roof_points_raster(many), hv.DynamicMap)  # datashaded
     monthly = roofs_mod.monthly_roof_production(roofs_frame(1).iloc[0], cube)
-    for element in (splots.cube_heatmap(cube), splots.roof_map(small), splots.monthly_bars(monthly)):
+    for element in (splots.cube_heatmap(cube), splots.monthly_bars(monthly)):
         hv.render(element)
+
+
+def test_commune_map_colours_each_commune_and_greys_missing_ones():
+    import shapely
+
+    from smartidf_analysis.plots import solar as splots
+
+    communes = pd.DataFrame({"commune_code": ["93066", "75113", "77288"],
+                             "commune_name": ["Saint-Denis", "Paris 13e", "Melun"],
+                             "geometry_wkb": [shapely.to_wkb(shapely.box(x, 48.8, x + 0.01, 48.81))
+                                              for x in (2.30, 2.35, 2.65)]})
+    commune_map = splots.commune_map(communes)
+    table = pd.DataFrame({"commune_code": ["77288", "93066"], "annual_gwh": [12.5, 40.0]})
+    values = splots.show_commune_values(commune_map, table, "annual_gwh", label="GWh/yr")
+    np.testing.assert_array_equal(values[[0, 2]], [40.0, 12.5])
+    assert np.isnan(values[1])  # no row: no data (grey), not zero
+    assert commune_map.mapper.low == 12.5 and commune_map.mapper.high == 40.0
+    assert commune_map.source.data["display"][1] == "no data"
+    assert commune_map.figure.title.text == "GWh/yr"
 
 
 def test_page_reacts_to_its_parameters(solar_db):

@@ -155,10 +155,10 @@ class BroadbandPage(Page):
         self.data, self.ind, geometry = shared.data, shared.ind, shared.geometry
         self._bounds = shared.bounds
         self._by_quarter = shared.by_quarter
-        self._scales = self._fixed_scales()
+        self._scales = pb.coverage_scales(self.ind.coverage)
         self.names = self.data.departments.drop_duplicates("department_code").set_index(
             "department_code")["department_name"].to_dict()
-        self.map = pb.CoverageMap(geometry, value_label=tr("bb_value", self.lang))
+        self.map = pb.coverage_map(geometry, value_label=tr("bb_value", self.lang))
         self.map.on_select(self._tapped)
         self.map_pane = pn.pane.Bokeh(self.map.figure, sizing_mode="stretch_width",
                                       min_height=560)
@@ -188,26 +188,18 @@ class BroadbandPage(Page):
         return self._layout_objects()
 
     # ------------------------------------------------------------------ set-up helpers
-    def _fixed_scales(self) -> dict[str, pb.ColorScale]:
-        cov = self.ind.coverage
-        growth = cov["growth_points"].abs().quantile(0.95)
-        return {"rate": pb.rate_scale(), "class": pb.class_scale(),
-                "premises": pb.count_scale(cov["connectable_premises"].quantile(0.95)),
-                "growth": pb.growth_scale(growth if np.isfinite(growth) else 0.05)}
-
     def _tapped(self, code: str):
         self.state.param.update(commune=code, section="commune")
 
     # ------------------------------------------------------------------------- map
-    def _map_values(self, quarter: str, indicator: str) -> tuple[np.ndarray, np.ndarray]:
-        return bi.map_values(self._by_quarter[quarter], indicator)
-
     def _redraw_map(self, *_):
         lang, q, ind = self.lang, self.state.quarter, self.state.indicator
-        values, reasons = self._map_values(q, ind)
         title = f"{tr('bb_ind_' + ind, lang)} — {quarter_text(q, lang)}"
-        display = show.map_display(values, reasons, ind, first=q == self.ind.quarters[0], lang=lang)
-        scale, commune = self._scales[ind], self.state.commune
+        values, _ = pb.show_coverage(
+            self.map, self._by_quarter[q], ind, self._scales[ind], title=title,
+            value_label=tr("bb_ind_" + ind, lang), texts=lambda v, r: show.map_display(
+                v, r, ind, first=q == self.ind.quarters[0], lang=lang))
+        commune = self.state.commune
         shown = int(np.isfinite(values).sum())
         missing = len(values) - shown
         above = int((values > 1).sum()) if ind == "rate" else 0
@@ -221,8 +213,6 @@ class BroadbandPage(Page):
             f"{tr('bb_off_map', lang).format(n=len(off_map)) if len(off_map) else ''} "
             f"{tr('bb_paris_note', lang)}\n\n{self._source('fibre')}")
 
-        self.map.update(values, display, scale, title=title,
-                        value_label=tr("bb_ind_" + ind, lang))
         self.map.select(commune)
         self.caption.object = caption
 

@@ -6,7 +6,7 @@ The map is a :class:`~smartidf_analysis.plots.polygon_map.PolygonMap` per Paris 
 built once per session: an indicator, mode or CSP change only recolours it (values and
 colour scale travel, not 1,300 geometries: 0.6 s of server CPU and 1.3 MB per change with a
 HoloViews redraw); a new commune refills the small flow-line layer
-(:func:`~smartidf_analysis.plots.commuting.add_flow_layer`) and the table, from a cached
+(:func:`~smartidf_analysis.plots.commuting.commuting_map`) and the table, from a cached
 pair table (:func:`~smartidf_analysis.commuting.selections.commune_flows`). Callbacks run
 on the server's event loop; URL state, error guard and loading come from :class:`~.page.Page`.
 """
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 
-import numpy as np
 import pandas as pd
 import panel as pn
 
@@ -135,43 +134,20 @@ class CommutingPage(Page):
         """The session's map at one Paris resolution (built on first use) and its flow-line
         source."""
         if paris_as_one not in self._maps:
-            pmap = PolygonMap(map_frame(paris_as_one), height=540)
-            lines = cplots.add_flow_layer(pmap.figure, workers_label=tr("cm_workers", self.lang))
+            pmap, lines = cplots.commuting_map(map_frame(paris_as_one), height=540,
+                                               workers_label=tr("cm_workers", self.lang))
             pmap.on_select(self._on_tap)
             self._maps[paris_as_one] = (pmap, lines)
         return self._maps[paris_as_one]
 
-    def _hover_texts(self, values: np.ndarray, indicator: str) -> list[str]:
-        """Hover texts: shares in percent, distances in km, counts whole, French style."""
-        lang = self.lang
-        if indicator in ("leaving_share", "self_containment", "self_sufficiency") or \
-                indicator.startswith("share_"):
-            return [f"{fmt_number(100 * v, lang, 1)} %" for v in values]
-        if indicator.endswith("_km"):
-            return [f"{fmt_number(v, lang, 1)} km" for v in values]
-        return [fmt_number(v, lang, 2 if indicator == "relative_balance" else 0)
-                for v in values]
-
     def _draw_map(self, data, view: View) -> None:
         """Recolour the map of ``view``'s Paris resolution in place (no data: all grey)."""
         pmap, _ = self._map_for(view.paris_as_one)
-        if data is None:
-            values = np.full(len(pmap.codes), np.nan)
-            colours, scale = cplots.indicator_scale(pd.DataFrame({"value": values}), "value",
-                                                    self._tick)
-            pmap.update(colours, [""] * len(values), scale, title="")
-        else:
-            frame, indicator, label = data
-            values = pmap.values_for(frame, indicator)
-            colours, scale = cplots.indicator_scale(pd.DataFrame({indicator: values}),
-                                                    indicator, self._tick)
-            pmap.update(colours, self._hover_texts(values, indicator), scale, title=label,
-                        value_label=label)
+        frame, indicator, label = data if data is not None else (None, "value", "")
+        cplots.show_indicator(pmap, frame, indicator, label=label,
+                              fmt=lambda v, digits: fmt_number(v, self.lang, digits))
         if self._map.object is not pmap.figure:
             self._map.object = pmap.figure
-
-    def _tick(self, value: float) -> str:
-        return fmt_number(value, self.lang, 0 if abs(value) >= 10 or value == 0 else 2)
 
     def _export(self, flows: pd.DataFrame) -> pd.DataFrame:
         """The flows table with commune names (CSV: shares 0–1, distances in km)."""
@@ -222,15 +198,13 @@ class CommutingPage(Page):
         lang, code = self.lang, view.commune
         pmap, lines = self._map_for(view.paris_as_one)
         pmap.select(code)
-        empty_lines = cplots.flow_layer_data(cplots.segment_frame(
-            pd.DataFrame(columns=["home_code", "work_code", "workers"]), communes_table()))
         try:
             table = self.state.commune_table(view) if code else pd.DataFrame()
         except SmartidfError as exc:
             self._show_error(exc, view)
             self._flows = pd.DataFrame()
             self._table.value = self._display(self._flows)
-            lines.data = empty_lines
+            cplots.show_flows(lines, pd.DataFrame(), communes_table())
             self._flows_caption.object = tr("cm_pick", lang)
             return
         self._show_error(None)
@@ -240,12 +214,10 @@ class CommutingPage(Page):
         if self._commune_select.value != shown:
             self._commune_select.value = shown
         if table.empty:
-            lines.data = empty_lines
+            cplots.show_flows(lines, pd.DataFrame(), communes_table())
             self._flows_caption.object = tr("cm_pick", lang)
             return
-        segments = cplots.segment_frame(table, communes_table())
-        lines.data = cplots.flow_layer_data(
-            segments, [fmt_number(w, lang) for w in segments["workers"]])
+        cplots.show_flows(lines, table, communes_table(), lambda w: fmt_number(w, lang))
         name = self._commune_select.labels[self._commune_select.values.index(code)] \
             if code in self._commune_select.values else code
         self._flows_caption.object = (

@@ -25,10 +25,9 @@ from typing import Any
 
 import pandas as pd
 import panel as pn
-from bokeh.palettes import Viridis256
 
 from smartidf_analysis.plots import solar as splots
-from smartidf_analysis.plots.polygon_map import PolygonMap, named_palette
+from smartidf_analysis.plots.polygon_map import PolygonMap
 from smartidf_analysis.solar import io as sd
 from smartidf_analysis.solar import results as sr
 from smartidf_analysis.solar.roofs import SOLAR_CLASSES
@@ -142,7 +141,7 @@ class SolarPage(Page):
         # through their box (toggling a HoloViews pane's own visibility fails in Panel 1.9)
         self._bars: pn.pane.HoloViews | None = None
         self._bars_box = pn.Column(visible=False, **md)
-        self._commune_map = PolygonMap(shared.communes, height=520)
+        self._commune_map = splots.commune_map(shared.communes, height=520)
         # the spinner goes on a wrapper: `loading` on a Bokeh pane fails in Panel 1.9.4
         self._commune_box = pn.Column(pn.pane.Bokeh(self._commune_map.figure, min_height=520,
                                                     **md), **md)
@@ -281,12 +280,10 @@ class SolarPage(Page):
         else:
             datasets.append(sd.ROOF_SETS[r.roof_set])
             roof_map = self._roof_map()
-            rows = r.roofs.assign(_id=r.roofs["roof_id"].astype(str)).drop_duplicates("_id")
-            rows = rows.set_index("_id").reindex(roof_map.codes)
-            scale = splots.roof_class_scale({c: tr("sol_class_" + c, lang) for c in SOLAR_CLASSES})
-            roof_map.update(splots.roof_class_values(roof_map, r.roofs),
-                            show.roof_hover(rows, lang), scale,
-                            title=f"{tr('sol_map_title', lang)} — {self._set_label()}")
+            splots.show_roof_classes(
+                roof_map, r.roofs, class_labels={c: tr("sol_class_" + c, lang) for c in SOLAR_CLASSES},
+                hover=lambda rows: show.roof_hover(rows, lang),
+                title=f"{tr('sol_map_title', lang)} — {self._set_label()}")
             roof_map.select(self.state.roof_id)
             if self._map.object is not roof_map.figure:
                 self._map.object = roof_map.figure
@@ -299,11 +296,8 @@ class SolarPage(Page):
         self._commune_table = self.shared.communes.drop(columns=["geometry_wkb"]).merge(
             values, on="commune_code", how="left")
         label = tr(f"sol_ind_{indicator}", lang)
-        shown = cmap.values_for(self._commune_table, indicator)
-        palette = list(Viridis256) if indicator == "yield_kwh_kwp" else named_palette("YlOrRd")
-        scale, digits = splots.value_scale(shown, palette, lambda v, d: fmt_number(v, lang, d))
-        cmap.update(shown, [fmt_number(v, lang, digits) for v in shown], scale, title=label,
-                    value_label=label)
+        splots.show_commune_values(cmap, self._commune_table, indicator, label=label,
+                                   fmt=lambda v, d: fmt_number(v, lang, d))
         count = int(self._commune_table[indicator].notna().sum())
         self._commune_caption.object = show.commune_caption(indicator, count, self.shared, lang,
                                                             values.attrs.get("roof_set"))

@@ -298,11 +298,10 @@ class TelecentresPage(Page):
         sites): on the loop, every change in one message."""
         lang, s = self.lang, self.state
         self.result = result
-        points = tplots.site_points_frame(result.sites if result is not None else pd.DataFrame())
         self._alert.object = error_message(impossible, lang) if impossible is not None else ""
         self._alert.visible = impossible is not None
-        self._site_source.data = tplots.site_layer_data(
-            points, [fmt_number(u, lang) for u in points["daily_users"]])
+        tplots.show_sites(self._site_source, result.sites if result is not None else pd.DataFrame(),
+                          lambda u: fmt_number(u, lang))
         self._kpis.object = show.kpi_html(result, lang)
         self._caption.object = show.caption(result, s.model, s.method, self.shared.sources,
                                             self.shared.seams, lang)

@@ -1,9 +1,11 @@
-"""HoloViews/GeoViews builders shared by notebooks and dashboards (no Panel here).
+"""Figure builders shared by the pages and the notebooks (no Panel here).
 
-``maps`` holds the commune choropleth and geometry projection shared by every theme; each
-theme adds its own module (``plots.commuting``, ``plots.broadband``…).
+Every map is a Bokeh :class:`~smartidf_analysis.plots.polygon_map.PolygonMap` built by its
+theme's module (``plots.broadband.coverage_map``, ``plots.commuting.commuting_map``,
+``plots.telecentres.site_map``, ``plots.solar.commune_map``…) and recoloured there; charts are
+HoloViews. ``maps`` holds the geometry projection and the source caption of every figure.
 """
 
-from .maps import choropleth, mercator_paths, polygons_frame, source_caption
+from .maps import mercator_paths, source_caption
 
-__all__ = ["choropleth", "mercator_paths", "polygons_frame", "source_caption"]
+__all__ = ["mercator_paths", "source_caption"]

@@ -1,7 +1,8 @@
-"""Broadband figures shared by the notebook and the dashboard (no Panel here).
+"""Broadband figures shared by the notebooks and the page (no Panel here).
 
-* The map is a :class:`~smartidf_analysis.plots.polygon_map.PolygonMap` (``CoverageMap``),
-  recoloured in place; the colour scales of the indicators are here (:func:`rate_scale`,
+* The coverage map: :func:`coverage_map` (a
+  :class:`~smartidf_analysis.plots.polygon_map.PolygonMap`, built once) recoloured in place by
+  :func:`show_coverage` with a scale of :func:`coverage_scales` (:func:`rate_scale`,
   :func:`class_scale`, :func:`count_scale`, :func:`growth_scale`). Missing values are grey
   ("no data", the reason in the hover), never the colour of 0 %.
 * HoloViews charts: department series to 2024 (:func:`department_series_chart`), zoning
@@ -11,19 +12,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import holoviews as hv
 import numpy as np
 import pandas as pd
 from bokeh.palettes import RdBu11, Viridis256
 
-from .polygon_map import NO_DATA_COLOR, ColorScale
-from .polygon_map import PolygonMap as CoverageMap
+from smartidf_analysis.broadband.indicators import map_values
 
-__all__ = ["NO_DATA_COLOR", "ColorScale", "CoverageMap", "rate_scale", "class_scale",
-           "count_scale", "growth_scale", "department_series_chart", "zoning_chart",
-           "commune_chart", "backtest_chart", "values_for_map"]
+from .polygon_map import NO_DATA_COLOR, ColorScale, PolygonMap
+
+__all__ = ["NO_DATA_COLOR", "ColorScale", "coverage_map", "show_coverage", "coverage_scales",
+           "coverage_texts", "rate_scale", "class_scale", "count_scale", "growth_scale",
+           "department_series_chart", "zoning_chart", "commune_chart", "backtest_chart"]
 ABOVE_100_COLOR = "#c51b8a"  # rates above 100 % (ARCEP denominator artefact)
 CLASS_COLORS = ("#f7fbff", "#c6dbef", "#6baed6", "#3182bd", "#08519c", "#08306b")
 CLASS_LABELS = ("0", "< 10 %", "10–25 %", "25–50 %", "50–80 %", "≥ 80 %")
@@ -261,21 +263,114 @@ def backtest_chart(backtest: pd.DataFrame, quarter: str, *, names: dict[str, str
         legend_position="bottom_right", show_legend=True)
 
 
-def values_for_map(frame: pd.DataFrame, codes: Sequence[str], column: str) -> np.ndarray:
-    """``frame[column]`` aligned on ``codes`` (``frame`` has ``commune_code``); NaN where absent.
+# --------------------------------------------------------------------------- the map
+def coverage_map(geometry: pd.DataFrame, *, value_label: str = "value",
+                 height: int = 560) -> PolygonMap:
+    """The commune map of fibre coverage, values empty until :func:`show_coverage`.
 
     Parameters
     ----------
-    frame : DataFrame
-        ``commune_code`` and ``column``.
-    codes : sequence of str
-        Commune codes of the map, in its order.
-    column : str
-        Column read.
+    geometry : DataFrame
+        ``commune_code``, ``commune_name``, ``geometry_wkb`` (WGS84; named query
+        ``broadband_map``).
+    value_label : str
+        Hover label of the value.
+    height : int
+        Height [px].
 
     Returns
     -------
-    ndarray
-        Floats, one per code.
+    PolygonMap
+        The map (outlines simplified to about 30 m).
     """
-    return frame.set_index("commune_code")[column].reindex(codes).to_numpy(dtype=float)
+    return PolygonMap(geometry, height=height, value_label=value_label)
+
+
+def coverage_scales(coverage: pd.DataFrame) -> dict[str, ColorScale]:
+    """The colour scale of each map indicator, fixed across quarters: rate 0–100 %, ARCEP
+    class, connectable premises up to the 95th percentile, growth ± its 95th percentile.
+
+    Parameters
+    ----------
+    coverage : DataFrame
+        ``Indicators.coverage`` (every quarter): ``connectable_premises`` [count],
+        ``growth_points`` [fraction points].
+
+    Returns
+    -------
+    dict of str to ColorScale
+        Indicator (``rate``, ``class``, ``premises``, ``growth``) -> scale.
+    """
+    growth = coverage["growth_points"].abs().quantile(0.95)
+    return {"rate": rate_scale(), "class": class_scale(),
+            "premises": count_scale(coverage["connectable_premises"].quantile(0.95)),
+            "growth": growth_scale(growth if np.isfinite(growth) else 0.05)}
+
+
+def coverage_texts(values: np.ndarray, reasons: np.ndarray, indicator: str) -> list[str]:
+    """Default hover texts of :func:`show_coverage` (English): the value (rate and growth in
+    %, class label, premises) or "no data (<reason code>)".
+
+    Parameters
+    ----------
+    values : ndarray
+        Values of ``indicator`` (NaN = no data).
+    reasons : ndarray
+        No-data reason code per commune (``""`` when none).
+    indicator : {"rate", "class", "premises", "growth"}
+        The indicator shown.
+
+    Returns
+    -------
+    list of str
+        One text per commune.
+    """
+    def text(v: float, reason: str) -> str:
+        if not np.isfinite(v):
+            return f"no data ({reason})" if reason else "no data"
+        if indicator == "rate":
+            return f"{v:.1%}" + (" (> 100 %)" if v > 1 else "")
+        if indicator == "class":
+            return CLASS_LABELS[int(v)]
+        if indicator == "premises":
+            return f"{v:,.0f}"
+        return f"{100 * v:+.2f} pts"
+
+    return [text(v, r) for v, r in zip(values, reasons, strict=True)]
+
+
+def show_coverage(coverage_map: PolygonMap, coverage: pd.DataFrame, indicator: str,
+                  scale: ColorScale, *, title: str = "", value_label: str | None = None,
+                  texts: Callable[[np.ndarray, np.ndarray], list[str]] | None = None
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """Recolour :func:`coverage_map` with one quarter's ``indicator``.
+
+    Parameters
+    ----------
+    coverage_map : PolygonMap
+        From :func:`coverage_map`.
+    coverage : DataFrame
+        ``Indicators.coverage`` rows of one quarter (``commune_code`` as a column or as the
+        index); communes of the map without a row are "no data".
+    indicator : {"rate", "class", "premises", "growth"}
+        See :func:`~smartidf_analysis.broadband.indicators.map_values`.
+    scale : ColorScale
+        The indicator's scale (:func:`coverage_scales`).
+    title : str
+        Map title.
+    value_label : str, optional
+        New hover label of the value.
+    texts : callable, optional
+        ``(values, reasons) -> hover texts``; default :func:`coverage_texts`.
+
+    Returns
+    -------
+    (ndarray, ndarray)
+        The values shown and the no-data reasons, in the map's ``codes`` order.
+    """
+    rows = coverage if coverage.index.name == "commune_code" else \
+        coverage.drop_duplicates("commune_code").set_index("commune_code")
+    values, reasons = map_values(rows.reindex(coverage_map.codes), indicator)
+    shown = (texts or (lambda v, r: coverage_texts(v, r, indicator)))(values, reasons)
+    coverage_map.update(values, shown, scale, title=title, value_label=value_label)
+    return values, reasons

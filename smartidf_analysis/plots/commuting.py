@@ -1,8 +1,12 @@
-"""Figures of the commuting theme (no Panel): indicator choropleth, flow lines,
-dominant-flow map, distance distribution and mode shares (HoloViews), and the served page's
-in-place Bokeh map (:func:`indicator_scale` + :func:`add_flow_layer` on a
-:class:`~smartidf_analysis.plots.polygon_map.PolygonMap`). Maps are in Web Mercator and need
-no tiles (offline), like :func:`smartidf_analysis.plots.maps.choropleth`.
+"""Figures of the commuting theme (no Panel).
+
+* The map of the page and of notebook 02: :func:`commuting_map` (a
+  :class:`~smartidf_analysis.plots.polygon_map.PolygonMap` with a flow-line layer, built
+  once), recoloured by :func:`show_indicator`; its lines (:mod:`.flow_lines`) are one
+  commune's top flows (:func:`show_flows`, the page) or the dominant flows and their
+  centres (:func:`show_dominant_flows`, the notebook). Web Mercator, no tiles: offline.
+* HoloViews charts: distance distribution (:func:`distance_bars`) and mode shares
+  (:func:`mode_share_bars`).
 """
 
 from __future__ import annotations
@@ -13,14 +17,12 @@ import holoviews as hv
 import numpy as np
 import pandas as pd
 from bokeh.models import ColumnDataSource, HoverTool
-from holoviews.util.transform import lon_lat_to_easting_northing
 
-from .maps import choropleth
-from .polygon_map import ColorScale, decade_scale, named_palette
+from .flow_lines import add_flow_layer, flow_layer_data, mercator_centroids, segment_frame
+from .polygon_map import ColorScale, PolygonMap, decade_scale, named_palette
 
-OUT_COLOR, IN_COLOR = "#c0392b", "#1f78b4"
-SEGMENT_VDIMS = ["workers", "width", "direction", "home_code", "home_name", "work_code",
-                 "work_name"]
+CENTRE_COLOR = "#c0392b"
+SHARE_INDICATORS = ("leaving_share", "self_containment", "self_sufficiency")
 
 # indicator -> (colormap, colour limits or None, logarithmic colour scale)
 INDICATOR_STYLE: dict[str, tuple[str, tuple[float, float] | None, bool]] = {
@@ -67,39 +69,176 @@ def indicator_style(frame: pd.DataFrame, indicator: str
     return values, clim or _finite_range(pd.Series(values)), cmap, logz
 
 
-def indicator_map(frame: pd.DataFrame, indicator: str, *, label: str, title: str = "",
-                  height: int = 520, hooks: list | None = None) -> hv.Polygons:
-    """Choropleth of one commune indicator; ``frame`` has ``geometry_wkb``, ``commune_code``,
-    ``commune_name`` and the indicator (NaN = grey "no data"). The coloured column is called
-    ``value`` (labelled ``label``), so that a page can later patch only the values.
+def commuting_map(geometry: pd.DataFrame, *, workers_label: str = "workers",
+                  height: int = 540) -> tuple[PolygonMap, ColumnDataSource]:
+    """The commuting map: communes recoloured by :func:`show_indicator`, over them a
+    flow-line layer filled by :func:`show_flows` or :func:`show_dominant_flows`.
 
     Parameters
     ----------
-    frame : DataFrame
-        ``geometry_wkb``, ``commune_code``, ``commune_name`` and ``indicator``.
-    indicator : str
-        The column coloured (see :func:`indicator_style`).
-    label : str
-        Legend label (with the unit).
-    title : str
-        Title.
+    geometry : DataFrame
+        ``commune_code``, ``commune_name``, ``geometry_wkb`` (WGS84; named query
+        ``communes_map``).
+    workers_label : str
+        Hover label of a flow's workers.
     height : int
-        Minimum height [px].
-    hooks : list, optional
-        HoloViews plot hooks.
+        Height [px].
 
     Returns
     -------
-    holoviews.Polygons
-        The choropleth, its ranges declared.
+    (PolygonMap, bokeh.models.ColumnDataSource)
+        The map (values empty) and the (empty) source of its flow lines.
     """
-    values, clim, cmap, logz = indicator_style(frame, indicator)
-    frame = frame[["commune_code", "commune_name", "geometry_wkb"]].assign(value=values)
-    polys = choropleth(frame, "value", label=label, cmap=cmap, clim=clim, logz=logz,
-                       title=title, tolerance=0.0003, height=height)
-    if hooks:
-        polys = polys.opts(hooks=hooks)
-    return _freeze_ranges(polys, clim)
+    pmap = PolygonMap(geometry, height=height)
+    return pmap, add_flow_layer(pmap.figure, workers_label=workers_label)
+
+
+def _plain(value: float, digits: int) -> str:
+    return f"{value:,.{digits}f}" if np.isfinite(value) else ""
+
+
+def indicator_texts(values: np.ndarray, indicator: str,
+                    fmt: Callable[[float, int], str] | None = None) -> list[str]:
+    """Hover texts of an indicator: shares in percent, distances in km, counts whole
+    (``relative_balance`` two decimals), each number written ``fmt(value, digits)``.
+
+    Parameters
+    ----------
+    values : ndarray
+        Values in the indicator's units (shares 0–1).
+    indicator : str
+        The indicator.
+    fmt : callable, optional
+        ``(value, digits) -> text``; default ``1,234.5`` style.
+
+    Returns
+    -------
+    list of str
+        One text per value.
+    """
+    fmt = fmt or _plain
+    if indicator in SHARE_INDICATORS or indicator.startswith("share_"):
+        return [f"{fmt(100 * v, 1)} %" for v in values]
+    if indicator.endswith("_km"):
+        return [f"{fmt(v, 1)} km" for v in values]
+    return [fmt(v, 2 if indicator == "relative_balance" else 0) for v in values]
+
+
+def show_indicator(commuting_map: PolygonMap, frame: pd.DataFrame | None, indicator: str, *,
+                   label: str = "", title: str | None = None,
+                   fmt: Callable[[float, int], str] | None = None) -> np.ndarray:
+    """Recolour the communes of :func:`commuting_map` with ``frame[indicator]`` (colour
+    scale of :func:`indicator_scale`, hover texts of :func:`indicator_texts`); ``frame``
+    None: every commune grey (no data).
+
+    Parameters
+    ----------
+    commuting_map : PolygonMap
+        From :func:`commuting_map`.
+    frame : DataFrame or None
+        ``commune_code`` and ``indicator`` (communes without a row: no data).
+    indicator : str
+        The column coloured (:data:`INDICATOR_STYLE`).
+    label : str
+        Hover label of the value (with its unit).
+    title : str, optional
+        Map title; default ``label``.
+    fmt : callable, optional
+        ``(value, digits) -> text`` of hover texts and ticks; default ``1,234.5`` style.
+
+    Returns
+    -------
+    ndarray
+        The values shown, in the map's ``codes`` order.
+    """
+    fmt = fmt or _plain
+    tick = lambda v: fmt(v, 0 if abs(v) >= 10 or v == 0 else 2)  # noqa: E731
+    if frame is None:
+        values = np.full(len(commuting_map.codes), np.nan)
+        colours, scale = indicator_scale(pd.DataFrame({"value": values}), "value", tick)
+        commuting_map.update(colours, [""] * len(values), scale, title=title or "")
+        return values
+    values = commuting_map.values_for(frame, indicator)
+    colours, scale = indicator_scale(pd.DataFrame({indicator: values}), indicator, tick)
+    commuting_map.update(colours, indicator_texts(values, indicator, fmt), scale,
+                         title=label if title is None else title, value_label=label)
+    return values
+
+
+def show_flows(lines: ColumnDataSource, flows: pd.DataFrame, communes: pd.DataFrame,
+               fmt: Callable[[float], str] | None = None) -> pd.DataFrame:
+    """Fill the flow-line layer of :func:`commuting_map` with ``flows`` (red outbound, blue
+    inbound, width by workers); an empty ``flows`` clears it.
+
+    Parameters
+    ----------
+    lines : bokeh.models.ColumnDataSource
+        The flow-line source of :func:`commuting_map`.
+    flows : DataFrame
+        ``home_code``, ``work_code``, ``workers`` [persons], optional ``direction``
+        (``out``, ``in``; else drawn grey).
+    communes : DataFrame
+        ``commune_code``, ``centroid_lon``, ``centroid_lat`` [deg], ``commune_name``.
+    fmt : callable, optional
+        Workers -> hover text; default rounded.
+
+    Returns
+    -------
+    DataFrame
+        The lines drawn (:func:`~smartidf_analysis.plots.flow_lines.segment_frame`).
+    """
+    if flows.empty:
+        flows = pd.DataFrame(columns=["home_code", "work_code", "workers"])
+    segments = segment_frame(flows, communes)
+    lines.data = flow_layer_data(segments, None if fmt is None else
+                                 [fmt(w) for w in segments["workers"]])
+    return segments
+
+
+def show_dominant_flows(commuting_map: PolygonMap, lines: ColumnDataSource, selection,
+                        communes: pd.DataFrame, *, max_width: float = 8.0) -> pd.DataFrame:
+    """The dominant flows (a :class:`~smartidf_analysis.commuting.selections.FlowSelection`
+    of ``dominant_flows``) as grey lines on :func:`commuting_map`, and its dominant centres
+    as red dots sized by weight (a layer added to the map: once per map).
+
+    Parameters
+    ----------
+    commuting_map : PolygonMap
+        From :func:`commuting_map`.
+    lines : bokeh.models.ColumnDataSource
+        Its flow-line source.
+    selection : FlowSelection
+        Its ``flows`` (``home_code``, ``work_code``, ``workers``) and ``nodes`` (``code``,
+        ``role``, ``weight``).
+    communes : DataFrame
+        As for :func:`~smartidf_analysis.plots.flow_lines.segment_frame`.
+    max_width : float
+        Width of the largest flow [px].
+
+    Returns
+    -------
+    DataFrame
+        The centres drawn: ``x``, ``y`` [m, EPSG:3857], ``weight``, ``size`` [px], ``code``,
+        ``name``.
+    """
+    segments = segment_frame(selection.flows.assign(direction="flow"), communes,
+                             max_width=max_width)
+    lines.data = flow_layer_data(segments)
+    pos = mercator_centroids(communes.drop_duplicates("commune_code"))
+    centres = selection.nodes[selection.nodes["role"] == "dominant"]
+    centres = pos.reindex(centres["code"][centres["code"].isin(pos.index)])
+    weights = selection.nodes.set_index("code")["weight"].reindex(centres.index)
+    top = float(weights.max()) if len(weights) else 1.0
+    points = pd.DataFrame({"x": centres["x"].to_numpy(), "y": centres["y"].to_numpy(),
+                           "weight": weights.to_numpy(dtype=float),
+                           "size": 4 + 20 * np.sqrt(weights.to_numpy(dtype=float) / (top or 1.0)),
+                           "code": centres.index.to_numpy(),
+                           "name": [str(n) for n in centres["name"]]})
+    dots = commuting_map.figure.scatter("x", "y", source=ColumnDataSource(points), size="size",
+                                        color=CENTRE_COLOR, alpha=0.8, line_color="white")
+    commuting_map.figure.add_tools(HoverTool(renderers=[dots], tooltips=[
+        ("", "@name (@code)"), ("weight", "@weight{0,0}")]))
+    return points
 
 
 def indicator_scale(frame: pd.DataFrame, indicator: str, label: Callable[[float], str]
@@ -133,185 +272,12 @@ def indicator_scale(frame: pd.DataFrame, indicator: str, label: Callable[[float]
     return values, ColorScale(palette, clim[0], clim[1], ticks=ticks)
 
 
-def add_flow_layer(fig, *, workers_label: str = "workers") -> ColumnDataSource:
-    """Flow lines drawn over a Bokeh map ``fig``: a segment glyph fed by the returned data
-    source (fill it with :func:`flow_layer_data`); width by workers, red outbound, blue
-    inbound, hover names and workers.
-
-    Parameters
-    ----------
-    fig : bokeh.plotting.figure
-        The map figure (Web Mercator).
-    workers_label : str
-        Hover label of the workers.
-
-    Returns
-    -------
-    bokeh.models.ColumnDataSource
-        The (empty) source of the segments.
-    """
-    source = ColumnDataSource(flow_layer_data(segment_frame(
-        pd.DataFrame(columns=["home_code", "work_code", "workers"]), pd.DataFrame(
-            columns=["commune_code", "centroid_lon", "centroid_lat"]))))
-    renderer = fig.segment("x0", "y0", "x1", "y1", source=source, line_width="width",
-                           line_color="color", line_alpha=0.85)
-    fig.add_tools(HoverTool(renderers=[renderer], tooltips=[
-        ("", "@home_name → @work_name"), (workers_label, "@display")]))
-    return source
-
-
-def flow_layer_data(segments: pd.DataFrame, display: list[str] | None = None) -> dict:
-    """Columns for :func:`add_flow_layer` from :func:`segment_frame`; ``display`` is the
-    workers as text (default: rounded).
-
-    Parameters
-    ----------
-    segments : DataFrame
-        :func:`segment_frame`.
-    display : list of str, optional
-        Workers as text, one per segment.
-
-    Returns
-    -------
-    dict
-        ``x0``, ``y0``, ``x1``, ``y1`` [m, EPSG:3857], ``width`` [px], ``color``,
-        ``home_name``, ``work_name``, ``display``.
-    """
-    colors = {"out": OUT_COLOR, "in": IN_COLOR}
-    workers = segments["workers"].to_numpy(dtype=float)
-    return {
-        "x0": segments["x0"].to_numpy(dtype=float), "y0": segments["y0"].to_numpy(dtype=float),
-        "x1": segments["x1"].to_numpy(dtype=float), "y1": segments["y1"].to_numpy(dtype=float),
-        "width": segments["width"].to_numpy(dtype=float),
-        "color": [colors.get(d, OUT_COLOR) for d in segments["direction"]],
-        "home_name": [str(v) for v in segments["home_name"]],
-        "work_name": [str(v) for v in segments["work_name"]],
-        "display": display if display is not None else [f"{w:,.0f}" for w in workers]}
-
-
 def _finite_range(values: pd.Series) -> tuple[float, float]:
     known = values.dropna()
     if known.empty:
         return (0.0, 1.0)
     lo, hi = float(known.min()), float(known.max())
     return (lo, hi) if hi > lo else (lo - 0.5, hi + 0.5)
-
-
-def _freeze_ranges(polys: hv.Polygons, clim: tuple[float, float]) -> hv.Polygons:
-    """Declare the polygons' ranges and categorical values up front, so that HoloViews does
-    not rescan 1,300 geometries whenever an overlaid element (the flow lines) updates."""
-    ranges = {"x": polys.range("x"), "y": polys.range("y"), "value": clim}
-    values = {d.name: [str(v) for v in polys.dimension_values(d, expanded=False)]
-              for d in polys.vdims[1:]}
-    return polys.redim.range(**ranges).redim.values(**values)
-
-
-def _mercator(communes: pd.DataFrame) -> pd.DataFrame:
-    x, y = lon_lat_to_easting_northing(communes["centroid_lon"].to_numpy(dtype=float),
-                                       communes["centroid_lat"].to_numpy(dtype=float))
-    names = communes.get("commune_name", communes["commune_code"])
-    return pd.DataFrame({"x": x, "y": y, "name": names.to_numpy()},
-                        index=communes["commune_code"].to_numpy())
-
-
-def segment_frame(flows: pd.DataFrame, communes: pd.DataFrame, max_width: float = 10.0,
-                  direction: str | None = None) -> pd.DataFrame:
-    """Line coordinates (Web Mercator) for flows between distinct communes with known
-    centroids: ``x0, y0, x1, y1`` plus :data:`SEGMENT_VDIMS` (``width`` [px] ∝ workers).
-
-    Parameters
-    ----------
-    flows : DataFrame
-        ``home_code``, ``work_code``, ``workers`` [persons], optional ``direction``.
-    communes : DataFrame
-        ``commune_code``, ``centroid_lon``, ``centroid_lat`` [deg], optional
-        ``commune_name``.
-    max_width : float
-        Width of the largest flow [px] (the smallest: 1 px).
-    direction : str, optional
-        ``direction`` of every row when ``flows`` has none (default "flow").
-
-    Returns
-    -------
-    DataFrame
-        ``x0``, ``y0``, ``x1``, ``y1`` [m, EPSG:3857], ``workers`` [persons], ``width`` [px],
-        ``direction``, ``home_code``, ``home_name``, ``work_code``, ``work_name``.
-    """
-    pos = _mercator(communes.drop_duplicates("commune_code"))
-    f = flows[(flows["home_code"] != flows["work_code"])
-              & flows["home_code"].isin(pos.index) & flows["work_code"].isin(pos.index)]
-    home, work = pos.reindex(f["home_code"].to_numpy()), pos.reindex(f["work_code"].to_numpy())
-    top = float(f["workers"].max()) if len(f) else 1.0
-    return pd.DataFrame({
-        "x0": home["x"].to_numpy(), "y0": home["y"].to_numpy(),
-        "x1": work["x"].to_numpy(), "y1": work["y"].to_numpy(),
-        "workers": f["workers"].to_numpy(dtype=float),
-        "width": 1.0 + (max_width - 1.0) * f["workers"].to_numpy(dtype=float) / (top or 1.0),
-        "direction": f["direction"].to_numpy() if "direction" in f else (direction or "flow"),
-        "home_code": f["home_code"].to_numpy(), "home_name": home["name"].to_numpy(),
-        "work_code": f["work_code"].to_numpy(), "work_name": work["name"].to_numpy(),
-    })
-
-
-def flow_lines(segments: pd.DataFrame, *, workers_label: str = "workers") -> hv.Segments:
-    """Flow lines from :func:`segment_frame`: width by workers, red outbound, blue inbound.
-
-    Parameters
-    ----------
-    segments : DataFrame
-        :func:`segment_frame`.
-    workers_label : str
-        Hover label of the workers.
-
-    Returns
-    -------
-    holoviews.Segments
-        The lines.
-    """
-    vdims = [hv.Dimension("workers", label=workers_label), *SEGMENT_VDIMS[1:]]
-    return hv.Segments(segments, kdims=["x0", "y0", "x1", "y1"], vdims=vdims).opts(
-        color="direction", cmap={"out": OUT_COLOR, "in": IN_COLOR, "flow": OUT_COLOR},
-        line_width="width", alpha=0.85, tools=["hover"], show_legend=False)
-
-
-def dominant_flow_map(selection, communes: pd.DataFrame, *, title: str = "",
-                      height: int = 600) -> hv.Overlay:
-    """Dominant flows (a :class:`~smartidf_analysis.commuting.selections.FlowSelection` from
-    ``dominant_flows``) as lines over points for the dominant centres sized by weight.
-
-    Parameters
-    ----------
-    selection : FlowSelection
-        Its ``flows`` and ``nodes`` (``code``, ``role``, ``weight``).
-    communes : DataFrame
-        As for :func:`segment_frame`.
-    title : str
-        Title.
-    height : int
-        Minimum height [px].
-
-    Returns
-    -------
-    holoviews.Overlay
-        Lines and points.
-    """
-    seg = segment_frame(selection.flows.assign(direction="flow"), communes, max_width=8.0)
-    pos = _mercator(communes.drop_duplicates("commune_code"))
-    centres = selection.nodes[selection.nodes["role"] == "dominant"]
-    centres = centres[centres["code"].isin(pos.index)]
-    pts = pd.DataFrame({"x": pos.reindex(centres["code"])["x"].to_numpy(),
-                        "y": pos.reindex(centres["code"])["y"].to_numpy(),
-                        "weight": centres["weight"].to_numpy(dtype=float),
-                        "code": centres["code"].to_numpy(),
-                        "name": pos.reindex(centres["code"])["name"].to_numpy()})
-    top = pts["weight"].max() if len(pts) else 1.0
-    pts["size"] = 4 + 20 * np.sqrt(pts["weight"] / top)
-    lines = flow_lines(seg).opts(color="#555555", alpha=0.7)
-    points = hv.Points(pts, ["x", "y"], ["weight", "size", "code", "name"]).opts(
-        size="size", color="#c0392b", alpha=0.8, tools=["hover"], line_color="white")
-    return (lines * points).opts(
-        title=title, xaxis=None, yaxis=None, data_aspect=1, responsive=True,
-        min_height=height)
 
 
 def distance_bars(distribution: pd.DataFrame, *, xlabel: str = "crow-fly distance [km]",

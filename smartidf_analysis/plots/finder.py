@@ -36,12 +36,9 @@ def finder_map(communes: pd.DataFrame, *, site_label: str = "site",
     """
     from bokeh.models import ColumnDataSource, HoverTool
 
-    from .polygon_map import PolygonMap
+    from .polygon_map import outline_map
 
-    outlines = PolygonMap(communes, height=height, tolerance=0.0005, line_color="#bdbdbd")
-    outlines.mapper.nan_color = "#f2f2f2"
-    outlines.colorbar.visible = False
-    outlines.hover.renderers = []
+    outlines = outline_map(communes, height=height)
     sites = ColumnDataSource(finder_layer_data(pd.DataFrame()))
     places = ColumnDataSource(places_layer_data([]))
     fig = outlines.figure

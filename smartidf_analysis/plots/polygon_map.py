@@ -1,22 +1,19 @@
-"""Bokeh polygon maps recoloured in place — every served choropleth uses them.
+"""Bokeh polygon maps recoloured in place — every choropleth of the pages and notebooks.
 
 :class:`PolygonMap` is built **once** per geometry set (communes, arrondissements or roof
-footprints, projected to Web Mercator by :func:`~smartidf_analysis.plots.maps.mercator_paths`);
-a new indicator, quarter or parameter only replaces the value columns of its data source
-and the colour scale. Served, that sends a few kilobytes of values to the browser instead
-of ~1 MB of geometries, and costs milliseconds of server time instead of the 0.3–2 s a
-HoloViews choropleth of 1,300 polygons takes to re-render (``benchmarks/load.py``,
+footprints, packed by :func:`~smartidf_analysis.plots.packed.packed_polygons`); a new
+indicator, quarter or parameter only replaces the value columns of its data source and the
+colour scale (:mod:`.scales`). Served, that sends a few kilobytes of values to the browser
+instead of ~1 MB of geometries, and costs milliseconds of server time instead of the 0.3–2 s
+a HoloViews choropleth of 1,300 polygons took to re-render (``benchmarks/load.py``,
 ``benchmarks/bench_broadband.py``). Missing values are grey ("no data"), never a colour of
-the scale. No Panel here: notebooks show ``PolygonMap.figure`` directly.
-
-Over 400 lines: the numpydoc sections of :class:`PolygonMap`'s methods and of the packed
-geometry; the code itself is under 300 lines.
+the scale. Drawn in Web Mercator without tiles: works offline. No Panel here: a notebook
+shows ``PolygonMap.figure`` (in ``pn.pane.Bokeh``), a page puts it in its layout.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -25,7 +22,6 @@ from bokeh.core.property.vectorization import expr
 from bokeh.models import (
     ColorBar,
     ColumnDataSource,
-    CustomJSExpr,
     FixedTicker,
     HoverTool,
     LinearColorMapper,
@@ -34,216 +30,12 @@ from bokeh.models import (
 from bokeh.palettes import Viridis256
 from bokeh.plotting import figure
 
-from .maps import mercator_paths
+from .packed import packed_polygons
+from .scales import NO_DATA_COLOR, ColorScale, decade_scale, named_palette, value_scale
 
-NO_DATA_COLOR = "#d9d9d9"
-
-
-@dataclass(frozen=True)
-class ColorScale:
-    """A colour scale: palette from ``low`` to ``high``; values above ``high`` take
-    ``high_color`` (default: the last colour); ``ticks`` labels fixed positions.
-
-    Parameters
-    ----------
-    palette : sequence of str
-        Colours, low to high.
-    low, high : float
-        Ends of the scale, in the units of the values coloured.
-    high_color, low_color : str, optional
-        Colours above ``high`` / below ``low``; default the last / first colour.
-    ticks : dict of float to str
-        Position -> label on the colour bar; empty: five evenly spaced ticks.
-    """
-
-    palette: Sequence[str]
-    low: float
-    high: float
-    high_color: str | None = None
-    low_color: str | None = None
-    ticks: dict[float, str] = field(default_factory=dict)
-
-
-def named_palette(name: str, n: int = 256) -> list[str]:
-    """A colormap by its HoloViews / Matplotlib name (``YlOrRd``, ``RdBu_r``, ``magma_r``…)
-    as ``n`` hex colours, low to high, as HoloViews would draw it.
-
-    Parameters
-    ----------
-    name : str
-        Colormap name.
-    n : int
-        Number of colours.
-
-    Returns
-    -------
-    list of str
-        Hex colours.
-    """
-    from holoviews.plotting.util import process_cmap
-
-    return process_cmap(name, ncolors=n)
-
-
-def decade_scale(values: np.ndarray, palette: Sequence[str],
-                 label: Callable[[float], str]) -> tuple[np.ndarray, ColorScale]:
-    """A logarithmic scale: log10 of the positive ``values`` (others NaN = no data) and a
-    scale whose ticks are the decades, labelled ``label(10**d)``.
-
-    Parameters
-    ----------
-    values : ndarray
-        Values to colour.
-    palette : sequence of str
-        Colours, low to high.
-    label : callable
-        Number -> text, for the tick of each decade.
-
-    Returns
-    -------
-    (ndarray, ColorScale)
-        log10 of the values (NaN where not positive) and the scale (at least one decade).
-    """
-    values = np.asarray(values, dtype=float)
-    logs = np.log10(np.where(values > 0, values, np.nan))
-    if not np.isfinite(logs).any():
-        return logs, ColorScale(palette, 0.0, 1.0)
-    decades = np.arange(np.floor(np.nanmin(logs)), np.ceil(np.nanmax(logs)) + 1)
-    if len(decades) < 2:
-        decades = np.array([decades[0], decades[0] + 1])
-    return logs, ColorScale(palette, float(decades[0]), float(decades[-1]),
-                            ticks={float(d): label(10 ** d) for d in decades})
-
-
-def _multipolygon(path: dict) -> list:
-    """mercator_paths item -> Bokeh multi_polygons nesting for one geometry."""
-    x, y, holes = path["x"], path["y"], path["holes"]
-    breaks = np.flatnonzero(np.isnan(x))
-    starts = np.r_[0, breaks + 1]
-    stops = np.r_[breaks, len(x)]
-    xs, ys = [], []
-    for part, (a, b) in enumerate(zip(starts, stops, strict=True)):
-        rings_x, rings_y = [x[a:b]], [y[a:b]]
-        for hole in holes[part] if part < len(holes) else []:
-            rings_x.append(hole[:, 0])
-            rings_y.append(hole[:, 1])
-        xs.append(rings_x)
-        ys.append(rings_y)
-    return [xs, ys]
-
-
-@dataclass(frozen=True)
-class PackedPolygons:
-    """One geometry set's ``multi_polygons`` nesting (commune -> polygons -> rings) as a few
-    flat arrays, sent to the browser as one buffer each: ``x``, ``y`` [m, Web Mercator] every
-    ring's vertices one after the other; ``ring_sizes`` vertices per ring; ``polygon_rings``
-    rings per polygon (exterior first, then holes); ``shape_polygons`` polygons per shape.
-
-    Why: Bokeh sends each NumPy array of a data source as a binary buffer of its own, two
-    websocket frames each. The nested per-ring arrays of 1,285 communes were 2,573 buffers per
-    map, 76 ms of server CPU to encode plus the frames, at every page opened; packed, they
-    are five arrays, unpacked in the browser by :data:`UNPACK_JS`.
-
-    Parameters
-    ----------
-    x, y : ndarray
-        Vertices of every ring, one ring after the other [m, EPSG:3857].
-    ring_sizes : ndarray
-        Vertices per ring.
-    polygon_rings : ndarray
-        Rings per polygon.
-    shape_polygons : ndarray
-        Polygons per shape.
-    """
-
-    x: np.ndarray
-    y: np.ndarray
-    ring_sizes: np.ndarray
-    polygon_rings: np.ndarray
-    shape_polygons: np.ndarray
-
-    @classmethod
-    def from_nesting(cls, xs: list, ys: list) -> PackedPolygons:
-        """Pack nested outlines (shape > polygon > ring coordinates, x and y apart) into flat arrays.
-
-        Parameters
-        ----------
-        xs, ys : list
-            Bokeh ``multi_polygons`` nesting of x and of y coordinates [m].
-
-        Returns
-        -------
-        PackedPolygons
-            The flat arrays.
-        """
-        rings_x = [ring for shape in xs for polygon in shape for ring in polygon]
-        rings_y = [ring for shape in ys for polygon in shape for ring in polygon]
-        empty = np.zeros(0)
-        return cls(
-            x=np.concatenate(rings_x) if rings_x else empty,
-            y=np.concatenate(rings_y) if rings_y else empty,
-            ring_sizes=np.array([len(r) for r in rings_x], dtype=np.int32),
-            polygon_rings=np.array([len(p) for shape in xs for p in shape], dtype=np.int32),
-            shape_polygons=np.array([len(shape) for shape in xs], dtype=np.int32))
-
-    def expression(self, axis: str) -> CustomJSExpr:
-        """The ``xs`` (``axis="x"``) or ``ys`` nesting, rebuilt in the browser (a new model
-        per map: Bokeh models belong to one document; the arrays are shared).
-
-        Parameters
-        ----------
-        axis : {"x", "y"}
-            Which coordinates.
-
-        Returns
-        -------
-        bokeh.models.CustomJSExpr
-            The expression running :data:`UNPACK_JS`.
-        """
-        return CustomJSExpr(code=UNPACK_JS, args={
-            "coords": self.x if axis == "x" else self.y, "ring_sizes": self.ring_sizes,
-            "polygon_rings": self.polygon_rings, "shape_polygons": self.shape_polygons})
-
-
-#: JavaScript of :meth:`PackedPolygons.expression`: shape -> polygons -> rings, each ring a
-#: view on ``coords`` (``Float64Array`` with an offset: ``subarray`` of Bokeh's ndarray type
-#: would ignore the offset).
-UNPACK_JS = """
-const shapes = new Array(shape_polygons.length)
-let polygon = 0, ring = 0, start = 0
-for (let s = 0; s < shape_polygons.length; s++) {
-  const polygons = new Array(shape_polygons[s])
-  for (let p = 0; p < polygons.length; p++, polygon++) {
-    const rings = new Array(polygon_rings[polygon])
-    for (let r = 0; r < rings.length; r++, ring++) {
-      rings[r] = new Float64Array(coords.buffer, coords.byteOffset + 8 * start, ring_sizes[ring])
-      start += ring_sizes[ring]
-    }
-    polygons[p] = rings
-  }
-  shapes[s] = polygons
-}
-return shapes
-"""
-
-# id(mercator_paths result) -> (it, PackedPolygons): keyed on the content-keyed paths object
-# (held, so its id is not reused), hence never another build's geometry
-_POLYGONS: dict[int, tuple] = {}
-
-
-def _bokeh_polygons(paths: tuple) -> PackedPolygons:
-    """The ``multi_polygons`` geometry of a :func:`mercator_paths` result, made once per
-    geometry set (the paths are cached by content, so every session of a page shares them;
-    6 % of the server's CPU per broadband page opened before)."""
-    hit = _POLYGONS.get(id(paths))
-    if hit is None or hit[0] is not paths:
-        polys = [_multipolygon(p) for p in paths]
-        hit = (paths, PackedPolygons.from_nesting([p[0] for p in polys],
-                                                  [p[1] for p in polys]))
-        if len(_POLYGONS) >= 32:
-            _POLYGONS.clear()
-        _POLYGONS[id(paths)] = hit
-    return hit[1]
+__all__ = ["NO_DATA_COLOR", "ColorScale", "PolygonMap", "outline_map", "decade_scale",
+           "named_palette", "value_scale"]
+OUTLINE_COLOR, OUTLINE_FILL = "#bdbdbd", "#f2f2f2"  # base map under point layers
 
 
 class PolygonMap:
@@ -279,8 +71,7 @@ class PolygonMap:
         self.codes = geometry[id_column].astype(str).tolist()
         self._index = {code: i for i, code in enumerate(self.codes)}
         self._selecting = False  # True while select() sets the selection (not a tap)
-        paths = mercator_paths(self.codes, geometry["geometry_wkb"].tolist(), tolerance)
-        self.geometry = _bokeh_polygons(paths)
+        self.geometry = packed_polygons(self.codes, geometry["geometry_wkb"].tolist(), tolerance)
         n = len(self.codes)
         self.source = ColumnDataSource({  # the geometry is in the glyph (PackedPolygons)
             "code": self.codes, "name": geometry[name_column].astype(str).tolist(),
@@ -343,6 +134,38 @@ class PolygonMap:
         self.figure.title.text = title
         if value_label is not None:
             self.hover.tooltips = self._tooltips(value_label)
+
+    def show_linear(self, values: Sequence[float], palette: Sequence[str], *,
+                    fmt: Callable[[float, int], str] | None = None, title: str = "",
+                    value_label: str | None = None) -> int:
+        """Recolour with a linear scale over the finite ``values``
+        (:func:`~smartidf_analysis.plots.scales.value_scale`),
+        the ticks and hover texts written ``fmt(value, digits)``.
+
+        Parameters
+        ----------
+        values : sequence of float
+            One value per polygon, in ``codes`` order (NaN = no data).
+        palette : sequence of str
+            Colours, low to high.
+        fmt : callable, optional
+            ``(value, digits) -> text``; default ``1,234.5`` style, "no data" for NaN.
+        title : str
+            Map title.
+        value_label : str, optional
+            New hover label of the value.
+
+        Returns
+        -------
+        int
+            The decimal digits of the texts (0, 1 or 2, from the values' span).
+        """
+        fmt = fmt or _plain_number
+        values = np.asarray(values, dtype=float)
+        scale, digits = value_scale(values, palette, fmt)
+        self.update(values, [fmt(v, digits) for v in values], scale, title=title,
+                    value_label=value_label)
+        return digits
 
     def values_for(self, frame: pd.DataFrame, column: str, id_column: str = "commune_code"
                    ) -> np.ndarray:
@@ -436,3 +259,34 @@ class PolygonMap:
                 callback(self.codes[new[0]])
 
         self.source.selected.on_change("indices", _changed)
+
+
+def outline_map(geometry: pd.DataFrame, *, height: int = 560,
+                tolerance: float = 0.0005) -> PolygonMap:
+    """Light commune outlines without values, colour bar or hover: the base map of point
+    layers (telecentre sites, "Mon télécentre").
+
+    Parameters
+    ----------
+    geometry : DataFrame
+        ``commune_code``, ``commune_name``, ``geometry_wkb`` (WGS84).
+    height : int
+        Height [px].
+    tolerance : float
+        Simplification tolerance [deg] (0.0005 ≈ 50 m).
+
+    Returns
+    -------
+    PolygonMap
+        The outlines; add layers to its ``figure``.
+    """
+    outlines = PolygonMap(geometry, height=height, tolerance=tolerance,
+                          line_color=OUTLINE_COLOR)
+    outlines.mapper.nan_color = OUTLINE_FILL
+    outlines.colorbar.visible = False
+    outlines.hover.renderers = []  # the point layers carry the hover
+    return outlines
+
+
+def _plain_number(value: float, digits: int) -> str:
+    return f"{value:,.{digits}f}" if np.isfinite(value) else "no data"

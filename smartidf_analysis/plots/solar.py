@@ -1,26 +1,32 @@
-"""HoloViews builders of the solar theme (no Panel): yield-cube heat map, monthly bars, roof
-maps coloured by red / yellow / blue class (polygons for building extracts, Datashader
-rasters above :data:`RASTER_THRESHOLD` roofs), the modelled irradiance field; and the
-Bokeh roof map of the dashboard (:func:`roof_class_map`, a
-:class:`~smartidf_analysis.plots.polygon_map.PolygonMap` recoloured in place).
+"""Figures of the solar theme (no Panel), shared by the solar page and notebook 04.
 
-Maps are in Web Mercator without tiles (offline), like :mod:`smartidf_analysis.plots.maps`.
+* Maps (Web Mercator, no tiles: offline): the roofs of a building extract by red / yellow /
+  blue class (:func:`roof_class_map` recoloured by :func:`show_roof_classes`), the 2.5 million
+  roofs of the synthetic stock as a Datashader raster (:func:`roof_points_raster`), a value per
+  commune (:func:`commune_map` recoloured by :func:`show_commune_values`). The roof and
+  commune maps are :class:`~smartidf_analysis.plots.polygon_map.PolygonMap` figures.
+* HoloViews charts: yield-cube heat map (:func:`cube_heatmap`), monthly bars
+  (:func:`monthly_bars`), the irradiation field (:func:`field_image`) and its calibration
+  points (:func:`calibration_points`).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable, Sequence
 
 import holoviews as hv
 import holoviews.plotting.bokeh  # noqa: F401 - registers the Bokeh backend for .opts()
 import numpy as np
 import pandas as pd
 import xarray as xr
+from bokeh.palettes import Viridis256
 
 from smartidf_analysis.solar.roofs import CLASS_COLORS, SOLAR_CLASSES
 
-from .maps import mercator_paths
-from .polygon_map import ColorScale, PolygonMap
+from .polygon_map import ColorScale, PolygonMap, named_palette
 
-RASTER_THRESHOLD = 50_000  # roofs above which the map is rasterised (Datashader)
+#: commune map palette per value column (others: yellow to red)
+COMMUNE_PALETTES = {"yield_kwh_kwp": tuple(Viridis256), "irradiation_kwh_m2": tuple(Viridis256)}
 EARTH_RADIUS_M = 6_378_137.0
 MONTHS_FR = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.",
              "déc.")
@@ -130,47 +136,6 @@ def monthly_bars(monthly: pd.DataFrame, value: str = "production_kwh", *, label:
         yformatter="%.0f")
 
 
-def _class_labels(series: pd.Series) -> np.ndarray:
-    return pd.Categorical(series.astype("string").fillna("blue"), categories=list(SOLAR_CLASSES)).astype(str)
-
-
-def roof_polygons(production: pd.DataFrame, *, title: str = "", height: int = 480,
-                  hover=("roof_id", "annual_kwh", "irradiation_kwh_m2")) -> hv.Polygons:
-    """Roof footprints (``geometry_wkb``, WGS84) coloured by ``solar_class``; supports ``tap``.
-
-    Parameters
-    ----------
-    production : DataFrame
-        Roofs with ``roof_id``, ``geometry_wkb``, ``solar_class`` and the ``hover`` columns.
-    title : str
-        Title.
-    height : int
-        Minimum height [px].
-    hover : sequence of str
-        Columns shown on hover.
-
-    Returns
-    -------
-    holoviews.Polygons
-        The footprints (a missing class is drawn blue).
-    """
-    frame = production[production["geometry_wkb"].notna()]
-    paths = mercator_paths(frame["roof_id"].astype(str).tolist(), frame["geometry_wkb"].tolist())
-    classes = _class_labels(frame["solar_class"])
-    data = []
-    for path, cls, (_, row) in zip(paths, classes, frame.iterrows(), strict=True):
-        item = dict(path)
-        item["solar_class"] = cls
-        for h in hover:
-            item[h] = row[h]
-        data.append(item)
-    polys = hv.Polygons(data, vdims=["solar_class", *hover])
-    return polys.opts(color="solar_class", cmap=CLASS_COLORS, line_color="#555555", line_width=0.3,
-                      tools=["hover", "tap"], nonselection_alpha=0.35, xaxis=None, yaxis=None,
-                      responsive=True, min_height=height, data_aspect=1, title=title,
-                      show_legend=True, legend_position="bottom_right", active_tools=["wheel_zoom"])
-
-
 def roof_class_map(production: pd.DataFrame, *, height: int = 480,
                    value_label: str = "class") -> PolygonMap:
     """A Bokeh map of the roof footprints of ``production`` (``roof_id``, ``geometry_wkb``),
@@ -235,32 +200,98 @@ def roof_class_scale(labels: dict[str, str] | None = None) -> ColorScale:
                       ticks={float(i): labels[c] for i, c in enumerate(SOLAR_CLASSES)})
 
 
-def value_scale(values, palette, label) -> tuple[ColorScale, int]:
-    """A linear scale over the finite ``values`` (all missing: 0-1) with five ticks labelled
-    ``label(value, digits)``, and the decimal digits that suit its span.
+def show_roof_classes(roof_map: PolygonMap, production: pd.DataFrame, *,
+                      class_labels: dict[str, str] | None = None,
+                      hover: Callable[[pd.DataFrame], list[str]] | None = None,
+                      title: str = "") -> np.ndarray:
+    """Recolour :func:`roof_class_map` by solar class (:func:`roof_class_values`,
+    :func:`roof_class_scale`).
 
     Parameters
     ----------
-    values : array_like
-        Values to colour.
-    palette : sequence of str
-        Colours, low to high.
-    label : callable
-        ``(value, digits) -> text`` of a tick.
+    roof_map : PolygonMap
+        From :func:`roof_class_map`.
+    production : DataFrame
+        ``roof_id``, ``solar_class``, ``annual_kwh`` [kWh/yr], ``irradiation_kwh_m2``
+        [kWh/m2/yr].
+    class_labels : dict of str to str, optional
+        Class -> label on the colour bar (e.g. translated); default the class names.
+    hover : callable, optional
+        ``production`` rows in the map's order -> hover texts; default class, kWh/yr and
+        kWh/m²/yr in English.
+    title : str
+        Map title.
 
     Returns
     -------
-    (ColorScale, int)
-        The scale and the decimal digits (0, 1 or 2).
+    ndarray
+        Class index per roof (:func:`roof_class_values`).
     """
-    values = np.asarray(values, dtype=float)
-    finite = values[np.isfinite(values)]
-    low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
-    if high <= low:
-        high = low + 1.0
-    digits = 0 if high - low >= 20 else 1 if high - low >= 2 else 2
-    ticks = {float(t): label(float(t), digits) for t in np.linspace(low, high, 5)}
-    return ColorScale(list(palette), low, high, ticks=ticks), digits
+    rows = production.assign(_id=production["roof_id"].astype(str)).drop_duplicates("_id")
+    rows = rows.set_index("_id").reindex(roof_map.codes)
+    texts = hover(rows) if hover is not None else [
+        f"{c if isinstance(c, str) else '—'} · {kwh:,.0f} kWh/yr · {irr:,.0f} kWh/m²/yr"
+        for c, kwh, irr in zip(rows["solar_class"].astype(object), rows["annual_kwh"],
+                               rows["irradiation_kwh_m2"], strict=True)]
+    values = roof_class_values(roof_map, production)
+    roof_map.update(values, texts, roof_class_scale(class_labels), title=title)
+    return values
+
+
+def commune_map(communes: pd.DataFrame, *, height: int = 520) -> PolygonMap:
+    """The commune map of the solar theme, values empty until :func:`show_commune_values`.
+
+    Parameters
+    ----------
+    communes : DataFrame
+        ``commune_code``, ``commune_name``, ``geometry_wkb`` (WGS84; map units:
+        :func:`~smartidf_analysis.solar.io.commune_geometries`).
+    height : int
+        Height [px].
+
+    Returns
+    -------
+    PolygonMap
+        The map.
+    """
+    return PolygonMap(communes, height=height)
+
+
+def show_commune_values(commune_map: PolygonMap, table: pd.DataFrame, column: str, *,
+                        label: str = "", title: str | None = None,
+                        fmt: Callable[[float, int], str] | None = None,
+                        palette: Sequence[str] | None = None) -> np.ndarray:
+    """Recolour :func:`commune_map` with ``table[column]`` on a linear scale over its values
+    (palette of :data:`COMMUNE_PALETTES`; communes without a value grey).
+
+    Parameters
+    ----------
+    commune_map : PolygonMap
+        From :func:`commune_map`.
+    table : DataFrame
+        ``commune_code`` and ``column`` (e.g. ``yield_kwh_kwp`` [kWh/kWp/yr],
+        ``annual_gwh`` [GWh/yr], ``irradiation_kwh_m2`` [kWh/m2/yr]).
+    column : str
+        Column coloured.
+    label : str
+        Hover label (with the unit).
+    title : str, optional
+        Map title; default ``label``.
+    fmt : callable, optional
+        ``(value, digits) -> text`` of ticks and hover texts; default ``1,234.5`` style.
+    palette : sequence of str, optional
+        Colours, low to high; default by ``column``.
+
+    Returns
+    -------
+    ndarray
+        The values shown, in the map's ``codes`` order.
+    """
+    values = commune_map.values_for(table, column)
+    palette = palette or COMMUNE_PALETTES.get(column) or named_palette("YlOrRd")
+    commune_map.show_linear(values, palette, fmt=fmt, title=label if title is None else title,
+                            value_label=label)
+    return values
 
 
 def roof_points_raster(points: pd.DataFrame, *, title: str = "", height: int = 480,
@@ -298,35 +329,6 @@ def roof_points_raster(points: pd.DataFrame, *, title: str = "", height: int = 4
     return shaded.opts(hv.opts.RGB(xaxis=None, yaxis=None, title=title, active_tools=["wheel_zoom"],
                                    legend_position="bottom_right",
                                    **({"data_aspect": 1} if not width else {}), **_size(height, width)))
-
-
-def roof_map(production: pd.DataFrame, *, title: str = "", height: int = 480,
-             threshold: int = RASTER_THRESHOLD, width: int | None = None):
-    """Polygons when the table has ``geometry_wkb`` and at most ``threshold`` roofs, else a
-    Datashader raster of roof positions.
-
-    Parameters
-    ----------
-    production : DataFrame
-        Roofs (``solar_class``; ``geometry_wkb`` for polygons, ``lon``, ``lat`` for the
-        raster).
-    title : str
-        Title.
-    height : int
-        Height [px].
-    threshold : int
-        Most roofs drawn as polygons.
-    width : int, optional
-        Fixed width of the raster [px].
-
-    Returns
-    -------
-    holoviews.Polygons or holoviews.DynamicMap
-        :func:`roof_polygons` or :func:`roof_points_raster`.
-    """
-    if "geometry_wkb" in production.columns and len(production) <= threshold:
-        return roof_polygons(production, title=title, height=height)
-    return roof_points_raster(production, title=title, height=height, width=width)
 
 
 def field_image(field: xr.Dataset, *, label: str = "kWh/m²/yr", title: str = "",

@@ -1,52 +1,29 @@
-"""HoloViews builders for the telecentre analysis (no Panel): demand choropleth, chosen
-sites sized by the demand they serve, the weekday validation signal, coverage curves.
+"""Figures of the telecentre analysis (no Panel).
 
-Points are projected to Web Mercator here, like the commune polygons of :mod:`.maps`, so
-maps work offline without tiles.
+* Maps (Bokeh, Web Mercator, no tiles: offline): the chosen sites sized by the demand they
+  serve, over light commune outlines (:func:`site_map`, refilled by :func:`show_sites`; the
+  page and notebook 03), and the demand per commune (:func:`demand_map`, notebook 03).
+* HoloViews charts: the weekday validation signal (:func:`weekday_profile`,
+  :func:`signal_scatter`) and coverage curves (:func:`coverage_curve`).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import holoviews as hv
 import holoviews.plotting.bokeh  # noqa: F401 - registers the Bokeh backend for .opts()
 import numpy as np
 import pandas as pd
+from bokeh.models import ColumnDataSource, HoverTool
 from pyproj import Transformer
 
-from .maps import choropleth
+from .polygon_map import PolygonMap, named_palette, outline_map
 
 _TO_MERCATOR = Transformer.from_crs("EPSG:4326", "EPSG:3857", always_xy=True)
 SITE_COLOR = "#d62728"
 SITE_COLUMNS = ["x", "y", "daily_users", "size", "station_name", "lines", "seats",
                 "communes_served", "site_id"]
-
-
-def demand_map(frame: pd.DataFrame, value: str = "daily_users", *, label: str | None = None,
-               title: str = "", height: int = 520) -> hv.Polygons:
-    """Commune choropleth of a demand column; ``frame`` has ``geometry_wkb`` (communes map)
-    merged with :func:`~smartidf_analysis.telecentres.demand.demand_by_commune`. Communes without
-    a value are grey ("no data"), never zero.
-
-    Parameters
-    ----------
-    frame : DataFrame
-        ``commune_code``, ``commune_name``, ``geometry_wkb`` and ``value``.
-    value : str
-        Column coloured (e.g. ``daily_users`` [persons/day]).
-    label : str, optional
-        Colour bar label (with the unit); default the column name.
-    title : str
-        Title.
-    height : int
-        Minimum height [px].
-
-    Returns
-    -------
-    holoviews.Polygons
-        The choropleth.
-    """
-    return choropleth(frame, value, label=label or value, cmap="YlOrRd", title=title,
-                      tolerance=0.0003, height=height)
 
 
 def site_points_frame(sites: pd.DataFrame, max_size: float = 28.0) -> pd.DataFrame:
@@ -81,34 +58,11 @@ def site_points_frame(sites: pd.DataFrame, max_size: float = 28.0) -> pd.DataFra
                          "site_id": sites["site_id"].to_numpy()})
 
 
-def site_points(points: pd.DataFrame, *, users_label: str = "daily users",
-                name_label: str = "station") -> hv.Points:
-    """Sites from :func:`site_points_frame` as red circles sized by demand served.
-
-    Parameters
-    ----------
-    points : DataFrame
-        :func:`site_points_frame`.
-    users_label, name_label : str
-        Hover labels of the daily users and of the station.
-
-    Returns
-    -------
-    holoviews.Points
-        The sites.
-    """
-    vdims = [hv.Dimension("daily_users", label=users_label), "size",
-             hv.Dimension("station_name", label=name_label), "lines", "seats", "communes_served"]
-    return hv.Points(points, kdims=["x", "y"], vdims=vdims).opts(
-        size="size", color=SITE_COLOR, alpha=0.65, line_color="white", line_width=0.6,
-        tools=["hover"], responsive=True, xaxis=None, yaxis=None)
-
-
 def site_map(frame: pd.DataFrame, *, users_label: str = "daily users",
              name_label: str = "station", height: int = 560):
-    """The served page's map: light commune outlines drawn once (a
-    :class:`~smartidf_analysis.plots.polygon_map.PolygonMap` with no values) and a circle
-    layer of sites; returns ``(map, site source)``, to refill with :func:`site_layer_data`.
+    """The map of the chosen sites: light commune outlines drawn once
+    (:func:`~smartidf_analysis.plots.polygon_map.outline_map`) and a circle layer of sites;
+    returns ``(map, site source)``, to refill with :func:`show_sites`.
 
     Parameters
     ----------
@@ -124,14 +78,7 @@ def site_map(frame: pd.DataFrame, *, users_label: str = "daily users",
     (PolygonMap, bokeh.models.ColumnDataSource)
         The outline map and the (empty) site source.
     """
-    from bokeh.models import ColumnDataSource, HoverTool
-
-    from .polygon_map import PolygonMap
-
-    outlines = PolygonMap(frame, height=height, tolerance=0.0005, line_color="#bdbdbd")
-    outlines.mapper.nan_color = "#f2f2f2"
-    outlines.colorbar.visible = False
-    outlines.hover.renderers = []  # the sites carry the hover
+    outlines = outline_map(frame, height=height)
     source = ColumnDataSource(site_layer_data(site_points_frame(pd.DataFrame())))
     sites = outlines.figure.scatter("x", "y", source=source, size="size", color=SITE_COLOR,
                                     alpha=0.65, line_color="white", line_width=0.6)
@@ -164,25 +111,58 @@ def site_layer_data(points: pd.DataFrame, display: list[str] | None = None) -> d
             "display": display if display is not None else [f"{u:,.0f}" for u in users]}
 
 
-def outline_map(frame: pd.DataFrame, height: int = 560) -> hv.Polygons:
-    """Light commune outlines (a static base map under the sites).
+def show_sites(source: ColumnDataSource, sites: pd.DataFrame,
+               fmt: Callable[[float], str] | None = None) -> pd.DataFrame:
+    """Refill the site layer of :func:`site_map` with a scenario's chosen sites (none: an
+    empty layer).
+
+    Parameters
+    ----------
+    source : bokeh.models.ColumnDataSource
+        The site source of :func:`site_map`.
+    sites : DataFrame
+        ``ScenarioResult.sites`` (see :func:`site_points_frame`); may be empty.
+    fmt : callable, optional
+        Daily users -> hover text; default rounded.
+
+    Returns
+    -------
+    DataFrame
+        The points drawn (:func:`site_points_frame`).
+    """
+    points = site_points_frame(sites)
+    source.data = site_layer_data(points, None if fmt is None else
+                                  [fmt(u) for u in points["daily_users"]])
+    return points
+
+
+def demand_map(frame: pd.DataFrame, value: str = "daily_users", *, label: str | None = None,
+               title: str = "", height: int = 520) -> PolygonMap:
+    """Commune map of a demand column, yellow to red; communes without a value are grey
+    ("no data"), never zero.
 
     Parameters
     ----------
     frame : DataFrame
-        ``commune_code``, ``commune_name``, ``geometry_wkb`` (WGS84).
+        ``commune_code``, ``commune_name``, ``geometry_wkb`` (the communes map) merged with
+        :func:`~smartidf_analysis.telecentres.demand.demand_by_commune` (``value``).
+    value : str
+        Column coloured (e.g. ``daily_users`` [persons/day]).
+    label : str, optional
+        Hover label (with the unit); default the column name.
+    title : str
+        Title.
     height : int
-        Minimum height [px].
+        Height [px].
 
     Returns
     -------
-    holoviews.Polygons
-        The outlines.
+    PolygonMap
+        The map, coloured.
     """
-    base = frame.assign(no_value=np.nan)
-    return choropleth(base, "no_value", label=" ", tolerance=0.0005, height=height,
-                      missing_color="#f2f2f2").opts(colorbar=False, line_color="#bdbdbd",
-                                                    tools=["hover"])
+    demand = PolygonMap(frame, height=height, value_label=label or value)
+    demand.show_linear(demand.values_for(frame, value), named_palette("YlOrRd"), title=title)
+    return demand
 
 
 def weekday_profile(daily: pd.DataFrame, labels: dict[int, str] | None = None,
