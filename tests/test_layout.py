@@ -98,7 +98,6 @@ OVERSIZED = (
     "apps/solar.py",
     "apps/telecentres.py",
     "apps/territoire/document.py",
-    "plots/polygon_map.py",
 )
 
 
