@@ -172,7 +172,7 @@ def _notebooks_run(args: argparse.Namespace) -> int:
     if not paths:
         raise SmartidfError(f"no notebooks (*.ipynb) to run in {folder}")
     _scheduler()
-    return run_notebooks(out=args.out, notebooks=paths)
+    return run_notebooks(out=args.out, notebooks=paths, jobs=args.jobs)
 
 
 def _notebooks_copy(args: argparse.Namespace) -> int:
@@ -321,6 +321,8 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--from", dest="source", default=None, metavar="DIR",
                    help="run the notebooks of DIR (e.g. a `smartidf notebooks copy`) instead of "
                         "the package's")
+    r.add_argument("--jobs", type=int, default=None, metavar="N",
+                   help="notebooks run at once, each in its own kernel (default: one per core)")
     r.set_defaults(func=_notebooks_run)
     c = nb_sub.add_parser("copy", help="copy the study notebooks (and their example files) "
                           "into a folder of your own")

@@ -177,8 +177,9 @@ def test_notebook_timeout_names_the_cell(tmp_path):
 def test_cli_wires_notebooks_run(monkeypatch, tmp_path):
     seen = {}
 
-    def run(out, notebooks):
+    def run(out, notebooks, jobs=None):
         seen[out] = [p.name for p in notebooks]
+        seen[out, "jobs"] = jobs
         return 0
 
     monkeypatch.setattr(reports, "run_notebooks", run)
@@ -190,4 +191,7 @@ def test_cli_wires_notebooks_run(monkeypatch, tmp_path):
     (mine / "07-mine.ipynb").write_text("{}", encoding="utf-8")
     assert cli.main(["notebooks", "run", "--out", "mine-out", "--from", str(mine)]) == 0
     assert seen["mine-out"] == ["07-mine.ipynb"]
+    assert seen["mine-out", "jobs"] is None  # one per core, decided by run_notebooks
+    assert cli.main(["notebooks", "run", "--out", "one", "--from", str(mine), "--jobs", "1"]) == 0
+    assert seen["one", "jobs"] == 1
     assert cli.main(["notebooks", "run", "--from", str(tmp_path / "none")]) == 1  # said, no run

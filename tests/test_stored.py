@@ -101,3 +101,19 @@ def test_two_processes_asking_together_compute_once(database, tmp_path):
     assert [p.returncode for p in procs] == [0, 0], [err for _, err in outputs]
     assert [out.strip() for out, _ in outputs] == ["build-1", "build-1"]
     assert len(_calls(tmp_path / "calls.txt")) == 1
+
+
+def counted_with(build_key: str, code: str, n: int, label: str) -> dict:
+    """:func:`counted` with arguments."""
+    return {**counted(build_key, code), "n": n, "label": label}
+
+
+def test_arguments_are_passed_and_part_of_the_key(database, tmp_path):
+    calls = tmp_path / "calls.txt"
+    first = stored.per_build(counted_with, "build-1", path=database, args=(3, "a"))
+    assert (first["n"], first["label"]) == (3, "a") and len(_calls(calls)) == 1
+    assert stored.per_build(counted_with, "build-1", path=database, args=(3, "a")) == first
+    assert len(_calls(calls)) == 1  # loaded
+    other = stored.per_build(counted_with, "build-1", path=database, args=(4, "a"))
+    assert other["n"] == 4 and len(_calls(calls)) == 2  # other arguments: computed
+    assert len(list((database.parent / "cache").glob("counted_with-*.pickle"))) == 2

@@ -97,21 +97,23 @@ def code_fingerprint() -> str:
     return _code
 
 
-def per_build(compute: Callable[[str, str], T], build_key: str,
-              path: str | Path | None = None) -> T:
-    """``compute(build_key, code_fingerprint())``, computed once per build and code version
-    and kept in :func:`cache_dir`: loaded from there when another process (or an earlier
-    run) computed it.
+def per_build(compute: Callable[..., T], build_key: str,
+              path: str | Path | None = None, args: tuple = ()) -> T:
+    """``compute(build_key, code_fingerprint(), *args)``, computed once per build, code
+    version and ``args`` and kept in :func:`cache_dir`: loaded from there when another
+    process (or an earlier run) computed it.
 
     Parameters
     ----------
     compute : callable
-        A module-level function of ``(build_key, code)`` returning a picklable result; it
-        reads the build that ``build_key`` names (``code`` is only part of the key).
+        A module-level function of ``(build_key, code, *args)`` returning a picklable result;
+        it reads the build that ``build_key`` names (``code`` is only part of the key).
     build_key : str
         The build's key (:func:`~smartidf_analysis.data.db.build_key`).
     path : str or pathlib.Path, optional
         The database, for :func:`cache_dir`; default the configured source.
+    args : tuple, default ()
+        Further arguments of ``compute`` (numbers, strings: their ``repr`` is part of the key).
 
     Returns
     -------
@@ -120,10 +122,11 @@ def per_build(compute: Callable[[str, str], T], build_key: str,
     """
     code = code_fingerprint()
     if not config.keep_results():
-        return compute(build_key, code)
+        return compute(build_key, code, *args)
     folder = cache_dir(path)
     name = compute.__name__
-    key = f"{compute.__module__}.{compute.__qualname__}\0{build_key}\0{code}"
+    key = f"{compute.__module__}.{compute.__qualname__}\0{build_key}\0{code}" + (
+        f"\0{args!r}" if args else "")
     file = folder / f"{name}-{hashlib.sha256(key.encode()).hexdigest()[:24]}.pickle"
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -131,7 +134,7 @@ def per_build(compute: Callable[[str, str], T], build_key: str,
         lock = _LOCKS.setdefault(where, filelock.FileLock(where, timeout=WAIT_S))
         lock.acquire()
     except (OSError, filelock.Timeout):  # not writable, or another process never finished
-        return compute(build_key, code)
+        return compute(build_key, code, *args)
     try:
         if file.exists():
             try:
@@ -143,7 +146,7 @@ def per_build(compute: Callable[[str, str], T], build_key: str,
                 with contextlib.suppress(OSError):
                     os.utime(file)  # used last: kept longest
                 return result
-        result = compute(build_key, code)
+        result = compute(build_key, code, *args)
         _keep(result, file)
         _prune(folder, name)
         return result

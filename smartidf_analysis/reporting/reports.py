@@ -101,13 +101,16 @@ def notebook_title(nb) -> str:
 
 def run_notebooks(out: Path | str = "reports", notebooks: list[Path | str] | None = None,
                   db_path: Path | str | None = None, *, cell_timeout: float = 600.0,
-                  progress: bool = True, stream: TextIO | None = None) -> int:
-    """Execute ``notebooks`` (default :func:`notebook_paths`) in order against ``db_path``
-    (default the configured database) and write stamped HTML reports, key-result CSVs and an
-    index into ``out``. Returns the exit code: 0, or 1 when a notebook fails — the message on
-    ``stream`` (stderr) names the notebook, the cell and the exception, and ``out`` is left as
-    it was. Raises :class:`SmartidfError` when there is nothing to run or no database, or when
-    ``out`` holds files this command did not write. ``cell_timeout`` [s] bounds each cell.
+                  progress: bool = True, stream: TextIO | None = None,
+                  jobs: int | None = None) -> int:
+    """Execute ``notebooks`` (default :func:`notebook_paths`) against ``db_path`` (default the
+    configured database), ``jobs`` at a time each in its own kernel, longest first
+    (:mod:`~smartidf_analysis.reporting.notebook_jobs`), and write stamped HTML reports,
+    key-result CSVs and an index into ``out``. Returns the exit code: 0, or 1 when a notebook
+    fails — the message on ``stream`` (stderr) names the notebook, the cell and the exception,
+    and ``out`` is left as it was. Raises :class:`SmartidfError` when there is nothing to run or
+    no database, or when ``out`` holds files this command did not write. ``cell_timeout`` [s]
+    bounds each cell.
 
     Parameters
     ----------
@@ -123,6 +126,9 @@ def run_notebooks(out: Path | str = "reports", notebooks: list[Path | str] | Non
         Show a progress bar (code cells) on ``stream``.
     stream : file-like, optional
         Where progress and messages go; default ``sys.stderr``.
+    jobs : int, optional
+        Notebooks run at once; default one per core
+        (:func:`~smartidf_analysis.reporting.notebook_jobs.default_jobs`).
 
     Returns
     -------
@@ -145,10 +151,9 @@ def run_notebooks(out: Path | str = "reports", notebooks: list[Path | str] | Non
     from tqdm import tqdm
 
     from smartidf_analysis.data import db
+    from smartidf_analysis.reporting import notebook_jobs
     from smartidf_analysis.reporting.notebook_runner import (
-        NotebookFailure,
         code_cell_count,
-        execute_notebook,
         kernel_env,
         localize_assets,
         read_notebook,
@@ -172,39 +177,41 @@ def run_notebooks(out: Path | str = "reports", notebooks: list[Path | str] | Non
     staging = out.with_name(f".{out.name}.tmp-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
-    runs: list[dict[str, Any]] = []
-    notebooks_nb = [read_notebook(p) for p in paths]
-    bar = tqdm(total=sum(code_cell_count(nb) for nb in notebooks_nb), unit="cell", file=stream,
-               disable=not progress, dynamic_ncols=True)
+    finished: dict[Path, dict[str, Any]] = {}
+    notebooks_nb = dict(zip(paths, (read_notebook(p) for p in paths), strict=True))
+    bar = tqdm(total=sum(code_cell_count(nb) for nb in notebooks_nb.values()), unit="cell",
+               file=stream, disable=not progress, dynamic_ncols=True, desc="notebooks")
+
+    def report(path: Path, executed, seconds: float) -> None:  # in the notebook's thread
+        source_nb = notebooks_nb[path]
+        results = {p.stem: sha256_file(p) for p in sorted((staging / path.stem).glob("*.csv"))}
+        run = {"notebook": path.name, "stem": path.stem, "title": notebook_title(source_nb),
+               "sha256": sha256_file(path), "code_cells": code_cell_count(source_nb),
+               "seconds": round(seconds, 1), "key_results": results}
+        extra = {"Notebook": f"{path.name} (sha256 {run['sha256']})",
+                 "Notebook run time": f"{seconds:.1f} s",
+                 "Key results (CSV)": ", ".join(f"{path.stem}/{k}.csv" for k in results) or "none"}
+        page = localize_assets(to_html(executed, title=run["title"] or path.stem,
+                                       stamp_html=stamp_html(prov, extra), css=_CSS), staging)
+        (staging / f"{path.stem}.html").write_text(page, encoding="utf-8")
+        finished[path] = run
+
+    order = notebook_jobs.longest_first(paths, notebook_jobs.previous_seconds(out))
     try:
-        for path, source_nb in zip(paths, notebooks_nb, strict=True):
-            bar.set_description(path.stem)
-            t0 = time.monotonic()
-            env = kernel_env(database, report_dir=staging, notebook=path.stem)
-            try:
-                executed = execute_notebook(path, env, cell_timeout=cell_timeout,
-                                            on_cell=lambda *_: bar.update(1))
-            except NotebookFailure as failure:
-                bar.close()
-                _report_failure(failure, out, stream)
-                shutil.rmtree(staging, ignore_errors=True)
-                return 1
-            seconds = time.monotonic() - t0
-            results = {p.stem: sha256_file(p) for p in sorted((staging / path.stem).glob("*.csv"))}
-            run = {"notebook": path.name, "stem": path.stem, "title": notebook_title(source_nb),
-                   "sha256": sha256_file(path), "code_cells": code_cell_count(source_nb),
-                   "seconds": round(seconds, 1), "key_results": results}
-            runs.append(run)
-            extra = {"Notebook": f"{path.name} (sha256 {run['sha256']})",
-                     "Notebook run time": f"{seconds:.1f} s",
-                     "Key results (CSV)": ", ".join(f"{path.stem}/{k}.csv" for k in results) or "none"}
-            page = localize_assets(to_html(executed, title=run["title"] or path.stem,
-                                           stamp_html=stamp_html(prov, extra), css=_CSS), staging)
-            (staging / f"{path.stem}.html").write_text(page, encoding="utf-8")
+        failure = notebook_jobs.execute_notebooks(
+            order, [kernel_env(database, report_dir=staging, notebook=p.stem) for p in order],
+            jobs=jobs, cell_timeout=cell_timeout, on_cell=lambda *_: bar.update(1),
+            on_done=report)
     except BaseException:
         bar.close()
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    if failure is not None:
+        bar.close()
+        _report_failure(failure, out, stream)
+        shutil.rmtree(staging, ignore_errors=True)
+        return 1
+    runs = [finished[p] for p in paths]  # name order
     bar.close()
     total = time.monotonic() - started
     (staging / "index.html").write_text(index_html(prov, runs, total), encoding="utf-8")
@@ -272,8 +279,8 @@ def index_html(prov: dict[str, Any], runs: list[dict[str, Any]], total_seconds: 
 table.runs{{border-collapse:collapse}} table.runs td,table.runs th{{border-bottom:1px solid #ddd;
 padding:4px 10px;text-align:left;vertical-align:top}}{_CSS}</style></head>
 <body><h1>smartidf-analysis — notebook reports</h1>
-<p>{_plural(len(runs), "notebook")} executed in order against the database below; each report is the
-executed notebook, and each key result (a table the text quotes) is also a CSV next to it,
+<p>{_plural(len(runs), "notebook")} executed (each in a fresh kernel) against the database below; each
+report is the executed notebook, and each key result (a table the text quotes) is also a CSV next to it,
 identical from run to run on the same database (sha256 prefix shown).</p>
 <table class="runs"><tr><th>#</th><th>report</th><th>title</th><th>code cells</th>
 <th>run time [s]</th><th>key results (CSV, sha256)</th></tr>
