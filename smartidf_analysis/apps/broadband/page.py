@@ -27,12 +27,12 @@ from smartidf_analysis.broadband import io as bio
 from smartidf_analysis.plots import broadband as pb
 from smartidf_analysis.plots.polygon_map import PolygonMap
 
-from . import broadband_display as show
-from .broadband_display import pct, quarter_text
-from .i18n import fmt_number, tr
-from .page import Page
-from .safe_text import escape_markdown
-from .shell import csv_buffer
+from ..i18n import fmt_number, tr
+from ..page import Page
+from ..safe_text import escape_markdown
+from ..shell import csv_buffer
+from . import display as show
+from .display import pct, quarter_text
 
 log = logging.getLogger("smartidf.apps.broadband")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .i18n import register
+from ..i18n import register
 
 LABELS = {
     "sol_roof_set": ("Toitures", "Roofs"),

@@ -26,11 +26,11 @@ from smartidf_analysis.plots import solar as ps
 from smartidf_analysis.solar import io as sd
 from smartidf_analysis.solar.roofs import monthly_roof_production
 
-from . import buildings_labels  # noqa: F401 - registers the page's labels
-from .i18n import fmt_number
-from .page import Page
-from .safe_text import escape_html, escape_markdown
-from .shell import csv_buffer
+from ..i18n import fmt_number
+from ..page import Page
+from ..safe_text import escape_html, escape_markdown
+from ..shell import csv_buffer
+from . import texts  # noqa: F401 - registers the page's labels
 
 log = logging.getLogger("smartidf.apps.buildings")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .i18n import register
+from ..i18n import register
 
 LABELS: dict[str, tuple[str, str]] = {
     "tc_n_sites": ("Nombre de télécentres (p)", "Number of telecentres (p)"),

@@ -13,7 +13,7 @@ slider change (sliders are throttled) the scenario is solved off the event loop 
 the KPI cards and the tables change.
 
 Over 400 lines: one page's sections and the numpydoc sections of its methods and data
-class; the texts and tables are already apart (:mod:`.telecentres_display`).
+class; the texts and tables are already apart (:mod:`.display`).
 """
 
 from __future__ import annotations
@@ -35,12 +35,12 @@ from smartidf_analysis.siting import SitingSettingsError
 from smartidf_analysis.telecentres import networks
 from smartidf_analysis.telecentres import scenarios as ts
 
-from . import telecentres_display as show
-from . import telecentres_labels  # noqa: F401 - registers the page's labels
-from .i18n import fmt_number, tr
-from .page import Page
-from .shell import csv_buffer, is_served
-from .telecentres_display import COMPARE_COLUMNS, SITE_COLUMNS, error_message  # noqa: F401
+from ..i18n import fmt_number, tr
+from ..page import Page
+from ..shell import csv_buffer, is_served
+from . import display as show
+from . import texts  # noqa: F401 - registers the page's labels
+from .display import COMPARE_COLUMNS, SITE_COLUMNS, error_message  # noqa: F401
 
 log = logging.getLogger("smartidf.apps.telecentres")
 

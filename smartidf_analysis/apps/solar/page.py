@@ -7,13 +7,13 @@ losses, usable share) that update every figure, CSV downloads, sources. State in
 Work per parameter change (:mod:`smartidf_analysis.solar.results`, in a worker thread when
 served): the roofs of the chosen set re-estimated (milliseconds for the extracts; the first
 use of the synthetic stock makes its pass over 2.5 million roofs, seconds, then
-milliseconds), cached per database build and parameter set (:data:`.solar_state.RESULTS`).
+milliseconds), cached per database build and parameter set (:data:`.state.RESULTS`).
 Both polygon maps are :class:`~smartidf_analysis.plots.polygon_map.PolygonMap` figures built
 once (the communes per session, the roofs per roof set): a change only sends new colour
 values to the browser, not the geometries.
 
 Over 400 lines: one page's sections and the numpydoc sections of its methods; its state and
-texts are already apart (:mod:`.solar_state`, :mod:`.solar_display`).
+texts are already apart (:mod:`.state`, :mod:`.display`).
 """
 
 from __future__ import annotations
@@ -33,11 +33,11 @@ from smartidf_analysis.solar import io as sd
 from smartidf_analysis.solar import results as sr
 from smartidf_analysis.solar.roofs import SOLAR_CLASSES
 
-from . import solar_display as show
-from .i18n import fmt_number, tr
-from .page import Page
-from .shell import csv_buffer, is_served, is_synthetic
-from .solar_state import (  # noqa: F401 - the page's state and constants, importable from here
+from ..i18n import fmt_number, tr
+from ..page import Page
+from ..shell import csv_buffer, is_served, is_synthetic
+from . import display as show
+from .state import (  # noqa: F401 - the page's state and constants, importable from here
     CONVENTIONS,
     INDICATORS,
     PARAMETERS,

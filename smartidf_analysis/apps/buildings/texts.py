@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .i18n import register
+from ..i18n import register
 
 LABELS = {
     "bld_title": ("Bâtiments en 2,5D : potentiel solaire par toiture",

@@ -24,8 +24,13 @@ from smartidf_analysis.errors import SmartidfError, UnknownCodeError
 from smartidf_analysis.plots import commuting as cplots
 from smartidf_analysis.plots.polygon_map import PolygonMap
 
-from . import commuting_labels  # noqa: F401 - registers the page's labels
-from .commuting_state import (
+from ..i18n import fmt_number, tr
+from ..page import Page
+from ..safe_text import escape_markdown
+from ..shell import csv_buffer
+from ..tables import number_formatters
+from . import texts  # noqa: F401 - registers the page's labels
+from .state import (
     PAGE_INDICATORS,
     URL_PARAMETERS,
     CommutingState,
@@ -34,11 +39,6 @@ from .commuting_state import (
     map_frame,
     source_text,
 )
-from .i18n import fmt_number, tr
-from .page import Page
-from .safe_text import escape_markdown
-from .shell import csv_buffer
-from .tables import number_formatters
 
 log = logging.getLogger("smartidf.apps.commuting")
 
@@ -61,7 +61,7 @@ class CommutingPage(Page):
         data : object
             What :meth:`~smartidf_analysis.apps.page.Page.load` returned (None: this page
             reads its cached tables itself,
-            :mod:`~smartidf_analysis.apps.commuting_state`).
+            :mod:`~smartidf_analysis.apps.commuting.state`).
 
         Returns
         -------

@@ -9,7 +9,7 @@ import pandas as pd
 
 from smartidf_analysis import broadband as bb
 
-from .i18n import fmt_number, register, tr
+from ..i18n import fmt_number, register, tr
 
 
 def quarter_text(quarter: str | None, lang: str = "fr") -> str:

@@ -15,10 +15,10 @@ from smartidf_analysis.data import db
 from smartidf_analysis.plots.polygon_map import PolygonMap, decade_scale
 from smartidf_analysis.reporting import headlines
 
-from .i18n import fmt_number, tr
-from .page import Page
-from .safe_text import escape_markdown
-from .shell import csv_buffer, missing_data_panel
+from ..i18n import fmt_number, tr
+from ..page import Page
+from ..safe_text import escape_markdown
+from ..shell import csv_buffer, missing_data_panel
 
 METRICS = ("population", "density_per_km2")
 #: the datasets cited under the map and under the regional totals

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .i18n import register
+from ..i18n import register
 
 LABELS: dict[str, tuple[str, str]] = {
     "cm_leaving_share": ("Part des actifs travaillant hors de leur commune",

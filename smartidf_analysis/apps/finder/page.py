@@ -28,12 +28,12 @@ from smartidf_analysis.plots import finder as fplots
 from smartidf_analysis.telecentres import finder, pooling
 from smartidf_analysis.telecentres.travel import TRAVEL_SOURCE
 
-from . import finder_labels  # noqa: F401 - registers the page's labels
-from .i18n import fmt_number, tr
-from .page import Page
-from .safe_text import escape_markdown
-from .shell import csv_buffer
-from .tables import number_formatters
+from ..i18n import fmt_number, tr
+from ..page import Page
+from ..safe_text import escape_markdown
+from ..shell import csv_buffer
+from ..tables import number_formatters
+from . import texts  # noqa: F401 - registers the page's labels
 
 log = logging.getLogger("smartidf.apps.finder")
 
