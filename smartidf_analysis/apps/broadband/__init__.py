@@ -1,7 +1,7 @@
 """The broadband page: the page (:mod:`.page`), its state (:mod:`.state`), its tables
 (:mod:`.display`) and labels (:mod:`.texts`)."""
 
-from .page import BroadbandPage, build_page
+from .page import BroadbandPage
 from .state import BroadbandPageData, BroadbandState
 
-__all__ = ["BroadbandPage", "BroadbandPageData", "BroadbandState", "build_page"]
+__all__ = ["BroadbandPage", "BroadbandPageData", "BroadbandState"]

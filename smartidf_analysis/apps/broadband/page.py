@@ -30,6 +30,7 @@ from ..page import Page
 from ..safe_text import escape_markdown
 from ..shell import csv_buffer
 from . import display as show
+from . import texts
 from .display import pct, quarter_text
 from .state import (
     DEPARTMENTS,
@@ -47,6 +48,7 @@ class BroadbandPage(Page):
     """The broadband page of one session."""
 
     page = "broadband"
+    labels = texts.LABELS
     State = BroadbandState
     url_parameters = ("quarter", "indicator", "department", "commune", "threshold", "rank_by",
                       "section")
@@ -358,19 +360,3 @@ class BroadbandPage(Page):
 
         picker.param.watch(_picked, "value")
         return picker
-
-
-def build_page(lang: str):
-    """The broadband page in ``lang``.
-
-    Parameters
-    ----------
-    lang : str
-        ``"fr"`` or ``"en"``.
-
-    Returns
-    -------
-    panel.template.BootstrapTemplate or panel.Row
-        ``BroadbandPage(lang=lang).__panel__()``: the template when served, a row in a notebook.
-    """
-    return BroadbandPage(lang=lang).__panel__()

@@ -26,7 +26,7 @@ from ..i18n import fmt_number
 from ..page import Page
 from ..safe_text import escape_html, escape_markdown
 from ..shell import csv_buffer
-from . import texts  # noqa: F401 - registers the page's labels
+from . import texts
 from .state import (
     DECK_HEIGHT,
     MAX_3D_BUILDINGS,
@@ -46,6 +46,8 @@ class BuildingsPage(Page):
     """The 2.5D buildings page."""
 
     page = "buildings"
+    labels = texts.LABELS
+    extensions = ("deckgl",)
     State = BuildingsState
     url_parameters = ("roof_set", "commune", "roof_id", "focus")
 
@@ -215,20 +217,3 @@ class BuildingsPage(Page):
         lines = ["- " + escape_markdown(f"{r.producer}, {r.title} ({r.vintage}; {r.licence})")
                  for r in rows.itertuples()]
         return f"**{self.tr('bld_sources')}**\n\n" + "\n".join(dict.fromkeys(lines))
-
-
-def build_page(lang: str):
-    """The 2.5D buildings page in ``lang`` (``"fr"`` or ``"en"``), its deck.gl extension loaded.
-
-    Parameters
-    ----------
-    lang : str
-        ``"fr"`` or ``"en"``.
-
-    Returns
-    -------
-    BuildingsPage
-        The page (a Panel viewable).
-    """
-    pn.extension("deckgl")
-    return BuildingsPage(lang=lang)

@@ -29,7 +29,7 @@ from ..page import Page
 from ..safe_text import escape_markdown
 from ..shell import csv_buffer
 from ..tables import number_formatters
-from . import texts  # noqa: F401 - registers the page's labels
+from . import texts
 from .state import (
     PAGE_INDICATORS,
     URL_PARAMETERS,
@@ -50,6 +50,7 @@ class CommutingPage(Page):
     """Indicator choropleth + the selected commune's flows (lines and table)."""
 
     page = "commuting"
+    labels = texts.LABELS
     State = CommutingState
     url_parameters = URL_PARAMETERS
 
@@ -319,19 +320,3 @@ class CommutingPage(Page):
                 pn.Column(self._flows_caption, self._table, downloads,
                           sizing_mode="stretch_width")]
         return main, controls
-
-
-def build_page(lang: str):
-    """The commuting page in ``lang``.
-
-    Parameters
-    ----------
-    lang : str
-        ``"fr"`` or ``"en"``.
-
-    Returns
-    -------
-    panel.template.BootstrapTemplate or panel.Row
-        ``CommutingPage(lang=lang).__panel__()``: the template when served, a row in a notebook.
-    """
-    return CommutingPage(lang=lang).__panel__()

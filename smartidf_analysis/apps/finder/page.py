@@ -8,7 +8,7 @@ State lives in the URL: a shared link reopens the same answer.
 
 Server work per answer: one ``find_sites`` call (about 20 ms) and the panes' updates, on the
 loaded data (:meth:`FinderPage.load`: inputs, the default scenario's proposed sites, computed
-once per database build); pooling runs in a worker thread (:meth:`~.page.Page.in_thread`).
+once per database build); pooling runs in a worker thread (:meth:`~.updates.LatestUpdates.in_thread`).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from ..page import Page
 from ..safe_text import escape_markdown
 from ..shell import csv_buffer
 from ..tables import number_formatters
-from . import texts  # noqa: F401 - registers the page's labels
+from . import texts
 from .state import HUBS, URL_PARAMETERS, FinderData, FinderState
 
 log = logging.getLogger("smartidf.apps.finder")
@@ -47,6 +47,7 @@ class FinderPage(Page):
     """Search boxes → nearest sites, savings, map; pooling section below."""
 
     page = "finder"
+    labels = texts.LABELS
     State = FinderState
     url_parameters = URL_PARAMETERS
 
@@ -321,19 +322,3 @@ class FinderPage(Page):
                       self._melun, self._pool, pool_download, sizing_mode="stretch_width"),
         ]
         return main, controls
-
-
-def build_page(lang: str):
-    """The "Mon télécentre" page in ``lang``.
-
-    Parameters
-    ----------
-    lang : str
-        ``"fr"`` or ``"en"``.
-
-    Returns
-    -------
-    panel.template.BootstrapTemplate or panel.Row
-        ``FinderPage(lang=lang).__panel__()``: the template when served, a row in a notebook.
-    """
-    return FinderPage(lang=lang).__panel__()

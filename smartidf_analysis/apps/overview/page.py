@@ -216,19 +216,3 @@ class OverviewPage(Page):
                 sizing_mode="stretch_width", styles={"border": "1px solid #d0d7e2",
                                                      "border-radius": "6px", "padding": "6px"}))
         return pn.Row(*cards, sizing_mode="stretch_width")
-
-
-def build_page(lang: str):
-    """The overview page in ``lang``.
-
-    Parameters
-    ----------
-    lang : str
-        ``"fr"`` or ``"en"``.
-
-    Returns
-    -------
-    panel.template.BootstrapTemplate or panel.Row
-        ``OverviewPage(lang=lang).__panel__()``: the template when served, a row in a notebook.
-    """
-    return OverviewPage(lang=lang).__panel__()

@@ -3,6 +3,6 @@
 The page's entry script: `smartidf serve` (`panel serve`) runs it for each session."""
 
 from smartidf_analysis.apps.shell import serve
-from smartidf_analysis.apps.territoire.page import build_page
+from smartidf_analysis.apps.territoire.page import TerritoirePage
 
-serve(build_page, "territoire")
+serve(TerritoirePage.build_page, TerritoirePage.page)

@@ -15,7 +15,6 @@ from smartidf_analysis.solar.roofs import SOLAR_CLASSES
 from ..i18n import fmt_number, tr
 from ..safe_text import escape_markdown
 from ..tables import number_formatters
-from . import texts  # noqa: F401 - registers the page's labels
 
 #: provenance datasets cited under the roof map (besides the roof set's own) and the
 #: commune map, per indicator

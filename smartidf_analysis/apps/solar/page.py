@@ -37,6 +37,7 @@ from ..i18n import fmt_number, tr
 from ..page import Page
 from ..shell import csv_buffer, is_served, is_synthetic
 from . import display as show
+from . import texts
 from .state import (  # noqa: F401 - the page's state and constants, importable from here
     CONVENTIONS,
     INDICATORS,
@@ -79,6 +80,7 @@ class SolarPage(Page):
     """Roof map + inspector, commune choropleth, totals, tables and downloads."""
 
     page = "solar"
+    labels = texts.LABELS
     State = SolarState
     url_parameters = URL_PARAMETERS
 
@@ -394,19 +396,3 @@ class SolarPage(Page):
             self._commune_caption,
         ]
         return main, controls
-
-
-def build_page(lang: str):
-    """The solar page in ``lang``.
-
-    Parameters
-    ----------
-    lang : str
-        ``"fr"`` or ``"en"``.
-
-    Returns
-    -------
-    panel.template.BootstrapTemplate or panel.Row
-        ``SolarPage(lang=lang).__panel__()``: the template when served, a row in a notebook.
-    """
-    return SolarPage(lang=lang).__panel__()

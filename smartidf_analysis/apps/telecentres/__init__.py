@@ -1,7 +1,7 @@
 """The telecentres page: the page (:mod:`.page`), its texts and tables (:mod:`.display`) and
 labels (:mod:`.texts`)."""
 
-from .page import TelecentresPage, build_page
+from .page import TelecentresPage
 from .state import TelecentresPageData, TelecentresState
 
-__all__ = ["TelecentresPage", "TelecentresPageData", "TelecentresState", "build_page"]
+__all__ = ["TelecentresPage", "TelecentresPageData", "TelecentresState"]

@@ -14,7 +14,7 @@ from smartidf_analysis.telecentres.demand import SOURCES
 from ..i18n import fmt_number, tr
 from ..safe_text import escape_markdown
 from ..tables import number_formatters
-from . import texts as telecentres_labels
+from .texts import LABELS
 
 SITE_COLUMNS = ["rank", "station_name", "commune_code", "lines", "daily_users", "seats",
                 "communes_served", "mean_distance_km", "coverage_rate"]
@@ -47,7 +47,7 @@ def error_message(exc: Exception, lang: str) -> str:
     str
         Markdown (the error's own text escaped).
     """
-    if isinstance(exc, SitingSettingsError) and f"tc_err_{exc.kind}" in telecentres_labels.LABELS:
+    if isinstance(exc, SitingSettingsError) and f"tc_err_{exc.kind}" in LABELS:
         values = {k: fmt_number(v, lang, 1 if k == "radius" else 0)
                   for k, v in exc.values.items()}
         return tr(f"tc_err_{exc.kind}", lang).format(**values)

@@ -35,7 +35,7 @@ from ..i18n import fmt_number, tr
 from ..page import Page
 from ..shell import csv_buffer, is_served
 from . import display as show
-from . import texts  # noqa: F401 - registers the page's labels
+from . import texts
 from .display import COMPARE_COLUMNS, SITE_COLUMNS, error_message  # noqa: F401
 from .state import (
     GPE_COMPARISONS,
@@ -52,6 +52,7 @@ class TelecentresPage(Page):
     """Sliders → scenario → map of sites, KPI cards, sites table, scenario comparison."""
 
     page = "telecentres"
+    labels = texts.LABELS
     State = TelecentresState
     url_parameters = URL_PARAMETERS
 
@@ -304,19 +305,3 @@ class TelecentresPage(Page):
                       self._gpe_caption, **md),
         ]
         return main, controls
-
-
-def build_page(lang: str):
-    """The telecentres page in ``lang``.
-
-    Parameters
-    ----------
-    lang : str
-        ``"fr"`` or ``"en"``.
-
-    Returns
-    -------
-    panel.template.BootstrapTemplate or panel.Row
-        ``TelecentresPage(lang=lang).__panel__()``: the template when served, a row in a notebook.
-    """
-    return TelecentresPage(lang=lang).__panel__()

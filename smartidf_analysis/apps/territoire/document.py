@@ -14,11 +14,15 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from smartidf_analysis.apps.i18n import fmt_number, tr
-from smartidf_analysis.apps.territoire import texts  # noqa: F401 - registers the labels
+from smartidf_analysis.apps.i18n import fmt_number, register, tr
+from smartidf_analysis.apps.territoire import texts
 from smartidf_analysis.apps.territoire.charts import trajectory_svg
 from smartidf_analysis.reporting import territory as terr
 from smartidf_analysis.reporting.territory.definitions import UNITS_EN
+
+# the report is made without the page (`smartidf report`, no Panel): it declares the labels it
+# shows, as the page class does
+register(texts.LABELS)
 
 MAP_WIDTH, MAP_HEIGHT = 640, 440  # [px] of the SVG map
 WHOLE_UNITS = ("sites", "communes", "toits", "rang")  # shown without decimals

@@ -18,7 +18,7 @@ import panel as pn
 
 from smartidf_analysis.apps.page import Page
 from smartidf_analysis.apps.shell import csv_buffer, missing_data_panel
-from smartidf_analysis.apps.territoire import report
+from smartidf_analysis.apps.territoire import report, texts
 from smartidf_analysis.apps.territoire.document import esc
 from smartidf_analysis.apps.territoire.state import TerritoireState
 from smartidf_analysis.data import db
@@ -50,6 +50,7 @@ class TerritoirePage(Page):
     """One territory's profile across the four themes."""
 
     page = "territoire"
+    labels = texts.LABELS
     State = TerritoireState
     url_parameters = ("code", "level")
 
@@ -157,19 +158,3 @@ class TerritoirePage(Page):
                 callback=lambda p=parts: io.StringIO(report.standalone_html(p, self.lang)),
                 filename=f"{stem}.html", label=self.tr("download_pdf"), color="primary"),
         ]
-
-
-def build_page(lang: str):
-    """The "Mon territoire" page in ``lang``.
-
-    Parameters
-    ----------
-    lang : str
-        Language of the page (``"fr"`` or ``"en"``).
-
-    Returns
-    -------
-    object
-        The page's Panel layout (``TerritoirePage.__panel__``).
-    """
-    return TerritoirePage(lang=lang).__panel__()
