@@ -150,7 +150,7 @@ class Page(PageGuard, LatestUpdates, PageSections, pn.viewable.Viewer):
         self.input_alert = pn.pane.Alert("", alert_type="warning", visible=False,
                                          sizing_mode="stretch_width",
                                          css_classes=["page-input", *self.input_alert_classes])
-        self._generation = 0  # of the latest update (LatestUpdates)
+        self._generations: dict[str, int] = {}  # channel -> its latest update (LatestUpdates)
         self._tasks: set[asyncio.Task] = set()  # the first update's, served
         self._main = pn.Column(sizing_mode="stretch_width", css_classes=["page-main"])
         self._flush_marker = pn.pane.HTML("", visible=False, css_classes=["page-flush"])

@@ -75,16 +75,19 @@ class Update:
         The page.
     generation : int
         The page's update counter when this update started.
+    channel : str
+        Which of the page's independent computations it is.
     """
 
-    def __init__(self, page: LatestUpdates, generation: int) -> None:
+    def __init__(self, page: LatestUpdates, generation: int, channel: str = "main") -> None:
         self.page = page
         self.generation = generation
+        self.channel = channel
 
     @property
     def current(self) -> bool:
-        """True while no newer update of the page has started."""
-        return self.generation == self.page._generation
+        """True while no newer update of the page (on the same channel) has started."""
+        return self.generation == self.page._generations.get(self.channel)
 
     async def run(self, func: Callable, *args, **kwargs) -> Any:
         """``func(*args, **kwargs)`` off the loop (:meth:`LatestUpdates.in_thread`); stops the
@@ -146,7 +149,7 @@ class LatestUpdates:
     """The update machinery of :class:`~.page.Page` (``_generation`` and ``_tasks`` are set by
     its ``__init__``)."""
 
-    _generation: int
+    _generations: dict[str, int]
     _tasks: set[asyncio.Task]
     _flushes: int
     _flush_marker: pn.pane.HTML
@@ -187,14 +190,16 @@ class LatestUpdates:
         self._flush_marker.object = f"<!-- {self._flushes} -->"
 
     @contextlib.asynccontextmanager
-    async def latest(self, *busy: pn.viewable.Viewable,
-                     blank: Callable[[], None] | None = None) -> AsyncIterator[Update]:
+    async def latest(self, *busy: pn.viewable.Viewable, blank: Callable[[], None] | None = None,
+                     channel: str = "main") -> AsyncIterator[Update]:
         """A block whose results are shown only while it is the page's latest update: it
         starts a new update (an older one still waiting will show nothing), marks ``busy``
         panes as loading until it ends, and hides the page's messages when it succeeds.
         An error of the latest update calls ``blank()`` (no stale figures under the message)
         and goes on to the page's :meth:`~.page.Page.guard`; an error of a superseded one is
-        only logged.
+        only logged. A page with two independent computations (the finder's answer and its
+        pooling table) gives the second a ``channel`` of its own: it neither supersedes the
+        main one nor hides its messages.
 
         Parameters
         ----------
@@ -202,14 +207,16 @@ class LatestUpdates:
             Panes or layouts shown as loading meanwhile (Panel's ``loading``).
         blank : callable, optional
             Empties what the update would have filled, after an error.
+        channel : str
+            ``"main"``, or another name for an independent computation.
 
         Yields
         ------
         Update
             Its ``run`` computes off the loop.
         """
-        self._generation += 1
-        update = Update(self, self._generation)
+        generation = self._generations[channel] = self._generations.get(channel, 0) + 1
+        update = Update(self, generation, channel)
         for pane in busy:
             pane.loading = True
         try:
@@ -225,7 +232,7 @@ class LatestUpdates:
                     blank()
             raise
         else:
-            if update.current:
+            if update.current and channel == "main":
                 self.show_error(None)
         finally:
             if update.current:

@@ -5,9 +5,6 @@ The map is a :class:`~smartidf_analysis.plots.polygon_map.PolygonMap` built once
 moving the quarter slider only replaces its value column (milliseconds of server time).
 Tables, indicators, map geometry and department bounds are loaded once per database build
 (:meth:`BroadbandPage.load`). State is in the URL (:class:`~.page.Page`).
-
-Over 400 lines: one page's five sections and the numpydoc sections of its methods; splitting
-the sections apart would spread one session's state over modules.
 """
 
 from __future__ import annotations

@@ -8,35 +8,30 @@ reference scenario are loaded once per database build (:meth:`TelecentresPage.lo
 slider change (sliders are throttled) the scenario is solved off the event loop when served
 (the demand model, the greedy siting or the exact MILP, the savings:
 :func:`~smartidf_analysis.telecentres.scenarios.run_scenario`), cached per build and scenario
-(:data:`SCENARIOS`); the commune outlines are drawn once per session (Bokeh,
+(:data:`.state.SCENARIOS`); the commune outlines are drawn once per session (Bokeh,
 :func:`~smartidf_analysis.plots.telecentres.site_map`), only the site points' data source,
 the KPI cards and the tables change.
-
-Over 400 lines: one page's sections and the numpydoc sections of its methods and data
-class; the texts and tables are already apart (:mod:`.display`).
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import math
-import time
 
 import pandas as pd
 import panel as pn
 
 from smartidf_analysis import telecentres as tc
 from smartidf_analysis.plots import telecentres as tplots
+from smartidf_analysis.siting import SitingSettingsError
 from smartidf_analysis.telecentres import networks
 from smartidf_analysis.telecentres import scenarios as ts
 
 from ..i18n import fmt_number, tr
 from ..page import Page
-from ..shell import csv_buffer, is_served
+from ..shell import csv_buffer
 from . import display as show
 from . import texts
-from .display import COMPARE_COLUMNS, SITE_COLUMNS, error_message  # noqa: F401
+from .display import COMPARE_COLUMNS, error_message
 from .state import (
     GPE_COMPARISONS,
     SCENARIOS,
@@ -53,6 +48,8 @@ class TelecentresPage(Page):
 
     page = "telecentres"
     labels = texts.LABELS
+    user_errors = (SitingSettingsError,)
+    input_alert_classes = ("tc-alert",)
     State = TelecentresState
     url_parameters = URL_PARAMETERS
 
@@ -77,7 +74,11 @@ class TelecentresPage(Page):
         # the reference scenario must be feasible too (a small, synthetic region has fewer
         # candidate stations than the default p)
         reference = tc.DEFAULT.but(n_sites=max(1, min(tc.DEFAULT.n_sites, n_candidates)))
-        reference_result, _error = solve(inputs, reference)
+        try:
+            reference_result = solve(inputs, reference)
+        except SitingSettingsError as exc:  # no reference row in the comparison table
+            log.warning("telecentres: the reference scenario is impossible: %s", exc)
+            reference_result = None
         return TelecentresPageData(inputs, tc.data_seams(inputs).set_index("seam")["count"],
                                    tc.commune_outlines(database), n_candidates, reference,
                                    reference_result, inputs.source_rows())
@@ -118,13 +119,8 @@ class TelecentresPage(Page):
         """
         self.shared = shared
         self.result: ts.ScenarioResult | None = None
-        self.last_update_s = math.nan  # [s] server time of the last scenario change
         self._pinned: list[tuple[str, ts.ScenarioResult]] = []
-        self._generation = 0  # of the latest change: results of older ones are dropped
-        self._tasks: set[asyncio.Task] = set()
         lang, md = self.lang, dict(sizing_mode="stretch_width")
-        self._alert = pn.pane.Alert("", alert_type="warning", visible=False,
-                                    css_classes=["tc-alert"], **md)
         self._kpis = pn.pane.HTML(css_classes=["tc-kpis"], **md)
         self._clamped = pn.pane.Alert(self._clamped_text(), alert_type="info",
                                       visible=0 < shared.n_candidates < tc.DEFAULT.n_sites,
@@ -146,7 +142,7 @@ class TelecentresPage(Page):
         self._gpe_box = pn.Column(**md)
         self._gpe_caption = pn.pane.Markdown(css_classes=["tc-gpe-caption"], **md)
         self.watch(self._update, list(URL_PARAMETERS))
-        self._first_update()
+        self.first_update(self._update)
         return self._layout_objects()
 
     # ------------------------------------------------------------------ updates
@@ -155,42 +151,29 @@ class TelecentresPage(Page):
         return SCENARIOS.get(self.fingerprint, scenario,
                              lambda: solve(self.shared.inputs, scenario))
 
-    def _first_update(self) -> None:
-        """The first result: at once outside a served session (tests, scripts, notebooks,
-        whatever event loop may be running there), else as a task of the server's loop (other
-        sessions are served while it is solved)."""
-        if not is_served():
-            started = time.perf_counter()
-            self._show(*self._solve(self.state.scenario()))
-            self.last_update_s = time.perf_counter() - started
-            return
-        task = asyncio.get_running_loop().create_task(self.guard(self._update)())
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
     async def _update(self, *_) -> None:
-        """Solve the state's scenario off the loop, then show it (a change made meanwhile
-        drops this result: the newer change shows its own)."""
-        started = time.perf_counter()
-        self._generation += 1
-        generation = self._generation
-        self._map.loading = True
-        try:
-            result, impossible = await self.in_thread(self._solve, self.state.scenario())
-            if generation != self._generation:
-                return
+        """Solve the state's scenario off the loop, then show it (only the latest change's
+        result is shown; an impossible setting blanks the figures and says why)."""
+        async with self.latest(self._map, blank=lambda: self._show(None)) as update:
+            result = await update.run(self._solve, self.state.scenario())
             with pn.io.hold():
-                self._show(result, impossible)
-            self.show_error(None)
-        except Exception:
-            if generation == self._generation:  # no stale figures under the error message
-                with pn.io.hold():
-                    self._show(None, None)
-            raise
-        finally:
-            if generation == self._generation:
-                self._map.loading = False
-                self.last_update_s = time.perf_counter() - started
+                self._show(result)
+
+    def explain(self, exc: SitingSettingsError) -> str:
+        """Why the setting is impossible, in the page's language (a zero radius, p above the
+        candidate stations, no demand...).
+
+        Parameters
+        ----------
+        exc : SitingSettingsError
+            The siting model's error.
+
+        Returns
+        -------
+        str
+            :func:`~smartidf_analysis.apps.telecentres.display.error_message`.
+        """
+        return error_message(exc, self.lang)
 
     def _comparison(self) -> pd.DataFrame:
         rows = {}
@@ -201,14 +184,12 @@ class TelecentresPage(Page):
             rows[tr("tc_current", self.lang)] = self.result
         return ts.compare(rows).reindex(columns=COMPARE_COLUMNS)
 
-    def _show(self, result: ts.ScenarioResult | None, impossible: Exception | None) -> None:
-        """Show ``result``, or the message of an ``impossible`` setting (KPIs blank, no
-        sites): on the loop, every change in one message."""
+    def _show(self, result: ts.ScenarioResult | None) -> None:
+        """Show ``result`` (None: KPIs blank, no sites): on the loop, every change in one
+        message."""
         lang, s = self.lang, self.state
         self.result = result
         points = tplots.site_points_frame(result.sites if result is not None else pd.DataFrame())
-        self._alert.object = error_message(impossible, lang) if impossible is not None else ""
-        self._alert.visible = impossible is not None
         self._site_source.data = tplots.site_layer_data(
             points, [fmt_number(u, lang) for u in points["daily_users"]])
         self._kpis.object = show.kpi_html(result, lang)
@@ -295,7 +276,7 @@ class TelecentresPage(Page):
                                     label=tr("tc_download_compare", lang)))
         md = dict(sizing_mode="stretch_width")
         main = [
-            pn.Column(self._alert, self._clamped, self._kpis, self._map, self._caption,
+            pn.Column(self._clamped, self._kpis, self._map, self._caption,
                       pn.pane.Markdown(tr("tc_assumptions", lang), **md), **md),
             pn.Column(pn.pane.Markdown(f"## {tr('tc_compare_title', lang)}"), add, self._compare,
                       pn.pane.Markdown(f"## {tr('tc_sites_title', lang)}"), self._sites,

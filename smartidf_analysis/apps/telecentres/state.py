@@ -3,7 +3,6 @@ database build (:class:`TelecentresPageData`) and the solved scenarios cached pe
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 
 import pandas as pd
@@ -11,10 +10,7 @@ import param
 
 from smartidf_analysis import telecentres as tc
 from smartidf_analysis.data.build_cache import BuildCache
-from smartidf_analysis.siting import SitingSettingsError
 from smartidf_analysis.telecentres import scenarios as ts
-
-log = logging.getLogger("smartidf.apps.telecentres")
 
 URL_PARAMETERS = ("n_sites", "radius_km", "distance_threshold_km", "teleworkable_factor",
                   "days_per_week", "model", "method")
@@ -88,11 +84,9 @@ class TelecentresState(param.Parameterized):
                               method=self.method)
 
 
-def solve(inputs: tc.TelecentreInputs, scenario: tc.Scenario
-          ) -> tuple[ts.ScenarioResult | None, Exception | None]:
-    """``scenario`` solved, or the reason it is impossible (a
-    :class:`~smartidf_analysis.siting.base.SitingSettingsError` or ValueError: p above the
-    candidates, a zero radius, no demand...).
+def solve(inputs: tc.TelecentreInputs, scenario: tc.Scenario) -> ts.ScenarioResult:
+    """``scenario`` solved (:func:`~smartidf_analysis.telecentres.scenarios.run_scenario`): what
+    the page computes off the loop for each change of its values.
 
     Parameters
     ----------
@@ -103,11 +97,13 @@ def solve(inputs: tc.TelecentreInputs, scenario: tc.Scenario
 
     Returns
     -------
-    (ScenarioResult or None, Exception or None)
-        The result and None, or None and the error.
+    ScenarioResult
+        The chosen sites and their KPIs.
+
+    Raises
+    ------
+    smartidf_analysis.siting.base.SitingSettingsError
+        For an impossible setting (p above the candidates, a zero radius, no demand...): the
+        page says why (:func:`~smartidf_analysis.apps.telecentres.display.error_message`).
     """
-    try:
-        return ts.run_scenario(inputs, scenario), None
-    except (SitingSettingsError, ValueError) as exc:
-        log.info("telecentres: impossible setting: %s", exc)
-        return None, exc
+    return ts.run_scenario(inputs, scenario)
