@@ -114,10 +114,11 @@ class BuildingsPage(Page):
             options={self.tr(f"bld_set_{k}"): k for k in data.sets})
         self.commune_select = pn.widgets.Select(name=self.tr("bld_commune"), visible=False)
         self.commune_select.param.watch(self.guard(self._commune_picked), ["value"])
+        self.roofs = pd.DataFrame(columns=["roof_id", "annual_kwh"])  # those drawn in 2.5D
+        self._showing = False  # the deck's commune list is being set from the state
         self.watch(self._redraw_deck, ["roof_set", "commune"])
         self.watch(self._redraw_inspector, ["roof_id"])
-        self._redraw_deck()
-        self._redraw_inspector()
+        self.first_update(self._first_draw)
         notes = ([pn.pane.Alert(self.tr("bld_synthetic_stock"), alert_type="warning")]
                  if data.raster_synthetic else [])
         self.raster = pn.Column(pn.indicators.LoadingSpinner(value=True, size=40, name=self.tr("loading")),
@@ -144,40 +145,52 @@ class BuildingsPage(Page):
                                             sizing_mode="stretch_width", min_height=520,
                                             css_classes=["roofs-raster"])]
 
-    def _current(self) -> pd.DataFrame:
-        return set_production(self.state.roof_set, self._commune())
-
-    def _commune(self) -> str:
-        communes = self.shared.communes.get(self.state.roof_set, [])
-        if not communes or len(_production(self.state.roof_set)) \
-                <= MAX_3D_BUILDINGS:
-            return ""
-        return self.state.commune if self.state.commune in communes else communes[0]
-
-    def _commune_picked(self, event) -> None:
-        if event.new:
-            self.state.commune = event.new
-
-    def _redraw_deck(self, *_):
-        communes = self.shared.communes.get(self.state.roof_set, [])
-        commune = self._commune()
-        self.commune_select.options = communes
-        self.commune_select.visible = bool(commune)
-        if commune:
-            self.commune_select.value = commune
-        roofs = self._current()
+    def _drawn(self, roof_set: str, commune: str, focus: str) -> tuple[str, pd.DataFrame, dict]:
+        """(commune drawn or "", its roofs, their deck.gl specification) for the state's
+        values (pure: a worker thread when served, the set's roofs read once per build)."""
+        communes = self.shared.communes.get(roof_set, [])
+        if communes and len(_production(roof_set)) > MAX_3D_BUILDINGS:
+            commune = commune if commune in communes else communes[0]
+        else:
+            commune = ""
+        roofs = set_production(roof_set, commune)
         # the deck.gl tooltip pastes the picked row's fields into its HTML as they are
         spec = roofs3d.deck_spec(roofs.assign(roof_id=roofs["roof_id"].astype(str).map(escape_html)))
-        focused = roofs.index[roofs["roof_id"] == self.state.focus]
+        focused = roofs.index[roofs["roof_id"] == focus]
         if len(focused):
             roof = roofs.loc[focused[0]]
             spec["initialViewState"].update(longitude=float(roof["lon"]), latitude=float(roof["lat"]),
                                             zoom=17.0)
-        self.roofs = roofs
-        self.deck.object = spec
-        kwh = roofs["annual_kwh"].sum()
-        self.caption.object = self.tr("bld_caption").format(
-            n=fmt_number(len(roofs), self.lang), gwh=fmt_number(kwh / 1e6, self.lang, 2))
+        return commune, roofs, spec
+
+    def _commune_picked(self, event) -> None:
+        if event.new and not self._showing:
+            self.state.commune = event.new
+
+    async def _first_draw(self) -> None:
+        await self._redraw_deck()
+        self._redraw_inspector()
+
+    async def _redraw_deck(self, *_) -> None:
+        """The 2.5D view of the state's roof set (one commune of a large set), read and
+        specified off the loop; only the latest change is shown."""
+        s = self.state
+        async with self.latest() as update:
+            commune, roofs, spec = await update.run(self._drawn, s.roof_set, s.commune, s.focus)
+            with pn.io.hold():
+                self._showing = True
+                try:
+                    self.commune_select.options = self.shared.communes.get(s.roof_set, [])
+                    self.commune_select.visible = bool(commune)
+                    if commune:
+                        self.commune_select.value = commune
+                finally:
+                    self._showing = False
+                self.roofs = roofs
+                self.deck.object = spec
+                kwh = roofs["annual_kwh"].sum()
+                self.caption.object = self.tr("bld_caption").format(
+                    n=fmt_number(len(roofs), self.lang), gwh=fmt_number(kwh / 1e6, self.lang, 2))
 
     def _clicked(self, event) -> None:
         roof = roofs3d.picked_roof(event.new, self.roofs)

@@ -101,7 +101,7 @@ class TerritoirePage(Page):
         self._search.param.watch(self.guard(self._on_search), "value_input")
         self._matches.param.watch(self.guard(self._on_pick), "value")
         self.watch(self._show, ["code", "level"])
-        self._show()
+        self.first_update(self._show)
         main = [self._content, self._downloads]
         if not shared.missing.empty:
             main.insert(0, missing_data_panel(shared.missing, self.lang))
@@ -123,22 +123,32 @@ class TerritoirePage(Page):
             level, code = event.new.split(":", 1)
             self.state.param.update(code=code, level=level)
 
-    def _show(self, *_) -> None:
+    async def _show(self, *_) -> None:
+        """The state's territory: its figures and HTML made off the loop
+        (:func:`~smartidf_analysis.apps.territoire.report.report_parts`), the latest change's
+        shown. A code that names no territory is answered in the content, with the closest
+        names (the search's answer, not an error)."""
         code, level = self.state.code.strip(), self.state.level or None
-        self._downloads[:] = []
-        if not code:
-            self._content.object = f"<p>{esc(self.tr('territory_pick'))}</p>"
-            return
-        try:
-            parts = report.report_parts(code, level, self.lang, inputs=self.shared.inputs)
-        except terr.TerritoryNotFound as exc:
-            close = "; ".join(f"{r.name} ({self.tr('level_' + r.level)} {r.code})"
-                              for r in exc.suggestions.itertuples())
-            hint = f"<p>{esc(self.tr('territory_closest'))} : {esc(close)}</p>" if close else ""
-            self._content.object = (
-                f"<div class='territory-unknown'><p>{esc(self.tr('territory_no_match'))} "
-                f"« {esc(code)} ».</p>{hint}</div>")
-            return
+        async with self.latest(self._content) as update:
+            self._downloads[:] = []
+            if not code:
+                self._content.object = f"<p>{esc(self.tr('territory_pick'))}</p>"
+                return
+            try:
+                parts = await update.run(report.report_parts, code, level, self.lang,
+                                         inputs=self.shared.inputs)
+            except terr.TerritoryNotFound as exc:
+                close = "; ".join(f"{r.name} ({self.tr('level_' + r.level)} {r.code})"
+                                  for r in exc.suggestions.itertuples())
+                hint = f"<p>{esc(self.tr('territory_closest'))} : {esc(close)}</p>" if close else ""
+                self._content.object = (
+                    f"<div class='territory-unknown'><p>{esc(self.tr('territory_no_match'))} "
+                    f"« {esc(code)} ».</p>{hint}</div>")
+                return
+            with pn.io.hold():
+                self._show_parts(parts)
+
+    def _show_parts(self, parts: dict) -> None:
         self._content.object = parts["body"]
         t = parts["profile"].attrs["territory"]
         stem = f"{t['level']}-{t['code']}"
