@@ -249,7 +249,7 @@ class Page(PageGuard, LatestUpdates, PageSections, pn.viewable.Viewer):
 
     def snapshot(self) -> list:
         """The page's content made again from this session's state and build, for the HTML
-        snapshot (:func:`~.shell.snapshot_html` calls it in a thread of its own, where the
+        snapshot (:func:`~.snapshot.snapshot_html` calls it in a thread of its own, where the
         copy is built at once, as outside a server): the session's own objects are never
         saved (their saved models would stay tied to them).
 

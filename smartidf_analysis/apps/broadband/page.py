@@ -25,7 +25,7 @@ from smartidf_analysis.plots.polygon_map import PolygonMap
 from ..i18n import fmt_number, tr
 from ..page import Page
 from ..safe_text import escape_markdown
-from ..shell import csv_buffer
+from ..tables import csv_buffer
 from . import display as show
 from . import texts
 from .display import pct, quarter_text

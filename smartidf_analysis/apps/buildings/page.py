@@ -25,7 +25,7 @@ from smartidf_analysis.solar import io as sd
 from ..i18n import fmt_number
 from ..page import Page
 from ..safe_text import escape_html, escape_markdown
-from ..shell import csv_buffer
+from ..tables import csv_buffer
 from . import texts
 from .state import (
     DECK_HEIGHT,

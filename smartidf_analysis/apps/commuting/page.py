@@ -30,8 +30,7 @@ from smartidf_analysis.plots.polygon_map import PolygonMap
 from ..i18n import fmt_number, tr
 from ..page import Page
 from ..safe_text import escape_markdown
-from ..shell import csv_buffer
-from ..tables import number_formatters
+from ..tables import csv_buffer, number_formatters
 from . import texts
 from .state import (
     PAGE_INDICATORS,

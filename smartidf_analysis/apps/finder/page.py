@@ -31,8 +31,7 @@ from smartidf_analysis.telecentres.travel import TRAVEL_SOURCE
 from ..i18n import fmt_number, tr
 from ..page import Page
 from ..safe_text import escape_markdown
-from ..shell import csv_buffer
-from ..tables import number_formatters
+from ..tables import csv_buffer, number_formatters
 from . import texts
 from .state import HUBS, URL_PARAMETERS, FinderData, FinderState
 

@@ -18,7 +18,8 @@ from smartidf_analysis.reporting import headlines
 from ..i18n import fmt_number, tr
 from ..page import Page
 from ..safe_text import escape_markdown
-from ..shell import csv_buffer, missing_data_panel
+from ..shell import missing_data_panel
+from ..tables import csv_buffer
 
 METRICS = ("population", "density_per_km2")
 #: the datasets cited under the map and under the regional totals

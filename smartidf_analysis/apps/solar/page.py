@@ -31,7 +31,8 @@ from smartidf_analysis.solar.roofs import SOLAR_CLASSES
 
 from ..i18n import fmt_number, tr
 from ..page import Page
-from ..shell import csv_buffer, is_synthetic
+from ..shell import is_synthetic
+from ..tables import csv_buffer
 from . import display as show
 from . import texts
 from .state import (  # noqa: F401 - the page's state and constants, importable from here

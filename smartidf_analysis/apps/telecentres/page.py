@@ -28,7 +28,7 @@ from smartidf_analysis.telecentres import scenarios as ts
 
 from ..i18n import fmt_number, tr
 from ..page import Page
-from ..shell import csv_buffer
+from ..tables import csv_buffer
 from . import display as show
 from . import texts
 from .display import COMPARE_COLUMNS, error_message

@@ -17,7 +17,8 @@ import pandas as pd
 import panel as pn
 
 from smartidf_analysis.apps.page import Page
-from smartidf_analysis.apps.shell import csv_buffer, missing_data_panel
+from smartidf_analysis.apps.shell import missing_data_panel
+from smartidf_analysis.apps.tables import csv_buffer
 from smartidf_analysis.apps.territoire import report, texts
 from smartidf_analysis.apps.territoire.document import esc
 from smartidf_analysis.apps.territoire.state import TerritoireState
