@@ -38,12 +38,12 @@ What the base does, the same for every page:
   websocket is live (``pn.state.onload``) in a worker thread (``asyncio.to_thread``: the
   loop keeps serving the other sessions meanwhile) and the content then replaces the
   skeleton. Outside a server (notebooks, tests) everything is done at once.
-- **One error path.** :meth:`guard` wraps callbacks (plain or ``async``). One of the page's
+- **One error path.** :meth:`~.guard.PageGuard.guard` wraps callbacks (plain or ``async``). One of the page's
   ``user_errors`` is the visitor's doing: a warning says what is wrong with the values
-  (``page-input`` alert, :meth:`explain`), and the page stays usable. Anything else is a
+  (``page-input`` alert, :meth:`~.guard.PageGuard.explain`), and the page stays usable. Anything else is a
   bug or a broken database, not a bad setting: it is logged with its traceback and the page
   shows the generic translated error (``page-error`` alert), never the exception's text.
-- **URL state.** :meth:`sync_url` keeps ``url_parameters`` of ``state`` in the URL (Panel's
+- **URL state.** :meth:`Page.sync_url` keeps ``url_parameters`` of ``state`` in the URL (Panel's
   ``location.sync``); a bad value in a hand-edited URL is rejected by ``param``'s own
   validation, logged, and the page keeps its default.
 - **Heavy callbacks** are async and run their pure analysis function off the loop in a
@@ -119,7 +119,7 @@ class Page(PageGuard, LatestUpdates, PageSections, pn.viewable.Viewer):
     url_parameters: ClassVar[tuple[str, ...]] = ()
     #: the page's own labels, key -> (French, English), registered when the class is defined
     labels: ClassVar[Mapping[str, tuple[str, str]]] = {}
-    #: the project's errors a visitor's values can cause, shown as a warning (:meth:`explain`)
+    #: the project's errors a visitor's values can cause, shown as a warning (``explain``)
     user_errors: ClassVar[tuple[type[SmartidfError], ...]] = ()
     #: the label of the page's generic error message
     error_label: ClassVar[str] = "error"

@@ -196,7 +196,7 @@ class LatestUpdates:
         starts a new update (an older one still waiting will show nothing), marks ``busy``
         panes as loading until it ends, and hides the page's messages when it succeeds.
         An error of the latest update calls ``blank()`` (no stale figures under the message)
-        and goes on to the page's :meth:`~.page.Page.guard`; an error of a superseded one is
+        and goes on to the page's :meth:`~.guard.PageGuard.guard`; an error of a superseded one is
         only logged. A page with two independent computations (the finder's answer and its
         pooling table) gives the second a ``channel`` of its own: it neither supersedes the
         main one nor hides its messages.

@@ -9,8 +9,8 @@ HoloViews redraw); a new commune refills the small flow-line layer
 (:func:`~smartidf_analysis.plots.commuting.add_flow_layer`) and the table, from a cached
 pair table (:func:`~smartidf_analysis.commuting.selections.commune_flows`). The tables
 (DuckDB and pandas, cached per build and selection) are read in a worker thread, the latest
-change's drawn on the loop (:meth:`CommutingPage._refresh`); URL state, the error path (an
-unknown commune or an empty selection is said in a warning) and loading come from
+change's drawn on the loop; URL state, the error path (an unknown commune or an empty
+selection is said in a warning) and loading come from
 :class:`~smartidf_analysis.apps.page.Page`.
 """
 
@@ -268,9 +268,9 @@ class CommutingPage(Page):
 
     async def _refresh(self, redraw_map: bool) -> None:
         """Read the tables of the state as it is now off the loop (DuckDB and pandas, cached
-        per build and selection: :mod:`.state`), then redraw the map (when ``redraw_map``)
-        and the flows on the loop; only the latest change is shown. An unknown commune or
-        an empty selection empties what could not be drawn and says why (:meth:`explain`)."""
+        per build and selection), then redraw the map (when ``redraw_map``) and the flows on
+        the loop; only the latest change is shown. An unknown commune or an empty selection
+        empties what could not be drawn and says why (:meth:`explain`)."""
         view = self.state.view()
         map_done = not redraw_map
 
