@@ -355,5 +355,5 @@ class BroadbandPage(Page):
             if event.new in options:
                 self.state.param.update(commune=options[event.new], section="commune")
 
-        picker.param.watch(_picked, "value")
+        picker.param.watch(self.guard(_picked), "value")
         return picker
