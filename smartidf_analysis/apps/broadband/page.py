@@ -357,3 +357,6 @@ class BroadbandPage(Page):
 
         picker.param.watch(self.guard(_picked), "value")
         return picker
+
+
+build_page = BroadbandPage.build_page  # what the entry script serves (Page.build_page)

@@ -230,3 +230,6 @@ class BuildingsPage(Page):
         lines = ["- " + escape_markdown(f"{r.producer}, {r.title} ({r.vintage}; {r.licence})")
                  for r in rows.itertuples()]
         return f"**{self.tr('bld_sources')}**\n\n" + "\n".join(dict.fromkeys(lines))
+
+
+build_page = BuildingsPage.build_page  # what the entry script serves (Page.build_page)

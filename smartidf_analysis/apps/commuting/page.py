@@ -329,3 +329,6 @@ class CommutingPage(Page):
                 pn.Column(self._flows_caption, self._table, downloads,
                           sizing_mode="stretch_width")]
         return main, controls
+
+
+build_page = CommutingPage.build_page  # what the entry script serves (Page.build_page)

@@ -338,3 +338,6 @@ class FinderPage(Page):
                       self._melun, self._pool, pool_download, sizing_mode="stretch_width"),
         ]
         return main, controls
+
+
+build_page = FinderPage.build_page  # what the entry script serves (Page.build_page)

@@ -1,5 +1,5 @@
 """The overview page (:mod:`.page`)."""
 
-from .page import OverviewData, OverviewPage, OverviewState
+from .page import OverviewData, OverviewPage, OverviewState, build_page
 
-__all__ = ["OverviewData", "OverviewPage", "OverviewState"]
+__all__ = ["build_page", "OverviewData", "OverviewPage", "OverviewState"]

@@ -217,3 +217,6 @@ class OverviewPage(Page):
                 sizing_mode="stretch_width", styles={"border": "1px solid #d0d7e2",
                                                      "border-radius": "6px", "padding": "6px"}))
         return pn.Row(*cards, sizing_mode="stretch_width")
+
+
+build_page = OverviewPage.build_page  # what the entry script serves (Page.build_page)

@@ -2,7 +2,7 @@
 
 The page's entry script: `smartidf serve` (`panel serve`) runs it for each session."""
 
-from smartidf_analysis.apps.broadband.page import BroadbandPage
+from smartidf_analysis.apps.broadband import build_page
 from smartidf_analysis.apps.shell import serve
 
-serve(BroadbandPage.build_page, BroadbandPage.page)
+serve(build_page, "broadband")

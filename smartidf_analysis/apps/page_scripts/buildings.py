@@ -2,7 +2,7 @@
 
 The page's entry script: `smartidf serve` (`panel serve`) runs it for each session."""
 
-from smartidf_analysis.apps.buildings.page import BuildingsPage
+from smartidf_analysis.apps.buildings import build_page
 from smartidf_analysis.apps.shell import serve
 
-serve(BuildingsPage.build_page, BuildingsPage.page)
+serve(build_page, "buildings")

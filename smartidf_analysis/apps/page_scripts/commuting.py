@@ -2,7 +2,7 @@
 
 The page's entry script: `smartidf serve` (`panel serve`) runs it for each session."""
 
-from smartidf_analysis.apps.commuting.page import CommutingPage
+from smartidf_analysis.apps.commuting import build_page
 from smartidf_analysis.apps.shell import serve
 
-serve(CommutingPage.build_page, CommutingPage.page)
+serve(build_page, "commuting")

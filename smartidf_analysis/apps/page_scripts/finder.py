@@ -2,7 +2,7 @@
 
 The page's entry script: `smartidf serve` (`panel serve`) runs it for each session."""
 
-from smartidf_analysis.apps.finder.page import FinderPage
+from smartidf_analysis.apps.finder import build_page
 from smartidf_analysis.apps.shell import serve
 
-serve(FinderPage.build_page, FinderPage.page)
+serve(build_page, "finder")

@@ -2,7 +2,7 @@
 
 The page's entry script: `smartidf serve` (`panel serve`) runs it for each session."""
 
-from smartidf_analysis.apps.overview.page import OverviewPage
+from smartidf_analysis.apps.overview import build_page
 from smartidf_analysis.apps.shell import serve
 
-serve(OverviewPage.build_page, OverviewPage.page)
+serve(build_page, "overview")

@@ -3,6 +3,6 @@
 The page's entry script: `smartidf serve` (`panel serve`) runs it for each session."""
 
 from smartidf_analysis.apps.shell import serve
-from smartidf_analysis.apps.solar.page import SolarPage
+from smartidf_analysis.apps.solar import build_page
 
-serve(SolarPage.build_page, SolarPage.page)
+serve(build_page, "solar")

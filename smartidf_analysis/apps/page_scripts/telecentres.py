@@ -3,6 +3,6 @@
 The page's entry script: `smartidf serve` (`panel serve`) runs it for each session."""
 
 from smartidf_analysis.apps.shell import serve
-from smartidf_analysis.apps.telecentres.page import TelecentresPage
+from smartidf_analysis.apps.telecentres import build_page
 
-serve(TelecentresPage.build_page, TelecentresPage.page)
+serve(build_page, "telecentres")

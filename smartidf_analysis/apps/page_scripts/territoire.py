@@ -3,6 +3,6 @@
 The page's entry script: `smartidf serve` (`panel serve`) runs it for each session."""
 
 from smartidf_analysis.apps.shell import serve
-from smartidf_analysis.apps.territoire.page import TerritoirePage
+from smartidf_analysis.apps.territoire.page import build_page
 
-serve(TerritoirePage.build_page, TerritoirePage.page)
+serve(build_page, "territoire")

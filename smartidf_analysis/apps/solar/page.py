@@ -357,3 +357,6 @@ class SolarPage(Page):
             self._commune_caption,
         ]
         return main, controls
+
+
+build_page = SolarPage.build_page  # what the entry script serves (Page.build_page)

@@ -286,3 +286,6 @@ class TelecentresPage(Page):
                       self._gpe_caption, **md),
         ]
         return main, controls
+
+
+build_page = TelecentresPage.build_page  # what the entry script serves (Page.build_page)

@@ -169,3 +169,6 @@ class TerritoirePage(Page):
                 callback=lambda p=parts: io.StringIO(report.standalone_html(p, self.lang)),
                 filename=f"{stem}.html", label=self.tr("download_pdf"), color="primary"),
         ]
+
+
+build_page = TerritoirePage.build_page  # what the entry script serves (Page.build_page)
