@@ -72,9 +72,10 @@ class PageGuard:
         self.error_alert.visible = True
 
     def failed(self, exc: Exception, where: str = "callback") -> None:
-        """The one error path: a user error (:attr:`user_errors`) as a warning explained by
+        """The one error path: one of the page's ``user_errors`` as a warning explained by
         :meth:`explain` and logged briefly; anything else logged with its traceback and
-        shown as the generic error, never its text.
+        shown as the generic error, never its text. One message at a time: each hides the
+        other.
 
         Parameters
         ----------
@@ -86,9 +87,10 @@ class PageGuard:
         if isinstance(exc, self.user_errors):
             log.info("%s page: %s: %s: %s", self.page, where, type(exc).__name__, exc)
             self.input_alert.object = self.explain(exc)
-            self.input_alert.visible = True
+            self.error_alert.visible, self.input_alert.visible = False, True
             return
         log.error("%s page: %s failed", self.page, where, exc_info=exc)
+        self.input_alert.visible = False
         self.show_error(exc)
 
     def guard(self, func: Callable) -> Callable:

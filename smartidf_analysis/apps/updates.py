@@ -146,8 +146,8 @@ def run_at_once(coroutine: Coroutine) -> Any:
 
 
 class LatestUpdates:
-    """The update machinery of :class:`~.page.Page` (``_generation`` and ``_tasks`` are set by
-    its ``__init__``)."""
+    """The update machinery of :class:`~.page.Page` (``_generations``, ``_tasks`` and the flush
+    marker are set by its ``__init__``)."""
 
     _generations: dict[str, int]
     _tasks: set[asyncio.Task]
@@ -196,8 +196,8 @@ class LatestUpdates:
         starts a new update (an older one still waiting will show nothing), marks ``busy``
         panes as loading until it ends, and hides the page's messages when it succeeds.
         An error of the latest update calls ``blank()`` (no stale figures under the message)
-        and goes on to the page's :meth:`~.guard.PageGuard.guard`; an error of a superseded one is
-        only logged. A page with two independent computations (the finder's answer and its
+        and goes on to the page's :meth:`~.guard.PageGuard.guard`; an error of a superseded
+        one is only logged. A page with two independent computations (the finder's answer and its
         pooling table) gives the second a ``channel`` of its own: it neither supersedes the
         main one nor hides its messages.
 
