@@ -19,7 +19,9 @@ A page subclasses :class:`Page` and declares:
   :func:`~.i18n.tr` to know them;
 - ``user_errors``: the project's own errors (:mod:`smartidf_analysis.errors`) that a
   visitor's values can cause (a commune code that does not exist, an empty selection, an
-  impossible siting setting), and ``explain(exc)``, what the page says of one.
+  impossible siting setting), and ``explain(exc)``, what the page says of one; optionally
+  ``error_label`` (the label of its generic error message), ``input_alert_classes`` (CSS
+  classes of its warning) and ``extensions`` (Panel extensions it needs).
 
 **One build per session.** A served session pins the database build it opens on
 (:func:`~smartidf_analysis.data.db.pin`) and releases it when it ends
@@ -117,16 +119,11 @@ class Page(PageGuard, LatestUpdates, PageSections, pn.viewable.Viewer):
     page: ClassVar[str] = ""
     State: ClassVar[type[param.Parameterized]] = param.Parameterized
     url_parameters: ClassVar[tuple[str, ...]] = ()
-    #: the page's own labels, key -> (French, English), registered when the class is defined
-    labels: ClassVar[Mapping[str, tuple[str, str]]] = {}
-    #: the project's errors a visitor's values can cause, shown as a warning (``explain``)
-    user_errors: ClassVar[tuple[type[SmartidfError], ...]] = ()
-    #: the label of the page's generic error message
-    error_label: ClassVar[str] = "error"
-    #: CSS classes of the warning alert, besides ``page-input``
-    input_alert_classes: ClassVar[tuple[str, ...]] = ()
-    #: Panel extensions the page needs (``pn.extension`` before it is built)
-    extensions: ClassVar[tuple[str, ...]] = ()
+    labels: ClassVar[Mapping[str, tuple[str, str]]] = {}  # registered with the class
+    user_errors: ClassVar[tuple[type[SmartidfError], ...]] = ()  # said in a warning
+    error_label: ClassVar[str] = "error"  # the label of the generic error message
+    input_alert_classes: ClassVar[tuple[str, ...]] = ()  # the warning's CSS classes
+    extensions: ClassVar[tuple[str, ...]] = ()  # Panel's, loaded by build_page
 
     state = param.ClassSelector(class_=param.Parameterized, doc="""
         The page's values (an instance of the page's ``State``); those named in
