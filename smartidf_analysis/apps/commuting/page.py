@@ -58,14 +58,28 @@ class CommutingPage(Page):
     State = CommutingState
     url_parameters = URL_PARAMETERS
 
+    @classmethod
+    def load(cls, database: str) -> None:
+        """Read, in the worker thread that opens the page, the tables its first drawing needs
+        (the communes and both map frames, cached per build by
+        :mod:`~smartidf_analysis.apps.commuting.state`, where the page reads them).
+
+        Parameters
+        ----------
+        database : str
+            Path of the DuckDB file (the state's caches read the configured one).
+        """
+        communes_table()
+        for paris_as_one in (False, True):
+            map_frame(paris_as_one)
+
     def render(self, data) -> tuple[list, list]:
         """The page's ``(main, sidebar)`` objects made from ``data``.
 
         Parameters
         ----------
         data : object
-            What :meth:`~smartidf_analysis.apps.page.Page.load` returned (None: this page
-            reads its cached tables itself,
+            What :meth:`load` returned (None: this page reads its cached tables itself,
             :mod:`~smartidf_analysis.apps.commuting.state`).
 
         Returns
