@@ -149,6 +149,8 @@ class LatestUpdates:
     """The update machinery of :class:`~.page.Page` (``_generations``, ``_tasks`` and the flush
     marker are set by its ``__init__``)."""
 
+    page: str
+    user_errors: tuple[type[Exception], ...]
     _generations: dict[str, int]
     _tasks: set[asyncio.Task]
     _flushes: int
@@ -240,10 +242,11 @@ class LatestUpdates:
                     pane.loading = False
 
     def first_update(self, update: Callable[..., Awaitable], *args, **kwargs) -> None:
-        """Start the page's content: ``update(*args, **kwargs)`` (an async method, guarded)
-        at once outside a served session (tests, scripts, notebooks,
-        :func:`run_at_once`), else as a task of the server's loop, which serves other
-        sessions while it computes.
+        """Start the page's content: ``update(*args, **kwargs)`` (an async method), served as
+        a task of the server's loop (guarded: the loop serves other sessions while it
+        computes), else at once (:func:`run_at_once`): outside a session (tests, scripts,
+        notebooks, the server's warm-up) a visitor's error is said in the page's warning
+        as when served, and any other error raises to the caller, which made the page.
 
         Parameters
         ----------
@@ -252,10 +255,12 @@ class LatestUpdates:
         *args, **kwargs
             Its arguments.
         """
-        coroutine = self.guard(update)(*args, **kwargs)
         if not is_served():
-            run_at_once(coroutine)
+            try:
+                run_at_once(update(*args, **kwargs))
+            except self.user_errors as exc:
+                self.failed(exc, getattr(update, "__name__", "first update"))
             return
-        task = asyncio.get_running_loop().create_task(coroutine)
+        task = asyncio.get_running_loop().create_task(self.guard(update)(*args, **kwargs))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)

@@ -101,10 +101,10 @@ class BuildingsPage(Page):
             Main objects and sidebar controls.
         """
         self.shared = data
-        self.deck = pn.pane.DeckGL(None, height=DECK_HEIGHT, sizing_mode="stretch_width",
-                                   tooltips={"html": self.tr("bld_tooltip")},
-                                   css_classes=["buildings-deck"])
-        self.deck.param.watch(self.guard(self._clicked), ["click_state"])
+        # the deck.gl view, made with its first specification (an empty DeckGL pane is a
+        # console error in the browser, "data is unset"), in its box meanwhile
+        self.deck: pn.pane.DeckGL | None = None
+        self.deck_box = pn.Column(sizing_mode="stretch_width", min_height=DECK_HEIGHT)
         self.inspector = pn.Column(sizing_mode="stretch_width", css_classes=["roof-inspector"])
         self.caption = pn.pane.Markdown(sizing_mode="stretch_width", css_classes=["deck-caption"])
         self.download = pn.widgets.FileDownload(callback=self._csv, filename="smartidf-buildings.csv",
@@ -123,7 +123,7 @@ class BuildingsPage(Page):
                  if data.raster_synthetic else [])
         self.raster = pn.Column(pn.indicators.LoadingSpinner(value=True, size=40, name=self.tr("loading")),
                                 sizing_mode="stretch_width", min_height=520)
-        tabs = pn.Tabs((self.tr("bld_tab_3d"), pn.Column(self.caption, self.deck, self.inspector,
+        tabs = pn.Tabs((self.tr("bld_tab_3d"), pn.Column(self.caption, self.deck_box, self.inspector,
                                                           sizing_mode="stretch_width")),
                        (self.tr("bld_tab_2d"), pn.Column(*notes, self.raster, sizing_mode="stretch_width")),
                        sizing_mode="stretch_width", dynamic=True)
@@ -175,7 +175,7 @@ class BuildingsPage(Page):
         """The 2.5D view of the state's roof set (one commune of a large set), read and
         specified off the loop; only the latest change is shown."""
         s = self.state
-        async with self.latest() as update:
+        async with self.latest(self.deck_box) as update:
             commune, roofs, spec = await update.run(self._drawn, s.roof_set, s.commune, s.focus)
             with pn.io.hold():
                 self._showing = True
@@ -187,7 +187,15 @@ class BuildingsPage(Page):
                 finally:
                     self._showing = False
                 self.roofs = roofs
-                self.deck.object = spec
+                if self.deck is None:
+                    self.deck = pn.pane.DeckGL(spec, height=DECK_HEIGHT,
+                                               sizing_mode="stretch_width",
+                                               tooltips={"html": self.tr("bld_tooltip")},
+                                               css_classes=["buildings-deck"])
+                    self.deck.param.watch(self.guard(self._clicked), ["click_state"])
+                    self.deck_box[:] = [self.deck]
+                else:
+                    self.deck.object = spec
                 kwh = roofs["annual_kwh"].sum()
                 self.caption.object = self.tr("bld_caption").format(
                     n=fmt_number(len(roofs), self.lang), gwh=fmt_number(kwh / 1e6, self.lang, 2))
