@@ -346,7 +346,7 @@ class Page(PageGuard, LatestUpdates, PageSections, pn.viewable.Viewer):
     @classmethod
     def build_page(cls, lang: str):
         """The page in ``lang``, what its entry script serves (:func:`~.shell.serve`); the
-        page's Panel :attr:`extensions` loaded first.
+        page's Panel ``extensions`` loaded first.
 
         Parameters
         ----------

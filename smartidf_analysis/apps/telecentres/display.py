@@ -38,7 +38,7 @@ def error_message(exc: Exception, lang: str) -> str:
     Parameters
     ----------
     exc : Exception
-        The error of :func:`~smartidf_analysis.apps.telecentres.page.solve`.
+        The error of :func:`~smartidf_analysis.apps.telecentres.state.solve`.
     lang : str
         ``"fr"`` or ``"en"``.
 
