@@ -55,8 +55,10 @@ def bench_page() -> None:
 
     setup()
     page = CommutingPage(lang="fr")
-    pn.Column(page._map, page._table, page._flows_caption, page._alert).get_root(Document())
-    codes = [c for c in page._commune_select.values if c][::97][:12]
+    page.__panel__().server_doc(Document())
+    [select] = [w for w in page.__panel__().select(pn.widgets.Select)
+                if w.name == page.tr("cm_commune")]
+    codes = [c for c in select.values if c][::97][:12]
     page.state.commune = codes[0]  # first selection renders the line glyphs once
     times = []
     for code in codes[1:]:

@@ -88,17 +88,6 @@ def test_the_modules_of_the_db_package_are_its_own():
 
 
 MAX_LINES = 400
-#: The modules still over :data:`MAX_LINES` lines, each being split by its own part of issue 27
-#: (the pages in ``apps/``, the figures in ``plots/``): the list only shrinks, and must end
-#: empty. No reason in a docstring exempts a module.
-OVERSIZED = (
-    "apps/broadband.py",
-    "apps/page.py",
-    "apps/shell.py",
-    "apps/solar.py",
-    "apps/telecentres.py",
-    "apps/territoire/document.py",
-)
 
 
 def lines_of(path: Path) -> int:
@@ -112,17 +101,9 @@ def oversized(paths) -> list[tuple[Path, int]]:
 
 
 def test_no_module_over_400_lines():
-    found = [f"{_rel(path)} ({lines} lines)" for path, lines in oversized(MODULES)
-             if _rel(path) not in OVERSIZED]
+    found = [f"{_rel(path)} ({lines} lines)" for path, lines in oversized(MODULES)]
     assert found == [], ("split these modules by concept into sibling modules (one module per "
                          "concept), re-exporting the names they move")
-
-
-def test_the_oversized_list_names_only_modules_still_over_the_limit():
-    """An entry whose module was split (or removed) leaves the list: it shrinks to empty."""
-    over = {_rel(path) for path, _ in oversized(MODULES)}
-    assert [rel for rel in OVERSIZED if rel not in over] == []
-    assert all(rel.startswith(("apps/", "plots/")) for rel in OVERSIZED)
 
 
 def test_the_line_limit_check_can_fail(tmp_path):

@@ -99,7 +99,8 @@ def test_every_cache_is_keyed_on_the_build(live_db, cache):
     """The same call before and after a new build of the file: a new result, and inside a
     session pinned to the old build, the old one (never an older build's result served to
     a newer session, nor the reverse)."""
-    from smartidf_analysis.apps import buildings, commuting_state
+    from smartidf_analysis.apps import buildings
+    from smartidf_analysis.apps.commuting import state as commuting_state
     from smartidf_analysis.apps.overview import OverviewPage
     from smartidf_analysis.reporting import headlines
     from smartidf_analysis.solar import io as sd

@@ -157,7 +157,7 @@ def test_missing_data_panel_escapes_the_build_error():
 
 
 def test_telecentres_message_of_an_impossible_setting_is_escaped():
-    from smartidf_analysis.apps.telecentres_display import error_message
+    from smartidf_analysis.apps.telecentres.display import error_message
 
     out = rendered(pn.pane.Alert(error_message(ValueError('"><svg onload="x">'), "en")))
     assert "svg" not in {tag for tag, _ in _Parsed(out).tags}
@@ -167,7 +167,7 @@ def test_telecentres_message_of_an_impossible_setting_is_escaped():
 def test_buildings_tooltip_and_inspector_escape_a_building_id(synthetic_db, monkeypatch):
     """A building id from an imported file reaches the deck.gl tooltip (an HTML template
     filled in the browser with the picked row's fields, as they are) and the inspector."""
-    from smartidf_analysis.apps import buildings
+    from smartidf_analysis.apps.buildings import page as buildings
     from smartidf_analysis.apps.i18n import tr
     from smartidf_analysis.plots.roofs3d import LAYER_ID
 

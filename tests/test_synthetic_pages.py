@@ -64,15 +64,15 @@ def test_snapshot_is_made_from_copies_of_the_page(synthetic_db):
     """Saving the page's own objects moved its figures into the saved document (and kept the
     saved models tied to the session's objects); the snapshot saves a copy made again from
     the session's state."""
-    from smartidf_analysis.apps import shell
     from smartidf_analysis.apps.overview import OverviewPage
+    from smartidf_analysis.apps.snapshot import snapshot_html
 
     page = OverviewPage(lang="en")
     page.state.param.update(paris_as_one=True)
     view = PageView(page)
     figures = view.figures()
     assert figures and all(figure.document is None for figure in figures)
-    html = shell.snapshot_html("overview", page.snapshot, "en").getvalue()
+    html = snapshot_html("overview", page.snapshot, "en").getvalue()
     assert "<html" in html.lower() and tr("overview", "en") in html
     assert all(figure.document is None for figure in figures)  # still the session's alone
     shown = re.search(r"[\d,]+ communes", view.text("map-caption")).group(0)

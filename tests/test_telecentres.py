@@ -436,7 +436,7 @@ def test_page_reacts_to_p_and_reports_impossible_settings(real_db, monkeypatch):
     monkeypatch.setenv("SMARTIDF_DB", str(real_db))
     from page_view import PageView
 
-    from smartidf_analysis.apps import telecentres as page_module
+    from smartidf_analysis.apps.telecentres import page as page_module
 
     page = page_module.TelecentresPage(lang="fr")
     view = PageView(page)
@@ -495,7 +495,7 @@ def test_page_works_on_the_synthetic_region(synthetic_db):
     than the default p must still give a page with results, not an error."""
     from page_view import PageView
 
-    from smartidf_analysis.apps import telecentres as page_module
+    from smartidf_analysis.apps.telecentres import page as page_module
 
     page = page_module.TelecentresPage(lang="fr")
     view = PageView(page)
@@ -518,7 +518,7 @@ def test_page_compares_the_network_with_and_without_the_grand_paris_express(real
     monkeypatch.setenv("SMARTIDF_DB", str(real_db))
     from page_view import PageView
 
-    from smartidf_analysis.apps import telecentres as page_module
+    from smartidf_analysis.apps.telecentres import page as page_module
     from smartidf_analysis.telecentres import networks
 
     page = page_module.TelecentresPage(lang="fr")

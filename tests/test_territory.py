@@ -294,7 +294,7 @@ def test_merged_2018_communes_fill_their_current_commune(real_db, mirror):
 
     import shapely
 
-    from smartidf_analysis.apps.territoire.document import level_outlines
+    from smartidf_analysis.apps.territoire.flows_map import level_outlines
     from smartidf_analysis.data.harmonise import MERGED_WITHOUT_DELEGATED
 
     con = duckdb.connect(str(real_db), read_only=True)

@@ -10,7 +10,7 @@ without sending. Seen in the served app (a probe found it once in a 120 s load r
 the symptom is a page whose spinner stays on until its next change (measured again
 without a thread pool, 2026-12-03: 2 of 517 widget changes never answered in
 ``benchmarks/load.py``, both after async callbacks, whose results go through that queue).
-The project's workaround, public API only (``apps/page.py``): after each async callback's
+The project's workaround, public API only (``apps/updates.py``): after each async callback's
 result, the page changes a hidden pane a little later (Bokeh's
 ``Document.add_timeout_callback``), and that write makes Panel send what it left queued;
 the server refuses to start on a Panel release the workaround was not checked on. The
@@ -88,7 +88,7 @@ def socket_writes():
 
 
 @pytest.mark.xfail(strict=True, reason="Panel 1.9.4 leaves a queued websocket message unsent "
-                   "(write queue race); pages flush it (apps/page.py)")
+                   "(write queue race); pages flush it (apps/updates.py)")
 def test_panel_sends_every_queued_message_in_order(socket_writes):
     sent, pending = socket_writes
 
@@ -116,7 +116,7 @@ def test_panel_sends_every_queued_message_in_order(socket_writes):
 
 
 def test_the_server_refuses_a_panel_release_the_workaround_was_not_checked_on():
-    from smartidf_analysis.apps.page import PANEL_WRITE_QUEUE_RACE, check_panel_version
+    from smartidf_analysis.apps.updates import PANEL_WRITE_QUEUE_RACE, check_panel_version
 
     check_panel_version(PANEL_WRITE_QUEUE_RACE[0])
     check_panel_version()  # the locked environment's Panel is a checked one

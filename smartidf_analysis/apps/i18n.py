@@ -69,6 +69,8 @@ LABELS: dict[str, tuple[str, str]] = {
 
 def register(labels: dict[str, tuple[str, str]]) -> None:
     """Add a page's own labels (key -> (French, English)); a key may not change meaning.
+    :class:`~smartidf_analysis.apps.page.Page` calls it with a page class's ``labels`` when the
+    class is defined.
 
     Parameters
     ----------
@@ -104,9 +106,13 @@ def tr(key: str, lang: str = "fr") -> str:
     Raises
     ------
     KeyError
-        For an unknown key.
+        For an unknown key (a page's own labels are known once its package is imported).
     """
-    fr, en = LABELS[key]
+    try:
+        fr, en = LABELS[key]
+    except KeyError:
+        raise KeyError(f"unknown label {key!r}: the common ones are in apps/i18n.py, a "
+                       "page's own are registered when its package is imported") from None
     return en if lang == "en" else fr
 
 

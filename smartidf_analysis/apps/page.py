@@ -1,9 +1,6 @@
 """The base class of every served page: URL state, error guard, loading state and a cache of
 the page's data keyed on the database build.
 
-Over 400 lines: the module's account of a page's life and the numpydoc sections of
-:class:`Page`'s methods; the code itself is under 300 lines.
-
 A page subclasses :class:`Page` and declares:
 
 - ``page``: its name in :data:`~.shell.PAGES` (``"broadband"``...);
@@ -16,7 +13,15 @@ A page subclasses :class:`Page` and declares:
   a rebuilt database is never served from a stale cache), computed once even when ten
   sessions open the page at once;
 - ``render(data)``: the page's content, ``(main, sidebar)`` lists of panes and widgets, made
-  on the server's event loop from the loaded data.
+  on the server's event loop from the loaded data;
+- ``labels``: its French and English texts (its ``texts`` module's ``LABELS``), registered
+  with :mod:`~.i18n` when the class is defined: importing the page's package is enough for
+  :func:`~.i18n.tr` to know them;
+- ``user_errors``: the project's own errors (:mod:`smartidf_analysis.errors`) that a
+  visitor's values can cause (a commune code that does not exist, an empty selection, an
+  impossible siting setting), and ``explain(exc)``, what the page says of one; optionally
+  ``error_label`` (the label of its generic error message), ``input_alert_classes`` (CSS
+  classes of its warning) and ``extensions`` (Panel extensions it needs).
 
 **One build per session.** A served session pins the database build it opens on
 (:func:`~smartidf_analysis.data.db.pin`) and releases it when it ends
@@ -35,24 +40,27 @@ What the base does, the same for every page:
   websocket is live (``pn.state.onload``) in a worker thread (``asyncio.to_thread``: the
   loop keeps serving the other sessions meanwhile) and the content then replaces the
   skeleton. Outside a server (notebooks, tests) everything is done at once.
-- **Error guard.** :meth:`guard` wraps callbacks (plain or ``async``): an error is logged with
-  its traceback and the page shows a short translated message (``page-error`` alert), never
-  a traceback.
-- **URL state.** :meth:`sync_url` keeps ``url_parameters`` of ``state`` in the URL (Panel's
+- **One error path.** :meth:`~.guard.PageGuard.guard` wraps callbacks (plain or ``async``). One of the page's
+  ``user_errors`` is the visitor's doing: a warning says what is wrong with the values
+  (``page-input`` alert, :meth:`~.guard.PageGuard.explain`), and the page stays usable. Anything else is a
+  bug or a broken database, not a bad setting: it is logged with its traceback and the page
+  shows the generic translated error (``page-error`` alert), never the exception's text.
+- **URL state.** :meth:`Page.sync_url` keeps ``url_parameters`` of ``state`` in the URL (Panel's
   ``location.sync``); a bad value in a hand-edited URL is rejected by ``param``'s own
   validation, logged, and the page keeps its default.
-- **Heavy callbacks** call :meth:`in_thread` (``await self.in_thread(func, ...)``) on a pure
-  analysis function, then set the results on the loop (Panel's documented concurrency
-  pattern for async callbacks).
+- **Heavy callbacks** are async and run their pure analysis function off the loop in a
+  :meth:`~.updates.LatestUpdates.latest` block (``await update.run(func, ...)``, a worker
+  thread), then set the results on the loop (Panel's documented concurrency pattern for
+  async callbacks); only the latest change's result is shown.
+- **Serving**: :meth:`Page.build_page` is what a page's entry script hands to
+  :func:`~.shell.serve`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import functools
-import inspect
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 import panel as pn
@@ -61,43 +69,15 @@ import param
 from smartidf_analysis import config
 from smartidf_analysis.data import db
 from smartidf_analysis.data.build_cache import BuildCache
+from smartidf_analysis.errors import SmartidfError
 
-from .i18n import LANGS, tr
+from .guard import PageGuard
+from .i18n import LANGS, register, tr
+from .sections import PageSections
 from .shell import is_served, template
+from .updates import LatestUpdates
 
 log = logging.getLogger("smartidf.apps.page")
-
-#: Panel releases whose write queue can leave a message to the browser unsent (see
-#: ``tests/test_upstream_bugs.py``, strict xfail): :meth:`Page.in_thread` works around it by
-#: a later change of a hidden pane, which makes Panel send what it left queued. Another
-#: Panel release stops the server at start-up (:func:`check_panel_version`) until the
-#: reproduction says whether the workaround is still needed.
-PANEL_WRITE_QUEUE_RACE = ("1.9.4",)
-FLUSH_AFTER_MS = (250, 1500)  # [ms] after an async callback's result came back
-
-
-def check_panel_version(version: str | None = None) -> None:
-    """Raise unless ``version`` (default: the installed Panel) is one the write-queue
-    workaround was checked against (:data:`PANEL_WRITE_QUEUE_RACE`).
-
-    Parameters
-    ----------
-    version : str, optional
-        A Panel version; default the installed one.
-
-    Raises
-    ------
-    RuntimeError
-        For a version not in :data:`PANEL_WRITE_QUEUE_RACE`.
-    """
-    version = version or pn.__version__
-    if version not in PANEL_WRITE_QUEUE_RACE:
-        raise RuntimeError(
-            f"Panel {version}: the served pages work around a write-queue race of Panel "
-            f"{', '.join(PANEL_WRITE_QUEUE_RACE)} (apps/page.py). Run "
-            "tests/test_upstream_bugs.py: if the race is fixed (XPASS), remove the "
-            "workaround; if not, add this version to PANEL_WRITE_QUEUE_RACE.")
-
 
 #: each page class's shared data, of the last build it was loaded for
 _PAGE_DATA = BuildCache(max_items=64, latest_build_only=True)
@@ -133,18 +113,27 @@ def clear_cache() -> None:
     _PAGE_DATA.clear()
 
 
-class Page(pn.viewable.Viewer):
+class Page(PageGuard, LatestUpdates, PageSections, pn.viewable.Viewer):
     """One session's page (see the module docstring for what a subclass declares)."""
 
     page: ClassVar[str] = ""
     State: ClassVar[type[param.Parameterized]] = param.Parameterized
     url_parameters: ClassVar[tuple[str, ...]] = ()
+    labels: ClassVar[Mapping[str, tuple[str, str]]] = {}  # registered with the class
+    user_errors: ClassVar[tuple[type[SmartidfError], ...]] = ()  # said in a warning
+    error_label: ClassVar[str] = "error"  # the label of the generic error message
+    input_alert_classes: ClassVar[tuple[str, ...]] = ()  # the warning's CSS classes
+    extensions: ClassVar[tuple[str, ...]] = ()  # Panel's, loaded by build_page
 
     state = param.ClassSelector(class_=param.Parameterized, doc="""
         The page's values (an instance of the page's ``State``); those named in
         ``url_parameters`` are kept in the URL.""")
     lang = param.Selector(default="fr", objects=list(LANGS), doc="""
         Language of the page's texts and number formats (French first).""")
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        register(cls.labels)
 
     def __init__(self, **params):
         params.setdefault("state", self.State())
@@ -155,6 +144,11 @@ class Page(pn.viewable.Viewer):
                                          sizing_mode="stretch_width", css_classes=["page-error"])
         self.url_alert = pn.pane.Alert("", alert_type="warning", visible=False,
                                        sizing_mode="stretch_width", css_classes=["page-url-alert"])
+        self.input_alert = pn.pane.Alert("", alert_type="warning", visible=False,
+                                         sizing_mode="stretch_width",
+                                         css_classes=["page-input", *self.input_alert_classes])
+        self._generations: dict[str, int] = {}  # channel -> its latest update (LatestUpdates)
+        self._tasks: set[asyncio.Task] = set()  # the first update's, served
         self._main = pn.Column(sizing_mode="stretch_width", css_classes=["page-main"])
         self._flush_marker = pn.pane.HTML("", visible=False, css_classes=["page-flush"])
         self._flushes = 0
@@ -238,64 +232,6 @@ class Page(pn.viewable.Viewer):
         """
         return tr(key, self.lang)
 
-    def show_error(self, exc: BaseException | None, message: str | None = None) -> None:
-        """Show ``message`` (default: the generic translated error) in the page's alert, or
-        hide the alert when ``exc`` is None and no message is given.
-
-        Parameters
-        ----------
-        exc : BaseException or None
-            The error (not shown to the user).
-        message : str, optional
-            Text shown instead of the generic one.
-        """
-        if exc is None and message is None:
-            self.error_alert.visible = False
-            return
-        self.error_alert.object = message or self.tr("error")
-        self.error_alert.visible = True
-
-    def guard(self, func: Callable) -> Callable:
-        """``func`` (a callback, plain or async) with errors logged and shown as a short
-        message in the page.
-
-        Parameters
-        ----------
-        func : callable
-            The callback.
-
-        Returns
-        -------
-        callable
-            The wrapped callback (it returns None after an error); it runs under the session's
-            pinned build.
-        """
-        name = getattr(func, "__name__", repr(func))
-        page = self
-
-        def failed(exc: BaseException) -> None:
-            log.error("%s page: callback %s failed", self.page, name, exc_info=exc)
-            self.show_error(exc)
-
-        if inspect.iscoroutinefunction(func):
-            @functools.wraps(func)
-            async def guarded_async(*args, **kwargs):
-                try:
-                    with db.using(page.build):
-                        return await func(*args, **kwargs)
-                except Exception as exc:  # noqa: BLE001 - never a traceback in the browser
-                    failed(exc)
-            return guarded_async
-
-        @functools.wraps(func)
-        def guarded_sync(*args, **kwargs):
-            try:
-                with db.using(page.build):
-                    return func(*args, **kwargs)
-            except Exception as exc:  # noqa: BLE001 - never a traceback in the browser
-                failed(exc)
-        return guarded_sync
-
     def watch(self, func: Callable, names: list[str]) -> None:
         """Call ``func`` (guarded) when any of the state's ``names`` change.
 
@@ -308,39 +244,9 @@ class Page(pn.viewable.Viewer):
         """
         self.state.param.watch(self.guard(func), names)
 
-    async def in_thread(self, func: Callable, *args, **kwargs) -> Any:
-        """``func(*args, **kwargs)`` in a worker thread when served (the event loop keeps
-        serving other sessions), at once otherwise. For pure analysis functions only:
-        they must not touch the page's panes or widgets.
-
-        Served, the page is also changed a little later (:data:`FLUSH_AFTER_MS`: a hidden
-        pane's text), so that whatever the caller then shows reaches the browser even when
-        Panel's write queue left it queued (:data:`PANEL_WRITE_QUEUE_RACE`).
-
-        Parameters
-        ----------
-        func : callable
-            A pure function.
-        *args, **kwargs
-            Its arguments.
-
-        Returns
-        -------
-        object
-            What ``func`` returned.
-        """
-        if not is_served():
-            return func(*args, **kwargs)
-        result = await asyncio.to_thread(func, *args, **kwargs)
-        doc = pn.state.curdoc
-        if doc is not None:
-            for delay in FLUSH_AFTER_MS:
-                doc.add_timeout_callback(self._flush, delay)
-        return result
-
     def snapshot(self) -> list:
         """The page's content made again from this session's state and build, for the HTML
-        snapshot (:func:`~.shell.snapshot_html` calls it in a thread of its own, where the
+        snapshot (:func:`~.snapshot.snapshot_html` calls it in a thread of its own, where the
         copy is built at once, as outside a server): the session's own objects are never
         saved (their saved models would stay tied to them).
 
@@ -357,69 +263,6 @@ class Page(pn.viewable.Viewer):
                                    if name != "name"})
         main, _sidebar = copy.render(data)
         return main
-
-    def _flush(self) -> None:
-        """A change of the hidden marker pane: Panel then sends what it still held queued."""
-        self._flushes += 1
-        self._flush_marker.object = f"<!-- {self._flushes} -->"
-
-    def when_shown(self, section: str, draw: Callable[[], None] | None) -> None:
-        """``draw()`` now if ``section`` is the shown one (``state.section``), else when it is
-        next shown, so that a hidden section's charts are built for nobody (``None``: forget
-        the section's pending drawing). For pages whose ``State`` has a ``section``.
-
-        Parameters
-        ----------
-        section : str
-            A section name.
-        draw : callable or None
-            The drawing, called without arguments.
-        """
-        if draw is None:
-            self._pending.pop(section, None)
-        elif self.state.section == section:
-            self._pending.pop(section, None)
-            draw()
-        else:
-            self._pending[section] = draw
-
-    def section_tabs(self, sections: dict[str, list], titles: dict[str, str],
-                     **params) -> pn.Tabs:
-        """``sections`` (name -> objects) as Panel's dynamic tabs titled ``titles[name]``, the
-        shown one kept in ``state.section`` both ways (so in the URL when it is a URL
-        parameter). Dynamic: a tab's models are made when it is first shown, and the
-        drawings :meth:`when_shown` holds for it are run then.
-
-        Parameters
-        ----------
-        sections : dict of str to list
-            Section name -> objects.
-        titles : dict of str to str
-            Section name -> tab title.
-        **params
-            Further keyword arguments of ``pn.Tabs``.
-
-        Returns
-        -------
-        panel.Tabs
-            The tabs.
-        """
-        names = list(sections)
-        tabs = pn.Tabs(*((titles[name], pn.Column(*sections[name], sizing_mode="stretch_width"))
-                         for name in names),
-                       active=names.index(self.state.section), dynamic=True,
-                       sizing_mode="stretch_width", **params)
-
-        def shown(*_):
-            tabs.active = names.index(self.state.section)
-            draw = self._pending.pop(self.state.section, None)
-            if draw is not None:
-                draw()
-
-        tabs.param.watch(self.guard(lambda event: setattr(self.state, "section",
-                                                          names[event.new])), "active")
-        self.watch(shown, ["section"])
-        return tabs
 
     def sync_url(self) -> None:
         """Keep ``url_parameters`` of the state in the URL (both ways)."""
@@ -451,7 +294,8 @@ class Page(pn.viewable.Viewer):
         self.prepare(data)
         self.sync_url()  # the URL's values are set before the content is made from them
         main, sidebar = self.render(data)
-        self._main[:] = [self.url_alert, self.error_alert, self._flush_marker, *main]
+        self._main[:] = [self.url_alert, self.error_alert, self.input_alert, self._flush_marker,
+                         *main]
         self._sidebar[:] = sidebar
         self._main.loading = False
         self.ready = True
@@ -498,3 +342,22 @@ class Page(pn.viewable.Viewer):
         self._layout = template(self.page, [self._main], sidebar=[self._sidebar],
                                 lang=self.lang, snapshot=self.snapshot)
         return self._layout
+
+    @classmethod
+    def build_page(cls, lang: str):
+        """The page in ``lang``, what its entry script serves (:func:`~.shell.serve`); the
+        page's Panel ``extensions`` loaded first.
+
+        Parameters
+        ----------
+        lang : str
+            ``"fr"`` or ``"en"``.
+
+        Returns
+        -------
+        panel.template.BootstrapTemplate or panel.Row
+            The template when served, a row in a notebook.
+        """
+        if cls.extensions:
+            pn.extension(*cls.extensions)
+        return cls(lang=lang).__panel__()

@@ -1,13 +1,8 @@
-"""The shared page shell: template, navigation, language, synthetic banner, error guard.
-
-Over 400 lines: the accounts of Panel's behaviours worked around here and the numpydoc
-sections of the public functions; the code itself is under 200 lines.
-"""
+"""The shared page shell: template, navigation, language, synthetic banner, error guard."""
 
 from __future__ import annotations
 
 import contextlib
-import io
 import logging
 from collections.abc import Callable
 
@@ -20,6 +15,7 @@ from smartidf_analysis.data.build_cache import per_build
 
 from .i18n import LANGS, tr
 from .safe_text import escape_markdown
+from .snapshot import snapshot_button
 
 log = logging.getLogger("smartidf.apps")
 
@@ -199,14 +195,11 @@ def template(page: str, main: list, sidebar: list | None = None, lang: str = "fr
 
     def snapshot_objects() -> list:
         """Copies of the banner and the content, never the session's own objects (see
-        :func:`snapshot_html`)."""
+        (:func:`~.snapshot.snapshot_html`)."""
         content = snapshot() if snapshot is not None else [obj.clone() for obj in main]
         return [*(obj.clone() for obj in banner), *content]
 
-    save_button = pn.widgets.FileDownload(
-        callback=lambda: snapshot_html(page, snapshot_objects, lang),
-        filename=f"smartidf-{page}.html", label=tr("save_html", lang),
-        color="light", sizing_mode="stretch_width")
+    save_button = snapshot_button(page, snapshot_objects, lang)
     if not is_served():  # inline in JupyterLab: the template's CSS would not load there
         return pn.Row(pn.Column(navigation(lang, page), *(sidebar or []), width=300),
                       pn.Column(*banner, *main, sizing_mode="stretch_width"),
@@ -223,74 +216,6 @@ def template(page: str, main: list, sidebar: list | None = None, lang: str = "fr
         busy_indicator=None,
     )
     return tpl
-
-
-def csv_buffer(frame) -> io.StringIO:
-    """A table as CSV text for a ``FileDownload`` (UTF-8, no index).
-
-    Parameters
-    ----------
-    frame : DataFrame
-        The table.
-
-    Returns
-    -------
-    io.StringIO
-        The CSV, positioned at its start.
-    """
-    buffer = io.StringIO()
-    frame.to_csv(buffer, index=False)
-    buffer.seek(0)
-    return buffer
-
-
-def snapshot_html(page: str, make_objects: Callable[[], list], lang: str) -> io.StringIO:
-    """The page's current content as one standalone HTML file (resources inlined, no
-    server needed): what a decision maker attaches to an e-mail. ``make_objects()`` gives
-    the objects to save: copies made for the snapshot, never the session's own objects.
-
-    Saving an object makes Bokeh models for the saved document that Panel keeps and updates
-    at every later change of the object; saving the session's objects tied them to that
-    document for good: a later change (a checkbox on the overview) put this session's
-    stylesheet models into it ("Models must be owned by only a single document,
-    ImportedStyleSheet" in the server log) and re-pointed them at Panel's CDN, which the
-    browser then asked for (``net::ERR_NAME_NOT_RESOLVED`` offline); and the Bokeh figures
-    of the session were moved into the saved document.
-
-    Parameters
-    ----------
-    page : str
-        A page of :data:`PAGES` (the title).
-    make_objects : callable
-        Returns the objects to save (copies).
-    lang : str
-        Language of the title.
-
-    Returns
-    -------
-    io.StringIO
-        The HTML, positioned at its start.
-    """
-    from concurrent.futures import ThreadPoolExecutor
-
-    from bokeh.resources import INLINE
-
-    buffer = io.StringIO()
-    title = f"{tr('app_title', lang)} — {tr(page, lang)}"
-
-    def save() -> None:
-        pn.Column(pn.pane.Markdown(f"# {title}"), *make_objects()).save(
-            buffer, title=title, resources=INLINE, embed=False)
-
-    # Made and saved in a thread of its own, where no session document is current: inside
-    # the session (Panel 1.9.4), saving re-pointed the served page's stylesheets at Panel's
-    # CDN, which fails offline (measured 2026-12-03: 6 failed CSS requests after one click),
-    # and the copies would be made as the session's (a page is built synchronously outside a
-    # session). The event loop waits for it, so the page's state does not change meanwhile.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(save).result()
-    buffer.seek(0)
-    return buffer
 
 
 MAX_URL_VALUE = 512  # characters of one URL query value

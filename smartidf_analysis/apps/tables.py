@@ -1,7 +1,9 @@
-"""Number formats of the pages' tables (Tabulator), French or English style."""
+"""The pages' tables: number formats (Tabulator), French or English style, and the CSV of a
+table for a download button."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping
 
 import pandas as pd
@@ -67,3 +69,22 @@ def number_formatters(frame: pd.DataFrame | None, lang: str, digits: Mapping[str
             spec.update(symbol=suffixes[column], symbolAfter=True)
         out[column] = spec
     return out
+
+
+def csv_buffer(frame) -> io.StringIO:
+    """A table as CSV text for a ``FileDownload`` (UTF-8, no index).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The table.
+
+    Returns
+    -------
+    io.StringIO
+        The CSV, positioned at its start.
+    """
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False)
+    buffer.seek(0)
+    return buffer

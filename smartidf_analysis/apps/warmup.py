@@ -81,9 +81,9 @@ def setup() -> None:
     import panel as pn
     from tornado.ioloop import IOLoop
 
-    from smartidf_analysis.apps.page import check_panel_version
     from smartidf_analysis.apps.shell import page_html_key
     from smartidf_analysis.apps.supervisor import worker_dies_with_server
+    from smartidf_analysis.apps.updates import check_panel_version
 
     worker_dies_with_server()  # a forked worker stops with the process that forked it
     check_panel_version()  # the pages' workaround of a Panel bug was checked on this release

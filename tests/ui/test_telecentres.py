@@ -65,7 +65,7 @@ def test_english_page_and_url_state(page, served_app, console_errors):
 def test_grand_paris_express_comparison_is_made_when_asked(page, served_app, console_errors):
     """The with / without GPE table exists only once asked for (it is not built at each
     opening), then shows the two networks."""
-    from smartidf_analysis.apps.telecentres_labels import LABELS
+    from smartidf_analysis.apps.telecentres.texts import LABELS
 
     _open(page, f"{served_app}/telecentres?n_sites=20")
     expect(page.locator(".tc-kpi").first).to_contain_text("usagers par jour", timeout=TIMEOUT)

@@ -17,8 +17,9 @@ import pandas as pd
 import panel as pn
 
 from smartidf_analysis.apps.page import Page
-from smartidf_analysis.apps.shell import csv_buffer, missing_data_panel
-from smartidf_analysis.apps.territoire import report
+from smartidf_analysis.apps.shell import missing_data_panel
+from smartidf_analysis.apps.tables import csv_buffer
+from smartidf_analysis.apps.territoire import report, texts
 from smartidf_analysis.apps.territoire.document import esc
 from smartidf_analysis.apps.territoire.state import TerritoireState
 from smartidf_analysis.data import db
@@ -50,6 +51,7 @@ class TerritoirePage(Page):
     """One territory's profile across the four themes."""
 
     page = "territoire"
+    labels = texts.LABELS
     State = TerritoireState
     url_parameters = ("code", "level")
 
@@ -100,7 +102,7 @@ class TerritoirePage(Page):
         self._search.param.watch(self.guard(self._on_search), "value_input")
         self._matches.param.watch(self.guard(self._on_pick), "value")
         self.watch(self._show, ["code", "level"])
-        self._show()
+        self.first_update(self._show)
         main = [self._content, self._downloads]
         if not shared.missing.empty:
             main.insert(0, missing_data_panel(shared.missing, self.lang))
@@ -122,22 +124,32 @@ class TerritoirePage(Page):
             level, code = event.new.split(":", 1)
             self.state.param.update(code=code, level=level)
 
-    def _show(self, *_) -> None:
+    async def _show(self, *_) -> None:
+        """The state's territory: its figures and HTML made off the loop
+        (:func:`~smartidf_analysis.apps.territoire.report.report_parts`), the latest change's
+        shown. A code that names no territory is answered in the content, with the closest
+        names (the search's answer, not an error)."""
         code, level = self.state.code.strip(), self.state.level or None
-        self._downloads[:] = []
-        if not code:
-            self._content.object = f"<p>{esc(self.tr('territory_pick'))}</p>"
-            return
-        try:
-            parts = report.report_parts(code, level, self.lang, inputs=self.shared.inputs)
-        except terr.TerritoryNotFound as exc:
-            close = "; ".join(f"{r.name} ({self.tr('level_' + r.level)} {r.code})"
-                              for r in exc.suggestions.itertuples())
-            hint = f"<p>{esc(self.tr('territory_closest'))} : {esc(close)}</p>" if close else ""
-            self._content.object = (
-                f"<div class='territory-unknown'><p>{esc(self.tr('territory_no_match'))} "
-                f"« {esc(code)} ».</p>{hint}</div>")
-            return
+        async with self.latest(self._content) as update:
+            self._downloads[:] = []
+            if not code:
+                self._content.object = f"<p>{esc(self.tr('territory_pick'))}</p>"
+                return
+            try:
+                parts = await update.run(report.report_parts, code, level, self.lang,
+                                         inputs=self.shared.inputs)
+            except terr.TerritoryNotFound as exc:
+                close = "; ".join(f"{r.name} ({self.tr('level_' + r.level)} {r.code})"
+                                  for r in exc.suggestions.itertuples())
+                hint = f"<p>{esc(self.tr('territory_closest'))} : {esc(close)}</p>" if close else ""
+                self._content.object = (
+                    f"<div class='territory-unknown'><p>{esc(self.tr('territory_no_match'))} "
+                    f"« {esc(code)} ».</p>{hint}</div>")
+                return
+            with pn.io.hold():
+                self._show_parts(parts)
+
+    def _show_parts(self, parts: dict) -> None:
         self._content.object = parts["body"]
         t = parts["profile"].attrs["territory"]
         stem = f"{t['level']}-{t['code']}"
@@ -159,17 +171,4 @@ class TerritoirePage(Page):
         ]
 
 
-def build_page(lang: str):
-    """The "Mon territoire" page in ``lang``.
-
-    Parameters
-    ----------
-    lang : str
-        Language of the page (``"fr"`` or ``"en"``).
-
-    Returns
-    -------
-    object
-        The page's Panel layout (``TerritoirePage.__panel__``).
-    """
-    return TerritoirePage(lang=lang).__panel__()
+build_page = TerritoirePage.build_page  # what the entry script serves (Page.build_page)

@@ -22,7 +22,8 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from smartidf_analysis.apps.i18n import tr
-from smartidf_analysis.apps.territoire.document import esc, flows_map_svg, profile_body
+from smartidf_analysis.apps.territoire.document import esc, profile_body
+from smartidf_analysis.apps.territoire.flows_map import flows_map_svg
 from smartidf_analysis.broadband import io as broadband_io
 from smartidf_analysis.data import db
 from smartidf_analysis.data.build_cache import per_build

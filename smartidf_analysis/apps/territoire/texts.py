@@ -1,9 +1,7 @@
-"""The "Mon territoire" page's and report's labels (French first, English), registered in
-:mod:`smartidf_analysis.apps.i18n`."""
+"""The "Mon territoire" page's and report's labels (French first, English), declared by the
+page class (``labels``) and by the report's document (:mod:`.document`)."""
 
 from __future__ import annotations
-
-from smartidf_analysis.apps.i18n import register
 
 LABELS: dict[str, tuple[str, str]] = {
     "territoire": ("Mon territoire", "My territory"),
@@ -115,4 +113,3 @@ LABELS: dict[str, tuple[str, str]] = {
     "download_sites": ("CSV — sites proches", "CSV — nearest sites"),
     "download_pooling": ("CSV — mutualisation", "CSV — pooling"),
 }
-register(LABELS)

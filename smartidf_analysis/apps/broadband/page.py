@@ -5,20 +5,15 @@ The map is a :class:`~smartidf_analysis.plots.polygon_map.PolygonMap` built once
 moving the quarter slider only replaces its value column (milliseconds of server time).
 Tables, indicators, map geometry and department bounds are loaded once per database build
 (:meth:`BroadbandPage.load`). State is in the URL (:class:`~.page.Page`).
-
-Over 400 lines: one page's five sections and the numpydoc sections of its methods; splitting
-the sections apart would spread one session's state over modules.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import panel as pn
-import param
 
 from smartidf_analysis import broadband as bb
 from smartidf_analysis import plots
@@ -27,77 +22,30 @@ from smartidf_analysis.broadband import io as bio
 from smartidf_analysis.plots import broadband as pb
 from smartidf_analysis.plots.polygon_map import PolygonMap
 
-from . import broadband_display as show
-from .broadband_display import pct, quarter_text
-from .i18n import fmt_number, tr
-from .page import Page
-from .safe_text import escape_markdown
-from .shell import csv_buffer
+from ..i18n import fmt_number, tr
+from ..page import Page
+from ..safe_text import escape_markdown
+from ..tables import csv_buffer
+from . import display as show
+from . import texts
+from .display import pct, quarter_text
+from .state import (
+    DEPARTMENTS,
+    INDICATORS,
+    MAP_ASPECT,
+    SECTIONS,
+    SOURCES,
+    BroadbandPageData,
+    BroadbandState,
+)
 
 log = logging.getLogger("smartidf.apps.broadband")
-
-INDICATORS = bi.MAP_INDICATORS
-MAP_ASPECT = 1.6  # width / height of the map on a usual screen, to fit a department in view
-DEPARTMENTS = ("all", "75", "77", "78", "91", "92", "93", "94", "95")
-#: the page's sections, one tab each below the headline (the tab titles' label keys)
-SECTIONS = {"map": "bb_tab_map", "series": "bb_series_heading", "commune": "bb_inspector_title",
-            "gaps": "bb_gap_title", "zoning": "bb_zoning_title"}
-SOURCES = {"fibre": ["fibre_deployment", "premises"],  # tables whose provenance is cited
-           "series": ["fibre_department_series", "fibre_deployment"]}
-
-
-@dataclass(frozen=True)
-class BroadbandPageData:
-    """What every session of the page shares, for one database build.
-
-    Parameters
-    ----------
-    data : BroadbandData
-        The broadband tables (:func:`smartidf_analysis.broadband.io.load`).
-    ind : Indicators
-        Their indicators (:func:`~smartidf_analysis.broadband.indicators.compute_indicators`).
-    geometry : DataFrame
-        Map units with ``geometry_wkb``.
-    bounds : dict of str to (float, float, float, float)
-        Department -> map bounds ``(x0, x1, y0, y1)`` [m, EPSG:3857].
-    by_quarter : dict of str to DataFrame
-        Quarter -> coverage, in the map's commune order.
-    """
-
-    data: bb.BroadbandData
-    ind: bi.Indicators
-    geometry: pd.DataFrame
-    bounds: dict[str, tuple[float, float, float, float]]  # Web Mercator [m] per department
-    by_quarter: dict[str, pd.DataFrame]  # coverage per quarter, in the map's commune order
-
-
-class BroadbandState(param.Parameterized):
-    """Page state (synced to the URL)."""
-
-    quarter = param.Selector(default="2018Q1", objects=["2017Q3", "2017Q4", "2018Q1"], doc="""
-        ARCEP quarter shown on the map and in the gap list (``YYYYQn``).""")
-    indicator = param.Selector(default="rate", objects=list(INDICATORS), doc="""
-        Map indicator: FttH coverage rate [fraction of premises], ARCEP class, connectable
-        premises [count] or growth since the previous quarter [rate points].""")
-    department = param.Selector(default="all", objects=list(DEPARTMENTS), doc="""
-        Department code the map zooms to and the series and gaps are limited to ("all":
-        the region).""")
-    commune = param.String(default="75056", doc="""
-        INSEE code of the commune shown in the inspector (current COG).""")
-    threshold = param.Number(default=0.8, bounds=(0.05, 1.0), step=0.05, doc="""
-        Coverage rate [fraction of premises] below which a commune is in the gap list.""")
-    rank_by = param.Selector(default="premises", objects=["premises", "population"], doc="""
-        Gap list order: uncovered premises or uncovered population [count].""")
-    section = param.Selector(default="map", objects=list(SECTIONS), doc="""
-        Section shown below the headline: the map by commune, the department trajectories,
-        the commune inspector, the lagging communes or the zoning breakdown. Only the shown
-        section is drawn (Panel's dynamic tabs): opening the page draws the map alone.""")
-
 
 class BroadbandPage(Page):
     """The broadband page of one session."""
 
     page = "broadband"
+    labels = texts.LABELS
     State = BroadbandState
     url_parameters = ("quarter", "indicator", "department", "commune", "threshold", "rank_by",
                       "section")
@@ -397,21 +345,8 @@ class BroadbandPage(Page):
             if event.new in options:
                 self.state.param.update(commune=options[event.new], section="commune")
 
-        picker.param.watch(_picked, "value")
+        picker.param.watch(self.guard(_picked), "value")
         return picker
 
 
-def build_page(lang: str):
-    """The broadband page in ``lang``.
-
-    Parameters
-    ----------
-    lang : str
-        ``"fr"`` or ``"en"``.
-
-    Returns
-    -------
-    panel.template.BootstrapTemplate or panel.Row
-        ``BroadbandPage(lang=lang).__panel__()``: the template when served, a row in a notebook.
-    """
-    return BroadbandPage(lang=lang).__panel__()
+build_page = BroadbandPage.build_page  # what the entry script serves (Page.build_page)

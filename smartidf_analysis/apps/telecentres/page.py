@@ -8,143 +8,48 @@ reference scenario are loaded once per database build (:meth:`TelecentresPage.lo
 slider change (sliders are throttled) the scenario is solved off the event loop when served
 (the demand model, the greedy siting or the exact MILP, the savings:
 :func:`~smartidf_analysis.telecentres.scenarios.run_scenario`), cached per build and scenario
-(:data:`SCENARIOS`); the commune outlines are drawn once per session (Bokeh,
+(:data:`.state.SCENARIOS`); the commune outlines are drawn once per session (Bokeh,
 :func:`~smartidf_analysis.plots.telecentres.site_map`), only the site points' data source,
 the KPI cards and the tables change.
-
-Over 400 lines: one page's sections and the numpydoc sections of its methods and data
-class; the texts and tables are already apart (:mod:`.telecentres_display`).
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import math
-import time
-from dataclasses import dataclass
 
 import pandas as pd
 import panel as pn
-import param
 
 from smartidf_analysis import telecentres as tc
-from smartidf_analysis.data.build_cache import BuildCache
 from smartidf_analysis.plots import telecentres as tplots
 from smartidf_analysis.siting import SitingSettingsError
 from smartidf_analysis.telecentres import networks
 from smartidf_analysis.telecentres import scenarios as ts
 
-from . import telecentres_display as show
-from . import telecentres_labels  # noqa: F401 - registers the page's labels
-from .i18n import fmt_number, tr
-from .page import Page
-from .shell import csv_buffer, is_served
-from .telecentres_display import COMPARE_COLUMNS, SITE_COLUMNS, error_message  # noqa: F401
+from ..i18n import fmt_number, tr
+from ..page import Page
+from ..tables import csv_buffer
+from . import display as show
+from . import texts
+from .display import COMPARE_COLUMNS, error_message
+from .state import (
+    GPE_COMPARISONS,
+    SCENARIOS,
+    URL_PARAMETERS,
+    TelecentresPageData,
+    TelecentresState,
+    solve,
+)
 
 log = logging.getLogger("smartidf.apps.telecentres")
-
-URL_PARAMETERS = ("n_sites", "radius_km", "distance_threshold_km", "teleworkable_factor",
-                  "days_per_week", "model", "method")
-SCENARIOS = BuildCache(max_items=64)  # solved scenarios per build (shared by sessions)
-GPE_COMPARISONS = BuildCache(max_items=16)  # with/without GPE tables per build and scenario
-
-
-@dataclass(frozen=True)
-class TelecentresPageData:
-    """What every session of the page shares, for one database build.
-
-    Parameters
-    ----------
-    inputs : TelecentreInputs
-        The scenario inputs.
-    seams : Series
-        Count per data seam (:func:`~smartidf_analysis.telecentres.sites.data_seams`).
-    outlines : DataFrame
-        Map units with ``geometry_wkb``, under the sites.
-    n_candidates : int
-        Candidate stations of the default scenario.
-    reference : Scenario
-        The comparison table's reference scenario.
-    reference_result : ScenarioResult or None
-        Its result; None when it cannot be solved.
-    sources : DataFrame
-        Provenance rows cited (``producer``, ``title``, ``vintage``).
-    """
-
-    inputs: tc.TelecentreInputs
-    seams: pd.Series  # count per data seam (tc.data_seams)
-    outlines: pd.DataFrame  # map units with geometry_wkb, under the sites
-    n_candidates: int  # candidate stations of the default scenario
-    reference: tc.Scenario  # the comparison table's reference scenario
-    reference_result: ts.ScenarioResult | None  # None when it cannot be solved
-    sources: pd.DataFrame  # provenance rows cited (producer, title, vintages)
-
-
-class TelecentresState(param.Parameterized):
-    """State of the telecentres page (synced to the URL)."""
-
-    n_sites = param.Integer(default=tc.N_SITES, bounds=(1, 400), doc="""
-        p: number of telecentres to open [count] among the candidate stations.""")
-    radius_km = param.Number(default=tc.RADIUS_KM, bounds=(0.0, 20.0), step=0.5, doc="""
-        Catchment radius [km]: a home commune within it of a site is served (covering model).""")
-    distance_threshold_km = param.Number(default=tc.DISTANCE_THRESHOLD_KM, bounds=(0.0, 40.0),
-                                         step=1.0, doc="""
-        Minimum home-to-work distance [km] of the commuters who would use a telecentre.""")
-    teleworkable_factor = param.Number(default=1.0, bounds=(0.0, 2.0), step=0.1, doc="""
-        Multiplier [-] of the INSEE 2021 teleworkable shares per socio-professional group.""")
-    days_per_week = param.Number(default=tc.DAYS_PER_WEEK, bounds=(0.0, 5.0), step=0.5, doc="""
-        Days per week [day/week] a telecentre user works there instead of commuting.""")
-    model = param.Selector(default="mclp", objects=list(ts.MODELS), doc="""
-        Location model: maximal covering (mclp) or p-median (pmedian).""")
-    method = param.Selector(default="greedy", objects=["greedy", "milp"], doc="""
-        Solver: greedy heuristic (milliseconds) or exact MILP (HiGHS, seconds).""")
-
-    def scenario(self) -> tc.Scenario:
-        """The :class:`~smartidf_analysis.telecentres.demand.Scenario` of the page's values (sites, radius
-        [km], distance threshold [km], factors).
-
-        Returns
-        -------
-        Scenario
-            The default scenario with the page's values.
-        """
-        return tc.DEFAULT.but(n_sites=self.n_sites, radius_km=float(self.radius_km),
-                              distance_threshold_km=float(self.distance_threshold_km),
-                              teleworkable_factor=float(self.teleworkable_factor),
-                              days_per_week=float(self.days_per_week), model=self.model,
-                              method=self.method)
-
-
-def solve(inputs: tc.TelecentreInputs, scenario: tc.Scenario
-          ) -> tuple[ts.ScenarioResult | None, Exception | None]:
-    """``scenario`` solved, or the reason it is impossible (a
-    :class:`~smartidf_analysis.siting.base.SitingSettingsError` or ValueError: p above the
-    candidates, a zero radius, no demand...).
-
-    Parameters
-    ----------
-    inputs : TelecentreInputs
-        The scenario inputs.
-    scenario : Scenario
-        The scenario.
-
-    Returns
-    -------
-    (ScenarioResult or None, Exception or None)
-        The result and None, or None and the error.
-    """
-    try:
-        return ts.run_scenario(inputs, scenario), None
-    except (SitingSettingsError, ValueError) as exc:
-        log.info("telecentres: impossible setting: %s", exc)
-        return None, exc
-
 
 class TelecentresPage(Page):
     """Sliders → scenario → map of sites, KPI cards, sites table, scenario comparison."""
 
     page = "telecentres"
+    labels = texts.LABELS
+    user_errors = (SitingSettingsError,)
+    input_alert_classes = ("tc-alert",)
     State = TelecentresState
     url_parameters = URL_PARAMETERS
 
@@ -169,7 +74,11 @@ class TelecentresPage(Page):
         # the reference scenario must be feasible too (a small, synthetic region has fewer
         # candidate stations than the default p)
         reference = tc.DEFAULT.but(n_sites=max(1, min(tc.DEFAULT.n_sites, n_candidates)))
-        reference_result, _error = solve(inputs, reference)
+        try:
+            reference_result = solve(inputs, reference)
+        except SitingSettingsError as exc:  # no reference row in the comparison table
+            log.warning("telecentres: the reference scenario is impossible: %s", exc)
+            reference_result = None
         return TelecentresPageData(inputs, tc.data_seams(inputs).set_index("seam")["count"],
                                    tc.commune_outlines(database), n_candidates, reference,
                                    reference_result, inputs.source_rows())
@@ -210,13 +119,8 @@ class TelecentresPage(Page):
         """
         self.shared = shared
         self.result: ts.ScenarioResult | None = None
-        self.last_update_s = math.nan  # [s] server time of the last scenario change
         self._pinned: list[tuple[str, ts.ScenarioResult]] = []
-        self._generation = 0  # of the latest change: results of older ones are dropped
-        self._tasks: set[asyncio.Task] = set()
         lang, md = self.lang, dict(sizing_mode="stretch_width")
-        self._alert = pn.pane.Alert("", alert_type="warning", visible=False,
-                                    css_classes=["tc-alert"], **md)
         self._kpis = pn.pane.HTML(css_classes=["tc-kpis"], **md)
         self._clamped = pn.pane.Alert(self._clamped_text(), alert_type="info",
                                       visible=0 < shared.n_candidates < tc.DEFAULT.n_sites,
@@ -238,7 +142,7 @@ class TelecentresPage(Page):
         self._gpe_box = pn.Column(**md)
         self._gpe_caption = pn.pane.Markdown(css_classes=["tc-gpe-caption"], **md)
         self.watch(self._update, list(URL_PARAMETERS))
-        self._first_update()
+        self.first_update(self._update)
         return self._layout_objects()
 
     # ------------------------------------------------------------------ updates
@@ -247,42 +151,29 @@ class TelecentresPage(Page):
         return SCENARIOS.get(self.fingerprint, scenario,
                              lambda: solve(self.shared.inputs, scenario))
 
-    def _first_update(self) -> None:
-        """The first result: at once outside a served session (tests, scripts, notebooks,
-        whatever event loop may be running there), else as a task of the server's loop (other
-        sessions are served while it is solved)."""
-        if not is_served():
-            started = time.perf_counter()
-            self._show(*self._solve(self.state.scenario()))
-            self.last_update_s = time.perf_counter() - started
-            return
-        task = asyncio.get_running_loop().create_task(self.guard(self._update)())
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
     async def _update(self, *_) -> None:
-        """Solve the state's scenario off the loop, then show it (a change made meanwhile
-        drops this result: the newer change shows its own)."""
-        started = time.perf_counter()
-        self._generation += 1
-        generation = self._generation
-        self._map.loading = True
-        try:
-            result, impossible = await self.in_thread(self._solve, self.state.scenario())
-            if generation != self._generation:
-                return
+        """Solve the state's scenario off the loop, then show it (only the latest change's
+        result is shown; an impossible setting blanks the figures and says why)."""
+        async with self.latest(self._map, blank=lambda: self._show(None)) as update:
+            result = await update.run(self._solve, self.state.scenario())
             with pn.io.hold():
-                self._show(result, impossible)
-            self.show_error(None)
-        except Exception:
-            if generation == self._generation:  # no stale figures under the error message
-                with pn.io.hold():
-                    self._show(None, None)
-            raise
-        finally:
-            if generation == self._generation:
-                self._map.loading = False
-                self.last_update_s = time.perf_counter() - started
+                self._show(result)
+
+    def explain(self, exc: SitingSettingsError) -> str:
+        """Why the setting is impossible, in the page's language (a zero radius, p above the
+        candidate stations, no demand...).
+
+        Parameters
+        ----------
+        exc : SitingSettingsError
+            The siting model's error.
+
+        Returns
+        -------
+        str
+            :func:`~smartidf_analysis.apps.telecentres.display.error_message`.
+        """
+        return error_message(exc, self.lang)
 
     def _comparison(self) -> pd.DataFrame:
         rows = {}
@@ -293,13 +184,11 @@ class TelecentresPage(Page):
             rows[tr("tc_current", self.lang)] = self.result
         return ts.compare(rows).reindex(columns=COMPARE_COLUMNS)
 
-    def _show(self, result: ts.ScenarioResult | None, impossible: Exception | None) -> None:
-        """Show ``result``, or the message of an ``impossible`` setting (KPIs blank, no
-        sites): on the loop, every change in one message."""
+    def _show(self, result: ts.ScenarioResult | None) -> None:
+        """Show ``result`` (None: KPIs blank, no sites): on the loop, every change in one
+        message."""
         lang, s = self.lang, self.state
         self.result = result
-        self._alert.object = error_message(impossible, lang) if impossible is not None else ""
-        self._alert.visible = impossible is not None
         tplots.show_sites(self._site_source, result.sites if result is not None else pd.DataFrame(),
                           lambda u: fmt_number(u, lang))
         self._kpis.object = show.kpi_html(result, lang)
@@ -386,7 +275,7 @@ class TelecentresPage(Page):
                                     label=tr("tc_download_compare", lang)))
         md = dict(sizing_mode="stretch_width")
         main = [
-            pn.Column(self._alert, self._clamped, self._kpis, self._map, self._caption,
+            pn.Column(self._clamped, self._kpis, self._map, self._caption,
                       pn.pane.Markdown(tr("tc_assumptions", lang), **md), **md),
             pn.Column(pn.pane.Markdown(f"## {tr('tc_compare_title', lang)}"), add, self._compare,
                       pn.pane.Markdown(f"## {tr('tc_sites_title', lang)}"), self._sites,
@@ -398,17 +287,4 @@ class TelecentresPage(Page):
         return main, controls
 
 
-def build_page(lang: str):
-    """The telecentres page in ``lang``.
-
-    Parameters
-    ----------
-    lang : str
-        ``"fr"`` or ``"en"``.
-
-    Returns
-    -------
-    panel.template.BootstrapTemplate or panel.Row
-        ``TelecentresPage(lang=lang).__panel__()``: the template when served, a row in a notebook.
-    """
-    return TelecentresPage(lang=lang).__panel__()
+build_page = TelecentresPage.build_page  # what the entry script serves (Page.build_page)

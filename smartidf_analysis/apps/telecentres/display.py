@@ -11,10 +11,10 @@ from smartidf_analysis.siting import SitingSettingsError
 from smartidf_analysis.telecentres import scenarios as ts
 from smartidf_analysis.telecentres.demand import SOURCES
 
-from . import telecentres_labels
-from .i18n import fmt_number, tr
-from .safe_text import escape_markdown
-from .tables import number_formatters
+from ..i18n import fmt_number, tr
+from ..safe_text import escape_markdown
+from ..tables import number_formatters
+from .texts import LABELS
 
 SITE_COLUMNS = ["rank", "station_name", "commune_code", "lines", "daily_users", "seats",
                 "communes_served", "mean_distance_km", "coverage_rate"]
@@ -38,7 +38,7 @@ def error_message(exc: Exception, lang: str) -> str:
     Parameters
     ----------
     exc : Exception
-        The error of :func:`~smartidf_analysis.apps.telecentres.solve`.
+        The error of :func:`~smartidf_analysis.apps.telecentres.state.solve`.
     lang : str
         ``"fr"`` or ``"en"``.
 
@@ -47,7 +47,7 @@ def error_message(exc: Exception, lang: str) -> str:
     str
         Markdown (the error's own text escaped).
     """
-    if isinstance(exc, SitingSettingsError) and f"tc_err_{exc.kind}" in telecentres_labels.LABELS:
+    if isinstance(exc, SitingSettingsError) and f"tc_err_{exc.kind}" in LABELS:
         values = {k: fmt_number(v, lang, 1 if k == "radius" else 0)
                   for k, v in exc.values.items()}
         return tr(f"tc_err_{exc.kind}", lang).format(**values)

@@ -8,148 +8,46 @@ production by :func:`smartidf_analysis.solar.io.real_set_production` (plain per-
 so the months of :func:`~smartidf_analysis.solar.roofs.monthly_roof_production` add up to the
 annual figure shown). deck.gl's JavaScript is served by Panel itself; the view has no base map,
 so nothing is fetched from the internet. A large imported set is shown one commune at a time
-in 2.5D (:data:`MAX_3D_BUILDINGS`).
+in 2.5D (:data:`.state.MAX_3D_BUILDINGS`).
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 
 import pandas as pd
 import panel as pn
-import param
 
-from smartidf_analysis.data.build_cache import per_build
 from smartidf_analysis.plots import roofs3d
 from smartidf_analysis.plots import solar as ps
 from smartidf_analysis.solar import io as sd
-from smartidf_analysis.solar.roofs import monthly_roof_production
 
-from . import buildings_labels  # noqa: F401 - registers the page's labels
-from .i18n import fmt_number
-from .page import Page
-from .safe_text import escape_html, escape_markdown
-from .shell import csv_buffer
+from ..i18n import fmt_number
+from ..page import Page
+from ..safe_text import escape_html, escape_markdown
+from ..tables import csv_buffer
+from . import texts
+from .state import (
+    DECK_HEIGHT,
+    MAX_3D_BUILDINGS,
+    REAL_SETS,
+    BuildingsPageData,
+    BuildingsState,
+    _production,
+    monthly,
+    raster_points,
+    set_production,
+)
 
 log = logging.getLogger("smartidf.apps.buildings")
-
-REAL_SETS = ("saint_denis_buildings", "paris13_volumes")
-MAX_3D_BUILDINGS = 20_000  # buildings drawn at once in 2.5D (above: one commune at a time)
-DECK_HEIGHT = 560
-
-
-def set_production(roof_set: str, commune: str = "") -> pd.DataFrame:
-    """Per-roof production of ``roof_set`` (plain estimate, default modules), restricted to
-    ``commune`` when given; rows in a stable order (``roof_id``).
-
-    Parameters
-    ----------
-    roof_set : str
-        A real roof set, or ``"imported_buildings"``.
-    commune : str
-        INSEE code to keep ("" for all).
-
-    Returns
-    -------
-    DataFrame
-        The roofs with a production and a footprint:
-        ``roof_id``, ``commune_code``, geometry, ``irradiation_kwh_m2`` [kWh/m2/yr],
-        ``peak_power_kwp`` [kWp], ``annual_kwh`` [kWh/yr], ``specific_yield_kwh_kwp``
-        [kWh/kWp/yr], ``solar_class``, ...
-    """
-    prod = _production(roof_set)
-    if commune:
-        prod = prod[prod["commune_code"] == commune]
-    return prod.reset_index(drop=True)
-
-
-@per_build(max_items=4)
-def _production(roof_set: str) -> pd.DataFrame:
-    """Per-roof production of ``roof_set`` in the database build being read (its
-    :func:`~smartidf_analysis.data.db.build_key`, the cache key: a rebuild or a new
-    import is never served from an older build's roofs)."""
-    prod = sd.real_set_production(roof_set)
-    prod = prod[prod["annual_kwh"].notna() & prod["geometry_wkb"].notna()]
-    return prod.sort_values("roof_id", kind="stable").reset_index(drop=True)
-
-
-def monthly(roof: pd.Series) -> pd.DataFrame:
-    """Monthly production of one roof (the page's cube and field, default modules).
-
-    Parameters
-    ----------
-    roof : Series
-        A row of :func:`set_production`.
-
-    Returns
-    -------
-    DataFrame
-        ``month``, ``irradiation_kwh_m2`` [kWh/m2/month], ``specific_yield_kwh_kwp``
-        [kWh/kWp/month], ``production_kwh`` [kWh/month].
-    """
-    return monthly_roof_production(roof, sd.paris_yield_cube(), field=sd.regional_field())
-
-
-@dataclass(frozen=True)
-class BuildingsPageData:
-    """What every session shares for one database build.
-
-    Parameters
-    ----------
-    sets : tuple of str
-        Real roof sets offered in 2.5D.
-    communes : dict of str to list of str
-        Imported set -> its communes by number of roofs (largest first).
-    raster_synthetic : bool
-        The regional raster shows the SYNTHETIC stock (nothing imported).
-    provenance : DataFrame
-        Provenance rows of the solar inputs.
-    """
-
-    sets: tuple[str, ...]  # real roof sets offered in 2.5D
-    communes: dict[str, list[str]]  # imported set: communes by number of roofs (largest first)
-    raster_synthetic: bool  # the regional raster shows the SYNTHETIC stock (nothing imported)
-    provenance: pd.DataFrame
-
-
-def raster_points(synthetic: bool) -> pd.DataFrame:
-    """``lon``, ``lat``, ``solar_class`` of the regional raster: the SYNTHETIC stock's roofs
-    (``synthetic``) or the imported BD TOPO roofs.
-
-    Parameters
-    ----------
-    synthetic : bool
-        Show the synthetic stock.
-
-    Returns
-    -------
-    DataFrame
-        ``lon``, ``lat`` [deg], ``solar_class``, one row per roof.
-    """
-    if synthetic:
-        return sd.stock_points()
-    return _production(sd.IMPORTED_SET)[["lon", "lat", "solar_class"]]
-
-
-class BuildingsState(param.Parameterized):
-    """Page state (synced to the URL)."""
-
-    roof_set = param.Selector(default="saint_denis_buildings", objects=list(REAL_SETS), doc="""
-        Real roof set drawn in 2.5D (imported BD TOPO buildings when any were imported).""")
-    commune = param.String(default="", doc="""
-        Commune code (INSEE, 5 characters) of the imported buildings drawn in 2.5D when the
-        set is too large to draw at once.""")
-    roof_id = param.String(default="", doc="""
-        Selected building (its roof id), whose monthly production is shown.""")
-    focus = param.String(default="", doc="""
-        Roof id the 2.5D view is centred on when the page opens (a shared link).""")
 
 
 class BuildingsPage(Page):
     """The 2.5D buildings page."""
 
     page = "buildings"
+    labels = texts.LABELS
+    extensions = ("deckgl",)
     State = BuildingsState
     url_parameters = ("roof_set", "commune", "roof_id", "focus")
 
@@ -203,10 +101,10 @@ class BuildingsPage(Page):
             Main objects and sidebar controls.
         """
         self.shared = data
-        self.deck = pn.pane.DeckGL(None, height=DECK_HEIGHT, sizing_mode="stretch_width",
-                                   tooltips={"html": self.tr("bld_tooltip")},
-                                   css_classes=["buildings-deck"])
-        self.deck.param.watch(self.guard(self._clicked), ["click_state"])
+        # the deck.gl view, made with its first specification (an empty DeckGL pane is a
+        # console error in the browser, "data is unset"), in its box meanwhile
+        self.deck: pn.pane.DeckGL | None = None
+        self.deck_box = pn.Column(sizing_mode="stretch_width", min_height=DECK_HEIGHT)
         self.inspector = pn.Column(sizing_mode="stretch_width", css_classes=["roof-inspector"])
         self.caption = pn.pane.Markdown(sizing_mode="stretch_width", css_classes=["deck-caption"])
         self.download = pn.widgets.FileDownload(callback=self._csv, filename="smartidf-buildings.csv",
@@ -216,15 +114,16 @@ class BuildingsPage(Page):
             options={self.tr(f"bld_set_{k}"): k for k in data.sets})
         self.commune_select = pn.widgets.Select(name=self.tr("bld_commune"), visible=False)
         self.commune_select.param.watch(self.guard(self._commune_picked), ["value"])
+        self.roofs = pd.DataFrame(columns=["roof_id", "annual_kwh"])  # those drawn in 2.5D
+        self._showing = False  # the deck's commune list is being set from the state
         self.watch(self._redraw_deck, ["roof_set", "commune"])
         self.watch(self._redraw_inspector, ["roof_id"])
-        self._redraw_deck()
-        self._redraw_inspector()
+        self.first_update(self._first_draw)
         notes = ([pn.pane.Alert(self.tr("bld_synthetic_stock"), alert_type="warning")]
                  if data.raster_synthetic else [])
         self.raster = pn.Column(pn.indicators.LoadingSpinner(value=True, size=40, name=self.tr("loading")),
                                 sizing_mode="stretch_width", min_height=520)
-        tabs = pn.Tabs((self.tr("bld_tab_3d"), pn.Column(self.caption, self.deck, self.inspector,
+        tabs = pn.Tabs((self.tr("bld_tab_3d"), pn.Column(self.caption, self.deck_box, self.inspector,
                                                           sizing_mode="stretch_width")),
                        (self.tr("bld_tab_2d"), pn.Column(*notes, self.raster, sizing_mode="stretch_width")),
                        sizing_mode="stretch_width", dynamic=True)
@@ -246,40 +145,60 @@ class BuildingsPage(Page):
                                             sizing_mode="stretch_width", min_height=520,
                                             css_classes=["roofs-raster"])]
 
-    def _current(self) -> pd.DataFrame:
-        return set_production(self.state.roof_set, self._commune())
-
-    def _commune(self) -> str:
-        communes = self.shared.communes.get(self.state.roof_set, [])
-        if not communes or len(_production(self.state.roof_set)) \
-                <= MAX_3D_BUILDINGS:
-            return ""
-        return self.state.commune if self.state.commune in communes else communes[0]
-
-    def _commune_picked(self, event) -> None:
-        if event.new:
-            self.state.commune = event.new
-
-    def _redraw_deck(self, *_):
-        communes = self.shared.communes.get(self.state.roof_set, [])
-        commune = self._commune()
-        self.commune_select.options = communes
-        self.commune_select.visible = bool(commune)
-        if commune:
-            self.commune_select.value = commune
-        roofs = self._current()
+    def _drawn(self, roof_set: str, commune: str, focus: str) -> tuple[str, pd.DataFrame, dict]:
+        """(commune drawn or "", its roofs, their deck.gl specification) for the state's
+        values (pure: a worker thread when served, the set's roofs read once per build)."""
+        communes = self.shared.communes.get(roof_set, [])
+        if communes and len(_production(roof_set)) > MAX_3D_BUILDINGS:
+            commune = commune if commune in communes else communes[0]
+        else:
+            commune = ""
+        roofs = set_production(roof_set, commune)
         # the deck.gl tooltip pastes the picked row's fields into its HTML as they are
         spec = roofs3d.deck_spec(roofs.assign(roof_id=roofs["roof_id"].astype(str).map(escape_html)))
-        focused = roofs.index[roofs["roof_id"] == self.state.focus]
+        focused = roofs.index[roofs["roof_id"] == focus]
         if len(focused):
             roof = roofs.loc[focused[0]]
             spec["initialViewState"].update(longitude=float(roof["lon"]), latitude=float(roof["lat"]),
                                             zoom=17.0)
-        self.roofs = roofs
-        self.deck.object = spec
-        kwh = roofs["annual_kwh"].sum()
-        self.caption.object = self.tr("bld_caption").format(
-            n=fmt_number(len(roofs), self.lang), gwh=fmt_number(kwh / 1e6, self.lang, 2))
+        return commune, roofs, spec
+
+    def _commune_picked(self, event) -> None:
+        if event.new and not self._showing:
+            self.state.commune = event.new
+
+    async def _first_draw(self) -> None:
+        await self._redraw_deck()
+        self._redraw_inspector()
+
+    async def _redraw_deck(self, *_) -> None:
+        """The 2.5D view of the state's roof set (one commune of a large set), read and
+        specified off the loop; only the latest change is shown."""
+        s = self.state
+        async with self.latest(self.deck_box) as update:
+            commune, roofs, spec = await update.run(self._drawn, s.roof_set, s.commune, s.focus)
+            with pn.io.hold():
+                self._showing = True
+                try:
+                    self.commune_select.options = self.shared.communes.get(s.roof_set, [])
+                    self.commune_select.visible = bool(commune)
+                    if commune:
+                        self.commune_select.value = commune
+                finally:
+                    self._showing = False
+                self.roofs = roofs
+                if self.deck is None:
+                    self.deck = pn.pane.DeckGL(spec, height=DECK_HEIGHT,
+                                               sizing_mode="stretch_width",
+                                               tooltips={"html": self.tr("bld_tooltip")},
+                                               css_classes=["buildings-deck"])
+                    self.deck.param.watch(self.guard(self._clicked), ["click_state"])
+                    self.deck_box[:] = [self.deck]
+                else:
+                    self.deck.object = spec
+                kwh = roofs["annual_kwh"].sum()
+                self.caption.object = self.tr("bld_caption").format(
+                    n=fmt_number(len(roofs), self.lang), gwh=fmt_number(kwh / 1e6, self.lang, 2))
 
     def _clicked(self, event) -> None:
         roof = roofs3d.picked_roof(event.new, self.roofs)
@@ -321,18 +240,4 @@ class BuildingsPage(Page):
         return f"**{self.tr('bld_sources')}**\n\n" + "\n".join(dict.fromkeys(lines))
 
 
-def build_page(lang: str):
-    """The 2.5D buildings page in ``lang`` (``"fr"`` or ``"en"``), its deck.gl extension loaded.
-
-    Parameters
-    ----------
-    lang : str
-        ``"fr"`` or ``"en"``.
-
-    Returns
-    -------
-    BuildingsPage
-        The page (a Panel viewable).
-    """
-    pn.extension("deckgl")
-    return BuildingsPage(lang=lang)
+build_page = BuildingsPage.build_page  # what the entry script serves (Page.build_page)

@@ -12,10 +12,9 @@ from smartidf_analysis.solar.field import ATTRIBUTION as FIELD_ATTRIBUTION
 from smartidf_analysis.solar.results import RoofSetResults
 from smartidf_analysis.solar.roofs import SOLAR_CLASSES
 
-from . import solar_labels  # noqa: F401 - registers the page's labels
-from .i18n import fmt_number, tr
-from .safe_text import escape_markdown
-from .tables import number_formatters
+from ..i18n import fmt_number, tr
+from ..safe_text import escape_markdown
+from ..tables import number_formatters
 
 #: provenance datasets cited under the roof map (besides the roof set's own) and the
 #: commune map, per indicator
@@ -201,7 +200,7 @@ def map_caption(provenance: pd.DataFrame, datasets: list[str], lang: str) -> str
 def commune_caption(indicator: str, shown: int, data, lang: str,
                     roof_set: str | None = None) -> str:
     """Caption of the commune map: indicator, communes with a value, what it is, sources
-    (``data``: the page's :class:`~.solar_state.SolarPageData`; ``roof_set``: the regional
+    (``data``: the page's :class:`~.state.SolarPageData`; ``roof_set``: the regional
     roofs behind a production indicator, imported BD TOPO buildings or the synthetic
     stock).
 

@@ -6,20 +6,20 @@ second section pools a job hub's staff around shared sites
 (:func:`smartidf_analysis.telecentres.pooling.pooling_table`), with the seed's Melun example.
 State lives in the URL: a shared link reopens the same answer.
 
-Server work per answer: one ``find_sites`` call (about 20 ms) and the panes' updates, on the
-loaded data (:meth:`FinderPage.load`: inputs, the default scenario's proposed sites, computed
-once per database build); pooling runs in a worker thread (:meth:`~.page.Page.in_thread`).
+Server work per answer: one ``find_sites`` call (about 20 ms) on the loaded data
+(:meth:`FinderPage.load`: inputs, the default scenario's proposed sites, computed once per
+database build), and one pooling table per hub or headcount change, each in a worker thread
+with the latest change's result shown (:meth:`~.updates.LatestUpdates.latest`), then the
+panes' updates. A home or work code that is not in the data is said in a warning
+(:meth:`FinderPage.explain`).
 """
 
 from __future__ import annotations
 
 import logging
-import time
-from dataclasses import dataclass
 
 import pandas as pd
 import panel as pn
-import param
 
 from smartidf_analysis import telecentres as tc
 from smartidf_analysis.data import db
@@ -28,19 +28,15 @@ from smartidf_analysis.plots import finder as fplots
 from smartidf_analysis.telecentres import finder, pooling
 from smartidf_analysis.telecentres.travel import TRAVEL_SOURCE
 
-from . import finder_labels  # noqa: F401 - registers the page's labels
-from .i18n import fmt_number, tr
-from .page import Page
-from .safe_text import escape_markdown
-from .shell import csv_buffer
-from .tables import number_formatters
+from ..i18n import fmt_number, tr
+from ..page import Page
+from ..safe_text import escape_markdown
+from ..tables import csv_buffer, number_formatters
+from . import texts
+from .state import HUBS, URL_PARAMETERS, FinderData, FinderState
 
 log = logging.getLogger("smartidf.apps.finder")
 
-HUBS = {"la_defense": ("92062", "92026"), "paris_centre": ("75101", "75102", "75103", "75104"),
-        "roissy": ("95527", "93073"), "saclay": ("91471", "91477", "91272")}
-URL_PARAMETERS = ("home", "work", "mode", "days", "hub", "min_headcount")
-CODE = r"^[0-9]{5}$"
 SITE_DISPLAY = ["kind", "station_name", "commune_code", "lines", "distance_km", "time_min",
                 "km_saved_per_week", "hours_saved_per_week", "co2_saved_kg_per_week",
                 "share_pct"]
@@ -48,65 +44,13 @@ POOL_DISPLAY = ["cluster", "station_name", "commune_code", "lines", "origins", "
                 "seats", "share_pct"]
 
 
-class FinderState(param.Parameterized):
-    """What the worker asked (synced to the URL)."""
-
-    home = param.String(default="77288", regex=CODE, doc="Home commune (INSEE code).")
-    work = param.String(default="92062", regex=CODE, doc="Work commune (INSEE code).")
-    mode = param.Selector(default="TC", objects=list(finder.FINDER_MODES),
-                          doc="Commuting mode: TC public transport, VP car, NM walking/cycling.")
-    days = param.Number(default=2.0, bounds=(0.5, 5.0), step=0.5,
-                        doc="Days per week at the telecentre [days].")
-    hub = param.Selector(default="la_defense", objects=list(HUBS), doc="Job hub to pool.")
-    min_headcount = param.Integer(default=50, bounds=(5, 2000),
-                                  doc="Minimum teleworkers per pooled group [persons].")
-
-
-@dataclass
-class FinderData:
-    """What every session shares: inputs, site sets, commune choices, the Melun case.
-
-    Parameters
-    ----------
-    inputs : TelecentreInputs
-        The telecentre inputs.
-    existing, proposed : DataFrame
-        Existing and proposed sites
-        (:func:`~smartidf_analysis.telecentres.finder.site_sets`).
-    choices : dict of str to str
-        "Name (code)" -> code.
-    labels : dict of str to str
-        Code -> "Name (code)".
-    outlines : DataFrame
-        Map units with ``geometry_wkb``.
-    melun : Series or None
-        :func:`~smartidf_analysis.telecentres.pooling.origin_case`; None when Melun or
-        La Défense is not in the data (synthetic region).
-    hubs : tuple of str
-        The keys of :data:`HUBS` whose communes are all in the data.
-    proposal : Scenario
-        The scenario of the proposed sites (p clamped to the candidates).
-    example : (str, str) or None
-        (home, work) from the data when the default pair is not in it, else None.
-    """
-
-    inputs: tc.TelecentreInputs
-    existing: pd.DataFrame
-    proposed: pd.DataFrame
-    choices: dict[str, str]  # "Name (code)" -> code
-    labels: dict[str, str]  # code -> "Name (code)"
-    outlines: pd.DataFrame
-    melun: pd.Series | None  # None when Melun or La Défense is not in the data (synthetic)
-    hubs: tuple[str, ...]  # the keys of HUBS whose communes are all in the data
-    proposal: tc.Scenario  # the scenario of the proposed sites (p clamped to the candidates)
-    example: tuple[str, str] | None  # (home, work) from the data when the default pair is not
-    # in it (synthetic region), else None
-
-
 class FinderPage(Page):
     """Search boxes → nearest sites, savings, map; pooling section below."""
 
     page = "finder"
+    labels = texts.LABELS
+    user_errors = (UnknownCodeError,)
+    input_alert_classes = ("finder-alert",)
     State = FinderState
     url_parameters = URL_PARAMETERS
 
@@ -171,10 +115,7 @@ class FinderPage(Page):
         self._data = data
         self.answer: finder.FinderAnswer | None = None
         self.clusters = pd.DataFrame(columns=pooling.POOLING_COLUMNS)
-        self.last_update_s = float("nan")
         t = self.tr
-        self._alert = pn.pane.Alert("", alert_type="warning", visible=False,
-                                    sizing_mode="stretch_width", css_classes=["finder-alert"])
         self._cards = pn.pane.HTML(sizing_mode="stretch_width", css_classes=["finder-cards"])
         self._answer_text = pn.pane.Markdown(sizing_mode="stretch_width",
                                              css_classes=["finder-answer"])
@@ -203,8 +144,8 @@ class FinderPage(Page):
         self._work_box.param.watch(self.guard(lambda e: self._picked("work", e.new)), "value")
         self.watch(self._on_request, ["home", "work", "mode", "days"])
         self.watch(self._on_pooling, ["hub", "min_headcount"])
-        self._on_request()
-        self._show_pooling(self._pooling_table())
+        self.first_update(self._on_request)
+        self.first_update(self._on_pooling)
         return self._layout_objects()
 
     def _search_box(self, key: str, code: str) -> pn.widgets.AutocompleteInput:
@@ -230,23 +171,35 @@ class FinderPage(Page):
         if code and code != getattr(self.state, which):
             setattr(self.state, which, code)
 
-    def _on_request(self, *_) -> None:
-        started = time.perf_counter()
-        s = self.state
-        try:
-            answer = finder.find_sites(self._data.inputs.communes, s.home, s.work, s.mode,
-                                       s.days, self._data.existing, self._data.proposed)
-        except (UnknownCodeError, ValueError) as exc:
-            log.info("finder: %s", exc)
-            self._show(None, f"{self.tr('fd_unknown')} : {escape_markdown(exc)}")
-        else:
-            self._show(answer, None)
-        self.last_update_s = time.perf_counter() - started
+    def _find(self, home: str, work: str, mode: str, days: float) -> finder.FinderAnswer:
+        """The worker's answer (pure: a worker thread when served)."""
+        return finder.find_sites(self._data.inputs.communes, home, work, mode, days,
+                                 self._data.existing, self._data.proposed)
 
-    def _show(self, answer: finder.FinderAnswer | None, message: str | None) -> None:
+    async def _on_request(self, *_) -> None:
+        s = self.state
+        async with self.latest(blank=lambda: self._show(None)) as update:
+            answer = await update.run(self._find, s.home, s.work, s.mode, s.days)
+            with pn.io.hold():
+                self._show(answer)
+
+    def explain(self, exc: UnknownCodeError) -> str:
+        """A home or work code that is not a commune of the data (a hand-edited URL).
+
+        Parameters
+        ----------
+        exc : UnknownCodeError
+            The finder's error (it names the code).
+
+        Returns
+        -------
+        str
+            The message, the error's text escaped.
+        """
+        return f"{self.tr('fd_unknown')} : {escape_markdown(exc)}"
+
+    def _show(self, answer: finder.FinderAnswer | None) -> None:
         self.answer = answer
-        self._alert.object = message or ""
-        self._alert.visible = message is not None
         self._cards.object = self._cards_html(answer)
         self._answer_text.object = self._answer_markdown(answer)
         kinds = {"existing": self.tr("fd_existing"), "proposed": self.tr("fd_proposed")}
@@ -319,14 +272,18 @@ class FinderPage(Page):
                                             placed=fmt_number(n, lang))
 
     # ------------------------------------------------------------------ pooling
-    def _pooling_table(self) -> pd.DataFrame:
-        if self.state.hub not in self._data.hubs:  # a hub the data has not (synthetic)
+    def _pooling_table(self, hub: str, min_headcount: int) -> pd.DataFrame:
+        """The hub's pooled groups (pure: a worker thread when served)."""
+        if hub not in self._data.hubs:  # a hub the data has not (synthetic)
             return pd.DataFrame(columns=pooling.POOLING_COLUMNS)
-        return pooling.pooling_table(self._data.inputs, HUBS[self.state.hub],
-                                     float(self.state.min_headcount))
+        return pooling.pooling_table(self._data.inputs, HUBS[hub], float(min_headcount))
 
     async def _on_pooling(self, *_) -> None:
-        self._show_pooling(await self.in_thread(self._pooling_table))
+        async with self.latest(self._pool, channel="pooling") as update:
+            table = await update.run(self._pooling_table, self.state.hub,
+                                     self.state.min_headcount)
+            with pn.io.hold():
+                self._show_pooling(table)
 
     def _show_pooling(self, table: pd.DataFrame) -> None:
         self.clusters = table
@@ -369,7 +326,7 @@ class FinderPage(Page):
         source = (f"{t('source')} : {escape_markdown(self._data.inputs.source_caption())} ; "
                   f"{TRAVEL_SOURCE}.")
         main = [
-            pn.Column(self._alert, self._clamped, self._cards, self._answer_text, self._map,
+            pn.Column(self._clamped, self._cards, self._answer_text, self._map,
                       pn.pane.Markdown(f"*{t('fd_map_title')}*", sizing_mode="stretch_width"),
                       sizing_mode="stretch_width"),
             pn.Column(pn.pane.Markdown(f"## {t('fd_sites_title')}"), self._sites, download,
@@ -383,17 +340,4 @@ class FinderPage(Page):
         return main, controls
 
 
-def build_page(lang: str):
-    """The "Mon télécentre" page in ``lang``.
-
-    Parameters
-    ----------
-    lang : str
-        ``"fr"`` or ``"en"``.
-
-    Returns
-    -------
-    panel.template.BootstrapTemplate or panel.Row
-        ``FinderPage(lang=lang).__panel__()``: the template when served, a row in a notebook.
-    """
-    return FinderPage(lang=lang).__panel__()
+build_page = FinderPage.build_page  # what the entry script serves (Page.build_page)

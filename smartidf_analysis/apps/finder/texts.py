@@ -1,8 +1,6 @@
-"""French and English labels of the "Mon télécentre" page (registered with :func:`i18n.register`)."""
+"""French and English labels of the "Mon télécentre" page (declared by the page class, ``labels``)."""
 
 from __future__ import annotations
-
-from .i18n import register
 
 LABELS: dict[str, tuple[str, str]] = {
     "fd_lines": ("Lignes", "Lines"),
@@ -88,5 +86,3 @@ LABELS: dict[str, tuple[str, str]] = {
         "group around {site} gathers {cluster} teleworkers from {origins} communes. 50 staff "
         "at {days} days a week would take {seats} seats there."),
 }
-
-register(LABELS)

@@ -1,8 +1,6 @@
-"""French / English labels of the solar page (registered with :func:`i18n.register`)."""
+"""French / English labels of the solar page (declared by the page class, ``labels``)."""
 
 from __future__ import annotations
-
-from .i18n import register
 
 LABELS = {
     "sol_roof_set": ("Toitures", "Roofs"),
@@ -92,5 +90,3 @@ LABELS = {
     "sol_error": ("Calcul impossible avec ces paramètres ; le détail est dans le journal.",
                   "Could not compute with these parameters; details are in the log."),
 }
-
-register(LABELS)

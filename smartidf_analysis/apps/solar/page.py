@@ -7,18 +7,14 @@ losses, usable share) that update every figure, CSV downloads, sources. State in
 Work per parameter change (:mod:`smartidf_analysis.solar.results`, in a worker thread when
 served): the roofs of the chosen set re-estimated (milliseconds for the extracts; the first
 use of the synthetic stock makes its pass over 2.5 million roofs, seconds, then
-milliseconds), cached per database build and parameter set (:data:`.solar_state.RESULTS`).
+milliseconds), cached per database build and parameter set (:data:`.state.RESULTS`).
 Both polygon maps are :class:`~smartidf_analysis.plots.polygon_map.PolygonMap` figures built
 once (the communes per session, the roofs per roof set): a change only sends new colour
 values to the browser, not the geometries.
-
-Over 400 lines: one page's sections and the numpydoc sections of its methods; its state and
-texts are already apart (:mod:`.solar_state`, :mod:`.solar_display`).
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -32,11 +28,13 @@ from smartidf_analysis.solar import io as sd
 from smartidf_analysis.solar import results as sr
 from smartidf_analysis.solar.roofs import SOLAR_CLASSES
 
-from . import solar_display as show
-from .i18n import fmt_number, tr
-from .page import Page
-from .shell import csv_buffer, is_served, is_synthetic
-from .solar_state import (  # noqa: F401 - the page's state and constants, importable from here
+from ..i18n import fmt_number, tr
+from ..page import Page
+from ..shell import is_synthetic
+from ..tables import csv_buffer
+from . import display as show
+from . import texts
+from .state import (  # noqa: F401 - the page's state and constants, importable from here
     CONVENTIONS,
     INDICATORS,
     PARAMETERS,
@@ -78,6 +76,8 @@ class SolarPage(Page):
     """Roof map + inspector, commune choropleth, totals, tables and downloads."""
 
     page = "solar"
+    labels = texts.LABELS
+    error_label = "sol_error"
     State = SolarState
     url_parameters = URL_PARAMETERS
 
@@ -118,9 +118,7 @@ class SolarPage(Page):
         self._commune_table = pd.DataFrame()
         self._roof_maps: dict[str, PolygonMap] = {}  # one Bokeh map per real roof set
         self._raster = None  # the synthetic stock's Datashader raster, made on first use
-        self._generation = 0  # of the latest state change: older computations are dropped
         self._roofs_due = self._reset_due = False
-        self._tasks: set[asyncio.Task] = set()
         lang, md = self.lang, dict(sizing_mode="stretch_width")
         self._totals = pn.pane.Markdown(css_classes=["solar-totals"], **md)
         self._alert = pn.pane.Alert(tr("sol_synthetic_alert", lang), alert_type="warning",
@@ -153,22 +151,8 @@ class SolarPage(Page):
         self.watch(self._on_params, list(PARAMETERS))
         self.watch(self._on_indicator, ["indicator"])
         self.watch(self._on_roof, ["roof_id"])
-        self._first_update()
+        self.first_update(self._update, roofs=True)
         return self._layout_objects()
-
-    def show_error(self, exc: BaseException | None, message: str | None = None) -> None:
-        """The page's own message for a failed computation (see :meth:`Page.show_error`).
-
-        Parameters
-        ----------
-        exc : BaseException or None
-            The error (not shown to the user).
-        message : str, optional
-            Text shown; default the solar page's error text when ``exc`` is given.
-        """
-        if exc is not None and message is None:
-            message = tr("sol_error", self.lang)
-        super().show_error(exc, message)
 
     # ------------------------------------------------------------------ computations
     def _key(self) -> tuple:
@@ -194,38 +178,17 @@ class SolarPage(Page):
             image = splots.roof_points_raster(sd.stock_points(), title=title)
         return SolarUpdate(key, results, communes, image)
 
-    def _first_update(self) -> None:
-        """The first content: at once outside a served session (tests, scripts, notebooks,
-        whatever event loop may be running there), else as a task of the server's loop (the
-        loop serves other sessions while the roofs are computed)."""
-        if not is_served():
-            self._apply(self._compute(self._key(), True, self._raster is None))
-            return
-        task = asyncio.get_running_loop().create_task(self.guard(self._update)(roofs=True))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
     async def _update(self, *, roofs: bool, reset_roof: bool = False) -> None:
-        """Recompute what the state change needs off the loop, then show it (a newer change
-        made meanwhile drops this one's results: the newer one shows its own)."""
+        """Recompute what the state change needs off the loop, then show it (only the latest
+        change's results are shown: :meth:`~smartidf_analysis.apps.updates.LatestUpdates.latest`)."""
         self._roofs_due |= roofs
         self._reset_due |= reset_roof
-        self._generation += 1
-        generation, key = self._generation, self._key()
         boxes = [self._commune_box, *([self._map_box] if self._roofs_due else [])]
-        for box in boxes:
-            box.loading = True
-        try:
-            update = await self.in_thread(self._compute, key, self._roofs_due,
-                                          self._raster is None)
-            if generation != self._generation:
-                return
+        async with self.latest(*boxes) as update:
+            computed = await update.run(self._compute, self._key(), self._roofs_due,
+                                        self._raster is None)
             with pn.io.hold():
-                self._apply(update)
-            self.show_error(None)
-        finally:
-            if generation == self._generation:
-                self._map_box.loading = self._commune_box.loading = False
+                self._apply(computed)
 
     async def _on_params(self, *events) -> None:
         await self._update(roofs=True, reset_roof=any(e.name == "roof_set" for e in events))
@@ -390,17 +353,4 @@ class SolarPage(Page):
         return main, controls
 
 
-def build_page(lang: str):
-    """The solar page in ``lang``.
-
-    Parameters
-    ----------
-    lang : str
-        ``"fr"`` or ``"en"``.
-
-    Returns
-    -------
-    panel.template.BootstrapTemplate or panel.Row
-        ``SolarPage(lang=lang).__panel__()``: the template when served, a row in a notebook.
-    """
-    return SolarPage(lang=lang).__panel__()
+build_page = SolarPage.build_page  # what the entry script serves (Page.build_page)

@@ -15,10 +15,11 @@ from smartidf_analysis.data import db
 from smartidf_analysis.plots.polygon_map import PolygonMap, decade_scale
 from smartidf_analysis.reporting import headlines
 
-from .i18n import fmt_number, tr
-from .page import Page
-from .safe_text import escape_markdown
-from .shell import csv_buffer, missing_data_panel
+from ..i18n import fmt_number, tr
+from ..page import Page
+from ..safe_text import escape_markdown
+from ..shell import missing_data_panel
+from ..tables import csv_buffer
 
 METRICS = ("population", "density_per_km2")
 #: the datasets cited under the map and under the regional totals
@@ -218,17 +219,4 @@ class OverviewPage(Page):
         return pn.Row(*cards, sizing_mode="stretch_width")
 
 
-def build_page(lang: str):
-    """The overview page in ``lang``.
-
-    Parameters
-    ----------
-    lang : str
-        ``"fr"`` or ``"en"``.
-
-    Returns
-    -------
-    panel.template.BootstrapTemplate or panel.Row
-        ``OverviewPage(lang=lang).__panel__()``: the template when served, a row in a notebook.
-    """
-    return OverviewPage(lang=lang).__panel__()
+build_page = OverviewPage.build_page  # what the entry script serves (Page.build_page)

@@ -1,8 +1,6 @@
-"""French / English labels of the buildings page (registered with :func:`i18n.register`)."""
+"""French / English labels of the buildings page (declared by the page class, ``labels``)."""
 
 from __future__ import annotations
-
-from .i18n import register
 
 LABELS = {
     "bld_title": ("Bâtiments en 2,5D : potentiel solaire par toiture",
@@ -47,5 +45,3 @@ LABELS = {
     "bld_csv": ("Télécharger les bâtiments (CSV)", "Download the buildings (CSV)"),
     "bld_sources": ("Sources", "Sources"),
 }
-
-register(LABELS)

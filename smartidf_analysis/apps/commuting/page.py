@@ -7,8 +7,11 @@ built once per session: an indicator, mode or CSP change only recolours it (valu
 colour scale travel, not 1,300 geometries: 0.6 s of server CPU and 1.3 MB per change with a
 HoloViews redraw); a new commune refills the small flow-line layer
 (:func:`~smartidf_analysis.plots.commuting.commuting_map`) and the table, from a cached
-pair table (:func:`~smartidf_analysis.commuting.selections.commune_flows`). Callbacks run
-on the server's event loop; URL state, error guard and loading come from :class:`~.page.Page`.
+pair table (:func:`~smartidf_analysis.commuting.selections.commune_flows`). The tables
+(DuckDB and pandas, cached per build and selection) are read in a worker thread, the latest
+change's drawn on the loop; URL state, the error path (an unknown commune or an empty
+selection is said in a warning) and loading come from
+:class:`~smartidf_analysis.apps.page.Page`.
 """
 
 from __future__ import annotations
@@ -19,12 +22,16 @@ import pandas as pd
 import panel as pn
 
 from smartidf_analysis import commuting as cm
-from smartidf_analysis.errors import SmartidfError, UnknownCodeError
+from smartidf_analysis.errors import UnknownCodeError
 from smartidf_analysis.plots import commuting as cplots
 from smartidf_analysis.plots.polygon_map import PolygonMap
 
-from . import commuting_labels  # noqa: F401 - registers the page's labels
-from .commuting_state import (
+from ..i18n import fmt_number, tr
+from ..page import Page
+from ..safe_text import escape_markdown
+from ..tables import csv_buffer, number_formatters
+from . import texts
+from .state import (
     PAGE_INDICATORS,
     URL_PARAMETERS,
     CommutingState,
@@ -33,11 +40,6 @@ from .commuting_state import (
     map_frame,
     source_text,
 )
-from .i18n import fmt_number, tr
-from .page import Page
-from .safe_text import escape_markdown
-from .shell import csv_buffer
-from .tables import number_formatters
 
 log = logging.getLogger("smartidf.apps.commuting")
 
@@ -49,8 +51,26 @@ class CommutingPage(Page):
     """Indicator choropleth + the selected commune's flows (lines and table)."""
 
     page = "commuting"
+    labels = texts.LABELS
+    user_errors = (UnknownCodeError, cm.EmptySelectionError)
+    input_alert_classes = ("commuting-alert",)
     State = CommutingState
     url_parameters = URL_PARAMETERS
+
+    @classmethod
+    def load(cls, database: str) -> None:
+        """Read, in the worker thread that opens the page, the tables its first drawing needs
+        (the communes and both map frames, cached per build by
+        :mod:`~smartidf_analysis.apps.commuting.state`, where the page reads them).
+
+        Parameters
+        ----------
+        database : str
+            Path of the DuckDB file (the state's caches read the configured one).
+        """
+        communes_table()
+        for paris_as_one in (False, True):
+            map_frame(paris_as_one)
 
     def render(self, data) -> tuple[list, list]:
         """The page's ``(main, sidebar)`` objects made from ``data``.
@@ -58,9 +78,8 @@ class CommutingPage(Page):
         Parameters
         ----------
         data : object
-            What :meth:`~smartidf_analysis.apps.page.Page.load` returned (None: this page
-            reads its cached tables itself,
-            :mod:`~smartidf_analysis.apps.commuting_state`).
+            What :meth:`load` returned (None: this page reads its cached tables itself,
+            :mod:`~smartidf_analysis.apps.commuting.state`).
 
         Returns
         -------
@@ -68,8 +87,6 @@ class CommutingPage(Page):
             Main objects and sidebar controls.
         """
         lang = self.lang
-        self._alert = pn.pane.Alert("", alert_type="warning", visible=False,
-                                    sizing_mode="stretch_width", css_classes=["commuting-alert"])
         self._map_caption = pn.pane.Markdown(sizing_mode="stretch_width",
                                              css_classes=["commuting-map-caption"])
         self._flows_caption = pn.pane.Markdown(tr("cm_pick", lang), sizing_mode="stretch_width",
@@ -84,14 +101,14 @@ class CommutingPage(Page):
         self._map = pn.pane.Bokeh(sizing_mode="stretch_width", min_height=540)
         # the spinner goes on a wrapper: `loading` on a Bokeh pane fails in Panel 1.9.4
         self._map_box = pn.Column(self._map, sizing_mode="stretch_width")
-        view = self.state.view()
-        self._draw_map(self._map_data(view), view)
+        self._draw_map(None, self.state.view())  # grey until the first update colours it
         self._commune_select = pn.widgets.Select(label=tr("cm_commune", lang),
                                                  options=self._commune_options())
-        self._commune_select.param.watch(self._on_select, "value")
+        self._commune_select.param.watch(self.guard(self._on_select), "value")
+        self.watch(self._on_paris, ["paris_as_one"])  # before the redraw it starts
         self.watch(self._on_filters, ["indicator", "modes", "csps", "paris_as_one"])
         self.watch(self._on_commune, ["commune", "n_flows"])
-        self._update_flows(view)
+        self.first_update(self._refresh, redraw_map=True)
         return self._layout_objects()
 
     # ---------------------------------------------------------------- builders
@@ -114,15 +131,10 @@ class CommutingPage(Page):
                 **{f"{n} ({c})": c for n, c in zip(frame["commune_name"], frame["commune_code"],
                                                    strict=True)}}
 
-    def _map_data(self, view: View):
-        """(frame, indicator, label) for the choropleth, or None on a bad selection."""
+    def _map_data(self, view: View, table: pd.DataFrame):
+        """(frame, indicator, label) for the choropleth from ``table``
+        (:meth:`~.state.CommutingState.indicator_table`), its caption updated."""
         label = tr(f"cm_{view.indicator}", self.lang)
-        try:
-            table = self.state.indicator_table(view)
-        except SmartidfError as exc:
-            self._show_error(exc, view)
-            self._map_caption.object = f"**{label}** — {tr('cm_empty', self.lang)}."
-            return None
         frame = map_frame(view.paris_as_one).merge(
             table.drop(columns=["commune_name", "department_code"]), on="commune_code",
             how="left")
@@ -166,20 +178,23 @@ class CommutingPage(Page):
         return out.rename(columns={"share": "share_pct"})
 
     # ---------------------------------------------------------------- updates
-    def _show_error(self, exc: Exception | None, view: View | None = None) -> None:
-        if exc is None:
-            self._alert.visible = False
-            return
+    def explain(self, exc: UnknownCodeError | cm.EmptySelectionError) -> str:
+        """A commune code that is not on the map (a hand-edited URL), or no mode or
+        occupation checked.
+
+        Parameters
+        ----------
+        exc : UnknownCodeError or EmptySelectionError
+            The error.
+
+        Returns
+        -------
+        str
+            The message (the code escaped).
+        """
         if isinstance(exc, UnknownCodeError):
-            text = (f"{tr('cm_unknown', self.lang)} : "
-                    f"{escape_markdown((view or self.state.view()).commune)}")
-        elif isinstance(exc, cm.EmptySelectionError):
-            text = f"{tr('cm_empty', self.lang)} — {tr('cm_empty_modes', self.lang)}"
-        else:
-            log.exception("commuting page update failed", exc_info=exc)
-            text = tr("error", self.lang)
-        self._alert.object = text
-        self._alert.visible = True
+            return f"{tr('cm_unknown', self.lang)} : {escape_markdown(self.state.view().commune)}"
+        return f"{tr('cm_empty', self.lang)} — {tr('cm_empty_modes', self.lang)}"
 
     def _update_map_caption(self, frame: pd.DataFrame, label: str, view: View) -> None:
         lang = self.lang
@@ -194,29 +209,25 @@ class CommutingPage(Page):
             f"{modes} ; CSP : {csps} ; {paris}. {source_text(lang)} ; "
             f"{tr('cm_distance_note', lang)} ; {tr('cm_codes_note', lang)}.")
 
-    def _update_flows(self, view: View) -> None:
+    def _commune_flows(self, view: View) -> pd.DataFrame:
+        """The selected commune's top flows, empty without one (pure: a worker thread when
+        served)."""
+        return self.state.commune_table(view) if view.commune else pd.DataFrame()
+
+    def _show_flows(self, view: View, table: pd.DataFrame) -> None:
+        """The flows' table, lines and caption (``table`` empty: none, the prompt)."""
         lang, code = self.lang, view.commune
         pmap, lines = self._map_for(view.paris_as_one)
         pmap.select(code)
-        try:
-            table = self.state.commune_table(view) if code else pd.DataFrame()
-        except SmartidfError as exc:
-            self._show_error(exc, view)
-            self._flows = pd.DataFrame()
-            self._table.value = self._display(self._flows)
-            cplots.show_flows(lines, pd.DataFrame(), communes_table())
-            self._flows_caption.object = tr("cm_pick", lang)
-            return
-        self._show_error(None)
         self._flows = table
         self._table.value = self._display(table)
-        shown = code if code in self._commune_select.values else ""
-        if self._commune_select.value != shown:
-            self._commune_select.value = shown
         if table.empty:
             cplots.show_flows(lines, pd.DataFrame(), communes_table())
             self._flows_caption.object = tr("cm_pick", lang)
             return
+        shown = code if code in self._commune_select.values else ""
+        if self._commune_select.value != shown:
+            self._commune_select.value = shown
         cplots.show_flows(lines, table, communes_table(), lambda w: fmt_number(w, lang))
         name = self._commune_select.labels[self._commune_select.values.index(code)] \
             if code in self._commune_select.values else code
@@ -226,32 +237,46 @@ class CommutingPage(Page):
             f"{fmt_number(table.attrs['jobs'], lang)} {tr('cm_jobs_short', lang)} ; "
             f"{view.n_flows} {tr('cm_top', lang)}. {source_text(lang)}.")
 
-    def _on_filters(self, *events) -> None:
-        if "paris_as_one" in {e.name for e in events}:
-            self._commune_select.options = self._commune_options()
-            code, one = self.state.commune, self.state.paris_as_one
-            if one and cm.is_arrondissement(pd.Series([code])).iloc[0]:
-                self.state.commune = cm.PARIS_CODE
-            elif not one and code == cm.PARIS_CODE:
-                self.state.commune = ""
-        self._refresh(redraw_map=True)
+    def _on_paris(self, *_) -> None:
+        """Paris whole or by arrondissement: the commune list follows, and a selected
+        arrondissement becomes Paris (and back: none)."""
+        self._commune_select.options = self._commune_options()
+        code, one = self.state.commune, self.state.paris_as_one
+        if one and cm.is_arrondissement(pd.Series([code])).iloc[0]:
+            self.state.commune = cm.PARIS_CODE
+        elif not one and code == cm.PARIS_CODE:
+            self.state.commune = ""
 
-    def _on_commune(self, *_) -> None:
-        self._refresh(redraw_map=False)
+    async def _on_filters(self, *_) -> None:
+        await self._refresh(redraw_map=True)
 
-    def _refresh(self, redraw_map: bool) -> None:
-        """Redraw from the state as it is now (the callbacks run one at a time on the
-        server's event loop, in the order the browser sent the changes)."""
+    async def _on_commune(self, *_) -> None:
+        await self._refresh(redraw_map=False)
+
+    async def _refresh(self, redraw_map: bool) -> None:
+        """Read the tables of the state as it is now off the loop (DuckDB and pandas, cached
+        per build and selection), then redraw the map (when ``redraw_map``) and the flows on
+        the loop; only the latest change is shown. An unknown commune or an empty selection
+        empties what could not be drawn and says why (:meth:`explain`)."""
         view = self.state.view()
-        try:
+        map_done = not redraw_map
+
+        def blank() -> None:
+            if not map_done:
+                self._draw_map(None, view)
+                self._map_caption.object = (f"**{tr(f'cm_{view.indicator}', self.lang)}** — "
+                                            f"{tr('cm_empty', self.lang)}.")
+            self._show_flows(view, pd.DataFrame())
+
+        async with self.latest(self._map_box, blank=blank) as update:
             if redraw_map:
-                data = self._map_data(view)
-                if data is not None:
-                    self._show_error(None)
-                self._draw_map(data, view)
-            self._update_flows(view)
-        except Exception as exc:  # noqa: BLE001 - never a traceback in the browser
-            self._show_error(exc, view)
+                table = await update.run(self.state.indicator_table, view)
+                with pn.io.hold():
+                    self._draw_map(self._map_data(view, table), view)
+                map_done = True
+            flows = await update.run(self._commune_flows, view)
+            with pn.io.hold():
+                self._show_flows(view, flows)
 
     def _on_select(self, event) -> None:
         if event.new != self.state.commune and (event.new or self.state.commune in
@@ -287,23 +312,10 @@ class CommutingPage(Page):
             pn.widgets.FileDownload(callback=lambda: csv_buffer(self._indicator_frame),
                                     filename="commuting_indicators.csv",
                                     label=tr("cm_download_indicators", lang)))
-        main = [pn.Column(self._alert, self._map_box, self._map_caption, sizing_mode="stretch_width"),
+        main = [pn.Column(self._map_box, self._map_caption, sizing_mode="stretch_width"),
                 pn.Column(self._flows_caption, self._table, downloads,
                           sizing_mode="stretch_width")]
         return main, controls
 
 
-def build_page(lang: str):
-    """The commuting page in ``lang``.
-
-    Parameters
-    ----------
-    lang : str
-        ``"fr"`` or ``"en"``.
-
-    Returns
-    -------
-    panel.template.BootstrapTemplate or panel.Row
-        ``CommutingPage(lang=lang).__panel__()``: the template when served, a row in a notebook.
-    """
-    return CommutingPage(lang=lang).__panel__()
+build_page = CommutingPage.build_page  # what the entry script serves (Page.build_page)

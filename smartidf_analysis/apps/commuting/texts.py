@@ -1,8 +1,6 @@
-"""Labels of the Commuting page (French, English), registered with :mod:`.i18n`."""
+"""Labels of the Commuting page (French, English), declared by the page class (``labels``)."""
 
 from __future__ import annotations
-
-from .i18n import register
 
 LABELS: dict[str, tuple[str, str]] = {
     "cm_leaving_share": ("Part des actifs travaillant hors de leur commune",
@@ -73,5 +71,3 @@ LABELS: dict[str, tuple[str, str]] = {
     "cm_codes_note": ("codes 2014 sans équivalent dans le COG actuel gardés tels quels",
                       "2014 codes with no current COG code kept as they are"),
 }
-
-register(LABELS)

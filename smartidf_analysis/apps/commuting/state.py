@@ -1,7 +1,7 @@
 """State and data of the Commuting page: cached loads (keyed by database build and
 selection), a frozen :class:`View` of the page values, and the param-driven
 :class:`CommutingState` (synced to the URL by the page). No layout here (see
-:mod:`smartidf_analysis.apps.commuting`)."""
+:mod:`smartidf_analysis.apps.commuting.page`)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from smartidf_analysis.commuting.selections import commune_flows
 from smartidf_analysis.data.build_cache import per_build
 from smartidf_analysis.errors import UnknownCodeError
 
-from .safe_text import escape_markdown
+from ..safe_text import escape_markdown
 
 PAGE_INDICATORS = ("leaving_share", "self_containment", "self_sufficiency", "relative_balance",
                    "balance", "resident_workers", "jobs", "mean_distance_residents_km",

@@ -1,8 +1,6 @@
-"""French and English labels of the Telecentres page (registered with :func:`i18n.register`)."""
+"""French and English labels of the Telecentres page (declared by the page class, ``labels``)."""
 
 from __future__ import annotations
-
-from .i18n import register
 
 LABELS: dict[str, tuple[str, str]] = {
     "tc_n_sites": ("Nombre de télécentres (p)", "Number of telecentres (p)"),
@@ -122,5 +120,3 @@ LABELS: dict[str, tuple[str, str]] = {
     "tc_col_gap": ("Écart d'optimalité", "Optimality gap"),
     "tc_col_status": ("Statut", "Status"),
 }
-
-register(LABELS)
