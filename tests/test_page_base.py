@@ -115,13 +115,14 @@ def test_a_section_is_drawn_when_first_shown_and_follows_the_state(synthetic_db)
     assert tabs.active == 1 and chart(1) is not None
     tabs.active = 3  # the lagging communes tab, as a click would
     assert page.state.section == "gaps"
+    [picker] = view.layout.select(pn.widgets.AutocompleteInput)  # "name (code)" options
+    first_code, other = [o.rsplit("(", 1)[1].rstrip(")") for o in picker.options[:2]]
+    page.state.commune = first_code
+    assert chart(2) is None  # its section not shown yet
     page.state.section = "commune"
     first = chart(2)
     assert tabs.active == 2 and first is not None
     page.state.section = "gaps"
-    [picker] = view.layout.select(pn.widgets.AutocompleteInput)  # "name (code)" options
-    other = next(code for code in (o.rsplit("(", 1)[1].rstrip(")") for o in picker.options)
-                 if code != page.state.commune)
     page.state.commune = other  # a hidden section's chart waits for it to be shown
     assert chart(2) is first
     page.state.section = "commune"
