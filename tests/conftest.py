@@ -121,25 +121,38 @@ def app_db(request, tmp_path_factory) -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
-def solar_db(real_db):
-    """The mirror's database as ``SMARTIDF_DB`` for one module's ``db.*`` calls."""
-    from smartidf_analysis.data import db
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SMARTIDF_DB", str(real_db))
-        yield real_db
-    db.close_shared()
+@pytest.fixture
+def solar_db(real_db, monkeypatch):
+    """The mirror's database as ``SMARTIDF_DB`` for one test's ``db.*`` calls (set per test,
+    so that no other test of the module sees it, whatever the order)."""
+    monkeypatch.setenv("SMARTIDF_DB", str(real_db))
+    return real_db
 
 
 @pytest.fixture(scope="session")
-def synthetic_db(tmp_path_factory):
-    """A synthetic-region database, set as SMARTIDF_DB for the session's db.* calls."""
+def synthetic_db_path(tmp_path_factory):
+    """A synthetic-region database built once for the session (its path; nothing set)."""
     from smartidf_analysis.data import build, db
 
     path = tmp_path_factory.mktemp("syndb") / "smartidf.duckdb"
     build.build(synthetic=True, path=path, progress=False)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SMARTIDF_DB", str(path))
-        yield path
+    yield path
+    db.close_shared()
+
+
+@pytest.fixture
+def synthetic_db(synthetic_db_path, monkeypatch):
+    """The synthetic-region database as ``SMARTIDF_DB`` for one test's ``db.*`` calls (set per
+    test: a test that does not ask for it never reads it, whatever ran before)."""
+    monkeypatch.setenv("SMARTIDF_DB", str(synthetic_db_path))
+    return synthetic_db_path
+
+
+@pytest.fixture
+def closes_shared():
+    """The package's shared connections closed after the test, passed or failed (a test
+    that opens databases of its own)."""
+    from smartidf_analysis.data import db
+
+    yield
     db.close_shared()

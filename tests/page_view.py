@@ -30,7 +30,7 @@ class PageView:
 
     def shown(self, kind: type = pn.viewable.Viewable) -> list:
         """The objects of type ``kind`` that the page shows: in the layout, neither they nor
-        a layout around them hidden."""
+        a layout around them hidden, and of tabs only the active tab's."""
         found: list = []
 
         def walk(obj) -> None:
@@ -38,7 +38,10 @@ class PageView:
                 return
             if isinstance(obj, kind):
                 found.append(obj)
-            for child in getattr(obj, "objects", None) or []:
+            children = getattr(obj, "objects", None) or []
+            if isinstance(obj, pn.Tabs):
+                children = children[obj.active:obj.active + 1]
+            for child in children:
                 walk(child)
 
         walk(self.layout)

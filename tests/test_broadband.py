@@ -417,28 +417,31 @@ def test_income_rank_correlation_by_hand():
 
 # ---------------------------------------------------------------- the page object
 def test_page_updates_map_in_place_and_downloads(synthetic_db):
+    """Through what the page shows: its map's Bokeh source patched in place, the caption and
+    the lagging communes' CSV, against the indicators computed from the database."""
     from page_view import PageView
 
     from smartidf_analysis.apps import broadband as page_mod
 
     page = page_mod.BroadbandPage(lang="en")
     view = PageView(page)  # outside a server: the inline layout, made at once
-    source_before = page.map.source
+    [figure] = view.figures()
+    source = figure.renderers[0].data_source
     page.state.quarter = "2017Q4"
-    assert "Q4 2017" in page.caption.object and "Source" in page.caption.object
-    values_q4 = np.array(page.map.source.data["value"])
+    caption = view.text("broadband-map-caption")
+    assert "Q4 2017" in caption and "Source" in caption
+    values_q4 = np.array(source.data["value"])
     page.state.quarter = "2018Q1"
-    assert page.map.source is source_before  # same Bokeh model: patched, not rebuilt
-    assert not np.allclose(np.nan_to_num(values_q4),
-                           np.nan_to_num(np.array(page.map.source.data["value"])))
+    assert view.figures() == [figure] and figure.renderers[0].data_source is source  # patched
+    assert not np.allclose(np.nan_to_num(values_q4), np.nan_to_num(np.array(source.data["value"])))
     page.state.indicator = "growth"
     page.state.quarter = "2017Q3"
-    assert all("no data" in d for d in page.map.source.data["display"])  # first quarter
+    assert all("no data" in d for d in source.data["display"])  # first quarter
     page.state.threshold = 0.5
     gaps = view.csv("broadband_gaps.csv", dtype={"commune_code": str})
     assert gaps.columns[:2].tolist() == ["rank", "commune_code"]
     # the communes below 50 % at the quarter shown, most premises left uncovered first
-    cov = page.ind.coverage
+    cov = bi.compute_indicators(bb.load(synthetic_db)).coverage
     below = cov[(cov["quarter"] == "2017Q3") & (cov["coverage_rate"] < 0.5)]
     assert len(gaps) > 0 and sorted(gaps["commune_code"]) == sorted(below["commune_code"])
     assert gaps["uncovered_premises"].is_monotonic_decreasing

@@ -52,7 +52,8 @@ def test_another_build_or_key_is_computed_and_the_oldest_dropped():
     assert cache.get("build-1", "a", lambda: 4) == 4  # dropped (least recently used)
 
 
-def test_per_build_follows_a_rebuild_and_the_database_argument(tmp_path, monkeypatch):
+def test_per_build_follows_a_rebuild_and_the_database_argument(tmp_path, monkeypatch,
+                                                              closes_shared):
     """The decorator keys a value on the build of the database read: the same arguments
     after a rebuild (a new file renamed over the old one) are computed again; another
     database given as the path argument has its own value."""
@@ -87,7 +88,6 @@ def test_per_build_follows_a_rebuild_and_the_database_argument(tmp_path, monkeyp
     assert value() == 5 and len(calls) == 4
     assert value(str(other)) == 10 and len(calls) == 4
     assert value.cache.max_items == 4
-    db.close_shared()
 
 
 def test_latest_build_only_drops_a_key_of_older_builds():

@@ -304,7 +304,7 @@ def test_employer_pool(hand):
 
 
 # ------------------------------------------------------------- synthetic database (API)
-@pytest.fixture(scope="module")
+@pytest.fixture
 def syn(synthetic_db):
     return synthetic_db
 

@@ -201,7 +201,7 @@ def _plain_sum(path):
         con.close()
 
 
-def test_sums_of_survey_weights_do_not_depend_on_row_order(tmp_path):
+def test_sums_of_survey_weights_do_not_depend_on_row_order(tmp_path, closes_shared):
     """The same weights stored in two orders: DuckDB's plain SUM gives two different doubles
     (what made near-ties flip between runs); db.aggregate, db.read_dask_grouped and the
     commuting_pairs query give 0.6 exactly for both."""
@@ -218,7 +218,6 @@ def test_sums_of_survey_weights_do_not_depend_on_row_order(tmp_path):
                                        path=path).compute()
         assert grouped["workers"].tolist() == [0.6]
         assert cm.load_pairs(path=path)["workers"].tolist() == [0.6]
-    db.close_shared()
 
 
 def test_sum_sql_is_fixed_point_for_floats_only():

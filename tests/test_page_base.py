@@ -25,7 +25,7 @@ def _headline(view) -> str:
     return text
 
 
-def test_a_rebuilt_database_is_never_served_from_the_cache(tmp_path, monkeypatch):
+def test_a_rebuilt_database_is_never_served_from_the_cache(tmp_path, monkeypatch, closes_shared):
     from page_view import PageView
 
     path = tmp_path / "smartidf.duckdb"
@@ -47,8 +47,6 @@ def test_a_rebuilt_database_is_never_served_from_the_cache(tmp_path, monkeypatch
     assert again.page.data() is not view.page.data()
     assert f"{population:,.0f}" in before and f"{rebuilt:,.0f}" in after
     assert f"{population:,.0f}" not in after
-    db.close_shared()
-    page_base.clear_cache()
 
 
 def test_a_failing_callback_shows_a_short_message_and_logs_the_traceback(
@@ -77,12 +75,14 @@ async def _async_broken(*_):
 def test_async_callbacks_are_guarded_too(synthetic_db, caplog):
     import asyncio
 
+    from page_view import PageView
+
     page = OverviewPage(lang="en")
-    page.__panel__()
+    view = PageView(page)
     guarded = page.guard(_async_broken)
     with caplog.at_level(logging.ERROR, logger="smartidf.apps.page"):
         assert asyncio.run(guarded()) is None
-    assert page.error_alert.visible and "async boom" in caplog.text
+    assert view.visible("page-error") and "async boom" in caplog.text
 
 
 @pytest.mark.parametrize("page_class", PAGES)
@@ -97,19 +97,34 @@ def test_pages_declare_documented_url_parameters(page_class):
 
 def test_a_section_is_drawn_when_first_shown_and_follows_the_state(synthetic_db):
     """Broadband's sections are dynamic tabs: the trajectory chart is not built until its
-    section is shown, the tabs follow ``state.section`` and a click on a tab sets it."""
+    section is shown, the tabs follow ``state.section`` and a click on a tab sets it; a
+    hidden section's chart is drawn when the section is shown."""
+    from page_view import PageView
+
     page = BroadbandPage(lang="en")
-    page.__panel__()  # outside a server: made at once, the map section shown
+    view = PageView(page)  # outside a server: made at once, the map section shown
     assert page.state.section == "map"
-    assert page.series_pane.object is None  # built for nobody otherwise
-    [tabs] = [t for t in page._main.objects if isinstance(t, pn.Tabs)]
+    tabs = view.pane("broadband-sections")  # map, series, commune, gaps, zoning
+
+    def chart(tab: int):
+        [pane] = tabs.objects[tab].select(pn.pane.HoloViews)
+        return pane.object
+
+    assert tabs.active == 0 and chart(1) is None  # built for nobody otherwise
     page.state.section = "series"
-    assert tabs.active == 1 and page.series_pane.object is not None
+    assert tabs.active == 1 and chart(1) is not None
     tabs.active = 3  # the lagging communes tab, as a click would
     assert page.state.section == "gaps"
-    other = next(c for c in page.ind.coverage["commune_code"] if c != page.state.commune)
-    page.inspector_chart.object = None
-    page.state.commune = other  # a hidden section's drawing waits for it to be shown
-    assert "commune" in page._pending and page.inspector_chart.object is None
+    [picker] = view.layout.select(pn.widgets.AutocompleteInput)  # "name (code)" options
+    first_code, other = [o.rsplit("(", 1)[1].rstrip(")") for o in picker.options[:2]]
+    page.state.commune = first_code
+    assert chart(2) is None  # its section not shown yet
     page.state.section = "commune"
-    assert "commune" not in page._pending and page.inspector_chart.object is not None
+    first = chart(2)
+    assert tabs.active == 2 and first is not None
+    page.state.section = "gaps"
+    page.state.commune = other  # a hidden section's chart waits for it to be shown
+    assert chart(2) is first
+    page.state.section = "commune"
+    assert chart(2) is not None and chart(2) is not first
+    assert f"({other})" in view.text("broadband-inspector")

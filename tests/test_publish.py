@@ -69,7 +69,7 @@ def get_json(url: str) -> dict:
 def service(request, tmp_path_factory):
     """``smartidf publish`` over the synthetic or the real (mirror) build; the server's log
     must hold no unhandled exception at the end."""
-    path = request.getfixturevalue("synthetic_db" if request.param == "synthetic" else "real_db")
+    path = request.getfixturevalue("synthetic_db_path" if request.param == "synthetic" else "real_db")
     port, tmp = _free_port(), tmp_path_factory.mktemp("publish")
     log = tmp / "publish.log"
     env = {k: v for k, v in os.environ.items() if k != "SMARTIDF_PARQUET"}

@@ -70,7 +70,9 @@ def test_a_click_maps_back_to_its_roof():
 
 @pytest.mark.realdata
 def test_page_pick_shows_the_monthly_production(solar_db):
+    """Through what the page shows: the deck's buildings, its caption and the inspector."""
     import panel as pn
+    from page_view import PageView
 
     from smartidf_analysis.apps.buildings import BuildingsPage
     from smartidf_analysis.apps.page import clear_cache
@@ -78,23 +80,25 @@ def test_page_pick_shows_the_monthly_production(solar_db):
     pn.extension("deckgl")
     clear_cache()
     page = BuildingsPage(lang="en")
-    page.__panel__()
-    spec = page.deck.object
-    data = spec["layers"][0]["data"]
-    assert len(data) == len(page.roofs) > 100 and "432 buildings" in page.caption.object
-    assert "Click a building" in page.inspector[0].object
-    index = int(page.roofs["annual_kwh"].idxmax())
-    page.deck.click_state = {"index": index, "layer": roofs3d.LAYER_ID, "coordinate": [2.36, 48.93]}
-    roof = page.roofs.iloc[index]
+    view = PageView(page)
+    deck = view.pane("buildings-deck")
+    shown = deck.object["layers"][0]["data"]  # one row per building drawn
+    assert len(shown) > 100 and "432 buildings" in view.text("deck-caption")
+    assert "Click a building" in view.text("roof-none")
+    index = int(shown["annual_kwh"].idxmax())
+    deck.click_state = {"index": index, "layer": roofs3d.LAYER_ID, "coordinate": [2.36, 48.93]}
+    roof = shown.iloc[index]
     assert page.state.roof_id == roof["roof_id"]
-    table = page.inspector[0][0].object
+    table = view.text("roof-monthly")
     months = [float(line.split("|")[2].replace(",", "")) for line in table.splitlines()
               if line.startswith("| ") and line.split("|")[1].strip() in ("Jan", "Jul", "Dec", "Jun")]
     rows = [line for line in table.splitlines() if line.startswith("| ") and "kWh" not in line]
     total = sum(float(r.split("|")[2].replace(",", "")) for r in rows)
-    assert len(rows) == 12 and total == pytest.approx(roof["annual_kwh"], abs=12)  # rounded months
+    # rounded months, and the deck's annual figure rounded to the kWh
+    assert len(rows) == 12 and total == pytest.approx(roof["annual_kwh"], abs=12.5)
     assert months[2] > months[0]  # July above January (rows Jan, Jun, Jul, Dec in table order)
-    page.deck.click_state = {"index": -1, "layer": roofs3d.LAYER_ID}  # the ground: selection kept
+    deck.click_state = {"index": -1, "layer": roofs3d.LAYER_ID}  # the ground: selection kept
     assert page.state.roof_id == roof["roof_id"]
     page.state.roof_set = "paris13_volumes"
-    assert "335 buildings" in page.caption.object and len(page.deck.object["layers"][0]["data"]) == 335
+    assert "335 buildings" in view.text("deck-caption")
+    assert len(view.pane("buildings-deck").object["layers"][0]["data"]) == 335

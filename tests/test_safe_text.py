@@ -167,6 +167,8 @@ def test_telecentres_message_of_an_impossible_setting_is_escaped():
 def test_buildings_tooltip_and_inspector_escape_a_building_id(synthetic_db, monkeypatch):
     """A building id from an imported file reaches the deck.gl tooltip (an HTML template
     filled in the browser with the picked row's fields, as they are) and the inspector."""
+    from page_view import PageView
+
     from smartidf_analysis.apps.buildings import page as buildings
     from smartidf_analysis.apps.i18n import tr
     from smartidf_analysis.plots.roofs3d import LAYER_ID
@@ -180,18 +182,18 @@ def test_buildings_tooltip_and_inspector_escape_a_building_id(synthetic_db, monk
 
     monkeypatch.setattr(buildings, "set_production", with_hostile_id)
     page = buildings.BuildingsPage(lang="en")
-    page.__panel__()
-    row = page.deck.object["layers"][0]["data"].iloc[0]
+    view = PageView(page)
+    deck = view.pane("buildings-deck")
+    row = deck.object["layers"][0]["data"].iloc[0]
     tooltip = tr("bld_tooltip", "en")
     for key, value in row.items():  # what deck.gl's tooltip does with each field
         tooltip = tooltip.replace(f"{{{key}}}", str(value))
     parsed = _Parsed(tooltip)
     assert [tag for tag, _ in parsed.tags] == ["b", "br", "br"], tooltip
     assert parsed.text.startswith(hostile)
-    page.deck.click_state = {"index": 0, "layer": LAYER_ID}
+    deck.click_state = {"index": 0, "layer": LAYER_ID}
     assert page.state.roof_id == hostile
-    [inspector] = page.inspector[0].select(pn.pane.Markdown)
-    out = rendered(inspector)
+    out = rendered(view.pane("roof-monthly"))
     assert {tag for tag, _ in _Parsed(out).tags} <= {"h3", "p", "strong", "table", "thead", "tbody",
                                                       "tr", "th", "td", "span"}, out
     assert hostile in _Parsed(out).text

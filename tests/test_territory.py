@@ -98,12 +98,13 @@ def pdf_text(path) -> str:
 
 
 def page_html(code: str, level: str, lang: str = "fr") -> str:
+    from page_view import PageView
+
     from smartidf_analysis.apps.territoire.page import TerritoirePage
     from smartidf_analysis.apps.territoire.state import TerritoireState
 
     page = TerritoirePage(lang=lang, state=TerritoireState(code=code, level=level))
-    page.__panel__()
-    return page._content.object
+    return PageView(page).text("territory-profile")
 
 
 def _plain(text: str) -> str:

@@ -12,7 +12,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from urllib.parse import urlparse
@@ -77,10 +76,8 @@ def test_a_stop_signal_stops_every_server_process_and_closes_the_port(app_db, tm
         # the server runs with the supervisor's allocator settings (jemalloc when installed)
         expected = server_environment(dict(os.environ)).get("LD_PRELOAD")
         assert all(p.environ().get("LD_PRELOAD") == expected for p in servers)
-        started = time.monotonic()
         os.kill(proc.pid, signum)  # the supervisor only: it forwards to its server's group
         assert proc.wait(timeout=STOP_LIMIT) == 0
-        elapsed = time.monotonic() - started
     finally:
         stop_server(proc)
     # the supervisor returns only once every process of the group ended and was reaped
@@ -90,7 +87,6 @@ def test_a_stop_signal_stops_every_server_process_and_closes_the_port(app_db, tm
     text = log.read_text()
     assert f"smartidf serve: stopped on {signal.Signals(signum).name}" in text
     assert server_errors(text) == []
-    print(f"{signal.Signals(signum).name}: stopped in {elapsed:.2f} s")
 
 
 def test_a_sigkilled_supervisor_takes_its_server_processes_with_it(app_db, tmp_path):
