@@ -156,3 +156,11 @@ def closes_shared():
 
     yield
     db.close_shared()
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """Say the random order's seed at the end of every run, quiet ones included (``-q`` hides
+    pytest-randomly's header line): ``--randomly-seed=N`` replays the order of a failed run."""
+    seed = config.getoption("randomly_seed", default=None)
+    if seed is not None and config.pluginmanager.hasplugin("randomly"):
+        terminalreporter.write_line(f"random order: --randomly-seed={seed}")
