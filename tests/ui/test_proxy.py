@@ -153,9 +153,16 @@ def test_a_new_visitor_gets_the_cookie_that_keeps_its_websocket_on_its_instance(
     assert len({x["upstream"] for x in lines}) == 1 and lines[0]["upstream"] in instances
 
 
-def test_new_visitors_still_get_live_pages_with_one_instance_stopped(browser, pair):
-    # runs last in this module: it stops an instance of the module's pair
-    proxy, instances = pair
+@pytest.fixture
+def own_pair(app_db, tmp_path):
+    """A pair of this test's own: the test stops one of its instances (the module's
+    ``pair`` must keep both for the tests that run after it, in whatever order)."""
+    with proxied(app_db, tmp_path) as served:
+        yield served
+
+
+def test_new_visitors_still_get_live_pages_with_one_instance_stopped(browser, own_pair):
+    proxy, instances = own_pair
     keys = visitors(proxy, list(instances))
     stopped, running = list(instances)
     since = len(proxy.log_lines())
